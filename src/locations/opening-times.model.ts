@@ -7,7 +7,10 @@ export interface RegularHours {
   weekday: number;
   /** "HH:MM", local. */
   period_begin: string;
-  /** "HH:MM", local; "24:00" or a time before period_begin means the period runs past midnight. */
+  /**
+   * "HH:MM", local. The spec requires it to be later than period_begin (and its regex excludes "24:00"); CPOs that
+   * send "24:00", or a time at or before period_begin for a period past midnight, are tolerated by evaluateOpeningHours.
+   */
   period_end: string;
 }
 
