@@ -1,0 +1,99 @@
+/**
+ * Maps a request to its endpoint and applies the access rules of
+ * transport_and_format 2.2.1 §Authorization header:
+ * - missing header or unknown token → HTTP 401;
+ * - token A is accepted only on versions, version details and credentials;
+ * - unknown path → HTTP 404. Every answer is an OCPI envelope.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { handleCredentials } from './credentials';
+import { fail, ok, OcpiStatus, type OcpiReply } from './http-envelope';
+import type { JsonBody } from './http-request';
+import { handleLocations } from './locations-module';
+import type { SimulatorContext } from './simulator-context';
+import type { TokenKind } from './simulator-types';
+import { handleTariffs } from './tariffs-module';
+
+/** What the router needs from one request. */
+export interface RoutedRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  token: TokenKind;
+  readBody: () => Promise<JsonBody>;
+}
+
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs';
+
+/** Splits the path below basePath into decoded segments, or null when it is not ours. */
+function segmentsOf(pathname: string, basePath: string): string[] | null {
+  if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return null;
+  try {
+    return pathname.slice(basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
+function targetOf(segments: string[], version: string): Target | null {
+  if (segments.length === 1 && segments[0] === 'versions') return 'versions';
+  if (segments[0] !== version) return null;
+  if (segments.length === 1) return 'details';
+  if (segments[1] === 'credentials' && segments.length === 2) return 'credentials';
+  if (segments[1] === 'locations' || segments[1] === 'tariffs') return segments[1];
+  return null;
+}
+
+/**
+ * transport_and_format 2.2.1 §Message Routing Headers, party to party: functional-module
+ * responses carry OCPI-from-* (us) and OCPI-to-* (the requesting party: its OCPI-from-*
+ * headers, else its first registered role).
+ */
+function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Record<string, string> {
+  const client = ctx.registration.snapshot().clientCredentials?.roles[0];
+  const header = (name: string): string | undefined => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const toCountry = header('ocpi-from-country-code') ?? client?.country_code;
+  const toParty = header('ocpi-from-party-id') ?? client?.party_id;
+  return {
+    'OCPI-from-country-code': ctx.party.countryCode,
+    'OCPI-from-party-id': ctx.party.partyId,
+    ...(toCountry ? { 'OCPI-to-country-code': toCountry } : {}),
+    ...(toParty ? { 'OCPI-to-party-id': toParty } : {}),
+  };
+}
+
+/** Takes the request and the simulator context; resolves to the reply to send. */
+export async function routeRequest(request: RoutedRequest, basePath: string, ctx: SimulatorContext): Promise<OcpiReply> {
+  const segments = segmentsOf(request.url.pathname, basePath);
+  const target = segments && targetOf(segments, ctx.adapter.version);
+  if (!segments || !target) return fail(404, OcpiStatus.CLIENT_ERROR, `Unknown path ${request.url.pathname}`);
+
+  const configurationModule = target === 'versions' || target === 'details' || target === 'credentials';
+  const authorised = request.token === 'C' || (request.token === 'A' && configurationModule);
+  if (!authorised) {
+    const why = request.token === 'none' ? 'Missing or malformed Authorization header' : request.token === 'A' ? 'Token A may only be used for versions and credentials' : 'Unknown credentials token';
+    return fail(401, OcpiStatus.CLIENT_ERROR, why);
+  }
+
+  const { method } = request;
+  const params = request.url.searchParams;
+  switch (target) {
+    case 'versions':
+      if (method !== 'GET') return fail(405, OcpiStatus.CLIENT_ERROR, `${method} is not supported on versions`);
+      return ok([{ version: ctx.adapter.version, url: ctx.urls.details }]);
+    case 'details':
+      if (method !== 'GET') return fail(405, OcpiStatus.CLIENT_ERROR, `${method} is not supported on version details`);
+      return ok({ version: ctx.adapter.version, endpoints: ctx.adapter.endpoints(ctx.urls) });
+    case 'credentials':
+      return handleCredentials(method, request.token, request.readBody, ctx);
+    case 'locations':
+    case 'tariffs': {
+      const handler = target === 'locations' ? handleLocations : handleTariffs;
+      const reply = handler(method, segments.slice(2), params, ctx);
+      return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };
+    }
+  }
+}
