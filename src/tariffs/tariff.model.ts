@@ -73,5 +73,7 @@ export interface CanonicalTariff {
   elements: TariffElement[];
   start_date_time: string | null; // ISO-8601 UTC
   end_date_time: string | null; // ISO-8601 UTC
+  /** EnergyMix as sent (2.2.1+); null when absent. */
+  energy_mix?: Record<string, unknown> | null;
   last_updated: string; // ISO-8601 UTC
 }

@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { ConfigurationModule } from './config/configuration.module';
+import { ConnectionsModule } from './connections/connections.module';
+import { databaseOptions } from './database/database-options';
+import { HealthModule } from './health/health.module';
+import { LocationsModule } from './locations/locations.module';
+import { OperationsModule } from './operations/operations.module';
+import { SyncModule } from './sync/sync.module';
+import { TariffsModule } from './tariffs/tariffs.module';
+
+/** The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigurationModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.env.LOG_LEVEL,
+            // Credentials tokens and API keys never reach a log line.
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+            autoLogging: config.env.LOG_LEVEL === 'debug' || config.env.LOG_LEVEL === 'trace',
+          },
+        }),
+        TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
+        ScheduleModule.forRoot(),
+        HealthModule,
+        ConnectionsModule,
+        LocationsModule,
+        TariffsModule,
+        SyncModule,
+        OperationsModule,
+      ],
+    };
+  }
+}

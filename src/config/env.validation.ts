@@ -1,0 +1,118 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+/**
+ * Every setting the service reads, validated once at start-up. A missing or malformed setting stops the
+ * service with one line naming it (see {@link loadEnvironment}). Defaults and descriptions are repeated in
+ * .env.example; settings marked "secret" are never logged.
+ */
+export class Environment {
+  /** PostgreSQL connection URL. When absent, an embedded PGlite database is used (see PGLITE_DATA_DIR). */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Folder holding the embedded PGlite database when DATABASE_URL is absent; kept across restarts. */
+  @IsString()
+  PGLITE_DATA_DIR: string = '.data/pglite';
+
+  /** Interface the HTTP server binds to. */
+  @IsString()
+  HOST: string = '127.0.0.1';
+
+  /** TCP port of the HTTP server (0 picks a free one). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  /** Base URL at which CPOs reach this service, e.g. https://ocpi.example.com. Defaults to http://HOST:PORT. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
+
+  /** Secret: 32-byte key (64 hex characters) that encrypts the credentials tokens we send to CPOs (token C). */
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (a 32-byte key)' })
+  TOKEN_ENCRYPTION_KEY: string;
+
+  /** Secret: API key of the operations endpoints (connecting CPOs, sync status, rejected objects). */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  OPERATIONS_API_KEY: string;
+
+  /** Secret: API key of the internal API used by the mobile-app backend and the finance team. */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  INTERNAL_API_KEY: string;
+
+  /** Our own OCPI identity as an eMSP: ISO-3166 alpha-2 country code. */
+  @Matches(/^[A-Z]{2}$/, { message: 'must be two upper-case letters (ISO-3166 alpha-2)' })
+  OCPI_COUNTRY_CODE: string = 'NL';
+
+  /** Our own OCPI party_id (ISO-15118 provider id, 3 characters). */
+  @Matches(/^[A-Z0-9]{3}$/, { message: 'must be three upper-case letters or digits' })
+  OCPI_PARTY_ID: string = 'EMS';
+
+  /** Our business name as sent in the credentials' business_details. */
+  @IsString()
+  OCPI_BUSINESS_NAME: string = 'Open eMSP';
+
+  /** Timeout of one call to a CPO, in milliseconds. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  OCPI_REQUEST_TIMEOUT_MS: number = 30000;
+
+  /** Page size we ask CPOs for when pulling (a CPO may answer with a smaller X-Limit). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OCPI_PAGE_LIMIT: number = 100;
+
+  /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SYNC_INTERVAL_MINUTES: number = 15;
+
+  /** Log level of the pino logger. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+}
+
+/** Raised when the environment is invalid; its message is the one line printed before exiting. */
+export class EnvironmentError extends Error {}
+
+/**
+ * Validates `env` (normally process.env) into an {@link Environment}.
+ * @throws EnvironmentError naming the first invalid setting and why, e.g.
+ *   "Invalid setting TOKEN_ENCRYPTION_KEY: must be 64 hexadecimal characters (a 32-byte key)".
+ */
+export function loadEnvironment(env: Record<string, string | undefined>): Environment {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  const errors = validateSync(environment, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
+  return environment;
+}
+
+function describe(error: ValidationError): string {
+  const value = error.value === undefined ? 'missing' : 'invalid';
+  const reasons = Object.values(error.constraints ?? {});
+  const reason = value === 'missing' ? 'is required but not set' : (reasons[reasons.length - 1] ?? 'is invalid');
+  return `${value === 'missing' ? 'Missing' : 'Invalid'} setting ${error.property}: ${reason}`;
+}

@@ -1,0 +1,28 @@
+import { DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations';
+import { ConnectionPartyEntity } from '../connections/connection-party.entity';
+import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
+import { RejectedObjectEntity } from '../sync/rejected-object.entity';
+import { SyncRunEntity } from '../sync/sync-run.entity';
+
+/** Every TypeORM entity (the bulk tables Location / EVSE / Connector / Tariff are written with SQL). */
+export const entities = [CpoConnectionEntity, ConnectionPartyEntity, SyncRunEntity, RejectedObjectEntity];
+
+/**
+ * TypeORM options for a PostgreSQL URL, the same for the service, the tests and the migration CLI.
+ * The schema comes from migrations only: `synchronize` is never on. Migrations run at start-up, all in one
+ * transaction, so a failed migration leaves the schema as it was.
+ */
+export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: poolSize },
+  };
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** A running embedded PostgreSQL reachable through an ordinary postgres:// URL. */
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder of the database files; created when missing. Omit for an in-memory database. */
+  dataDir?: string;
+  /** A data folder dump (PGlite `dumpDataDir`) to start from, e.g. an already migrated template in tests. */
+  loadDataDir?: Blob;
+  /** Most concurrent client connections; must cover the pool size (PGlite's socket default of 1 resets extra ones). */
+  maxConnections?: number;
+}
+
+/**
+ * Starts PGlite (PostgreSQL compiled to WebAssembly, in this process) behind pglite-socket on 127.0.0.1 and
+ * a free port. TypeORM and pg then talk to it over the wire protocol exactly as to a real server, so nothing
+ * PGlite-specific leaks past this function. Chosen over PGlite driver shims, which failed here (see README).
+ *
+ * Caveat kept in mind by the code: every connection shares ONE backend session, so session state (SET,
+ * session advisory locks) is shared; we only use transaction-scoped locks and explicit time zones.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 64 });
+  await server.start();
+  const { port } = parseHostPort(server.getServerConn());
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Dumps an embedded database's data folder, to be loaded by later {@link startEmbeddedPostgres} calls. */
+export async function dumpEmbeddedPostgres(dataDir: string): Promise<Blob> {
+  const db = await PGlite.create({ dataDir });
+  try {
+    return await db.dumpDataDir('none');
+  } finally {
+    await db.close();
+  }
+}
+
+function parseHostPort(conn: string): { host: string; port: number } {
+  const index = conn.lastIndexOf(':');
+  return { host: conn.slice(0, index), port: Number(conn.slice(index + 1)) };
+}

@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CanonicalLocation } from './location.model';
+
+/** A canonical Location with the raw wire object it came from. */
+export interface IncomingLocation {
+  location: CanonicalLocation;
+  raw: unknown;
+}
+
+/**
+ * Writes canonical Locations with their EVSEs and Connectors, a whole batch in a handful of statements
+ * (the batch travels as one jsonb parameter and is unpacked with jsonb_to_recordset: one round trip per
+ * table instead of one per row). Idempotent: upserts keyed by (country_code, party_id, id), then
+ * (location, uid) and (EVSE, connector id), so re-running a page after a crash changes nothing.
+ * An object older than the stored one (by last_updated) does not overwrite it.
+ */
+@Injectable()
+export class LocationStore {
+  /**
+   * Upserts `batch` for `connectionId` inside the caller's transaction `m`.
+   * @returns how many Locations were written (older duplicates are skipped, not counted).
+   */
+  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const locations = await this.upsertLocations(m, connectionId, ocpiVersion, batch);
+    const locationIds = new Map(locations.map((row) => [key(row.country_code, row.party_id, row.ocpi_id), row.id]));
+    const written = batch.filter((b) => locationIds.has(key(b.location.country_code, b.location.party_id, b.location.id)));
+    const evses = await this.upsertEvses(m, written, locationIds);
+    await this.upsertConnectors(m, written, locationIds, evses);
+    return written.length;
+  }
+
+  private async upsertLocations(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[]) {
+    const rows = batch.map(({ location: l, raw }) => ({
+      country_code: l.country_code,
+      party_id: l.party_id,
+      ocpi_id: l.id,
+      publish: l.publish,
+      name: l.name,
+      address: l.address,
+      city: l.city,
+      postal_code: l.postal_code,
+      state: l.state,
+      country: l.country,
+      latitude: l.coordinates.latitude,
+      longitude: l.coordinates.longitude,
+      parking_type: l.parking_type,
+      time_zone: l.time_zone,
+      opening_times: l.opening_times,
+      charging_when_closed: l.charging_when_closed,
+      facilities: l.facilities,
+      directions: l.directions,
+      operator: l.operator,
+      suboperator: l.suboperator,
+      owner: l.owner,
+      images: l.images,
+      energy_mix: l.energy_mix,
+      last_updated: l.last_updated,
+      raw,
+    }));
+    return (await m.query(
+      `INSERT INTO location (connection_id, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
+         postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, opening_times,
+         charging_when_closed, facilities, directions, operator, suboperator, owner, images, energy_mix, last_updated, raw, stored_at)
+       SELECT $2, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
+         x.postal_code, x.state, x.country, x.latitude, x.longitude, point(x.longitude, x.latitude), x.parking_type, x.time_zone,
+         x.opening_times, x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
+         coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
+         address text, city text, postal_code text, state text, country text, latitude float8, longitude float8,
+         parking_type text, time_zone text, opening_times jsonb, charging_when_closed boolean, facilities text[],
+         directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
+         last_updated timestamptz, raw jsonb)
+       ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
+         ocpi_version = EXCLUDED.ocpi_version, publish = EXCLUDED.publish, name = EXCLUDED.name, address = EXCLUDED.address,
+         city = EXCLUDED.city, postal_code = EXCLUDED.postal_code, state = EXCLUDED.state, country = EXCLUDED.country,
+         latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, geo = EXCLUDED.geo, parking_type = EXCLUDED.parking_type,
+         time_zone = EXCLUDED.time_zone, opening_times = EXCLUDED.opening_times,
+         charging_when_closed = EXCLUDED.charging_when_closed, facilities = EXCLUDED.facilities,
+         directions = EXCLUDED.directions, operator = EXCLUDED.operator, suboperator = EXCLUDED.suboperator,
+         owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
+         last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
+       WHERE location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
+       RETURNING id, country_code, party_id, ocpi_id`,
+      [JSON.stringify(rows), connectionId, ocpiVersion],
+    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+  }
+
+  private async upsertEvses(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>) {
+    const rows = batch.flatMap(({ location: l }) =>
+      l.evses.map((e) => ({
+        location_id: locationIds.get(key(l.country_code, l.party_id, l.id)),
+        uid: e.uid,
+        evse_id: e.evse_id,
+        status: e.status,
+        capabilities: e.capabilities,
+        floor_level: e.floor_level,
+        latitude: e.coordinates?.latitude ?? null,
+        longitude: e.coordinates?.longitude ?? null,
+        physical_reference: e.physical_reference,
+        directions: e.directions,
+        parking_restrictions: e.parking_restrictions,
+        images: e.images,
+        last_updated: e.last_updated,
+      })),
+    );
+    const written = rows.length === 0 ? [] : ((await m.query(
+      `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
+         physical_reference, directions, parking_restrictions, images, last_updated, stored_at)
+       SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
+         x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.images, '[]'), x.last_updated, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
+         floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
+         parking_restrictions text[], images jsonb, last_updated timestamptz)
+       ON CONFLICT (location_id, uid) DO UPDATE SET
+         evse_id = EXCLUDED.evse_id, status = EXCLUDED.status,
+         status_changed_at = CASE WHEN evse.status IS DISTINCT FROM EXCLUDED.status THEN EXCLUDED.status_changed_at ELSE evse.status_changed_at END,
+         capabilities = EXCLUDED.capabilities, floor_level = EXCLUDED.floor_level, latitude = EXCLUDED.latitude,
+         longitude = EXCLUDED.longitude, physical_reference = EXCLUDED.physical_reference, directions = EXCLUDED.directions,
+         parking_restrictions = EXCLUDED.parking_restrictions, images = EXCLUDED.images,
+         last_updated = EXCLUDED.last_updated, stored_at = now()
+       RETURNING id, location_id, uid`,
+      [JSON.stringify(rows)],
+    )) as Array<{ id: string; location_id: string; uid: string }>);
+    // The Location object is the CPO's whole truth about its EVSEs: drop the ones it no longer lists.
+    await m.query(`DELETE FROM evse WHERE location_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(locationIds.values())]]);
+    return new Map(written.map((row) => [`${row.location_id}|${row.uid}`, row.id]));
+  }
+
+  private async upsertConnectors(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>, evseIds: Map<string, string>) {
+    const rows = batch.flatMap(({ location: l }) => {
+      const locationId = locationIds.get(key(l.country_code, l.party_id, l.id));
+      return l.evses.flatMap((e) =>
+        e.connectors.map((c) => ({
+          evse_id: evseIds.get(`${locationId}|${e.uid}`),
+          ocpi_id: c.id,
+          standard: c.standard,
+          format: c.format,
+          power_type: c.power_type,
+          max_voltage: c.max_voltage,
+          max_amperage: c.max_amperage,
+          max_electric_power: c.max_electric_power,
+          tariff_ids: c.tariff_ids,
+          terms_and_conditions: c.terms_and_conditions,
+          last_updated: c.last_updated,
+        })),
+      );
+    });
+    if (rows.length > 0) {
+      await m.query(
+        `INSERT INTO connector (evse_id, ocpi_id, standard, format, power_type, max_voltage, max_amperage, max_electric_power,
+           tariff_ids, terms_and_conditions, last_updated, stored_at)
+         SELECT x.evse_id, x.ocpi_id, x.standard, x.format, x.power_type, x.max_voltage, x.max_amperage, x.max_electric_power,
+           x.tariff_ids, x.terms_and_conditions, x.last_updated, now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(evse_id uuid, ocpi_id text, standard text, format text, power_type text,
+           max_voltage integer, max_amperage integer, max_electric_power integer, tariff_ids text[], terms_and_conditions text,
+           last_updated timestamptz)
+         ON CONFLICT (evse_id, ocpi_id) DO UPDATE SET
+           standard = EXCLUDED.standard, format = EXCLUDED.format, power_type = EXCLUDED.power_type,
+           max_voltage = EXCLUDED.max_voltage, max_amperage = EXCLUDED.max_amperage,
+           max_electric_power = EXCLUDED.max_electric_power, tariff_ids = EXCLUDED.tariff_ids,
+           terms_and_conditions = EXCLUDED.terms_and_conditions, last_updated = EXCLUDED.last_updated, stored_at = now()`,
+        [JSON.stringify(rows)],
+      );
+    }
+    await m.query(`DELETE FROM connector WHERE evse_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(evseIds.values())]]);
+  }
+}
+
+function key(countryCode: string, partyId: string, id: string): string {
+  return `${countryCode}|${partyId}|${id}`;
+}

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { EnvironmentError, loadEnvironment } from './config/env.validation';
+import { startService } from './service';
+
+/**
+ * Entry point of the service: reads .env if present, validates the settings (one clear line and exit 1 when
+ * one is missing or malformed), starts, and stops cleanly on SIGINT / SIGTERM.
+ */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let env;
+  try {
+    env = loadEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const service = await startService(env);
+  const stop = () => void service.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

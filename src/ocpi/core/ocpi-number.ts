@@ -1,0 +1,13 @@
+import Decimal from 'decimal.js';
+
+/**
+ * An OCPI `number` (types 2.2.1 §number) as a decimal string. JSON.parse has already read it as a double;
+ * the shortest round-trip form of that double (what String() gives) is the literal the CPO sent for any
+ * value with at most 15 significant digits, so no precision a tariff can carry is lost. Numbers sent as
+ * strings ("0.25") are accepted too. Returns null for anything that is not a finite decimal.
+ */
+export function toDecimalString(value: unknown): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? new Decimal(String(value)).toFixed() : null;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return new Decimal(value.trim()).toFixed();
+  return null;
+}

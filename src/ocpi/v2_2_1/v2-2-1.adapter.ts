@@ -1,0 +1,23 @@
+import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
+import { mapLocation221 } from './locations/location.mapper';
+import { mapTariff221 } from './tariffs/tariff.mapper';
+import { parseVersionDetails221 } from './versions/version-details.mapper';
+
+/** OCPI 2.2.1: Base64 tokens, roles on credentials and endpoints. */
+export const ocpi221Adapter: OcpiVersionAdapter = {
+  version: '2.2.1',
+  tokenEncoding: 'base64',
+  parseEndpoints: parseVersionDetails221,
+  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
+    return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
+  },
+  serialiseCredentials: (credentials: Credentials) => serialiseCredentials221(credentials),
+  parseCredentials: parseCredentials221,
+  ourEndpoints(baseUrl: string) {
+    // version_information_endpoint 2.2.1 §Endpoint: "SENDER" is advised for one's own credentials endpoint.
+    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
+  },
+  mapLocation: mapLocation221,
+  mapTariff: mapTariff221,
+};

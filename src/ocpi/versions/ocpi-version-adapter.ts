@@ -1,0 +1,54 @@
+import { CanonicalLocation } from '../../locations/location.model';
+import { CanonicalTariff } from '../../tariffs/tariff.model';
+import { TokenEncoding } from '../core/authorization-header';
+import { MappingResult } from '../core/mapping-result';
+
+/** Module identifiers we pull from a CPO's Sender interfaces. */
+export type PulledModule = 'locations' | 'tariffs';
+
+/** An endpoint from version details, version-neutral (2.1.1 has no role: null). */
+export interface OcpiEndpoint {
+  identifier: string;
+  role: 'SENDER' | 'RECEIVER' | null;
+  url: string;
+}
+
+/** A CredentialsRole, version-neutral (2.1.1's single party becomes one role 'CPO'). */
+export interface PartyRole {
+  role: string;
+  country_code: string;
+  party_id: string;
+  business_details: Record<string, unknown> | null;
+}
+
+/** A Credentials object, version-neutral (credentials module of each version). */
+export interface Credentials {
+  token: string;
+  url: string;
+  roles: PartyRole[];
+}
+
+/**
+ * Everything that differs between OCPI versions, in one place per version. The transport, handshake and
+ * sync code is written once against this interface; `if (version === …)` belongs nowhere else.
+ */
+export interface OcpiVersionAdapter {
+  /** Version id as the spec spells it, e.g. "2.2.1". */
+  readonly version: string;
+  /** How the credentials token travels in the Authorization header (transport_and_format §Authorization). */
+  readonly tokenEncoding: TokenEncoding;
+  /** Reads version details `data` (version_information_endpoint §Version details). @throws Error when malformed. */
+  parseEndpoints(data: unknown): OcpiEndpoint[];
+  /** The URL of the CPO's Sender interface of `module`, or null when it offers none. */
+  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null;
+  /** Our credentials object on the wire (credentials §Credentials object). */
+  serialiseCredentials(credentials: Credentials): unknown;
+  /** Reads a CPO's credentials object. @throws Error naming the missing or malformed field. */
+  parseCredentials(data: unknown): Credentials;
+  /** Our own version details endpoints, under `baseUrl` (e.g. https://host/ocpi/emsp/2.2.1). */
+  ourEndpoints(baseUrl: string): unknown[];
+  /** Maps one wire Location; never throws. */
+  mapLocation(raw: unknown): MappingResult<CanonicalLocation>;
+  /** Maps one wire Tariff; never throws. */
+  mapTariff(raw: unknown): MappingResult<CanonicalTariff>;
+}

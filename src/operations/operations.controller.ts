@@ -1,0 +1,105 @@
+import { Body, ConflictException, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { SyncOutcome, SyncService } from '../sync/sync.service';
+import { ConnectionsService } from '../connections/connections.service';
+import { ConnectionView, toConnectionView } from '../connections/connection.view';
+import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
+import { RegistrationError } from '../connections/registration.error';
+
+export interface ConnectionSummary {
+  connection: ConnectionView;
+  stored: { locations: number; evses: number; connectors: number; tariffs: number };
+  rejected: Array<{ module: string; object_id: string | null; reason: string }>;
+}
+
+/** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
+@ApiTags('operations')
+@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@Controller('api/v1/operations/connections')
+@UseGuards(OperationsApiKeyGuard)
+export class OperationsController {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly sync: SyncService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /**
+   * POST: registers with a CPO from its versions URL and token A (credentials 2.2.1 §Registration).
+   * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 with
+   * { failure, message, connection_id } when the CPO could not be registered (the connection stays as FAILED).
+   */
+  @Post()
+  @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
+  async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
+    try {
+      return toConnectionView(await this.connections.register(body.name, body.versions_url, body.token_a));
+    } catch (error) {
+      if (!(error instanceof RegistrationError)) throw error;
+      const payload = { failure: error.failure, message: error.message, connection_id: error.connectionId ?? null };
+      if (error.failure === 'PARTY_ALREADY_CONNECTED') throw new ConflictException(payload);
+      throw new HttpException(payload, HttpStatus.BAD_GATEWAY);
+    }
+  }
+
+  /** GET: every connection with its status, parties, endpoints and last error. */
+  @Get()
+  @ApiOperation({ summary: 'List CPO connections' })
+  async list(): Promise<ConnectionView[]> {
+    return (await this.connections.list()).map(toConnectionView);
+  }
+
+  /** POST {id}/sync[?full=true]: pulls tariffs and locations from this CPO now; returns what each pull did. */
+  @Post(':id/sync')
+  @ApiOperation({ summary: 'Pull tariffs and locations from one CPO now' })
+  async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query('full') full?: string): Promise<SyncOutcome[]> {
+    await this.connections.get(id);
+    return this.sync.syncConnection(id, { full: full === 'true' });
+  }
+
+  /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs) and rejections by module. */
+  @Get(':id/summary')
+  @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
+  async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
+    const connection = toConnectionView(await this.connections.get(id));
+    const [counts] = await this.db.query(
+      `SELECT
+         (SELECT count(*) FROM location WHERE connection_id = $1)::int AS locations,
+         (SELECT count(*) FROM evse e JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1)::int AS evses,
+         (SELECT count(*) FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id
+           WHERE l.connection_id = $1)::int AS connectors,
+         (SELECT count(*) FROM tariff WHERE connection_id = $1)::int AS tariffs`,
+      [id],
+    );
+    const rejected = await this.db.query(
+      `SELECT module, object_id, reason FROM rejected_object WHERE connection_id = $1 ORDER BY received_at DESC LIMIT 100`,
+      [id],
+    );
+    return { connection, stored: counts, rejected };
+  }
+
+  /** GET {id}/sync-runs: the latest 50 pulls with their counts and errors. */
+  @Get(':id/sync-runs')
+  @ApiOperation({ summary: 'Recent sync runs of one CPO' })
+  syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
+    return this.db.query(
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, error
+       FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 50`,
+      [id],
+    );
+  }
+
+  /** GET {id}/rejected-objects[?module=locations]: objects that failed validation, newest first, with reason and raw payload. */
+  @Get(':id/rejected-objects')
+  @ApiOperation({ summary: 'Objects from one CPO that failed validation' })
+  rejected(@Param('id', new ParseUUIDPipe()) id: string, @Query('module') module?: string): Promise<unknown[]> {
+    return this.db.query(
+      `SELECT id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at, sync_run_id
+       FROM rejected_object WHERE connection_id = $1 AND ($2::text IS NULL OR module = $2) ORDER BY received_at DESC LIMIT 200`,
+      [id, module ?? null],
+    );
+  }
+}

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { SyncModule } from '../sync/sync.module';
+import { OperationsController } from './operations.controller';
+
+/** The operations API: connecting CPOs and chasing their errors. */
+@Module({ imports: [ConnectionsModule, SyncModule], controllers: [OperationsController] })
+export class OperationsModule {}

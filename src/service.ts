@@ -1,0 +1,67 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { Environment } from './config/env.validation';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+
+/** A running service. */
+export interface RunningService {
+  app: NestFastifyApplication;
+  /** Base URL it listens on, e.g. http://127.0.0.1:3000. */
+  url: string;
+  config: AppConfig;
+  /** Closes the HTTP server, the database pool and, if embedded, the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the service: the database (DATABASE_URL, or an embedded PGlite in PGLITE_DATA_DIR), migrations,
+ * then the HTTP server with the OCPI endpoints, the internal and operations APIs and the OpenAPI document
+ * (/api/docs, JSON at /api/docs-json).
+ */
+export async function startService(env: Environment): Promise<RunningService> {
+  const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
+  try {
+    const databaseUrl = env.DATABASE_URL ?? embedded!.url;
+    let config = new AppConfig(env);
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
+      bufferLogs: true,
+    });
+    app.useLogger(app.get(Logger));
+    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    app.enableShutdownHooks();
+    SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
+    await app.listen(env.PORT, env.HOST);
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    const url = `http://${env.HOST}:${port}`;
+    // With PORT=0 the public URL is only known now; the instance injected everywhere reads env, so update env.
+    if (!env.PUBLIC_URL) env.PUBLIC_URL = url;
+    config = app.get(AppConfig);
+    return {
+      app,
+      url,
+      config,
+      async stop() {
+        await app.close();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function openApiDocument() {
+  return new DocumentBuilder()
+    .setTitle('eMSP OCPI aggregator: internal API')
+    .setDescription('Chargers, availability and prices for the mobile-app backend; CPO connections and errors for operations. Authenticate with the X-API-Key header.')
+    .setVersion('1')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
+    .build();
+}

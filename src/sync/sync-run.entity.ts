@@ -1,0 +1,22 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type SyncModule = 'locations' | 'tariffs';
+export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** One pull of one module from one CPO, with what it received, stored and rejected. */
+@Entity('sync_run')
+export class SyncRunEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'connection_id' }) connectionId: string;
+  @Column('text') module: SyncModule;
+  @Column('text') status: SyncRunStatus;
+  /** The date_from sent to the CPO (null: a full pull). */
+  @Column('timestamptz', { name: 'date_from', nullable: true }) dateFrom: Date | null;
+  @Column('timestamptz', { name: 'started_at' }) startedAt: Date;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
+  @Column('integer') pages: number;
+  @Column('integer', { name: 'objects_received' }) objectsReceived: number;
+  @Column('integer', { name: 'objects_stored' }) objectsStored: number;
+  @Column('integer', { name: 'objects_rejected' }) objectsRejected: number;
+  @Column('text', { nullable: true }) error: string | null;
+}

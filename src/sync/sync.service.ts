@@ -1,0 +1,185 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { LocationStore } from '../locations/location.store';
+import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
+import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
+import { OcpiClient } from '../ocpi/client/ocpi-client';
+import { TariffStore } from '../tariffs/tariff.store';
+import { AppConfig } from '../config/app-config';
+import { SyncLease } from './sync-lease';
+import { SyncModule, SyncRunEntity } from './sync-run.entity';
+
+/** Outcome of one module pull from one CPO. */
+export interface SyncOutcome {
+  module: SyncModule;
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  runId: string | null;
+  pages: number;
+  received: number;
+  stored: number;
+  rejected: number;
+  /** Why it failed or was skipped, in plain words. */
+  message: string | null;
+}
+
+/** Incremental pulls ask for objects changed since the last good run started, minus this margin for clock skew. */
+const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1),
+ * page by page, each page stored in one transaction: valid objects upserted, invalid ones kept raw with the
+ * reason in rejected_object. A run that dies part-way leaves its pages stored; the next run pulls again from
+ * the last *successful* run's start, and upserts make the overlap harmless: no gap, no duplicate.
+ */
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly connections: ConnectionsService,
+    private readonly client: OcpiClient,
+    private readonly locations: LocationStore,
+    private readonly tariffs: TariffStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Pulls tariffs, then locations, from one registered CPO. `full` ignores the incremental date_from. */
+  async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
+    const outcomes: SyncOutcome[] = [];
+    for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
+    return outcomes;
+  }
+
+  /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
+  async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
+    const lease = new SyncLease(this.db, connectionId, module);
+    const { acquired, lastSuccessStarted } = await lease.acquire();
+    if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
+    const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
+    const run = await this.db.getRepository(SyncRunEntity).save({
+      connectionId, module, status: 'RUNNING', dateFrom, startedAt: new Date(), finishedAt: null,
+      pages: 0, objectsReceived: 0, objectsStored: 0, objectsRejected: 0, error: null,
+    });
+    try {
+      const session = await this.connections.session(connectionId);
+      await this.pull(session, module, run, lease);
+      await this.finish(run, 'SUCCEEDED', null);
+      await lease.release(run.startedAt);
+      await this.connections.recordError(connectionId, null);
+    } catch (error) {
+      const message = describeFailure(module, error);
+      await this.finish(run, 'FAILED', message);
+      await lease.release(null);
+      await this.connections.recordError(connectionId, message);
+      this.logger.warn({ connectionId, module, runId: run.id }, message);
+    }
+    return outcome(run);
+  }
+
+  private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+    const url = session.adapter.senderUrl(session.connection.theirEndpoints, module);
+    if (!url) throw new Error(`the CPO's ${session.adapter.version} endpoints list no ${module} SENDER interface`);
+    const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: run.dateFrom?.toISOString() };
+    for await (const page of this.client.pages({ url, token: session.token, encoding: session.adapter.tokenEncoding, params })) {
+      const { stored, rejected } = await this.db.transaction((m) => this.storePage(m, session, module, run, page.items));
+      run.pages += 1;
+      run.objectsReceived += page.items.length;
+      run.objectsStored += stored;
+      run.objectsRejected += rejected;
+      await this.db.getRepository(SyncRunEntity).update(run.id, {
+        pages: run.pages, objectsReceived: run.objectsReceived, objectsStored: run.objectsStored, objectsRejected: run.objectsRejected,
+      });
+      await lease.renew();
+    }
+  }
+
+  /** Maps and stores one page inside transaction `m`; an invalid object is filed, never thrown. */
+  private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, items: unknown[]) {
+    const { adapter, connection } = session;
+    const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
+    const accepted: Array<{ value: any; raw: unknown }> = [];
+    const rejections: Array<{ raw: unknown; reason: string; identity: { countryCode: string | null; partyId: string | null; id: string | null } }> = [];
+    for (const raw of items) {
+      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(raw) : adapter.mapTariff(raw)), raw);
+      if (!mapped.ok) {
+        rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
+      } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {
+        rejections.push({
+          raw,
+          reason: `belongs to party ${mapped.value.country_code}*${mapped.value.party_id}, which is not a party of this connection`,
+          identity: { countryCode: mapped.value.country_code, partyId: mapped.value.party_id, id: mapped.value.id },
+        });
+      } else {
+        accepted.push({ value: mapped.value, raw });
+      }
+    }
+    const batch = latestPerKey(accepted);
+    const stored = module === 'locations'
+      ? await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })))
+      : await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
+    if (rejections.length > 0) {
+      await m.query(
+        `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
+         SELECT $1, $2, $3, $4, x.country_code, x.party_id, x.object_id, x.reason, x.raw, now()
+         FROM jsonb_to_recordset($5::jsonb) AS x(country_code text, party_id text, object_id text, reason text, raw jsonb)`,
+        [connection.id, run.id, module, adapter.version, JSON.stringify(rejections.map((r) => ({
+          country_code: r.identity.countryCode, party_id: r.identity.partyId, object_id: r.identity.id, reason: r.reason, raw: r.raw ?? null,
+        })))],
+      );
+    }
+    return { stored, rejected: rejections.length };
+  }
+
+  private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
+    run.status = status;
+    run.error = error;
+    run.finishedAt = new Date();
+    await this.db.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt: run.finishedAt });
+  }
+}
+
+/** A mapper must not throw; if one does, the object is rejected with the error rather than sinking its page. */
+function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<any> {
+  try {
+    return map();
+  } catch (error) {
+    return { ok: false, reason: `could not be read: ${(error as Error).message}`, identity: readIdentity(raw) };
+  }
+}
+
+/** A connection may write objects of its own parties only; a HUB connection carries many parties. */
+function partyFilter(parties: Array<{ role: string; countryCode: string; partyId: string }>) {
+  if (parties.some((p) => p.role === 'HUB')) return () => true;
+  const own = new Set(parties.map((p) => `${p.countryCode}*${p.partyId}`));
+  return (countryCode: string, partyId: string) => own.has(`${countryCode}*${partyId}`);
+}
+
+/** The same object twice in one page: keep the most recent (ON CONFLICT cannot touch a row twice per statement). */
+function latestPerKey<T extends { value: { country_code: string; party_id: string; id: string; last_updated: string } }>(items: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = `${item.value.country_code}|${item.value.party_id}|${item.value.id}`;
+    const seen = byKey.get(k);
+    if (!seen || seen.value.last_updated <= item.value.last_updated) byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
+
+function describeFailure(module: SyncModule, error: unknown): string {
+  if (error instanceof OcpiCallError) return `Pulling ${module} failed (${error.kind}) at ${error.details.method} ${error.details.url}: ${error.explanation}`;
+  return `Pulling ${module} failed: ${(error as Error).message}`;
+}
+
+function skipped(module: SyncModule, message: string): SyncOutcome {
+  return { module, status: 'SKIPPED', runId: null, pages: 0, received: 0, stored: 0, rejected: 0, message };
+}
+
+function outcome(run: SyncRunEntity): SyncOutcome {
+  return {
+    module: run.module, status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', runId: run.id, pages: run.pages,
+    received: run.objectsReceived, stored: run.objectsStored, rejected: run.objectsRejected, message: run.error,
+  };
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CanonicalTariff } from './tariff.model';
+
+/** A canonical Tariff with the raw wire object it came from. */
+export interface IncomingTariff {
+  tariff: CanonicalTariff;
+  raw: unknown;
+}
+
+/**
+ * Writes canonical Tariffs with their TariffElements and PriceComponents (mod_tariffs 2.2.1 §4.3.1),
+ * a batch at a time, idempotently: upsert keyed by (country_code, party_id, id); elements have no identity
+ * of their own in OCPI, so a written tariff's elements are replaced as a whole. An object older than the
+ * stored one (by last_updated) does not overwrite it. Prices stay decimal strings into `numeric` columns.
+ */
+@Injectable()
+export class TariffStore {
+  /** Upserts `batch` inside the caller's transaction `m`. @returns how many Tariffs were written. */
+  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingTariff[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const rows = batch.map(({ tariff: t, raw }) => ({
+      country_code: t.country_code,
+      party_id: t.party_id,
+      ocpi_id: t.id,
+      currency: t.currency,
+      type: t.type,
+      tariff_alt_text: t.tariff_alt_text,
+      tariff_alt_url: t.tariff_alt_url,
+      min_price_excl_vat: t.min_price?.excl_vat ?? null,
+      min_price_incl_vat: t.min_price?.incl_vat ?? null,
+      max_price_excl_vat: t.max_price?.excl_vat ?? null,
+      max_price_incl_vat: t.max_price?.incl_vat ?? null,
+      start_date_time: t.start_date_time,
+      end_date_time: t.end_date_time,
+      energy_mix: t.energy_mix ?? null,
+      last_updated: t.last_updated,
+      raw,
+    }));
+    const written = (await m.query(
+      `INSERT INTO tariff (connection_id, ocpi_version, country_code, party_id, ocpi_id, currency, type, tariff_alt_text,
+         tariff_alt_url, min_price_excl_vat, min_price_incl_vat, max_price_excl_vat, max_price_incl_vat,
+         start_date_time, end_date_time, energy_mix, last_updated, raw, stored_at)
+       SELECT $2, $3, x.country_code, x.party_id, x.ocpi_id, x.currency, x.type, coalesce(x.tariff_alt_text, '[]'),
+         x.tariff_alt_url, x.min_price_excl_vat, x.min_price_incl_vat, x.max_price_excl_vat, x.max_price_incl_vat,
+         x.start_date_time, x.end_date_time, x.energy_mix, x.last_updated, x.raw, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, currency text, type text,
+         tariff_alt_text jsonb, tariff_alt_url text, min_price_excl_vat numeric, min_price_incl_vat numeric,
+         max_price_excl_vat numeric, max_price_incl_vat numeric, start_date_time timestamptz, end_date_time timestamptz,
+         energy_mix jsonb, last_updated timestamptz, raw jsonb)
+       ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
+         ocpi_version = EXCLUDED.ocpi_version, currency = EXCLUDED.currency, type = EXCLUDED.type,
+         tariff_alt_text = EXCLUDED.tariff_alt_text, tariff_alt_url = EXCLUDED.tariff_alt_url,
+         min_price_excl_vat = EXCLUDED.min_price_excl_vat, min_price_incl_vat = EXCLUDED.min_price_incl_vat,
+         max_price_excl_vat = EXCLUDED.max_price_excl_vat, max_price_incl_vat = EXCLUDED.max_price_incl_vat,
+         start_date_time = EXCLUDED.start_date_time, end_date_time = EXCLUDED.end_date_time,
+         energy_mix = EXCLUDED.energy_mix, last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
+       WHERE tariff.connection_id = EXCLUDED.connection_id AND tariff.last_updated <= EXCLUDED.last_updated
+       RETURNING id, country_code, party_id, ocpi_id`,
+      [JSON.stringify(rows), connectionId, ocpiVersion],
+    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+    await this.replaceElements(m, batch, written);
+    return written.length;
+  }
+
+  private async replaceElements(m: EntityManager, batch: IncomingTariff[], written: Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>) {
+    if (written.length === 0) return;
+    const ids = new Map(written.map((w) => [`${w.country_code}|${w.party_id}|${w.ocpi_id}`, w.id]));
+    await m.query(`DELETE FROM tariff_element WHERE tariff_id = ANY($1::uuid[])`, [[...ids.values()]]);
+    const elements = batch.flatMap(({ tariff: t }) => {
+      const tariffId = ids.get(`${t.country_code}|${t.party_id}|${t.id}`);
+      if (!tariffId) return [];
+      return t.elements.map((e, position) => ({ tariff_id: tariffId, position, restrictions: e.restrictions ?? null, price_components: e.price_components }));
+    });
+    const inserted = (await m.query(
+      `INSERT INTO tariff_element (tariff_id, position, restrictions)
+       SELECT x.tariff_id, x.position, x.restrictions
+       FROM jsonb_to_recordset($1::jsonb) AS x(tariff_id uuid, position integer, restrictions jsonb)
+       RETURNING id, tariff_id, position`,
+      [JSON.stringify(elements.map(({ price_components: _, ...e }) => e))],
+    )) as Array<{ id: string; tariff_id: string; position: number }>;
+    const elementIds = new Map(inserted.map((r) => [`${r.tariff_id}|${r.position}`, r.id]));
+    const components = elements.flatMap((e) =>
+      e.price_components.map((pc, position) => ({
+        tariff_element_id: elementIds.get(`${e.tariff_id}|${e.position}`),
+        position,
+        type: pc.type,
+        price: pc.price,
+        vat: pc.vat,
+        step_size: pc.step_size,
+      })),
+    );
+    await m.query(
+      `INSERT INTO price_component (tariff_element_id, position, type, price, vat, step_size)
+       SELECT x.tariff_element_id, x.position, x.type, x.price, x.vat, x.step_size
+       FROM jsonb_to_recordset($1::jsonb) AS x(tariff_element_id uuid, position integer, type text, price numeric, vat numeric, step_size integer)`,
+      [JSON.stringify(components)],
+    );
+  }
+}
