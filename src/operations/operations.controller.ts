@@ -1,4 +1,4 @@
-import { Body, ConflictException, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -29,8 +29,9 @@ export class OperationsController {
 
   /**
    * POST: registers with a CPO from its versions URL and token A (credentials 2.2.1 §Registration).
-   * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 with
-   * { failure, message, connection_id } when the CPO could not be registered (the connection stays as FAILED).
+   * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 when the CPO
+   * could not be registered (the connection stays as FAILED). Errors carry
+   * { statusCode, error: RegistrationFailure, message, connection_id }.
    */
   @Post()
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
@@ -39,9 +40,11 @@ export class OperationsController {
       return toConnectionView(await this.connections.register(body.name, body.versions_url, body.token_a));
     } catch (error) {
       if (!(error instanceof RegistrationError)) throw error;
-      const payload = { failure: error.failure, message: error.message, connection_id: error.connectionId ?? null };
-      if (error.failure === 'PARTY_ALREADY_CONNECTED') throw new ConflictException(payload);
-      throw new HttpException(payload, HttpStatus.BAD_GATEWAY);
+      const status = error.failure === 'PARTY_ALREADY_CONNECTED' ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY;
+      throw new HttpException(
+        { statusCode: status, error: error.failure, message: error.message, connection_id: error.connectionId ?? null },
+        status,
+      );
     }
   }
 

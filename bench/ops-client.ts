@@ -1,0 +1,33 @@
+/**
+ * Minimal client of the operations API over node:http. Not fetch: undici's default 300 s headers timeout
+ * would abort a long synchronous POST …/sync on a slow machine, and this must never be the thing that fails.
+ */
+import { request } from 'node:http';
+
+export type OpsClient = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** A client for `${baseUrl}/api/v1/operations`, authenticated with the X-API-Key header. */
+export function opsClient(baseUrl: string, apiKey: string): OpsClient {
+  return (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers: Record<string, string | number> = { 'X-API-Key': apiKey, 'Content-Length': payload ? Buffer.byteLength(payload) : 0 };
+      if (payload) headers['Content-Type'] = 'application/json';
+      const req = request(`${baseUrl}/api/v1/operations${path}`, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 400) return reject(new Error(`${method} ${path}: HTTP ${res.statusCode} ${text.slice(0, 500)}`));
+          try {
+            resolve(text ? JSON.parse(text) : undefined);
+          } catch (error) {
+            reject(new Error(`${method} ${path}: response is not JSON (${(error as Error).message})`));
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+}

@@ -1,0 +1,122 @@
+/**
+ * Benchmark 1: a full pull of N generated Locations (plus the specification's example Tariffs) from a CPO
+ * simulator into a fresh database, timed through the operations API, 1 insert run + (runs − 1) re-pulls.
+ * Units: wall time in ms (the POST …/sync request, tariffs + locations), locations/s = locations received /
+ * wall time, RSS in MiB of the service process (a forked worker; see pull-worker.ts).
+ */
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { CpoSimulator, generateLocations, loadFixtureTariffs, startCpoSimulator } from '../test/cpo-simulator';
+import { BenchDatabase, createBenchDatabase, DatabaseKind } from './bench-database';
+import { median, round } from './stats';
+
+export interface PullOptions {
+  locations: number;
+  runs: number;
+  /** Page size the service asks for and the simulator allows (OCPI_PAGE_LIMIT, maxPageLimit). */
+  pageLimit: number;
+  /** Seed of the Location generator: same seed, same objects. */
+  seed: number;
+}
+
+/** One timed POST …/sync and what the database held afterwards (GET …/summary). */
+export interface PullRun {
+  run: number;
+  kind: 'insert' | 'update';
+  wallMs: number;
+  locationsPerSecond: number;
+  pages: number;
+  received: number;
+  stored: number;
+  rejected: number;
+  locations: number;
+  evses: number;
+  connectors: number;
+  tariffs: number;
+  /** Largest RSS sampled (20 ms) in the service process during this run. */
+  peakRssMiB: number;
+}
+
+export interface PullResult {
+  database: DatabaseKind;
+  description: string;
+  /** Service start (database, migrations, HTTP) and registration handshake, ms. */
+  startMs: number;
+  registerMs: number;
+  runs: PullRun[];
+  insert: PullRun;
+  /** Medians over the update runs (2..N), or null with --runs 1. */
+  update: { medianWallMs: number; medianLocationsPerSecond: number; runs: number } | null;
+  medianWallMs: number;
+  /** process.resourceUsage().maxRSS of the service process over its whole life, MiB. */
+  processMaxRssMiB: number;
+}
+
+export interface PullWorkerRequest {
+  databaseEnv: Record<string, string>;
+  versionsUrl: string;
+  tokenA: string;
+  runs: number;
+  pageLimit: number;
+}
+
+export type PullWorkerMessage =
+  | { type: 'run'; run: PullRun }
+  | { type: 'result'; result: Pick<PullResult, 'startMs' | 'registerMs' | 'runs' | 'processMaxRssMiB'> }
+  | { type: 'error'; message: string };
+
+const OWNER = { countryCode: 'NL', partyId: 'BEN' };
+
+/** Runs the pull benchmark on one database kind; `onRun` is told about each run as it finishes. */
+export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun: (run: PullRun) => void): Promise<PullResult> {
+  const tariffs = loadFixtureTariffs(OWNER);
+  const locations = generateLocations({
+    ...OWNER, count: options.locations, seed: options.seed, center: { latitude: 52.3676, longitude: 4.9041 }, radiusKm: 30,
+    tariffIds: [...new Set(tariffs.map((t) => String(t.id)))],
+  });
+  let simulator: CpoSimulator | undefined;
+  let database: BenchDatabase | undefined;
+  try {
+    simulator = await startCpoSimulator({ ...OWNER, businessName: 'Bench CPO', locations, tariffs, maxPageLimit: options.pageLimit });
+    database = await createBenchDatabase(kind, process.env.DATABASE_URL);
+    const result = await runWorker(
+      { databaseEnv: database.env, versionsUrl: simulator.versionsUrl, tokenA: simulator.tokenA, runs: options.runs, pageLimit: options.pageLimit },
+      onRun,
+    );
+    const updates = result.runs.slice(1);
+    return {
+      database: kind,
+      description: database.description,
+      ...result,
+      insert: result.runs[0],
+      update: updates.length === 0 ? null : {
+        runs: updates.length,
+        medianWallMs: round(median(updates.map((r) => r.wallMs))),
+        medianLocationsPerSecond: round(median(updates.map((r) => r.locationsPerSecond))),
+      },
+      medianWallMs: round(median(result.runs.map((r) => r.wallMs))),
+    };
+  } finally {
+    await simulator?.close();
+    await database?.remove();
+  }
+}
+
+function runWorker(request: PullWorkerRequest, onRun: (run: PullRun) => void): Promise<Extract<PullWorkerMessage, { type: 'result' }>['result']> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'pull-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let result: Extract<PullWorkerMessage, { type: 'result' }>['result'] | undefined;
+    let error: string | undefined;
+    child.on('message', (m: PullWorkerMessage) => {
+      if (m.type === 'run') onRun(m.run);
+      else if (m.type === 'result') result = m.result;
+      else error = m.message;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (result && code === 0) resolve(result);
+      else reject(new Error(error ?? `pull worker exited with ${signal ?? `code ${code}`} before reporting`));
+    });
+    child.send(request);
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * Child process of the pull benchmark (forked by pull-locations.bench.ts, so its memory figures are the
+ * service's own plus, for PGlite, the embedded database's; the CPO simulator lives in the parent).
+ * Starts the service on the database it is given, registers with the simulator through the operations API,
+ * then times `runs` × POST /connections/{id}/sync (run 1 inserts, later runs use ?full=true: same objects
+ * again, the idempotent update path). Reports over IPC; never prints.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadEnvironment } from '../src/config/env.validation';
+import { RunningService, startService } from '../src/service';
+import { opsClient } from './ops-client';
+import { round, toMiB } from './stats';
+import type { PullRun, PullWorkerRequest, PullWorkerMessage } from './pull-locations.bench';
+
+function send(message: PullWorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, () => resolve()));
+}
+
+/** Samples the resident set size every 20 ms; `peak()` is the largest seen since the last `reset()`. */
+function rssSampler() {
+  let max = 0;
+  const sample = () => (max = Math.max(max, process.memoryUsage.rss()));
+  const timer = setInterval(sample, 20);
+  return {
+    reset: () => ((max = 0), sample()),
+    peak: () => (sample(), max),
+    stop: () => clearInterval(timer),
+  };
+}
+
+async function run(request: PullWorkerRequest): Promise<void> {
+  const rss = rssSampler();
+  const t0 = performance.now();
+  const env = loadEnvironment({
+    ...request.databaseEnv,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SYNC_INTERVAL_MINUTES: '0',
+    OCPI_PAGE_LIMIT: String(request.pageLimit),
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
+    INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+  });
+  let service: RunningService | undefined;
+  try {
+    service = await startService(env);
+    const startMs = performance.now() - t0;
+    const ops = opsClient(service.url, env.OPERATIONS_API_KEY);
+    const t1 = performance.now();
+    const connection = await ops('POST', '/connections', { name: 'Bench CPO', versions_url: request.versionsUrl, token_a: request.tokenA });
+    const registerMs = performance.now() - t1;
+    const runs: PullRun[] = [];
+    for (let i = 1; i <= request.runs; i++) {
+      rss.reset();
+      const started = performance.now();
+      const outcomes: any[] = await ops('POST', `/connections/${connection.id}/sync${i === 1 ? '' : '?full=true'}`);
+      const wallMs = performance.now() - started;
+      const peakRss = rss.peak();
+      const failed = outcomes.filter((o) => o.status !== 'SUCCEEDED');
+      if (failed.length > 0) throw new Error(`run ${i}: ${failed.map((o) => `${o.module} ${o.status}: ${o.message}`).join('; ')}`);
+      const loc = outcomes.find((o) => o.module === 'locations');
+      const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
+      const result: PullRun = {
+        run: i,
+        kind: i === 1 ? 'insert' : 'update',
+        wallMs: round(wallMs),
+        locationsPerSecond: round(loc.received / (wallMs / 1000)),
+        pages: loc.pages,
+        received: loc.received,
+        stored: loc.stored,
+        rejected: loc.rejected + outcomes.find((o) => o.module === 'tariffs').rejected,
+        locations: stored.locations,
+        evses: stored.evses,
+        connectors: stored.connectors,
+        tariffs: stored.tariffs,
+        peakRssMiB: toMiB(peakRss),
+      };
+      runs.push(result);
+      await send({ type: 'run', run: result });
+    }
+    rss.stop();
+    await send({
+      type: 'result',
+      result: { startMs: round(startMs), registerMs: round(registerMs), runs, processMaxRssMiB: toMiB(process.resourceUsage().maxRSS * 1024) },
+    });
+  } finally {
+    rss.stop();
+    await service?.stop();
+  }
+}
+
+process.once('message', (request: PullWorkerRequest) => {
+  run(request)
+    .then(() => process.exit(0))
+    .catch(async (error: unknown) => {
+      await send({ type: 'error', message: (error as Error).stack ?? String(error) });
+      process.exit(1);
+    });
+});

@@ -1,0 +1,91 @@
+/** Machine info, the printed tables and bench/results/latest.json. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import type { ColdStartResult } from './cold-start.bench';
+import type { PullResult } from './pull-locations.bench';
+import { toMiB } from './stats';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryMiB: number;
+  os: string;
+  node: string;
+  date: string;
+  /** Short commit of the checkout measured, with "+dirty" when it has uncommitted changes; null outside git. */
+  commit: string | null;
+}
+
+export interface BenchReport {
+  machine: MachineInfo;
+  options: { only: string | null; locations: number; runs: number; pageLimit: number; seed: number };
+  pull: PullResult[];
+  coldStart: ColdStartResult | null;
+}
+
+export function machineInfo(projectRoot: string): MachineInfo {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    totalMemoryMiB: Math.round(toMiB(totalmem())),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+    commit: gitCommit(projectRoot),
+  };
+}
+
+function gitCommit(cwd: string): string | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Plain-text tables of everything measured. */
+export function formatReport(report: BenchReport): string {
+  const m = report.machine;
+  const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryMiB} MiB, ${m.os}, Node ${m.node}, commit ${m.commit ?? '?'}, ${m.date}`];
+  if (report.pull.length > 0) {
+    lines.push('', `Pull of ${report.options.locations} generated locations (page size ${report.options.pageLimit}, seed ${report.options.seed})`);
+    lines.push(table(
+      ['database', 'run', 'kind', 'wall s', 'loc/s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
+      report.pull.flatMap((p) => p.runs.map((r) => [
+        p.database, String(r.run), r.kind, (r.wallMs / 1000).toFixed(2), r.locationsPerSecond.toFixed(0),
+        String(r.locations), String(r.evses), String(r.connectors), String(r.tariffs), r.peakRssMiB.toFixed(0),
+      ])),
+    ));
+    lines.push('', table(
+      ['database', 'insert s', 'insert loc/s', 'update median s', 'update loc/s', 'median all s', 'start s', 'max RSS MiB'],
+      report.pull.map((p) => [
+        p.database, (p.insert.wallMs / 1000).toFixed(2), p.insert.locationsPerSecond.toFixed(0),
+        p.update ? (p.update.medianWallMs / 1000).toFixed(2) : '-', p.update ? p.update.medianLocationsPerSecond.toFixed(0) : '-',
+        (p.medianWallMs / 1000).toFixed(2), (p.startMs / 1000).toFixed(2), p.processMaxRssMiB.toFixed(0),
+      ]),
+    ));
+  }
+  const c = report.coldStart;
+  if (c) {
+    lines.push('', `Cold start: ${c.command}`);
+    lines.push(table(
+      ['run', 'spawn→exit s', 'first answer s'],
+      [...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1)]), ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1)]],
+    ));
+  }
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function writeReport(path: string, report: BenchReport): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+}

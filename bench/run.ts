@@ -1,0 +1,104 @@
+/**
+ * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
+ *
+ *   --only pull|cold-start   run one benchmark only (default: both)
+ *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
+ *   --runs N                 repetitions of each benchmark (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
+ *
+ * The pull benchmark runs on PGlite always and on PostgreSQL when DATABASE_URL is set (a fresh `ocpi_bench_<random>`
+ * database is created on that server and dropped afterwards). Prints tables and writes bench/results/latest.json.
+ * Exit code 0 when everything ran, 1 on a failure, 2 on bad flags, 130 when interrupted.
+ */
+import { join } from 'node:path';
+import { findProjectRoot } from '../test/cpo-simulator';
+import { DatabaseKind } from './bench-database';
+import { benchColdStart } from './cold-start.bench';
+import { benchPull, PullResult } from './pull-locations.bench';
+import { BenchReport, formatReport, machineInfo, writeReport } from './report';
+
+const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
+const SEED = 20240101;
+
+interface Flags {
+  only: 'pull' | 'cold-start' | null;
+  locations: number;
+  runs: number;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const flags: Flags = { only: null, locations: 5000, runs: 3 };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split('=', 2);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${name} needs a value`);
+    if (name === '--only') {
+      if (value !== 'pull' && value !== 'cold-start') throw new Error(`--only must be pull or cold-start, got "${value}"`);
+      flags.only = value;
+    } else if (name === '--locations' || name === '--runs') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
+      flags[name === '--locations' ? 'locations' : 'runs'] = n;
+    } else {
+      throw new Error(`Unknown flag ${name} (known: --only pull|cold-start, --locations N, --runs N)`);
+    }
+  }
+  return flags;
+}
+
+let interrupted = false;
+
+async function main(flags: Flags): Promise<void> {
+  const root = findProjectRoot(__dirname);
+  const report: BenchReport = {
+    machine: machineInfo(root),
+    options: { only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
+    pull: [],
+    coldStart: null,
+  };
+  if (flags.only !== 'cold-start') {
+    const kinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+    if (!process.env.DATABASE_URL) log('PostgreSQL pull skipped: set DATABASE_URL to a server where a database may be created.');
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Pull of ${flags.locations} locations on ${kind}, ${flags.runs} run(s)…`);
+      const result: PullResult = await benchPull(kind, { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED }, (r) =>
+        log(`  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s`),
+      );
+      report.pull.push(result);
+    }
+  }
+  if (flags.only !== 'pull' && !interrupted) {
+    log(`Cold start of the demo, ${flags.runs} run(s)…`);
+    report.coldStart = await benchColdStart(root, flags.runs, (r) => log(`  run ${r.run}: exit after ${r.wallS.toFixed(2)} s, first answer ${r.firstAnswerS} s`));
+  }
+  if (interrupted) return;
+  const path = join(root, 'bench', 'results', 'latest.json');
+  writeReport(path, report);
+  log(`\n${formatReport(report)}\n\nWritten to ${path}`);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+// Ctrl-C reaches the child processes too; let them die and the scenarios clean up (drop databases, remove
+// folders, close simulators) before exiting. A second Ctrl-C exits at once.
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  log('\nInterrupted: cleaning up…');
+});
+
+let flags: Flags;
+try {
+  flags = parseFlags(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+main(flags)
+  .then(() => process.exit(interrupted ? 130 : 0))
+  .catch((error: unknown) => {
+    process.stderr.write(`\nBenchmark failed: ${(error as Error).stack ?? error}\n`);
+    process.exit(interrupted ? 130 : 1);
+  });
