@@ -99,6 +99,7 @@ try {
 main(flags)
   .then(() => process.exit(interrupted ? 130 : 0))
   .catch((error: unknown) => {
+    if (interrupted) process.exit(130);
     process.stderr.write(`\nBenchmark failed: ${(error as Error).stack ?? error}\n`);
-    process.exit(interrupted ? 130 : 1);
+    process.exit(1);
   });
