@@ -13,13 +13,14 @@ export interface IncomingLocation {
  * (the batch travels as one jsonb parameter and is unpacked with jsonb_to_recordset: one round trip per
  * table instead of one per row). Idempotent: upserts keyed by (country_code, party_id, id), then
  * (location, uid) and (EVSE, connector id), so re-running a page after a crash changes nothing.
- * An object older than the stored one (by last_updated) does not overwrite it.
+ * An object older than the stored one (by last_updated) does not overwrite it, and one identical to the stored
+ * one (same raw payload) is not rewritten, so a re-pull of unchanged data costs reads, not writes.
  */
 @Injectable()
 export class LocationStore {
   /**
    * Upserts `batch` for `connectionId` inside the caller's transaction `m`.
-   * @returns how many Locations were written (older duplicates are skipped, not counted).
+   * @returns how many Locations were written (unchanged and older ones are skipped, not counted).
    */
   async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[]): Promise<number> {
     if (batch.length === 0) return 0;
@@ -82,6 +83,7 @@ export class LocationStore {
          owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
          last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
        WHERE location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
+         AND location.raw IS DISTINCT FROM EXCLUDED.raw
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
     )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;

@@ -18,6 +18,7 @@ export interface SyncOutcome {
   runId: string | null;
   pages: number;
   received: number;
+  /** Valid objects now held as the CPO sent them (written, or already identical); duplicates in a page count once. */
   stored: number;
   rejected: number;
   /** Why it failed or was skipped, in plain words. */
@@ -117,9 +118,9 @@ export class SyncService {
       }
     }
     const batch = latestPerKey(accepted);
-    const stored = module === 'locations'
-      ? await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })))
-      : await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
+    // Written or already current: the store skips objects identical to (or older than) what we hold.
+    if (module === 'locations') await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })))
+    else await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
     if (rejections.length > 0) {
       await m.query(
         `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
@@ -130,7 +131,7 @@ export class SyncService {
         })))],
       );
     }
-    return { stored, rejected: rejections.length };
+    return { stored: batch.length, rejected: rejections.length };
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {

@@ -12,7 +12,7 @@ export interface IncomingTariff {
  * Writes canonical Tariffs with their TariffElements and PriceComponents (mod_tariffs 2.2.1 §4.3.1),
  * a batch at a time, idempotently: upsert keyed by (country_code, party_id, id); elements have no identity
  * of their own in OCPI, so a written tariff's elements are replaced as a whole. An object older than the
- * stored one (by last_updated) does not overwrite it. Prices stay decimal strings into `numeric` columns.
+ * stored one (by last_updated) does not overwrite it, nor is an identical one rewritten. Prices stay decimal strings into `numeric` columns.
  */
 @Injectable()
 export class TariffStore {
@@ -56,6 +56,7 @@ export class TariffStore {
          start_date_time = EXCLUDED.start_date_time, end_date_time = EXCLUDED.end_date_time,
          energy_mix = EXCLUDED.energy_mix, last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
        WHERE tariff.connection_id = EXCLUDED.connection_id AND tariff.last_updated <= EXCLUDED.last_updated
+         AND tariff.raw IS DISTINCT FROM EXCLUDED.raw
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
     )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;

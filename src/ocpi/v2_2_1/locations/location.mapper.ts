@@ -48,10 +48,21 @@ export function mapLocation221(raw: unknown): MappingResult<CanonicalLocation> {
   };
 }
 
+/** IANAZone.isValidZone builds an Intl.DateTimeFormat per call (~0.2 ms); a CPO uses a handful of zones. */
+const zoneValidity = new Map<string, boolean>();
+function isValidZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
+}
+
 function semanticProblems(dto: LocationDto): string[] {
   const problems: string[] = [];
   if (!coordinatesInRange(dto.coordinates)) problems.push('coordinates: latitude or longitude out of range');
-  if (!IANAZone.isValidZone(dto.time_zone)) problems.push(`time_zone: "${dto.time_zone}" is not an IANA time zone`);
+  if (!isValidZone(dto.time_zone)) problems.push(`time_zone: "${dto.time_zone}" is not an IANA time zone`);
   const uids = new Set<string>();
   (dto.evses ?? []).forEach((evse, i) => {
     if (evse.coordinates && !coordinatesInRange(evse.coordinates)) problems.push(`evses[${i}].coordinates: out of range`);
