@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 
-/** This process's identity as a lease holder. */
-export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
-
 /**
  * A lease on (connection, module) in sync_state, so that of several instances against one database only one
  * pulls a given module from a given CPO at a time. A row lock would pin a transaction open for the whole
@@ -11,6 +8,9 @@ export const INSTANCE_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
  * atomic UPDATE, survives across many short transactions, and expires if its holder dies mid-sync.
  */
 export class SyncLease {
+  /** Unique per lease taken, so two pulls in one process exclude each other as two instances do. */
+  private readonly holder = `${process.pid}-${randomUUID()}`;
+
   constructor(
     private readonly db: DataSource,
     readonly connectionId: string,
@@ -29,9 +29,9 @@ export class SyncLease {
     );
     const rows = await this.db.query(
       `UPDATE sync_state SET lease_holder = $3, lease_until = now() + make_interval(secs => $4)
-       WHERE connection_id = $1 AND module = $2 AND (lease_until IS NULL OR lease_until < now() OR lease_holder = $3)
+       WHERE connection_id = $1 AND module = $2 AND (lease_until IS NULL OR lease_until < now())
        RETURNING last_success_started`,
-      [this.connectionId, this.module, INSTANCE_ID, this.ttlSeconds],
+      [this.connectionId, this.module, this.holder, this.ttlSeconds],
     );
     const list = normaliseReturning<{ last_success_started: Date | null }>(rows);
     return { acquired: list.length === 1, lastSuccessStarted: list[0]?.last_success_started ?? null };
@@ -42,7 +42,7 @@ export class SyncLease {
     const rows = normaliseReturning(await this.db.query(
       `UPDATE sync_state SET lease_until = now() + make_interval(secs => $4)
        WHERE connection_id = $1 AND module = $2 AND lease_holder = $3 RETURNING 1 AS ok`,
-      [this.connectionId, this.module, INSTANCE_ID, this.ttlSeconds],
+      [this.connectionId, this.module, this.holder, this.ttlSeconds],
     ));
     if (rows.length !== 1) throw new Error('sync lease lost to another instance; stopping this run');
   }
@@ -53,7 +53,7 @@ export class SyncLease {
       `UPDATE sync_state SET lease_holder = NULL, lease_until = NULL,
          last_success_started = coalesce($4, last_success_started)
        WHERE connection_id = $1 AND module = $2 AND lease_holder = $3`,
-      [this.connectionId, this.module, INSTANCE_ID, successStartedAt],
+      [this.connectionId, this.module, this.holder, successStartedAt],
     );
   }
 }

@@ -9,6 +9,8 @@ import { createTestDatabase, TestDatabase } from './test-database';
 
 export const TEST_INTERNAL_API_KEY = 'test-internal-api-key-0001';
 export const TEST_OPERATIONS_API_KEY = 'test-operations-api-key-0001';
+/** One key per test process, as instances of one deployment share theirs. */
+const TEST_TOKEN_ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
 export interface TestService extends RunningService {
   database: TestDatabase;
@@ -25,7 +27,7 @@ export async function startTestService(options: { database?: TestDatabase; env?:
     DATABASE_URL: database.url,
     HOST: '127.0.0.1',
     PORT: '0',
-    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    TOKEN_ENCRYPTION_KEY: TEST_TOKEN_ENCRYPTION_KEY,
     OPERATIONS_API_KEY: TEST_OPERATIONS_API_KEY,
     INTERNAL_API_KEY: TEST_INTERNAL_API_KEY,
     LOG_LEVEL: 'silent',

@@ -38,5 +38,9 @@ export function decryptToken(sealed: string, key: Buffer): string {
   if (version !== 'v1' || !iv || !tag || data === undefined) throw new Error('Unrecognised encrypted token format');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  try {
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new Error('cannot decrypt a stored credentials token: TOKEN_ENCRYPTION_KEY is not the key it was encrypted with');
+  }
 }

@@ -1,0 +1,34 @@
+import { EnvironmentError, loadEnvironment } from './env.validation';
+
+/** Start-up configuration: a missing or malformed setting stops the service with one line naming it. */
+describe('loadEnvironment', () => {
+  const valid = {
+    TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+    OPERATIONS_API_KEY: 'operations-key-123',
+    INTERNAL_API_KEY: 'internal-key-12345',
+  };
+
+  it('accepts the required secrets and fills in the documented defaults', () => {
+    const env = loadEnvironment(valid);
+    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', PGLITE_DATA_DIR: '.data/pglite', OCPI_PAGE_LIMIT: 100, SYNC_INTERVAL_MINUTES: 15 });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names a missing setting', () => {
+    const { TOKEN_ENCRYPTION_KEY: _, ...rest } = valid;
+    expect(() => loadEnvironment(rest)).toThrow(new EnvironmentError('Missing setting TOKEN_ENCRYPTION_KEY: is required but not set'));
+  });
+
+  it.each([
+    ['TOKEN_ENCRYPTION_KEY', 'short', 'Invalid setting TOKEN_ENCRYPTION_KEY: must be 64 hexadecimal characters (a 32-byte key)'],
+    ['PORT', 'eighty', 'Invalid setting PORT'],
+    ['DATABASE_URL', 'mysql://x', 'Invalid setting DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+    ['OCPI_PARTY_ID', 'toolong', 'Invalid setting OCPI_PARTY_ID'],
+  ])('names a malformed %s', (name, value, message) => {
+    expect(() => loadEnvironment({ ...valid, [name]: value })).toThrow(message);
+  });
+
+  it('treats an empty value as absent', () => {
+    expect(loadEnvironment({ ...valid, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
