@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/core/ocpi-call-recorder';
@@ -43,13 +43,25 @@ export interface CallLogEntryView {
  * {@link redactForLog}. Writing never throws into the call being recorded.
  */
 @Injectable()
-export class CallLogService implements OcpiCallRecorder {
+export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdown {
   private readonly logger = new Logger(CallLogService.name);
+  /** Writes not finished yet (the exception filter does not wait for them): awaited before the pool closes. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Stores one failed call; a failure to store is logged, never thrown. */
-  async record(entry: OcpiCallRecord): Promise<void> {
+  record(entry: OcpiCallRecord): Promise<void> {
+    const write = this.write(entry).finally(() => this.pending.delete(write));
+    this.pending.add(write);
+    return write;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async write(entry: OcpiCallRecord): Promise<void> {
     try {
       await this.db.query(
         `INSERT INTO ocpi_call_log (connection_id, direction, module, method, url, kind, http_status, ocpi_status, duration_ms,

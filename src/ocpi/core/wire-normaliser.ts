@@ -15,7 +15,7 @@ const INTEGER = /^\s*-?\d+\s*$/;
 /**
  * The version-independent tolerant-reading pass, run on a CPO's raw object before its version mapper (which then
  * validates strictly against the version's DTO). Where the meaning is unambiguous it normalises, and records:
- * - DateTimes without 'Z', with an offset or with fractional seconds → UTC ISO-8601 'Z' (types §DateTime);
+ * - DateTimes without 'Z', with an offset or with fractional seconds → UTC 'Z', whole seconds or milliseconds (types §DateTime);
  * - numbers sent as strings → numbers, for fields the spec types as int or number;
  * - "" for an optional field → absent;
  * - enum values no version defines → kept as sent, recorded (the canonical model carries them).
@@ -75,7 +75,8 @@ function readDateTime(field: string, value: string, out: WireDeviation[]): strin
   else if (!/^[zZ]$/.test(zone)) out.push({ kind: 'DATETIME_WITH_OFFSET', field, example: value });
   if (out.length === before) return value;
   const instant = new Date(zone ? value : `${value}Z`);
-  return Number.isNaN(instant.getTime()) ? value : instant.toISOString();
+  // The form a spec-perfect CPO sends: whole seconds stay whole ("…:09Z"), otherwise milliseconds.
+  return Number.isNaN(instant.getTime()) ? value : instant.toISOString().replace('.000Z', 'Z');
 }
 
 function readNumber(field: string, value: unknown, kind: 'int' | 'decimal', out: WireDeviation[]): unknown {

@@ -19,6 +19,7 @@ export class QuirkEngine {
   private failed = 0;
   private dropped = 0;
   private lists = 0;
+  private delayed = 0;
 
   constructor(quirks: SimulatorQuirks | undefined) {
     this.set(quirks);
@@ -30,6 +31,7 @@ export class QuirkEngine {
     this.failed = 0;
     this.dropped = 0;
     this.lists = 0;
+    this.delayed = 0;
   }
 
   /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */
@@ -80,7 +82,10 @@ export class QuirkEngine {
   /** Writes the reply, late or raw when a quirk says so; never throws on a connection the client dropped. */
   async write(res: ServerResponse, url: URL, reply: OcpiReply, baseHeaders: Record<string, string>): Promise<void> {
     const applies = this.applies(url);
-    if (applies && this.quirks.delayMs) await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs));
+    if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
+      this.delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs));
+    }
     if (res.destroyed) return;
     const raw = applies ? this.quirks.envelope?.rawBody : undefined;
     if (raw) {

@@ -11,8 +11,10 @@ export interface SimulatorQuirks {
   pagination?: PaginationQuirks;
   /** The first `count` matching requests fail with `httpStatus` (an OCPI 3000 envelope), then spec behaviour. */
   failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[] };
-  /** Every matching response waits this long before it is written (to trigger client timeouts). */
+  /** Matching responses wait this long before they are written (to trigger client timeouts). */
   delayMs?: number;
+  /** Only the first N matching responses are delayed (default: all). */
+  delayCount?: number;
   /** The first N matching requests get their connection closed without an answer. */
   dropConnections?: number;
   /** How served objects are dressed on the wire (list and object GETs). */
