@@ -3,6 +3,7 @@
  * transport tests that talk to the CPO simulator directly; plus a simulator registered through the simulator's own
  * fake eMSP, so its functional modules can be called with token C.
  */
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../src/config/app-config';
 import { loadEnvironment } from '../../src/config/env.validation';
 import { OcpiCallRecord, OcpiCallRecorder } from '../../src/ocpi/core/ocpi-call-recorder';
@@ -20,6 +21,8 @@ export interface DirectClient {
 
 /** An OcpiClient as the service builds it; `timeoutMs` per attempt, `tuning` for retries and the page cap. */
 export function directClient(options: { timeoutMs?: number; tuning?: Partial<OcpiClientTuning> } = {}): DirectClient {
+  // The service logs through pino at LOG_LEVEL; here Nest's console logger would print every expected failure.
+  Logger.overrideLogger(false);
   const env = loadEnvironment({
     TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
     OPERATIONS_API_KEY: 'ops-key-for-transport-tests',

@@ -69,11 +69,11 @@ function header(request: FastifyRequest, name: string): string | null {
 function explainIncoming(httpStatus: number, body: OcpiResponse<never>): string {
   const said = ` We answered: "${body.status_message}".`;
   if (httpStatus === 401) {
-    return `The CPO called us without a credentials token we know (missing header, an old or foreign token, or the wrong encoding for its version): check that it uses the token we gave it at registration.${said}`;
+    return `the CPO called us without a credentials token we know (missing header, an old or foreign token, or the wrong encoding for its version): check that it uses the token we gave it at registration.${said}`;
   }
-  if (httpStatus === 405) return `The CPO used a method this endpoint does not allow in the connection's state.${said}`;
-  if (httpStatus === 404) return `The CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
-  if (httpStatus >= 500) return `We failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
-  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `The CPO asked for an OCPI version we do not speak.${said}`;
-  return `We rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
+  if (httpStatus === 405) return `the CPO used a method this endpoint does not allow in the connection's state.${said}`;
+  if (httpStatus === 404) return `the CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
+  if (httpStatus >= 500) return `we failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
+  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak.${said}`;
+  return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
 }
