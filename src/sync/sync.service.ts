@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiClient } from '../ocpi/client/ocpi-client';
 import { TariffStore } from '../tariffs/tariff.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
@@ -41,7 +41,7 @@ export class SyncService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly connections: ConnectionsService,
-    private readonly client: OcpiClient,
+    private readonly senderPages: SenderPages,
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
     private readonly config: AppConfig,
@@ -81,10 +81,8 @@ export class SyncService {
   }
 
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
-    const url = session.adapter.senderUrl(session.connection.theirEndpoints, module);
-    if (!url) throw new Error(`the CPO's ${session.adapter.version} endpoints list no ${module} SENDER interface`);
     const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: run.dateFrom?.toISOString() };
-    for await (const page of this.client.pages({ url, token: session.token, encoding: session.adapter.tokenEncoding, params })) {
+    for await (const page of this.senderPages.pages(session, module, params)) {
       const { stored, rejected } = await this.db.transaction((m) => this.storePage(m, session, module, run, page.items));
       run.pages += 1;
       run.objectsReceived += page.items.length;
@@ -100,11 +98,13 @@ export class SyncService {
   /** Maps and stores one page inside transaction `m`; an invalid object is filed, never thrown. */
   private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, items: unknown[]) {
     const { adapter, connection } = session;
+    // 2.1.1 objects name no owner: they belong to the connection's single party.
+    const context = { owner: connection.parties.length === 1 ? { country_code: connection.parties[0].countryCode, party_id: connection.parties[0].partyId } : null };
     const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
     const accepted: Array<{ value: any; raw: unknown }> = [];
     const rejections: Array<{ raw: unknown; reason: string; identity: { countryCode: string | null; partyId: string | null; id: string | null } }> = [];
     for (const raw of items) {
-      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(raw) : adapter.mapTariff(raw)), raw);
+      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(raw, context) : adapter.mapTariff(raw, context)), raw);
       if (!mapped.ok) {
         rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
       } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {
