@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
 
 /** A running service. */
 export interface RunningService {
@@ -32,6 +33,7 @@ export async function startService(env: Environment): Promise<RunningService> {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
+    app.getHttpAdapter().getInstance().addHook('onRequest', messageIdHeadersHook);
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
     app.enableShutdownHooks();
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
