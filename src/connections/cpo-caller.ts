@@ -49,7 +49,8 @@ export class CpoCaller {
   async request<T = unknown>(target: CpoTarget, req: Omit<OcpiRequest, 'token' | 'encoding'>): Promise<OcpiReply<T>> {
     const first = target.preferred ?? target.prescribed;
     try {
-      return await this.client.request<T>({ ...req, token: target.token, encoding: first });
+      // A 401 here is handled below (the other encoding), so it is not worth a warning yet.
+      return await this.client.request<T>({ ...req, token: target.token, encoding: first, expectedStatuses: [401] });
     } catch (error) {
       if (!isUnauthorized(error)) throw error;
       let reply: OcpiReply<T>;

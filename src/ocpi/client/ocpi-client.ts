@@ -16,6 +16,8 @@ export interface OcpiRequest {
   encoding: TokenEncoding;
   body?: unknown;
   params?: Record<string, string | number | undefined>;
+  /** HTTP statuses the caller expects and handles (e.g. 401 while trying token encodings): logged at debug, not warn. */
+  expectedStatuses?: number[];
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -145,7 +147,8 @@ export class OcpiClient {
 
   private fail(kind: OcpiCallError['kind'], explanation: string, req: OcpiRequest, started: number, httpStatus?: number, ocpiStatus?: number): OcpiCallError {
     const error = new OcpiCallError(kind, explanation, { method: req.method, url: req.url, httpStatus, ocpiStatus, durationMs: Date.now() - started });
-    this.logger.warn({ kind, method: req.method, url: req.url, httpStatus, ocpiStatus, durationMs: Date.now() - started }, explanation);
+    const expected = httpStatus !== undefined && req.expectedStatuses?.includes(httpStatus);
+    this.logger[expected ? 'debug' : 'warn']({ kind, method: req.method, url: req.url, httpStatus, ocpiStatus, durationMs: Date.now() - started }, explanation);
     return error;
   }
 }
