@@ -17,7 +17,10 @@ export interface InvitedCpo {
 export async function inviteCpo(service: TestService, options: CpoSimulatorOptions, register = true): Promise<InvitedCpo> {
   const simulator = await startCpoSimulator(options);
   const invited = await service.ops('POST', '/connections/invitations', { name: `${options.countryCode}*${options.partyId} (invited)` });
-  if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  if (invited.status !== 201) {
+    await simulator.close();
+    throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  }
   const cpo = {
     simulator,
     connectionId: invited.body.connection.id as string,
@@ -25,6 +28,9 @@ export async function inviteCpo(service: TestService, options: CpoSimulatorOptio
     versionsUrl: invited.body.versions_url as string,
     close: () => simulator.close().catch(() => undefined),
   };
-  if (register) await simulator.registerWith(cpo.versionsUrl, cpo.tokenA);
+  if (register) await simulator.registerWith(cpo.versionsUrl, cpo.tokenA).catch(async (error: unknown) => {
+    await cpo.close();
+    throw error;
+  });
   return cpo;
 }
