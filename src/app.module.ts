@@ -9,7 +9,6 @@ import { ConnectionsModule } from './connections/connections.module';
 import { databaseOptions } from './database/database-options';
 import { HealthModule } from './health/health.module';
 import { LocationsModule } from './locations/locations.module';
-import { OcpiCoreModule } from './ocpi/core/ocpi-core.module';
 import { OperationsModule } from './operations/operations.module';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
@@ -34,7 +33,6 @@ export class AppModule {
         ScheduleModule.forRoot(),
         HealthModule,
         CallLogModule,
-        OcpiCoreModule,
         ConnectionsModule,
         LocationsModule,
         TariffsModule,

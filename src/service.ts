@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
 
 /** A running service. */
 export interface RunningService {
@@ -33,6 +34,8 @@ export async function startService(env: Environment): Promise<RunningService> {
     });
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    // Before any route, guard or filter, so error answers carry the message ids too.
+    app.getHttpAdapter().getInstance().addHook('onRequest', messageIdHeadersHook);
     app.enableShutdownHooks();
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
     await app.listen(env.PORT, env.HOST);

@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,8 +7,9 @@ import { SyncOutcome, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
-import { RegistrationError } from '../connections/registration.error';
 import { listDeviations, WireDeviationView } from '../sync/wire-deviation.store';
+import { CredentialsSenderService } from '../connections/credentials-sender.service';
+import { registrationHttpError } from './registration-http-error';
 
 export interface ConnectionSummary {
   connection: ConnectionView;
@@ -26,12 +27,13 @@ export interface ConnectionSummary {
 export class OperationsController {
   constructor(
     private readonly connections: ConnectionsService,
+    private readonly sender: CredentialsSenderService,
     private readonly sync: SyncService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
-   * POST: registers with a CPO from its versions URL and token A (credentials 2.2.1 §Registration).
+   * POST: registers with a CPO from its versions URL and token A (credentials §Registration, eMSP-initiated).
    * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 when the CPO
    * could not be registered (the connection stays as FAILED). Errors carry
    * { statusCode, error: RegistrationFailure, message, connection_id }.
@@ -40,14 +42,9 @@ export class OperationsController {
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
   async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
     try {
-      return toConnectionView(await this.connections.register(body.name, body.versions_url, body.token_a));
+      return toConnectionView(await this.sender.register(body.name, body.versions_url, body.token_a));
     } catch (error) {
-      if (!(error instanceof RegistrationError)) throw error;
-      const status = error.failure === 'PARTY_ALREADY_CONNECTED' ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY;
-      throw new HttpException(
-        { statusCode: status, error: error.failure, message: error.message, connection_id: error.connectionId ?? null },
-        status,
-      );
+      throw registrationHttpError(error);
     }
   }
 

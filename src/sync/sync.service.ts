@@ -3,12 +3,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
 import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
 import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiClient, OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
+import { OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
 import { TariffStore } from '../tariffs/tariff.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
@@ -47,7 +48,7 @@ export class SyncService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly connections: ConnectionsService,
-    private readonly client: OcpiClient,
+    private readonly senderPages: SenderPages,
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
     private readonly config: AppConfig,
@@ -87,12 +88,9 @@ export class SyncService {
   }
 
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
-    const { adapter, connection } = session;
-    const url = adapter.senderUrl(connection.theirEndpoints, module);
-    if (!url) throw new Error(`the CPO's ${adapter.version} endpoints list no ${module} SENDER interface`);
+    const { connection } = session;
     const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: run.dateFrom?.toISOString() };
-    const pages = this.client.pages({
-      url, token: session.token, encoding: adapter.tokenEncoding, transport: adapter.transport, params,
+    const pages = this.senderPages.pages(session, module, params, {
       routeTo: hubOf(connection.parties),
       // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
       context: { connectionId: connection.id, module, correlationId: randomUUID() },
@@ -118,6 +116,8 @@ export class SyncService {
    */
   private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, page: OcpiPage) {
     const { adapter, connection } = session;
+    // 2.1.1 objects name no owner: they belong to the connection's single party.
+    const context = { owner: connection.parties.length === 1 ? { country_code: connection.parties[0].countryCode, party_id: connection.parties[0].partyId } : null };
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, page.deviations);
     const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
@@ -127,7 +127,7 @@ export class SyncService {
       const normalised = normaliseWireObject(module, raw);
       tallyDeviations(tally, normalised.deviations);
       const wire = normalised.value;
-      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(wire) : adapter.mapTariff(wire)), raw);
+      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(wire, context) : adapter.mapTariff(wire, context)), raw);
       if (!mapped.ok) {
         rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
       } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {

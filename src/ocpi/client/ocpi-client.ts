@@ -41,6 +41,8 @@ export interface OcpiRequest {
   /** A functional-module call through a hub: sent as OCPI-to-*; OCPI-from-* is us (transport_and_format 2.2.1 §Message Routing). */
   routeTo?: OcpiParty | null;
   context?: OcpiCallContext;
+  /** HTTP statuses the caller expects and handles (e.g. 401 while trying token encodings): logged at debug, not warn. */
+  expectedStatuses?: number[];
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -236,6 +238,11 @@ export class OcpiClient {
       method: req.method.toUpperCase(), url: req.url, httpStatus: extra.httpStatus, ocpiStatus: extra.ocpiStatus, durationMs,
       requestId: call.requestId || undefined, correlationId: call.correlationId, attempts: call.attempts, transportCause: extra.transportCause,
     };
+    // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
+    if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {
+      this.logger.debug({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
+      return new OcpiCallError(kind, explanation, details);
+    }
     this.logger.warn({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
     await this.recorder?.record({
       direction: 'OUTGOING',

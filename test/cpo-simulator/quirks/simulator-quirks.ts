@@ -1,3 +1,4 @@
+import type { TokenEncoding } from '../auth';
 /**
  * Deliberate deviations from the specification that real CPOs show, switched on per test (all off by default,
  * i.e. spec behaviour). Envelope, pagination, failure and wire-style quirks apply to the functional modules
@@ -5,7 +6,17 @@
  * `simulator.setQuirks()`, which also restarts every counter.
  */
 export interface SimulatorQuirks {
-  /** Endpoints the quirks apply to. Default ['locations', 'tariffs']. */
+  /** Encoding of the token in the Authorization headers it sends (default: its version's). */
+  sendTokenEncoding?: TokenEncoding;
+  /** Encodings it accepts on incoming requests (default: only its version's). */
+  acceptTokenEncoding?: TokenEncoding | 'either';
+  /** Modules left out of its version details (e.g. ['locations'] to provoke 3003). */
+  omitModules?: Array<'locations' | 'tariffs'>;
+  /** The versions URL it puts in its own credentials instead of its real one (e.g. an unreachable one: 3001). */
+  advertisedVersionsUrl?: string;
+  /** When it registers or updates itself, use the eMSP's credentials endpoint of this version instead of its own (3002). */
+  credentialsVersion?: string;
+  /** Endpoints the quirks below apply to. Default ['locations', 'tariffs']. */
   modules?: QuirkModule[];
   envelope?: EnvelopeQuirks;
   pagination?: PaginationQuirks;
