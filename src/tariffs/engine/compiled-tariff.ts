@@ -35,6 +35,8 @@ export interface CompiledRestrictions {
   source: TariffRestrictions;
   /** Values that could not be read; the element then cannot be evaluated. */
   problems: string[];
+  /** Which kinds of local restriction had an unreadable value (they can then not make the element fail). */
+  unreadable: { time: boolean; date: boolean; days: boolean };
 }
 
 export interface CompiledElement {
@@ -137,13 +139,20 @@ function compileRestrictions(r: TariffRestrictions): CompiledRestrictions {
     if (n === undefined) problems.push(`day_of_week "${day}" is not a DayOfWeek`);
     else days!.add(n);
   }
+  const daysProblems = problems.length;
   const reservation = readReservation(r.reservation, problems);
+  const beforeTime = problems.length;
+  const startMinute = readTime(r.start_time, 'start_time', problems);
   const endMinute = readTime(r.end_time, 'end_time', problems);
+  const beforeDate = problems.length;
+  const startDate = readDate(r.start_date, 'start_date', problems);
+  const endDate = readDate(r.end_date, 'end_date', problems);
+  const afterDate = problems.length;
   return {
-    startMinute: readTime(r.start_time, 'start_time', problems),
+    startMinute,
     endMinute: endMinute === 0 ? 1440 : endMinute,
-    startDate: readDate(r.start_date, 'start_date', problems),
-    endDate: readDate(r.end_date, 'end_date', problems),
+    startDate,
+    endDate,
     minKwh: number(r.min_kwh, 'min_kwh'),
     maxKwh: number(r.max_kwh, 'max_kwh'),
     minCurrent: number(r.min_current, 'min_current'),
@@ -156,6 +165,7 @@ function compileRestrictions(r: TariffRestrictions): CompiledRestrictions {
     reservation,
     source: r,
     problems,
+    unreadable: { time: beforeDate > beforeTime, date: afterDate > beforeDate, days: daysProblems > 0 },
   };
 }
 

@@ -40,7 +40,11 @@ export function evaluate(r: CompiledRestrictions | null, f: SegmentFacts): Verdi
   let unknown = r.problems.length > 0;
   if (r.startMinute !== null || r.endMinute !== null || r.days !== null || r.startDate !== null || r.endDate !== null) {
     if (f.local === null) unknown = true;
-    else if (!holdsLocally(r, f.local)) return 'FAILS';
+    else {
+      const v = localVerdict(r, f.local);
+      if (v === 'FAILS') return 'FAILS';
+      if (v === 'UNKNOWN') unknown = true;
+    }
   }
   if (r.minDuration && f.elapsed.lt(r.minDuration)) return 'FAILS';
   if (r.maxDuration && f.elapsed.gte(r.maxDuration)) return 'FAILS';
@@ -66,13 +70,21 @@ function rangeVerdict(min: Dec | null, max: Dec | null, reading: Reading | null)
   return 'HOLDS';
 }
 
-function holdsLocally(r: CompiledRestrictions, local: number): boolean {
+/** Dates, weekday and time of day at a local reading. A kind with an unreadable value cannot fail, only be unknown. */
+function localVerdict(r: CompiledRestrictions, local: number): Verdict {
   const midnight = localMidnight(local);
   const minute = (local - midnight) / 60_000;
-  if (r.startDate !== null && midnight < r.startDate) return false;
-  if (r.endDate !== null && midnight >= r.endDate) return false;
-  if (r.days !== null && !r.days.has(new Date(midnight).getUTCDay())) return false;
-  return inTimeWindow(r.startMinute, r.endMinute, minute);
+  let unknown = false;
+  const check = (holds: boolean, unreadable: boolean): boolean => {
+    if (holds) return true;
+    if (unreadable) unknown = true;
+    return unreadable;
+  };
+  if (r.startDate !== null && !check(midnight >= r.startDate, r.unreadable.date)) return 'FAILS';
+  if (r.endDate !== null && !check(midnight < r.endDate, r.unreadable.date)) return 'FAILS';
+  if (r.days !== null && !check(r.days.has(new Date(midnight).getUTCDay()), r.unreadable.days)) return 'FAILS';
+  if (!r.unreadable.time && !inTimeWindow(r.startMinute, r.endMinute, minute)) return 'FAILS';
+  return unknown ? 'UNKNOWN' : 'HOLDS';
 }
 
 /** start inclusive, end exclusive; end before start wraps past midnight; start = end means all day. */

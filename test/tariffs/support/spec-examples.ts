@@ -62,3 +62,30 @@ export function totals(c: ChargeCost): [string | null, string | null] {
 export function rows(c: ChargeCost): Array<[string, number, string, string | null]> {
   return c.breakdown.map((l) => [l.dimension, l.element_index, l.billed_quantity, l.amount.before_taxes]);
 }
+
+/** An inline 2.2.1-style canonical tariff (prices excl. VAT, omitted vat = no VAT) for rule tests. */
+export function tariffOf(elements: CanonicalTariff['elements'], extra: Partial<CanonicalTariff> = {}): CanonicalTariff {
+  return {
+    country_code: 'NL',
+    party_id: 'TST',
+    id: 'T1',
+    currency: 'EUR',
+    type: null,
+    tariff_alt_text: [],
+    tariff_alt_url: null,
+    tax_included: 'NO',
+    omitted_vat: 'NO_VAT',
+    min_price: null,
+    max_price: null,
+    elements,
+    start_date_time: null,
+    end_date_time: null,
+    last_updated: '2024-01-01T00:00:00Z',
+    ...extra,
+  };
+}
+
+/** A PriceComponent: type, price (excl. VAT), step_size (default 1), vat (default none). */
+export function pc(type: string, price: string, step_size = 1, vat: string | null = null) {
+  return { type, price, step_size, vat };
+}
