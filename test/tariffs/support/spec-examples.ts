@@ -2,12 +2,14 @@
  * The OCPI specification's example objects (read from /work/shared/ocpi-spec at test time only), mapped by our
  * own version mappers, and a small builder for charge timelines.
  */
+import { Decimal } from 'decimal.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapTariff211 } from '../../../src/ocpi/v2_1_1/tariffs/tariff.mapper';
 import { mapTariff221 } from '../../../src/ocpi/v2_2_1/tariffs/tariff.mapper';
 import { mapTariff230 } from '../../../src/ocpi/v2_3_0/tariffs/tariff.mapper';
 import { ChargeCost, ChargePeriod, ChargeTimeline } from '../../../src/tariffs/engine/charge-cost.model';
+import { CdrForPricing } from '../../../src/tariffs/cdr-cost/cdr-pricing.model';
 import { CanonicalTariff } from '../../../src/tariffs/tariff.model';
 
 export const SPEC_ROOT = process.env.OCPI_SPEC_DIR ?? '/work/shared/ocpi-spec';
@@ -88,4 +90,40 @@ export function tariffOf(elements: CanonicalTariff['elements'], extra: Partial<C
 /** A PriceComponent: type, price (excl. VAT), step_size (default 1), vat (default none). */
 export function pc(type: string, price: string, step_size = 1, vat: string | null = null) {
   return { type, price, step_size, vat };
+}
+
+/**
+ * A spec CDR example as CdrForPricing, its tariffs through our mapper for its version (2.1.1: the markdown's inline
+ * example, given as an object; its CDR and tariffs carry no owner, so BE/BEC as in the 2.2.1 example).
+ */
+export function cdrForPricing(version: '2.1.1' | '2.2.1' | '2.3.0', raw: any): CdrForPricing {
+  const owner = { country_code: raw.country_code ?? 'BE', party_id: raw.party_id ?? 'BEC' };
+  const map = (t: unknown) => {
+    const mapped = version === '2.1.1' ? mapTariff211(t, owner) : version === '2.2.1' ? mapTariff221(t) : mapTariff230(t);
+    if (!mapped.ok) throw new Error(`CDR tariff rejected: ${mapped.reason}`);
+    return mapped.value;
+  };
+  const num = (v: unknown) => String(v);
+  const total = raw.total_cost;
+  const totalCost =
+    version === '2.1.1'
+      ? { before_taxes: num(total), after_taxes: null }
+      : version === '2.2.1'
+        ? { before_taxes: num(total.excl_vat), after_taxes: total.incl_vat === undefined ? null : num(total.incl_vat) }
+        : { before_taxes: num(total.before_taxes), after_taxes: (total.taxes ?? []).reduce((s: Decimal, t: any) => s.plus(num(t.amount)), new Decimal(num(total.before_taxes))).toFixed() };
+  return {
+    country_code: owner.country_code,
+    party_id: owner.party_id,
+    id: raw.id,
+    currency: raw.currency,
+    start_date_time: raw.start_date_time,
+    end_date_time: raw.end_date_time ?? raw.stop_date_time,
+    charging_periods: raw.charging_periods.map((p: any) => ({
+      start_date_time: p.start_date_time,
+      tariff_id: p.tariff_id ?? null,
+      dimensions: p.dimensions.map((d: any) => ({ type: d.type, volume: num(d.volume) })),
+    })),
+    total_cost: totalCost,
+    tariffs: (raw.tariffs ?? []).map(map),
+  };
 }
