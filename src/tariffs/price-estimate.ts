@@ -68,7 +68,7 @@ function chargeTimeline(charge: ChargeToEstimate): ChargeTimeline {
   const stay = toDec(charge.durationMinutes, 'duration_minutes', true).times(60);
   if (Number.isNaN(charge.start.getTime())) throw new Error('start must be an instant');
   const start = charge.start.toISOString();
-  if (!charge.powerKw) return { start, periods: [{ kind: 'CHARGING', duration_s: stay.toFixed(), energy_kwh: energy.toFixed() }] };
+  if (!charge.powerKw) return { start, periods: [{ kind: 'CHARGING', duration_s: stay, energy_kwh: energy }] };
   const power = toDec(charge.powerKw, 'power_kw', true);
   if (power.isZero()) throw new ImpossibleChargeError('power_kw must be more than 0');
   const chargingSeconds = energy.times(SECONDS_PER_HOUR).div(power);
@@ -78,15 +78,16 @@ function chargeTimeline(charge: ChargeToEstimate): ChargeTimeline {
       `at ${power.toFixed()} kW, ${energy.toFixed()} kWh take ${minutes} minutes, more than the ${charge.durationMinutes} asked: ask for less energy, more time or more power`,
     );
   }
-  const periods: ChargePeriod[] = [{ kind: 'CHARGING', duration_s: chargingSeconds.toFixed(), energy_kwh: energy.toFixed(), power_kw: power.toFixed() }];
-  if (stay.gt(chargingSeconds)) periods.push({ kind: 'PARKING', duration_s: stay.minus(chargingSeconds).toFixed() });
+  const periods: ChargePeriod[] = [{ kind: 'CHARGING', duration_s: chargingSeconds, energy_kwh: energy, power_kw: power }];
+  if (stay.gt(chargingSeconds)) periods.push({ kind: 'PARKING', duration_s: stay.minus(chargingSeconds) });
   return { start, periods };
 }
 
 /** Current summed over the phases, A: P / V_line-to-neutral (P at the given power, or the period's average). */
-function currentOf(p: ChargePeriod, volts: number): string {
-  const power = p.power_kw ? new Dec(p.power_kw) : new Dec(p.energy_kwh ?? 0).times(SECONDS_PER_HOUR).div(new Dec(p.duration_s).isZero() ? 1 : p.duration_s);
-  return power.times(1000).div(volts).toDecimalPlaces(3).toFixed();
+function currentOf(p: ChargePeriod, volts: number): Dec {
+  const duration = new Dec(p.duration_s);
+  const power = p.power_kw ? new Dec(p.power_kw) : duration.isZero() ? new Dec(0) : new Dec(p.energy_kwh ?? 0).times(SECONDS_PER_HOUR).div(duration);
+  return power.times(1000).div(volts).toDecimalPlaces(3);
 }
 
 function isSet(v: unknown): boolean {

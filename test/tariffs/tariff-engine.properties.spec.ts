@@ -71,7 +71,7 @@ const charge = fc.record({ start, zone: fc.constantFrom(...ZONES), periods: fc.a
 
 const before = (c: ChargeCost) => new Decimal(c.total_unrounded.before_taxes!);
 const after = (c: ChargeCost) => (c.total_unrounded.after_taxes === null ? null : new Decimal(c.total_unrounded.after_taxes));
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
 
 describe('tariff engine properties (fast-check)', () => {
   it('cost never decreases when the charge grows by another period (more energy or more time), step_size 1', () => {

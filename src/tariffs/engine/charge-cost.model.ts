@@ -2,6 +2,7 @@
  * What the pricing engine takes (a charge as a timeline) and returns (its cost per dimension, with a breakdown).
  * Decimal strings throughout; units in the field names. See price-charge.ts for the rules.
  */
+import type { Decimal } from 'decimal.js';
 
 /**
  * RESERVATION: the EVSE is reserved for the driver and not yet in use (CdrDimensionType RESERVATION_TIME).
@@ -12,16 +13,16 @@ export type PeriodKind = 'RESERVATION' | 'CHARGING' | 'PARKING';
 /** One stretch of the charge in which kind, power and current do not change. */
 export interface ChargePeriod {
   kind: PeriodKind;
-  /** Length in seconds: a non-negative decimal string or an integer. */
-  duration_s: string | number;
+  /** Length in seconds: a non-negative decimal string, an integer, or a decimal.js Decimal (callers that computed it). */
+  duration_s: string | number | Decimal;
   /** Energy delivered in this period, kWh (CHARGING only; assumed to flow evenly over the period). */
-  energy_kwh?: string | null;
+  energy_kwh?: string | Decimal | null;
   /** Power during the period, kW. When only a range is known, give min/max instead (CDR MIN_POWER / MAX_POWER). */
-  power_kw?: string | null;
+  power_kw?: string | Decimal | null;
   min_power_kw?: string | null;
   max_power_kw?: string | null;
   /** Current during the period, summed over the phases, A (CDR MIN_CURRENT / MAX_CURRENT as a range). */
-  current_a?: string | null;
+  current_a?: string | Decimal | null;
   min_current_a?: string | null;
   max_current_a?: string | null;
   /**

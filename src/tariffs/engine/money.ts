@@ -4,7 +4,7 @@
  */
 import { Decimal } from 'decimal.js';
 
-export const Dec = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
+export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
 export type Dec = Decimal;
 
 export const ZERO = new Dec(0);
@@ -31,6 +31,10 @@ const DECIMAL_LITERAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  * @throws Error naming `what` for anything else (NaN, Infinity, hex, empty), or a negative value when `nonNegative`.
  */
 export function toDec(value: unknown, what: string, nonNegative = false): Dec {
+  if (value instanceof Dec) {
+    if (nonNegative && value.isNegative() && !value.isZero()) throw new Error(`${what} must not be negative, got ${value.toFixed()}`);
+    return value;
+  }
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : null;
   if (text === null || !DECIMAL_LITERAL.test(text)) throw new Error(`${what} must be a decimal number, got ${JSON.stringify(value)}`);
   const d = new Dec(text);
@@ -49,7 +53,7 @@ export function toDecOrNull(value: unknown, what: string, nonNegative = false): 
  */
 export function showDec(d: Dec, minDecimals = 0): string {
   const r = d.decimalPlaces() > 8 ? d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP) : d;
-  return r.decimalPlaces() < minDecimals ? r.toFixed(minDecimals) : r.toFixed();
+  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? r.toFixed(minDecimals) : r.toFixed();
 }
 
 /** Rounded half-up to the currency's minor unit, with exactly that many decimals. */

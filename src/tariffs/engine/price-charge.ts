@@ -36,7 +36,7 @@
 import { CanonicalTariff } from '../tariff.model';
 import { Amount, BreakdownLine, ChargeCost, ChargeTimeline, CostDimension } from './charge-cost.model';
 import { CompiledComponent, CompiledElement, CompiledTariff, compileTariff } from './compiled-tariff';
-import { Dec, SECONDS_PER_HOUR, THOUSAND, ZERO, showDec } from './money';
+import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, showDec } from './money';
 import { SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
@@ -97,12 +97,12 @@ class ChargePricing {
     if (!this.t.usesLocalTime || !this.clock) return [];
     const clock = this.clock;
     const from = this.tl.startMs;
-    const to = from + this.tl.end.times(1000).ceil().toNumber();
+    const to = from + this.tl.end.times(THOUSAND).ceil().toNumber();
     const instants = new Set<number>(clock.changesBetween(from, to));
     for (let day = localMidnight(clock.toLocal(from)); day <= clock.toLocal(to); day += MS_PER_DAY) {
       for (const minute of this.t.dayMinutes) for (const u of clock.instantsOf(day + minute * 60_000)) if (u > from && u < to) instants.add(u);
     }
-    return [...instants].sort((a, b) => a - b).map((u) => new Dec(u - from).div(1000));
+    return [...instants].sort((a, b) => a - b).map((u) => new Dec(u - from).div(THOUSAND));
   }
 
   private priceSegments(segments: Segment[]): Stretch[] {
@@ -122,7 +122,7 @@ class ChargePricing {
             ? [['ENERGY', 'ENERGY', seg.energy], ['TIME', 'TIME', seg.end.minus(seg.start)]]
             : [['PARKING_TIME', 'PARKING_TIME', seg.end.minus(seg.start)]];
       const needFlat = kind === 'RESERVATION' ? !reservationFlat : !sessionFlat;
-      if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', new Dec(1)]);
+      if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', ONE]);
       for (const [dimension, type, quantity] of dims) {
         const chosen = this.choose(seg, facts, type, verdicts);
         if (!chosen) continue;
@@ -170,7 +170,7 @@ class ChargePricing {
 
   private facts(seg: Segment): SegmentFacts {
     const reservation = seg.period.kind === 'RESERVATION';
-    const atMs = this.tl.startMs + seg.start.times(1000).floor().toNumber();
+    const atMs = this.tl.startMs + seg.start.times(THOUSAND).floor().toNumber();
     return {
       local: this.clock ? this.clock.toLocal(atMs) : null,
       elapsed: reservation ? seg.start : seg.start.minus(this.tl.sessionStart),
@@ -217,8 +217,8 @@ class ChargePricing {
 
   private line(s: Stretch, money: Money): BreakdownLine {
     const type = s.component.type;
-    const fromMs = this.tl.startMs + s.from.times(1000).toNumber();
-    const toMs = this.tl.startMs + s.to.times(1000).toNumber();
+    const fromMs = this.tl.startMs + s.from.times(THOUSAND).toNumber();
+    const toMs = this.tl.startMs + s.to.times(THOUSAND).toNumber();
     const unit = type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'hours';
     const inUnit = (q: Dec) => (unit === 'hours' ? q.div(SECONDS_PER_HOUR) : q);
     return {
@@ -249,12 +249,13 @@ class ChargePricing {
       type === 'FLAT'
         ? `${scope} is charged once; elements[${s.element.index}] is the first element with a FLAT component whose restrictions hold`
         : `elements[${s.element.index}] is the first element with a ${scope} component whose restrictions hold`;
-    const own = explain(s.element.restrictions, s.facts).join('; ');
-    const skipped = this.candidates(s.first)
-      .filter((e) => e.index !== s.element.index && e.components.has(type))
-      .filter((e) => this.candidates(s.first).indexOf(e) < this.candidates(s.first).indexOf(s.element))
-      .map((e) => `elements[${e.index}] skipped: ${explain(e.restrictions, s.facts).filter((x) => !x.endsWith('holds')).join('; ')}`);
-    return [`${head} (${own})`, ...skipped].join('. ');
+    const parts = [`${head} (${explain(s.element.restrictions, s.facts).join('; ')})`];
+    for (const e of this.candidates(s.first)) {
+      if (e === s.element) break;
+      if (!e.components.has(type)) continue;
+      parts.push(`elements[${e.index}] skipped: ${explain(e.restrictions, s.facts).filter((x) => !x.endsWith('holds')).join('; ')}`);
+    }
+    return parts.join('. ');
   }
 }
 
@@ -273,26 +274,31 @@ function undecided(element: CompiledElement, facts: SegmentFacts): string {
 
 /** mod_cdrs 2.2.1 §CDR object step_size, as in the module comment. */
 function applyStepSizes(stretches: Stretch[]): void {
-  const positive = (s: Stretch) => s.quantity.gt(0);
+  const positive = (s: Stretch) => s.quantity.gt(ZERO);
   roundGroup(stretches.filter((s) => s.dimension === 'ENERGY' && positive(s)), THOUSAND, 'Wh');
   const time = stretches.filter((s) => (s.dimension === 'TIME' || s.dimension === 'PARKING_TIME') && positive(s));
   const lastTime = latest(time);
-  if (lastTime) roundGroup(time.filter((s) => s.dimension === lastTime.dimension), new Dec(1), 's');
-  roundGroup(stretches.filter((s) => s.dimension === 'RESERVATION' && s.component.type === 'TIME' && positive(s)), new Dec(1), 's');
+  if (lastTime) roundGroup(time.filter((s) => s.dimension === lastTime.dimension), ONE, 's');
+  roundGroup(stretches.filter((s) => s.dimension === 'RESERVATION' && s.component.type === 'TIME' && positive(s)), ONE, 's');
 }
 
 function latest(stretches: Stretch[]): Stretch | undefined {
   return stretches.reduce<Stretch | undefined>((a, b) => (!a || b.to.gte(a.to) ? b : a), undefined);
 }
 
-/** Rounds the group's total up to the last stretch's step_size (in Wh or s: `perUnit` per quantity unit). */
+/**
+ * Rounds the group's total up to the last stretch's step_size (in Wh or s: `perUnit` per quantity unit). The total is
+ * first taken to the micro-unit (µWh, µs): stretches cut at an energy threshold fall at repeating decimals, and
+ * their last digits must not push an exact number of steps over into one more.
+ */
 function roundGroup(group: Stretch[], perUnit: Dec, unit: 'Wh' | 's'): void {
   const last = latest(group);
   if (!last || !(last.component.step > 0)) return;
-  const total = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit);
+  const total = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit).toDecimalPlaces(6);
   const step = new Dec(last.component.step);
   const billed = total.div(step).ceil().times(step);
   if (billed.eq(total)) return;
-  last.billed = last.quantity.plus(billed.minus(total).div(perUnit));
+  const exact = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit);
+  last.billed = last.quantity.plus(billed.minus(exact).div(perUnit));
   last.step = { step_size: last.component.step, total_consumed: showDec(total), total_billed: billed.toFixed(), unit };
 }

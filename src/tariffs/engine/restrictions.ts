@@ -120,12 +120,12 @@ export function explain(r: CompiledRestrictions | null, f: SegmentFacts): string
   } else if (r.startMinute !== null || r.endMinute !== null || r.days || r.startDate !== null || r.endDate !== null) {
     out.push('time, day and date restrictions: unknown (the Location has no valid time zone)');
   }
-  const seconds = f.elapsed.toDecimalPlaces(3).toFixed();
-  if (r.minDuration) say(`min_duration ${r.minDuration.toFixed()} s (${seconds} s in)`, f.elapsed.gte(r.minDuration));
-  if (r.maxDuration) say(`max_duration ${r.maxDuration.toFixed()} s (${seconds} s in)`, f.elapsed.lt(r.maxDuration));
-  const kwh = f.energy.toDecimalPlaces(4).toFixed();
-  if (r.minKwh) say(`min_kwh ${r.minKwh.toFixed()} (${kwh} kWh so far)`, f.energy.gte(r.minKwh));
-  if (r.maxKwh) say(`max_kwh ${r.maxKwh.toFixed()} (${kwh} kWh so far)`, f.energy.lt(r.maxKwh));
+  const seconds = () => f.elapsed.toDecimalPlaces(3).toFixed();
+  if (r.minDuration) say(`min_duration ${r.minDuration.toFixed()} s (${seconds()} s in)`, f.elapsed.gte(r.minDuration));
+  if (r.maxDuration) say(`max_duration ${r.maxDuration.toFixed()} s (${seconds()} s in)`, f.elapsed.lt(r.maxDuration));
+  const kwh = () => f.energy.toDecimalPlaces(4).toFixed();
+  if (r.minKwh) say(`min_kwh ${r.minKwh.toFixed()} (${kwh()} kWh so far)`, f.energy.gte(r.minKwh));
+  if (r.maxKwh) say(`max_kwh ${r.maxKwh.toFixed()} (${kwh()} kWh so far)`, f.energy.lt(r.maxKwh));
   sayRange(out, 'power', 'kW', r.minPower, r.maxPower, f.power);
   sayRange(out, 'current', 'A', r.minCurrent, r.maxCurrent, f.current);
   if (r.reservation) out.push(`reservation ${r.reservation}`);

@@ -101,7 +101,7 @@ export function applyBounds(total: Money, t: CompiledTariff, ratesUsed: Dec[]): 
 
 function afterPerBefore(total: Money, t: CompiledTariff, ratesUsed: Dec[], out: Bounded): () => Dec {
   return () => {
-    if (total.before !== null && total.after !== null && total.before.gt(0)) return total.after.div(total.before);
+    if (total.before !== null && total.after !== null && total.before.gt(ZERO)) return total.after.div(total.before);
     if ((t.source.tax_included ?? 'NO') === 'N/A') return ONE;
     const rates = distinct(ratesUsed.length > 0 ? ratesUsed : allRates(t));
     const highest = rates.reduce((a, b) => (b.gt(a) ? b : a), ZERO);
@@ -131,6 +131,7 @@ function mergedTaxes(m: Money, ratesUsed: Dec[]): Map<string, Dec> | null {
 
 /** An unrounded Money for output. */
 export function toAmount(m: Money, minDecimals: number): Amount {
+  if (m === NO_MONEY) return zeroAmount(minDecimals);
   return {
     before_taxes: m.before === null ? null : showDec(m.before, minDecimals),
     taxes: m.taxes === null ? null : [...m.taxes].map(([rate, amount]) => taxLine(rate, showDec(amount, minDecimals))),
@@ -156,6 +157,12 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
     taxes = rounded.map((r) => taxLine(r.rate, r.amount.toFixed(minor)));
   }
   return { before_taxes: before?.toFixed(minor) ?? null, taxes, after_taxes: after?.toFixed(minor) ?? null };
+}
+
+/** Nothing: most dimensions of most charges. */
+function zeroAmount(minDecimals: number): Amount {
+  const zero = ZERO.toFixed(minDecimals);
+  return { before_taxes: zero, taxes: [], after_taxes: zero };
 }
 
 function taxLine(rate: string, amount: string): TaxLine {

@@ -111,32 +111,39 @@ export function cutSegments(t: ReadTimeline, tariff: CompiledTariff, localCuts: 
   const segments: Segment[] = [];
   let energyBefore = ZERO;
   for (const p of t.periods) {
-    const cuts: Dec[] = [];
+    // A cut, and the energy delivered by then when it is an energy threshold (exactly the threshold).
+    const cuts: Array<{ at: Dec; energy: Dec | null }> = [];
     const inside = (x: Dec) => x.gt(p.start) && x.lt(p.end);
-    for (const c of localCuts) if (inside(c)) cuts.push(c);
+    for (const c of localCuts) if (inside(c)) cuts.push({ at: c, energy: null });
     const base = p.kind === 'RESERVATION' ? ZERO : t.sessionStart;
     for (const d of tariff.durationThresholds) {
       const c = base.plus(d);
-      if (inside(c)) cuts.push(c);
+      if (inside(c)) cuts.push({ at: c, energy: null });
     }
     const duration = p.end.minus(p.start);
+    const periodEnd = energyBefore.plus(p.energy);
     if (!p.energy.isZero()) {
       for (const x of tariff.energyThresholds) {
-        if (x.gt(energyBefore) && x.lt(energyBefore.plus(p.energy))) cuts.push(p.start.plus(duration.times(x.minus(energyBefore)).div(p.energy)));
+        if (!x.gt(energyBefore) || !x.lt(periodEnd)) continue;
+        const at = p.start.plus(duration.times(x.minus(energyBefore)).div(p.energy)).toDecimalPlaces(6);
+        if (inside(at)) cuts.push({ at, energy: x });
       }
     }
-    cuts.sort((a, b) => a.comparedTo(b));
-    const energyAt = (x: Dec) => (x.eq(p.end) ? energyBefore.plus(p.energy) : energyBefore.plus(p.energy.times(x.minus(p.start)).div(duration)));
+    // Cuts fall to the microsecond and interpolated energy to the µWh: short exact decimals, so the pieces of a period
+    // add up to it exactly (repeating decimals would leave a last-digit residue that step_size could round up).
+    cuts.sort((a, b) => a.at.comparedTo(b.at) || (b.energy ? 1 : 0) - (a.energy ? 1 : 0));
+    const energyAt = (c: { at: Dec; energy: Dec | null }) =>
+      c.energy ?? (c.at.eq(p.end) ? periodEnd : energyBefore.plus(p.energy.times(c.at.minus(p.start)).div(duration)).toDecimalPlaces(9));
     let from = p.start;
     let fromEnergy = energyBefore;
-    for (const c of [...cuts, p.end]) {
-      if (c.eq(from) && !(c.eq(p.end) && from.eq(p.start))) continue;
+    for (const c of [...cuts, { at: p.end, energy: periodEnd }]) {
+      if (c.at.eq(from) && !(c.at.eq(p.end) && from.eq(p.start))) continue;
       const toEnergy = energyAt(c);
-      segments.push({ period: p, start: from, end: c, energyBefore: fromEnergy, energy: toEnergy.minus(fromEnergy) });
-      from = c;
+      segments.push({ period: p, start: from, end: c.at, energyBefore: fromEnergy, energy: toEnergy.minus(fromEnergy) });
+      from = c.at;
       fromEnergy = toEnergy;
     }
-    energyBefore = energyBefore.plus(p.energy);
+    energyBefore = periodEnd;
   }
   return segments;
 }

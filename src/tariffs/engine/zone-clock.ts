@@ -40,7 +40,8 @@ export class ZoneClock {
 
   /** UTC offset in minutes at instant `ms` (UTC). */
   offsetMinutes(ms: number): number {
-    const t = this.table(new Date(ms).getUTCFullYear());
+    // Most lookups fall in the same year as the previous one.
+    const t = ms >= this.lastFrom && ms < this.lastTo ? this.lastTable! : this.tableAt(ms);
     let offset = t.first;
     for (const c of t.changes) {
       if (c.at > ms) break;
@@ -74,6 +75,18 @@ export class ZoneClock {
       if (this.toLocal(candidate) === local && !out.includes(candidate)) out.push(candidate);
     }
     return out.sort((a, b) => a - b);
+  }
+
+  private lastFrom = 0;
+  private lastTo = 0;
+  private lastTable: YearTable | null = null;
+
+  private tableAt(ms: number): YearTable {
+    const year = new Date(ms).getUTCFullYear();
+    this.lastTable = this.table(year);
+    this.lastFrom = Date.UTC(year, 0, 1);
+    this.lastTo = Date.UTC(year + 1, 0, 1);
+    return this.lastTable;
   }
 
   private table(year: number): YearTable {
@@ -120,13 +133,15 @@ export function localMidnight(local: number): number {
   return Math.floor(local / DAY) * DAY;
 }
 
-/** ISO-8601 with the zone's offset, e.g. 2024-03-31T03:00:00+02:00, from an instant. */
+/** ISO-8601 with the zone's offset, e.g. 2024-03-31T03:00:00+02:00, from an instant (milliseconds kept if any). */
 export function formatLocal(clock: ZoneClock | null, ms: number): string {
   const offset = clock ? clock.offsetMinutes(ms) : 0;
-  const local = new Date(ms + offset * 60_000).toISOString().replace(/\.000Z$|Z$/, '');
-  const sign = offset < 0 ? '-' : '+';
+  const iso = new Date(ms + offset * 60_000).toISOString();
+  const local = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, -1);
   const abs = Math.abs(offset);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const hh = Math.floor(abs / 60);
+  const mm = abs % 60;
+  return `${local}${offset < 0 ? '-' : '+'}${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`;
 }
 
 export const MS_PER_DAY = DAY;
