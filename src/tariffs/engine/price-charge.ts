@@ -52,7 +52,21 @@ const COST_DIMENSIONS: CostDimension[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIM
  * @throws Error when the timeline is malformed (see readTimeline) or the tariff holds a non-decimal price.
  */
 export function priceCharge(tariff: CanonicalTariff, timeZone: string | null, timeline: ChargeTimeline): ChargeCost {
-  return new ChargePricing(compileTariff(tariff), timeZone, readTimeline(timeline)).run();
+  return new ChargePricing(compiled(tariff), timeZone, readTimeline(timeline)).run();
+}
+
+/**
+ * Tariffs read for pricing, per tariff object: an estimate may price one tariff several times (once per current
+ * band). Tariff objects are not to be changed once priced (a changed tariff is a new object, e.g. a new version).
+ */
+const compiledTariffs = new WeakMap<CanonicalTariff, CompiledTariff>();
+function compiled(tariff: CanonicalTariff): CompiledTariff {
+  let c = compiledTariffs.get(tariff);
+  if (!c) {
+    c = compileTariff(tariff);
+    compiledTariffs.set(tariff, c);
+  }
+  return c;
 }
 
 interface Stretch {
@@ -221,6 +235,7 @@ class ChargePricing {
     const toMs = this.tl.startMs + s.to.times(THOUSAND).toNumber();
     const unit = type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'hours';
     const inUnit = (q: Dec) => (unit === 'hours' ? q.div(SECONDS_PER_HOUR) : q);
+    const quantity = showDec(inUnit(s.quantity));
     return {
       dimension: s.dimension,
       component_type: type,
@@ -230,8 +245,8 @@ class ChargePricing {
       to: new Date(toMs).toISOString(),
       from_local: formatLocal(this.clock, fromMs),
       to_local: formatLocal(this.clock, toMs),
-      quantity: showDec(inUnit(s.quantity)),
-      billed_quantity: showDec(inUnit(s.billed)),
+      quantity,
+      billed_quantity: s.billed === s.quantity ? quantity : showDec(inUnit(s.billed)),
       unit,
       unit_price: s.component.price.toFixed(),
       vat_percentage: s.component.vat?.toFixed() ?? null,
