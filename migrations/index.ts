@@ -1,8 +1,9 @@
 import { InitialSchema1764464400000 } from './1764464400000-InitialSchema';
+import { CallLogAndWireDeviations1764637200000 } from './1764637200000-CallLogAndWireDeviations';
 import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
  * under jest (TypeScript through SWC) and from the TypeORM CLI.
  */
-export const migrations = [InitialSchema1764464400000, TariffHistory1796003500000];
+export const migrations = [InitialSchema1764464400000, CallLogAndWireDeviations1764637200000, TariffHistory1796003500000];

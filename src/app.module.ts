@@ -2,12 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { CallLogModule } from './call-log/call-log.module';
 import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
 import { ConnectionsModule } from './connections/connections.module';
 import { databaseOptions } from './database/database-options';
 import { HealthModule } from './health/health.module';
 import { LocationsModule } from './locations/locations.module';
+import { OcpiCoreModule } from './ocpi/core/ocpi-core.module';
 import { OperationsModule } from './operations/operations.module';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
@@ -31,6 +33,8 @@ export class AppModule {
         TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
         ScheduleModule.forRoot(),
         HealthModule,
+        CallLogModule,
+        OcpiCoreModule,
         ConnectionsModule,
         LocationsModule,
         TariffsModule,

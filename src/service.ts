@@ -27,7 +27,7 @@ export async function startService(env: Environment): Promise<RunningService> {
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-    let config = new AppConfig(env);
+    const config = new AppConfig(env);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
       bufferLogs: true,
     });
@@ -39,9 +39,8 @@ export async function startService(env: Environment): Promise<RunningService> {
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://${env.HOST}:${port}`;
-    // With PORT=0 the public URL is only known now; the instance injected everywhere reads env, so update env.
+    // With PORT=0 the public URL is only known now; AppConfig reads env on every use, so this reaches everyone.
     if (!env.PUBLIC_URL) env.PUBLIC_URL = url;
-    config = app.get(AppConfig);
     return {
       app,
       url,

@@ -97,14 +97,17 @@ export class ConnectionsService {
 
   private async handshake(connection: CpoConnectionEntity, tokenA: string): Promise<void> {
     const encoding = SUPPORTED_VERSIONS[0].tokenEncoding;
-    const versions = await this.fetch('VERSIONS_UNREACHABLE', { method: 'GET', url: connection.theirVersionsUrl, token: tokenA, encoding });
+    const context = (module: string) => ({ connectionId: connection.id, module });
+    const versions = await this.fetch('VERSIONS_UNREACHABLE', { method: 'GET', url: connection.theirVersionsUrl, token: tokenA, encoding, context: context('versions') });
     const chosen = pickVersion(readVersionList(versions));
     if (!chosen) {
       const theirs = readVersionList(versions).map((v) => v.version).join(', ') || 'none';
       throw new RegistrationError('NO_MUTUAL_VERSION', `No OCPI version in common: the CPO offers ${theirs}; we speak ${SUPPORTED_VERSIONS.map((a) => a.version).join(', ')}.`);
     }
     const { adapter } = chosen;
-    const details = await this.fetch('VERSION_DETAILS_UNREACHABLE', { method: 'GET', url: chosen.url, token: tokenA, encoding: adapter.tokenEncoding });
+    const details = await this.fetch('VERSION_DETAILS_UNREACHABLE', {
+      method: 'GET', url: chosen.url, token: tokenA, encoding: adapter.tokenEncoding, transport: adapter.transport, context: context('versions'),
+    });
     const endpoints = adapter.parseEndpoints(details);
     const credentialsUrl = endpoints.find((e) => e.identifier === 'credentials')?.url;
     if (!credentialsUrl) throw new RegistrationError('NO_CREDENTIALS_ENDPOINT', `The CPO's ${adapter.version} version details list no credentials endpoint.`);
@@ -116,6 +119,8 @@ export class ConnectionsService {
       url: credentialsUrl,
       token: tokenA,
       encoding: adapter.tokenEncoding,
+      transport: adapter.transport,
+      context: context('credentials'),
       body: adapter.serialiseCredentials(this.ourCredentials(tokenB)),
     });
     let theirs: Credentials;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -8,11 +8,14 @@ import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
 import { RegistrationError } from '../connections/registration.error';
+import { listDeviations, WireDeviationView } from '../sync/wire-deviation.store';
 
 export interface ConnectionSummary {
   connection: ConnectionView;
   stored: { locations: number; evses: number; connectors: number; tariffs: number };
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
+  /** What the CPO bent and we tolerated over the last 30 days, per module, kind and field. */
+  deviations: WireDeviationView[];
 }
 
 /** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
@@ -81,15 +84,29 @@ export class OperationsController {
       `SELECT module, object_id, reason FROM rejected_object WHERE connection_id = $1 ORDER BY received_at DESC LIMIT 100`,
       [id],
     );
-    return { connection, stored: counts, rejected };
+    return { connection, stored: counts, rejected, deviations: await listDeviations(this.db, id, 30) };
   }
 
-  /** GET {id}/sync-runs: the latest 50 pulls with their counts and errors. */
+  /**
+   * GET {id}/deviations[?days=30]: the tolerant-reading tally of this CPO over the last `days` days (1–366, UTC days,
+   * today included): per module, kind (DATETIME_WITHOUT_TIMEZONE, NUMBER_AS_STRING, EMPTY_STRING_AS_ABSENT,
+   * UNKNOWN_ENUM_VALUE, ENVELOPE_* …) and field path, the count and the last value seen. 400 for a bad `days`.
+   */
+  @Get(':id/deviations')
+  @ApiOperation({ summary: 'What one CPO sends off-spec that we accept, counted per kind and field' })
+  async deviations(@Param('id', new ParseUUIDPipe()) id: string, @Query('days') days?: string): Promise<WireDeviationView[]> {
+    const n = days === undefined ? 30 : Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 366) throw new BadRequestException('days must be an integer from 1 to 366');
+    await this.connections.get(id);
+    return listDeviations(this.db, id, n);
+  }
+
+  /** GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated) and errors. */
   @Get(':id/sync-runs')
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
   syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
     return this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, error
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 50`,
       [id],
     );

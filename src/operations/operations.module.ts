@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
+import { CallLogController } from './call-log.controller';
 import { OperationsController } from './operations.controller';
 
 /** The operations API: connecting CPOs and chasing their errors. */
-@Module({ imports: [ConnectionsModule, SyncModule], controllers: [OperationsController] })
+@Module({ imports: [ConnectionsModule, SyncModule], controllers: [OperationsController, CallLogController] })
 export class OperationsModule {}

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fail, OcpiStatus, writeReply, type OcpiReply } from './http-envelope';
+import { fail, OcpiStatus, type OcpiReply } from './http-envelope';
 import { messageIdHeaders, readJsonBody } from './http-request';
 import { RegistrationState } from './registration-state';
+import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorRequestLogEntry } from './simulator-types';
@@ -73,28 +74,34 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     store: { locations: [...(options.locations ?? [])], tariffs: [...(options.tariffs ?? [])] },
   };
 
+  const quirks = new QuirkEngine(options.quirks);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = Date.now();
     const ids = messageIdHeaders(req);
     const auth = adapter.parseAuthorization(req.headers.authorization);
     const token = registration.identify(auth.token);
     const method = req.method ?? 'GET';
+    const asked = new URL(req.url ?? '/', origin);
+    const log = (status: number, ocpiStatus: number) =>
+      requests.push({ method, url: req.url ?? '', status, ocpiStatus, authorizationSchemeOk: auth.schemeOk, token, headers: { ...req.headers }, receivedAt });
+    const early = quirks.intercept(method, asked);
+    if (early && 'drop' in early) {
+      req.socket.destroy();
+      log(0, 0);
+      return;
+    }
     let reply: OcpiReply;
     try {
-      const url = new URL(req.url ?? '/', origin);
-      reply = await routeRequest({ method, url, headers: req.headers, token, readBody: () => readJsonBody(req) }, basePath, ctx);
+      const url = quirks.rewrite(asked);
+      reply = early?.reply ?? (await routeRequest({ method, url, headers: req.headers, token, readBody: () => readJsonBody(req) }, basePath, ctx));
+      if (!early) reply = quirks.transform(asked, reply);
     } catch (error) {
       reply = fail(500, OcpiStatus.SERVER_ERROR, `Simulator error: ${(error as Error).message}`);
     }
     if (!req.readableEnded) req.resume();
-    writeReply(res, reply, ids);
-    requests.push({
-      method,
-      url: req.url ?? '',
-      status: reply.httpStatus,
-      ocpiStatus: reply.body.status_code,
-      authorizationSchemeOk: auth.schemeOk,
-      token,
-    });
+    const sent = quirks.loggedStatus(asked, reply);
+    log(sent.status, sent.ocpiStatus);
+    await quirks.write(res, asked, reply, ids);
   };
   server.on('request', (req, res) => void handle(req, res));
 
@@ -113,6 +120,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     },
     setTariffs(objects) {
       ctx.store.tariffs = [...objects];
+    },
+    setQuirks(next) {
+      quirks.set(next);
     },
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -1,13 +1,11 @@
 /** Public types of the CPO simulator: its options, its handle, and what it records. */
 import type { Credentials, OcpiVersionDetails, SimulatorVersionId } from './ocpi-types';
 
-/**
- * Deliberate deviations from the specification that real CPOs show, switched on per test.
- * Empty for now: later work adds e.g. raw (non-Base64) Authorization tokens, 2.1.1-style
- * pagination quirks, wrong envelopes. Every quirk defaults to off (= spec behaviour).
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SimulatorQuirks {}
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimulatorQuirks } from './quirks/simulator-quirks';
+
+/** Deliberate deviations from the specification that real CPOs show: see quirks/simulator-quirks.ts. */
+export type { SimulatorQuirks };
 
 export interface CpoSimulatorOptions {
   /** Interface to listen on. Default '127.0.0.1'. */
@@ -51,6 +49,10 @@ export interface SimulatorRequestLogEntry {
   /** True when the Authorization header was `Token <base64 of a valid token>` (2.2.1). */
   authorizationSchemeOk: boolean;
   token: TokenKind;
+  /** Request headers as received (names lower-case). */
+  headers: IncomingHttpHeaders;
+  /** Epoch ms when the request arrived. */
+  receivedAt: number;
 }
 
 /** Snapshot of the credentials handshake state (credentials 2.2.1 §Registration). */
@@ -84,6 +86,8 @@ export interface CpoSimulator {
   setLocations(objects: unknown[]): void;
   /** Replaces the served Tariff list (order = page order). */
   setTariffs(objects: unknown[]): void;
+  /** Replaces the quirks (undefined: none) and restarts their counters. */
+  setQuirks(quirks: SimulatorQuirks | undefined): void;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

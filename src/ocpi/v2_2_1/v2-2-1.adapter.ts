@@ -1,3 +1,4 @@
+import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
 import { mapLocation221 } from './locations/location.mapper';
@@ -8,6 +9,7 @@ import { parseVersionDetails221 } from './versions/version-details.mapper';
 export const ocpi221Adapter: OcpiVersionAdapter = {
   version: '2.2.1',
   tokenEncoding: 'base64',
+  transport: TRANSPORT_RULES_2_2,
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;

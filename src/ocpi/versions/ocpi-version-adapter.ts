@@ -2,6 +2,7 @@ import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
 import { TokenEncoding } from '../core/authorization-header';
 import { MappingResult } from '../core/mapping-result';
+import { TransportRules } from '../core/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
 export type PulledModule = 'locations' | 'tariffs';
@@ -37,6 +38,8 @@ export interface OcpiVersionAdapter {
   readonly version: string;
   /** How the credentials token travels in the Authorization header (transport_and_format §Authorization). */
   readonly tokenEncoding: TokenEncoding;
+  /** Message ids and routing headers: which the version has (transport_and_format §Unique message IDs, §Message Routing). */
+  readonly transport: TransportRules;
   /** Reads version details `data` (version_information_endpoint §Version details). @throws Error when malformed. */
   parseEndpoints(data: unknown): OcpiEndpoint[];
   /** The URL of the CPO's Sender interface of `module`, or null when it offers none. */
