@@ -26,12 +26,20 @@ export interface TariffVersionAt extends TariffVersion {
   basis: 'held' | 'cpo_last_updated';
 }
 
+/** Versions kept in memory; a version never changes, so an entry is never stale, only evicted (oldest first). */
+const CACHED_VERSIONS = 5000;
+
 /**
  * Reads Tariffs back from their history (table tariff_version), as the canonical model with decimal strings
  * exactly as mapped. The current version of a tariff is its latest one.
+ *
+ * A stored version never changes, so the same version is handed out as the same object: the pricing engine then
+ * reads (compiles) it once per process instead of once per request. Callers must not modify returned tariffs.
  */
 @Injectable()
 export class TariffReader {
+  private readonly cache = new Map<string, CanonicalTariff>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The current versions of party (countryCode, partyId)'s tariffs with the given OCPI ids; unknown ids are absent. */
@@ -43,7 +51,7 @@ export class TariffReader {
        ORDER BY ocpi_id, version_no DESC`,
       [countryCode, partyId, ids],
     );
-    return rows.map((r) => r.tariff);
+    return rows.map((r) => this.shared(r).tariff);
   }
 
   /**
@@ -59,7 +67,7 @@ export class TariffReader {
        ORDER BY ocpi_id, valid_from DESC, version_no DESC`,
       [countryCode, partyId, ids, at.toISOString()],
     );
-    return rows.map((r) => ({ ...toVersion(r), basis: new Date(r.first_seen) <= at ? 'held' : 'cpo_last_updated' }));
+    return rows.map((r) => ({ ...toVersion(this.shared(r)), basis: new Date(r.first_seen) <= at ? 'held' : 'cpo_last_updated' }));
   }
 
   /** Every version of one tariff, oldest first. */
@@ -68,15 +76,25 @@ export class TariffReader {
       `SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 ORDER BY version_no`,
       [countryCode, partyId, id],
     );
-    return rows.map(toVersion);
+    return rows.map((r) => toVersion(this.shared(r)));
+  }
+
+  /** The row with its tariff replaced by the object already handed out for that version, if any. */
+  private shared(r: VersionRow): VersionRow {
+    const known = this.cache.get(r.id);
+    if (known) return { ...r, tariff: known };
+    if (this.cache.size >= CACHED_VERSIONS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(r.id, r.tariff);
+    return r;
   }
 }
 
-const COLUMNS = `v.tariff, v.version_no, v.ocpi_version, v.valid_from, v.first_seen, v.last_seen,
+const COLUMNS = `v.id, v.tariff, v.version_no, v.ocpi_version, v.valid_from, v.first_seen, v.last_seen,
   (SELECT min(n.valid_from) FROM tariff_version n WHERE n.country_code = v.country_code AND n.party_id = v.party_id
      AND n.ocpi_id = v.ocpi_id AND n.version_no > v.version_no) AS valid_until`;
 
 interface VersionRow {
+  id: string;
   tariff: CanonicalTariff;
   version_no: number;
   ocpi_version: string;

@@ -56,14 +56,18 @@ export function priceCharge(tariff: CanonicalTariff, timeZone: string | null, ti
 }
 
 /**
- * Tariffs read for pricing, per tariff object: an estimate may price one tariff several times (once per current
- * band). Tariff objects are not to be changed once priced (a changed tariff is a new object, e.g. a new version).
+ * The compiled form of the last tariff objects priced: an estimate may price one tariff several times (once per
+ * current band), and TariffReader hands out one object per stored version. A small map with strong references, not a
+ * WeakMap: V8 makes every short-lived WeakMap key costly to collect, and most callers pass a new object each time.
+ * Tariff objects must not be changed once priced (a changed tariff is a new object, e.g. a new version).
  */
-const compiledTariffs = new WeakMap<CanonicalTariff, CompiledTariff>();
+const COMPILED_KEPT = 256;
+const compiledTariffs = new Map<CanonicalTariff, CompiledTariff>();
 function compiled(tariff: CanonicalTariff): CompiledTariff {
   let c = compiledTariffs.get(tariff);
   if (!c) {
     c = compileTariff(tariff);
+    if (compiledTariffs.size >= COMPILED_KEPT) compiledTariffs.delete(compiledTariffs.keys().next().value!);
     compiledTariffs.set(tariff, c);
   }
   return c;
@@ -86,6 +90,7 @@ interface Stretch {
 class ChargePricing {
   private readonly clock: ZoneClock | null;
   private readonly inexact = new Set<string>();
+  private readonly instants = new Map<string, [string, string]>();
   private readonly notes: string[];
 
   constructor(
@@ -231,8 +236,8 @@ class ChargePricing {
 
   private line(s: Stretch, money: Money): BreakdownLine {
     const type = s.component.type;
-    const fromMs = this.tl.startMs + s.from.times(THOUSAND).toNumber();
-    const toMs = this.tl.startMs + s.to.times(THOUSAND).toNumber();
+    const [from, fromLocal] = this.instant(s.from);
+    const [to, toLocal] = this.instant(s.to);
     const unit = type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'hours';
     const inUnit = (q: Dec) => (unit === 'hours' ? q.div(SECONDS_PER_HOUR) : q);
     const quantity = showDec(inUnit(s.quantity));
@@ -241,10 +246,10 @@ class ChargePricing {
       component_type: type,
       element_index: s.element.index,
       component_index: s.component.index,
-      from: new Date(fromMs).toISOString(),
-      to: new Date(toMs).toISOString(),
-      from_local: formatLocal(this.clock, fromMs),
-      to_local: formatLocal(this.clock, toMs),
+      from,
+      to,
+      from_local: fromLocal,
+      to_local: toLocal,
       quantity,
       billed_quantity: s.billed === s.quantity ? quantity : showDec(inUnit(s.billed)),
       unit,
@@ -254,6 +259,18 @@ class ChargePricing {
       ...(s.step ? { step_size: s.step } : {}),
       why: this.why(s),
     };
+  }
+
+  /** An offset on the timeline as ISO-8601 UTC and local; stretches share their ends, so each is formatted once. */
+  private instant(offset: Dec): [string, string] {
+    const key = offset.toFixed();
+    let shown = this.instants.get(key);
+    if (!shown) {
+      const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
+      shown = [new Date(ms).toISOString(), formatLocal(this.clock, ms)];
+      this.instants.set(key, shown);
+    }
+    return shown;
   }
 
   /** Which element, why it and not an earlier one. */
