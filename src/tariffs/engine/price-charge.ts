@@ -92,6 +92,8 @@ class ChargePricing {
   private readonly inexact = new Set<string>();
   private readonly instants = new Map<string, [string, string]>();
   private readonly notes: string[];
+  private readonly sessionElements: CompiledElement[];
+  private readonly reservationElements: CompiledElement[];
 
   constructor(
     private readonly t: CompiledTariff,
@@ -99,6 +101,9 @@ class ChargePricing {
     private readonly tl: ReadTimeline,
   ) {
     this.clock = timeZone ? ZoneClock.of(timeZone) : null;
+    this.sessionElements = t.elements.filter((e) => e.forSession);
+    const of = (type: string) => t.elements.filter((e) => e.restrictions?.reservation === type);
+    this.reservationElements = tl.expired ? [...of('RESERVATION_EXPIRES'), ...of('RESERVATION')] : of('RESERVATION');
     this.notes = [...(t.source.notes ?? [])];
     for (const p of t.problems) this.inexact.add(p);
     if (timeZone && !this.clock) this.notes.push(`"${timeZone}" is not an IANA time zone`);
@@ -181,10 +186,9 @@ class ChargePricing {
     return null;
   }
 
+  /** The elements that may price a segment, in the order they are tried. */
   private candidates(seg: Segment): CompiledElement[] {
-    if (seg.period.kind !== 'RESERVATION') return this.t.elements.filter((e) => e.forSession);
-    const of = (type: string) => this.t.elements.filter((e) => e.restrictions?.reservation === type);
-    return this.tl.expired ? [...of('RESERVATION_EXPIRES'), ...of('RESERVATION')] : of('RESERVATION');
+    return seg.period.kind === 'RESERVATION' ? this.reservationElements : this.sessionElements;
   }
 
   private facts(seg: Segment): SegmentFacts {

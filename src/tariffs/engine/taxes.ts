@@ -39,7 +39,10 @@ export function lineMoney(amount: Dec, vat: Dec | null, t: CompiledTariff): Mone
   return { before: amount, after: amount.plus(tax), taxes: new Map([[key, tax]]) };
 }
 
+/** a + b, side by side and tax rate by tax rate; a side unknown in either is unknown in the sum. */
 export function addMoney(a: Money, b: Money): Money {
+  if (a === NO_MONEY) return b;
+  if (b === NO_MONEY) return a;
   let taxes: Map<string, Dec> | null = null;
   if (a.taxes && b.taxes) {
     taxes = new Map(a.taxes);
