@@ -1,7 +1,7 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start   run one benchmark only (default: both)
+ *   --only pull|cold-start|price   run one benchmark only (default: all)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
  *   --runs N                 repetitions of each benchmark (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
  *
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { findProjectRoot } from '../test/cpo-simulator';
 import { DatabaseKind } from './bench-database';
 import { benchColdStart } from './cold-start.bench';
+import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price-estimate.bench';
 import { benchPull, PullResult } from './pull-locations.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
@@ -20,7 +21,7 @@ const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator 
 const SEED = 20240101;
 
 interface Flags {
-  only: 'pull' | 'cold-start' | null;
+  only: 'pull' | 'cold-start' | 'price' | null;
   locations: number;
   runs: number;
 }
@@ -32,14 +33,14 @@ function parseFlags(argv: readonly string[]): Flags {
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${name} needs a value`);
     if (name === '--only') {
-      if (value !== 'pull' && value !== 'cold-start') throw new Error(`--only must be pull or cold-start, got "${value}"`);
+      if (value !== 'pull' && value !== 'cold-start' && value !== 'price') throw new Error(`--only must be pull, cold-start or price, got "${value}"`);
       flags.only = value;
     } else if (name === '--locations' || name === '--runs') {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
       flags[name === '--locations' ? 'locations' : 'runs'] = n;
     } else {
-      throw new Error(`Unknown flag ${name} (known: --only pull|cold-start, --locations N, --runs N)`);
+      throw new Error(`Unknown flag ${name} (known: --only pull|cold-start|price, --locations N, --runs N)`);
     }
   }
   return flags;
@@ -49,13 +50,18 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport = {
+  const report: BenchReport & { price: PriceBenchResult | null } = {
     machine: machineInfo(root),
     options: { only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
     pull: [],
     coldStart: null,
+    price: null,
   };
-  if (flags.only !== 'cold-start') {
+  if (flags.only === null || flags.only === 'price') {
+    log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
+    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerSecond} estimates/s`));
+  }
+  if (flags.only === null || flags.only === 'pull') {
     const kinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
     if (!process.env.DATABASE_URL) log('PostgreSQL pull skipped: set DATABASE_URL to a server where a database may be created.');
     for (const kind of kinds) {
@@ -67,14 +73,14 @@ async function main(flags: Flags): Promise<void> {
       report.pull.push(result);
     }
   }
-  if (flags.only !== 'pull' && !interrupted) {
+  if ((flags.only === null || flags.only === 'cold-start') && !interrupted) {
     log(`Cold start of the demo, ${flags.runs} run(s)…`);
     report.coldStart = await benchColdStart(root, flags.runs, (r) => log(`  run ${r.run}: exit after ${r.wallS.toFixed(2)} s, first answer ${r.firstAnswerS} s`));
   }
   if (interrupted) return;
   const path = join(root, 'bench', 'results', 'latest.json');
   writeReport(path, report);
-  log(`\n${formatReport(report)}\n\nWritten to ${path}`);
+  log(`\n${formatReport(report)}${report.price ? `\n\n${formatPriceBench(report.price)}` : ''}\n\nWritten to ${path}`);
 }
 
 function log(line: string): void {

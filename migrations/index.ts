@@ -2,6 +2,7 @@ import { InitialSchema1764464400000 } from './1764464400000-InitialSchema';
 import { CallLogAndWireDeviations1764637200000 } from './1764637200000-CallLogAndWireDeviations';
 import { CredentialsBothWays1765000000000 } from './1765000000000-CredentialsBothWays';
 import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-LocationFieldsOfEveryVersion';
+import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -12,4 +13,5 @@ export const migrations = [
   CallLogAndWireDeviations1764637200000,
   CredentialsBothWays1765000000000,
   LocationFieldsOfEveryVersion1765000100000,
+  TariffHistory1796003500000,
 ];

@@ -1,8 +1,8 @@
 /**
  * Pulling Locations and Tariffs from a 2.1.1 and a 2.3.0 CPO (mod_locations 2.1.1 §2.1 CPO Interface,
  * mod_locations 2.3.0 §Sender Interface): the version differences end in the adapters, the canonical rows
- * say where a time zone came from and keep what 2.3.0 added; Tariffs of both versions wait for issue 5,
- * kept raw with the reason.
+ * say where a time zone came from and keep what 2.3.0 added; Tariffs are read by each version's mapper
+ * (2.1.1 ones under the connection's party).
  */
 import { loadFixtureTariffs, toOcpi211Tariff } from '../cpo-simulator';
 import { locationsFor } from '../support/ocpi-versions';
@@ -39,16 +39,15 @@ describe('mod_locations 2.1.1 §3.1 Location object, pulled from a 2.1.1 CPO', (
     expect(stored.map((r) => [r.country_code, r.party_id, r.ocpi_version, r.time_zone, r.time_zone_source])).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => ['BE', 'OLD', '2.1.1', 'Europe/Brussels', i % 2 === 0 ? 'COORDINATES' : 'CPO']),
     );
-    expect(tariffs).toMatchObject({ status: 'SUCCEEDED', stored: 0, rejected: 3 });
+    expect(tariffs).toMatchObject({ status: 'SUCCEEDED', rejected: 0 });
   });
 
-  it('mod_tariffs 2.1.1: each Tariff is kept raw with the reason it is not read yet', async () => {
+  it('mod_tariffs 2.1.1: each Tariff is stored under the connection\'s party (2.1.1 Tariffs name no owner)', async () => {
+    const stored = await rows(`SELECT country_code, party_id, ocpi_version FROM tariff WHERE connection_id = $1`, [cpo.connectionId]);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const r of stored) expect(r).toEqual({ country_code: 'BE', party_id: 'OLD', ocpi_version: '2.1.1' });
     const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=tariffs`)).body;
-    expect(rejected).toHaveLength(3);
-    for (const r of rejected) {
-      expect(r).toMatchObject({ ocpi_version: '2.1.1', country_code: 'BE', party_id: 'OLD', reason: 'reading OCPI 2.1.1 tariffs lands with the tariff engine (issue 5)' });
-      expect(r.raw).toHaveProperty('elements');
-    }
+    expect(rejected).toEqual([]);
   });
 
   it('the chargers search serves 2.1.1 Locations like any other, opening hours evaluated in the derived zone', async () => {
@@ -71,7 +70,7 @@ describe('mod_locations 2.3.0 §Location object, pulled from a 2.3.0 CPO', () =>
     try {
       const [tariffs, pulled] = await cpo.sync();
       expect(pulled).toMatchObject({ status: 'SUCCEEDED', stored: 4, rejected: 0 });
-      expect(tariffs).toMatchObject({ stored: 0, rejected: 2 });
+      expect(tariffs).toMatchObject({ status: 'SUCCEEDED', rejected: 0 });
       const [location] = await rows(`SELECT id, help_phone, parking_places FROM location WHERE connection_id = $1 AND ocpi_id = $2`, [cpo.connectionId, locations[0].id]);
       expect(location.help_phone).toBe(locations[0].help_phone);
       expect(location.parking_places).toEqual(locations[0].parking_places);

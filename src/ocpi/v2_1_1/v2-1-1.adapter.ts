@@ -1,8 +1,8 @@
 import { TRANSPORT_RULES_2_1 } from '../core/transport-rules';
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
-import { tariffsNotYetRead } from '../versions/tariffs-not-yet-read';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
 import { mapLocation211 } from './locations/location.mapper';
+import { mapTariff211 } from './tariffs/tariff.mapper';
 import { parseVersionDetails211 } from './versions/version-details.mapper';
 
 /**
@@ -24,5 +24,6 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
     return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }];
   },
   mapLocation: mapLocation211,
-  mapTariff: tariffsNotYetRead('2.1.1'),
+  // 2.1.1 Tariffs name no owner: the connection's single party owns them.
+  mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),
 };

@@ -2,9 +2,9 @@ import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
-import { tariffsNotYetRead } from '../versions/tariffs-not-yet-read';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
+import { mapTariff230 } from './tariffs/tariff.mapper';
 
 /**
  * OCPI 2.3.0: transport, version details and credentials as in 2.2.1 (Base64 tokens, roles), plus
@@ -26,5 +26,5 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
     return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
   },
   mapLocation: (raw: unknown) => mapLocation230(raw),
-  mapTariff: tariffsNotYetRead('2.3.0'),
+  mapTariff: (raw) => mapTariff230(raw),
 };

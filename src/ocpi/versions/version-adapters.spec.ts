@@ -70,13 +70,19 @@ describe('version_information_endpoint §Version details per version', () => {
   });
 });
 
-describe('mod_tariffs 2.1.1 / 2.3.0: not read before the tariff engine (issue 5)', () => {
-  it('every Tariff is rejected with the reason, identified by its id and the connection\'s party', () => {
-    expect(adapterFor('2.1.1')!.mapTariff({ id: 'T1', currency: 'EUR' }, { owner: { country_code: 'BE', party_id: 'OLD' } })).toEqual({
-      ok: false, reason: 'reading OCPI 2.1.1 tariffs lands with the tariff engine (issue 5)', identity: { countryCode: 'BE', partyId: 'OLD', id: 'T1' },
+describe('mod_tariffs 2.1.1 §3.1: a Tariff names no owner, so it belongs to the connection\'s party', () => {
+  const tariff = {
+    id: 'T1', currency: 'EUR', last_updated: '2024-01-01T00:00:00Z',
+    elements: [{ price_components: [{ type: 'ENERGY', price: 0.25, step_size: 1 }] }],
+  };
+
+  it('is filed under the connection\'s single party', () => {
+    expect(adapterFor('2.1.1')!.mapTariff(tariff, { owner: { country_code: 'BE', party_id: 'OLD' } })).toMatchObject({
+      ok: true, value: { country_code: 'BE', party_id: 'OLD', id: 'T1', currency: 'EUR' },
     });
-    expect(adapterFor('2.3.0')!.mapTariff({ country_code: 'NL', party_id: 'NEW', id: 'T2' }, { owner: null })).toMatchObject({
-      ok: false, reason: 'reading OCPI 2.3.0 tariffs lands with the tariff engine (issue 5)', identity: { countryCode: 'NL', partyId: 'NEW', id: 'T2' },
-    });
+  });
+
+  it('is rejected, not guessed, when the connection has no single party and the object names none', () => {
+    expect(adapterFor('2.1.1')!.mapTariff(tariff, { owner: null })).toMatchObject({ ok: false, identity: { id: 'T1' } });
   });
 });
