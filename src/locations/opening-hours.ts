@@ -80,6 +80,35 @@ export function evaluateOpeningHours(hours: Hours | null | undefined, timeZone: 
   return { ...state, changesAt: changesAt === null ? null : formatLocal(changesAt, timeZone) };
 }
 
+/**
+ * The instant from which the Location is open at EVERY instant by these hours, so that "open now" needs no
+ * evaluation: epoch ms, `-Infinity` when that always held, or null when the hours have a real schedule (regular
+ * hours or exceptional openings without twentyfourseven) or cannot be read (then evaluateOpeningHours must run,
+ * and will say why). Computed once when a Location is stored (location.always_open_from), because evaluating
+ * hours per search result was the hot spot of "available now".
+ * For `at` >= the returned instant, evaluateOpeningHours(hours, timeZone, at) equals {@link alwaysOpenState}(hours).
+ */
+export function alwaysOpenFrom(hours: Hours | null | undefined, timeZone: string): number | null {
+  try {
+    requireZone(timeZone);
+    if (!hours) return -Infinity;
+    const is247 = hours.twentyfourseven === true;
+    // Parse exactly what buildSchedule parses, so hours it would reject are left to it.
+    const regular = is247 ? [] : parseRegularHours(hours.regular_hours ?? []);
+    const openings = (hours.exceptional_openings ?? []).map((p) => exceptionalSpan(p));
+    const closings = (hours.exceptional_closings ?? []).map((p) => exceptionalSpan(p));
+    if (!is247 && (regular.length > 0 || openings.length > 0)) return null;
+    return closings.reduce((latest, c) => Math.max(latest, c.end), -Infinity);
+  } catch {
+    return null;
+  }
+}
+
+/** The state of a Location that is open at every instant (see {@link alwaysOpenFrom}); no time zone work. */
+export function alwaysOpenState(hours: Hours | null | undefined): OpeningState {
+  return { open: true, reason: hours?.twentyfourseven === true ? 'TWENTYFOURSEVEN' : 'NO_OPENING_TIMES', changesAt: null };
+}
+
 /** Everything needed to decide open/closed for any instant in [now - 1 day, now + 8 days]. */
 interface Schedule {
   /** Open by default (24/7 or no usable regular schedule), so only closings matter. */

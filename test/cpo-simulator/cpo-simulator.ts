@@ -66,6 +66,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       countryCode: options.countryCode,
       partyId: options.partyId,
       businessName: options.businessName ?? `${options.partyId} Charging (simulator)`,
+      role: options.role,
     },
     registration,
     urls: urlsFor(baseUrl, adapter.version),
