@@ -6,11 +6,11 @@ import { notOneOf, toBoolean, toList } from './query-transforms';
 
 /** Filters, paging and language shared by every chargers search endpoint. Lists: comma-separated or repeated. */
 export class SearchFiltersDto {
-  @ApiPropertyOptional({ description: 'Connector standards (ConnectorType, mod_locations 2.2.1 §8.4.5), any of; comma-separated', example: 'IEC_62196_T2_COMBO,CHADEMO', type: String })
+  @ApiPropertyOptional({ description: 'Connector standards (ConnectorType, mod_locations 2.2.1 §8.4.5), any of; comma-separated or repeated', isArray: true, enum: CONNECTOR_TYPES })
   @IsOptional() @Transform(toList) @IsIn(CONNECTOR_TYPES, { each: true, message: notOneOf(CONNECTOR_TYPES, 'an OCPI ConnectorType') })
   connector_standard?: string[];
 
-  @ApiPropertyOptional({ description: 'Power types (PowerType §8.4.20), any of; comma-separated', example: 'DC', type: String })
+  @ApiPropertyOptional({ description: 'Power types (PowerType §8.4.19), any of; comma-separated or repeated', isArray: true, enum: POWER_TYPES })
   @IsOptional() @Transform(toList) @IsIn(POWER_TYPES, { each: true, message: notOneOf(POWER_TYPES, 'an OCPI PowerType') })
   power_type?: string[];
 
@@ -18,16 +18,16 @@ export class SearchFiltersDto {
   @IsOptional() @Type(() => Number) @IsNumber({}, { message: 'min_power_kw must be a number of kW, e.g. 50' }) @Min(0) @Max(10000)
   min_power_kw?: number;
 
-  @ApiPropertyOptional({ description: 'CPOs as country_code*party_id, any of; comma-separated', example: 'NL*ABC,BE*GEN', type: String })
+  @ApiPropertyOptional({ description: 'CPOs as country_code*party_id, any of; comma-separated or repeated', example: ['NL*ABC'], isArray: true, type: String })
   @IsOptional() @Transform(toList)
   @Matches(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, { each: true, message: 'party must be country_code*party_id, e.g. NL*ABC' })
   party?: string[];
 
-  @ApiPropertyOptional({ description: 'EVSE capabilities (Capability §8.4.3), all of; comma-separated', example: 'CREDIT_CARD_PAYABLE', type: String })
+  @ApiPropertyOptional({ description: 'EVSE capabilities (Capability §8.4.3), all of; comma-separated or repeated', isArray: true, enum: CAPABILITIES })
   @IsOptional() @Transform(toList) @IsIn(CAPABILITIES, { each: true, message: notOneOf(CAPABILITIES, 'an OCPI Capability') })
   capabilities?: string[];
 
-  @ApiPropertyOptional({ description: 'Parking types (ParkingType §8.4.19), any of; comma-separated', example: 'PARKING_GARAGE', type: String })
+  @ApiPropertyOptional({ description: 'Parking types (ParkingType §8.4.18), any of; comma-separated or repeated', isArray: true, enum: PARKING_TYPES })
   @IsOptional() @Transform(toList) @IsIn(PARKING_TYPES, { each: true, message: notOneOf(PARKING_TYPES, 'an OCPI ParkingType') })
   parking_type?: string[];
 
