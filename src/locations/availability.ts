@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { OpeningState } from './opening-hours';
 
 /** OpeningState, or why the CPO's opening_times could not be read (then the Location does not count as open). */
@@ -66,9 +65,20 @@ export function evseAvailability(status: string, opening: Opening, at: Date): Av
   return { free: false, not_free: { reason: 'LOCATION_CLOSED', message: until ? `${why} until ${localClock(until, at)} local time` : why, until } };
 }
 
-/** "07:00" when `localIso` falls on the same local date as `at` there, else "Mon 07:00" (within a week, weekday suffices). */
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * "07:00" when `localIso` (a local time with offset, as OpeningState.changesAt) falls on the same local date as
+ * `at` there, else "Mon 07:00" (within the 7-day look-ahead a weekday is unambiguous). String arithmetic on the
+ * ISO form, no time-zone library: this runs for every closed EVSE of every search result. `at` is put on the wall
+ * clock with the offset of `localIso`; a DST change in between shifts it by an hour, which can only matter for the
+ * weekday prefix within an hour of midnight.
+ */
 function localClock(localIso: string, at: Date): string {
-  const then = DateTime.fromISO(localIso, { setZone: true });
-  const now = DateTime.fromJSDate(at).setZone(then.zone);
-  return then.hasSame(now, 'day') ? then.toFormat('HH:mm') : then.setLocale('en').toFormat('ccc HH:mm');
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*([+-])(\d{2}):(\d{2})$/.exec(localIso);
+  if (!m) return localIso;
+  const offsetMs = (m[3] === '-' ? -1 : 1) * (Number(m[4]) * 60 + Number(m[5])) * 60_000;
+  const today = new Date(at.getTime() + offsetMs).toISOString().slice(0, 10); // `at` on the same wall clock
+  if (today === m[1]) return m[2];
+  return `${WEEKDAYS[new Date(`${m[1]}T00:00:00Z`).getUTCDay()]} ${m[2]}`;
 }

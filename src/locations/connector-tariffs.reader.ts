@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { DisplayText } from '../tariffs/tariff.model';
 import { isActive, primaryTariff, SummarisableTariff, summariseTariff, TariffSummary } from '../tariffs/tariff-summary';
 import { pickDisplayText } from './display-text';
+import { ReadQueries } from './read-queries';
 
 /** A Tariff as the Location API shows it next to a connector. */
 export interface ConnectorTariff {
@@ -34,7 +33,7 @@ export interface ConnectorTariffs {
  */
 @Injectable()
 export class ConnectorTariffsReader {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: ReadQueries) {}
 
   /**
    * @param connectors the party of each connector's Location and the tariff ids it lists
@@ -73,7 +72,7 @@ export class ConnectorTariffsReader {
   private async read(keys: ReadonlyArray<readonly [string, string, string]>): Promise<Map<string, TariffRow>> {
     const unique = [...new Map(keys.map((k) => [tariffKey(...k), k])).values()];
     if (unique.length === 0) return new Map();
-    const rows: RawRow[] = await this.db.query(
+    const rows = await this.db.rows<RawRow>(
       `SELECT t.country_code, t.party_id, t.ocpi_id, t.currency, t.type, t.tariff_alt_text, t.tariff_alt_url,
          t.start_date_time, t.end_date_time,
          coalesce((SELECT json_agg(json_build_object(

@@ -4,11 +4,12 @@ import { ConnectorTariffsReader } from './connector-tariffs.reader';
 import { LocationDetailService } from './detail/location-detail.service';
 import { LocationStore } from './location.store';
 import { LocationsController } from './locations.controller';
+import { ReadQueries } from './read-queries';
 import { LocationSearchService } from './search/location-search.service';
 
 /** Locations, EVSEs and Connectors: storage, and the search and detail of the internal API. */
 @Module({
-  providers: [LocationStore, LocationSearchService, LocationDetailService, ConnectorTariffsReader],
+  providers: [LocationStore, LocationSearchService, LocationDetailService, ConnectorTariffsReader, ReadQueries],
   controllers: [ChargersController, LocationsController],
   exports: [LocationStore],
 })

@@ -74,10 +74,31 @@ export function evaluateOpeningHours(hours: Hours | null | undefined, timeZone: 
   if (Number.isNaN(now)) throw new Error('evaluateOpeningHours: `at` is an invalid Date');
   if (!hours) return { open: true, reason: 'NO_OPENING_TIMES', changesAt: null };
 
-  const schedule = buildSchedule(hours, zone, now);
+  const schedule = cachedSchedule(hours, zone, now);
   const state = stateAt(schedule, now);
   const changesAt = nextChange(schedule, now, state.open);
-  return { ...state, changesAt: changesAt === null ? null : formatLocal(changesAt, timeZone) };
+  return { ...state, changesAt: changesAt === null ? null : formatLocal(changesAt, zone) };
+}
+
+/**
+ * A Schedule is a pure function of (hours, zone, the local date of `now`): regularSpans depends on `now` only through
+ * its local date. So it is built once per distinct (hours, zone, local date) and reused, which makes evaluating the
+ * same shop hours at many Locations (the chargers search) cheap; answers are identical to building it every time.
+ * Parsing errors are not cached (they are thrown before anything is stored).
+ */
+const schedules = new Map<string, Schedule>();
+const MAX_SCHEDULES = 5000;
+
+function cachedSchedule(hours: Hours, zone: IANAZone, now: number): Schedule {
+  const localDate = Math.floor((now + zone.offset(now) * MINUTE_MS) / DAY_MS);
+  const key = `${zone.name}|${localDate}|${JSON.stringify(hours)}`;
+  let schedule = schedules.get(key);
+  if (!schedule) {
+    schedule = buildSchedule(hours, zone, now);
+    if (schedules.size >= MAX_SCHEDULES) schedules.clear(); // crude but bounded; a refill costs one build per key
+    schedules.set(key, schedule);
+  }
+  return schedule;
 }
 
 /**
@@ -244,15 +265,26 @@ function requireWeekday(weekday: number): number {
   return weekday;
 }
 
+/** IANAZone.isValidZone builds an Intl.DateTimeFormat per call (~0.2 ms): remember the answer per zone name. */
+const zones = new Map<string, IANAZone | null>();
+
 function requireZone(timeZone: string): IANAZone {
-  if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
-    throw new Error(`Invalid time zone "${timeZone}": not an IANA tz database zone (e.g. "Europe/Amsterdam")`);
+  let zone = zones.get(timeZone);
+  if (zone === undefined) {
+    zone = typeof timeZone === 'string' && IANAZone.isValidZone(timeZone) ? IANAZone.create(timeZone) : null;
+    if (zones.size < 1000) zones.set(timeZone, zone);
   }
-  return IANAZone.create(timeZone);
+  if (!zone) throw new Error(`Invalid time zone "${timeZone}": not an IANA tz database zone (e.g. "Europe/Amsterdam")`);
+  return zone;
 }
 
 /** ISO local time with numeric offset, "+00:00" rather than "Z" so every zone reads alike. */
-function formatLocal(instant: number, timeZone: string): string {
-  const dt = DateTime.fromMillis(instant, { zone: timeZone });
-  return dt.toFormat(dt.millisecond === 0 ? "yyyy-MM-dd'T'HH:mm:ssZZ" : "yyyy-MM-dd'T'HH:mm:ss.SSSZZ");
+function formatLocal(instant: number, zone: IANAZone): string {
+  const offset = zone.offset(instant); // minutes east of UTC
+  const local = new Date(instant + offset * MINUTE_MS).toISOString(); // the wall clock, written as if UTC
+  const ms = instant % 1000 === 0 ? '' : local.slice(19, 23);
+  const sign = offset < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(offset) % 60).padStart(2, '0');
+  return `${local.slice(0, 19)}${ms}${sign}${hh}:${mm}`;
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Opening, evseAvailability } from '../availability';
 import { ConnectorTariffsReader } from '../connector-tariffs.reader';
+import { ReadQueries } from '../read-queries';
 import { alwaysOpenState, evaluateOpeningHours } from '../opening-hours';
 import type { Hours } from '../opening-times.model';
 import { encodeCursor, LocationSearch, queryFingerprint, SearchCursor } from './search-query';
-import { SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
+import type { TariffSummary } from '../../tariffs/tariff-summary';
+import { ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
 import { searchSql } from './search-sql';
 
 /** Largest batch fetched at once while "available now" drops Locations that are closed (see `search`). */
@@ -22,7 +22,7 @@ const MAX_BATCH = 500;
 @Injectable()
 export class LocationSearchService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: ReadQueries,
     private readonly tariffs: ConnectorTariffsReader,
   ) {}
 
@@ -36,10 +36,12 @@ export class LocationSearchService {
     const results: SearchResult[] = [];
     let after: SearchCursor | null = q.cursor;
     let nextCursor: SearchCursor | null = null;
-    let batch = q.availableNow ? q.limit + Math.max(5, Math.ceil(q.limit / 4)) : q.limit + 1;
+    // With available_now some rows fall to opening hours (a fifth of Locations keep shop hours, closed at night):
+    // over-fetch by half so one round trip usually fills the page.
+    let batch = q.availableNow ? q.limit + Math.max(5, Math.ceil(q.limit / 2)) : q.limit + 1;
     for (;;) {
       const { text, values } = searchSql(q, after, batch);
-      const rows: Row[] = await this.db.query(text, values);
+      const rows = await this.db.rows<Row>(text, values);
       let index = 0;
       for (; index < rows.length && results.length < q.limit; index++) {
         const result = toResult(rows[index], q.at);
@@ -75,8 +77,20 @@ export class LocationSearchService {
       lang,
       at,
     );
-    withTariffs.forEach(({ connector }, i) => (connector.price = tariffs[i].price));
+    withTariffs.forEach(({ connector }, i) => (connector.price = listPrice(tariffs[i].price)));
   }
+}
+
+function listPrice(s: TariffSummary | null): ListPrice | null {
+  return s && {
+    tariff_id: s.tariff_id,
+    currency: s.currency,
+    text: s.text,
+    energy_per_kwh: s.energy_per_kwh?.incl_vat ?? null,
+    start_fee: s.start_fee?.incl_vat ?? null,
+    time_per_hour: s.time_per_hour?.incl_vat ?? null,
+    parking_per_hour: s.parking_per_hour?.incl_vat ?? null,
+  };
 }
 
 /** A row of searchSql. */

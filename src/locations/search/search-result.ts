@@ -1,5 +1,4 @@
 /** The shapes the chargers search answers with (snake_case, units in the names). */
-import type { TariffSummary } from '../../tariffs/tariff-summary';
 import type { NotFree } from '../availability';
 import type { OpeningReason } from '../opening-hours';
 
@@ -20,8 +19,19 @@ export interface SearchConnector {
   max_power_kw: number;
   max_power_source: 'declared' | 'computed';
   tariff_ids: string[];
-  /** "from €0.28/kWh + €0.50 start": the connector's active tariff for all sessions, summarised; null when none held. */
-  price: TariffSummary | null;
+  /** The connector's active tariff for all sessions, in one line; null when none is held (details: GET /api/v1/locations/{id}). */
+  price: ListPrice | null;
+}
+
+/** The list view's price line: "from €0.28/kWh + €0.50 start", and its figures incl. VAT (decimal strings, major units). */
+export interface ListPrice {
+  tariff_id: string;
+  currency: string;
+  text: string;
+  energy_per_kwh: string | null;
+  start_fee: string | null;
+  time_per_hour: string | null;
+  parking_per_hour: string | null;
 }
 
 export interface SearchEvse {

@@ -84,9 +84,6 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   if (q.parkingTypes.length > 0) where.push(`l.parking_type = ANY(${p.add(q.parkingTypes, '::text[]')})`);
   if (q.open247) where.push('l.is_24_7');
   const evseFilter = evseFilterSql(q, p);
-  // "A Location without any valid EVSE object can be considered expired and should no longer be displayed"
-  // (mod_locations 2.2.1 §8.1 Flow and Lifecycle): at least one EVSE not REMOVED, matching the EVSE filters.
-  where.push(`EXISTS (SELECT 1 FROM evse e WHERE e.location_id = l.id AND ${evseFilter}${q.availableNow ? ` AND e.status = 'AVAILABLE'` : ''})`);
   const now = p.add(q.at.toISOString(), '::timestamptz');
   const text = `
     SELECT page.distance_m, l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.country,
@@ -106,10 +103,19 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
         ) ORDER BY e.uid), '[]')
         FROM evse e WHERE e.location_id = l.id AND ${evseFilter}) AS evses
     FROM (
-      SELECT l.id, d.distance_m
-      FROM location l CROSS JOIN LATERAL (SELECT ${distance} AS distance_m) d
-      WHERE ${where.join('\n        AND ')}
-      ORDER BY d.distance_m, l.id
+      SELECT c.id, c.distance_m
+      FROM (
+        SELECT l.id, d.distance_m
+        FROM location l CROSS JOIN LATERAL (SELECT ${distance} AS distance_m) d
+        WHERE ${where.join('\n          AND ')}
+        ORDER BY d.distance_m, l.id
+        OFFSET 0
+      ) c
+      -- "A Location without any valid EVSE object can be considered expired and should no longer be displayed"
+      -- (mod_locations 2.2.1 §8.1): at least one EVSE not REMOVED and matching the EVSE filters (AVAILABLE for
+      -- available_now). Checked on the candidates in distance order, so only until the page is full: OFFSET 0
+      -- keeps the planner from pushing this test below the sort, where it would run for every candidate.
+      WHERE EXISTS (SELECT 1 FROM evse e WHERE e.location_id = c.id AND ${evseFilter}${q.availableNow ? ` AND e.status = 'AVAILABLE'` : ''})
       LIMIT ${p.add(limit, '::int')}
     ) page
     JOIN location l ON l.id = page.id
