@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { alwaysOpenFrom, alwaysOpenState, evaluateOpeningHours } from './opening-hours';
+import { alwaysOpenFrom, alwaysOpenState, clearScheduleCache, evaluateOpeningHours } from './opening-hours';
 import type { Hours } from './opening-times.model';
 
 /**
@@ -37,6 +37,21 @@ describe('mod_locations 2.2.1 §8.4.14 Hours: always-open shortcut agrees with t
         expect(evaluateOpeningHours(h, zone, new Date(at))).toEqual(alwaysOpenState(h));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the schedule cache never changes an answer: evaluating after another instant nearby equals evaluating fresh', () => {
+    const shop: fc.Arbitrary<Hours> = fc.record({ twentyfourseven: fc.constant(false), regular_hours: fc.array(regular, { minLength: 1, maxLength: 4 }) });
+    const nearby = fc.integer({ min: -12 * 24 * 60, max: 12 * 24 * 60 }).map((minutes) => minutes * 60_000);
+    fc.assert(
+      fc.property(shop, shop, fc.boolean(), fc.constantFrom(...zones), instant, nearby, (h, other, same, zone, at, delta) => {
+        clearScheduleCache();
+        const fresh = evaluateOpeningHours(h, zone, new Date(at));
+        clearScheduleCache();
+        evaluateOpeningHours(same ? h : other, zone, new Date(at + delta)); // warms the cache with another key
+        expect(evaluateOpeningHours(h, zone, new Date(at))).toEqual(fresh);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -89,6 +89,11 @@ export function evaluateOpeningHours(hours: Hours | null | undefined, timeZone: 
 const schedules = new Map<string, Schedule>();
 const MAX_SCHEDULES = 5000;
 
+/** Empties the schedule cache (tests compare answers with and without it). */
+export function clearScheduleCache(): void {
+  schedules.clear();
+}
+
 function cachedSchedule(hours: Hours, zone: IANAZone, now: number): Schedule {
   const localDate = Math.floor((now + zone.offset(now) * MINUTE_MS) / DAY_MS);
   const key = `${zone.name}|${localDate}|${JSON.stringify(hours)}`;
