@@ -3,7 +3,8 @@
  *
  * Data: generated Locations (test/cpo-simulator generator, 30 km around Amsterdam, the spec's example Tariffs) until
  * `evses` EVSEs are reached (200,000 ≈ 69,000 Locations), LOADED THROUGH A REAL PULL: the CPO simulator serves them
- * (pages of `pageLimit`) and the service pulls them over OCPI into a fresh database, as in production.
+ * (pages of `pageLimit`) and the service pulls them over OCPI into a fresh database, as in production; then VACUUM
+ * ANALYZE, as autovacuum would do after such a load (the test server runs with autovacuum off).
  * Processes: the service runs in a forked child (api-worker.ts; with PGlite, the database is in that child too), the
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
@@ -13,6 +14,7 @@
  *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=45, over connectors seen in searches
  */
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
@@ -40,6 +42,8 @@ export interface ApiResult {
   /** search requests/s ÷ bare requests/s, same run. */
   searchToBareRatio: number;
   serviceMaxRssMiB: number;
+  /** The machine's 1-minute load average before the first and after the last load run (other work skews figures). */
+  loadAverage: { before: number; after: number };
 }
 
 const OWNER = { countryCode: 'NL', partyId: 'API' };
@@ -78,7 +82,8 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const failed = outcomes.filter((o) => o.status !== 'SUCCEEDED');
     if (failed.length > 0) throw new Error(`load failed: ${failed.map((o) => `${o.module}: ${o.message}`).join('; ')}`);
     const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
-    log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s`);
+    log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
+    await service.analyze();
 
     const headers = { 'X-API-Key': ready.internalKey };
     const searchPaths = searchPoints(options.seed).map(
@@ -89,6 +94,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     if (pricePaths.length === 0) throw new Error('no connector with a tariff in the sample searches');
 
     const load = { connections: options.connections, durationS: options.durationS, warmupS: options.warmupS };
+    const loadBefore = round(loadavg()[0], 2);
     bare = forkWorker('api-bare-worker.js');
     const bareUrl = (await bare.start(undefined)).url;
     const runs: LoadRun[] = [];
@@ -100,6 +106,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     log(`  ${describe(runs[runs.length - 1])}`);
     runs.push(await runLoad({ scenario: 'price', baseUrl: ready.url, paths: pricePaths, headers, ...load }));
     log(`  ${describe(runs[runs.length - 1])}`);
+    const loadAfter = round(loadavg()[0], 2);
     const serviceMaxRssMiB = (await service.stop()).maxRssMiB;
     service = undefined;
     return {
@@ -115,6 +122,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       runs,
       searchToBareRatio: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
       serviceMaxRssMiB,
+      loadAverage: { before: loadBefore, after: loadAfter },
     };
   } finally {
     await bare?.stop().catch(() => undefined);
@@ -160,6 +168,7 @@ async function sampleSearches(baseUrl: string, headers: Record<string, string>, 
 
 interface Worker {
   start(request: unknown): Promise<Extract<ApiWorkerMessage, { type: 'ready' }>>;
+  analyze(): Promise<unknown>;
   stop(): Promise<{ maxRssMiB: number }>;
 }
 
@@ -184,6 +193,11 @@ function forkWorker(file: string): Worker {
       const ready = next('ready');
       child.send({ type: 'start', request });
       return ready;
+    },
+    analyze() {
+      const done = next('analyzed');
+      child.send({ type: 'analyze' });
+      return done;
     },
     stop() {
       if (child.exitCode !== null) return Promise.resolve({ maxRssMiB: 0 });

@@ -92,7 +92,7 @@ export function formatReport(report: BenchReport): string {
         String(r.meanBodyBytes), String(r.errors + r.timeouts), String(r.non2xx),
       ]),
     ));
-    lines.push(`  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB`);
+    lines.push(`  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`);
   }
   return lines.join('\n');
 }
