@@ -14,6 +14,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - location.is_24_7: opening_times.twentyfourseven is true (the "open 24/7" filter), generated.
  * - connector.max_power_kw: the connector's maximum power in kW exactly as connector-power.ts computes it
  *   (declared max_electric_power, else phases × voltage × amperage rounded to 0.1 kW), generated.
+ * - location_geo_idx becomes a covering GiST index (INCLUDE id, latitude, longitude, publish): the search reads its
+ *   candidates (hundreds per query in a city) from the index alone when the visibility map allows, instead of
+ *   visiting one heap page per candidate (measured: about half the database CPU of the candidate step).
  * - location_route: one row per (Location, connection) that offered it, with that copy's last_updated.
  * Runs on PostgreSQL 15+ and PGlite (generated columns exist since PostgreSQL 12).
  */
@@ -41,6 +44,8 @@ export class SearchAndRoutes1764550800000 implements MigrationInterface {
       ALTER TABLE connector ADD COLUMN max_power_kw numeric NOT NULL
         GENERATED ALWAYS AS (CASE WHEN max_electric_power > 0 THEN max_electric_power / 1000.0
           ELSE round((CASE WHEN power_type = 'AC_3_PHASE' THEN 3 ELSE 1 END) * max_voltage::numeric * max_amperage / 100) / 10 END) STORED`);
+    await q.query(`DROP INDEX location_geo_idx`);
+    await q.query(`CREATE INDEX location_geo_idx ON location USING gist (geo) INCLUDE (id, latitude, longitude, publish)`);
     await q.query(`
       CREATE TABLE location_route (
         location_id    uuid NOT NULL REFERENCES location(id) ON DELETE CASCADE,
@@ -57,6 +62,8 @@ export class SearchAndRoutes1764550800000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE IF EXISTS location_route`);
+    await q.query(`DROP INDEX IF EXISTS location_geo_idx`);
+    await q.query(`CREATE INDEX location_geo_idx ON location USING gist (geo)`);
     await q.query(`ALTER TABLE connector DROP COLUMN IF EXISTS max_power_kw`);
     for (const column of ['is_24_7', 'always_open_from', 'route_rank']) await q.query(`ALTER TABLE location DROP COLUMN IF EXISTS ${column}`);
   }

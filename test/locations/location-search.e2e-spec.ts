@@ -147,6 +147,14 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
       tariff_id: '17', currency: 'EUR', text: '€\u00a00,275/kWh + €\u00a00,60 starttarief',
       energy_per_kwh: '0.275', start_fee: '0.6', time_per_hour: null, parking_per_hour: null,
     });
+    // A tariff the CPO changes shows its new price at once (prices are read under the tariff's version).
+    const raised = JSON.parse(JSON.stringify(tariffs[0]));
+    raised.elements[0].price_components.find((pc: any) => pc.type === 'ENERGY').price = 0.35;
+    raised.last_updated = new Date().toISOString();
+    cpo.simulator.setTariffs([raised]);
+    await cpo.sync();
+    const after = (await search(`${near}&radius_m=10000&limit=1&party=NL*SRC`)).body.data[0].evses[0].connectors[0].price;
+    expect(after).toMatchObject({ energy_per_kwh: '0.385', text: '€0.385/kWh + €0.60 start' });
   });
 
   it('pages with a keyset cursor: the pages concatenate to the full list, and a Location added nearer meanwhile shifts nothing', async () => {

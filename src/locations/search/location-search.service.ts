@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Opening, evseAvailability } from '../availability';
-import { ConnectorTariffsReader } from '../connector-tariffs.reader';
+import { ConnectorTariffsReader, HeldTariff } from '../connector-tariffs.reader';
 import { ReadQueries } from '../read-queries';
 import { alwaysOpenState, evaluateOpeningHours } from '../opening-hours';
 import type { Hours } from '../opening-times.model';
@@ -34,6 +34,7 @@ export class LocationSearchService {
   async search(q: LocationSearch): Promise<SearchPage> {
     const fingerprint = queryFingerprint(q);
     const results: SearchResult[] = [];
+    const held = new Map<SearchConnector, HeldTariff[]>(); // which listed tariffs we hold, kept out of the answer
     let after: SearchCursor | null = q.cursor;
     let nextCursor: SearchCursor | null = null;
     // With available_now some rows fall to opening hours (a fifth of Locations keep shop hours, closed at night):
@@ -44,7 +45,7 @@ export class LocationSearchService {
       const rows = await this.db.rows<Row>(text, values);
       let index = 0;
       for (; index < rows.length && results.length < q.limit; index++) {
-        const result = toResult(rows[index], q.at);
+        const result = toResult(rows[index], q.at, held);
         if (!q.availableNow || result.free_evse_count > 0) results.push(result);
       }
       const last = rows[index - 1];
@@ -57,7 +58,7 @@ export class LocationSearchService {
       after = { distanceM: Number(last.distance_m), id: last.id };
       batch = Math.min(batch * 2, MAX_BATCH);
     }
-    await this.attachPrices(results, q.lang, q.at);
+    await this.attachPrices(results, held, q.lang, q.at);
     return {
       data: results,
       meta: {
@@ -69,11 +70,13 @@ export class LocationSearchService {
     };
   }
 
-  private async attachPrices(results: SearchResult[], lang: string, at: Date): Promise<void> {
+  private async attachPrices(results: SearchResult[], held: Map<SearchConnector, HeldTariff[]>, lang: string, at: Date): Promise<void> {
     const connectors = results.flatMap((r) => r.evses.flatMap((e) => e.connectors.map((c) => ({ result: r, connector: c }))));
     const withTariffs = connectors.filter((c) => c.connector.tariff_ids.length > 0);
     const tariffs = await this.tariffs.forConnectors(
-      withTariffs.map(({ result, connector }) => ({ countryCode: result.cpo.country_code, partyId: result.cpo.party_id, tariffIds: connector.tariff_ids })),
+      withTariffs.map(({ result, connector }) => ({
+        countryCode: result.cpo.country_code, partyId: result.cpo.party_id, tariffIds: connector.tariff_ids, held: held.get(connector) ?? [],
+      })),
       lang,
       at,
     );
@@ -120,7 +123,7 @@ interface Row {
     uid: string; evse_id: string | null; status: string; status_changed_at: string; capabilities: string[];
     connectors: Array<{
       id: string; ocpi_id: string; standard: string; format: string; power_type: string;
-      max_power_kw: number; declared: boolean; tariff_ids: string[];
+      max_power_kw: number; declared: boolean; tariff_ids: string[]; held: HeldTariff[] | null;
     }>;
   }>;
 }
@@ -135,7 +138,7 @@ export function openingNow(hours: Hours | null, timeZone: string, alwaysOpen: bo
   }
 }
 
-function toResult(row: Row, at: Date): SearchResult {
+function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>): SearchResult {
   const opening = openingNow(row.opening_times, row.time_zone, row.always_open, at);
   const evses = row.evses.map((e): SearchEvse => {
     const availability = evseAvailability(e.status, opening, at);
@@ -147,11 +150,15 @@ function toResult(row: Row, at: Date): SearchResult {
       status_age_seconds: ageSeconds(e.status_changed_at, at),
       ...availability,
       capabilities: e.capabilities,
-      connectors: e.connectors.map((c): SearchConnector => ({
-        id: c.id, ocpi_id: c.ocpi_id, standard: c.standard, format: c.format, power_type: c.power_type,
-        max_power_kw: Number(c.max_power_kw), max_power_source: c.declared ? 'declared' : 'computed', tariff_ids: c.tariff_ids,
-        price: null,
-      })),
+      connectors: e.connectors.map((c): SearchConnector => {
+        const connector: SearchConnector = {
+          id: c.id, ocpi_id: c.ocpi_id, standard: c.standard, format: c.format, power_type: c.power_type,
+          max_power_kw: Number(c.max_power_kw), max_power_source: c.declared ? 'declared' : 'computed', tariff_ids: c.tariff_ids,
+          price: null,
+        };
+        held.set(connector, c.held ?? []);
+        return connector;
+      }),
     };
   });
   return {
