@@ -81,7 +81,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     ['power_type=DC&min_power_kw=150', (e: any) => e.connectors.some((c: any) => c.power_type === 'DC' && c.max_electric_power / 1000 >= 150)],
     ['capabilities=CREDIT_CARD_PAYABLE,RESERVABLE', (e: any) => ['CREDIT_CARD_PAYABLE', 'RESERVABLE'].every((x) => e.capabilities.includes(x))],
   ])('EVSE filter %s keeps the Locations with a matching EVSE and lists only matching EVSEs', async (query, matches) => {
-    const { status, body } = await search(`${near}&radius_m=10000&limit=100&${query}`);
+    const { status, body } = await search(`${near}&radius_m=10000&limit=100&evses=true&${query}`);
     expect(status).toBe(200);
     const expected = all().filter((l) => l.evses.some((e: any) => e.status !== 'REMOVED' && matches(e)));
     expect(expected.length).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   });
 
   it('says why an EVSE is not free: its status first, then "closed until HH:MM local time"; REMOVED EVSEs are never listed', async () => {
-    const { body } = await search(`${near}&radius_m=10000&limit=100`);
+    const { body } = await search(`${near}&radius_m=10000&limit=100&evses=true`);
     const byId = (id: string) => body.data.find((r: any) => r.location.ocpi_id === id);
     const mixed = byId(mixedStatuses.id);
     expect(mixed.evses.map((e: any) => [e.status, e.free, e.not_free?.reason ?? null])).toEqual([
@@ -119,6 +119,25 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     expect(byId(closedByException.id).evses[0].not_free).toMatchObject({ reason: 'LOCATION_CLOSED', message: 'closed (exceptional closing)' });
   });
 
+  it('without evses=true a result is the list view: EVSEs counted per connector kind and price, reasons counted, no EVSE list', async () => {
+    const { body } = await search(`${near}&radius_m=10000&limit=100`);
+    const mixed = body.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id);
+    expect(mixed.evses).toBeUndefined();
+    expect(mixed).toMatchObject({ evse_count: 4, free_evse_count: 1, not_free_counts: { CHARGING: 1, OUT_OF_ORDER: 1, UNKNOWN: 1 } });
+    const c = template.connectors[0];
+    expect(mixed.connectors).toEqual([{
+      standard: c.standard, format: c.format, power_type: c.power_type, max_power_kw: c.max_electric_power / 1000,
+      evse_count: 4, free_evse_count: 1, price: expect.objectContaining({ tariff_id: '17' }),
+    }]);
+    const closed = body.data.find((r: any) => r.location.ocpi_id === closedByHours.id);
+    expect(closed.not_free_counts).toEqual({ LOCATION_CLOSED: closedByHours.evses.length });
+    for (const r of body.data) {
+      const source = all().find((l) => l.id === r.location.ocpi_id);
+      const kinds = new Set(source.evses.flatMap((e: any) => e.connectors.map((x: any) => x.standard)));
+      expect(new Set(r.connectors.map((g: any) => g.standard))).toEqual(kinds);
+    }
+  });
+
   it('available_now keeps only Locations with a free EVSE: not the closed ones, still the one with a single AVAILABLE EVSE', async () => {
     const { body } = await search(`${near}&radius_m=10000&limit=100&available_now=true`);
     const ids = idsOf(body);
@@ -130,7 +149,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   });
 
   it('each EVSE says when its status last changed and how old it is; the result gives the oldest age', async () => {
-    const { body } = await search(`${near}&radius_m=10000&limit=100`);
+    const { body } = await search(`${near}&radius_m=10000&limit=100&evses=true`);
     const mixed = body.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id);
     const evaluatedAt = Date.parse(body.meta.evaluated_at);
     const charging = mixed.evses.find((e: any) => e.uid === 'MIX-0');
@@ -141,7 +160,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   });
 
   it('gives each connector the "from … per kWh + … start" line of its tariff, in the requested language', async () => {
-    const { body } = await search(`${near}&radius_m=10000&limit=1&party=NL*SRC&lang=nl`);
+    const { body } = await search(`${near}&radius_m=10000&limit=1&party=NL*SRC&lang=nl&evses=true`);
     const price = body.data[0].evses[0].connectors[0].price;
     expect(price).toEqual({
       tariff_id: '17', currency: 'EUR', text: '€\u00a00,275/kWh + €\u00a00,60 starttarief',
@@ -153,7 +172,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     raised.last_updated = new Date().toISOString();
     cpo.simulator.setTariffs([raised]);
     await cpo.sync();
-    const after = (await search(`${near}&radius_m=10000&limit=1&party=NL*SRC`)).body.data[0].evses[0].connectors[0].price;
+    const after = (await search(`${near}&radius_m=10000&limit=1&party=NL*SRC`)).body.data[0].connectors[0].price;
     expect(after).toMatchObject({ energy_per_kwh: '0.385', text: '€0.385/kWh + €0.60 start' });
   });
 
@@ -184,7 +203,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     const searchParams = doc.paths['/api/v1/locations'].get.parameters.map((p: any) => p.name);
     expect(searchParams).toEqual(expect.arrayContaining([
       'X-API-Key', 'latitude', 'longitude', 'radius_m', 'bbox', 'connector_standard', 'power_type', 'min_power_kw', 'party',
-      'capabilities', 'parking_type', 'open_24_7', 'available_now', 'limit', 'cursor', 'lang',
+      'capabilities', 'parking_type', 'open_24_7', 'available_now', 'evses', 'limit', 'cursor', 'lang',
     ]));
     const standard = doc.paths['/api/v1/locations'].get.parameters.find((p: any) => p.name === 'connector_standard');
     expect(JSON.stringify(standard.schema)).toContain('IEC_62196_T2_COMBO');

@@ -46,6 +46,12 @@ export class SearchFiltersDto {
   @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be a whole number from 1 to 100' }) @Min(1) @Max(100)
   limit: number = 20;
 
+  @ApiPropertyOptional({
+    description: 'Also list every EVSE with its connectors, status age and why it is not free (default: false on /api/v1/locations, true on /api/v1/chargers/nearby)',
+  })
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'evses must be true or false' })
+  evses?: boolean;
+
   @ApiPropertyOptional({ description: 'meta.next_cursor of the previous page (same other parameters)' })
   @IsOptional() @IsString() @MaxLength(500)
   cursor?: string;

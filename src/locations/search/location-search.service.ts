@@ -6,7 +6,7 @@ import { alwaysOpenState, evaluateOpeningHours } from '../opening-hours';
 import type { Hours } from '../opening-times.model';
 import { encodeCursor, LocationSearch, queryFingerprint, SearchCursor } from './search-query';
 import type { TariffSummary } from '../../tariffs/tariff-summary';
-import { ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
+import { ConnectorGroup, ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
 import { searchSql } from './search-sql';
 
 /** Largest batch fetched at once while "available now" drops Locations that are closed (see `search`). */
@@ -59,6 +59,10 @@ export class LocationSearchService {
       batch = Math.min(batch * 2, MAX_BATCH);
     }
     await this.attachPrices(results, held, q.lang, q.at);
+    for (const result of results) {
+      result.connectors = connectorGroups(result.evses!);
+      if (!q.withEvses) delete result.evses;
+    }
     return {
       data: results,
       meta: {
@@ -71,7 +75,7 @@ export class LocationSearchService {
   }
 
   private async attachPrices(results: SearchResult[], held: Map<SearchConnector, HeldTariff[]>, lang: string, at: Date): Promise<void> {
-    const connectors = results.flatMap((r) => r.evses.flatMap((e) => e.connectors.map((c) => ({ result: r, connector: c }))));
+    const connectors = results.flatMap((r) => r.evses!.flatMap((e) => e.connectors.map((c) => ({ result: r, connector: c }))));
     const withTariffs = connectors.filter((c) => c.connector.tariff_ids.length > 0);
     const tariffs = await this.tariffs.forConnectors(
       withTariffs.map(({ result, connector }) => ({
@@ -181,10 +185,43 @@ function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>):
     distance_m: Math.round(Number(row.distance_m)),
     evse_count: evses.length,
     free_evse_count: evses.filter((e) => e.free).length,
+    not_free_counts: countBy(evses.flatMap((e) => (e.not_free ? [e.not_free.reason] : []))),
+    connectors: [],
     status_age_seconds: Math.max(0, ...evses.map((e) => e.status_age_seconds)),
     data_as_of: row.data_as_of ? new Date(row.data_as_of).toISOString() : null,
     evses,
   };
+}
+
+/**
+ * The EVSEs grouped by the kind of connector they offer (standard, format, power type, max power) and its price
+ * line, most powerful first; an EVSE with two kinds (CCS and CHAdeMO) counts in both groups.
+ */
+function connectorGroups(evses: SearchEvse[]): ConnectorGroup[] {
+  const groups = new Map<string, ConnectorGroup & { evses: Set<SearchEvse> }>();
+  for (const evse of evses) {
+    for (const c of evse.connectors) {
+      const key = `${c.standard}|${c.format}|${c.power_type}|${c.max_power_kw}|${c.price?.tariff_id ?? ''}|${c.price?.currency ?? ''}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { standard: c.standard, format: c.format, power_type: c.power_type, max_power_kw: c.max_power_kw, evse_count: 0, free_evse_count: 0, price: c.price, evses: new Set() };
+        groups.set(key, group);
+      }
+      if (group.evses.has(evse)) continue;
+      group.evses.add(evse);
+      group.evse_count += 1;
+      if (evse.free) group.free_evse_count += 1;
+    }
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.max_power_kw - a.max_power_kw || a.standard.localeCompare(b.standard))
+    .map(({ evses: _, ...group }) => group);
+}
+
+function countBy<T extends string>(values: T[]): Partial<Record<T, number>> {
+  const counts: Partial<Record<T, number>> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
 }
 
 /** Whole seconds from `since` to `at`, never negative (a CPO clock ahead of ours). */

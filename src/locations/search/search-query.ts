@@ -36,14 +36,16 @@ export interface LocationSearch {
   /** Only Locations with an EVSE free now (matching the EVSE filters). */
   availableNow: boolean;
   limit: number;
+  /** Include every EVSE with its connectors and why it is not free (the list view needs only the groups). */
+  withEvses: boolean;
   cursor: SearchCursor | null;
   lang: string;
   /** The instant "now" is evaluated at (tests pin it). */
   at: Date;
 }
 
-/** What a cursor must agree with: every parameter that shapes the result list (not limit, lang or the cursor). */
-export function queryFingerprint(q: Omit<LocationSearch, 'cursor' | 'limit' | 'lang' | 'at'>): string {
+/** What a cursor must agree with: every parameter that shapes the result list (not limit, lang, evses or the cursor). */
+export function queryFingerprint(q: Omit<LocationSearch, 'cursor' | 'limit' | 'lang' | 'at' | 'withEvses'>): string {
   const canonical = JSON.stringify([
     q.area, q.origin, [...q.connectorStandards].sort(), [...q.powerTypes].sort(), q.minPowerKw,
     q.parties.map((p) => `${p.countryCode}*${p.partyId}`).sort(), [...q.capabilities].sort(), [...q.parkingTypes].sort(),

@@ -34,10 +34,10 @@ export function toLocationSearch(dto: LocationSearchQueryDto, at: Date): Locatio
   return withFilters(area, origin, dto, at);
 }
 
-/** GET /api/v1/chargers/nearby: always a radius search. */
+/** GET /api/v1/chargers/nearby: always a radius search, with every EVSE unless evses=false (as the first slice answered). */
 export function toNearbySearch(dto: SearchFiltersDto & { latitude: number; longitude: number; radius_m: number }, at: Date): LocationSearch {
   const centre = { latitude: dto.latitude, longitude: dto.longitude };
-  return withFilters({ kind: 'radius', centre, radiusM: dto.radius_m }, centre, dto, at);
+  return withFilters({ kind: 'radius', centre, radiusM: dto.radius_m }, centre, { ...dto, evses: dto.evses ?? true }, at);
 }
 
 function withFilters(area: SearchArea, origin: LocationSearch['origin'], dto: SearchFiltersDto, at: Date): LocationSearch {
@@ -56,6 +56,7 @@ function withFilters(area: SearchArea, origin: LocationSearch['origin'], dto: Se
     open247: dto.open_24_7,
     availableNow: dto.available_now,
     limit: dto.limit,
+    withEvses: dto.evses ?? false,
     cursor: null,
     lang: dto.lang,
     at,

@@ -71,11 +71,27 @@ export interface SearchResult {
   /** EVSEs matching the EVSE filters (never REMOVED ones), and how many of them are free now. */
   evse_count: number;
   free_evse_count: number;
+  /** Why the others are not free, counted by reason (see SearchEvse.not_free); {} when all are free. */
+  not_free_counts: Partial<Record<NotFree['reason'], number>>;
+  /** What the list view shows: the EVSEs grouped by connector kind and price, most powerful first. */
+  connectors: ConnectorGroup[];
   /** The oldest status_age_seconds among the EVSEs listed: every status shown is at most this old. */
   status_age_seconds: number;
   /** Start of the last successful pull of Locations from the CPO that holds this one: our data is at least this fresh. */
   data_as_of: string | null;
-  evses: SearchEvse[];
+  /** Every listed EVSE with its connectors and why it is not free: only with `evses=true` (always on /chargers/nearby). */
+  evses?: SearchEvse[];
+}
+
+/** EVSEs with a connector of one kind and price, e.g. "2 × CCS 150 kW, 1 free, from €0.59/kWh". */
+export interface ConnectorGroup {
+  standard: string;
+  format: string;
+  power_type: string;
+  max_power_kw: number;
+  evse_count: number;
+  free_evse_count: number;
+  price: ListPrice | null;
 }
 
 export interface SearchPage {
