@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
+import type { ApiResult } from './api-search.bench';
 import type { ColdStartResult } from './cold-start.bench';
 import type { PullResult } from './pull-locations.bench';
 import { toMiB } from './stats';
@@ -20,9 +21,13 @@ export interface MachineInfo {
 
 export interface BenchReport {
   machine: MachineInfo;
-  options: { only: string | null; locations: number; runs: number; pageLimit: number; seed: number };
+  options: {
+    only: string | null; locations: number; runs: number; pageLimit: number; seed: number;
+    evses: number; durationS: number; connections: number;
+  };
   pull: PullResult[];
   coldStart: ColdStartResult | null;
+  api: ApiResult[];
 }
 
 export function machineInfo(projectRoot: string): MachineInfo {
@@ -75,6 +80,19 @@ export function formatReport(report: BenchReport): string {
       ['run', 'spawn→exit s', 'first answer s'],
       [...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1)]), ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1)]],
     ));
+  }
+  for (const a of report.api) {
+    const l = a.load;
+    lines.push('', `API under load on ${a.database} (${a.description}): ${l.locations} locations, ${l.evses} EVSEs, ${l.connectors} connectors`);
+    lines.push(`  loaded by ${l.method} in ${(l.wallMs / 1000).toFixed(1)} s (${l.locationsPerSecond.toFixed(0)} locations/s); a search answers ${a.searchSample.meanResults} results on average (${Math.round(a.searchSample.fullPages * 100)} % full pages of 20)`);
+    lines.push(table(
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'body B', 'errors', 'non-2xx'],
+      a.runs.map((r) => [
+        r.scenario, String(r.connections), r.requestsPerSecond.toFixed(0), String(r.p50Ms), String(r.p90Ms), String(r.p99Ms), String(r.maxMs),
+        String(r.meanBodyBytes), String(r.errors + r.timeouts), String(r.non2xx),
+      ]),
+    ));
+    lines.push(`  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`);
   }
   return lines.join('\n');
 }

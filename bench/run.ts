@@ -1,17 +1,23 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api   run one benchmark only (default: all)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
- *   --runs N                 repetitions of each benchmark (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
+ *   --runs N                 repetitions of the pull and cold-start benchmarks (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
+ *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
+ *   --duration S             seconds of each API load run, after a warm-up of a third of it (default 15)
+ *   --connections N          concurrent connections of the API load runs (default 50)
+ *   --database pglite|postgres   run the pull and API benchmarks on that database only (default: both, see below)
  *
- * The pull benchmark runs on PGlite always and on PostgreSQL when DATABASE_URL is set (a fresh `ocpi_bench_<random>`
- * database is created on that server and dropped afterwards). Prints tables and writes bench/results/latest.json.
+ * The pull and API benchmarks run on PGlite always and on PostgreSQL when DATABASE_URL is set (a fresh
+ * `ocpi_bench_<random>` database is created on that server and dropped afterwards). Prints tables and writes
+ * bench/results/latest.json.
  * Exit code 0 when everything ran, 1 on a failure, 2 on bad flags, 130 when interrupted.
  */
 import { join } from 'node:path';
 import { findProjectRoot } from '../test/cpo-simulator';
 import { DatabaseKind } from './bench-database';
+import { ApiOptions, benchApi } from './api-search.bench';
 import { benchColdStart } from './cold-start.bench';
 import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price-estimate.bench';
 import { benchPull, PullResult } from './pull-locations.bench';
@@ -20,27 +26,42 @@ import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
+const ONLY = ['pull', 'cold-start', 'price', 'api'] as const;
+const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
+
 interface Flags {
-  only: 'pull' | 'cold-start' | 'price' | null;
+  only: (typeof ONLY)[number] | null;
+  database: DatabaseKind | null;
   locations: number;
   runs: number;
+  evses: number;
+  duration: number;
+  connections: number;
 }
 
+const NUMERIC_FLAGS: Record<string, 'locations' | 'runs' | 'evses' | 'duration' | 'connections'> = {
+  '--locations': 'locations', '--runs': 'runs', '--evses': 'evses', '--duration': 'duration', '--connections': 'connections',
+};
+
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { only: null, locations: 5000, runs: 3 };
+  const flags: Flags = { only: null, database: null, locations: 5000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${name} needs a value`);
     if (name === '--only') {
-      if (value !== 'pull' && value !== 'cold-start' && value !== 'price') throw new Error(`--only must be pull, cold-start or price, got "${value}"`);
-      flags.only = value;
-    } else if (name === '--locations' || name === '--runs') {
+      if (!(ONLY as readonly string[]).includes(value)) throw new Error(`--only must be one of ${ONLY.join(', ')}, got "${value}"`);
+      flags.only = value as Flags['only'];
+    } else if (name === '--database') {
+      if (value !== 'pglite' && value !== 'postgres') throw new Error(`--database must be pglite or postgres, got "${value}"`);
+      if (value === 'postgres' && !process.env.DATABASE_URL) throw new Error('--database postgres needs DATABASE_URL');
+      flags.database = value;
+    } else if (name in NUMERIC_FLAGS) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
-      flags[name === '--locations' ? 'locations' : 'runs'] = n;
+      flags[NUMERIC_FLAGS[name]] = n;
     } else {
-      throw new Error(`Unknown flag ${name} (known: --only pull|cold-start|price, --locations N, --runs N)`);
+      throw new Error(`Unknown flag ${name} (known: --only ${ONLY.join('|')}, --database pglite|postgres, ${Object.keys(NUMERIC_FLAGS).map((f) => `${f} N`).join(', ')})`);
     }
   }
   return flags;
@@ -52,18 +73,22 @@ async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
   const report: BenchReport & { price: PriceBenchResult | null } = {
     machine: machineInfo(root),
-    options: { only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
+    options: {
+      only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED,
+      evses: flags.evses, durationS: flags.duration, connections: flags.connections,
+    },
     pull: [],
     coldStart: null,
     price: null,
+    api: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
     report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerSecond} estimates/s`));
   }
+  const kinds: DatabaseKind[] = flags.database ? [flags.database] : process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+  if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
   if (flags.only === null || flags.only === 'pull') {
-    const kinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-    if (!process.env.DATABASE_URL) log('PostgreSQL pull skipped: set DATABASE_URL to a server where a database may be created.');
     for (const kind of kinds) {
       if (interrupted) return;
       log(`Pull of ${flags.locations} locations on ${kind}, ${flags.runs} run(s)…`);
@@ -76,6 +101,17 @@ async function main(flags: Flags): Promise<void> {
   if ((flags.only === null || flags.only === 'cold-start') && !interrupted) {
     log(`Cold start of the demo, ${flags.runs} run(s)…`);
     report.coldStart = await benchColdStart(root, flags.runs, (r) => log(`  run ${r.run}: exit after ${r.wallS.toFixed(2)} s, first answer ${r.firstAnswerS} s`));
+  }
+  if (flags.only === null || flags.only === 'api') {
+    const options: ApiOptions = {
+      evses: flags.evses, durationS: flags.duration, warmupS: Math.max(1, Math.round(flags.duration / 3)),
+      connections: flags.connections, pageLimit: API_PAGE_LIMIT, seed: SEED,
+    };
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`API under load on ${kind}: ${flags.evses} EVSEs, ${flags.connections} connections, ${flags.duration} s per scenario…`);
+      report.api.push(await benchApi(kind, options, log));
+    }
   }
   if (interrupted) return;
   const path = join(root, 'bench', 'results', 'latest.json');

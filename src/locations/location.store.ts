@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CanonicalLocation } from './location.model';
+import { alwaysOpenFrom } from './opening-hours';
 
 /** A canonical Location with the raw wire object it came from. */
 export interface IncomingLocation {
@@ -15,6 +16,14 @@ export interface IncomingLocation {
  * (location, uid) and (EVSE, connector id), so re-running a page after a crash changes nothing.
  * An object older than the stored one (by last_updated) does not overwrite it, and one identical to the stored
  * one (same raw payload) is not rewritten, so a re-pull of unchanged data costs reads, not writes.
+ *
+ * Routes: the same Location can reach us through two connections, directly from its CPO and relayed by a hub
+ * (both send the CPO's own country_code/party_id/id, so it is one row and the app shows it once). The row is held
+ * by ONE connection: a direct route (the connection has role CPO for the Location's party; route_rank 0) takes it
+ * over from a hub (route_rank 1) whatever the last_updated of either copy, because the CPO is the source and a
+ * hub's copy may lag; between routes of equal rank the first one keeps it, so the row never flaps. Only the
+ * holding connection updates it. Every route that offered the Location is recorded in location_route (with its
+ * copy's last_updated), so a skipped copy is visible, not silently lost.
  */
 @Injectable()
 export class LocationStore {
@@ -27,6 +36,7 @@ export class LocationStore {
     const locations = await this.upsertLocations(m, connectionId, ocpiVersion, batch);
     const locationIds = new Map(locations.map((row) => [key(row.country_code, row.party_id, row.ocpi_id), row.id]));
     const written = batch.filter((b) => locationIds.has(key(b.location.country_code, b.location.party_id, b.location.id)));
+    await this.recordRoutes(m, connectionId, batch);
     const evses = await this.upsertEvses(m, written, locationIds);
     await this.upsertConnectors(m, written, locationIds, evses);
     return written.length;
@@ -60,23 +70,28 @@ export class LocationStore {
       owner: l.owner,
       images: l.images,
       energy_mix: l.energy_mix,
+      always_open_from: isoOrInfinity(alwaysOpenFrom(l.opening_times, l.time_zone)),
       last_updated: l.last_updated,
       raw,
     }));
     return (await m.query(
-      `INSERT INTO location (connection_id, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
+      `INSERT INTO location (connection_id, route_rank, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
          postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, time_zone_source, help_phone,
-         parking_places, opening_times, charging_when_closed, facilities, directions, operator, suboperator, owner, images, energy_mix, last_updated, raw, stored_at)
-       SELECT $2, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
+         parking_places, opening_times, always_open_from, charging_when_closed, facilities, directions, operator, suboperator,
+         owner, images, energy_mix, last_updated, raw, stored_at)
+       SELECT $2, ${ROUTE_RANK_SQL}, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
          x.postal_code, x.state, x.country, x.latitude, x.longitude, point(x.longitude, x.latitude), x.parking_type, x.time_zone,
-         x.time_zone_source, x.help_phone, coalesce(x.parking_places, '[]'), x.opening_times, x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
+         x.time_zone_source, x.help_phone, coalesce(x.parking_places, '[]'), x.opening_times, x.always_open_from,
+         x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
          coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
          address text, city text, postal_code text, state text, country text, latitude float8, longitude float8,
-         parking_type text, time_zone text, time_zone_source text, help_phone text, parking_places jsonb, opening_times jsonb, charging_when_closed boolean, facilities text[],
+         parking_type text, time_zone text, time_zone_source text, help_phone text, parking_places jsonb, opening_times jsonb,
+         always_open_from timestamptz, charging_when_closed boolean, facilities text[],
          directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
          last_updated timestamptz, raw jsonb)
        ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
+         connection_id = EXCLUDED.connection_id, route_rank = EXCLUDED.route_rank, always_open_from = EXCLUDED.always_open_from,
          ocpi_version = EXCLUDED.ocpi_version, publish = EXCLUDED.publish, name = EXCLUDED.name, address = EXCLUDED.address,
          city = EXCLUDED.city, postal_code = EXCLUDED.postal_code, state = EXCLUDED.state, country = EXCLUDED.country,
          latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, geo = EXCLUDED.geo, parking_type = EXCLUDED.parking_type,
@@ -86,11 +101,26 @@ export class LocationStore {
          directions = EXCLUDED.directions, operator = EXCLUDED.operator, suboperator = EXCLUDED.suboperator,
          owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
          last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
-       WHERE location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
-         AND location.raw IS DISTINCT FROM EXCLUDED.raw
+       WHERE (location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
+           AND location.raw IS DISTINCT FROM EXCLUDED.raw)
+         OR EXCLUDED.route_rank < location.route_rank
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
     )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+  }
+
+  /** Records that `connectionId` offered each Location of the batch (held by it or not), with its copy's last_updated. */
+  private async recordRoutes(m: EntityManager, connectionId: string, batch: IncomingLocation[]) {
+    const rows = batch.map(({ location: l }) => ({ country_code: l.country_code, party_id: l.party_id, ocpi_id: l.id, last_updated: l.last_updated }));
+    await m.query(
+      `INSERT INTO location_route (location_id, connection_id, route_rank, last_updated, first_seen_at)
+       SELECT l.id, $2, ${ROUTE_RANK_SQL}, x.last_updated, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, last_updated timestamptz)
+       JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.ocpi_id
+       ON CONFLICT (location_id, connection_id) DO UPDATE SET route_rank = EXCLUDED.route_rank, last_updated = EXCLUDED.last_updated
+       WHERE location_route.route_rank IS DISTINCT FROM EXCLUDED.route_rank OR location_route.last_updated IS DISTINCT FROM EXCLUDED.last_updated`,
+      [JSON.stringify(rows), connectionId],
+    );
   }
 
   private async upsertEvses(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>) {
@@ -177,6 +207,21 @@ export class LocationStore {
     }
     await m.query(`DELETE FROM connector WHERE evse_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(evseIds.values())]]);
   }
+}
+
+/**
+ * route_rank of incoming row `x` from connection $2: 0 when that connection holds the role CPO for the Location's
+ * party (the direct route), 1 otherwise (a hub relaying it).
+ */
+const ROUTE_RANK_SQL = `(CASE WHEN EXISTS (SELECT 1 FROM connection_party p WHERE p.connection_id = $2 AND p.role = 'CPO'
+  AND p.country_code = x.country_code AND p.party_id = x.party_id) THEN 0 ELSE 1 END)`;
+
+/** An epoch-ms instant for a timestamptz column: '-infinity', an ISO string, or null (also for a year JS cannot print). */
+function isoOrInfinity(ms: number | null): string | null {
+  if (ms === null) return null;
+  if (ms === -Infinity) return '-infinity';
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 function key(countryCode: string, partyId: string, id: string): string {

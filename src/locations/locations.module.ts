@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
-import { ChargerSearchService } from './charger-search.service';
 import { ChargersController } from './chargers.controller';
+import { ConnectorTariffsReader } from './connector-tariffs.reader';
+import { LocationDetailService } from './detail/location-detail.service';
 import { LocationStore } from './location.store';
+import { LocationsController } from './locations.controller';
+import { ReadQueries } from './read-queries';
+import { LocationSearchService } from './search/location-search.service';
 
-/** Locations, EVSEs and Connectors: storage and the chargers search of the internal API. */
-@Module({ providers: [LocationStore, ChargerSearchService], controllers: [ChargersController], exports: [LocationStore] })
+/** Locations, EVSEs and Connectors: storage, and the search and detail of the internal API. */
+@Module({
+  providers: [LocationStore, LocationSearchService, LocationDetailService, ConnectorTariffsReader, ReadQueries],
+  controllers: [ChargersController, LocationsController],
+  exports: [LocationStore],
+})
 export class LocationsModule {}

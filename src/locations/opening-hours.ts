@@ -74,10 +74,65 @@ export function evaluateOpeningHours(hours: Hours | null | undefined, timeZone: 
   if (Number.isNaN(now)) throw new Error('evaluateOpeningHours: `at` is an invalid Date');
   if (!hours) return { open: true, reason: 'NO_OPENING_TIMES', changesAt: null };
 
-  const schedule = buildSchedule(hours, zone, now);
+  const schedule = cachedSchedule(hours, zone, now);
   const state = stateAt(schedule, now);
   const changesAt = nextChange(schedule, now, state.open);
-  return { ...state, changesAt: changesAt === null ? null : formatLocal(changesAt, timeZone) };
+  return { ...state, changesAt: changesAt === null ? null : formatLocal(changesAt, zone) };
+}
+
+/**
+ * A Schedule is a pure function of (hours, zone, the local date of `now`): regularSpans depends on `now` only through
+ * its local date. So it is built once per distinct (hours, zone, local date) and reused, which makes evaluating the
+ * same shop hours at many Locations (the chargers search) cheap; answers are identical to building it every time.
+ * Parsing errors are not cached (they are thrown before anything is stored).
+ */
+const schedules = new Map<string, Schedule>();
+const MAX_SCHEDULES = 5000;
+
+/** Empties the schedule cache (tests compare answers with and without it). */
+export function clearScheduleCache(): void {
+  schedules.clear();
+}
+
+function cachedSchedule(hours: Hours, zone: IANAZone, now: number): Schedule {
+  const localDate = Math.floor((now + zone.offset(now) * MINUTE_MS) / DAY_MS);
+  const key = `${zone.name}|${localDate}|${JSON.stringify(hours)}`;
+  let schedule = schedules.get(key);
+  if (!schedule) {
+    schedule = buildSchedule(hours, zone, now);
+    if (schedules.size >= MAX_SCHEDULES) schedules.clear(); // crude but bounded; a refill costs one build per key
+    schedules.set(key, schedule);
+  }
+  return schedule;
+}
+
+/**
+ * The instant from which the Location is open at EVERY instant by these hours, so that "open now" needs no
+ * evaluation: epoch ms, `-Infinity` when that always held, or null when the hours have a real schedule (regular
+ * hours or exceptional openings without twentyfourseven) or cannot be read (then evaluateOpeningHours must run,
+ * and will say why). Computed once when a Location is stored (location.always_open_from), because evaluating
+ * hours per search result was the hot spot of "available now".
+ * For `at` >= the returned instant, evaluateOpeningHours(hours, timeZone, at) equals {@link alwaysOpenState}(hours).
+ */
+export function alwaysOpenFrom(hours: Hours | null | undefined, timeZone: string): number | null {
+  try {
+    requireZone(timeZone);
+    if (!hours) return -Infinity;
+    const is247 = hours.twentyfourseven === true;
+    // Parse exactly what buildSchedule parses, so hours it would reject are left to it.
+    const regular = is247 ? [] : parseRegularHours(hours.regular_hours ?? []);
+    const openings = (hours.exceptional_openings ?? []).map((p) => exceptionalSpan(p));
+    const closings = (hours.exceptional_closings ?? []).map((p) => exceptionalSpan(p));
+    if (!is247 && (regular.length > 0 || openings.length > 0)) return null;
+    return closings.reduce((latest, c) => Math.max(latest, c.end), -Infinity);
+  } catch {
+    return null;
+  }
+}
+
+/** The state of a Location that is open at every instant (see {@link alwaysOpenFrom}); no time zone work. */
+export function alwaysOpenState(hours: Hours | null | undefined): OpeningState {
+  return { open: true, reason: hours?.twentyfourseven === true ? 'TWENTYFOURSEVEN' : 'NO_OPENING_TIMES', changesAt: null };
 }
 
 /** Everything needed to decide open/closed for any instant in [now - 1 day, now + 8 days]. */
@@ -215,15 +270,26 @@ function requireWeekday(weekday: number): number {
   return weekday;
 }
 
+/** IANAZone.isValidZone builds an Intl.DateTimeFormat per call (~0.2 ms): remember the answer per zone name. */
+const zones = new Map<string, IANAZone | null>();
+
 function requireZone(timeZone: string): IANAZone {
-  if (typeof timeZone !== 'string' || !IANAZone.isValidZone(timeZone)) {
-    throw new Error(`Invalid time zone "${timeZone}": not an IANA tz database zone (e.g. "Europe/Amsterdam")`);
+  let zone = zones.get(timeZone);
+  if (zone === undefined) {
+    zone = typeof timeZone === 'string' && IANAZone.isValidZone(timeZone) ? IANAZone.create(timeZone) : null;
+    if (zones.size < 1000) zones.set(timeZone, zone);
   }
-  return IANAZone.create(timeZone);
+  if (!zone) throw new Error(`Invalid time zone "${timeZone}": not an IANA tz database zone (e.g. "Europe/Amsterdam")`);
+  return zone;
 }
 
 /** ISO local time with numeric offset, "+00:00" rather than "Z" so every zone reads alike. */
-function formatLocal(instant: number, timeZone: string): string {
-  const dt = DateTime.fromMillis(instant, { zone: timeZone });
-  return dt.toFormat(dt.millisecond === 0 ? "yyyy-MM-dd'T'HH:mm:ssZZ" : "yyyy-MM-dd'T'HH:mm:ss.SSSZZ");
+function formatLocal(instant: number, zone: IANAZone): string {
+  const offset = zone.offset(instant); // minutes east of UTC
+  const local = new Date(instant + offset * MINUTE_MS).toISOString(); // the wall clock, written as if UTC
+  const ms = instant % 1000 === 0 ? '' : local.slice(19, 23);
+  const sign = offset < 0 ? '-' : '+';
+  const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+  const mm = String(Math.abs(offset) % 60).padStart(2, '0');
+  return `${local.slice(0, 19)}${ms}${sign}${hh}:${mm}`;
 }

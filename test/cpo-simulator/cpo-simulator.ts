@@ -168,7 +168,7 @@ function adapterOf(version: string) {
 /** The roles of our credentials: the options' roles, or one CPO role of countryCode / partyId. */
 function rolesOf(options: CpoSimulatorOptions): CredentialsRole[] {
   const businessName = options.businessName ?? `${options.partyId} Charging (simulator)`;
-  const roles = options.roles ?? [{ role: 'CPO' as const, countryCode: options.countryCode, partyId: options.partyId, businessName }];
+  const roles = options.roles ?? [{ role: options.role ?? ('CPO' as const), countryCode: options.countryCode, partyId: options.partyId, businessName }];
   return roles.map((r) => ({ role: r.role, party_id: r.partyId, country_code: r.countryCode, business_details: { name: r.businessName ?? businessName } }));
 }
 

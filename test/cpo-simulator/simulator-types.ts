@@ -24,6 +24,8 @@ export interface CpoSimulatorOptions {
   countryCode: string;
   /** The CPO's party id (CiString(3)). */
   partyId: string;
+  /** Role in our credentials (credentials 2.2.1 §CredentialsRole): 'HUB' to play a hub relaying other CPOs' objects. Default 'CPO'. */
+  role?: 'CPO' | 'HUB';
   /** business_details.name in our credentials. Default `<partyId> Charging (simulator)`. */
   businessName?: string;
   /**

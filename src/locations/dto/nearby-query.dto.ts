@@ -1,26 +1,19 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { SearchFiltersDto } from './search-filters.dto';
 
-/** Query of GET /api/v1/chargers/nearby. */
-export class NearbyQueryDto {
+/** Query of GET /api/v1/chargers/nearby (the radius search of GET /api/v1/locations, centre and radius required). */
+export class NearbyQueryDto extends SearchFiltersDto {
   @ApiProperty({ description: 'Latitude of the centre, WGS84 degrees', example: 52.3702 })
-  @Type(() => Number) @IsNumber() @Min(-90) @Max(90)
+  @Type(() => Number) @IsNumber({}, { message: 'latitude must be a number of degrees' }) @Min(-90) @Max(90)
   latitude: number;
 
   @ApiProperty({ description: 'Longitude of the centre, WGS84 degrees', example: 4.8952 })
-  @Type(() => Number) @IsNumber() @Min(-180) @Max(180)
+  @Type(() => Number) @IsNumber({}, { message: 'longitude must be a number of degrees' }) @Min(-180) @Max(180)
   longitude: number;
 
   @ApiProperty({ description: 'Search radius in metres (max 100 km)', example: 2000 })
-  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  @Type(() => Number) @IsInt({ message: 'radius_m must be a whole number of metres' }) @Min(1) @Max(100000)
   radius_m: number;
-
-  @ApiPropertyOptional({ description: 'Only Locations open now (their own time zone) with an AVAILABLE EVSE', default: false })
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true' || value === '1') @IsBoolean()
-  available_now: boolean = false;
-
-  @ApiPropertyOptional({ description: 'Most results to return', default: 20, maximum: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit: number = 20;
 }

@@ -10,6 +10,8 @@ export interface SimulatorParty {
   countryCode: string;
   partyId: string;
   businessName: string;
+  /** Role in our credentials; default 'CPO'. */
+  role?: 'CPO' | 'HUB';
 }
 
 /** The modules the simulator serves (version_information_endpoint §ModuleID enum). */
@@ -53,7 +55,7 @@ export interface SimulatorVersionAdapter {
 /** The simulator's party as one CPO role in 2.2+ shape. */
 export function cpoRole(party: SimulatorParty): CredentialsRole {
   return {
-    role: 'CPO',
+    role: party.role ?? 'CPO',
     party_id: party.partyId,
     country_code: party.countryCode,
     business_details: { name: party.businessName },

@@ -1,0 +1,67 @@
+/**
+ * Child process of the API benchmark: the service alone in its own process (for PGlite, with the embedded
+ * database), so the load generator in the parent and the service compete for the 2 cores as separate processes.
+ * Starts the service on the database it is given (port 0, fresh secrets), reports { url, keys } over IPC, runs
+ * VACUUM ANALYZE when asked, serves until told to stop, then reports its peak RSS. Never prints.
+ */
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadEnvironment } from '../src/config/env.validation';
+import { RunningService, startService } from '../src/service';
+import { toMiB } from './stats';
+
+export interface ApiWorkerRequest {
+  databaseEnv: Record<string, string>;
+  pageLimit: number;
+}
+
+export type ApiWorkerMessage =
+  | { type: 'ready'; url: string; internalKey: string; opsKey: string }
+  | { type: 'analyzed' }
+  | { type: 'stopped'; maxRssMiB: number }
+  | { type: 'error'; message: string };
+
+function send(message: ApiWorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, () => resolve()));
+}
+
+let service: RunningService | undefined;
+
+async function start(request: ApiWorkerRequest): Promise<void> {
+  const env = loadEnvironment({
+    ...request.databaseEnv,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SYNC_INTERVAL_MINUTES: '0',
+    OCPI_PAGE_LIMIT: String(request.pageLimit),
+    OCPI_REQUEST_TIMEOUT_MS: '120000',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
+    INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+  });
+  service = await startService(env);
+  await send({ type: 'ready', url: service.url, internalKey: env.INTERNAL_API_KEY, opsKey: env.OPERATIONS_API_KEY });
+}
+
+process.on('message', (message: { type: 'start'; request: ApiWorkerRequest } | { type: 'analyze' } | { type: 'stop' }) => {
+  if (message.type === 'analyze') {
+    // Fresh planner statistics and visibility map after a bulk load, as autovacuum would leave them (on a server
+    // where it is off, and on PGlite, nothing else does it).
+    service!.app.get(DataSource).query('VACUUM ANALYZE').then(
+      () => send({ type: 'analyzed' }),
+      (error: Error) => send({ type: 'error', message: error.message }),
+    );
+  } else if (message.type === 'start') {
+    start(message.request).catch(async (error: unknown) => {
+      await send({ type: 'error', message: (error as Error).stack ?? String(error) });
+      process.exit(1);
+    });
+  } else {
+    void (async () => {
+      await service?.stop();
+      await send({ type: 'stopped', maxRssMiB: toMiB(process.resourceUsage().maxRSS * 1024) });
+      process.exit(0);
+    })();
+  }
+});

@@ -1,0 +1,68 @@
+import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
+import { LocationDetailService } from './detail/location-detail.service';
+import { ifNoneMatchHits, strongEtag } from './detail/etag';
+import { LocationDetailQueryDto } from './dto/location-detail-query.dto';
+import { LocationSearchQueryDto } from './dto/location-search-query.dto';
+import { LocationSearchService } from './search/location-search.service';
+import { SearchPage } from './search/search-result';
+import { toLocationSearch } from './search/search-request';
+
+/** Internal API for the mobile-app backend: find Locations (list and map views) and show one. */
+@ApiTags('locations')
+@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@ApiBadRequestResponse({ description: '{ statusCode: 400, message: [problems, each naming its parameter], error }' })
+@Controller('api/v1/locations')
+@UseGuards(InternalApiKeyGuard)
+export class LocationsController {
+  constructor(
+    private readonly search: LocationSearchService,
+    private readonly details: LocationDetailService,
+  ) {}
+
+  /**
+   * GET /api/v1/locations?latitude&longitude&radius_m | ?bbox=west,south,east,north [&filters][&limit][&cursor][&lang]
+   * Locations nearest first (to the centre, or in a box to latitude/longitude or the box centre), each with its CPO,
+   * opening state in its own time zone, distance (m), EVSEs (free now or why not, status age in seconds) and
+   * connectors (standard, power type, max power in kW, a "from … per kWh + … start" price line). Paginated by an
+   * opaque keyset cursor (meta.next_cursor). 400 naming each invalid parameter.
+   */
+  @Get()
+  @ApiOperation({ summary: 'Search Locations by radius or bounding box, with filters, nearest first, paginated' })
+  @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
+  find(@Query() q: LocationSearchQueryDto): Promise<SearchPage> {
+    return this.search.search(toLocationSearch(q, new Date()));
+  }
+
+  /**
+   * GET /api/v1/locations/{id}[?lang] — everything the app shows for one Location (see LocationDetailService), with
+   * a strong ETag over the body; If-None-Match with a matching tag answers 304 without a body.
+   * 400 for an id that is not a uuid, 404 for an unknown, unpublished or expired Location.
+   */
+  @Get(':id')
+  @ApiOperation({ summary: 'One Location with EVSEs, connectors, tariffs (display text in ?lang), directions, facilities, images, energy mix' })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a copy you hold: 304 when unchanged' })
+  @ApiOkResponse({ description: 'LocationDetail, with ETag and Cache-Control: private, no-cache' })
+  @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
+  @ApiNotFoundResponse({ description: 'No such published Location, or all its EVSEs are REMOVED' })
+  async findOne(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() q: LocationDetailQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const body = JSON.stringify(await this.details.detail(id, q.lang, new Date()));
+    const etag = strongEtag(body);
+    reply.header('ETag', etag).header('Cache-Control', 'private, no-cache');
+    if (ifNoneMatchHits(ifNoneMatch, etag)) {
+      await reply.status(304).send();
+      return;
+    }
+    await reply.status(200).type('application/json; charset=utf-8').send(body);
+  }
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { primaryTariff, SummarisableTariff, summariseTariff } from './tariff-summary';
+
+/** A spec example tariff (test/fixtures, unmodified) in the shape the summary reads: prices as decimal strings. */
+function example(file: string): SummarisableTariff {
+  const raw = JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/ocpi/2.2.1/tariffs', file), 'utf8'));
+  return {
+    id: raw.id,
+    currency: raw.currency,
+    type: raw.type ?? null,
+    start_date_time: raw.start_date_time ?? null,
+    end_date_time: raw.end_date_time ?? null,
+    elements: raw.elements.map((e: any) => ({
+      restricted: e.restrictions !== undefined && Object.keys(e.restrictions).length > 0,
+      price_components: e.price_components.map((pc: any) => ({ type: pc.type, price: String(pc.price), vat: pc.vat === undefined ? null : String(pc.vat) })),
+    })),
+  };
+}
+
+describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … per kWh + … start" line', () => {
+  it('example "0.25 euro per kWh + start fee" (tariff_9): energy and start fee incl. VAT, exact decimals, no "from" without restrictions', () => {
+    const s = summariseTariff(example('tariff_9_025kwh_start.json'), 'en');
+    expect(s).toMatchObject({
+      energy_per_kwh: { excl_vat: '0.25', incl_vat: '0.275' },
+      start_fee: { excl_vat: '0.5', incl_vat: '0.6' },
+      time_per_hour: null,
+      parking_per_hour: null,
+      free: false,
+      restricted: false,
+    });
+    expect(s.text).toBe('€0.275/kWh + €0.60 start');
+  });
+
+  it('words and number format follow lang (nl, de), English words for other languages', () => {
+    const tariff = example('tariff_9_025kwh_start.json');
+    // Intl puts a no-break space (U+00A0) between symbol and amount where the locale wants one.
+    expect(summariseTariff(tariff, 'nl').text).toBe('€\u00a00,275/kWh + €\u00a00,60 starttarief');
+    expect(summariseTariff(tariff, 'de').text).toBe('0,275\u00a0€/kWh + 0,60\u00a0€ Startgebühr');
+    expect(summariseTariff(tariff, 'sv').text).toBe('€0.275/kWh + €0.60 start');
+  });
+
+  it('example "complex" (tariff_4): restricted elements give the lowest price per dimension, prefixed with "from"', () => {
+    const s = summariseTariff(example('tariff_4_complex.json'), 'en');
+    expect(s.time_per_hour).toEqual({ excl_vat: '1', incl_vat: '1.2' });
+    expect(s.parking_per_hour).toEqual({ excl_vat: '5', incl_vat: '5.5' });
+    expect(s.start_fee).toEqual({ excl_vat: '2.5', incl_vat: '2.875' });
+    expect(s.restricted).toBe(true);
+    expect(s.text).toBe('from €1.20/h + €2.88 start + parking €5.50/h');
+  });
+
+  it('example "free of charge" (tariff_5): free; a component without vat means no VAT applies (incl = excl)', () => {
+    const s = summariseTariff(example('tariff_5_free_of_charge.json'), 'en');
+    expect(s).toMatchObject({ free: true, start_fee: { excl_vat: '0', incl_vat: '0' }, text: 'free' });
+  });
+
+  it('example "3 hour + parking" (tariff_13): time and parking per hour', () => {
+    expect(summariseTariff(example('tariff_13_simple_3hour_5parking.json'), 'en').text).toBe('€3.30/h + parking €6.00/h');
+  });
+});
+
+describe('mod_locations 2.2.1 §8.3.3 Connector.tariff_ids: which listed tariff the list view shows', () => {
+  const at = new Date('2026-06-01T12:00:00Z');
+  const tariff = (type: string | null, start: string | null = null, end: string | null = null) => ({ type, start_date_time: start, end_date_time: end });
+
+  it('prefers the active tariff for all sessions (no type or REGULAR), then AD_HOC_PAYMENT, then any active one', () => {
+    const cheap = tariff('PROFILE_CHEAP');
+    const adHoc = tariff('AD_HOC_PAYMENT');
+    const regular = tariff('REGULAR');
+    expect(primaryTariff([cheap, adHoc, regular], at)).toBe(regular);
+    expect(primaryTariff([cheap, adHoc], at)).toBe(adHoc);
+    expect(primaryTariff([cheap], at)).toBe(cheap);
+  });
+
+  it('skips tariffs outside their start_date_time/end_date_time window; null when none is active', () => {
+    const expired = tariff(null, null, '2026-01-01T00:00:00Z');
+    const future = tariff(null, '2027-01-01T00:00:00Z');
+    const current = tariff('AD_HOC_PAYMENT', '2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z');
+    expect(primaryTariff([expired, future, current], at)).toBe(current);
+    expect(primaryTariff([expired, future], at)).toBeNull();
+  });
+});
