@@ -74,6 +74,8 @@ function explainIncoming(httpStatus: number, body: OcpiResponse<never>): string 
   if (httpStatus === 405) return `the CPO used a method this endpoint does not allow in the connection's state.${said}`;
   if (httpStatus === 404) return `the CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
   if (httpStatus >= 500) return `we failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
-  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak.${said}`;
+  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak, or does not offer the version it called us on.${said}`;
+  if (body.status_code === OcpiStatus.UNABLE_TO_USE_CLIENT_API) return `we could not call the CPO back during its credentials POST or PUT (its versions or version details): check the URL in its credentials and its token.${said}`;
+  if (body.status_code === OcpiStatus.NO_MATCHING_ENDPOINTS) return `the CPO's endpoints lack one we need (credentials, locations): it must offer them before registering.${said}`;
   return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
 }
