@@ -90,7 +90,7 @@ interface Stretch {
 class ChargePricing {
   private readonly clock: ZoneClock | null;
   private readonly inexact = new Set<string>();
-  private readonly instants = new Map<string, [string, string]>();
+  private readonly instants = new Map<Dec, [string, string]>();
   private readonly notes: string[];
   private readonly sessionElements: CompiledElement[];
   private readonly reservationElements: CompiledElement[];
@@ -265,14 +265,16 @@ class ChargePricing {
     };
   }
 
-  /** An offset on the timeline as ISO-8601 UTC and local; stretches share their ends, so each is formatted once. */
+  /**
+   * An offset on the timeline as ISO-8601 UTC and local. Adjacent stretches share the very Dec of their common end
+   * (segments are cut from one list of cuts), so each instant is formatted once.
+   */
   private instant(offset: Dec): [string, string] {
-    const key = offset.toFixed();
-    let shown = this.instants.get(key);
+    let shown = this.instants.get(offset);
     if (!shown) {
       const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
       shown = [new Date(ms).toISOString(), formatLocal(this.clock, ms)];
-      this.instants.set(key, shown);
+      this.instants.set(offset, shown);
     }
     return shown;
   }
