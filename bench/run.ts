@@ -59,7 +59,7 @@ async function main(flags: Flags): Promise<void> {
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
-    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerSecond} estimates/s`));
+    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerCpuSecond} estimates per CPU-second (${r.estimatesPerSecond}/s wall)`));
   }
   if (flags.only === null || flags.only === 'pull') {
     const kinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
