@@ -8,8 +8,9 @@
  *     every estimate, as TariffReader hands out one object per stored version, so it is compiled once;
  *   - AC, first estimate of a version: a new tariff object each time, so the engine compiles the tariff every time;
  *   - DC: the current is unknown and the tariff prices current bands, so one run plus one per band (3) per estimate.
- * Each run: a 1 s warm-up, then as many estimates as fit in `seconds`. Rates are wall-clock, on a machine that may be
- * shared: the load average at the start is recorded with each case.
+ * Each run: a 1 s warm-up, then as many estimates as fit in `seconds`. Two rates per run: per second of this process's
+ * CPU time (user + system: "on one core", the figure that holds on a machine shared with other work) and per
+ * wall-clock second; the 1-minute load average at the start of each case is recorded beside them.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,9 +25,11 @@ export interface PriceBenchCase {
   name: string;
   /** 1-minute load average when the case started (other processes on the machine). */
   loadAverage: number;
-  runs: Array<{ run: number; estimates: number; seconds: number; estimatesPerSecond: number }>;
+  runs: Array<{ run: number; estimates: number; seconds: number; cpuSeconds: number; estimatesPerSecond: number; estimatesPerCpuSecond: number }>;
+  /** Medians over the runs: per CPU second (one core) and per wall-clock second. */
+  medianEstimatesPerCpuSecond: number;
   medianEstimatesPerSecond: number;
-  /** Median microseconds per estimate. */
+  /** Median CPU microseconds per estimate. */
   medianMicros: number;
 }
 
@@ -85,15 +88,24 @@ function runCase(
   const runs: PriceBenchCase['runs'] = [];
   for (let run = 1; run <= options.runs; run++) {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const estimates = loop(seconds * 1000);
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     const elapsed = (performance.now() - started) / 1000;
-    const r = { run, estimates, seconds: Math.round(elapsed * 100) / 100, estimatesPerSecond: Math.round(estimates / elapsed) };
+    const r = {
+      run, estimates, seconds: Math.round(elapsed * 100) / 100, cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+      estimatesPerSecond: Math.round(estimates / elapsed), estimatesPerCpuSecond: Math.round(estimates / cpuSeconds),
+    };
     runs.push(r);
     onRun(name, r);
   }
   if (sink < 0) throw new Error('unreachable');
-  const perSecond = median(runs.map((r) => r.estimatesPerSecond));
-  return { name, loadAverage, runs, medianEstimatesPerSecond: perSecond, medianMicros: Math.round(1e7 / perSecond) / 10 };
+  const perCpuSecond = median(runs.map((r) => r.estimatesPerCpuSecond));
+  return {
+    name, loadAverage, runs, medianEstimatesPerCpuSecond: perCpuSecond,
+    medianEstimatesPerSecond: median(runs.map((r) => r.estimatesPerSecond)), medianMicros: Math.round(1e7 / perCpuSecond) / 10,
+  };
 }
 
 /** Charges that can happen: with a power, the energy fits in the stay at that power. */
@@ -117,7 +129,9 @@ function generateCharges(seed: number, count: number): ChargeToEstimate[] {
 /** The printed table. */
 export function formatPriceBench(r: PriceBenchResult): string {
   const rows = r.cases.map(
-    (c) => `  ${c.name.padEnd(54)} ${String(c.medianEstimatesPerSecond).padStart(7)} /s  ${c.medianMicros.toFixed(1).padStart(6)} µs  runs: ${c.runs.map((x) => x.estimatesPerSecond).join(', ')}  (load ${c.loadAverage})`,
+    (c) =>
+      `  ${c.name.padEnd(54)} ${String(c.medianEstimatesPerCpuSecond).padStart(7)} /CPU-s ${c.medianMicros.toFixed(1).padStart(6)} µs` +
+      `   wall ${String(c.medianEstimatesPerSecond).padStart(6)} /s   runs /CPU-s: ${c.runs.map((x) => x.estimatesPerCpuSecond).join(', ')}  (load ${c.loadAverage})`,
   );
-  return [`Price estimates, one core, ${r.tariff} (${r.charges} generated charges)`, ...rows].join('\n');
+  return [`Price estimates on one core, ${r.tariff} (${r.charges} generated charges; median of runs)`, ...rows].join('\n');
 }

@@ -84,7 +84,7 @@ async function main(flags: Flags): Promise<void> {
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
-    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerSecond} estimates/s`));
+    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerCpuSecond} estimates per CPU-second (${r.estimatesPerSecond}/s wall)`));
   }
   const kinds: DatabaseKind[] = flags.database ? [flags.database] : process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');

@@ -139,6 +139,7 @@ function compileRestrictions(r: TariffRestrictions): CompiledRestrictions {
     if (n === undefined) problems.push(`day_of_week "${day}" is not a DayOfWeek`);
     else days!.add(n);
   }
+  // Which kinds of local restriction had an unreadable value: count the problems each reading adds.
   const daysProblems = problems.length;
   const reservation = readReservation(r.reservation, problems);
   const beforeTime = problems.length;

@@ -56,20 +56,18 @@ export function priceCharge(tariff: CanonicalTariff, timeZone: string | null, ti
 }
 
 /**
- * The compiled form of the last tariff objects priced: an estimate may price one tariff several times (once per
- * current band), and TariffReader hands out one object per stored version. A small map with strong references, not a
- * WeakMap: V8 makes every short-lived WeakMap key costly to collect, and most callers pass a new object each time.
+ * A tariff object keeps its compiled form in a hidden (symbol, non-enumerable) property: an estimate may price one
+ * tariff several times (once per current band), and TariffReader hands out one object per stored version, so a
+ * version is compiled once per process. Neither a Map (which would keep dead tariffs into the old generation) nor a
+ * WeakMap (whose short-lived keys V8 makes costly to collect): the compiled form lives and dies with its tariff.
  * Tariff objects must not be changed once priced (a changed tariff is a new object, e.g. a new version).
  */
-const COMPILED_KEPT = 256;
-const compiledTariffs = new Map<CanonicalTariff, CompiledTariff>();
+const COMPILED = Symbol('compiled tariff');
 function compiled(tariff: CanonicalTariff): CompiledTariff {
-  let c = compiledTariffs.get(tariff);
-  if (!c) {
-    c = compileTariff(tariff);
-    if (compiledTariffs.size >= COMPILED_KEPT) compiledTariffs.delete(compiledTariffs.keys().next().value!);
-    compiledTariffs.set(tariff, c);
-  }
+  const held = (tariff as unknown as Record<symbol, CompiledTariff | undefined>)[COMPILED];
+  if (held) return held;
+  const c = compileTariff(tariff);
+  if (Object.isExtensible(tariff)) Object.defineProperty(tariff, COMPILED, { value: c, enumerable: false });
   return c;
 }
 
@@ -90,7 +88,7 @@ interface Stretch {
 class ChargePricing {
   private readonly clock: ZoneClock | null;
   private readonly inexact = new Set<string>();
-  private readonly instants = new Map<string, [string, string]>();
+  private readonly instants = new Map<Dec, [string, string]>();
   private readonly notes: string[];
   private readonly sessionElements: CompiledElement[];
   private readonly reservationElements: CompiledElement[];
@@ -265,14 +263,16 @@ class ChargePricing {
     };
   }
 
-  /** An offset on the timeline as ISO-8601 UTC and local; stretches share their ends, so each is formatted once. */
+  /**
+   * An offset on the timeline as ISO-8601 UTC and local. Adjacent stretches share the very Dec of their common end
+   * (segments are cut from one list of cuts), so each instant is formatted once.
+   */
   private instant(offset: Dec): [string, string] {
-    const key = offset.toFixed();
-    let shown = this.instants.get(key);
+    let shown = this.instants.get(offset);
     if (!shown) {
       const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
       shown = [new Date(ms).toISOString(), formatLocal(this.clock, ms)];
-      this.instants.set(key, shown);
+      this.instants.set(offset, shown);
     }
     return shown;
   }
