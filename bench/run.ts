@@ -1,7 +1,7 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|api   run one benchmark only (default: all three)
+ *   --only pull|cold-start|price|api   run one benchmark only (default: all)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
  *   --runs N                 repetitions of the pull and cold-start benchmarks (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
@@ -19,13 +19,14 @@ import { findProjectRoot } from '../test/cpo-simulator';
 import { DatabaseKind } from './bench-database';
 import { ApiOptions, benchApi } from './api-search.bench';
 import { benchColdStart } from './cold-start.bench';
+import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price-estimate.bench';
 import { benchPull, PullResult } from './pull-locations.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'api'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -70,7 +71,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport = {
+  const report: BenchReport & { price: PriceBenchResult | null } = {
     machine: machineInfo(root),
     options: {
       only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED,
@@ -78,10 +79,15 @@ async function main(flags: Flags): Promise<void> {
     },
     pull: [],
     coldStart: null,
+    price: null,
     api: [],
   };
+  if (flags.only === null || flags.only === 'price') {
+    log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
+    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerSecond} estimates/s`));
+  }
   const kinds: DatabaseKind[] = flags.database ? [flags.database] : process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-  if (!process.env.DATABASE_URL && flags.only !== 'cold-start') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
+  if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
   if (flags.only === null || flags.only === 'pull') {
     for (const kind of kinds) {
       if (interrupted) return;
@@ -110,7 +116,7 @@ async function main(flags: Flags): Promise<void> {
   if (interrupted) return;
   const path = join(root, 'bench', 'results', 'latest.json');
   writeReport(path, report);
-  log(`\n${formatReport(report)}\n\nWritten to ${path}`);
+  log(`\n${formatReport(report)}${report.price ? `\n\n${formatPriceBench(report.price)}` : ''}\n\nWritten to ${path}`);
 }
 
 function log(line: string): void {

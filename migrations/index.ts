@@ -1,8 +1,19 @@
 import { InitialSchema1764464400000 } from './1764464400000-InitialSchema';
 import { SearchAndRoutes1764550800000 } from './1764550800000-SearchAndRoutes';
+import { CallLogAndWireDeviations1764637200000 } from './1764637200000-CallLogAndWireDeviations';
+import { CredentialsBothWays1765000000000 } from './1765000000000-CredentialsBothWays';
+import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-LocationFieldsOfEveryVersion';
+import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
  * under jest (TypeScript through SWC) and from the TypeORM CLI.
  */
-export const migrations = [InitialSchema1764464400000, SearchAndRoutes1764550800000];
+export const migrations = [
+  InitialSchema1764464400000,
+  SearchAndRoutes1764550800000,
+  CallLogAndWireDeviations1764637200000,
+  CredentialsBothWays1765000000000,
+  LocationFieldsOfEveryVersion1765000100000,
+  TariffHistory1796003500000,
+];

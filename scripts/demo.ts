@@ -1,18 +1,23 @@
 /**
  * The main job in one command: `npm run demo` (add `-- --once` to exit after the first sync).
  *
- * Starts two simulated CPOs on loopback (test/cpo-simulator: spec example objects plus generated ones,
- * a few deliberately invalid), starts the service on an embedded PGlite database, registers with each CPO
- * through the operations API (credentials handshake), pulls their tariffs and locations, and prints per CPO
- * what was stored and rejected, then two ready-to-paste requests to the internal API with their answers.
- * With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
+ * Starts three simulated CPOs on loopback (test/cpo-simulator), one per OCPI version: 2.2.1 (spec example
+ * objects plus generated ones, a few deliberately invalid), 2.1.1 (generated, half without time_zone) and
+ * 2.3.0 (a CPO group of two parties, with the 2.3.0 Location additions). Starts the service on an embedded
+ * PGlite database, connects each CPO through the operations API (we register with the 2.2.1 and 2.1.1 ones;
+ * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs and locations, and prints
+ * per CPO what was stored and rejected, then two ready-to-paste requests to the internal API with their
+ * answers. With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { startService, RunningService } from '../src/service';
-import { CpoSimulator, generateLocations, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, startCpoSimulator } from '../test/cpo-simulator';
+import {
+  CpoSimulator, generateLocations, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, startCpoSimulator, toOcpi211Location,
+  toOcpi211Tariff, withOcpi230Fields,
+} from '../test/cpo-simulator';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
@@ -20,6 +25,8 @@ const DEMO_DIR = join(process.cwd(), '.data', 'demo');
 interface DemoCpo {
   name: string;
   simulator: CpoSimulator;
+  /** eMSP: we register with it (its token A); CPO: it registers with us (an invitation's token A). */
+  initiatedBy: 'EMSP' | 'CPO';
 }
 
 async function main(): Promise<void> {
@@ -49,7 +56,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** Two CPOs: NL*SIM with the spec's example objects, generated ones and some invalid ones; BE*GEN generated only. */
+/**
+ * Three CPOs, one per OCPI version: NL*SIM (2.2.1) with the spec's example objects, generated ones and some
+ * invalid ones; BE*GEN (2.1.1) generated, half without time_zone; DE*NXT + DE*NX2 (2.3.0), a CPO group.
+ */
 async function startSimulators(): Promise<DemoCpo[]> {
   const nlOwner = { countryCode: 'NL', partyId: 'SIM' };
   const nlTariffs = loadFixtureTariffs(nlOwner);
@@ -68,13 +78,27 @@ async function startSimulators(): Promise<DemoCpo[]> {
   const beTariffs = loadFixtureTariffs(beOwner);
   const be = await startCpoSimulator({
     ...beOwner,
+    version: '2.1.1',
     businessName: 'Generated Charging BE',
-    tariffs: beTariffs,
-    locations: generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) }),
+    tariffs: beTariffs.map((t) => toOcpi211Tariff(t)),
+    locations: generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) })
+      .map((l, i) => toOcpi211Location(l as unknown as Record<string, unknown>, { dropTimeZone: i % 2 === 0 })),
+  });
+  const deGroup = [{ countryCode: 'DE', partyId: 'NXT' }, { countryCode: 'DE', partyId: 'NX2' }];
+  const deTariffs = loadFixtureTariffs(deGroup[0]);
+  const de = await startCpoSimulator({
+    ...deGroup[0],
+    version: '2.3.0',
+    roles: deGroup.map((p, i) => ({ role: 'CPO' as const, ...p, businessName: `Next Charging DE ${i + 1}` })),
+    tariffs: deTariffs,
+    locations: deGroup.flatMap((p, i) =>
+      generateLocations({ count: 100, seed: 3 + i, center: { latitude: 52.52, longitude: 13.405 }, radiusKm: 8, ...p, tariffIds: tariffIdsOf(deTariffs) })
+        .map((l, n) => withOcpi230Fields(l as unknown as Record<string, unknown>, n + 1))),
   });
   return [
-    { name: 'Simulated Charging NL', simulator: nl },
-    { name: 'Generated Charging BE', simulator: be },
+    { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP' },
+    { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP' },
+    { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO' },
   ];
 }
 
@@ -110,17 +134,18 @@ function operationsClient(service: RunningService): Ops {
   };
 }
 
-/** Registers with one CPO and pulls it; prints what happened. Returns false when anything failed. */
+/** Registers with one CPO (or lets it register with us) and pulls it; prints what happened. Returns false when anything failed. */
 async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<boolean> {
-  log(`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}) at ${cpo.simulator.versionsUrl}`);
+  log(`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`);
   let connection;
   try {
-    connection = await ops('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
+    connection = await connect(ops, cpo);
   } catch (error) {
     log(`   registration FAILED: ${(error as Error).message}`);
     return false;
   }
-  log(`   registered: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p: any) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
+  const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
+  log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p: any) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
   const outcomes: any[] = await ops('POST', `/connections/${connection.id}/sync`);
   for (const o of outcomes) {
     log(`   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`);
@@ -129,8 +154,27 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<boolean> {
   const s = summary.stored;
   log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs`);
   if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
-  for (const r of summary.rejected) log(`     - ${r.module} ${r.object_id ?? '(no id)'}: ${r.reason}`);
+  for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
   return outcomes.every((o) => o.status === 'SUCCEEDED');
+}
+
+/** eMSP-initiated: POST the CPO's versions URL and token A. CPO-initiated: an invitation, then the CPO POSTs to us. */
+async function connect(ops: Ops, cpo: DemoCpo): Promise<any> {
+  if (cpo.initiatedBy === 'EMSP') return ops('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
+  const invitation = await ops('POST', '/connections/invitations', { name: cpo.name });
+  log(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
+  await cpo.simulator.registerWith(invitation.versions_url, invitation.token_a);
+  return (await ops('GET', '/connections')).find((c: any) => c.id === invitation.connection.id);
+}
+
+/** One line per rejected object, or one per reason when more than three objects share it. */
+function rejectionLines(rejected: Array<{ module: string; object_id: string | null; reason: string }>): string[] {
+  const byReason = new Map<string, typeof rejected>();
+  for (const r of rejected) byReason.set(`${r.module}: ${r.reason}`, [...(byReason.get(`${r.module}: ${r.reason}`) ?? []), r]);
+  return [...byReason.entries()].flatMap(([reason, objects]) =>
+    objects.length > 3
+      ? [`${objects.length} ${reason.split(':')[0]} (${objects.slice(0, 3).map((o) => o.object_id).join(', ')} …):${reason.slice(reason.indexOf(':') + 1)}`]
+      : objects.map((r) => `${r.module} ${r.object_id ?? '(no id)'}: ${r.reason}`));
 }
 
 /** Runs and prints the two internal API requests the mobile-app backend would make. */

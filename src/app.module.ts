@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { CallLogModule } from './call-log/call-log.module';
 import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
 import { ConnectionsModule } from './connections/connections.module';
@@ -31,6 +32,7 @@ export class AppModule {
         TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
         ScheduleModule.forRoot(),
         HealthModule,
+        CallLogModule,
         ConnectionsModule,
         LocationsModule,
         TariffsModule,

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
 
 /** A running service. */
 export interface RunningService {
@@ -27,21 +28,22 @@ export async function startService(env: Environment): Promise<RunningService> {
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-    let config = new AppConfig(env);
+    const config = new AppConfig(env);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    // Before any route, guard or filter, so error answers carry the message ids too.
+    app.getHttpAdapter().getInstance().addHook('onRequest', messageIdHeadersHook);
     app.enableShutdownHooks();
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
     await app.listen(env.PORT, env.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://${env.HOST}:${port}`;
-    // With PORT=0 the public URL is only known now; the instance injected everywhere reads env, so update env.
+    // With PORT=0 the public URL is only known now; AppConfig reads env on every use, so this reaches everyone.
     if (!env.PUBLIC_URL) env.PUBLIC_URL = url;
-    config = app.get(AppConfig);
     return {
       app,
       url,

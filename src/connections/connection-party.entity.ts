@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation } from 'typeorm';
 import { CpoConnectionEntity } from './cpo-connection.entity';
 
 /**
@@ -12,7 +12,8 @@ export class ConnectionPartyEntity {
   @Column('uuid', { name: 'connection_id' }) connectionId: string;
   @ManyToOne(() => CpoConnectionEntity, (connection) => connection.parties, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'connection_id' })
-  connection: CpoConnectionEntity;
+  // Relation<>: no design-time type reference, so the two entity files may import each other in any order.
+  connection: Relation<CpoConnectionEntity>;
   /** Role as the spec spells it: CPO, EMSP, HUB, NAP, NSP, OTHER, SCSP. */
   @Column('text') role: string;
   @Column('varchar', { name: 'country_code', length: 2 }) countryCode: string;

@@ -2,14 +2,23 @@ import { Module } from '@nestjs/common';
 import { OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
 import { VersionsController } from '../ocpi/versions/versions.controller';
+import { AuthObservations } from './auth-observations';
 import { ConnectionsService } from './connections.service';
+import { CpoCaller } from './cpo-caller';
 import { CredentialsController } from './credentials.controller';
+import { CredentialsReceiverService } from './credentials-receiver.service';
+import { CredentialsSenderService } from './credentials-sender.service';
+import { EndpointDiscovery } from './endpoint-discovery';
+import { SenderPages } from './sender-pages';
 
-/** CPO connections, the credentials handshake and our OCPI versions / credentials endpoints. */
+/** CPO connections, the credentials handshakes both ways and our OCPI versions / credentials endpoints. */
 @Module({
   imports: [OcpiClientModule],
-  providers: [ConnectionsService, OcpiAuthGuard],
+  providers: [
+    ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService,
+    SenderPages, OcpiAuthGuard,
+  ],
   controllers: [VersionsController, CredentialsController],
-  exports: [ConnectionsService, OcpiAuthGuard],
+  exports: [ConnectionsService, CredentialsSenderService, SenderPages, OcpiAuthGuard, AuthObservations],
 })
 export class ConnectionsModule {}

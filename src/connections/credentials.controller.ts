@@ -1,35 +1,63 @@
-import { Controller, Get, Param, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
-import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
+import { AcceptsTokenA, OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
 import { OcpiError } from '../ocpi/core/ocpi-error';
 import { OcpiExceptionFilter } from '../ocpi/core/ocpi-exception.filter';
 import { ocpiSuccess, OcpiResponse } from '../ocpi/core/ocpi-response';
 import { OcpiStatus } from '../ocpi/core/ocpi-status';
+import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
+import { CredentialsReceiverService } from './credentials-receiver.service';
+import { ourCredentials } from './our-credentials';
 
 /**
- * Our credentials endpoint (credentials 2.2.1 §Interfaces and endpoints). GET returns the credentials the
- * calling CPO uses to reach us. POST / PUT / DELETE (CPO-initiated registration, rotation, unregistering)
- * come with the transport issue.
+ * Our credentials endpoint, one per version (credentials §Interfaces and endpoints): GET, POST, PUT, DELETE
+ * under /ocpi/emsp/{version}/credentials, in that version's credentials shape. See CredentialsReceiverService
+ * for the rules. Authenticated by the token the CPO holds for us (token A while invited).
  */
 @ApiExcludeController()
 @Controller('ocpi/emsp/:version/credentials')
 @UseGuards(OcpiAuthGuard)
 @UseFilters(OcpiExceptionFilter)
+@AcceptsTokenA()
 export class CredentialsController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly receiver: CredentialsReceiverService,
+  ) {}
 
   /** GET: our credentials object, with the token the CPO authenticated with (we only keep its hash). */
   @Get()
   get(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest): OcpiResponse<unknown> {
-    const adapter = adapterFor(version);
-    if (!adapter) throw new OcpiError(OcpiStatus.UNSUPPORTED_VERSION, `Unsupported OCPI version ${version}`, 404);
-    const us = this.config.ourParty;
-    return ocpiSuccess(adapter.serialiseCredentials({
-      token: request.ocpiToken,
-      url: this.config.ourVersionsUrl,
-      roles: [{ role: 'EMSP', country_code: us.countryCode, party_id: us.partyId, business_details: { name: us.businessName } }],
-    }));
+    return ocpiSuccess(adapterOf(version).serialiseCredentials(ourCredentials(this.config, request.ocpiToken)));
   }
+
+  /** POST: the CPO registers (with token A). @returns our credentials with token C. HTTP 405 when already registered. */
+  @Post()
+  @HttpCode(200)
+  async post(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
+    return ocpiSuccess(await this.receiver.register(request.ocpiConnection, request.ocpiToken, adapterOf(version), body));
+  }
+
+  /** PUT: the CPO updates its credentials (new token, endpoints, version). @returns ours with a new token. HTTP 405 when not registered. */
+  @Put()
+  async put(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
+    return ocpiSuccess(await this.receiver.update(request.ocpiConnection, request.ocpiToken, adapterOf(version), body));
+  }
+
+  /** DELETE: the CPO unregisters; its token stops working. HTTP 405 when not registered. */
+  @Delete()
+  async remove(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest): Promise<OcpiResponse<undefined>> {
+    adapterOf(version);
+    await this.receiver.unregister(request.ocpiConnection);
+    return ocpiSuccess(undefined);
+  }
+}
+
+/** @throws OcpiError 3002 (HTTP 404) for a version we do not speak. */
+function adapterOf(version: string): OcpiVersionAdapter {
+  const adapter = adapterFor(version);
+  if (!adapter) throw new OcpiError(OcpiStatus.UNSUPPORTED_VERSION, `Unsupported OCPI version ${version}`, 404);
+  return adapter;
 }

@@ -1,15 +1,18 @@
 /**
- * Why registering with a CPO failed (credentials 2.2.1 §Registration, §Errors during registration),
- * one closed set so every failure reaches operations with a reason and a next step.
+ * Why registering with a CPO, or rotating, unregistering or re-discovering a connection, failed
+ * (credentials §Registration, §Errors during registration, §Required endpoints not available), one closed set
+ * so every failure reaches operations with a reason and a next step.
  */
 export type RegistrationFailure =
   | 'VERSIONS_UNREACHABLE'
   | 'NO_MUTUAL_VERSION'
+  | 'VERSION_NOT_OFFERED'
   | 'VERSION_DETAILS_UNREACHABLE'
-  | 'NO_CREDENTIALS_ENDPOINT'
+  | 'REQUIRED_ENDPOINTS_MISSING'
   | 'CREDENTIALS_REJECTED'
   | 'CREDENTIALS_MALFORMED'
-  | 'PARTY_ALREADY_CONNECTED';
+  | 'PARTY_ALREADY_CONNECTED'
+  | 'NOT_REGISTERED';
 
 export class RegistrationError extends Error {
   constructor(

@@ -1,12 +1,13 @@
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
+import { AuthObservationEntity } from '../connections/auth-observation.entity';
 import { ConnectionPartyEntity } from '../connections/connection-party.entity';
 import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
 import { RejectedObjectEntity } from '../sync/rejected-object.entity';
 import { SyncRunEntity } from '../sync/sync-run.entity';
 
 /** Every TypeORM entity (the bulk tables Location / EVSE / Connector / Tariff are written with SQL). */
-export const entities = [CpoConnectionEntity, ConnectionPartyEntity, SyncRunEntity, RejectedObjectEntity];
+export const entities = [CpoConnectionEntity, ConnectionPartyEntity, AuthObservationEntity, SyncRunEntity, RejectedObjectEntity];
 
 /**
  * TypeORM options for a PostgreSQL URL, the same for the service, the tests and the migration CLI.

@@ -58,6 +58,9 @@ export class LocationStore {
       longitude: l.coordinates.longitude,
       parking_type: l.parking_type,
       time_zone: l.time_zone,
+      time_zone_source: l.time_zone_source,
+      help_phone: l.help_phone,
+      parking_places: l.parking_places,
       opening_times: l.opening_times,
       charging_when_closed: l.charging_when_closed,
       facilities: l.facilities,
@@ -73,23 +76,27 @@ export class LocationStore {
     }));
     return (await m.query(
       `INSERT INTO location (connection_id, route_rank, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
-         postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, opening_times, always_open_from,
-         charging_when_closed, facilities, directions, operator, suboperator, owner, images, energy_mix, last_updated, raw, stored_at)
+         postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, time_zone_source, help_phone,
+         parking_places, opening_times, always_open_from, charging_when_closed, facilities, directions, operator, suboperator,
+         owner, images, energy_mix, last_updated, raw, stored_at)
        SELECT $2, ${ROUTE_RANK_SQL}, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
          x.postal_code, x.state, x.country, x.latitude, x.longitude, point(x.longitude, x.latitude), x.parking_type, x.time_zone,
-         x.opening_times, x.always_open_from, x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator,
-         x.suboperator, x.owner, coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
+         x.time_zone_source, x.help_phone, coalesce(x.parking_places, '[]'), x.opening_times, x.always_open_from,
+         x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
+         coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
          address text, city text, postal_code text, state text, country text, latitude float8, longitude float8,
-         parking_type text, time_zone text, opening_times jsonb, always_open_from timestamptz, charging_when_closed boolean,
-         facilities text[], directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
+         parking_type text, time_zone text, time_zone_source text, help_phone text, parking_places jsonb, opening_times jsonb,
+         always_open_from timestamptz, charging_when_closed boolean, facilities text[],
+         directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
          last_updated timestamptz, raw jsonb)
        ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
          connection_id = EXCLUDED.connection_id, route_rank = EXCLUDED.route_rank, always_open_from = EXCLUDED.always_open_from,
          ocpi_version = EXCLUDED.ocpi_version, publish = EXCLUDED.publish, name = EXCLUDED.name, address = EXCLUDED.address,
          city = EXCLUDED.city, postal_code = EXCLUDED.postal_code, state = EXCLUDED.state, country = EXCLUDED.country,
          latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, geo = EXCLUDED.geo, parking_type = EXCLUDED.parking_type,
-         time_zone = EXCLUDED.time_zone, opening_times = EXCLUDED.opening_times,
+         time_zone = EXCLUDED.time_zone, time_zone_source = EXCLUDED.time_zone_source, help_phone = EXCLUDED.help_phone,
+         parking_places = EXCLUDED.parking_places, opening_times = EXCLUDED.opening_times,
          charging_when_closed = EXCLUDED.charging_when_closed, facilities = EXCLUDED.facilities,
          directions = EXCLUDED.directions, operator = EXCLUDED.operator, suboperator = EXCLUDED.suboperator,
          owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
@@ -130,24 +137,28 @@ export class LocationStore {
         physical_reference: e.physical_reference,
         directions: e.directions,
         parking_restrictions: e.parking_restrictions,
+        parking: e.parking,
+        accepted_service_providers: e.accepted_service_providers,
         images: e.images,
         last_updated: e.last_updated,
       })),
     );
     const written = rows.length === 0 ? [] : ((await m.query(
       `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
-         physical_reference, directions, parking_restrictions, images, last_updated, stored_at)
+         physical_reference, directions, parking_restrictions, parking, accepted_service_providers, images, last_updated, stored_at)
        SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
-         x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.images, '[]'), x.last_updated, now()
+         x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.parking, '[]'),
+         coalesce(x.accepted_service_providers, '{}'), coalesce(x.images, '[]'), x.last_updated, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
          floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
-         parking_restrictions text[], images jsonb, last_updated timestamptz)
+         parking_restrictions text[], parking jsonb, accepted_service_providers text[], images jsonb, last_updated timestamptz)
        ON CONFLICT (location_id, uid) DO UPDATE SET
          evse_id = EXCLUDED.evse_id, status = EXCLUDED.status,
          status_changed_at = CASE WHEN evse.status IS DISTINCT FROM EXCLUDED.status THEN EXCLUDED.status_changed_at ELSE evse.status_changed_at END,
          capabilities = EXCLUDED.capabilities, floor_level = EXCLUDED.floor_level, latitude = EXCLUDED.latitude,
          longitude = EXCLUDED.longitude, physical_reference = EXCLUDED.physical_reference, directions = EXCLUDED.directions,
-         parking_restrictions = EXCLUDED.parking_restrictions, images = EXCLUDED.images,
+         parking_restrictions = EXCLUDED.parking_restrictions, parking = EXCLUDED.parking,
+         accepted_service_providers = EXCLUDED.accepted_service_providers, images = EXCLUDED.images,
          last_updated = EXCLUDED.last_updated, stored_at = now()
        RETURNING id, location_id, uid`,
       [JSON.stringify(rows)],
@@ -172,6 +183,7 @@ export class LocationStore {
           max_electric_power: c.max_electric_power,
           tariff_ids: c.tariff_ids,
           terms_and_conditions: c.terms_and_conditions,
+          capabilities: c.capabilities,
           last_updated: c.last_updated,
         })),
       );
@@ -179,17 +191,17 @@ export class LocationStore {
     if (rows.length > 0) {
       await m.query(
         `INSERT INTO connector (evse_id, ocpi_id, standard, format, power_type, max_voltage, max_amperage, max_electric_power,
-           tariff_ids, terms_and_conditions, last_updated, stored_at)
+           tariff_ids, terms_and_conditions, capabilities, last_updated, stored_at)
          SELECT x.evse_id, x.ocpi_id, x.standard, x.format, x.power_type, x.max_voltage, x.max_amperage, x.max_electric_power,
-           x.tariff_ids, x.terms_and_conditions, x.last_updated, now()
+           x.tariff_ids, x.terms_and_conditions, coalesce(x.capabilities, '{}'), x.last_updated, now()
          FROM jsonb_to_recordset($1::jsonb) AS x(evse_id uuid, ocpi_id text, standard text, format text, power_type text,
            max_voltage integer, max_amperage integer, max_electric_power integer, tariff_ids text[], terms_and_conditions text,
-           last_updated timestamptz)
+           capabilities text[], last_updated timestamptz)
          ON CONFLICT (evse_id, ocpi_id) DO UPDATE SET
            standard = EXCLUDED.standard, format = EXCLUDED.format, power_type = EXCLUDED.power_type,
            max_voltage = EXCLUDED.max_voltage, max_amperage = EXCLUDED.max_amperage,
            max_electric_power = EXCLUDED.max_electric_power, tariff_ids = EXCLUDED.tariff_ids,
-           terms_and_conditions = EXCLUDED.terms_and_conditions, last_updated = EXCLUDED.last_updated, stored_at = now()`,
+           terms_and_conditions = EXCLUDED.terms_and_conditions, capabilities = EXCLUDED.capabilities, last_updated = EXCLUDED.last_updated, stored_at = now()`,
         [JSON.stringify(rows)],
       );
     }

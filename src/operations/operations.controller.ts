@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, HttpStatus, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -7,12 +7,16 @@ import { SyncOutcome, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
-import { RegistrationError } from '../connections/registration.error';
+import { listDeviations, WireDeviationView } from '../sync/wire-deviation.store';
+import { CredentialsSenderService } from '../connections/credentials-sender.service';
+import { registrationHttpError } from './registration-http-error';
 
 export interface ConnectionSummary {
   connection: ConnectionView;
   stored: { locations: number; evses: number; connectors: number; tariffs: number };
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
+  /** What the CPO bent and we tolerated over the last 30 days, per module, kind and field. */
+  deviations: WireDeviationView[];
 }
 
 /** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
@@ -23,12 +27,13 @@ export interface ConnectionSummary {
 export class OperationsController {
   constructor(
     private readonly connections: ConnectionsService,
+    private readonly sender: CredentialsSenderService,
     private readonly sync: SyncService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
-   * POST: registers with a CPO from its versions URL and token A (credentials 2.2.1 §Registration).
+   * POST: registers with a CPO from its versions URL and token A (credentials §Registration, eMSP-initiated).
    * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 when the CPO
    * could not be registered (the connection stays as FAILED). Errors carry
    * { statusCode, error: RegistrationFailure, message, connection_id }.
@@ -37,14 +42,9 @@ export class OperationsController {
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
   async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
     try {
-      return toConnectionView(await this.connections.register(body.name, body.versions_url, body.token_a));
+      return toConnectionView(await this.sender.register(body.name, body.versions_url, body.token_a));
     } catch (error) {
-      if (!(error instanceof RegistrationError)) throw error;
-      const status = error.failure === 'PARTY_ALREADY_CONNECTED' ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY;
-      throw new HttpException(
-        { statusCode: status, error: error.failure, message: error.message, connection_id: error.connectionId ?? null },
-        status,
-      );
+      throw registrationHttpError(error);
     }
   }
 
@@ -81,15 +81,29 @@ export class OperationsController {
       `SELECT module, object_id, reason FROM rejected_object WHERE connection_id = $1 ORDER BY received_at DESC LIMIT 100`,
       [id],
     );
-    return { connection, stored: counts, rejected };
+    return { connection, stored: counts, rejected, deviations: await listDeviations(this.db, id, 30) };
   }
 
-  /** GET {id}/sync-runs: the latest 50 pulls with their counts and errors. */
+  /**
+   * GET {id}/deviations[?days=30]: the tolerant-reading tally of this CPO over the last `days` days (1–366, UTC days,
+   * today included): per module, kind (DATETIME_WITHOUT_TIMEZONE, NUMBER_AS_STRING, EMPTY_STRING_AS_ABSENT,
+   * UNKNOWN_ENUM_VALUE, ENVELOPE_* …) and field path, the count and the last value seen. 400 for a bad `days`.
+   */
+  @Get(':id/deviations')
+  @ApiOperation({ summary: 'What one CPO sends off-spec that we accept, counted per kind and field' })
+  async deviations(@Param('id', new ParseUUIDPipe()) id: string, @Query('days') days?: string): Promise<WireDeviationView[]> {
+    const n = days === undefined ? 30 : Number(days);
+    if (!Number.isInteger(n) || n < 1 || n > 366) throw new BadRequestException('days must be an integer from 1 to 366');
+    await this.connections.get(id);
+    return listDeviations(this.db, id, n);
+  }
+
+  /** GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated) and errors. */
   @Get(':id/sync-runs')
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
   syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
     return this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, error
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 50`,
       [id],
     );

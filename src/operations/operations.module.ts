@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
+import { CallLogController } from './call-log.controller';
+import { ConnectionLifecycleController } from './connection-lifecycle.controller';
 import { OperationsController } from './operations.controller';
 
-/** The operations API: connecting CPOs and chasing their errors. */
-@Module({ imports: [ConnectionsModule, SyncModule], controllers: [OperationsController] })
+/** The operations API: connecting CPOs, their credentials' life, and chasing their errors. */
+@Module({
+  imports: [ConnectionsModule, SyncModule],
+  controllers: [OperationsController, ConnectionLifecycleController, CallLogController],
+})
 export class OperationsModule {}

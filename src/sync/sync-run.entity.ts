@@ -18,5 +18,7 @@ export class SyncRunEntity {
   @Column('integer', { name: 'objects_received' }) objectsReceived: number;
   @Column('integer', { name: 'objects_stored' }) objectsStored: number;
   @Column('integer', { name: 'objects_rejected' }) objectsRejected: number;
+  /** Values the CPO bent and we normalised in this run (see wire_deviation for the kinds). */
+  @Column('integer') deviations: number;
   @Column('text', { nullable: true }) error: string | null;
 }

@@ -1,15 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
+import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
+import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiClient } from '../ocpi/client/ocpi-client';
+import { OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
 import { TariffStore } from '../tariffs/tariff.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
+import { addDeviations } from './wire-deviation.store';
 
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
@@ -21,6 +26,8 @@ export interface SyncOutcome {
   /** Valid objects now held as the CPO sent them (written, or already identical); duplicates in a page count once. */
   stored: number;
   rejected: number;
+  /** Values the CPO bent and we normalised (counted per kind and field in wire_deviation). */
+  deviations: number;
   /** Why it failed or was skipped, in plain words. */
   message: string | null;
 }
@@ -41,7 +48,7 @@ export class SyncService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly connections: ConnectionsService,
-    private readonly client: OcpiClient,
+    private readonly senderPages: SenderPages,
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
     private readonly config: AppConfig,
@@ -62,7 +69,7 @@ export class SyncService {
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
       connectionId, module, status: 'RUNNING', dateFrom, startedAt: new Date(), finishedAt: null,
-      pages: 0, objectsReceived: 0, objectsStored: 0, objectsRejected: 0, error: null,
+      pages: 0, objectsReceived: 0, objectsStored: 0, objectsRejected: 0, deviations: 0, error: null,
     });
     try {
       const session = await this.connections.session(connectionId);
@@ -81,30 +88,46 @@ export class SyncService {
   }
 
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
-    const url = session.adapter.senderUrl(session.connection.theirEndpoints, module);
-    if (!url) throw new Error(`the CPO's ${session.adapter.version} endpoints list no ${module} SENDER interface`);
+    const { connection } = session;
     const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: run.dateFrom?.toISOString() };
-    for await (const page of this.client.pages({ url, token: session.token, encoding: session.adapter.tokenEncoding, params })) {
-      const { stored, rejected } = await this.db.transaction((m) => this.storePage(m, session, module, run, page.items));
+    const pages = this.senderPages.pages(session, module, params, {
+      routeTo: hubOf(connection.parties),
+      // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
+      context: { connectionId: connection.id, module, correlationId: randomUUID() },
+    });
+    for await (const page of pages) {
+      const { stored, rejected, deviations } = await this.db.transaction((m) => this.storePage(m, session, module, run, page));
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
       run.objectsRejected += rejected;
+      run.deviations += deviations;
       await this.db.getRepository(SyncRunEntity).update(run.id, {
         pages: run.pages, objectsReceived: run.objectsReceived, objectsStored: run.objectsStored, objectsRejected: run.objectsRejected,
+        deviations: run.deviations,
       });
       await lease.renew();
     }
   }
 
-  /** Maps and stores one page inside transaction `m`; an invalid object is filed, never thrown. */
-  private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, items: unknown[]) {
+  /**
+   * Normalises (tolerant reading, counted), maps and stores one page inside transaction `m`; an invalid object is
+   * filed, never thrown. The raw object is what is stored and filed; the mapper reads the normalised one.
+   */
+  private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, page: OcpiPage) {
     const { adapter, connection } = session;
+    // 2.1.1 objects name no owner: they belong to the connection's single party.
+    const context = { owner: connection.parties.length === 1 ? { country_code: connection.parties[0].countryCode, party_id: connection.parties[0].partyId } : null };
+    const tally = new Map<string, WireDeviationCount>();
+    tallyDeviations(tally, page.deviations);
     const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
     const accepted: Array<{ value: any; raw: unknown }> = [];
     const rejections: Array<{ raw: unknown; reason: string; identity: { countryCode: string | null; partyId: string | null; id: string | null } }> = [];
-    for (const raw of items) {
-      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(raw) : adapter.mapTariff(raw)), raw);
+    for (const raw of page.items) {
+      const normalised = normaliseWireObject(module, raw);
+      tallyDeviations(tally, normalised.deviations);
+      const wire = normalised.value;
+      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(wire, context) : adapter.mapTariff(wire, context)), raw);
       if (!mapped.ok) {
         rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
       } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {
@@ -131,7 +154,9 @@ export class SyncService {
         })))],
       );
     }
-    return { stored: batch.length, rejected: rejections.length };
+    const counts = [...tally.values()];
+    await addDeviations(m, connection.id, module, counts);
+    return { stored: batch.length, rejected: rejections.length, deviations: counts.reduce((n, c) => n + c.count, 0) };
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
@@ -149,6 +174,15 @@ function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<a
   } catch (error) {
     return { ok: false, reason: `could not be read: ${(error as Error).message}`, identity: readIdentity(raw) };
   }
+}
+
+/**
+ * GET All via a hub (transport_and_format 2.2.1 §GET All via Hubs): when the connection's counterpart is a HUB,
+ * our pulls address the hub itself in the OCPI-to-* headers; a direct CPO connection needs none.
+ */
+function hubOf(parties: Array<{ role: string; countryCode: string; partyId: string }>): OcpiParty | null {
+  const hub = parties.find((p) => p.role === 'HUB');
+  return hub ? { countryCode: hub.countryCode, partyId: hub.partyId } : null;
 }
 
 /** A connection may write objects of its own parties only; a HUB connection carries many parties. */
@@ -175,12 +209,12 @@ function describeFailure(module: SyncModule, error: unknown): string {
 }
 
 function skipped(module: SyncModule, message: string): SyncOutcome {
-  return { module, status: 'SKIPPED', runId: null, pages: 0, received: 0, stored: 0, rejected: 0, message };
+  return { module, status: 'SKIPPED', runId: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
 }
 
 function outcome(run: SyncRunEntity): SyncOutcome {
   return {
     module: run.module, status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', runId: run.id, pages: run.pages,
-    received: run.objectsReceived, stored: run.objectsStored, rejected: run.objectsRejected, message: run.error,
+    received: run.objectsReceived, stored: run.objectsStored, rejected: run.objectsRejected, deviations: run.deviations, message: run.error,
   };
 }

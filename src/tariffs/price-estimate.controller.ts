@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
 import { PriceEstimateQueryDto } from './dto/price-estimate-query.dto';
 import { ConnectorPriceEstimate, PriceEstimateService } from './price-estimate.service';
@@ -13,16 +13,25 @@ export class PriceEstimateController {
   constructor(private readonly prices: PriceEstimateService) {}
 
   /**
-   * GET /api/v1/connectors/{connector_id}/price-estimate?energy_kwh&duration_minutes
-   * One estimate per tariff the connector lists: ENERGY / TIME / FLAT components, VAT, totals excl./incl. VAT as
-   * decimal strings in major units of the tariff's currency, and the restrictions that were not evaluated
-   * (`exact: false` then). 400 on invalid input, 404 for an unknown connector.
+   * GET /api/v1/connectors/{connector_id}/price-estimate?energy_kwh&duration_minutes[&start][&power_kw]
+   * One estimate per tariff the connector lists, in the version in force at `start` (default now), priced by the
+   * tariff engine in the Location's time zone: cost per dimension (FLAT, ENERGY, TIME, PARKING_TIME, RESERVATION)
+   * before and after taxes, total rounded to the currency's minor unit, min/max price applied, and a breakdown of
+   * which TariffElement priced which stretch and why. Decimal strings, major units of the tariff's currency. When a
+   * tariff cannot be priced exactly, `total` is null (or `range` gives the bounds) and `not_exact_because` says why.
+   * 400 on invalid input or an impossible charge (energy / power longer than the stay), 404 for an unknown connector.
    */
   @Get(':connectorId/price-estimate')
   @ApiOperation({ summary: 'Estimate the cost of a charge at one connector' })
   @ApiOkResponse({ description: 'ConnectorPriceEstimate' })
+  @ApiBadRequestResponse({ description: 'Invalid query, or a charge that cannot happen' })
   @ApiNotFoundResponse({ description: 'No such connector' })
   estimate(@Param('connectorId', new ParseUUIDPipe()) connectorId: string, @Query() q: PriceEstimateQueryDto): Promise<ConnectorPriceEstimate> {
-    return this.prices.estimate(connectorId, q.energy_kwh, q.duration_minutes);
+    return this.prices.estimate(connectorId, {
+      energyKwh: q.energy_kwh,
+      durationMinutes: q.duration_minutes,
+      start: q.start ? new Date(q.start) : new Date(),
+      powerKw: q.power_kw ?? null,
+    });
   }
 }

@@ -1,55 +1,83 @@
 /**
  * The canonical Tariff: one shape for every OCPI version (mod_tariffs of 2.1.1, 2.2.1 and 2.3.0).
  * Version mappers (src/ocpi/<version>/tariffs/) turn a CPO's wire object into this; nothing else reads
- * wire tariffs. Prices are decimal strings (never JS numbers) in MAJOR currency units, excl. VAT.
+ * wire tariffs. Prices are decimal strings (never JS numbers) in MAJOR currency units.
+ *
+ * What differs between versions, and how it lands here:
+ * - 2.1.1 has no country_code/party_id (the owner comes from the connection), no type, no min/max_price, no
+ *   start/end_date_time, no `vat` on PriceComponent and no min/max_current or reservation restrictions. Its prices
+ *   are "excluding VAT" with the VAT never told: `tax_included` 'NO', `omitted_vat` 'UNKNOWN'.
+ * - 2.2.1 prices are excl. VAT; an omitted `vat` means "no VAT is applicable" (≠ 0 %): 'NO' / 'NO_VAT'.
+ * - 2.3.0 adds `tax_included` (YES / NO / N/A) and PriceLimit (before_taxes / after_taxes) for min/max_price;
+ *   `vat` may be omitted for North American taxes that "will be added on top": 'UNKNOWN'.
  */
 
-/** TariffDimensionType (mod_tariffs 2.2.1 §4.4.2). */
+/** TariffDimensionType (mod_tariffs 2.2.1 §TariffDimensionType enum). */
 export type TariffDimensionType = 'ENERGY' | 'FLAT' | 'PARKING_TIME' | 'TIME';
 
-/** PriceComponent (mod_tariffs 2.2.1 §4.4.3). */
+/** The dimensions OCPI defines; a PriceComponent of another type is kept as sent but cannot be priced. */
+export const TARIFF_DIMENSION_TYPES: readonly TariffDimensionType[] = ['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME'];
+
+/** PriceComponent (mod_tariffs 2.2.1 §PriceComponent class). */
 export interface PriceComponent {
-  type: TariffDimensionType;
-  /** Price per unit excl. VAT, decimal string, major units: per kWh (ENERGY), per hour (TIME, PARKING_TIME), per session (FLAT). */
+  /** A TariffDimensionType, or an unknown value kept as the CPO sent it. */
+  type: TariffDimensionType | (string & {});
+  /**
+   * Price per unit, decimal string, major units: per kWh (ENERGY), per hour (TIME, PARKING_TIME), per session
+   * (FLAT). Excl. taxes unless the tariff's `tax_included` is 'YES'.
+   */
   price: string;
-  /** VAT percentage as a decimal string ("21" means 21 %); null when no VAT applies (different from "0"). */
+  /** VAT percentage as a decimal string ("21" means 21 %); null when omitted (see CanonicalTariff.omitted_vat). */
   vat: string | null;
-  /** Billing block: Wh for ENERGY, seconds for TIME and PARKING_TIME, 1 for FLAT. */
+  /** Billing block: Wh for ENERGY, seconds for TIME and PARKING_TIME; not used for FLAT. */
   step_size: number;
 }
 
-/** DayOfWeek (mod_tariffs 2.2.1 §4.4.1). */
+/** DayOfWeek (mod_tariffs 2.2.1 §DayOfWeek enum). */
 export type DayOfWeek = 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY' | 'SUNDAY';
 
-/** TariffRestrictions (mod_tariffs 2.2.1 §4.4.6). Numbers are as the spec gives them (kWh, A, kW, seconds). */
+/** ReservationRestrictionType (mod_tariffs 2.2.1 §ReservationRestrictionType enum). */
+export type ReservationRestrictionType = 'RESERVATION' | 'RESERVATION_EXPIRES';
+
+/**
+ * TariffRestrictions (mod_tariffs 2.2.1 §TariffRestrictions class). Numbers as the spec gives them: kWh, A
+ * (sum over phases), kW, seconds; decimal strings except the int durations. Times and dates are local to the
+ * Location's time zone. Values are kept as sent (e.g. "9:00"); the pricing engine says when it cannot read one.
+ */
 export interface TariffRestrictions {
-  start_time?: string | null; // "HH:MM", local time of the location
-  end_time?: string | null; // "HH:MM", exclusive; may be earlier than start_time (wraps past midnight)
-  start_date?: string | null; // "YYYY-MM-DD", local, inclusive
-  end_date?: string | null; // "YYYY-MM-DD", local, exclusive
+  start_time?: string | null; // "HH:MM", inclusive
+  end_time?: string | null; // "HH:MM", exclusive; earlier than start_time wraps past midnight; "00:00" = end of day
+  start_date?: string | null; // "YYYY-MM-DD", inclusive
+  end_date?: string | null; // "YYYY-MM-DD", exclusive
   min_kwh?: string | null;
   max_kwh?: string | null;
-  min_current?: string | null;
-  max_current?: string | null;
+  min_current?: string | null; // 2.2.1+
+  max_current?: string | null; // 2.2.1+
   min_power?: string | null;
   max_power?: string | null;
   min_duration?: number | null;
   max_duration?: number | null;
-  day_of_week?: DayOfWeek[] | null;
-  reservation?: 'RESERVATION' | 'RESERVATION_EXPIRES' | null;
+  day_of_week?: Array<DayOfWeek | (string & {})> | null;
+  reservation?: ReservationRestrictionType | (string & {}) | null; // 2.2.1+
 }
 
-/** TariffElement (mod_tariffs 2.2.1 §4.4.5). */
+/** TariffElement (mod_tariffs 2.2.1 §TariffElement class). */
 export interface TariffElement {
   price_components: PriceComponent[];
   restrictions?: TariffRestrictions | null;
 }
 
-/** Price (types 2.2.1 §Price class): decimal strings, major units. */
-export interface Price {
-  excl_vat: string;
-  incl_vat: string | null;
+/**
+ * A price bound: Price (types 2.2.1, excl_vat / incl_vat) and PriceLimit (mod_tariffs 2.3.0, before_taxes /
+ * after_taxes) in one shape. Decimal strings, major units.
+ */
+export interface PriceLimit {
+  before_taxes: string;
+  after_taxes: string | null;
 }
+
+/** @deprecated the 2.2.1 name of a price bound; use PriceLimit. */
+export type Price = PriceLimit;
 
 /** DisplayText (types 2.2.1). */
 export interface DisplayText {
@@ -57,23 +85,38 @@ export interface DisplayText {
   text: string;
 }
 
-/** The canonical Tariff (mod_tariffs 2.2.1 §4.3.1), version-neutral. */
+/** TaxIncluded (mod_tariffs 2.3.0 §TaxIncluded enum). */
+export type TaxIncluded = 'YES' | 'NO' | 'N/A';
+
+/**
+ * What an omitted PriceComponent.vat means: 'NO_VAT' (2.2.1: "no VAT is applicable", so the amount after taxes
+ * equals the amount before) or 'UNKNOWN' (2.1.1, which has no vat field; 2.3.0, where taxes not given "will be
+ * added on top" under local legislation, or are already in a tax-inclusive price): the other side is not known.
+ */
+export type OmittedVat = 'NO_VAT' | 'UNKNOWN';
+
+/** The canonical Tariff (mod_tariffs 2.2.1 §Tariff object), version-neutral. */
 export interface CanonicalTariff {
   country_code: string;
   party_id: string;
   id: string;
   /** ISO-4217 code. */
   currency: string;
-  /** TariffType; null when the tariff applies to all sessions (and always in 2.1.1). */
+  /** TariffType (2.2.1+); null when the tariff applies to all sessions (and always in 2.1.1). */
   type: string | null;
   tariff_alt_text: DisplayText[];
   tariff_alt_url: string | null;
-  min_price: Price | null;
-  max_price: Price | null;
+  /** Whether prices include taxes; 'NO' for 2.1.1 and 2.2.1 (prices excl. VAT). */
+  tax_included: TaxIncluded;
+  omitted_vat: OmittedVat;
+  min_price: PriceLimit | null;
+  max_price: PriceLimit | null;
   elements: TariffElement[];
   start_date_time: string | null; // ISO-8601 UTC
   end_date_time: string | null; // ISO-8601 UTC
-  /** EnergyMix as sent (2.2.1+); null when absent. */
+  /** EnergyMix as sent (2.1.1+); null when absent. */
   energy_mix?: Record<string, unknown> | null;
   last_updated: string; // ISO-8601 UTC
+  /** What the mapper tolerated or assumed, in plain words (shown with every price computed from this tariff). */
+  notes?: string[];
 }

@@ -1,63 +1,118 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CanonicalTariff, TariffElement } from './tariff.model';
+import { CanonicalTariff } from './tariff.model';
+
+/** One stored version of a Tariff, with what we know of when it was in force. Instants are ISO-8601 UTC. */
+export interface TariffVersion {
+  tariff: CanonicalTariff;
+  version_no: number;
+  /** Which OCPI version the CPO spoke when it sent this version. */
+  ocpi_version: string;
+  /** When this version took effect as far as we can tell (see TariffHistoryStore), and when the next one did. */
+  valid_from: string;
+  valid_until: string | null;
+  /** Our clock: when a pull first and last returned this version. */
+  first_seen: string;
+  last_seen: string;
+}
 
 /**
- * Reads stored Tariffs back into the canonical model, with numeric columns kept as decimal strings
- * (pg returns `numeric` as a string; it never passes through a JS number).
+ * The version in force at an instant, and on what we base that: 'held' when we already had it then (first_seen is
+ * not after the instant); 'cpo_last_updated' when we received it later but the CPO's last_updated puts it in force
+ * by then (e.g. a session that started before our first pull).
+ */
+export interface TariffVersionAt extends TariffVersion {
+  basis: 'held' | 'cpo_last_updated';
+}
+
+/** Versions kept in memory; a version never changes, so an entry is never stale, only evicted (oldest first). */
+const CACHED_VERSIONS = 5000;
+
+/**
+ * Reads Tariffs back from their history (table tariff_version), as the canonical model with decimal strings
+ * exactly as mapped. The current version of a tariff is its latest one.
+ *
+ * A stored version never changes, so the same version is handed out as the same object: the pricing engine then
+ * reads (compiles) it once per process instead of once per request. Callers must not modify returned tariffs.
  */
 @Injectable()
 export class TariffReader {
+  private readonly cache = new Map<string, CanonicalTariff>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The tariffs of party (countryCode, partyId) with the given OCPI ids; missing ids are simply absent. */
+  /** The current versions of party (countryCode, partyId)'s tariffs with the given OCPI ids; unknown ids are absent. */
   async find(countryCode: string, partyId: string, ids: string[]): Promise<CanonicalTariff[]> {
     if (ids.length === 0) return [];
-    const rows: TariffRow[] = await this.db.query(
-      `SELECT t.*,
-         coalesce((SELECT json_agg(json_build_object('restrictions', e.restrictions, 'price_components',
-             (SELECT json_agg(json_build_object('type', pc.type, 'price', pc.price::text, 'vat', pc.vat::text, 'step_size', pc.step_size)
-                ORDER BY pc.position) FROM price_component pc WHERE pc.tariff_element_id = e.id)) ORDER BY e.position)
-           FROM tariff_element e WHERE e.tariff_id = t.id), '[]') AS elements
-       FROM tariff t WHERE t.country_code = $1 AND t.party_id = $2 AND t.ocpi_id = ANY($3::text[])`,
+    const rows: VersionRow[] = await this.db.query(
+      `SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
+       WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[])
+       ORDER BY ocpi_id, version_no DESC`,
       [countryCode, partyId, ids],
     );
-    return rows.map(toCanonical);
+    return rows.map((r) => this.shared(r).tariff);
+  }
+
+  /**
+   * The versions in force at `at` of party (countryCode, partyId)'s tariffs with the given ids: for each, the version
+   * with the latest valid_from not after `at`. An id is absent when we know no version in force by then (none stored,
+   * or the first one took effect later).
+   */
+  async findValidAt(countryCode: string, partyId: string, ids: string[], at: Date): Promise<TariffVersionAt[]> {
+    if (ids.length === 0) return [];
+    const rows: VersionRow[] = await this.db.query(
+      `SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
+       WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[]) AND valid_from <= $4::timestamptz
+       ORDER BY ocpi_id, valid_from DESC, version_no DESC`,
+      [countryCode, partyId, ids, at.toISOString()],
+    );
+    return rows.map((r) => ({ ...toVersion(this.shared(r)), basis: new Date(r.first_seen) <= at ? 'held' : 'cpo_last_updated' }));
+  }
+
+  /** Every version of one tariff, oldest first. */
+  async history(countryCode: string, partyId: string, id: string): Promise<TariffVersion[]> {
+    const rows: VersionRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 ORDER BY version_no`,
+      [countryCode, partyId, id],
+    );
+    return rows.map((r) => toVersion(this.shared(r)));
+  }
+
+  /** The row with its tariff replaced by the object already handed out for that version, if any. */
+  private shared(r: VersionRow): VersionRow {
+    const known = this.cache.get(r.id);
+    if (known) return { ...r, tariff: known };
+    if (this.cache.size >= CACHED_VERSIONS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(r.id, r.tariff);
+    return r;
   }
 }
 
-interface TariffRow {
-  country_code: string; party_id: string; ocpi_id: string; currency: string; type: string | null;
-  tariff_alt_text: Array<{ language: string; text: string }>; tariff_alt_url: string | null;
-  min_price_excl_vat: string | null; min_price_incl_vat: string | null; max_price_excl_vat: string | null; max_price_incl_vat: string | null;
-  start_date_time: Date | null; end_date_time: Date | null; energy_mix: Record<string, unknown> | null; last_updated: Date;
-  elements: TariffElement[];
+const COLUMNS = `v.id, v.tariff, v.version_no, v.ocpi_version, v.valid_from, v.first_seen, v.last_seen,
+  (SELECT min(n.valid_from) FROM tariff_version n WHERE n.country_code = v.country_code AND n.party_id = v.party_id
+     AND n.ocpi_id = v.ocpi_id AND n.version_no > v.version_no) AS valid_until`;
+
+interface VersionRow {
+  id: string;
+  tariff: CanonicalTariff;
+  version_no: number;
+  ocpi_version: string;
+  valid_from: Date;
+  valid_until: Date | null;
+  first_seen: Date;
+  last_seen: Date;
 }
 
-/** numeric(14,4) comes back as "0.2500": trim trailing zeros so "0.25" reads as the CPO sent it. */
-function trim(value: string | null): string | null {
-  return value === null ? null : value.includes('.') ? value.replace(/\.?0+$/, '') : value;
-}
-
-function toCanonical(r: TariffRow): CanonicalTariff {
+function toVersion(r: VersionRow): TariffVersion {
+  const iso = (d: Date) => new Date(d).toISOString();
   return {
-    country_code: r.country_code,
-    party_id: r.party_id,
-    id: r.ocpi_id,
-    currency: r.currency,
-    type: r.type,
-    tariff_alt_text: r.tariff_alt_text,
-    tariff_alt_url: r.tariff_alt_url,
-    min_price: r.min_price_excl_vat === null ? null : { excl_vat: trim(r.min_price_excl_vat)!, incl_vat: trim(r.min_price_incl_vat) },
-    max_price: r.max_price_excl_vat === null ? null : { excl_vat: trim(r.max_price_excl_vat)!, incl_vat: trim(r.max_price_incl_vat) },
-    elements: r.elements.map((e) => ({
-      restrictions: e.restrictions,
-      price_components: e.price_components.map((pc) => ({ ...pc, price: trim(pc.price)!, vat: trim(pc.vat) })),
-    })),
-    start_date_time: r.start_date_time ? new Date(r.start_date_time).toISOString() : null,
-    end_date_time: r.end_date_time ? new Date(r.end_date_time).toISOString() : null,
-    energy_mix: r.energy_mix,
-    last_updated: new Date(r.last_updated).toISOString(),
+    tariff: r.tariff,
+    version_no: r.version_no,
+    ocpi_version: r.ocpi_version,
+    valid_from: iso(r.valid_from),
+    valid_until: r.valid_until ? iso(r.valid_until) : null,
+    first_seen: iso(r.first_seen),
+    last_seen: iso(r.last_seen),
   };
 }

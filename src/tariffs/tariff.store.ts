@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { TariffHistoryStore } from './tariff-history.store';
 import { CanonicalTariff } from './tariff.model';
 
 /** A canonical Tariff with the raw wire object it came from. */
@@ -13,11 +14,19 @@ export interface IncomingTariff {
  * a batch at a time, idempotently: upsert keyed by (country_code, party_id, id); elements have no identity
  * of their own in OCPI, so a written tariff's elements are replaced as a whole. An object older than the
  * stored one (by last_updated) does not overwrite it, nor is an identical one rewritten. Prices stay decimal strings into `numeric` columns.
+ * Every batch also goes to the tariff history (TariffHistoryStore): a new version when the content changed, a later
+ * last_seen when it did not.
  */
 @Injectable()
 export class TariffStore {
-  /** Upserts `batch` inside the caller's transaction `m`. @returns how many Tariffs were written. */
-  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingTariff[]): Promise<number> {
+  private readonly history = new TariffHistoryStore();
+
+  /**
+   * Upserts `batch` (at most one object per tariff) inside the caller's transaction `m`.
+   * @param seenAt our clock when the batch was received (first_seen / last_seen of the history)
+   * @returns how many Tariffs were written.
+   */
+  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingTariff[], seenAt = new Date()): Promise<number> {
     if (batch.length === 0) return 0;
     const rows = batch.map(({ tariff: t, raw }) => ({
       country_code: t.country_code,
@@ -27,10 +36,11 @@ export class TariffStore {
       type: t.type,
       tariff_alt_text: t.tariff_alt_text,
       tariff_alt_url: t.tariff_alt_url,
-      min_price_excl_vat: t.min_price?.excl_vat ?? null,
-      min_price_incl_vat: t.min_price?.incl_vat ?? null,
-      max_price_excl_vat: t.max_price?.excl_vat ?? null,
-      max_price_incl_vat: t.max_price?.incl_vat ?? null,
+      min_price_excl_vat: t.min_price?.before_taxes ?? null,
+      min_price_incl_vat: t.min_price?.after_taxes ?? null,
+      max_price_excl_vat: t.max_price?.before_taxes ?? null,
+      max_price_incl_vat: t.max_price?.after_taxes ?? null,
+      tax_included: t.tax_included,
       start_date_time: t.start_date_time,
       end_date_time: t.end_date_time,
       energy_mix: t.energy_mix ?? null,
@@ -40,27 +50,29 @@ export class TariffStore {
     const written = (await m.query(
       `INSERT INTO tariff (connection_id, ocpi_version, country_code, party_id, ocpi_id, currency, type, tariff_alt_text,
          tariff_alt_url, min_price_excl_vat, min_price_incl_vat, max_price_excl_vat, max_price_incl_vat,
-         start_date_time, end_date_time, energy_mix, last_updated, raw, stored_at)
+         start_date_time, end_date_time, energy_mix, last_updated, raw, stored_at, tax_included)
        SELECT $2, $3, x.country_code, x.party_id, x.ocpi_id, x.currency, x.type, coalesce(x.tariff_alt_text, '[]'),
          x.tariff_alt_url, x.min_price_excl_vat, x.min_price_incl_vat, x.max_price_excl_vat, x.max_price_incl_vat,
-         x.start_date_time, x.end_date_time, x.energy_mix, x.last_updated, x.raw, now()
+         x.start_date_time, x.end_date_time, x.energy_mix, x.last_updated, x.raw, now(), coalesce(x.tax_included, 'NO')
        FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, currency text, type text,
          tariff_alt_text jsonb, tariff_alt_url text, min_price_excl_vat numeric, min_price_incl_vat numeric,
          max_price_excl_vat numeric, max_price_incl_vat numeric, start_date_time timestamptz, end_date_time timestamptz,
-         energy_mix jsonb, last_updated timestamptz, raw jsonb)
+         energy_mix jsonb, last_updated timestamptz, raw jsonb, tax_included text)
        ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
          ocpi_version = EXCLUDED.ocpi_version, currency = EXCLUDED.currency, type = EXCLUDED.type,
          tariff_alt_text = EXCLUDED.tariff_alt_text, tariff_alt_url = EXCLUDED.tariff_alt_url,
          min_price_excl_vat = EXCLUDED.min_price_excl_vat, min_price_incl_vat = EXCLUDED.min_price_incl_vat,
          max_price_excl_vat = EXCLUDED.max_price_excl_vat, max_price_incl_vat = EXCLUDED.max_price_incl_vat,
          start_date_time = EXCLUDED.start_date_time, end_date_time = EXCLUDED.end_date_time,
-         energy_mix = EXCLUDED.energy_mix, last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
+         energy_mix = EXCLUDED.energy_mix, last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now(),
+         tax_included = EXCLUDED.tax_included
        WHERE tariff.connection_id = EXCLUDED.connection_id AND tariff.last_updated <= EXCLUDED.last_updated
          AND tariff.raw IS DISTINCT FROM EXCLUDED.raw
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
     )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
     await this.replaceElements(m, batch, written);
+    await this.history.record(m, connectionId, ocpiVersion, batch, seenAt);
     return written.length;
   }
 

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { CpoSimulator, startCpoSimulator } from '../cpo-simulator';
 import { startTestService, TestService } from '../support/test-service';
 
-describe('credentials 2.2.1 §Registration: eMSP-initiated handshake', () => {
+describe('credentials 2.2.1 §Registration: eMSP-initiated handshake with a 2.2.1 CPO', () => {
   let service: TestService;
   let cpo: CpoSimulator;
 
@@ -24,7 +24,7 @@ describe('credentials 2.2.1 §Registration: eMSP-initiated handshake', () => {
 
     expect(status).toBe(201);
     expect(body).toMatchObject({ status: 'REGISTERED', ocpi_version: '2.2.1', last_error: null });
-    expect(body.parties).toEqual([{ role: 'CPO', country_code: 'NL', party_id: 'REG', name: 'Registration CPO' }]);
+    expect(body.parties).toEqual([{ role: 'CPO', country_code: 'NL', party_id: 'REG', name: 'Registration CPO', business_details: { name: 'Registration CPO' } }]);
     const registration = cpo.registration;
     expect(registration.registered).toBe(true);
     expect(registration.tokenAValid).toBe(false);
@@ -62,7 +62,10 @@ describe('credentials 2.2.1 §Registration: eMSP-initiated handshake', () => {
     const tokenB = cpo.registration.tokenB!;
     const ok = await fetch(`${service.url}/ocpi/emsp/versions`, { headers: { Authorization: `Token ${Buffer.from(tokenB).toString('base64')}` } });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({ status_code: 1000, data: [{ version: '2.2.1', url: `${service.url}/ocpi/emsp/2.2.1` }] });
+    expect(await ok.json()).toMatchObject({
+      status_code: 1000,
+      data: ['2.3.0', '2.2.1', '2.1.1'].map((version) => ({ version, url: `${service.url}/ocpi/emsp/${version}` })),
+    });
 
     const none = await fetch(`${service.url}/ocpi/emsp/versions`);
     expect(none.status).toBe(401);

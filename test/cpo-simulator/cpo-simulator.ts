@@ -1,24 +1,29 @@
 /**
- * A CPO that speaks OCPI from the specification alone, on loopback, for tests and demos:
- * versions + version details, credentials handshake, Locations and Tariffs Sender interfaces.
+ * A CPO that speaks OCPI 2.1.1, 2.2.1 or 2.3.0 (one per instance) from the specification alone, on
+ * loopback, for tests and demos: versions + version details, credentials handshake in both directions,
+ * Locations and Tariffs Sender interfaces, and quirks that imitate real CPOs bending the spec.
  * Never imports from src/ and never reads the specification at run time.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fail, OcpiStatus, writeReply, type OcpiReply } from './http-envelope';
+import { readingsOf } from './auth';
+import { registerWithClient, unregisterFromClient, updateClientCredentials } from './client-registration';
+import { fail, OcpiStatus, type OcpiReply } from './http-envelope';
 import { messageIdHeaders, readJsonBody } from './http-request';
 import { RegistrationState } from './registration-state';
+import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
-import type { CpoSimulator, CpoSimulatorOptions, SimulatorRequestLogEntry } from './simulator-types';
+import type { CredentialsRole } from './ocpi-types';
+import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
 import { VERSION_ADAPTERS } from './versions';
 
 const DEFAULT_BASE_PATH = '/ocpi/cpo';
 const DEFAULT_MAX_PAGE_LIMIT = 50;
 
-function urlsFor(baseUrl: string, version: string): SimulatorUrls {
-  const details = `${baseUrl}/${version}`;
+function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorUrls {
+  const details = [baseUrl, ...prefix, version].join('/');
   return {
     versions: `${baseUrl}/versions`,
     details,
@@ -40,13 +45,12 @@ function urlHost(host: string): string {
  * the served objects, and close().
  */
 export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<CpoSimulator> {
-  const version = options.version ?? '2.2.1';
-  const adapter = VERSION_ADAPTERS[version];
-  if (!adapter) throw new Error(`CPO simulator: OCPI ${version} is not implemented`);
+  const adapter = adapterOf(options.version ?? '2.2.1');
   const host = options.host ?? '127.0.0.1';
   const basePath = (options.basePath ?? DEFAULT_BASE_PATH).replace(/\/+$/, '');
   const registration = new RegistrationState(options.tokenA ?? randomBytes(16).toString('hex'));
   const requests: SimulatorRequestLogEntry[] = [];
+  const clientCalls: SimulatorClientCall[] = [];
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -62,40 +66,46 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
 
   const ctx: SimulatorContext = {
     adapter,
-    party: {
-      countryCode: options.countryCode,
-      partyId: options.partyId,
-      businessName: options.businessName ?? `${options.partyId} Charging (simulator)`,
-      role: options.role,
-    },
+    party: { countryCode: options.countryCode, partyId: options.partyId },
+    roles: rolesOf(options),
+    hubPartyId: options.hubPartyId,
     registration,
-    urls: urlsFor(baseUrl, adapter.version),
+    urls: urlsFor(baseUrl, [], adapter.version),
+    prefix: [],
     maxPageLimit: options.maxPageLimit ?? DEFAULT_MAX_PAGE_LIMIT,
+    quirks: { ...(options.quirks ?? {}) },
     store: { locations: [...(options.locations ?? [])], tariffs: [...(options.tariffs ?? [])] },
+    clientCalls,
   };
 
+  const quirks = new QuirkEngine(options.quirks);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = Date.now();
     const ids = messageIdHeaders(req);
-    const auth = adapter.parseAuthorization(req.headers.authorization);
-    const token = registration.identify(auth.token);
+    const { auth, token } = authenticate(req.headers.authorization, ctx);
     const method = req.method ?? 'GET';
+    const asked = new URL(req.url ?? '/', origin);
+    const log = (status: number, ocpiStatus: number) =>
+      requests.push({ method, url: req.url ?? '', status, ocpiStatus, authorizationSchemeOk: auth.schemeOk, authorizationEncoding: auth.encoding, token, headers: { ...req.headers }, receivedAt });
+    const early = quirks.intercept(method, asked);
+    if (early && 'drop' in early) {
+      req.socket.destroy();
+      log(0, 0);
+      return;
+    }
     let reply: OcpiReply;
     try {
-      const url = new URL(req.url ?? '/', origin);
-      reply = await routeRequest({ method, url, headers: req.headers, token, readBody: () => readJsonBody(req) }, basePath, ctx);
+      const url = quirks.rewrite(asked);
+      reply = early?.reply ?? (await routeRequest({ method, url, headers: req.headers, token, readBody: () => readJsonBody(req) }, basePath, ctx));
+      if (!early) reply = quirks.transform(asked, reply);
     } catch (error) {
       reply = fail(500, OcpiStatus.SERVER_ERROR, `Simulator error: ${(error as Error).message}`);
     }
     if (!req.readableEnded) req.resume();
-    writeReply(res, reply, ids);
-    requests.push({
-      method,
-      url: req.url ?? '',
-      status: reply.httpStatus,
-      ocpiStatus: reply.body.status_code,
-      authorizationSchemeOk: auth.schemeOk,
-      token,
-    });
+    const sent = quirks.loggedStatus(asked, reply);
+    log(sent.status, sent.ocpiStatus);
+    // transport_and_format 2.2.1 §Unique message IDs: 2.1.1 has no such headers.
+    await quirks.write(res, asked, reply, ctx.adapter.routingHeaders ? ids : {});
   };
   server.on('request', (req, res) => void handle(req, res));
 
@@ -105,15 +115,40 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     tokenA: registration.tokenA,
     countryCode: options.countryCode,
     partyId: options.partyId,
+    get version() {
+      return ctx.adapter.version;
+    },
     get registration() {
       return registration.snapshot();
     },
     requests,
+    clientCalls,
     setLocations(objects) {
       ctx.store.locations = [...objects];
     },
     setTariffs(objects) {
       ctx.store.tariffs = [...objects];
+    },
+    async registerWith(versionsUrl, tokenA) {
+      await registerWithClient(ctx, versionsUrl, tokenA);
+      return registration.snapshot();
+    },
+    async updateCredentials() {
+      await updateClientCredentials(ctx);
+      return registration.snapshot();
+    },
+    unregisterFromClient: () => unregisterFromClient(ctx),
+    switchVersion(version) {
+      ctx.adapter = adapterOf(version);
+      ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);
+    },
+    relocateEndpoints() {
+      ctx.prefix = [`moved-${ctx.prefix.length + 1}`];
+      ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);
+    },
+    setQuirks(next) {
+      ctx.quirks = { ...(next ?? {}) };
+      quirks.set(next);
     },
     close() {
       return new Promise<void>((resolve, reject) => {
@@ -122,4 +157,31 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       });
     },
   };
+}
+
+function adapterOf(version: string) {
+  const adapter = VERSION_ADAPTERS[version];
+  if (!adapter) throw new Error(`CPO simulator: OCPI ${version} is not implemented`);
+  return adapter;
+}
+
+/** The roles of our credentials: the options' roles, or one CPO role of countryCode / partyId. */
+function rolesOf(options: CpoSimulatorOptions): CredentialsRole[] {
+  const businessName = options.businessName ?? `${options.partyId} Charging (simulator)`;
+  const roles = options.roles ?? [{ role: options.role ?? ('CPO' as const), countryCode: options.countryCode, partyId: options.partyId, businessName }];
+  return roles.map((r) => ({ role: r.role, party_id: r.partyId, country_code: r.countryCode, business_details: { name: r.businessName ?? businessName } }));
+}
+
+/**
+ * Reads the Authorization header in the encodings accepted (the served version's, or a quirk's) and
+ * returns the first reading that is one of our tokens (transport_and_format §Authorization header).
+ */
+function authenticate(header: string | undefined, ctx: SimulatorContext) {
+  const readings = readingsOf(header, ctx.quirks.acceptTokenEncoding ?? ctx.adapter.tokenEncoding, ctx.adapter.tokenEncoding);
+  for (const auth of readings) {
+    const token: TokenKind = ctx.registration.identify(auth.token);
+    if (token !== 'unknown') return { auth, token };
+  }
+  const auth = readings[0] ?? { token: null, schemeOk: false, encoding: null };
+  return { auth, token: ctx.registration.identify(auth.token) };
 }

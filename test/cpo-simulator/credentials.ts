@@ -1,15 +1,15 @@
 /**
  * The credentials module, server side (credentials 2.2.1 §Interfaces and endpoints:
  * GET/POST/PUT/DELETE; §Registration; §Errors during registration).
- * Authentication has already happened: `token` is 'A' or 'C'.
+ * Authentication has already happened: `token` is 'A' or the token we issued ('B' or 'C').
  */
 import { fetchClientVersionDetails } from './client-api';
 import { fail, ok, OcpiStatus, type OcpiReply } from './http-envelope';
 import type { JsonBody } from './http-request';
-import type { SimulatorContext } from './simulator-context';
+import { ownCredentials, type SimulatorContext } from './simulator-context';
 import type { TokenKind } from './simulator-types';
 
-/** POST and PUT share this: validate, call the client back with token B, issue token C. */
+/** POST and PUT share this: validate, call the client back with its token, issue a new token for it. */
 async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext): Promise<OcpiReply> {
   const body = await readBody();
   if (!body.ok) return fail(400, OcpiStatus.INVALID_PARAMETERS, body.message);
@@ -19,10 +19,10 @@ async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext
   if (ctx.registration.busy) return fail(405, OcpiStatus.CLIENT_ERROR, 'A registration is already in progress');
   ctx.registration.busy = true;
   try {
-    const client = await fetchClientVersionDetails(parsed.value.url, parsed.value.token, ctx.adapter);
+    const client = await fetchClientVersionDetails(parsed.value.url, parsed.value.token, ctx);
     if (!client.ok) return fail(200, client.statusCode, client.message);
-    const tokenC = ctx.registration.register(parsed.value, client.details);
-    return ok(ctx.adapter.ownCredentials(tokenC, ctx.urls.versions, ctx.party));
+    const issued = ctx.registration.register(parsed.value, client.details);
+    return ok(ownCredentials(ctx, issued));
   } finally {
     ctx.registration.busy = false;
   }
@@ -31,9 +31,9 @@ async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext
 /**
  * Takes the method, which token authorised the request, a body reader and the context;
  * returns the reply.
- * - GET: our credentials, with the token the client is using now (A or C).
- * - POST: register; HTTP 405 when already registered (i.e. called with token C).
- * - PUT: re-register (refetch the client's endpoints, new token C); HTTP 405 if not registered.
+ * - GET: our credentials, with the token the client is using now (A, B or C).
+ * - POST: register; HTTP 405 when already registered (i.e. called with the token we issued).
+ * - PUT: re-register (refetch the client's endpoints, new token); HTTP 405 if not registered.
  * - DELETE: unregister; HTTP 405 if not registered.
  */
 export async function handleCredentials(
@@ -42,12 +42,10 @@ export async function handleCredentials(
   readBody: () => Promise<JsonBody>,
   ctx: SimulatorContext,
 ): Promise<OcpiReply> {
-  const registered = token === 'C';
+  const registered = token === 'B' || token === 'C';
   switch (method) {
-    case 'GET': {
-      const current = registered ? ctx.registration.snapshot().tokenC! : ctx.registration.tokenA;
-      return ok(ctx.adapter.ownCredentials(current, ctx.urls.versions, ctx.party));
-    }
+    case 'GET':
+      return ok(ownCredentials(ctx, registered ? ctx.registration.snapshot().tokenForUs! : ctx.registration.tokenA));
     case 'POST':
       if (registered) return fail(405, OcpiStatus.CLIENT_ERROR, 'Client is already registered; use PUT to update');
       return exchange(readBody, ctx);

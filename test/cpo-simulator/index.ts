@@ -3,15 +3,20 @@ export { startCpoSimulator } from './cpo-simulator';
 export type {
   CpoSimulator,
   CpoSimulatorOptions,
+  SimulatorClientCall,
   SimulatorQuirks,
   SimulatorRegistration,
   SimulatorRequestLogEntry,
+  SimulatorRole,
   TokenKind,
 } from './simulator-types';
 export { generateLocations, GENERATOR_BASE_DATE, GENERATOR_SPREAD_DAYS, type GenerateLocationsOptions } from './location-generator';
 export { findProjectRoot, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, type FixtureFile, type FixtureOwner, type FixtureSet } from './fixtures';
-export { encodeBase64Authorization, parseBase64Authorization } from './auth';
+export type { EnvelopeQuirks, PaginationQuirks, QuirkModule, WireStyleQuirks } from './quirks/simulator-quirks';
+export { encodeAuthorization, encodeBase64Authorization, parseBase64Authorization, type TokenEncoding } from './auth';
 export { OcpiStatus } from './http-envelope';
 export { mulberry32, type Rng } from './prng';
+export { toOcpi211Location, toOcpi211Tariff } from './versions/objects-2-1-1';
+export { withOcpi230Fields } from './versions/objects-2-3-0';
 export type { SimulatorVersionAdapter } from './versions';
 export type * from './ocpi-types';

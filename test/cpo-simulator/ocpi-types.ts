@@ -6,8 +6,8 @@
 /** An object as it travels on the wire: possibly invalid, so handled as an open record. */
 export type RawObject = Record<string, unknown>;
 
-/** version_information_endpoint 2.2.1 §VersionNumber enum (only the ones we may serve). */
-export type SimulatorVersionId = '2.2.1';
+/** version_information_endpoint §VersionNumber enum (the ones the simulator serves). */
+export type SimulatorVersionId = '2.1.1' | '2.2.1' | '2.3.0';
 
 /** version_information_endpoint 2.2.1 §Version class. */
 export interface OcpiVersion {

@@ -1,6 +1,8 @@
 /**
- * The simulator's side of the credentials handshake (credentials 2.2.1 §Registration):
- * token A until the first registration, then token C; token B to call the client.
+ * The simulator's side of the credentials handshake (credentials 2.2.1 §Registration), in both directions:
+ * - the eMSP initiates: it uses our token A, POSTs its token B, gets our token C;
+ * - we initiate: we use the eMSP's token A, POST our token B, get its token C.
+ * "Issued" is the token we gave the eMSP (C or B), "client" the one it gave us (B or C).
  */
 import { randomUUID } from 'node:crypto';
 import type { Credentials, OcpiVersionDetails } from './ocpi-types';
@@ -8,7 +10,10 @@ import type { SimulatorRegistration, TokenKind } from './simulator-types';
 
 export class RegistrationState {
   private tokenAValid = true;
-  private tokenC?: string;
+  private initiatedBy: 'EMSP' | 'CPO' | null = null;
+  private issued?: string;
+  /** Offered in an open POST/PUT of ours: the eMSP calls our versions with it before the call returns. */
+  private pendingIssued?: string;
   private clientCredentials?: Credentials;
   private clientVersionDetails?: OcpiVersionDetails;
   /** True while a POST/PUT is talking to the client, so a concurrent one is refused. */
@@ -17,7 +22,17 @@ export class RegistrationState {
   constructor(readonly tokenA: string) {}
 
   get registered(): boolean {
-    return this.tokenC !== undefined;
+    return this.issued !== undefined;
+  }
+
+  /** The eMSP's credentials (its token, versions URL, roles), when registered. */
+  get client(): Credentials | undefined {
+    return this.clientCredentials;
+  }
+
+  /** The eMSP's version details from the last handshake. */
+  get clientDetails(): OcpiVersionDetails | undefined {
+    return this.clientVersionDetails;
   }
 
   /**
@@ -26,37 +41,66 @@ export class RegistrationState {
    */
   identify(token: string | null): TokenKind {
     if (token === null) return 'none';
-    if (this.tokenC !== undefined && token === this.tokenC) return 'C';
+    if (token === this.issued || token === this.pendingIssued) return this.initiatedBy === 'CPO' || (!this.issued && this.pendingIssued) ? 'B' : 'C';
     if (this.tokenAValid && token === this.tokenA) return 'A';
     return 'unknown';
   }
 
   /**
-   * Records a successful POST or PUT: the client's credentials (token B) and version details.
-   * Generates and returns a new token C (string(64) limit: a UUID). Token A stops working.
+   * The eMSP POSTed or PUT its credentials (token B) and we fetched its version details: returns
+   * a new token for it (string(64) limit: a UUID). Token A stops working.
    */
   register(client: Credentials, details: OcpiVersionDetails): string {
+    this.initiatedBy ??= 'EMSP';
     this.clientCredentials = client;
     this.clientVersionDetails = details;
-    this.tokenC = randomUUID();
+    this.issued = randomUUID();
     this.tokenAValid = false;
-    return this.tokenC;
+    return this.issued;
   }
 
-  /** credentials 2.2.1 §DELETE: forget the client; token C stops working, token A stays spent. */
+  /** We are about to POST or PUT our credentials: a new token for the eMSP, accepted from now on. */
+  offer(): string {
+    this.pendingIssued = randomUUID();
+    return this.pendingIssued;
+  }
+
+  /** Our POST or PUT succeeded: the offered token replaces the old one; the eMSP's answer is kept. */
+  confirm(client: Credentials, details: OcpiVersionDetails): void {
+    this.initiatedBy ??= 'CPO';
+    this.issued = this.pendingIssued;
+    this.pendingIssued = undefined;
+    this.clientCredentials = client;
+    this.clientVersionDetails = details;
+    this.tokenAValid = false;
+  }
+
+  /** Our POST or PUT failed: the offered token never becomes valid. */
+  abandon(): void {
+    this.pendingIssued = undefined;
+  }
+
+  /** credentials 2.2.1 §DELETE: forget the client; our token for it stops working, token A stays spent. */
   unregister(): void {
-    this.tokenC = undefined;
+    this.issued = undefined;
+    this.pendingIssued = undefined;
     this.clientCredentials = undefined;
     this.clientVersionDetails = undefined;
+    this.initiatedBy = null;
   }
 
   /** A copy of the current state for the simulator handle. */
   snapshot(): SimulatorRegistration {
+    const clientToken = this.clientCredentials?.token;
+    const weInitiated = this.initiatedBy === 'CPO';
     return {
       registered: this.registered,
+      initiatedBy: this.initiatedBy,
       clientCredentials: this.clientCredentials && structuredClone(this.clientCredentials),
-      tokenB: this.clientCredentials?.token,
-      tokenC: this.tokenC,
+      tokenB: weInitiated ? this.issued : clientToken,
+      tokenC: weInitiated ? clientToken : this.issued,
+      tokenForUs: this.issued,
+      tokenForClient: clientToken,
       clientVersionDetails: this.clientVersionDetails && structuredClone(this.clientVersionDetails),
       tokenAValid: this.tokenAValid,
     };

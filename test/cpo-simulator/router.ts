@@ -2,7 +2,8 @@
  * Maps a request to its endpoint and applies the access rules of
  * transport_and_format 2.2.1 §Authorization header:
  * - missing header or unknown token → HTTP 401;
- * - token A is accepted only on versions, version details and credentials;
+ * - token A is accepted only on versions, version details and credentials; the token we issued
+ *   (C when the eMSP registered with us, B when we registered with it) everywhere;
  * - unknown path → HTTP 404. Every answer is an OCPI envelope.
  */
 import type { IncomingHttpHeaders } from 'node:http';
@@ -35,13 +36,16 @@ function segmentsOf(pathname: string, basePath: string): string[] | null {
   }
 }
 
-function targetOf(segments: string[], version: string): Target | null {
-  if (segments.length === 1 && segments[0] === 'versions') return 'versions';
-  if (segments[0] !== version) return null;
-  if (segments.length === 1) return 'details';
-  if (segments[1] === 'credentials' && segments.length === 2) return 'credentials';
-  if (segments[1] === 'locations' || segments[1] === 'tariffs') return segments[1];
-  return null;
+/** The endpoint addressed and the segments below it, or null. Version details live under ctx.prefix + version. */
+function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; rest: string[] } | null {
+  if (segments.length === 1 && segments[0] === 'versions') return { target: 'versions', rest: [] };
+  const base = [...ctx.prefix, ctx.adapter.version];
+  if (!base.every((segment, i) => segments[i] === segment)) return null;
+  const [module, ...rest] = segments.slice(base.length);
+  if (module === undefined) return { target: 'details', rest };
+  const served = module === 'credentials' || ((module === 'locations' || module === 'tariffs') && !ctx.quirks.omitModules?.includes(module));
+  if (!served || (module === 'credentials' && rest.length > 0)) return null;
+  return { target: module, rest };
 }
 
 /**
@@ -65,14 +69,22 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
   };
 }
 
+/** The module URLs listed in version details: all but the ones a quirk leaves out. */
+function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs', string>> {
+  const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
+  return Object.fromEntries((['credentials', 'locations', 'tariffs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+}
+
 /** Takes the request and the simulator context; resolves to the reply to send. */
 export async function routeRequest(request: RoutedRequest, basePath: string, ctx: SimulatorContext): Promise<OcpiReply> {
   const segments = segmentsOf(request.url.pathname, basePath);
-  const target = segments && targetOf(segments, ctx.adapter.version);
-  if (!segments || !target) return fail(404, OcpiStatus.CLIENT_ERROR, `Unknown path ${request.url.pathname}`);
+  const found = segments && targetOf(segments, ctx);
+  if (!found) return fail(404, OcpiStatus.CLIENT_ERROR, `Unknown path ${request.url.pathname}`);
+  const { target, rest } = found;
 
   const configurationModule = target === 'versions' || target === 'details' || target === 'credentials';
-  const authorised = request.token === 'C' || (request.token === 'A' && configurationModule);
+  const issued = request.token === 'B' || request.token === 'C';
+  const authorised = issued || (request.token === 'A' && configurationModule);
   if (!authorised) {
     const why = request.token === 'none' ? 'Missing or malformed Authorization header' : request.token === 'A' ? 'Token A may only be used for versions and credentials' : 'Unknown credentials token';
     return fail(401, OcpiStatus.CLIENT_ERROR, why);
@@ -86,13 +98,14 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
       return ok([{ version: ctx.adapter.version, url: ctx.urls.details }]);
     case 'details':
       if (method !== 'GET') return fail(405, OcpiStatus.CLIENT_ERROR, `${method} is not supported on version details`);
-      return ok({ version: ctx.adapter.version, endpoints: ctx.adapter.endpoints(ctx.urls) });
+      return ok({ version: ctx.adapter.version, endpoints: ctx.adapter.endpoints(servedUrls(ctx)) });
     case 'credentials':
       return handleCredentials(method, request.token, request.readBody, ctx);
     case 'locations':
     case 'tariffs': {
       const handler = target === 'locations' ? handleLocations : handleTariffs;
-      const reply = handler(method, segments.slice(2), params, ctx);
+      const reply = handler(method, rest, params, ctx);
+      if (!ctx.adapter.routingHeaders) return reply;
       return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };
     }
   }

@@ -1,6 +1,9 @@
 /** Server-wide state the endpoint handlers share. */
+import type { TokenEncoding } from './auth';
+import type { CredentialsRole } from './ocpi-types';
 import type { RegistrationState } from './registration-state';
-import type { SimulatorModule, SimulatorParty, SimulatorVersionAdapter } from './versions';
+import type { SimulatorClientCall, SimulatorQuirks } from './simulator-types';
+import type { SimulatorModule, SimulatorVersionAdapter } from './versions';
 
 export interface SimulatorUrls extends Record<SimulatorModule, string> {
   /** The versions endpoint. */
@@ -10,11 +13,32 @@ export interface SimulatorUrls extends Record<SimulatorModule, string> {
 }
 
 export interface SimulatorContext {
+  /** The served version; replaced by switchVersion. */
   adapter: SimulatorVersionAdapter;
-  party: SimulatorParty;
+  /** Our identity in served objects and routing headers. */
+  party: { countryCode: string; partyId: string };
+  /** The roles in our credentials. */
+  roles: CredentialsRole[];
+  hubPartyId?: string;
   registration: RegistrationState;
+  /** Current URLs; replaced by switchVersion and relocateEndpoints. */
   urls: SimulatorUrls;
+  /** Path segments between the base path and the version (non-empty after relocateEndpoints). */
+  prefix: string[];
   maxPageLimit: number;
+  quirks: SimulatorQuirks;
   /** Served objects, in page order; replaced wholesale by setLocations/setTariffs. */
   store: { locations: unknown[]; tariffs: unknown[] };
+  /** Calls made to the eMSP. */
+  clientCalls: SimulatorClientCall[];
+}
+
+/** The encoding we send our tokens in: the version's, unless a quirk says otherwise. */
+export function sendingEncoding(ctx: SimulatorContext): TokenEncoding {
+  return ctx.quirks.sendTokenEncoding ?? ctx.adapter.tokenEncoding;
+}
+
+/** Our credentials in the served version's shape, with `token` for the eMSP. */
+export function ownCredentials(ctx: SimulatorContext, token: string): Record<string, unknown> {
+  return ctx.adapter.ownCredentials(token, ctx.quirks.advertisedVersionsUrl ?? ctx.urls.versions, ctx.roles, ctx.hubPartyId);
 }

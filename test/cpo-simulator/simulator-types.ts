@@ -1,13 +1,19 @@
 /** Public types of the CPO simulator: its options, its handle, and what it records. */
-import type { Credentials, OcpiVersionDetails, SimulatorVersionId } from './ocpi-types';
+import type { TokenEncoding } from './auth';
+import type { Credentials, OcpiRole, OcpiVersionDetails, SimulatorVersionId } from './ocpi-types';
 
-/**
- * Deliberate deviations from the specification that real CPOs show, switched on per test.
- * Empty for now: later work adds e.g. raw (non-Base64) Authorization tokens, 2.1.1-style
- * pagination quirks, wrong envelopes. Every quirk defaults to off (= spec behaviour).
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SimulatorQuirks {}
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SimulatorQuirks } from './quirks/simulator-quirks';
+
+/** Deliberate deviations from the specification that real CPOs show: see quirks/simulator-quirks.ts. */
+export type { SimulatorQuirks };
+/** One party the simulator presents in its credentials (credentials 2.2.1 §CredentialsRole). */
+export interface SimulatorRole {
+  role: OcpiRole;
+  countryCode: string;
+  partyId: string;
+  businessName?: string;
+}
 
 export interface CpoSimulatorOptions {
   /** Interface to listen on. Default '127.0.0.1'. */
@@ -22,7 +28,14 @@ export interface CpoSimulatorOptions {
   role?: 'CPO' | 'HUB';
   /** business_details.name in our credentials. Default `<partyId> Charging (simulator)`. */
   businessName?: string;
-  /** OCPI version served. Only '2.2.1' for now. */
+  /**
+   * The roles in its credentials (2.2+: a CPO group, a HUB …). Default: one CPO role of
+   * countryCode / partyId. 2.1.1 credentials carry the first one only.
+   */
+  roles?: SimulatorRole[];
+  /** 2.3.0 `hub_party_id` in its credentials, e.g. 'NLHUB'. */
+  hubPartyId?: string;
+  /** OCPI version served: '2.1.1', '2.2.1' (default) or '2.3.0'. One per instance. */
   version?: SimulatorVersionId;
   /** CREDENTIALS_TOKEN_A. Default: 32 random hex characters. */
   tokenA?: string;
@@ -38,8 +51,8 @@ export interface CpoSimulatorOptions {
   quirks?: SimulatorQuirks;
 }
 
-/** Which credentials token a request carried. */
-export type TokenKind = 'A' | 'C' | 'unknown' | 'none';
+/** Which credentials token a request carried (by the handshake's names). */
+export type TokenKind = 'A' | 'B' | 'C' | 'unknown' | 'none';
 
 /** One line of the request log. */
 export interface SimulatorRequestLogEntry {
@@ -50,20 +63,47 @@ export interface SimulatorRequestLogEntry {
   status: number;
   /** OCPI status_code answered. */
   ocpiStatus: number;
-  /** True when the Authorization header was `Token <base64 of a valid token>` (2.2.1). */
+  /** True when the Authorization header was in the encoding the served version prescribes. */
   authorizationSchemeOk: boolean;
+  /** The encoding the token was read in, or null when none was accepted. */
+  authorizationEncoding: TokenEncoding | null;
   token: TokenKind;
+  /** Request headers as received (names lower-case). */
+  headers: IncomingHttpHeaders;
+  /** Epoch ms when the request arrived. */
+  receivedAt: number;
 }
 
-/** Snapshot of the credentials handshake state (credentials 2.2.1 §Registration). */
+/** One call the simulator made to the eMSP (credentials handshakes it takes part in). */
+export interface SimulatorClientCall {
+  method: string;
+  url: string;
+  /** HTTP status received, or 0 when nothing came back. */
+  status: number;
+  /** The envelope's status_code, when there was one. */
+  ocpiStatus: number | null;
+  /** The encoding the token was sent in. */
+  authorizationEncoding: TokenEncoding;
+  /** transport_and_format 2.2.1 §Unique message IDs: the response carried the request's X-Request-ID / X-Correlation-ID. */
+  requestIdEchoed: boolean;
+  correlationIdEchoed: boolean;
+}
+
+/** Snapshot of the credentials handshake state (credentials §Registration). */
 export interface SimulatorRegistration {
   registered: boolean;
-  /** The credentials the eMSP last POSTed/PUT (its token B, versions URL, roles). */
+  /** EMSP: the eMSP registered with the simulator (its token A); CPO: the simulator registered with the eMSP. */
+  initiatedBy: 'EMSP' | 'CPO' | null;
+  /** The eMSP's credentials: what it last POSTed/PUT to us, or answered to our POST/PUT. */
   clientCredentials?: Credentials;
-  /** CREDENTIALS_TOKEN_B: what we use to call the eMSP. */
+  /** CREDENTIALS_TOKEN_B: the Sender's token (the eMSP's when it initiated, ours when we did). */
   tokenB?: string;
-  /** CREDENTIALS_TOKEN_C: what the eMSP must use to call us. */
+  /** CREDENTIALS_TOKEN_C: the Receiver's token (ours when the eMSP initiated, the eMSP's when we did). */
   tokenC?: string;
+  /** The token the eMSP must use to call us now. */
+  tokenForUs?: string;
+  /** The token we use to call the eMSP now. */
+  tokenForClient?: string;
   /** The eMSP's version details we fetched during the handshake. */
   clientVersionDetails?: OcpiVersionDetails;
   /** False once token A has been consumed by a successful registration. */
@@ -78,14 +118,34 @@ export interface CpoSimulator {
   readonly tokenA: string;
   readonly countryCode: string;
   readonly partyId: string;
+  /** The version served now. */
+  readonly version: string;
   /** Current handshake state (a fresh snapshot on each read). */
   readonly registration: SimulatorRegistration;
   /** Every request received, in order (live array). */
   readonly requests: readonly SimulatorRequestLogEntry[];
+  /** Every call made to the eMSP, in order (live array). */
+  readonly clientCalls: readonly SimulatorClientCall[];
   /** Replaces the served Location list (order = page order). */
   setLocations(objects: unknown[]): void;
   /** Replaces the served Tariff list (order = page order). */
   setTariffs(objects: unknown[]): void;
+  /**
+   * CPO-initiated registration (credentials §Registration, the simulator as Sender): with the eMSP's
+   * versions URL and token A, reads its versions and details, POSTs its credentials with a new token B and
+   * keeps the eMSP's token C. Resolves to the new state; rejects with the eMSP's answer when it fails.
+   */
+  registerWith(versionsUrl: string, tokenA: string): Promise<SimulatorRegistration>;
+  /** credentials §PUT towards the eMSP: new token for the eMSP, keeps the eMSP's new token. */
+  updateCredentials(): Promise<SimulatorRegistration>;
+  /** credentials §DELETE towards the eMSP: unregisters. */
+  unregisterFromClient(): Promise<void>;
+  /** Serves another version from now on (the CPO upgraded), keeping its registration. */
+  switchVersion(version: SimulatorVersionId): void;
+  /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */
+  relocateEndpoints(): void;
+  /** Replaces the quirks (undefined: none) and restarts their counters. */
+  setQuirks(quirks: SimulatorQuirks | undefined): void;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

@@ -29,7 +29,7 @@ export async function call(
   return { status: response.status, headers: response.headers, body: (await response.json()) as HttpResult['body'] };
 }
 
-export type FakeEmspMode = 'ok' | 'versions-http-500' | 'no-2.2.1' | 'details-not-json';
+export type FakeEmspMode = 'ok' | 'versions-http-500' | 'no-2.2.1' | 'details-not-json' | 'only-2.1.1' | 'only-2.3.0';
 
 export interface FakeEmsp {
   versionsUrl: string;
@@ -41,7 +41,7 @@ export interface FakeEmsp {
   close(): Promise<void>;
 }
 
-/** Starts a fake eMSP on loopback that serves /emsp/versions and /emsp/2.2.1 (no auth check). */
+/** Starts a fake eMSP on loopback that serves /emsp/versions and /emsp/2.2.1 (or 2.1.1 / 2.3.0 by mode; no auth check). */
 export async function startFakeEmsp(mode: FakeEmspMode = 'ok'): Promise<FakeEmsp> {
   const envelope = (data: unknown): string => JSON.stringify({ data, status_code: 1000, timestamp: new Date().toISOString() });
   const server = createServer((req, res) => {
@@ -51,8 +51,14 @@ export async function startFakeEmsp(mode: FakeEmspMode = 'ok'): Promise<FakeEmsp
     res.setHeader('Content-Type', 'application/json');
     if (req.url === '/emsp/versions') {
       if (fake.mode === 'versions-http-500') return void res.writeHead(500).end('{}');
-      const version = fake.mode === 'no-2.2.1' ? '2.1.1' : '2.2.1';
+      const version = fake.mode === 'no-2.2.1' || fake.mode === 'only-2.1.1' ? '2.1.1' : fake.mode === 'only-2.3.0' ? '2.3.0' : '2.2.1';
       return void res.end(envelope([{ version, url: `${base}/${version}` }]));
+    }
+    if (req.url === '/emsp/2.1.1' && fake.mode === 'only-2.1.1') {
+      return void res.end(envelope({ version: '2.1.1', endpoints: [{ identifier: 'credentials', url: `${base}/2.1.1/credentials` }] }));
+    }
+    if (req.url === '/emsp/2.3.0' && fake.mode === 'only-2.3.0') {
+      return void res.end(envelope({ version: '2.3.0', endpoints: [{ identifier: 'credentials', role: 'SENDER', url: `${base}/2.3.0/credentials` }] }));
     }
     if (req.url === '/emsp/2.2.1') {
       if (fake.mode === 'details-not-json') return void res.end('<html>');

@@ -34,6 +34,7 @@ describe('embedded PGlite (no DATABASE_URL): migrations and data survive a resta
     rmSync(folder, { recursive: true, force: true });
   });
 
+  // A fresh PGlite runs initdb (seconds, many more on a busy machine): a generous timeout, not a timing check.
   it('registers on a fresh data folder, then finds the connection after a restart', async () => {
     const first = await startService(env());
     const created = await fetch(`${first.url}/api/v1/operations/connections`, {
@@ -51,5 +52,5 @@ describe('embedded PGlite (no DATABASE_URL): migrations and data survive a resta
     } finally {
       await second.stop();
     }
-  });
+  }, 180_000);
 });

@@ -1,7 +1,8 @@
 /**
- * Internal API GET /api/v1/connectors/{id}/price-estimate, priced from the tariffs the connector lists
- * (mod_locations 2.2.1 §8.3.3 Connector.tariff_ids) with the spec's example tariffs (mod_tariffs 2.2.1 §4.1
- * examples "Simple Tariff example 0.25 euro per kWh" and "with minimum price").
+ * Internal API GET /api/v1/connectors/{id}/price-estimate, priced by the tariff engine from the tariffs the connector
+ * lists (mod_locations 2.2.1 §Connector object tariff_ids) in the version in force at the charge's start, with the
+ * spec's example tariffs (mod_tariffs 2.2.1 §Tariff object examples: "Simple Tariff example € 0.25 per kWh", "with
+ * minimum price", "Complex Tariff example"), pulled from the CPO simulator over HTTP.
  */
 import { generateLocations, loadFixtureFiles } from '../cpo-simulator';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
@@ -9,59 +10,114 @@ import { startTestService, TestService } from '../support/test-service';
 
 const owner = { countryCode: 'NL', partyId: 'PRC' };
 
-describe('price estimate for a connector (internal API) from mod_tariffs 2.2.1 example tariffs', () => {
+describe('price estimate for a connector (internal API), mod_tariffs 2.2.1 example tariffs', () => {
   let service: TestService;
   let cpo: RegisteredCpo;
-  let connectorId: string;
-  let minPriceConnectorId: string;
+  const ids: Record<string, string> = {};
   const tariffs = loadFixtureFiles('tariffs', owner)
-    .filter((f) => /tariff_(8|12)_/.test(f.file))
-    .map((f) => f.object);
+    .filter((f) => /tariff_(8|12|4)_/.test(f.file))
+    .map((f) => f.object as any);
   const [location] = generateLocations({ count: 1, seed: 3, center: { latitude: 52.37, longitude: 4.89 }, radiusKm: 0.1, ...owner }) as any[];
-  location.evses = location.evses.slice(0, 2);
-  location.evses[0].connectors = [{ ...location.evses[0].connectors[0], tariff_ids: ['16', 'NOT-PULLED'] }];
-  location.evses[1] = { ...location.evses[1], connectors: [{ ...location.evses[1].connectors[0], tariff_ids: ['20'] }] };
+  const evse = location.evses[0];
+  const ac = { ...evse.connectors[0], power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 32, max_electric_power: 22000 };
+  const dc = { ...evse.connectors[0], power_type: 'DC', max_voltage: 920, max_amperage: 200, max_electric_power: 150000 };
+  location.evses = [
+    { ...evse, uid: 'E-SIMPLE', evse_id: 'NL*PRC*E1', connectors: [{ ...ac, tariff_ids: ['16', 'NOT-PULLED'] }] },
+    { ...evse, uid: 'E-MIN', evse_id: 'NL*PRC*E2', connectors: [{ ...ac, tariff_ids: ['20'] }] },
+    { ...evse, uid: 'E-AC', evse_id: 'NL*PRC*E3', connectors: [{ ...ac, tariff_ids: ['14'] }] },
+    { ...evse, uid: 'E-DC', evse_id: 'NL*PRC*E4', connectors: [{ ...dc, tariff_ids: ['14'] }] },
+  ];
+  const estimate = (evseUid: string, query: string) => service.api(`/api/v1/connectors/${ids[evseUid]}/price-estimate?${query}`);
 
   beforeAll(async () => {
     service = await startTestService();
     cpo = await registerCpo(service, { ...owner, locations: [location], tariffs });
     await cpo.sync();
     const { body } = await service.api(`/api/v1/chargers/nearby?latitude=52.37&longitude=4.89&radius_m=1000`);
-    const evses = body.data[0].evses;
-    connectorId = evses.find((e: any) => e.uid === location.evses[0].uid).connectors[0].id;
-    minPriceConnectorId = evses.find((e: any) => e.uid === location.evses[1].uid).connectors[0].id;
+    for (const e of body.data[0].evses) ids[e.uid] = e.connectors[0].id;
   });
   afterAll(async () => {
     await cpo?.close();
     await service?.stop();
   });
 
-  it('tariff_8 (0.25 EUR/kWh excl., 10 % VAT): 20 kWh costs 5.00 excl., 0.50 VAT, 5.50 incl., as decimal strings', async () => {
-    const { status, body } = await service.api(`/api/v1/connectors/${connectorId}/price-estimate?energy_kwh=20&duration_minutes=45`);
+  it('tariff_8 (€ 0.25 / kWh, 10 % VAT): 20 kWh cost € 5.00 before taxes, € 5.50 after, with the breakdown', async () => {
+    const { status, body } = await estimate('E-SIMPLE', 'energy_kwh=20&duration_minutes=45');
     expect(status).toBe(200);
+    expect(body.time_zone).toBe('Europe/Amsterdam');
     expect(body.estimates).toHaveLength(1);
     expect(body.estimates[0]).toMatchObject({
-      tariff_id: '16', currency: 'EUR', totalExclVat: '5.00', totalVat: '0.50', totalInclVat: '5.50', exact: true, unevaluatedRestrictions: [],
+      tariff_id: '16',
+      currency: 'EUR',
+      exact: true,
+      total: { before_taxes: '5.00', taxes: [{ name: 'VAT', percentage: '10', amount: '0.50' }], after_taxes: '5.50' },
+      version: { version_no: 1, basis: 'held' },
     });
-    expect(body.estimates[0].components).toEqual([expect.objectContaining({ type: 'ENERGY', unit: 'kWh', vatPercent: '10' })]);
-  });
-
-  it('says which listed tariff it does not hold rather than guessing', async () => {
-    const { body } = await service.api(`/api/v1/connectors/${connectorId}/price-estimate?energy_kwh=20&duration_minutes=45`);
+    expect(body.estimates[0].breakdown).toEqual([
+      expect.objectContaining({ dimension: 'ENERGY', element_index: 0, quantity: '20', unit: 'kWh', why: expect.stringContaining('elements[0]') }),
+    ]);
     expect(body.missing_tariff_ids).toEqual(['NOT-PULLED']);
   });
 
-  it('tariff_12 min_price (0.50 excl. / 0.55 incl.): 1 kWh is lifted to the minimum price', async () => {
-    const { body } = await service.api(`/api/v1/connectors/${minPriceConnectorId}/price-estimate?energy_kwh=1&duration_minutes=10`);
-    expect(body.estimates[0]).toMatchObject({ tariff_id: '20', totalExclVat: '0.50', totalInclVat: '0.55', minPriceApplied: true });
+  it('tariff_12 min_price (€ 0.50 / € 0.55): 1 kWh is lifted to the minimum price', async () => {
+    const { body } = await estimate('E-MIN', 'energy_kwh=1&duration_minutes=10');
+    expect(body.estimates[0]).toMatchObject({ tariff_id: '20', total: { before_taxes: '0.50', after_taxes: '0.55' }, min_price_applied: true });
   });
 
-  it('answers 400 for a negative or non-decimal charge and 404 for an unknown connector', async () => {
-    const invalid = await service.api(`/api/v1/connectors/${connectorId}/price-estimate?energy_kwh=-1&duration_minutes=1e3`);
+  it('Complex Tariff example on AC, Monday 09:30 (start), 16 A: charging at 11 kW, then parking until 165 + 42 minutes', async () => {
+    // 11 kW / 230 V = 47.8 A summed over three phases: the "more than 32A on weekdays" price (€ 2.00 / h, per 10 min).
+    // 30.25 kWh at 11 kW take 165 min; 42 min parking 09:00–18:00 weekdays. FLAT 2.50 + TIME 5.50 + PARKING 3.75.
+    const { body } = await estimate('E-AC', `energy_kwh=30.25&duration_minutes=207&power_kw=11&start=${encodeURIComponent('2024-06-03T09:30:00+02:00')}`);
+    const e = body.estimates[0];
+    expect(e).toMatchObject({ tariff_id: '14', exact: true, total: { before_taxes: '11.75' } });
+    // TIME is followed by parking, so only parking is rounded by step_size (42 → 45 min).
+    expect(e.breakdown.map((l: any) => [l.dimension, l.element_index, l.billed_quantity])).toEqual([
+      ['FLAT', 0, '1'],
+      ['TIME', 2, '2.75'],
+      ['PARKING_TIME', 4, '0.75'],
+    ]);
+    expect(e.notes).toContain('current taken as power / 230 V (the connector\'s voltage, summed over its phases)');
+    expect(body.charge).toEqual({ energy_kwh: '30.25', duration_minutes: '207', start: '2024-06-03T07:30:00.000Z', power_kw: '11' });
+  });
+
+  it('Complex Tariff example on DC: the current is unknown, so the estimate gives the range of the current bands, not a guess', async () => {
+    const { body } = await estimate('E-DC', `energy_kwh=30&duration_minutes=60&power_kw=50&start=${encodeURIComponent('2024-06-03T09:30:00+02:00')}`);
+    const e = body.estimates[0];
+    // Charging 36 min (30 kWh at 50 kW), parking 24 min on a Monday morning (€ 5 / h per 5 min: 25 min → 2.0833).
+    // Below 32 A: TIME 1.00 / h → 0.60 + 2.0833 + FLAT 2.50 = 5.18. From 32 A: 2.00 / h → 1.20 → 5.78.
+    expect(e.exact).toBe(false);
+    expect(e.total).toBeNull();
+    expect(e.range).toEqual({
+      low: expect.objectContaining({ before_taxes: '5.18', after_taxes: '5.89' }),
+      high: expect.objectContaining({ before_taxes: '5.78', after_taxes: '6.61' }),
+      depends_on: 'charging current',
+    });
+    expect(e.not_exact_because[0]).toContain('current is not known on DC');
+  });
+
+  it('400 for a charge that cannot happen (20 kWh at 11 kW take 109.1 minutes), for invalid input, and 404 for an unknown connector', async () => {
+    const impossible = await estimate('E-SIMPLE', 'energy_kwh=20&duration_minutes=45&power_kw=11');
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.message).toBe('at 11 kW, 20 kWh take 109.1 minutes, more than the 45 asked: ask for less energy, more time or more power');
+    const invalid = await estimate('E-SIMPLE', 'energy_kwh=-1&duration_minutes=1e3&start=tomorrow&power_kw=fast');
     expect(invalid.status).toBe(400);
-    expect(JSON.stringify(invalid.body.message)).toContain('energy_kwh');
-    expect(JSON.stringify(invalid.body.message)).toContain('duration_minutes');
+    for (const field of ['energy_kwh', 'duration_minutes', 'start', 'power_kw']) expect(JSON.stringify(invalid.body.message)).toContain(field);
     const unknown = await service.api(`/api/v1/connectors/00000000-0000-4000-8000-000000000000/price-estimate?energy_kwh=1&duration_minutes=1`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('prices a charge with the tariff version in force when it starts (history: mod_tariffs 2.2.1 §Tariff object NOTE start/end_date_time)', async () => {
+    const v1 = tariffs.find((t) => t.id === '16');
+    const v2 = { ...v1, last_updated: '2024-01-01T00:00:00Z', elements: [{ price_components: [{ type: 'ENERGY', price: 0.4, vat: 10.0, step_size: 1 }] }] };
+    cpo.simulator.setTariffs(tariffs.map((t) => (t === v1 ? v2 : t)));
+    await cpo.sync(true);
+    const before = await estimate('E-SIMPLE', `energy_kwh=20&duration_minutes=45&start=2023-06-01T10:00:00Z`);
+    expect(before.body.estimates[0]).toMatchObject({ version: { version_no: 1 }, total: { before_taxes: '5.00' } });
+    const after = await estimate('E-SIMPLE', `energy_kwh=20&duration_minutes=45&start=2024-06-01T10:00:00Z`);
+    expect(after.body.estimates[0]).toMatchObject({ version: { version_no: 2, valid_from: '2024-01-01T00:00:00.000Z' }, total: { before_taxes: '8.00' } });
+    // Before tariff_8's own last_updated (2018-12-17) we know no version: the estimate says it holds none.
+    const tooEarly = await estimate('E-SIMPLE', `energy_kwh=20&duration_minutes=45&start=2010-01-01T10:00:00Z`);
+    expect(tooEarly.body.estimates).toEqual([]);
+    expect(tooEarly.body.missing_tariff_ids).toEqual(['16', 'NOT-PULLED']);
   });
 });

@@ -4,17 +4,36 @@
  */
 export type OcpiFailureKind =
   | 'TRANSPORT' // timeout, connection refused, DNS, TLS: nothing usable came back
-  | 'HTTP_STATUS' // an HTTP error status (401, 404, 5xx …)
-  | 'OCPI_STATUS' // HTTP fine but the envelope's status_code is not 1xxx
+  | 'HTTP_STATUS' // an HTTP error or redirect status (401, 404, 5xx …)
+  | 'OCPI_STATUS' // HTTP fine but the envelope's status_code is not 1xxx (2xxx client, 3xxx server, 4xxx hub error)
   | 'UNPARSEABLE' // the body is not JSON or not an OCPI envelope
-  | 'PAGINATION'; // the CPO's pages do not add up (a loop, a Link that never ends)
+  | 'SCHEMA_VIOLATION' // a valid envelope whose data has the wrong shape (e.g. no list from a list endpoint)
+  | 'PAGINATION'; // the CPO's pages do not add up (a loop, a Link that never ends, a shrinking total)
+
+/** For TRANSPORT failures: what broke. */
+export type TransportCause = 'TIMEOUT' | 'REFUSED' | 'TLS' | 'DNS' | 'RESET' | 'OTHER';
+
+export interface OcpiCallDetails {
+  method: string;
+  url: string;
+  httpStatus?: number;
+  ocpiStatus?: number;
+  /** Whole call including retries, in milliseconds. */
+  durationMs?: number;
+  /** X-Request-ID of the last attempt (2.2+), X-Correlation-ID of the call. */
+  requestId?: string;
+  correlationId?: string;
+  /** HTTP attempts made (1 + retries). */
+  attempts?: number;
+  transportCause?: TransportCause;
+}
 
 export class OcpiCallError extends Error {
   constructor(
     readonly kind: OcpiFailureKind,
     /** One line in plain words: what went wrong and what to do. */
     readonly explanation: string,
-    readonly details: { method: string; url: string; httpStatus?: number; ocpiStatus?: number; durationMs?: number },
+    readonly details: OcpiCallDetails,
   ) {
     super(`${details.method} ${details.url}: ${explanation}`);
   }

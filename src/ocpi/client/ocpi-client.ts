@@ -1,12 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import axios, { AxiosError, AxiosInstance, AxiosResponse, Method } from 'axios';
-import axiosRetry, { exponentialDelay, isNetworkError } from 'axios-retry';
 import { AppConfig } from '../../config/app-config';
 import { authorizationHeader, TokenEncoding } from '../core/authorization-header';
+import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../core/ocpi-call-recorder';
+import { readEnvelope } from '../core/ocpi-envelope';
 import { isOcpiSuccess } from '../core/ocpi-status';
-import { OcpiCallError } from './ocpi-call.error';
-import { nextLink } from './link-header';
+import { TRANSPORT_RULES_2_2, TransportRules } from '../core/transport-rules';
+import { WireDeviation } from '../core/wire-deviation';
+import { explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
+import { OcpiCallError, OcpiFailureKind, TransportCause } from './ocpi-call.error';
+import { headerInt, PageWalker } from './page-walker';
+import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy } from './retry-policy';
+
+/** A party as OCPI addresses it (CredentialsRole country_code / party_id). */
+export interface OcpiParty {
+  countryCode: string;
+  partyId: string;
+}
+
+/** Who a call is for, so a failure lands in the call log against the right CPO and module. */
+export interface OcpiCallContext {
+  connectionId?: string | null;
+  /** OCPI module identifier: versions, credentials, locations, tariffs … */
+  module?: string | null;
+  /** X-Correlation-ID to use (e.g. one per pull, shared by its pages); a new UUID when absent. */
+  correlationId?: string;
+}
 
 /** One call to a CPO. `token` is the credentials token in clear; it only ever goes into the header. */
 export interface OcpiRequest {
@@ -16,6 +36,13 @@ export interface OcpiRequest {
   encoding: TokenEncoding;
   body?: unknown;
   params?: Record<string, string | number | undefined>;
+  /** The version's transport rules (from its adapter); 2.2 rules when absent (e.g. before a version is agreed). */
+  transport?: TransportRules;
+  /** A functional-module call through a hub: sent as OCPI-to-*; OCPI-from-* is us (transport_and_format 2.2.1 §Message Routing). */
+  routeTo?: OcpiParty | null;
+  context?: OcpiCallContext;
+  /** HTTP statuses the caller expects and handles (e.g. 401 while trying token encodings): logged at debug, not warn. */
+  expectedStatuses?: number[];
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -24,6 +51,13 @@ export interface OcpiReply<T = unknown> {
   headers: Record<string, string | string[] | undefined>;
   httpStatus: number;
   url: string;
+  /** Where the envelope bent the spec (tolerated). */
+  deviations: WireDeviation[];
+  requestId: string;
+  correlationId: string;
+  durationMs: number;
+  /** The body as received, for the call log when a later check of the data fails. */
+  rawBody: string;
 }
 
 /** One page of a paginated Sender interface. */
@@ -32,35 +66,54 @@ export interface OcpiPage {
   url: string;
   /** X-Total-Count, when the CPO sent it. */
   totalCount: number | null;
+  /** Where this page's envelope bent the spec (tolerated). */
+  deviations: WireDeviation[];
+}
+
+/** Tuning of the client: retries and the page cap. */
+export interface OcpiClientTuning extends RetryPolicy {
+  /** Pages of one paginated GET after which we stop, whatever the CPO says. */
+  maxPages: number;
+}
+
+export const OCPI_CLIENT_TUNING = Symbol('OCPI_CLIENT_TUNING');
+
+interface CallState {
+  req: OcpiRequest;
+  started: number;
+  requestId: string;
+  correlationId: string;
+  attempts: number;
 }
 
 /**
- * The one way this service talks to a CPO (transport_and_format 2.2.1): sets the Authorization header
- * for the version, X-Request-ID and X-Correlation-ID, a timeout, retries idempotent GETs on network errors,
- * 429 and 5xx with exponential backoff (axios-retry, honouring Retry-After), reads the envelope tolerantly
- * and turns every failure into an {@link OcpiCallError}. Never logs tokens or bodies.
+ * The one way this service talks to a CPO (transport_and_format 2.2.1): the Authorization header of the
+ * version, X-Request-ID / X-Correlation-ID and routing headers where the version has them, a timeout per
+ * attempt, retries of GETs only (see retry-policy.ts), a tolerant reading of the envelope, and every failure
+ * turned into an {@link OcpiCallError} of one kind with a plain-words explanation, logged (never a token) and
+ * written to the call log.
  */
 @Injectable()
 export class OcpiClient {
   private readonly logger = new Logger(OcpiClient.name);
   private readonly http: AxiosInstance;
+  private readonly tuning: OcpiClientTuning;
 
-  constructor(config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    @Optional() @Inject(OCPI_CALL_RECORDER) private readonly recorder?: OcpiCallRecorder,
+    @Optional() @Inject(OCPI_CLIENT_TUNING) tuning?: Partial<OcpiClientTuning>,
+  ) {
+    this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: 10_000, ...tuning };
     this.http = axios.create({
       timeout: config.env.OCPI_REQUEST_TIMEOUT_MS,
-      validateStatus: () => true,
       responseType: 'text',
       transformResponse: (body: unknown) => body,
       maxRedirects: 0,
+      // axios-retry only sees statuses outside this range; they are classified after the last attempt.
+      validateStatus: (status) => status < 500 && status !== 429,
     });
-    axiosRetry(this.http, {
-      retries: 2,
-      retryDelay: (count, error) => exponentialDelay(count, error, 200),
-      // Only GETs are retried: a repeated POST or PUT may not be idempotent at the CPO.
-      retryCondition: (error: AxiosError) =>
-        error.config?.method?.toUpperCase() === 'GET' &&
-        (isNetworkError(error) || error.code === 'ECONNABORTED' || [429, 502, 503, 504].includes(error.response?.status ?? 0)),
-    });
+    installRetries(this.http, this.tuning);
   }
 
   /**
@@ -68,8 +121,8 @@ export class OcpiClient {
    * @throws OcpiCallError classified as TRANSPORT, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
    */
   async request<T = unknown>(req: OcpiRequest): Promise<OcpiReply<T>> {
-    const started = Date.now();
-    const requestId = randomUUID();
+    const rules = req.transport ?? TRANSPORT_RULES_2_2;
+    const call: CallState = { req, started: Date.now(), requestId: randomUUID(), correlationId: req.context?.correlationId ?? randomUUID(), attempts: 1 };
     let response: AxiosResponse<string>;
     try {
       response = await this.http.request<string>({
@@ -77,86 +130,137 @@ export class OcpiClient {
         url: req.url,
         params: req.params,
         data: req.body === undefined ? undefined : JSON.stringify(req.body),
-        headers: {
-          Authorization: authorizationHeader(req.token, req.encoding),
-          'Content-Type': 'application/json',
-          'X-Request-ID': requestId,
-          'X-Correlation-ID': requestId,
-        },
-        // axios-retry treats statuses outside this range as errors to retry, and we classify them below.
-        validateStatus: (status) => status < 500 && status !== 429,
+        headers: this.headers(req, rules, call),
       });
     } catch (error) {
       const err = error as AxiosError<string>;
-      if (err.response) {
-        response = err.response;
-      } else {
-        throw this.fail('TRANSPORT', transportExplanation(err), req, started);
+      call.attempts = attemptsOf(err.config);
+      call.requestId = String(err.config?.headers?.get?.('X-Request-ID') ?? call.requestId);
+      if (!err.response) {
+        const { cause, explanation } = explainTransport(err);
+        throw await this.fail('TRANSPORT', explanation, call, { transportCause: cause });
       }
+      response = err.response;
     }
-    return this.unwrap<T>(response, req, started);
+    call.attempts = attemptsOf(response.config);
+    call.requestId = String(response.config?.headers?.get?.('X-Request-ID') ?? call.requestId);
+    return this.unwrap<T>(response, call);
   }
 
   /**
-   * Walks a paginated Sender interface (transport_and_format 2.2.1 §Pagination): follows `Link: rel="next"`;
-   * when a CPO sends no Link but X-Total-Count says more remain, continues with offset/limit using the CPO's
-   * X-Limit. Stops with an OcpiCallError of kind PAGINATION when a page URL comes round again.
+   * Walks a paginated Sender interface (transport_and_format 2.2.1 §Pagination) as described on
+   * {@link PageWalker}; each page is one {@link request}. A page whose `data` is null counts as empty (tolerated).
+   * @throws OcpiCallError of kind SCHEMA_VIOLATION when `data` is not a list, PAGINATION when the pages do not
+   *   add up (after yielding the page that showed it), or any kind {@link request} throws.
    */
   async *pages(req: Omit<OcpiRequest, 'method' | 'body'>): AsyncGenerator<OcpiPage> {
-    const seen = new Set<string>();
+    const correlationId = req.context?.correlationId ?? randomUUID();
+    const limit = req.params?.limit === undefined ? null : Number(req.params.limit);
+    const walker = new PageWalker({ requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
     let url: string | null = withParams(req.url, req.params ?? {});
-    let offset = Number(req.params?.offset ?? 0);
     while (url) {
-      if (seen.has(url)) {
-        throw new OcpiCallError('PAGINATION', 'the CPO sent a next-page link we already visited; stopped to avoid a loop. Ask the CPO to fix its Link header.', { method: 'GET', url });
+      const refused = walker.beforeFetch(url);
+      const base: CallState = { req: { ...req, method: 'GET', url }, started: Date.now(), requestId: '', correlationId, attempts: 0 };
+      if (refused) throw await this.fail('PAGINATION', refused, base);
+      const reply: OcpiReply = await this.request({ ...req, method: 'GET', url, params: undefined, context: { ...req.context, correlationId } });
+      const after: CallState = { ...base, started: Date.now() - reply.durationMs, requestId: reply.requestId, attempts: 1 };
+      const deviations = [...reply.deviations];
+      if (reply.data === null) deviations.push({ kind: 'ENVELOPE_DATA_NULL', field: 'envelope.data' });
+      else if (!Array.isArray(reply.data)) {
+        const explanation = `a list endpoint answered with ${describeJsonType(reply.data)} in data instead of a JSON array; nothing on this page can be read. Tell the CPO.`;
+        throw await this.fail('SCHEMA_VIOLATION', explanation, after, { httpStatus: reply.httpStatus, responseBody: reply.rawBody });
       }
-      seen.add(url);
-      const reply: OcpiReply<unknown> = await this.request({ ...req, method: 'GET', url, params: undefined });
       const items = Array.isArray(reply.data) ? reply.data : [];
-      if (!Array.isArray(reply.data) && reply.data !== null && reply.data !== undefined) {
-        throw new OcpiCallError('UNPARSEABLE', 'a list endpoint answered with something other than a JSON array in data.', { method: 'GET', url, httpStatus: reply.httpStatus });
-      }
-      const totalCount = headerNumber(reply.headers['x-total-count']);
-      yield { items, url, totalCount };
-      offset += items.length;
-      url = nextLink(reply.headers['link'], url) ?? fallbackNext(url, offset, items.length, totalCount, headerNumber(reply.headers['x-limit']));
+      const step = walker.afterPage(url, items, reply.headers);
+      yield { items, url, totalCount: headerInt(reply.headers['x-total-count']), deviations };
+      if ('error' in step) throw await this.fail('PAGINATION', step.error, after, { httpStatus: reply.httpStatus, responseBody: reply.rawBody });
+      url = step.next;
     }
   }
 
-  private unwrap<T>(response: AxiosResponse<string>, req: OcpiRequest, started: number): OcpiReply<T> {
-    const body = parseJson(response.data);
-    if (response.status >= 400) {
-      const ocpiStatus = typeof body?.status_code === 'number' ? body.status_code : undefined;
-      throw this.fail('HTTP_STATUS', httpExplanation(response.status, body?.status_message), req, started, response.status, ocpiStatus);
-    }
-    if (!body || typeof body !== 'object') {
-      throw this.fail('UNPARSEABLE', 'the response body is not a JSON OCPI envelope.', req, started, response.status);
-    }
-    const statusCode = Number(body.status_code);
-    if (!Number.isFinite(statusCode)) {
-      throw this.fail('UNPARSEABLE', 'the response has no status_code: not an OCPI envelope.', req, started, response.status);
-    }
-    if (!isOcpiSuccess(statusCode)) {
-      const message = typeof body.status_message === 'string' ? body.status_message : 'no status_message';
-      throw this.fail('OCPI_STATUS', `the CPO answered OCPI status ${statusCode} (${message}).`, req, started, response.status, statusCode);
-    }
-    return { data: (body.data ?? null) as T, headers: normaliseHeaders(response.headers), httpStatus: response.status, url: req.url };
+  private headers(req: OcpiRequest, rules: TransportRules, call: CallState): Record<string, string> {
+    const us = this.config.ourParty;
+    return {
+      Authorization: authorizationHeader(req.token, req.encoding),
+      Accept: 'application/json',
+      // transport_and_format 2.2.1 §Request format: Content-Type for requests with a body.
+      ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(rules.messageIds ? { 'X-Request-ID': call.requestId, 'X-Correlation-ID': call.correlationId } : {}),
+      ...(rules.routingHeaders && req.routeTo
+        ? {
+            'OCPI-from-country-code': us.countryCode,
+            'OCPI-from-party-id': us.partyId,
+            'OCPI-to-country-code': req.routeTo.countryCode,
+            'OCPI-to-party-id': req.routeTo.partyId,
+          }
+        : {}),
+    };
   }
 
-  private fail(kind: OcpiCallError['kind'], explanation: string, req: OcpiRequest, started: number, httpStatus?: number, ocpiStatus?: number): OcpiCallError {
-    const error = new OcpiCallError(kind, explanation, { method: req.method, url: req.url, httpStatus, ocpiStatus, durationMs: Date.now() - started });
-    this.logger.warn({ kind, method: req.method, url: req.url, httpStatus, ocpiStatus, durationMs: Date.now() - started }, explanation);
-    return error;
+  private async unwrap<T>(response: AxiosResponse<string>, call: CallState): Promise<OcpiReply<T>> {
+    const status = response.status;
+    const envelope = readEnvelope(response.data);
+    const headers = normaliseHeaders(response.headers);
+    const body = { responseBody: response.data };
+    if (status >= 300) {
+      const ocpiStatus = envelope.ok ? envelope.statusCode : undefined;
+      const location = typeof headers.location === 'string' ? headers.location : undefined;
+      const explanation = explainHttpStatus(status, envelope.ok ? envelope.statusMessage : null, location);
+      throw await this.fail('HTTP_STATUS', explanation, call, { httpStatus: status, ocpiStatus, ...body });
+    }
+    if (!envelope.ok) throw await this.fail('UNPARSEABLE', `${envelope.reason}; tell the CPO.`, call, { httpStatus: status, ...body });
+    if (!isOcpiSuccess(envelope.statusCode)) {
+      const explanation = explainOcpiStatus(envelope.statusCode, status, envelope.statusMessage);
+      throw await this.fail('OCPI_STATUS', explanation, call, { httpStatus: status, ocpiStatus: envelope.statusCode, ...body });
+    }
+    return {
+      data: envelope.data as T,
+      headers,
+      httpStatus: status,
+      url: call.req.url,
+      deviations: envelope.deviations,
+      requestId: call.requestId,
+      correlationId: call.correlationId,
+      durationMs: Date.now() - call.started,
+      rawBody: response.data,
+    };
   }
-}
 
-function parseJson(text: string | undefined): Record<string, any> | null {
-  if (!text) return null;
-  try {
-    const value = JSON.parse(text);
-    return value && typeof value === 'object' ? value : null;
-  } catch {
-    return null;
+  private async fail(
+    kind: OcpiFailureKind,
+    explanation: string,
+    call: CallState,
+    extra: { httpStatus?: number; ocpiStatus?: number; transportCause?: TransportCause; responseBody?: string } = {},
+  ): Promise<OcpiCallError> {
+    const { req } = call;
+    const durationMs = Date.now() - call.started;
+    const details = {
+      method: req.method.toUpperCase(), url: req.url, httpStatus: extra.httpStatus, ocpiStatus: extra.ocpiStatus, durationMs,
+      requestId: call.requestId || undefined, correlationId: call.correlationId, attempts: call.attempts, transportCause: extra.transportCause,
+    };
+    // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
+    if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {
+      this.logger.debug({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
+      return new OcpiCallError(kind, explanation, details);
+    }
+    this.logger.warn({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
+    await this.recorder?.record({
+      direction: 'OUTGOING',
+      connectionId: req.context?.connectionId ?? null,
+      module: req.context?.module ?? null,
+      method: details.method,
+      url: req.url,
+      kind,
+      httpStatus: extra.httpStatus ?? null,
+      ocpiStatus: extra.ocpiStatus ?? null,
+      durationMs,
+      requestId: details.requestId ?? null,
+      correlationId: call.correlationId,
+      requestBody: req.body ?? null,
+      responseBody: extra.responseBody ?? null,
+      explanation: call.attempts > 1 ? `${explanation} (${call.attempts} attempts)` : explanation,
+    });
+    return new OcpiCallError(kind, explanation, details);
   }
 }
 
@@ -166,51 +270,13 @@ function normaliseHeaders(headers: AxiosResponse['headers']): Record<string, str
   return out;
 }
 
-function headerNumber(value: string | string[] | undefined): number | null {
-  const text = Array.isArray(value) ? value[0] : value;
-  const n = Number(text);
-  return text !== undefined && text !== '' && Number.isInteger(n) && n >= 0 ? n : null;
-}
-
 function withParams(url: string, params: Record<string, string | number | undefined>): string {
   const u = new URL(url);
   for (const [key, value] of Object.entries(params)) if (value !== undefined) u.searchParams.set(key, String(value));
   return u.toString();
 }
 
-/** Offset/limit continuation for CPOs that send X-Total-Count but no Link header. */
-function fallbackNext(url: string, offset: number, received: number, total: number | null, xLimit: number | null): string | null {
-  if (total === null || received === 0 || offset >= total) return null;
-  const u = new URL(url);
-  u.searchParams.set('offset', String(offset));
-  if (xLimit !== null) u.searchParams.set('limit', String(xLimit));
-  return u.toString();
-}
-
-function transportExplanation(error: AxiosError): string {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused: the CPO endpoint is down or the URL/port is wrong.';
-    case 'ECONNABORTED':
-    case 'ETIMEDOUT':
-      return 'the CPO did not answer within the timeout; retry later or ask the CPO about its response times.';
-    case 'ENOTFOUND':
-      return 'the CPO host name does not resolve: check the URL.';
-    case 'ECONNRESET':
-      return 'the CPO closed the connection mid-request.';
-    default:
-      return error.code?.startsWith('ERR_TLS') || error.code?.includes('CERT')
-        ? `TLS failure (${error.code}): the CPO certificate is not trusted or has expired.`
-        : `network failure (${error.code ?? error.message}).`;
-  }
-}
-
-function httpExplanation(status: number, message: unknown): string {
-  const suffix = typeof message === 'string' ? ` CPO said: "${message}".` : '';
-  if (status === 401 || status === 403) return `HTTP ${status}: the CPO rejected our credentials token; the connection may need re-registering.${suffix}`;
-  if (status === 404) return `HTTP 404: the endpoint does not exist at the CPO; its endpoints may have changed.${suffix}`;
-  if (status === 405) return `HTTP 405: the CPO does not allow this method here (e.g. already registered).${suffix}`;
-  if (status === 429) return `HTTP 429: the CPO is rate-limiting us; retried with backoff and gave up.${suffix}`;
-  if (status >= 500) return `HTTP ${status}: the CPO had a server error; retried and gave up.${suffix}`;
-  return `HTTP ${status}.${suffix}`;
+function describeJsonType(value: unknown): string {
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
 }

@@ -30,3 +30,8 @@ function decodeBase64(value: string): string | null {
   const decoded = Buffer.from(value, 'base64').toString('utf8').replace(/\n$/, '');
   return /^[\x21-\x7e]+$/.test(decoded) ? decoded : null;
 }
+
+/** The encoding that is not `encoding`: what we try when a CPO rejects the one its version prescribes. */
+export function otherEncoding(encoding: TokenEncoding): TokenEncoding {
+  return encoding === 'base64' ? 'plain' : 'base64';
+}

@@ -1,9 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
+import { AuthObservations } from '../../connections/auth-observations';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
-import { candidateTokens } from './authorization-header';
+import { candidateTokens, TokenEncoding } from './authorization-header';
 import { OcpiError } from './ocpi-error';
 
 /** The CPO connection an OCPI request was authenticated as, set on the request by {@link OcpiAuthGuard}. */
@@ -13,28 +15,56 @@ export interface OcpiAuthenticatedRequest extends FastifyRequest {
   ocpiToken: string;
 }
 
+const ACCEPTS_TOKEN_A = 'ocpi:accepts-token-a';
+
+/**
+ * Marks the configuration modules (versions, credentials) on which CREDENTIALS_TOKEN_A is valid
+ * (transport_and_format 2.2.1 §Authorization header: token A on any other module → HTTP 401).
+ */
+export const AcceptsTokenA = () => SetMetadata(ACCEPTS_TOKEN_A, true);
+
 /**
  * Authenticates a CPO calling our OCPI endpoints by the credentials token in its Authorization header
- * (transport_and_format 2.2.1 §Authorization header): the token is looked up by its hash. The encoding the
- * route's version prescribes is tried first, the other one after, because many CPOs get it wrong.
- * @throws OcpiError HTTP 401 when the header is missing or the token unknown.
+ * (transport_and_format 2.2.1 §Authorization header; 2.1.1 §Security and authentication): the token is looked
+ * up by its hash. The encoding the route's version prescribes is tried first, the other one after, because
+ * many CPOs get it wrong; when the other one matched, it is counted per connection (THEY_SEND) for operations.
+ * Token A of an invitation works on versions and credentials only, and only until it expires.
+ * @throws OcpiError HTTP 401 when the header is missing, the token unknown, expired, of an unregistered
+ *   connection, or a token A on another module.
  */
 @Injectable()
 export class OcpiAuthGuard implements CanActivate {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly observations: AuthObservations,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<OcpiAuthenticatedRequest>();
-    const version = (request.params as Record<string, string> | undefined)?.version;
-    const encoding = (adapterFor(version) ?? SUPPORTED_VERSIONS[0]).tokenEncoding;
-    for (const candidate of candidateTokens(request.headers.authorization, encoding)) {
+    const routeAdapter = adapterFor((request.params as Record<string, string> | undefined)?.version);
+    for (const candidate of candidateTokens(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding)) {
       const connection = await this.connections.findByOurToken(candidate.token);
-      if (connection && connection.status !== 'UNREGISTERED') {
-        request.ocpiConnection = connection;
-        request.ocpiToken = candidate.token;
-        return true;
+      if (!connection || !usable(connection)) continue;
+      if (connection.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
+        throw OcpiError.unauthorized('Token A may only be used on the versions and credentials endpoints');
       }
+      request.ocpiConnection = connection;
+      request.ocpiToken = candidate.token;
+      await this.noteEncoding(connection, routeAdapter?.version ?? connection.ocpiVersion, candidate.encoding);
+      return true;
     }
     throw OcpiError.unauthorized();
   }
+
+  /** Counts a token sent in the encoding its version does not prescribe (unknown version: nothing to say). */
+  private async noteEncoding(connection: CpoConnectionEntity, version: string | null, encoding: TokenEncoding): Promise<void> {
+    const prescribed = adapterFor(version)?.tokenEncoding;
+    if (prescribed && encoding !== prescribed) await this.observations.record(connection.id, 'THEY_SEND', version!, encoding);
+  }
+}
+
+function usable(connection: CpoConnectionEntity): boolean {
+  if (connection.status === 'UNREGISTERED' || connection.status === 'FAILED') return false;
+  return !connection.ourTokenExpiresAt || connection.ourTokenExpiresAt.getTime() > Date.now();
 }

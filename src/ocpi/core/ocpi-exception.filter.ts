@@ -1,31 +1,79 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { FastifyReply } from 'fastify';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
 import { OcpiError } from './ocpi-error';
-import { ocpiFailure } from './ocpi-response';
+import { ocpiFailure, OcpiResponse } from './ocpi-response';
 import { OcpiStatus } from './ocpi-status';
 
 /**
  * Every error on an OCPI-facing route leaves as an OCPI envelope (transport_and_format 2.2.1 §Response
  * format; status_codes 2.2.1): OcpiError as it says, HTTP errors with 2000 (client) or 3000 (server),
- * anything unexpected as HTTP 500 / 3000 with the details logged, never returned.
+ * anything unexpected as HTTP 500 / 3000 with the details logged, never returned. Each one is written to the
+ * call log (direction INCOMING) against the calling CPO's connection when it authenticated.
  */
 @Catch()
 export class OcpiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(OcpiExceptionFilter.name);
 
+  constructor(@Optional() @Inject(OCPI_CALL_RECORDER) private readonly recorder?: OcpiCallRecorder) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    if (exception instanceof OcpiError) {
-      void reply.status(exception.httpStatus).send(ocpiFailure(exception.ocpiStatus, exception.message));
-      return;
-    }
+    const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiConnection?: { id: string } }>();
+    const { httpStatus, body } = this.answer(exception);
+    void reply.status(httpStatus).send(body);
+    void this.recorder?.record({
+      direction: 'INCOMING',
+      connectionId: request.ocpiConnection?.id ?? null,
+      module: moduleOf(request.url),
+      method: request.method,
+      url: request.url,
+      kind: httpStatus >= 400 ? 'HTTP_STATUS' : 'OCPI_STATUS',
+      httpStatus,
+      ocpiStatus: body.status_code,
+      durationMs: typeof reply.elapsedTime === 'number' ? reply.elapsedTime : null,
+      requestId: header(request, 'x-request-id'),
+      correlationId: header(request, 'x-correlation-id'),
+      requestBody: request.body ?? null,
+      responseBody: body,
+      explanation: explainIncoming(httpStatus, body),
+    });
+  }
+
+  private answer(exception: unknown): { httpStatus: number; body: OcpiResponse<never> } {
+    if (exception instanceof OcpiError) return { httpStatus: exception.httpStatus, body: ocpiFailure(exception.ocpiStatus, exception.message) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = status >= 500 ? OcpiStatus.SERVER_ERROR : OcpiStatus.CLIENT_ERROR;
-      void reply.status(status).send(ocpiFailure(code, exception.message));
-      return;
+      return { httpStatus: status, body: ocpiFailure(status >= 500 ? OcpiStatus.SERVER_ERROR : OcpiStatus.CLIENT_ERROR, exception.message) };
     }
     this.logger.error(exception);
-    void reply.status(HttpStatus.INTERNAL_SERVER_ERROR).send(ocpiFailure(OcpiStatus.SERVER_ERROR, 'Internal error; it has been logged.'));
+    return { httpStatus: HttpStatus.INTERNAL_SERVER_ERROR, body: ocpiFailure(OcpiStatus.SERVER_ERROR, 'Internal error; it has been logged.') };
   }
+}
+
+/** The OCPI module of one of our URLs: /ocpi/emsp/versions → versions, /ocpi/emsp/2.2.1 → versions, /ocpi/emsp/2.2.1/x → x. */
+function moduleOf(url: string): string | null {
+  const segments = url.split('?')[0].split('/').filter(Boolean);
+  if (segments[0] !== 'ocpi') return null;
+  if (segments.length <= 3) return 'versions';
+  return segments[3];
+}
+
+function header(request: FastifyRequest, name: string): string | null {
+  const value = request.headers[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first ? first.slice(0, 255) : null;
+}
+
+/** One line for operations: what the CPO did wrong (or we did) and what to do. */
+function explainIncoming(httpStatus: number, body: OcpiResponse<never>): string {
+  const said = ` We answered: "${body.status_message}".`;
+  if (httpStatus === 401) {
+    return `the CPO called us without a credentials token we know (missing header, an old or foreign token, or the wrong encoding for its version): check that it uses the token we gave it at registration.${said}`;
+  }
+  if (httpStatus === 405) return `the CPO used a method this endpoint does not allow in the connection's state.${said}`;
+  if (httpStatus === 404) return `the CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
+  if (httpStatus >= 500) return `we failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
+  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak.${said}`;
+  return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
 }

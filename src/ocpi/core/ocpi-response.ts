@@ -1,8 +1,9 @@
 import { OcpiStatus } from './ocpi-status';
 
 /**
- * The response envelope every OCPI response carries (transport_and_format 2.2.1 §Response format).
- * `timestamp` is UTC ISO-8601; `status_message` is optional in the spec, we always send one on errors.
+ * The response envelope every OCPI response carries (transport_and_format 2.2.1 §Response format; the same in
+ * 2.1.1 and 2.3.0): `data` (left out when the spec names none), `status_code`, `status_message` (optional in the
+ * spec; we always send one on errors), `timestamp` (a DateTime: UTC, 'Z', whole seconds, valid in every version).
  */
 export interface OcpiResponse<T> {
   data?: T;
@@ -11,17 +12,34 @@ export interface OcpiResponse<T> {
   timestamp: string;
 }
 
-/** A success envelope around `data`. */
-export function ocpiSuccess<T>(data: T, message?: string): OcpiResponse<T> {
+/** Now as an OCPI DateTime (types 2.2.1 §DateTime), e.g. "2025-06-29T20:39:09Z": no fractional seconds, so 2.1.1 accepts it too. */
+export function ocpiTimestamp(at: Date = new Date()): string {
+  return `${at.toISOString().slice(0, 19)}Z`;
+}
+
+/** A success envelope around `data`; `data` undefined leaves the field out (2.2.1 §Response format, note on data). */
+export function ocpiSuccess<T>(data?: T, message?: string): OcpiResponse<T> {
   return {
-    data,
+    ...(data === undefined ? {} : { data }),
     status_code: OcpiStatus.SUCCESS,
     ...(message ? { status_message: message } : {}),
-    timestamp: new Date().toISOString(),
+    timestamp: ocpiTimestamp(),
   };
 }
 
 /** An error envelope (no data). */
 export function ocpiFailure(statusCode: number, message: string): OcpiResponse<never> {
-  return { status_code: statusCode, status_message: message, timestamp: new Date().toISOString() };
+  return { status_code: statusCode, status_message: message, timestamp: ocpiTimestamp() };
+}
+
+/** What a Receiver interface did with an object a CPO pushed (PUT). */
+export type StoreOutcome = 'CREATED' | 'UPDATED';
+
+/**
+ * The reply to a valid object pushed to one of our Receiver interfaces (status_codes 2.1.1, 2.2.1 and 2.3.0: "HTTP
+ * 201 when the object is newly created, HTTP 200 when it already existed and is updated"), with a 1000 envelope
+ * and no data. For the receiver controllers to come: `reply.status(r.httpStatus); return r.body;`.
+ */
+export function ocpiStored(outcome: StoreOutcome): { httpStatus: 200 | 201; body: OcpiResponse<never> } {
+  return { httpStatus: outcome === 'CREATED' ? 201 : 200, body: ocpiSuccess<never>() };
 }

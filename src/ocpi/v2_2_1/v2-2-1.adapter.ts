@@ -1,13 +1,15 @@
+import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
 import { mapLocation221 } from './locations/location.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';
 import { parseVersionDetails221 } from './versions/version-details.mapper';
 
-/** OCPI 2.2.1: Base64 tokens, roles on credentials and endpoints. */
+/** OCPI 2.2.1: Base64 tokens, roles on credentials and endpoints, owners on every object. */
 export const ocpi221Adapter: OcpiVersionAdapter = {
   version: '2.2.1',
   tokenEncoding: 'base64',
+  transport: TRANSPORT_RULES_2_2,
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
@@ -18,6 +20,7 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
     // version_information_endpoint 2.2.1 §Endpoint: "SENDER" is advised for one's own credentials endpoint.
     return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
   },
-  mapLocation: mapLocation221,
-  mapTariff: mapTariff221,
+  // 2.2.1 objects carry their own country_code and party_id: the context is not needed.
+  mapLocation: (raw: unknown) => mapLocation221(raw),
+  mapTariff: (raw: unknown) => mapTariff221(raw),
 };

@@ -2,6 +2,7 @@ import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
 import { TokenEncoding } from '../core/authorization-header';
 import { MappingResult } from '../core/mapping-result';
+import { TransportRules } from '../core/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
 export type PulledModule = 'locations' | 'tariffs';
@@ -26,6 +27,16 @@ export interface Credentials {
   token: string;
   url: string;
   roles: PartyRole[];
+  /** 2.3.0 `hub_party_id` (country code and party id of the platform's Hub, 5 characters); null otherwise. */
+  hub_party_id?: string | null;
+}
+
+/**
+ * What a mapper needs to know about the connection an object came through. 2.1.1 objects carry no
+ * country_code / party_id: they belong to the connection's single party, given here.
+ */
+export interface MappingContext {
+  owner: { country_code: string; party_id: string } | null;
 }
 
 /**
@@ -35,8 +46,10 @@ export interface Credentials {
 export interface OcpiVersionAdapter {
   /** Version id as the spec spells it, e.g. "2.2.1". */
   readonly version: string;
-  /** How the credentials token travels in the Authorization header (transport_and_format §Authorization). */
+  /** How the credentials token travels in the Authorization header (transport_and_format §Authorization header). */
   readonly tokenEncoding: TokenEncoding;
+  /** Message ids and routing headers: which the version has (transport_and_format §Unique message IDs, §Message Routing). */
+  readonly transport: TransportRules;
   /** Reads version details `data` (version_information_endpoint §Version details). @throws Error when malformed. */
   parseEndpoints(data: unknown): OcpiEndpoint[];
   /** The URL of the CPO's Sender interface of `module`, or null when it offers none. */
@@ -48,7 +61,7 @@ export interface OcpiVersionAdapter {
   /** Our own version details endpoints, under `baseUrl` (e.g. https://host/ocpi/emsp/2.2.1). */
   ourEndpoints(baseUrl: string): unknown[];
   /** Maps one wire Location; never throws. */
-  mapLocation(raw: unknown): MappingResult<CanonicalLocation>;
+  mapLocation(raw: unknown, context: MappingContext): MappingResult<CanonicalLocation>;
   /** Maps one wire Tariff; never throws. */
-  mapTariff(raw: unknown): MappingResult<CanonicalTariff>;
+  mapTariff(raw: unknown, context: MappingContext): MappingResult<CanonicalTariff>;
 }

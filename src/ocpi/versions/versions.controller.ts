@@ -1,7 +1,7 @@
 import { Controller, Get, Param, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config';
-import { OcpiAuthGuard } from '../core/ocpi-auth.guard';
+import { AcceptsTokenA, OcpiAuthGuard } from '../core/ocpi-auth.guard';
 import { OcpiError } from '../core/ocpi-error';
 import { OcpiExceptionFilter } from '../core/ocpi-exception.filter';
 import { ocpiSuccess, OcpiResponse } from '../core/ocpi-response';
@@ -9,13 +9,14 @@ import { OcpiStatus } from '../core/ocpi-status';
 import { adapterFor, SUPPORTED_VERSIONS } from './version-registry';
 
 /**
- * Our version information endpoints (version_information_endpoint 2.2.1 §Versions, §Version details),
- * served to authenticated CPOs under /ocpi/emsp.
+ * Our version information endpoints (version_information_endpoint §Versions, §Version details of every
+ * version we speak; 2.1.1 endpoints without role), served to authenticated CPOs under /ocpi/emsp.
  */
 @ApiExcludeController()
 @Controller('ocpi/emsp')
 @UseGuards(OcpiAuthGuard)
 @UseFilters(OcpiExceptionFilter)
+@AcceptsTokenA()
 export class VersionsController {
   constructor(private readonly config: AppConfig) {}
 

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, Matches } from 'class-validator';
 
 /** Query of GET /api/v1/connectors/{id}/price-estimate. Decimal strings so no float creeps in. */
 export class PriceEstimateQueryDto {
@@ -7,7 +7,18 @@ export class PriceEstimateQueryDto {
   @Matches(/^\d{1,4}(\.\d{1,4})?$/, { message: 'energy_kwh must be a non-negative decimal number of kWh, e.g. 20 or 7.5' })
   energy_kwh: string;
 
-  @ApiProperty({ description: 'Duration of the charge, minutes (decimal)', example: '45' })
+  @ApiProperty({ description: 'How long the car stays plugged in, minutes (decimal)', example: '45' })
   @Matches(/^\d{1,5}(\.\d{1,2})?$/, { message: 'duration_minutes must be a non-negative decimal number of minutes, e.g. 45' })
   duration_minutes: string;
+
+  @ApiPropertyOptional({ description: 'When the charge starts, ISO-8601 with offset or Z (default: now)', example: '2024-06-03T09:30:00+02:00' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'start must be an ISO-8601 date-time, e.g. 2024-06-03T09:30:00+02:00' })
+  @Matches(/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/, { message: 'start must be a date-time with a time zone offset or Z' })
+  start?: string;
+
+  @ApiPropertyOptional({ description: 'Expected charging power, kW (decimal); charging then takes energy / power and the rest of the stay is parking', example: '11' })
+  @IsOptional()
+  @Matches(/^\d{1,4}(\.\d{1,3})?$/, { message: 'power_kw must be a positive decimal number of kW, e.g. 11 or 7.4' })
+  power_kw?: string;
 }

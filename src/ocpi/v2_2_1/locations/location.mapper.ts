@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { CanonicalConnector, CanonicalEvse, CanonicalLocation } from '../../../locations/location.model';
+import { isValidZone } from '../../core/iana-zone';
 import { MappingResult, readIdentity } from '../../core/mapping-result';
 import { validateWireObject } from '../../core/wire-validation';
 import { toUtcIso } from '../../core/ocpi-datetime';
@@ -38,6 +38,9 @@ export function mapLocation221(raw: unknown): MappingResult<CanonicalLocation> {
       owner: dto.owner ?? null,
       facilities: dto.facilities ?? [],
       time_zone: dto.time_zone,
+      time_zone_source: 'CPO',
+      help_phone: null,
+      parking_places: [],
       opening_times: dto.opening_times ?? null,
       // mod_locations 2.2.1 §8.3.1: charging_when_closed defaults to true.
       charging_when_closed: dto.charging_when_closed ?? true,
@@ -46,17 +49,6 @@ export function mapLocation221(raw: unknown): MappingResult<CanonicalLocation> {
       last_updated: toUtcIso(dto.last_updated),
     },
   };
-}
-
-/** IANAZone.isValidZone builds an Intl.DateTimeFormat per call (~0.2 ms); a CPO uses a handful of zones. */
-const zoneValidity = new Map<string, boolean>();
-function isValidZone(zone: string): boolean {
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
-    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
-  }
-  return valid;
 }
 
 function semanticProblems(dto: LocationDto): string[] {
@@ -88,6 +80,8 @@ function mapEvse(dto: EvseDto): CanonicalEvse {
     physical_reference: dto.physical_reference ?? null,
     directions: dto.directions ?? [],
     parking_restrictions: dto.parking_restrictions ?? [],
+    parking: [],
+    accepted_service_providers: [],
     images: dto.images ?? [],
     last_updated: toUtcIso(dto.last_updated),
   };
@@ -104,6 +98,7 @@ function mapConnector(dto: ConnectorDto): CanonicalConnector {
     max_electric_power: dto.max_electric_power ?? null,
     tariff_ids: dto.tariff_ids ?? [],
     terms_and_conditions: dto.terms_and_conditions ?? null,
+    capabilities: [],
     last_updated: toUtcIso(dto.last_updated),
   };
 }

@@ -1,9 +1,10 @@
+// class-transformer's @Type reads decorator metadata: load the polyfill wherever these DTOs are used (also outside Nest).
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   ArrayMinSize,
   IsArray,
   IsDateString,
-  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -14,9 +15,13 @@ import {
 } from 'class-validator';
 import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
 
-/** OCPI 2.2.1 Tariff as it arrives on the wire (mod_tariffs 2.2.1 §4.3.1, §4.4). */
+/**
+ * OCPI 2.2.1 Tariff as it arrives on the wire (mod_tariffs 2.2.1 §Tariff object, §TariffElement, §PriceComponent,
+ * §TariffRestrictions). Enum fields are read as strings: a value a later version or a CPO extension adds (e.g. a
+ * PriceComponent type "CARBON_OFFSET") is kept, and the pricing engine says it cannot price it.
+ */
 export class PriceComponentDto {
-  @IsIn(['ENERGY', 'FLAT', 'PARKING_TIME', 'TIME']) type: 'ENERGY' | 'FLAT' | 'PARKING_TIME' | 'TIME';
+  @IsString() type: string;
   @IsOcpiNumber() price: number | string;
   @IsOptional() @IsOcpiNumber() vat?: number | string;
   @Type(() => Number) @IsInt() @Min(0) step_size: number;

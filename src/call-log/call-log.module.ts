@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { OCPI_CALL_RECORDER } from '../ocpi/core/ocpi-call-recorder';
+import { CallLogService } from './call-log.service';
+
+/**
+ * The call log, global because both the OCPI client (outgoing calls) and the OCPI exception filter (incoming
+ * calls, instantiated in whichever module hosts an OCPI controller) record into it.
+ */
+@Global()
+@Module({
+  providers: [CallLogService, { provide: OCPI_CALL_RECORDER, useExisting: CallLogService }],
+  exports: [CallLogService, OCPI_CALL_RECORDER],
+})
+export class CallLogModule {}

@@ -1,0 +1,53 @@
+/**
+ * What we accepted from a CPO although it bent the spec (or used a spec option we normalise away), one kind per
+ * way of bending. Counted per connection, module and field so operations can show a CPO what to fix; never a
+ * reason to reject when the meaning is unambiguous.
+ */
+export type WireDeviationKind =
+  /** A DateTime without zone designator: UTC by types 2.2.1 §DateTime; normalised to 'Z'. */
+  | 'DATETIME_WITHOUT_TIMEZONE'
+  /** A DateTime with a numeric offset ("+00:00 is not the same as UTC", types 2.2.1 §DateTime); converted to UTC. */
+  | 'DATETIME_WITH_OFFSET'
+  /** A DateTime with fractional seconds: allowed since 2.2, not in 2.1.1; kept to the millisecond. */
+  | 'DATETIME_FRACTIONAL_SECONDS'
+  /** A number sent as a JSON string ("230"); read as the number. */
+  | 'NUMBER_AS_STRING'
+  /** An empty string for an optional field; read as absent. */
+  | 'EMPTY_STRING_AS_ABSENT'
+  /** An enum value no OCPI version we know defines; kept as sent. */
+  | 'UNKNOWN_ENUM_VALUE'
+  /** The response envelope has no timestamp (transport_and_format 2.2.1 §Response format: card. 1). */
+  | 'ENVELOPE_TIMESTAMP_MISSING'
+  /** The envelope's timestamp is not a DateTime. */
+  | 'ENVELOPE_TIMESTAMP_INVALID'
+  /** status_code sent as a string ("1000"). */
+  | 'ENVELOPE_STATUS_CODE_AS_STRING'
+  /** A list endpoint answered 1000 with data null or absent; read as an empty list. */
+  | 'ENVELOPE_DATA_NULL';
+
+export interface WireDeviation {
+  kind: WireDeviationKind;
+  /** Dotted path without array indexes, e.g. "evses.connectors.max_voltage"; "envelope" for envelope fields. */
+  field: string;
+  /** The value as sent, for unknown enum values and the like (short). */
+  example?: string;
+}
+
+/** Deviations summed per (kind, field), keeping the last example: what is stored and shown. */
+export interface WireDeviationCount extends WireDeviation {
+  count: number;
+}
+
+/** Adds `deviations` into `into`, keyed by kind and field. */
+export function tallyDeviations(into: Map<string, WireDeviationCount>, deviations: readonly WireDeviation[]): void {
+  for (const d of deviations) {
+    const key = `${d.kind}|${d.field}`;
+    const seen = into.get(key);
+    if (seen) {
+      seen.count += 1;
+      if (d.example !== undefined) seen.example = d.example;
+    } else {
+      into.set(key, { ...d, count: 1 });
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { WireDeviation } from './wire-deviation';
+import { FieldSpec, VocabularyModule, WIRE_VOCABULARY } from './wire-vocabulary';
+
+/** A wire object after the tolerant-reading pass, with every deviation it showed. */
+export interface NormalisedWireObject {
+  value: unknown;
+  deviations: WireDeviation[];
+}
+
+const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([zZ]|[+-]\d{2}:?\d{2})?$/;
+const DATETIME_KEYS = new Set(['last_updated', 'period_begin', 'period_end', 'start_date_time', 'end_date_time', 'timestamp']);
+const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
+const INTEGER = /^\s*-?\d+\s*$/;
+
+/**
+ * The version-independent tolerant-reading pass, run on a CPO's raw object before its version mapper (which then
+ * validates strictly against the version's DTO). Where the meaning is unambiguous it normalises, and records:
+ * - DateTimes without 'Z', with an offset or with fractional seconds → UTC 'Z', whole seconds or milliseconds (types §DateTime);
+ * - numbers sent as strings → numbers, for fields the spec types as int or number;
+ * - "" for an optional field → absent;
+ * - enum values no version defines → kept as sent, recorded (the canonical model carries them).
+ * `raw` itself is never changed (it is stored as received); a new object is returned. Never throws.
+ * @param module which vocabulary applies (see wire-vocabulary.ts).
+ */
+export function normaliseWireObject(module: VocabularyModule, raw: unknown): NormalisedWireObject {
+  const deviations: WireDeviation[] = [];
+  const value = walk(raw, '', WIRE_VOCABULARY[module], deviations);
+  return { value, deviations };
+}
+
+function walk(node: unknown, path: string, vocabulary: ReadonlyMap<string, FieldSpec>, out: WireDeviation[]): unknown {
+  if (Array.isArray(node)) return node.map((item) => walk(item, path, vocabulary, out));
+  if (node === null || typeof node !== 'object') return node;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const field = path ? `${path}.${key}` : key;
+    const spec = vocabulary.get(field);
+    const read = readField(key, field, value, spec, out);
+    if (read.absent) continue;
+    result[key] = typeof read.value === 'object' && read.value !== null ? walk(read.value, field, vocabulary, out) : read.value;
+  }
+  return result;
+}
+
+function readField(key: string, field: string, value: unknown, spec: FieldSpec | undefined, out: WireDeviation[]): { absent: boolean; value: unknown } {
+  if (value === '' && spec?.optional) {
+    out.push({ kind: 'EMPTY_STRING_AS_ABSENT', field });
+    return { absent: true, value };
+  }
+  if (typeof value === 'string' && (DATETIME_KEYS.has(key) || spec?.kind === 'datetime')) return { absent: false, value: readDateTime(field, value, out) };
+  if (!spec) return { absent: false, value };
+  switch (spec.kind) {
+    case 'int':
+    case 'decimal':
+      return { absent: false, value: readNumber(field, value, spec.kind, out) };
+    case 'enum':
+      checkEnum(field, value, spec.values, out);
+      return { absent: false, value };
+    case 'enum[]':
+      if (Array.isArray(value)) value.forEach((v) => checkEnum(field, v, spec.values, out));
+      return { absent: false, value };
+    default:
+      return { absent: false, value };
+  }
+}
+
+/** types 2.2.1 §DateTime: UTC; no designator means UTC; fractional seconds allowed since 2.2; offsets are not UTC. */
+function readDateTime(field: string, value: string, out: WireDeviation[]): string {
+  const match = DATETIME.exec(value);
+  if (!match) return value; // not a DateTime at all: the version's DTO rejects it with the field's name
+  const [, , fraction, zone] = match;
+  const before = out.length;
+  if (fraction) out.push({ kind: 'DATETIME_FRACTIONAL_SECONDS', field });
+  if (!zone) out.push({ kind: 'DATETIME_WITHOUT_TIMEZONE', field });
+  else if (!/^[zZ]$/.test(zone)) out.push({ kind: 'DATETIME_WITH_OFFSET', field, example: value });
+  if (out.length === before) return value;
+  const instant = new Date(zone ? value : `${value}Z`);
+  // The form a spec-perfect CPO sends: whole seconds stay whole ("…:09Z"), otherwise milliseconds.
+  return Number.isNaN(instant.getTime()) ? value : instant.toISOString().replace('.000Z', 'Z');
+}
+
+function readNumber(field: string, value: unknown, kind: 'int' | 'decimal', out: WireDeviation[]): unknown {
+  if (typeof value !== 'string' || !NUMERIC.test(value)) return value;
+  out.push({ kind: 'NUMBER_AS_STRING', field, example: value });
+  if (kind === 'int') return INTEGER.test(value) ? Number(value) : value;
+  // A decimal travels on as a number only when the double holds every digit sent (OCPI numbers are short).
+  const digits = value.replace(/[^\d]/g, '').replace(/^0+/, '').length;
+  return digits <= 15 ? Number(value) : value.trim();
+}
+
+function checkEnum(field: string, value: unknown, values: ReadonlySet<string>, out: WireDeviation[]): void {
+  if (typeof value === 'string' && !values.has(value)) out.push({ kind: 'UNKNOWN_ENUM_VALUE', field, example: value.slice(0, 64) });
+}

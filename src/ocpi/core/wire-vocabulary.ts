@@ -1,0 +1,136 @@
+/**
+ * What the tolerant-reading pass needs to know about the fields of the objects we pull, per module and field path
+ * (dotted, without array indexes), as the union over the OCPI versions we speak (2.1.1, 2.2.1, 2.3.0): which
+ * fields are numbers, which are optional (so "" may be read as absent) and which are enums with their values.
+ * A value outside every version's enum is "unknown" (kept, counted); a value of a newer version than the CPO's
+ * is not, because our code knows it. Fields not listed are passed through untouched.
+ */
+export type FieldSpec =
+  | { kind: 'int' | 'decimal'; optional: boolean }
+  | { kind: 'string' | 'datetime'; optional: true }
+  | { kind: 'enum' | 'enum[]'; optional: boolean; values: ReadonlySet<string> };
+
+export type VocabularyModule = 'locations' | 'tariffs';
+
+const set = (...values: string[]): ReadonlySet<string> => new Set(values);
+
+// mod_locations 2.1.1 §4, 2.2.1 §8.4, 2.3.0 §8.4 (union).
+const CAPABILITY = set('CHARGING_PREFERENCES_CAPABLE', 'CHARGING_PROFILE_CAPABLE', 'CHIP_CARD_SUPPORT', 'CONTACTLESS_CARD_SUPPORT',
+  'CREDIT_CARD_PAYABLE', 'DEBIT_CARD_PAYABLE', 'PED_TERMINAL', 'REMOTE_START_STOP_CAPABLE', 'RESERVABLE', 'RFID_READER',
+  'START_SESSION_CONNECTOR_REQUIRED', 'TOKEN_GROUP_CAPABLE', 'UNLOCK_CAPABLE');
+const CONNECTOR_TYPE = set('CHADEMO', 'CHAOJI', 'DOMESTIC_A', 'DOMESTIC_B', 'DOMESTIC_C', 'DOMESTIC_D', 'DOMESTIC_E', 'DOMESTIC_F',
+  'DOMESTIC_G', 'DOMESTIC_H', 'DOMESTIC_I', 'DOMESTIC_J', 'DOMESTIC_K', 'DOMESTIC_L', 'DOMESTIC_M', 'DOMESTIC_N', 'DOMESTIC_O',
+  'GBT_AC', 'GBT_DC', 'IEC_60309_2_single_16', 'IEC_60309_2_three_16', 'IEC_60309_2_three_32', 'IEC_60309_2_three_64',
+  'IEC_62196_T1', 'IEC_62196_T1_COMBO', 'IEC_62196_T2', 'IEC_62196_T2_COMBO', 'IEC_62196_T3A', 'IEC_62196_T3C', 'MCS',
+  'NEMA_5_20', 'NEMA_6_30', 'NEMA_6_50', 'NEMA_10_30', 'NEMA_10_50', 'NEMA_14_30', 'NEMA_14_50', 'PANTOGRAPH_BOTTOM_UP',
+  'PANTOGRAPH_TOP_DOWN', 'SAE_J3400', 'TESLA_R', 'TESLA_S');
+const CONNECTOR_FORMAT = set('CABLE', 'SOCKET');
+const POWER_TYPE = set('AC_1_PHASE', 'AC_2_PHASE', 'AC_2_PHASE_SPLIT', 'AC_3_PHASE', 'DC');
+const STATUS = set('AVAILABLE', 'BLOCKED', 'CHARGING', 'INOPERATIVE', 'OUTOFORDER', 'PLANNED', 'REMOVED', 'RESERVED', 'UNKNOWN');
+const FACILITY = set('AIRPORT', 'BIKE_SHARING', 'BUS_STOP', 'CAFE', 'CARPOOL_PARKING', 'FUEL_STATION', 'HOTEL', 'MALL',
+  'METRO_STATION', 'MUSEUM', 'NATURE', 'PARKING_LOT', 'RECREATION_AREA', 'RESTAURANT', 'SPORT', 'SUPERMARKET', 'TAXI_STAND',
+  'TRAIN_STATION', 'TRAM_STOP', 'WIFI');
+const PARKING_RESTRICTION = set('CUSTOMERS', 'DISABLED', 'EMPLOYEES', 'EV_ONLY', 'MOTORCYCLES', 'PLUGGED', 'TAXIS', 'TENANTS');
+const PARKING_TYPE = set('ALONG_MOTORWAY', 'ON_DRIVEWAY', 'ON_STREET', 'PARKING_GARAGE', 'PARKING_LOT', 'UNDERGROUND_GARAGE');
+const LOCATION_TYPE_2_1_1 = set('ON_STREET', 'OTHER', 'PARKING_GARAGE', 'PARKING_LOT', 'UNDERGROUND_GARAGE', 'UNKNOWN');
+const IMAGE_CATEGORY = set('CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER');
+const ENERGY_SOURCE = set('COAL', 'GAS', 'GENERAL_FOSSIL', 'GENERAL_GREEN', 'NUCLEAR', 'SOLAR', 'WATER', 'WIND');
+const ENVIRONMENTAL_IMPACT = set('CARBON_DIOXIDE', 'NUCLEAR_WASTE');
+// mod_tariffs 2.1.1 §4, 2.2.1 §4.4, 2.3.0 §4.4 (union).
+const TARIFF_TYPE = set('AD_HOC_PAYMENT', 'PROFILE_CHEAP', 'PROFILE_FAST', 'PROFILE_GREEN', 'REGULAR');
+const TARIFF_DIMENSION = set('ENERGY', 'FLAT', 'PARKING_TIME', 'TIME');
+const DAY_OF_WEEK = set('MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY');
+const RESERVATION = set('RESERVATION', 'RESERVATION_EXPIRES');
+
+const int = (optional = false): FieldSpec => ({ kind: 'int', optional });
+const decimal = (optional = false): FieldSpec => ({ kind: 'decimal', optional });
+const text: FieldSpec = { kind: 'string', optional: true };
+const dateTime: FieldSpec = { kind: 'datetime', optional: true };
+const oneOf = (values: ReadonlySet<string>, optional = false): FieldSpec => ({ kind: 'enum', optional, values });
+const listOf = (values: ReadonlySet<string>): FieldSpec => ({ kind: 'enum[]', optional: true, values });
+
+const ENERGY_MIX: Record<string, FieldSpec> = {
+  'energy_mix.supplier_name': text,
+  'energy_mix.energy_product_name': text,
+  'energy_mix.energy_sources.source': oneOf(ENERGY_SOURCE),
+  'energy_mix.energy_sources.percentage': decimal(),
+  'energy_mix.environ_impact.category': oneOf(ENVIRONMENTAL_IMPACT),
+  'energy_mix.environ_impact.source': oneOf(ENVIRONMENTAL_IMPACT), // 2.1.1 names the field "source"
+  'energy_mix.environ_impact.amount': decimal(),
+};
+
+const prefixed = (prefix: string, specs: Record<string, FieldSpec>): Record<string, FieldSpec> =>
+  Object.fromEntries(Object.entries(specs).map(([path, spec]) => [`${prefix}${path}`, spec]));
+
+const IMAGE: Record<string, FieldSpec> = { 'images.category': oneOf(IMAGE_CATEGORY), 'images.width': int(true), 'images.height': int(true) };
+
+const LOCATION_FIELDS: Record<string, FieldSpec> = {
+  type: oneOf(LOCATION_TYPE_2_1_1, true),
+  name: text,
+  postal_code: text,
+  state: text,
+  parking_type: oneOf(PARKING_TYPE, true),
+  time_zone: text,
+  facilities: listOf(FACILITY),
+  'opening_times.regular_hours.weekday': int(),
+  'evses.evse_id': text,
+  'evses.status': oneOf(STATUS),
+  'evses.status_schedule.status': oneOf(STATUS),
+  'evses.capabilities': listOf(CAPABILITY),
+  'evses.floor_level': text,
+  'evses.physical_reference': text,
+  'evses.parking_restrictions': listOf(PARKING_RESTRICTION),
+  'evses.connectors.standard': oneOf(CONNECTOR_TYPE),
+  'evses.connectors.format': oneOf(CONNECTOR_FORMAT),
+  'evses.connectors.power_type': oneOf(POWER_TYPE),
+  'evses.connectors.max_voltage': int(),
+  'evses.connectors.max_amperage': int(),
+  'evses.connectors.max_electric_power': int(true),
+  'evses.connectors.voltage': int(), // 2.1.1
+  'evses.connectors.amperage': int(), // 2.1.1
+  'evses.connectors.tariff_id': text, // 2.1.1
+  'evses.connectors.terms_and_conditions': text,
+  ...IMAGE,
+  ...prefixed('evses.', IMAGE),
+  ...prefixed('operator.', { logo: text, website: text }),
+  ...ENERGY_MIX,
+};
+
+const RESTRICTIONS: Record<string, FieldSpec> = {
+  start_time: text,
+  end_time: text,
+  start_date: text,
+  end_date: text,
+  min_kwh: decimal(true),
+  max_kwh: decimal(true),
+  min_current: decimal(true),
+  max_current: decimal(true),
+  min_power: decimal(true),
+  max_power: decimal(true),
+  min_duration: int(true),
+  max_duration: int(true),
+  day_of_week: listOf(DAY_OF_WEEK),
+  reservation: oneOf(RESERVATION, true),
+};
+
+const TARIFF_FIELDS: Record<string, FieldSpec> = {
+  type: oneOf(TARIFF_TYPE, true),
+  tariff_alt_url: text,
+  'min_price.excl_vat': decimal(),
+  'min_price.incl_vat': decimal(true),
+  'max_price.excl_vat': decimal(),
+  'max_price.incl_vat': decimal(true),
+  'elements.price_components.type': oneOf(TARIFF_DIMENSION),
+  'elements.price_components.price': decimal(),
+  'elements.price_components.vat': decimal(true),
+  'elements.price_components.step_size': int(),
+  ...prefixed('elements.restrictions.', RESTRICTIONS),
+  start_date_time: dateTime,
+  end_date_time: dateTime,
+  ...ENERGY_MIX,
+};
+
+export const WIRE_VOCABULARY: Record<VocabularyModule, ReadonlyMap<string, FieldSpec>> = {
+  locations: new Map(Object.entries(LOCATION_FIELDS)),
+  tariffs: new Map(Object.entries(TARIFF_FIELDS)),
+};

@@ -1,0 +1,29 @@
+import { TRANSPORT_RULES_2_1 } from '../core/transport-rules';
+import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
+import { mapLocation211 } from './locations/location.mapper';
+import { mapTariff211 } from './tariffs/tariff.mapper';
+import { parseVersionDetails211 } from './versions/version-details.mapper';
+
+/**
+ * OCPI 2.1.1: the token travels as is (transport_and_format 2.1.1 §Security and authentication), endpoints
+ * have no role, credentials carry one flat party, Locations belong to the connection's party.
+ */
+export const ocpi211Adapter: OcpiVersionAdapter = {
+  version: '2.1.1',
+  tokenEncoding: 'plain',
+  transport: TRANSPORT_RULES_2_1,
+  parseEndpoints: parseVersionDetails211,
+  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
+    // 2.1.1 has no interface roles: a CPO's module endpoint is its CPO (sender) interface.
+    return endpoints.find((e) => e.identifier === module)?.url ?? null;
+  },
+  serialiseCredentials: serialiseCredentials211,
+  parseCredentials: parseCredentials211,
+  ourEndpoints(baseUrl: string) {
+    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }];
+  },
+  mapLocation: mapLocation211,
+  // 2.1.1 Tariffs name no owner: the connection's single party owns them.
+  mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),
+};

@@ -1,0 +1,30 @@
+import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
+import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
+import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
+import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { parseCredentials230 } from './credentials/credentials.mapper';
+import { mapLocation230 } from './locations/location.mapper';
+import { mapTariff230 } from './tariffs/tariff.mapper';
+
+/**
+ * OCPI 2.3.0: transport, version details and credentials as in 2.2.1 (Base64 tokens, roles), plus
+ * `hub_party_id` in credentials and the 2.3.0 Location additions.
+ */
+export const ocpi230Adapter: OcpiVersionAdapter = {
+  version: '2.3.0',
+  tokenEncoding: 'base64',
+  transport: TRANSPORT_RULES_2_2,
+  // version_information_endpoint 2.3.0: the Endpoint class is unchanged from 2.2.1.
+  parseEndpoints: parseVersionDetails221,
+  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
+    return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
+  },
+  // We are no Hub: our credentials never carry hub_party_id, so the 2.2.1 shape is the 2.3.0 one.
+  serialiseCredentials: serialiseCredentials221,
+  parseCredentials: parseCredentials230,
+  ourEndpoints(baseUrl: string) {
+    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
+  },
+  mapLocation: (raw: unknown) => mapLocation230(raw),
+  mapTariff: (raw) => mapTariff230(raw),
+};

@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { ConnectionView, toConnectionView } from '../connections/connection.view';
+import { ConnectionsService } from '../connections/connections.service';
+import { CredentialsSenderService } from '../connections/credentials-sender.service';
+import { InviteConnectionDto } from '../connections/dto/invite-connection.dto';
+import { registrationHttpError } from './registration-http-error';
+
+/**
+ * Operations API for a connection's life beyond the first registration: inviting a CPO to register itself,
+ * rotating tokens, unregistering, re-discovering endpoints (credentials §Registration, §PUT, §DELETE,
+ * §Changing endpoints). Errors: 404 unknown connection, 409 wrong state, 502 the CPO failed us, with
+ * { statusCode, error, message, connection_id }.
+ */
+@ApiTags('operations')
+@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@Controller('api/v1/operations/connections')
+@UseGuards(OperationsApiKeyGuard)
+export class ConnectionLifecycleController {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly sender: CredentialsSenderService,
+  ) {}
+
+  /**
+   * POST invitations: a new CREDENTIALS_TOKEN_A for a CPO that will register with us (CPO-initiated).
+   * 201 with { connection, token_a, versions_url, expires_at }: hand token A and our versions URL to the CPO
+   * securely; token A is shown this once (we keep only its hash) and works on versions and credentials only.
+   */
+  @Post('invitations')
+  @ApiOperation({ summary: 'Invite a CPO to register with us (CPO-initiated credentials handshake)' })
+  async invite(@Body() body: InviteConnectionDto) {
+    const invitation = await this.connections.invite(body.name, body.valid_days ?? 7);
+    return {
+      connection: toConnectionView(invitation.connection),
+      token_a: invitation.tokenA,
+      versions_url: invitation.versionsUrl,
+      expires_at: invitation.expiresAt.toISOString(),
+    };
+  }
+
+  /**
+   * POST {id}/rotate: PUTs our new credentials (new token) to the CPO's credentials endpoint of the highest
+   * mutual version (switching version if the CPO now offers a higher one) and keeps the CPO's new token.
+   * 200 with { connection, previous_version }; the old tokens stop working. 409 if not registered, 502 if the
+   * CPO failed (the old tokens stay in force).
+   */
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the credentials tokens with a CPO (credentials PUT)' })
+  async rotate(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; previous_version: string }> {
+    try {
+      const { connection, previousVersion } = await this.sender.rotate(id);
+      return { connection: toConnectionView(connection), previous_version: previousVersion };
+    } catch (error) {
+      throw registrationHttpError(error);
+    }
+  }
+
+  /**
+   * DELETE {id}: unregisters. A registered CPO gets a DELETE on its credentials endpoint; the connection is
+   * UNREGISTERED whatever it answers (no token of it works any more). 200 with { connection, cpo_notified,
+   * cpo_error }. 409 when already unregistered.
+   */
+  @Delete(':id')
+  @ApiOperation({ summary: 'Unregister a CPO (credentials DELETE) or revoke an invitation' })
+  async unregister(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; cpo_notified: boolean; cpo_error: string | null }> {
+    try {
+      const result = await this.sender.unregister(id);
+      return { connection: toConnectionView(result.connection), cpo_notified: result.cpoNotified, cpo_error: result.cpoError };
+    } catch (error) {
+      throw registrationHttpError(error);
+    }
+  }
+
+  /**
+   * POST {id}/rediscover: reads the CPO's versions and the endpoints of the version in use again.
+   * 200 with { connection, endpoints_changed, newer_mutual_version } (a newer mutual version is switched to
+   * by a rotation). 409 if not registered, 502 if the CPO failed (the stored endpoints are kept).
+   */
+  @Post(':id/rediscover')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Re-discover a CPO's versions and endpoints" })
+  async rediscover(@Param('id', new ParseUUIDPipe()) id: string) {
+    try {
+      const result = await this.sender.rediscover(id);
+      return { connection: toConnectionView(result.connection), endpoints_changed: result.endpointsChanged, newer_mutual_version: result.newerMutualVersion };
+    } catch (error) {
+      throw registrationHttpError(error);
+    }
+  }
+}

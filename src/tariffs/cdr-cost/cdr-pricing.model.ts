@@ -1,0 +1,38 @@
+/**
+ * The part of a CDR that pricing needs (mod_cdrs 2.1.1 §3.1 / 2.2.1 and 2.3.0 §CDR object), version-neutral.
+ * Numbers are decimal strings. CDR storage and the CDR version mappers are not built yet (they come with the CDR
+ * pull); this is the shape they are to hand to recomputeCdrCost.
+ */
+import { CanonicalTariff } from '../tariff.model';
+
+/** CdrDimension: type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
+export interface CdrDimensionForPricing {
+  type: string;
+  volume: string;
+}
+
+/** ChargingPeriod: starts at start_date_time, ends where the next one starts (the last: at the CDR's end). */
+export interface ChargingPeriodForPricing {
+  start_date_time: string;
+  dimensions: CdrDimensionForPricing[];
+  /** 2.2.1+: the Tariff relevant in this period; absent in 2.1.1. */
+  tariff_id?: string | null;
+}
+
+export interface CdrForPricing {
+  country_code: string;
+  party_id: string;
+  id: string;
+  currency: string;
+  /** The session's start (with a reservation: the reservation's start) and end, ISO-8601 UTC (2.1.1: stop_date_time). */
+  start_date_time: string;
+  end_date_time: string;
+  charging_periods: ChargingPeriodForPricing[];
+  /**
+   * total_cost: 2.1.1 a number excl. VAT (after_taxes null); 2.2.1 Price excl_vat / incl_vat; 2.3.0 Price
+   * before_taxes and the sum of its taxes added for after_taxes.
+   */
+  total_cost: { before_taxes: string; after_taxes: string | null };
+  /** The tariffs the CDR itself carries (as they were at the session's start, mod_cdrs §CDR object). */
+  tariffs?: CanonicalTariff[];
+}

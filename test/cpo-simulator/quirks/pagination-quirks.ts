@@ -1,0 +1,38 @@
+/** Bending the pagination headers of a list reply (see PaginationQuirks; transport_and_format 2.2.1 §Pagination). */
+import type { PaginationQuirks } from './simulator-quirks';
+
+/**
+ * Takes the reply headers of a served page, the URL requested, how many list requests came before this one,
+ * and the quirks; returns the headers to send instead.
+ */
+export function bendPaginationHeaders(headers: Record<string, string>, requested: URL, earlierLists: number, quirks: PaginationQuirks): Record<string, string> {
+  const out = { ...headers };
+  const next = /^<([^>]*)>/.exec(out.Link ?? '')?.[1];
+  switch (quirks.link) {
+    case 'none':
+      delete out.Link;
+      break;
+    case 'relative':
+      if (next) out.Link = `<${new URL(next).pathname}${new URL(next).search}>; rel="next"`;
+      break;
+    case 'bare-rel':
+      if (next) out.Link = `<${requested.toString()}>; rel="prev"; title="back, again", <${next}>; rel=next`;
+      break;
+    case 'loop':
+      out.Link = `<${requested.toString()}>; rel="next"`;
+      break;
+    case 'endless': {
+      const limit = Number(out['X-Limit'] ?? 10);
+      const beyond = new URL(requested.toString());
+      beyond.searchParams.set('offset', String(Number(requested.searchParams.get('offset') ?? 0) + limit));
+      beyond.searchParams.set('limit', String(limit));
+      out.Link = `<${beyond.toString()}>; rel="next"`;
+      break;
+    }
+    default:
+      break;
+  }
+  if (quirks.omitTotalCount) delete out['X-Total-Count'];
+  else if (quirks.shrinkingTotal && out['X-Total-Count'] !== undefined) out['X-Total-Count'] = String(Math.max(0, Number(out['X-Total-Count']) - earlierLists));
+  return out;
+}

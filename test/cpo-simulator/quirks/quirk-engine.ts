@@ -1,0 +1,131 @@
+/**
+ * Applies SimulatorQuirks around the simulator's router: before routing (drop the connection, fail the first
+ * N requests, ignore offset), after routing (bend the envelope, pagination headers, wire style, roles) and when
+ * writing (delay, raw non-JSON bodies, byte order mark).
+ */
+import type { ServerResponse } from 'node:http';
+import { fail, OcpiStatus, writeReply, type OcpiReply } from '../http-envelope';
+import { bendPaginationHeaders } from './pagination-quirks';
+import type { QuirkModule, SimulatorQuirks } from './simulator-quirks';
+import { restyle } from './wire-style-quirks';
+
+/** What to do with a request before it is routed. */
+export type Interception = { drop: true } | { reply: OcpiReply } | null;
+
+const DEFAULT_MODULES: QuirkModule[] = ['locations', 'tariffs'];
+
+export class QuirkEngine {
+  private quirks: SimulatorQuirks = {};
+  private failed = 0;
+  private dropped = 0;
+  private lists = 0;
+  private delayed = 0;
+
+  constructor(quirks: SimulatorQuirks | undefined) {
+    this.set(quirks);
+  }
+
+  /** Replaces the quirks and restarts the counters. */
+  set(quirks: SimulatorQuirks | undefined): void {
+    this.quirks = structuredClone(quirks ?? {});
+    this.failed = 0;
+    this.dropped = 0;
+    this.lists = 0;
+    this.delayed = 0;
+  }
+
+  /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */
+  rewrite(url: URL): URL {
+    if (!this.applies(url) || !this.quirks.pagination?.ignoreOffset) return url;
+    const copy = new URL(url.toString());
+    copy.searchParams.delete('offset');
+    return copy;
+  }
+
+  /** Takes the method and URL; decides whether the request is answered before routing. */
+  intercept(method: string, url: URL): Interception {
+    if (!this.applies(url)) return null;
+    const { dropConnections = 0, failures } = this.quirks;
+    if (this.dropped < dropConnections) {
+      this.dropped += 1;
+      return { drop: true };
+    }
+    if (failures && this.failed < failures.count && (!failures.methods || failures.methods.includes(method))) {
+      this.failed += 1;
+      const reply = fail(failures.httpStatus, OcpiStatus.SERVER_ERROR, `Simulated failure ${this.failed} of ${failures.count}`);
+      return { reply: failures.retryAfter ? { ...reply, headers: { 'Retry-After': failures.retryAfter } } : reply };
+    }
+    return null;
+  }
+
+  /** Takes the routed reply (and the URL as requested); returns the reply with the quirks applied. */
+  transform(url: URL, reply: OcpiReply): OcpiReply {
+    if (this.quirks.presentAsHub && moduleOf(url) === 'credentials') return asHub(reply);
+    if (!this.applies(url) || reply.httpStatus !== 200) return reply;
+    let out: OcpiReply = { ...reply, body: { ...reply.body }, headers: { ...(reply.headers ?? {}) } };
+    const isList = Array.isArray(reply.body.data);
+    if (isList && this.quirks.pagination) out.headers = bendPaginationHeaders(out.headers!, url, this.lists, this.quirks.pagination);
+    if (isList) this.lists += 1;
+    if (this.quirks.wire && out.body.data !== undefined) out.body.data = restyle(out.body.data, this.quirks.wire);
+    const envelope = this.quirks.envelope ?? {};
+    if (envelope.dataNull) out.body.data = null;
+    if (envelope.dataNotAList && isList) out.body.data = { objects: out.body.data };
+    if (envelope.omitTimestamp) delete (out.body as Partial<typeof out.body>).timestamp;
+    if (envelope.statusCodeAsString) (out.body as unknown as Record<string, unknown>).status_code = String(out.body.status_code);
+    if (envelope.ocpiError) {
+      const { statusCode, message, httpStatus = 200 } = envelope.ocpiError;
+      out = { ...fail(httpStatus, statusCode, message ?? `Simulated OCPI error ${statusCode}`), headers: out.headers };
+    }
+    return out;
+  }
+
+  /** Writes the reply, late or raw when a quirk says so; never throws on a connection the client dropped. */
+  async write(res: ServerResponse, url: URL, reply: OcpiReply, baseHeaders: Record<string, string>): Promise<void> {
+    const applies = this.applies(url);
+    if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
+      this.delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs));
+    }
+    if (res.destroyed) return;
+    const raw = applies ? this.quirks.envelope?.rawBody : undefined;
+    if (raw) {
+      res.writeHead(raw.httpStatus, { ...baseHeaders, 'Content-Type': raw.contentType ?? 'text/html' });
+      res.end(raw.body);
+      return;
+    }
+    if (applies && this.quirks.envelope?.byteOrderMark) {
+      const payload = `\uFEFF${JSON.stringify(reply.body)}`;
+      res.writeHead(reply.httpStatus, { ...baseHeaders, ...(reply.headers ?? {}), 'Content-Type': 'application/json' });
+      res.end(payload);
+      return;
+    }
+    writeReply(res, reply, baseHeaders);
+  }
+
+  /** The status code actually sent, for the request log (raw bodies have none). */
+  loggedStatus(url: URL, reply: OcpiReply): { status: number; ocpiStatus: number } {
+    const raw = this.applies(url) ? this.quirks.envelope?.rawBody : undefined;
+    return raw ? { status: raw.httpStatus, ocpiStatus: 0 } : { status: reply.httpStatus, ocpiStatus: Number(reply.body.status_code) };
+  }
+
+  private applies(url: URL): boolean {
+    const module = moduleOf(url);
+    return module !== null && (this.quirks.modules ?? DEFAULT_MODULES).includes(module);
+  }
+}
+
+/** The endpoint a simulator URL addresses, from its path: …/versions, …/<version>, …/<version>/<module>/…. */
+function moduleOf(url: URL): QuirkModule | null {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const at = segments.findIndex((s) => /^\d+\.\d+(\.\d+)?$/.test(s));
+  if (at < 0) return segments[segments.length - 1] === 'versions' ? 'versions' : null;
+  const module = segments[at + 1];
+  if (module === undefined) return 'details';
+  return module === 'credentials' || module === 'locations' || module === 'tariffs' ? module : null;
+}
+
+function asHub(reply: OcpiReply): OcpiReply {
+  const data = reply.body.data as { roles?: Array<Record<string, unknown>> } | undefined;
+  if (!data || !Array.isArray(data.roles)) return reply;
+  return { ...reply, body: { ...reply.body, data: { ...data, roles: data.roles.map((r) => ({ ...r, role: 'HUB' })) } } };
+}

@@ -1,0 +1,82 @@
+import type { TokenEncoding } from '../auth';
+/**
+ * Deliberate deviations from the specification that real CPOs show, switched on per test (all off by default,
+ * i.e. spec behaviour). Envelope, pagination, failure and wire-style quirks apply to the functional modules
+ * (locations, tariffs) unless `modules` says otherwise. Set at start (options.quirks) or any time with
+ * `simulator.setQuirks()`, which also restarts every counter.
+ */
+export interface SimulatorQuirks {
+  /** Encoding of the token in the Authorization headers it sends (default: its version's). */
+  sendTokenEncoding?: TokenEncoding;
+  /** Encodings it accepts on incoming requests (default: only its version's). */
+  acceptTokenEncoding?: TokenEncoding | 'either';
+  /** Modules left out of its version details (e.g. ['locations'] to provoke 3003). */
+  omitModules?: Array<'locations' | 'tariffs'>;
+  /** The versions URL it puts in its own credentials instead of its real one (e.g. an unreachable one: 3001). */
+  advertisedVersionsUrl?: string;
+  /** When it registers or updates itself, use the eMSP's credentials endpoint of this version instead of its own (3002). */
+  credentialsVersion?: string;
+  /** Endpoints the quirks below apply to. Default ['locations', 'tariffs']. */
+  modules?: QuirkModule[];
+  envelope?: EnvelopeQuirks;
+  pagination?: PaginationQuirks;
+  /** The first `count` matching requests fail with `httpStatus` (an OCPI 3000 envelope), then spec behaviour. */
+  failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[] };
+  /** Matching responses wait this long before they are written (to trigger client timeouts). */
+  delayMs?: number;
+  /** Only the first N matching responses are delayed (default: all). */
+  delayCount?: number;
+  /** The first N matching requests get their connection closed without an answer. */
+  dropConnections?: number;
+  /** How served objects are dressed on the wire (list and object GETs). */
+  wire?: WireStyleQuirks;
+  /** Present the simulator's credentials role as HUB instead of CPO (credentials 2.2.1 §CredentialsRole). */
+  presentAsHub?: boolean;
+}
+
+export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs';
+
+export interface EnvelopeQuirks {
+  /** Leave out `timestamp` (required, transport_and_format §Response format). */
+  omitTimestamp?: boolean;
+  /** A success with `data: null` (on a list endpoint: meant as "no objects"). */
+  dataNull?: boolean;
+  /** `status_code` as a string: "1000". */
+  statusCodeAsString?: boolean;
+  /** Answer with this OCPI error code instead (HTTP 200 unless httpStatus is given). */
+  ocpiError?: { statusCode: number; message?: string; httpStatus?: number };
+  /** Answer with a body that is no OCPI envelope at all (e.g. an HTML error page of a proxy). */
+  rawBody?: { httpStatus: number; body: string; contentType?: string };
+  /** `data` of a list endpoint as an object instead of an array. */
+  dataNotAList?: boolean;
+  /** Prefix the JSON with a UTF-8 byte order mark. */
+  byteOrderMark?: boolean;
+}
+
+export interface PaginationQuirks {
+  /**
+   * How the next-page Link is given: 'absolute' (spec), 'relative' (path and query only), 'bare-rel'
+   * (`rel=next`, unquoted, after a rel="prev" link whose title holds a comma), 'none' (no Link header),
+   * 'loop' (points at the page just served), 'endless' (keeps pointing one page further, beyond the end).
+   */
+  link?: 'absolute' | 'relative' | 'bare-rel' | 'none' | 'loop' | 'endless';
+  /** No X-Total-Count header. */
+  omitTotalCount?: boolean;
+  /** Ignore the offset parameter (every request gets the first page). */
+  ignoreOffset?: boolean;
+  /** Report an X-Total-Count one lower on every further list request. */
+  shrinkingTotal?: boolean;
+}
+
+export interface WireStyleQuirks {
+  /** Every JSON number of the objects sent as a string ("230"). */
+  numbersAsStrings?: boolean;
+  /** DateTimes without the 'Z' designator. */
+  timestampsWithoutZ?: boolean;
+  /** DateTimes with fractional seconds (".250"). */
+  fractionalSeconds?: boolean;
+  /** "" for some absent optional fields (Location.state, EVSE.floor_level, Tariff.tariff_alt_url). */
+  emptyStringsForAbsent?: boolean;
+  /** An EVSE capability no OCPI version defines ("FUTURE_CAPABILITY") on every EVSE. */
+  unknownEnums?: boolean;
+}
