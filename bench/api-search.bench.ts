@@ -9,8 +9,8 @@
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
  *   bare    GET /bare
- *   search  GET /api/v1/locations?latitude&longitude&radius_m=2000&available_now=true (20 per page), the centre
- *           taken in turn from 1,000 fixed points within 25 km of the middle
+ *   search  GET /api/v1/locations?latitude&longitude&radius_m=2000&available_now=true (the list view, 20 per page),
+ *           the centre taken in turn from 1,000 fixed points within 25 km of the middle
  *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=45, over connectors seen in searches
  */
 import { fork } from 'node:child_process';
@@ -89,7 +89,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const searchPaths = searchPoints(options.seed).map(
       (p) => `/api/v1/locations?latitude=${p.latitude.toFixed(6)}&longitude=${p.longitude.toFixed(6)}&radius_m=${SEARCH_RADIUS_M}&available_now=true`,
     );
-    const sample = await sampleSearches(ready.url, headers, searchPaths.slice(0, 50));
+    const sample = await sampleSearches(ready.url, headers, searchPaths.slice(0, 50).map((path) => `${path}&evses=true`));
     const pricePaths = sample.connectorIds.map((id) => `/api/v1/connectors/${id}/price-estimate?energy_kwh=20&duration_minutes=45`);
     if (pricePaths.length === 0) throw new Error('no connector with a tariff in the sample searches');
 

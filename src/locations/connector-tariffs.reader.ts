@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { DisplayText } from '../tariffs/tariff.model';
-import { isActive, primaryTariff, SummarisableTariff, summariseTariff, TariffSummary } from '../tariffs/tariff-summary';
+import type { CanonicalTariff, DisplayText } from '../tariffs/tariff.model';
+import { isActive, primaryTariff, summariseTariff, TariffSummary } from '../tariffs/tariff-summary';
 import { pickDisplayText } from './display-text';
 import { ReadQueries } from './read-queries';
 
@@ -25,8 +25,8 @@ export interface ConnectorTariffs {
   missing_tariff_ids: string[];
 }
 
-/** A listed tariff we hold, as the search SQL reports it: OCPI id, our id, and a version that changes on every write. */
-export type HeldTariff = [ocpiId: string, id: string, version: string];
+/** A listed tariff we hold, as the search SQL reports it: its OCPI id and the id of its current version. */
+export type HeldTariff = [ocpiId: string, versionId: string];
 
 /** A connector whose tariffs to show: its Location's party, the ids it lists, and (from the search) those we hold. */
 export interface ConnectorRef {
@@ -36,18 +36,24 @@ export interface ConnectorRef {
   held?: HeldTariff[];
 }
 
-/** SQL: `version` of tariff `t`, microseconds of stored_at (TariffStore sets it on every write of the row or its elements). */
-export const TARIFF_VERSION_SQL = `(extract(epoch from t.stored_at) * 1000000)::bigint::text`;
+/**
+ * SQL: the current version of the tariff of party (cc, pid) with OCPI id `id` (expressions): the latest row of
+ * tariff_version, the same version the tariff engine prices with (TariffReader.find).
+ */
+export function currentVersionSql(cc: string, pid: string, id: string): string {
+  return `(SELECT v.id FROM tariff_version v WHERE v.country_code = ${cc} AND v.party_id = ${pid} AND v.ocpi_id = ${id}
+    ORDER BY v.version_no DESC LIMIT 1)`;
+}
 
 const MAX_CACHED = 10_000;
 
 /**
  * Reads the Tariffs that connectors list (Connector.tariff_ids, mod_locations 2.2.1 §8.3.3; a Tariff belongs to the
- * same party as the Location) from the tariff tables and summarises them (src/tariffs/tariff-summary.ts).
- * Independent of the price-estimate code on purpose: the list view needs the lowest price per dimension, never an
- * estimate. Read tariffs are kept in memory under their version: when the search SQL already says which versions
- * the page needs, only tariffs not held at that version are read (usually none), so a search makes one round trip;
- * answers are the same as reading every time, because a changed tariff has a new version.
+ * same party as the Location) in their current version from the tariff history (tariff_version, the canonical model
+ * the tariff engine prices), and summarises them (src/tariffs/tariff-summary.ts). The list view needs the lowest
+ * price per dimension, never an estimate. A version never changes, so read versions are kept in memory by id: when
+ * the search SQL already says which versions the page needs, only versions not held are read (usually none), and a
+ * search makes one round trip; a tariff the CPO changes has a new current version, so answers never go stale.
  */
 @Injectable()
 export class ConnectorTariffsReader {
@@ -83,20 +89,20 @@ export class ConnectorTariffsReader {
   private async tariffsOf(connectors: ConnectorRef[]): Promise<Map<string, CachedTariff>> {
     const found = new Map<string, CachedTariff>();
     if (connectors.every((c) => c.held !== undefined)) {
-      const wanted = new Map<string, { key: string; version: string }>();
-      for (const c of connectors) for (const [ocpiId, id, version] of c.held!) wanted.set(id, { key: tariffKey(c.countryCode, c.partyId, ocpiId), version });
-      const stale = [...wanted].filter(([id, w]) => this.cache.get(id)?.version !== w.version).map(([id]) => id);
-      if (stale.length > 0) await this.read('t.id = ANY($1::uuid[])', [stale]);
-      for (const [id, w] of wanted) {
-        const cached = this.cache.get(id);
-        if (cached) found.set(w.key, cached); // a tariff deleted since the search SQL ran is simply not shown
+      const wanted = new Map<string, string>(); // version id → key
+      for (const c of connectors) for (const [ocpiId, versionId] of c.held!) wanted.set(versionId, tariffKey(c.countryCode, c.partyId, ocpiId));
+      const missing = [...wanted.keys()].filter((id) => !this.cache.has(id));
+      if (missing.length > 0) await this.read('v.id = ANY($1::uuid[])', [missing]);
+      for (const [versionId, key] of wanted) {
+        const cached = this.cache.get(versionId);
+        if (cached) found.set(key, cached);
       }
       return found;
     }
     const keys = [...new Map(connectors.flatMap((c) => c.tariffIds.map((id) => [tariffKey(c.countryCode, c.partyId, id), [c.countryCode, c.partyId, id]] as const))).values()];
     if (keys.length === 0) return found;
     const rows = await this.read(
-      `(t.country_code, t.party_id, t.ocpi_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+      `v.id IN (SELECT ${currentVersionSql('k.cc', 'k.pid', 'k.id')} FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cc, pid, id))`,
       [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
     );
     for (const row of rows) found.set(row.key, row);
@@ -104,48 +110,27 @@ export class ConnectorTariffsReader {
   }
 
   private async read(where: string, values: unknown[]): Promise<CachedTariff[]> {
-    const rows = await this.db.rows<RawRow>(
-      `SELECT t.id, ${TARIFF_VERSION_SQL} AS version, t.country_code, t.party_id, t.ocpi_id, t.currency, t.type,
-         t.tariff_alt_text, t.tariff_alt_url, t.start_date_time, t.end_date_time,
-         coalesce((SELECT json_agg(json_build_object(
-             'restricted', coalesce(e.restrictions, '{}'::jsonb) NOT IN ('{}'::jsonb, 'null'::jsonb),
-             'price_components', (SELECT coalesce(json_agg(json_build_object('type', pc.type, 'price', pc.price::text, 'vat', pc.vat::text)
-               ORDER BY pc.position), '[]') FROM price_component pc WHERE pc.tariff_element_id = e.id))
-           ORDER BY e.position) FROM tariff_element e WHERE e.tariff_id = t.id), '[]') AS elements
-       FROM tariff t WHERE ${where}`,
-      values,
-    );
+    const rows = await this.db.rows<{ id: string; tariff: CanonicalTariff }>(`SELECT v.id, v.tariff FROM tariff_version v WHERE ${where}`, values);
     if (this.cache.size + rows.length > MAX_CACHED) this.cache.clear();
     return rows.map((r) => {
-      const cached = new CachedTariff(r);
+      const cached = new CachedTariff(r.tariff);
       this.cache.set(r.id, cached);
       return cached;
     });
   }
 }
 
-/** One read Tariff, with its summaries per language made once. */
+/** One current tariff version, with its summaries per language made once. */
 class CachedTariff {
   readonly key: string;
-  readonly version: string;
   readonly altText: DisplayText[];
   readonly altUrl: string | null;
-  readonly tariff: SummarisableTariff;
   private readonly summaries = new Map<string, TariffSummary>();
 
-  constructor(r: RawRow) {
-    this.key = tariffKey(r.country_code, r.party_id, r.ocpi_id);
-    this.version = r.version;
-    this.altText = r.tariff_alt_text;
-    this.altUrl = r.tariff_alt_url;
-    this.tariff = {
-      id: r.ocpi_id,
-      currency: r.currency,
-      type: r.type,
-      start_date_time: r.start_date_time ? new Date(r.start_date_time).toISOString() : null,
-      end_date_time: r.end_date_time ? new Date(r.end_date_time).toISOString() : null,
-      elements: r.elements,
-    };
+  constructor(readonly tariff: CanonicalTariff) {
+    this.key = tariffKey(tariff.country_code, tariff.party_id, tariff.id);
+    this.altText = tariff.tariff_alt_text ?? [];
+    this.altUrl = tariff.tariff_alt_url ?? null;
   }
 
   summary(lang: string): TariffSummary {
@@ -156,12 +141,6 @@ class CachedTariff {
     }
     return summary;
   }
-}
-
-interface RawRow {
-  id: string; version: string; country_code: string; party_id: string; ocpi_id: string; currency: string; type: string | null;
-  tariff_alt_text: DisplayText[]; tariff_alt_url: string | null; start_date_time: Date | null; end_date_time: Date | null;
-  elements: SummarisableTariff['elements'];
 }
 
 function tariffKey(countryCode: string, partyId: string, id: string): string {

@@ -1,21 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { primaryTariff, SummarisableTariff, summariseTariff } from './tariff-summary';
+import { mapTariff211 } from '../ocpi/v2_1_1/tariffs/tariff.mapper';
+import { mapTariff221 } from '../ocpi/v2_2_1/tariffs/tariff.mapper';
+import { mapTariff230 } from '../ocpi/v2_3_0/tariffs/tariff.mapper';
+import { CanonicalTariff } from './tariff.model';
+import { primaryTariff, summariseTariff } from './tariff-summary';
 
-/** A spec example tariff (test/fixtures, unmodified) in the shape the summary reads: prices as decimal strings. */
-function example(file: string): SummarisableTariff {
-  const raw = JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/ocpi/2.2.1/tariffs', file), 'utf8'));
-  return {
-    id: raw.id,
-    currency: raw.currency,
-    type: raw.type ?? null,
-    start_date_time: raw.start_date_time ?? null,
-    end_date_time: raw.end_date_time ?? null,
-    elements: raw.elements.map((e: any) => ({
-      restricted: e.restrictions !== undefined && Object.keys(e.restrictions).length > 0,
-      price_components: e.price_components.map((pc: any) => ({ type: pc.type, price: String(pc.price), vat: pc.vat === undefined ? null : String(pc.vat) })),
-    })),
-  };
+/** A spec example tariff (test/fixtures, unmodified) as the 2.2.1 mapper makes it canonical. */
+function example(file: string): CanonicalTariff {
+  return canonical(mapTariff221(JSON.parse(readFileSync(join(__dirname, '../../test/fixtures/ocpi/2.2.1/tariffs', file), 'utf8'))));
+}
+
+function canonical(result: { ok: boolean; value?: CanonicalTariff; reason?: string }): CanonicalTariff {
+  if (!result.ok) throw new Error(`example did not map: ${result.reason}`);
+  return result.value!;
 }
 
 describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … per kWh + … start" line', () => {
@@ -24,6 +22,7 @@ describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … p
     expect(s).toMatchObject({
       energy_per_kwh: { excl_vat: '0.25', incl_vat: '0.275' },
       start_fee: { excl_vat: '0.5', incl_vat: '0.6' },
+      text_incl_vat: true,
       time_per_hour: null,
       parking_per_hour: null,
       free: false,
@@ -56,6 +55,37 @@ describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … p
 
   it('example "3 hour + parking" (tariff_13): time and parking per hour', () => {
     expect(summariseTariff(example('tariff_13_simple_3hour_5parking.json'), 'en').text).toBe('€3.30/h + parking €6.00/h');
+  });
+});
+
+describe('mod_tariffs 2.3.0 §TaxIncluded and 2.1.1 PriceComponent without vat: which side of VAT the line shows', () => {
+  // mod_tariffs 2.3.0 examples tariff_19_simple_north_american_exclusive.json and tariff_20_..._inclusive.json.
+  const northAmerican = (taxIncluded: string, price: number) => ({
+    country_code: 'CA', party_id: 'FLO', id: '12', currency: 'CAD',
+    elements: [{ price_components: [{ type: 'TIME', price, step_size: 1 }] }],
+    tax_included: taxIncluded, last_updated: '2024-12-05T18:30:14Z',
+  });
+
+  it('tax_included NO without vat: taxes come on top and are unknown, so the line shows the price before them and says so', () => {
+    const s = summariseTariff(canonical(mapTariff230(northAmerican('NO', 2.0))), 'en');
+    expect(s).toMatchObject({ time_per_hour: { excl_vat: '2', incl_vat: null }, text_incl_vat: false });
+    expect(s.text).toBe('CA$2.00/h (excl. VAT)');
+  });
+
+  it('tax_included YES without vat: the price is what the driver pays; the part before taxes is unknown', () => {
+    const s = summariseTariff(canonical(mapTariff230(northAmerican('YES', 2.1))), 'en');
+    expect(s).toMatchObject({ time_per_hour: { excl_vat: null, incl_vat: '2.1' }, text_incl_vat: true, text: 'CA$2.10/h' });
+  });
+
+  it('tax_included YES with vat: the part before VAT is derived (6 decimals)', () => {
+    const tariff = { ...northAmerican('YES', 2.42), elements: [{ price_components: [{ type: 'ENERGY', price: 0.363, vat: 21, step_size: 1 }] }] };
+    expect(summariseTariff(canonical(mapTariff230(tariff)), 'en').energy_per_kwh).toEqual({ excl_vat: '0.3', incl_vat: '0.363' });
+  });
+
+  it('2.1.1 ("Simple Tariff example 2 euro per hour"): prices excl. VAT with the VAT never told', () => {
+    const tariff = { id: '12', currency: 'EUR', elements: [{ price_components: [{ type: 'TIME', price: 2.0, step_size: 300 }] }], last_updated: '2015-06-29T20:39:09Z' };
+    const s = summariseTariff(canonical(mapTariff211(tariff, { country_code: 'NL', party_id: 'OLD' })), 'nl');
+    expect(s).toMatchObject({ time_per_hour: { excl_vat: '2', incl_vat: null }, text: '€\u00a02,00/uur (excl. btw)' });
   });
 });
 

@@ -1,36 +1,35 @@
 /**
  * The compact price line of the list view, "from €0.28/kWh + €0.50 start", from a Tariff's price components
- * (mod_tariffs 2.2.1 §4.3.1 Tariff object, §4.4.3 PriceComponent class, §4.4.2 TariffDimensionType enum).
- * Not an estimate: the price-estimate endpoint prices a planned charge. Decimal strings throughout (decimal.js).
+ * (mod_tariffs 2.2.1 §4.3.1 Tariff object, §4.4.3 PriceComponent class, §4.4.2 TariffDimensionType enum; 2.3.0
+ * §TaxIncluded). Not an estimate: the price-estimate endpoint (the tariff engine) prices a planned charge.
+ * Decimal strings throughout (decimal.js).
  *
  * Rules, and why:
  * - Each dimension shows the LOWEST price any TariffElement gives it ("from"), because restrictions (time of day,
  *   kWh, duration…) choose the element during the charge and the list view cannot know them in advance. `restricted`
  *   says whether any element has restrictions, i.e. whether the "from" is a real minimum rather than the price.
- * - Prices are shown including VAT (what a driver pays): price × (1 + vat / 100); a component without `vat` has no
- *   VAT applicable (mod_tariffs 2.2.1 §4.4.3: "not providing a VAT is different from 0% VAT"), so incl = excl.
+ * - Taxes as the engine reads them (src/tariffs/engine/taxes.ts): with `tax_included` NO the price is before VAT and
+ *   after = price × (1 + vat / 100); with YES the price is after VAT and before = price / (1 + vat / 100) (6
+ *   decimals); with N/A there are no taxes. An omitted `vat` means no VAT (2.2.1, `omitted_vat` NO_VAT: both sides
+ *   equal) or an unknown one (2.1.1, 2.3.0: the other side is null).
+ * - The line shows prices incl. VAT (what a driver pays); when that side is unknown it shows the price before VAT
+ *   and says so ("excl. VAT").
  * - TIME and PARKING_TIME are priced per hour in the spec, ENERGY per kWh, FLAT per session ("start").
  * - min_price / max_price and step_size are left to the estimate.
  */
 import Decimal from 'decimal.js';
+import type { CanonicalTariff } from './tariff.model';
 
-/** What the summary needs of a Tariff (a subset of the canonical Tariff). */
-export interface SummarisableTariff {
-  id: string;
-  currency: string;
-  type: string | null;
-  start_date_time: string | null;
-  end_date_time: string | null;
-  elements: Array<{
-    restricted: boolean;
-    price_components: Array<{ type: string; price: string; vat: string | null }>;
-  }>;
-}
+/** What the summary reads of a canonical Tariff. */
+export type SummarisableTariff = Pick<
+  CanonicalTariff,
+  'id' | 'currency' | 'type' | 'start_date_time' | 'end_date_time' | 'elements' | 'tax_included' | 'omitted_vat'
+>;
 
-/** A price as decimal strings in major units of the currency. */
+/** A price as decimal strings in major units of the currency; a side is null when the tariff does not tell it. */
 export interface SummaryPrice {
-  excl_vat: string;
-  incl_vat: string;
+  excl_vat: string | null;
+  incl_vat: string | null;
 }
 
 export interface TariffSummary {
@@ -46,15 +45,17 @@ export interface TariffSummary {
   free: boolean;
   /** Some element has restrictions: the prices are the lowest ones, hence "from". */
   restricted: boolean;
-  /** One line in the requested language (en, nl, de or fr; others get English words), prices incl. VAT. */
+  /** Whether `text` shows prices incl. VAT (false: VAT unknown, the line shows prices before VAT and says so). */
+  text_incl_vat: boolean;
+  /** One line in the requested language (en, nl, de or fr; others get English words). */
   text: string;
 }
 
-const WORDS: Record<string, { from: string; start: string; parking: string; free: string; hour: string }> = {
-  en: { from: 'from', start: 'start', parking: 'parking', free: 'free', hour: 'h' },
-  nl: { from: 'vanaf', start: 'starttarief', parking: 'parkeren', free: 'gratis', hour: 'uur' },
-  de: { from: 'ab', start: 'Startgebühr', parking: 'Parken', free: 'kostenlos', hour: 'h' },
-  fr: { from: 'à partir de', start: 'de frais de démarrage', parking: 'stationnement', free: 'gratuit', hour: 'h' },
+const WORDS: Record<string, { from: string; start: string; parking: string; free: string; hour: string; exclVat: string }> = {
+  en: { from: 'from', start: 'start', parking: 'parking', free: 'free', hour: 'h', exclVat: 'excl. VAT' },
+  nl: { from: 'vanaf', start: 'starttarief', parking: 'parkeren', free: 'gratis', hour: 'uur', exclVat: 'excl. btw' },
+  de: { from: 'ab', start: 'Startgebühr', parking: 'Parken', free: 'kostenlos', hour: 'h', exclVat: 'zzgl. MwSt.' },
+  fr: { from: 'à partir de', start: 'de frais de démarrage', parking: 'stationnement', free: 'gratuit', hour: 'h', exclVat: 'HT' },
 };
 
 /**
@@ -67,8 +68,10 @@ export function summariseTariff(tariff: SummarisableTariff, lang: string): Tarif
   const flat = lowest('FLAT');
   const time = lowest('TIME');
   const parking = lowest('PARKING_TIME');
-  const free = [energy, flat, time, parking].every((p) => p === null || new Decimal(p.incl_vat).isZero());
-  const restricted = tariff.elements.some((e) => e.restricted);
+  const prices = [energy, flat, time, parking].filter((p): p is SummaryPrice => p !== null);
+  const free = prices.every((p) => new Decimal((p.incl_vat ?? p.excl_vat)!).isZero());
+  const restricted = tariff.elements.some((e) => hasRestrictions(e.restrictions));
+  const inclVat = prices.every((p) => p.incl_vat !== null);
   return {
     tariff_id: tariff.id,
     currency: tariff.currency,
@@ -79,7 +82,8 @@ export function summariseTariff(tariff: SummarisableTariff, lang: string): Tarif
     parking_per_hour: parking,
     free,
     restricted,
-    text: summaryText({ energy, flat, time, parking, free, restricted, currency: tariff.currency }, lang),
+    text_incl_vat: inclVat,
+    text: summaryText({ energy, flat, time, parking, free, restricted, inclVat, currency: tariff.currency }, lang),
   };
 }
 
@@ -100,17 +104,37 @@ export function isActive(t: Pick<SummarisableTariff, 'start_date_time' | 'end_da
   return (!t.start_date_time || new Date(t.start_date_time) <= at) && (!t.end_date_time || at < new Date(t.end_date_time));
 }
 
+/** A restriction object with at least one field set (an empty object or all-null fields restricts nothing). */
+function hasRestrictions(r: unknown): boolean {
+  return typeof r === 'object' && r !== null && Object.values(r).some((v) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
+}
+
 function lowestPrice(tariff: SummarisableTariff, type: string): SummaryPrice | null {
-  let best: { excl: Decimal; incl: Decimal } | null = null;
+  let best: { sides: SummaryPrice; rank: Decimal } | null = null;
   for (const element of tariff.elements) {
-    for (const pc of element.price_components) {
+    for (const pc of element.price_components ?? []) {
       if (pc.type !== type) continue;
-      const excl = new Decimal(pc.price);
-      const incl = pc.vat === null ? excl : excl.times(new Decimal(pc.vat).dividedBy(100).plus(1));
-      if (!best || incl.lessThan(best.incl)) best = { excl, incl };
+      const sides = taxSides(new Decimal(pc.price), pc.vat === null || pc.vat === undefined ? null : new Decimal(pc.vat), tariff);
+      const rank = new Decimal((sides.incl_vat ?? sides.excl_vat)!);
+      if (!best || rank.lessThan(best.rank)) best = { sides, rank };
     }
   }
-  return best && { excl_vat: best.excl.toFixed(), incl_vat: best.incl.toFixed() };
+  return best?.sides ?? null;
+}
+
+/** Before and after VAT of one price, by the tariff's tax_included and omitted_vat (see the module comment). */
+function taxSides(price: Decimal, vat: Decimal | null, t: SummarisableTariff): SummaryPrice {
+  const mode = t.tax_included ?? 'NO';
+  const exact = price.toFixed();
+  if (mode === 'N/A') return { excl_vat: exact, incl_vat: exact };
+  if (vat === null) {
+    if ((t.omitted_vat ?? 'NO_VAT') === 'NO_VAT') return { excl_vat: exact, incl_vat: exact };
+    return mode === 'YES' ? { excl_vat: null, incl_vat: exact } : { excl_vat: exact, incl_vat: null };
+  }
+  const factor = vat.dividedBy(100).plus(1);
+  return mode === 'YES'
+    ? { excl_vat: price.dividedBy(factor).toDecimalPlaces(6).toFixed(), incl_vat: exact }
+    : { excl_vat: exact, incl_vat: price.times(factor).toFixed() };
 }
 
 interface TextParts {
@@ -120,6 +144,7 @@ interface TextParts {
   parking: SummaryPrice | null;
   free: boolean;
   restricted: boolean;
+  inclVat: boolean;
   currency: string;
 }
 
@@ -128,14 +153,15 @@ function summaryText(p: TextParts, lang: string): string {
   const words = WORDS[language] ?? WORDS.en;
   if (p.free) return words.free;
   const money = moneyFormatter(language in WORDS ? lang : 'en', p.currency);
-  const nonZero = (price: SummaryPrice | null) => price !== null && !new Decimal(price.incl_vat).isZero();
+  const shown = (price: SummaryPrice | null) => (price === null ? null : p.inclVat ? price.incl_vat : price.excl_vat);
+  const nonZero = (price: SummaryPrice | null) => shown(price) !== null && !new Decimal(shown(price)!).isZero();
   const units: string[] = [];
-  if (nonZero(p.energy)) units.push(`${money(p.energy!.incl_vat, 3)}/kWh`);
-  if (nonZero(p.time)) units.push(`${money(p.time!.incl_vat, 2)}/${words.hour}`);
+  if (nonZero(p.energy)) units.push(`${money(shown(p.energy)!, 3)}/kWh`);
+  if (nonZero(p.time)) units.push(`${money(shown(p.time)!, 2)}/${words.hour}`);
   const parts = units.length > 0 ? [`${p.restricted ? `${words.from} ` : ''}${units.join(' + ')}`] : [];
-  if (nonZero(p.flat)) parts.push(`${money(p.flat!.incl_vat, 2)} ${words.start}`);
-  if (nonZero(p.parking)) parts.push(`${words.parking} ${money(p.parking!.incl_vat, 2)}/${words.hour}`);
-  return parts.join(' + ');
+  if (nonZero(p.flat)) parts.push(`${money(shown(p.flat)!, 2)} ${words.start}`);
+  if (nonZero(p.parking)) parts.push(`${words.parking} ${money(shown(p.parking)!, 2)}/${words.hour}`);
+  return `${parts.join(' + ')}${p.inclVat ? '' : ` (${words.exclVat})`}`;
 }
 
 /** Intl currency format of a decimal string (formatted as a string, so exactly, rounded half-expand). */

@@ -163,10 +163,10 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     const { body } = await search(`${near}&radius_m=10000&limit=1&party=NL*SRC&lang=nl&evses=true`);
     const price = body.data[0].evses[0].connectors[0].price;
     expect(price).toEqual({
-      tariff_id: '17', currency: 'EUR', text: '€\u00a00,275/kWh + €\u00a00,60 starttarief',
+      tariff_id: '17', currency: 'EUR', text: '€\u00a00,275/kWh + €\u00a00,60 starttarief', incl_vat: true,
       energy_per_kwh: '0.275', start_fee: '0.6', time_per_hour: null, parking_per_hour: null,
     });
-    // A tariff the CPO changes shows its new price at once (prices are read under the tariff's version).
+    // A tariff the CPO changes shows its new price at once (its new current version is what the search asks for).
     const raised = JSON.parse(JSON.stringify(tariffs[0]));
     raised.elements[0].price_components.find((pc: any) => pc.type === 'ENERGY').price = 0.35;
     raised.last_updated = new Date().toISOString();

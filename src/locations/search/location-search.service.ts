@@ -5,7 +5,7 @@ import { ReadQueries } from '../read-queries';
 import { alwaysOpenState, evaluateOpeningHours } from '../opening-hours';
 import type { Hours } from '../opening-times.model';
 import { encodeCursor, LocationSearch, queryFingerprint, SearchCursor } from './search-query';
-import type { TariffSummary } from '../../tariffs/tariff-summary';
+import type { SummaryPrice, TariffSummary } from '../../tariffs/tariff-summary';
 import { ConnectorGroup, ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
 import { searchSql } from './search-sql';
 
@@ -89,14 +89,17 @@ export class LocationSearchService {
 }
 
 function listPrice(s: TariffSummary | null): ListPrice | null {
-  return s && {
+  if (!s) return null;
+  const side = (p: SummaryPrice | null) => (p === null ? null : s.text_incl_vat ? p.incl_vat : p.excl_vat);
+  return {
     tariff_id: s.tariff_id,
     currency: s.currency,
     text: s.text,
-    energy_per_kwh: s.energy_per_kwh?.incl_vat ?? null,
-    start_fee: s.start_fee?.incl_vat ?? null,
-    time_per_hour: s.time_per_hour?.incl_vat ?? null,
-    parking_per_hour: s.parking_per_hour?.incl_vat ?? null,
+    incl_vat: s.text_incl_vat,
+    energy_per_kwh: side(s.energy_per_kwh),
+    start_fee: side(s.start_fee),
+    time_per_hour: side(s.time_per_hour),
+    parking_per_hour: side(s.parking_per_hour),
   };
 }
 
@@ -127,7 +130,7 @@ interface Row {
     uid: string; evse_id: string | null; status: string; status_changed_at: string; capabilities: string[];
     connectors: Array<{
       id: string; ocpi_id: string; standard: string; format: string; power_type: string;
-      max_power_kw: number; declared: boolean; tariff_ids: string[]; held: HeldTariff[] | null;
+      max_power_kw: number; declared: boolean; tariff_ids: string[]; held: Array<[string, string | null]> | null;
     }>;
   }>;
 }
@@ -160,7 +163,7 @@ function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>):
           max_power_kw: Number(c.max_power_kw), max_power_source: c.declared ? 'declared' : 'computed', tariff_ids: c.tariff_ids,
           price: null,
         };
-        held.set(connector, c.held ?? []);
+        held.set(connector, (c.held ?? []).filter((h): h is HeldTariff => h[1] !== null));
         return connector;
       }),
     };

@@ -23,11 +23,15 @@ export interface SearchConnector {
   price: ListPrice | null;
 }
 
-/** The list view's price line: "from €0.28/kWh + €0.50 start", and its figures incl. VAT (decimal strings, major units). */
+/**
+ * The list view's price line, "from €0.28/kWh + €0.50 start", and its figures (decimal strings, major units): incl.
+ * VAT when `incl_vat` is true, else before VAT (the tariff does not tell its VAT).
+ */
 export interface ListPrice {
   tariff_id: string;
   currency: string;
   text: string;
+  incl_vat: boolean;
   energy_per_kwh: string | null;
   start_fee: string | null;
   time_per_hour: string | null;

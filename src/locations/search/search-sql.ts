@@ -4,7 +4,7 @@
  * index selects candidates inside one or two boxes (`<@ box`), then the haversine distance (mean Earth radius)
  * filters a circle exactly and orders the results.
  */
-import { TARIFF_VERSION_SQL } from '../connector-tariffs.reader';
+import { currentVersionSql } from '../connector-tariffs.reader';
 import { LatLon, LocationSearch, SearchArea } from './search-query';
 
 export const EARTH_RADIUS_M = 6371008.8;
@@ -64,7 +64,8 @@ export function boxCentre(area: Extract<SearchArea, { kind: 'bbox' }>): LatLon {
 
 /**
  * One page of candidate Locations with their EVSEs (JSON), nearest first, at most `limit` rows, after `after`. Each
- * connector says which of its tariffs we hold and at which version (`held`), so prices need no second query.
+ * connector says which current tariff version each of its tariff ids has (`held`; null for an id we do not hold), so
+ * prices need no second query.
  * Opening hours are NOT in the SQL (time zones, DST): the caller evaluates them for rows whose hours need it.
  */
 export function searchSql(q: LocationSearch, after: { distanceM: number; id: string } | null, limit: number): { text: string; values: unknown[] } {
@@ -101,8 +102,8 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
           'connectors', (SELECT coalesce(json_agg(json_build_object(
               'id', c.id, 'ocpi_id', c.ocpi_id, 'standard', c.standard, 'format', c.format, 'power_type', c.power_type,
               'max_power_kw', c.max_power_kw, 'declared', coalesce(c.max_electric_power > 0, false), 'tariff_ids', c.tariff_ids,
-              'held', (SELECT json_agg(json_build_array(t.ocpi_id, t.id, ${TARIFF_VERSION_SQL})) FROM tariff t
-                WHERE t.country_code = l.country_code AND t.party_id = l.party_id AND t.ocpi_id = ANY(c.tariff_ids)))
+              'held', (SELECT json_agg(json_build_array(tid, ${currentVersionSql('l.country_code', 'l.party_id', 'tid')}))
+                FROM unnest(c.tariff_ids) AS tid))
             ORDER BY c.ocpi_id), '[]') FROM connector c WHERE c.evse_id = e.id)
         ) ORDER BY e.uid), '[]')
         FROM evse e WHERE e.location_id = l.id AND ${evseFilter}) AS evses
