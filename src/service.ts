@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { migrateDatabase } from './database/migrate';
 import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
 
 /** A running service. */
@@ -28,6 +29,7 @@ export async function startService(env: Environment): Promise<RunningService> {
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
+    await migrateDatabase(databaseUrl, { exclusive: !embedded });
     const config = new AppConfig(env);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
       bufferLogs: true,

@@ -7,4 +7,4 @@ import { databaseOptions } from './database-options';
  */
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('Set DATABASE_URL to run the TypeORM CLI (e.g. postgres://postgres@127.0.0.1:5432/test)');
-export default new DataSource({ ...databaseOptions(url), migrationsRun: false });
+export default new DataSource(databaseOptions(url));

@@ -11,8 +11,8 @@ export const entities = [CpoConnectionEntity, ConnectionPartyEntity, AuthObserva
 
 /**
  * TypeORM options for a PostgreSQL URL, the same for the service, the tests and the migration CLI.
- * The schema comes from migrations only: `synchronize` is never on. Migrations run at start-up, all in one
- * transaction, so a failed migration leaves the schema as it was.
+ * The schema comes from migrations only: `synchronize` is never on. Migrations are run before the service starts,
+ * by {@link migrateDatabase} (one instance at a time, all in one transaction), not by TypeORM's `migrationsRun`.
  */
 export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
@@ -20,7 +20,7 @@ export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
     url,
     entities,
     migrations,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'all',
     synchronize: false,
     logging: ['error'],

@@ -6,9 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { databaseOptions } from '../../src/database/database-options';
 import { dumpEmbeddedPostgres, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { migrateDatabase } from '../../src/database/migrate';
 import { PGLITE_DUMP_ENV, TEMPLATE_DB_ENV, withClient } from './test-database';
 
 export default async function globalSetup(): Promise<void> {
@@ -33,8 +32,5 @@ export default async function globalSetup(): Promise<void> {
 }
 
 async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource({ ...databaseOptions(url, 2), migrationsRun: false });
-  await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'all' });
-  await dataSource.destroy();
+  await migrateDatabase(url, { exclusive: false });
 }
