@@ -8,7 +8,9 @@ import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
+import { keepUnparseableJsonBodies } from './ocpi/core/json-body-parser';
 import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
+import { ProtocolExceptionFilter } from './ocpi/core/protocol-exception.filter';
 
 /** A running service. */
 export interface RunningService {
@@ -33,11 +35,16 @@ export async function startService(env: Environment): Promise<RunningService> {
     const config = new AppConfig(env);
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
       bufferLogs: true,
+      // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; we accept no other body format.
+      bodyParser: false,
     });
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    const fastify = app.getHttpAdapter().getInstance();
     // Before any route, guard or filter, so error answers carry the message ids too.
-    app.getHttpAdapter().getInstance().addHook('onRequest', messageIdHeadersHook);
+    fastify.addHook('onRequest', messageIdHeadersHook);
+    keepUnparseableJsonBodies(fastify);
+    app.useGlobalFilters(app.get(ProtocolExceptionFilter));
     app.enableShutdownHooks();
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
     await app.listen(env.PORT, env.HOST);

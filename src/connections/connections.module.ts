@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
+import { ProtocolExceptionFilter } from '../ocpi/core/protocol-exception.filter';
 import { VersionsController } from '../ocpi/versions/versions.controller';
 import { AuthObservations } from './auth-observations';
 import { ConnectionsService } from './connections.service';
@@ -16,9 +17,9 @@ import { SenderPages } from './sender-pages';
   imports: [OcpiClientModule],
   providers: [
     ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService,
-    SenderPages, OcpiAuthGuard,
+    SenderPages, OcpiAuthGuard, ProtocolExceptionFilter,
   ],
   controllers: [VersionsController, CredentialsController],
-  exports: [ConnectionsService, CredentialsSenderService, SenderPages, OcpiAuthGuard, AuthObservations],
+  exports: [ConnectionsService, CredentialsSenderService, SenderPages, OcpiAuthGuard, AuthObservations, ProtocolExceptionFilter],
 })
 export class ConnectionsModule {}

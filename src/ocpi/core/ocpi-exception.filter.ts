@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestWithUnparsedBody } from './json-body-parser';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
 import { OcpiError } from './ocpi-error';
 import { ocpiFailure, OcpiResponse } from './ocpi-response';
@@ -7,7 +8,8 @@ import { OcpiStatus } from './ocpi-status';
 
 /**
  * Every error on an OCPI-facing route leaves as an OCPI envelope (transport_and_format 2.2.1 §Response
- * format; status_codes 2.2.1): OcpiError as it says, HTTP errors with 2000 (client) or 3000 (server),
+ * format; status_codes 2.2.1): OcpiError as it says, HTTP errors with 2001 (400: unreadable or invalid request),
+ * 2000 (other client errors) or 3000 (server),
  * anything unexpected as HTTP 500 / 3000 with the details logged, never returned. Each one is written to the
  * call log (direction INCOMING) against the calling CPO's connection when it authenticated.
  */
@@ -19,7 +21,7 @@ export class OcpiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiConnection?: { id: string } }>();
+    const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiConnection?: { id: string } }>();
     const { httpStatus, body } = this.answer(exception);
     void reply.status(httpStatus).send(body);
     void this.recorder?.record({
@@ -34,7 +36,7 @@ export class OcpiExceptionFilter implements ExceptionFilter {
       durationMs: typeof reply.elapsedTime === 'number' ? reply.elapsedTime : null,
       requestId: header(request, 'x-request-id'),
       correlationId: header(request, 'x-correlation-id'),
-      requestBody: request.body ?? null,
+      requestBody: request.body ?? request.unparsedBody ?? null,
       responseBody: body,
       explanation: explainIncoming(httpStatus, body),
     });
@@ -44,7 +46,9 @@ export class OcpiExceptionFilter implements ExceptionFilter {
     if (exception instanceof OcpiError) return { httpStatus: exception.httpStatus, body: ocpiFailure(exception.ocpiStatus, exception.message) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      return { httpStatus: status, body: ocpiFailure(status >= 500 ? OcpiStatus.SERVER_ERROR : OcpiStatus.CLIENT_ERROR, exception.message) };
+      // A 400 is a request we could not read or whose parameters are invalid: 2001 says exactly that.
+      const code = status >= 500 ? OcpiStatus.SERVER_ERROR : status === 400 ? OcpiStatus.INVALID_OR_MISSING_PARAMETERS : OcpiStatus.CLIENT_ERROR;
+      return { httpStatus: status, body: ocpiFailure(code, exception.message) };
     }
     this.logger.error(exception);
     return { httpStatus: HttpStatus.INTERNAL_SERVER_ERROR, body: ocpiFailure(OcpiStatus.SERVER_ERROR, 'Internal error; it has been logged.') };

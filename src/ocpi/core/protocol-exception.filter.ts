@@ -1,0 +1,57 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import { FastifyRequest } from 'fastify';
+import { ConnectionsService } from '../../connections/connections.service';
+import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
+import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
+import { candidateTokens } from './authorization-header';
+import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
+import { OcpiExceptionFilter } from './ocpi-exception.filter';
+
+/** Fastify says only "Unsupported Media Type": name what came and what we read. */
+function plainWords(exception: unknown, request: FastifyRequest): unknown {
+  if (exception instanceof HttpException && exception.getStatus() === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+    const type = String(request.headers['content-type'] ?? 'none').slice(0, 100);
+    return new HttpException(`Content-Type "${type}" is not supported: OCPI request bodies are application/json`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+  return exception;
+}
+
+/**
+ * The global exception filter: errors that no controller's own filter answered, above all those the framework raises
+ * before a controller runs (a body that is not JSON, an unsupported Content-Type, a path we do not serve).
+ * Under /ocpi/ they are answered as OCPI (an envelope with 2000/2001/3000, transport_and_format 2.2.1 §Response
+ * format) and call-logged against the calling CPO when its token identifies it, since no guard has run yet;
+ * elsewhere (internal and operations APIs) Nest's own HTTP answer is kept.
+ */
+@Catch()
+@Injectable()
+export class ProtocolExceptionFilter extends BaseExceptionFilter {
+  private readonly ocpi: OcpiExceptionFilter;
+
+  constructor(
+    private readonly connections: ConnectionsService,
+    @Optional() @Inject(OCPI_CALL_RECORDER) recorder?: OcpiCallRecorder,
+  ) {
+    super();
+    this.ocpi = new OcpiExceptionFilter(recorder);
+  }
+
+  override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiConnection?: CpoConnectionEntity }>();
+    if (!request.url.startsWith('/ocpi/')) return super.catch(exception, host);
+    request.ocpiConnection ??= (await this.identify(request).catch(() => null)) ?? undefined;
+    this.ocpi.catch(plainWords(exception, request), host);
+  }
+
+  /** The connection whose token the request carries, in either encoding; null when none matches. */
+  private async identify(request: FastifyRequest): Promise<CpoConnectionEntity | null> {
+    const version = (request.url.split('/')[3] ?? '').split('?')[0];
+    const encoding = (adapterFor(version) ?? SUPPORTED_VERSIONS[0]).tokenEncoding;
+    for (const candidate of candidateTokens(request.headers.authorization, encoding)) {
+      const connection = await this.connections.findByOurToken(candidate.token);
+      if (connection) return connection;
+    }
+    return null;
+  }
+}
