@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/core/ocpi-call-recorder';
 import { redactForLog } from './body-redaction';
 
+/** Advisory lock key of the call-log pruning ("CLOG" in ASCII). */
+const CALL_LOG_PRUNE_LOCK = 0x434c4f47;
+
 /** Which entries to list; every field optional. */
 export interface CallLogFilter {
   connectionId?: string;
@@ -75,6 +78,29 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
       );
     } catch (error) {
       this.logger.warn({ connectionId: entry.connectionId, url: entry.url }, `Could not write the call log: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Deletes the entries created before `before`, in batches of `batchSize` (short transactions, so writers never
+   * wait long), and returns how many went. One instance at a time: each batch takes a transaction-scoped advisory
+   * lock, and an instance that finds it taken stops, since another one is pruning already.
+   */
+  async prune(before: Date, batchSize = 5000): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.db.transaction(async (m) => {
+        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [CALL_LOG_PRUNE_LOCK]);
+        if (!locked) return 0;
+        const [{ n }] = await m.query(
+          `WITH gone AS (DELETE FROM ocpi_call_log WHERE id IN (SELECT id FROM ocpi_call_log WHERE created_at < $1 LIMIT $2) RETURNING 1)
+           SELECT count(*)::int AS n FROM gone`,
+          [before, batchSize],
+        );
+        return n as number;
+      });
+      deleted += batch;
+      if (batch < batchSize) return deleted;
     }
   }
 

@@ -89,6 +89,12 @@ export class Environment {
   @Min(0)
   SYNC_INTERVAL_MINUTES: number = 15;
 
+  /** Days a call-log entry is kept; older ones are deleted every hour. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  CALL_LOG_RETENTION_DAYS: number = 30;
+
   /** Log level of the pino logger. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
