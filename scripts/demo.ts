@@ -113,6 +113,7 @@ async function startDemoService(): Promise<RunningService> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: process.env.INTERNAL_API_KEY ?? 'demo-internal-api-key',
+    FINANCE_API_KEY: process.env.FINANCE_API_KEY ?? 'demo-finance-api-key',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SYNC_INTERVAL_MINUTES: '15',
   });
