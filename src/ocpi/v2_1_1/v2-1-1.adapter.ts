@@ -1,3 +1,4 @@
+import { mapCdr211 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_1 } from '../core/transport-rules';
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
@@ -26,4 +27,6 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   mapLocation: mapLocation211,
   // 2.1.1 Tariffs name no owner: the connection's single party owns them.
   mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),
+  // 2.1.1 CDRs name no owner either.
+  mapCdr: (raw, context) => mapCdr211(raw, context.owner ?? undefined),
 };

@@ -1,3 +1,4 @@
+import { mapCdr221 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
@@ -23,4 +24,5 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   // 2.2.1 objects carry their own country_code and party_id: the context is not needed.
   mapLocation: (raw: unknown) => mapLocation221(raw),
   mapTariff: (raw: unknown) => mapTariff221(raw),
+  mapCdr: (raw: unknown) => mapCdr221(raw),
 };

@@ -1,3 +1,4 @@
+import { mapCdr230 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
@@ -27,4 +28,5 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   },
   mapLocation: (raw: unknown) => mapLocation230(raw),
   mapTariff: (raw) => mapTariff230(raw),
+  mapCdr: (raw) => mapCdr230(raw),
 };
