@@ -43,6 +43,8 @@ export interface CpoSimulatorOptions {
   locations?: unknown[];
   /** Tariff objects served as they are (may include invalid ones on purpose). */
   tariffs?: unknown[];
+  /** CDR objects served as they are (see generateCdrs); absent: no CDRs module in the version details. */
+  cdrs?: unknown[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -130,6 +132,8 @@ export interface CpoSimulator {
   setLocations(objects: unknown[]): void;
   /** Replaces the served Tariff list (order = page order). */
   setTariffs(objects: unknown[]): void;
+  /** Replaces the served CDR list (order = page order); null removes the CDRs module. */
+  setCdrs(objects: unknown[] | null): void;
   /**
    * CPO-initiated registration (credentials §Registration, the simulator as Sender): with the eMSP's
    * versions URL and token A, reads its versions and details, POSTs its credentials with a new token B and
