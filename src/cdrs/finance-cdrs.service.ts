@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Dec, minorUnits } from '../tariffs/engine/money';
 
 /** One stored CDR in the finance list: what the CPO stated, what we computed, the difference (ours − theirs). */
 export interface FinanceCdrLine {
@@ -38,7 +39,8 @@ export interface FinanceSummaryLine {
   differ: number;
   not_exact: number;
   not_computed: number;
-  sum_difference: { before_taxes: string; after_taxes: string };
+  /** Summed over the exactly priced CDRs; after_taxes null when none of them states it (2.1.1). */
+  sum_difference: { before_taxes: string; after_taxes: string | null };
 }
 
 const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
@@ -93,27 +95,36 @@ export class FinanceCdrsService {
          count(*) FILTER (WHERE c.exact IS FALSE)::int AS not_exact,
          count(*) FILTER (WHERE c.recomputed_at IS NULL)::int AS not_computed,
          coalesce(sum(c.difference_before_taxes) FILTER (WHERE c.exact), 0)::text AS sum_before,
-         coalesce(sum(c.difference_after_taxes) FILTER (WHERE c.exact), 0)::text AS sum_after
+         (sum(c.difference_after_taxes) FILTER (WHERE c.exact))::text AS sum_after,
+         count(*) FILTER (WHERE c.exact)::int AS exact_count
        FROM cdr c WHERE ($1::uuid IS NULL OR c.connection_id = $1)
        GROUP BY c.connection_id, c.currency ORDER BY c.connection_id, c.currency`,
       [connectionId ?? null],
     );
     return rows.map((r) => ({
       connection_id: r.connection_id, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
-      not_computed: r.not_computed, sum_difference: { before_taxes: r.sum_before, after_taxes: r.sum_after },
+      not_computed: r.not_computed,
+      // After taxes: null when no exactly priced CDR tells it (2.1.1 never states VAT); else the sum of those that do.
+      sum_difference: {
+        before_taxes: new Dec(r.sum_before).toFixed(minorUnits(r.currency)),
+        after_taxes: r.sum_after === null ? (r.exact_count === 0 ? '0.00' : null) : new Dec(r.sum_after).toFixed(minorUnits(r.currency)),
+      },
     }));
   }
 }
 
+/** Money is shown with the currency's minor units ("4.00", as the CDR's total is rounded to them). */
 function toLine(r: any): FinanceCdrLine {
   const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+  const minor = minorUnits(r.currency);
+  const money = (v: string | null) => (v === null ? null : new Dec(v).toFixed(minor));
   return {
     id: r.id, connection_id: r.connection_id, country_code: r.country_code, party_id: r.party_id, cdr_id: r.ocpi_id, ocpi_version: r.ocpi_version,
     source: r.source, start_date_time: iso(r.start_date_time)!, end_date_time: iso(r.end_date_time)!, location_id: r.location_id, evse_uid: r.evse_uid,
     connector_id: r.connector_id, currency: r.currency, total_energy_kwh: r.total_energy, credit: r.credit,
-    stated: { before_taxes: r.stated_before_taxes, after_taxes: r.stated_after_taxes },
-    computed: { before_taxes: r.computed_before_taxes, after_taxes: r.computed_after_taxes },
-    difference: { before_taxes: r.difference_before_taxes, after_taxes: r.difference_after_taxes },
+    stated: { before_taxes: money(r.stated_before_taxes)!, after_taxes: money(r.stated_after_taxes) },
+    computed: { before_taxes: money(r.computed_before_taxes), after_taxes: money(r.computed_after_taxes) },
+    difference: { before_taxes: money(r.difference_before_taxes), after_taxes: money(r.difference_after_taxes) },
     exact: r.exact, not_exact_because: r.not_exact_because ?? [], priced_with: r.priced_with, received_at: iso(r.received_at)!, recomputed_at: iso(r.recomputed_at),
   };
 }
