@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { partyFilter } from '../connections/own-parties';
 import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
@@ -242,13 +243,6 @@ function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<a
 function hubOf(parties: Array<{ role: string; countryCode: string; partyId: string }>): OcpiParty | null {
   const hub = parties.find((p) => p.role === 'HUB');
   return hub ? { countryCode: hub.countryCode, partyId: hub.partyId } : null;
-}
-
-/** A connection may write objects of its own parties only; a HUB connection carries many parties. */
-function partyFilter(parties: Array<{ role: string; countryCode: string; partyId: string }>) {
-  if (parties.some((p) => p.role === 'HUB')) return () => true;
-  const own = new Set(parties.map((p) => `${p.countryCode}*${p.partyId}`));
-  return (countryCode: string, partyId: string) => own.has(`${countryCode}*${partyId}`);
 }
 
 /** The same object twice in one page: keep the most recent (ON CONFLICT cannot touch a row twice per statement). */

@@ -14,6 +14,7 @@ import { messageIdHeaders, readJsonBody } from './http-request';
 import { RegistrationState } from './registration-state';
 import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
+import { pushCdr } from './cdr-push';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
@@ -142,6 +143,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       return registration.snapshot();
     },
     unregisterFromClient: () => unregisterFromClient(ctx),
+    pushCdr: (cdr) => pushCdr(ctx, cdr),
     switchVersion(version) {
       ctx.adapter = adapterOf(version);
       ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);

@@ -20,5 +20,6 @@ export { toOcpi211Location, toOcpi211Tariff } from './versions/objects-2-1-1';
 export { withOcpi230Fields } from './versions/objects-2-3-0';
 export { generateCdrs, type GenerateCdrsOptions } from './cdr-generator';
 export { loadCdrExample } from './fixtures';
+export type { PushResult } from './cdr-push';
 export type { SimulatorVersionAdapter } from './versions';
 export type * from './ocpi-types';

@@ -144,6 +144,11 @@ export interface CpoSimulator {
   updateCredentials(): Promise<SimulatorRegistration>;
   /** credentials §DELETE towards the eMSP: unregisters. */
   unregisterFromClient(): Promise<void>;
+  /**
+   * mod_cdrs 2.2.1 §Receiver Interface §POST Method: POSTs `cdr` to the eMSP's cdrs endpoint; resolves to the HTTP and
+   * OCPI status, message and Location header (never rejects on an error answer).
+   */
+  pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
   switchVersion(version: SimulatorVersionId): void;
   /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */

@@ -22,7 +22,8 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   serialiseCredentials: serialiseCredentials211,
   parseCredentials: parseCredentials211,
   ourEndpoints(baseUrl: string) {
-    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }];
+    // mod_cdrs 2.1.1 §2.2 eMSP Interface: where CPOs POST their CDRs.
+    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', url: `${baseUrl}/cdrs` }];
   },
   mapLocation: mapLocation211,
   // 2.1.1 Tariffs name no owner: the connection's single party owns them.
