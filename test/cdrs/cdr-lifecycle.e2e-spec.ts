@@ -161,6 +161,25 @@ describe('transport_and_format 2.2.1 §Pagination: a CDR pull that breaks down m
   });
 });
 
+describe('tolerant reading of CDRs (types 2.2.1 §number, §DateTime)', () => {
+  it('numbers sent as strings and DateTimes without Z: read, counted as deviations, priced as the CPO billed them', async () => {
+    const cpo = await startCdrCpo(service, '2.3.0', { countryCode: 'NL', partyId: 'TOL' });
+    try {
+      cpo.simulator.setQuirks({ modules: ['cdrs'], wire: { numbersAsStrings: true, timestampsWithoutZ: true } });
+      const [, , pulled] = await cpo.sync();
+      expect(pulled).toMatchObject({ status: 'SUCCEEDED', stored: 7, rejected: 1 });
+      expect(pulled.deviations).toBeGreaterThan(0);
+      const all = await lines(cpo.connectionId);
+      expect(all.filter((l) => l.exact && l.difference.before_taxes === '0.00')).toHaveLength(5);
+      const deviations = (await service.ops('GET', `/connections/${cpo.connectionId}/deviations`)).body;
+      const kinds = new Set(JSON.stringify(deviations).match(/NUMBER_AS_STRING|DATETIME_WITHOUT_TIMEZONE/g));
+      expect([...kinds].sort()).toEqual(['DATETIME_WITHOUT_TIMEZONE', 'NUMBER_AS_STRING']);
+    } finally {
+      await cpo.close();
+    }
+  });
+});
+
 describe('finance API: X-API-Key FINANCE_API_KEY, parameters named when wrong', () => {
   it('401 without the key, with another API\'s key', async () => {
     expect((await service.finance('GET', '/cdrs', { key: null })).status).toBe(401);
