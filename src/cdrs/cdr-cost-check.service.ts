@@ -173,7 +173,7 @@ export class CdrCostCheck {
   /** recomputeCdrCost, with an unreadable CDR or an unknown time zone said as reasons rather than thrown. */
   private price(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: { zone: string; source: string }): { result: CdrRecomputation | null; exact: boolean; reasons: string[] } {
     try {
-      const result = recomputeCdrCost(cdr, tariffs, zone.zone);
+      const result = cdr.credit ? creditRecomputation(cdr, tariffs, zone.zone) : recomputeCdrCost(cdr, tariffs, zone.zone);
       const reasons = [...result.not_exact_because];
       if (zone.source === 'NONE') reasons.push('the Location\'s time zone is unknown (no stored Location, no time zone or coordinates in the CDR): tariff restrictions were evaluated in UTC');
       return { result, exact: reasons.length === 0, reasons };
@@ -240,6 +240,27 @@ export class CdrCostCheck {
 function pair(cdrTariff: CanonicalTariff, listed: CanonicalTariff) {
   const differences = diffTariffs(cdrTariff, listed);
   return { cdr_tariff_id: cdrTariff.id, location_tariff_id: listed.id, identical: differences.length === 0, differences };
+}
+
+/**
+ * A credit CDR (mod_cdrs 2.2.1 §Credit CDRs) "will contain all the data of the original CDR. Only the values in the
+ * total_cost field SHALL contain the negative amounts": priced as the original, then negated, and compared so.
+ */
+function creditRecomputation(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: string): CdrRecomputation {
+  // Same decimal places; zero stays "0.00", never "-0.00".
+  const negate = (v: string | null) => (v === null ? null : new Decimal(v).isZero() ? v : new Decimal(v).negated().toFixed(new Decimal(v).decimalPlaces()));
+  const original = recomputeCdrCost({ ...cdr, total_cost: { ...cdr.total_cost, before_taxes: negate(cdr.total_cost.before_taxes)!, after_taxes: negate(cdr.total_cost.after_taxes) } }, tariffs, zone);
+  return {
+    ...original,
+    computed: {
+      before_taxes: negate(original.computed.before_taxes),
+      after_taxes: negate(original.computed.after_taxes),
+      taxes: original.computed.taxes?.map((t) => ({ ...t, amount: negate(t.amount)! })) ?? null,
+    },
+    stated: { before_taxes: negate(original.stated.before_taxes)!, after_taxes: negate(original.stated.after_taxes) },
+    difference: { before_taxes: negate(original.difference.before_taxes), after_taxes: negate(original.difference.after_taxes) },
+    notes: [...original.notes, `a credit CDR (it credits ${cdr.credit_reference_id}): priced as the original, then negated, as its total_cost is`],
+  };
 }
 
 function isZero(v: string | null): boolean {

@@ -47,6 +47,30 @@ describe('mod_cdrs 2.2.1 §CDR object: a CDR never changes', () => {
   });
 });
 
+describe('mod_cdrs 2.2.1 §Credit CDRs', () => {
+  it('a credit CDR (negative total_cost, credit_reference_id) is priced as the original, negated: difference 0', async () => {
+    const cpo = await startCdrCpo(service, '2.2.1', { countryCode: 'NL', partyId: 'CRD' });
+    try {
+      const original = cpo.generated[0];
+      const credit = {
+        ...original, id: `${original.id}-C`, credit: true, credit_reference_id: original.id,
+        total_cost: { excl_vat: -original.total_cost.excl_vat, incl_vat: -original.total_cost.incl_vat },
+      };
+      cpo.simulator.setCdrs([original, credit]);
+      await cpo.sync();
+      const byId = Object.fromEntries((await lines(cpo.connectionId)).map((l) => [l.cdr_id, l]));
+      expect(byId[credit.id]).toMatchObject({
+        credit: true, exact: true,
+        stated: { before_taxes: `-${byId[original.id].stated.before_taxes}` },
+        computed: { before_taxes: `-${byId[original.id].computed.before_taxes}`, after_taxes: `-${byId[original.id].computed.after_taxes}` },
+        difference: { before_taxes: '0.00', after_taxes: '0.00' },
+      });
+    } finally {
+      await cpo.close();
+    }
+  });
+});
+
 describe('issue 5 finance hook: a CDR pulled before its tariff', () => {
   it('cannot be priced (NONE, said why); once the tariff arrives, POST /finance/cdrs/recompute prices it with the version in force at its start', async () => {
     const owner = { countryCode: 'NL', partyId: 'LTE' };
