@@ -70,6 +70,17 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
     expect(differing.map((c: any) => c.cdr_id).sort()).toEqual(MISPRICED.map((i) => cpo.generated[i].id).sort());
   });
 
+  it('the detail: priced in the stored Location\'s time zone, with the breakdown of each tariff; the CDR as mapped and as sent', async () => {
+    const line = (await listAll(cpo.connectionId)).find((c) => c.cdr_id === cpo.generated[1].id);
+    const { status, body } = await service.finance('GET', `/cdrs/${line.id}`);
+    expect(status).toBe(200);
+    expect(body.recomputation).toMatchObject({ time_zone: 'Europe/Brussels', time_zone_source: 'LOCATION' });
+    expect(body.recomputation.notes[0]).toMatch(/^the CDR carries no tariffs: priced with the tariffs its connector listed \(our stored Connector/);
+    expect(body.recomputation.per_tariff[0].cost.breakdown.length).toBeGreaterThan(0);
+    expect(body.cdr).toMatchObject({ id: cpo.generated[1].id, tariffs: [] });
+    expect(body.raw).toEqual(cpo.generated[1]);
+  });
+
   it('pulling again stores nothing twice: the same CDRs are idempotent', async () => {
     const [, , cdrs] = await cpo.sync(true);
     expect(cdrs).toMatchObject({ status: 'SUCCEEDED', stored: 7, rejected: 1 });
