@@ -39,6 +39,7 @@ async function start(request: ApiWorkerRequest): Promise<void> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+    FINANCE_API_KEY: `fin-${randomBytes(12).toString('hex')}`,
   });
   service = await startService(env);
   await send({ type: 'ready', url: service.url, internalKey: env.INTERNAL_API_KEY, opsKey: env.OPERATIONS_API_KEY });

@@ -41,6 +41,7 @@ async function run(request: PullWorkerRequest): Promise<void> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+    FINANCE_API_KEY: `fin-${randomBytes(12).toString('hex')}`,
   });
   let service: RunningService | undefined;
   try {

@@ -5,8 +5,9 @@
  * objects plus generated ones, a few deliberately invalid), 2.1.1 (generated, half without time_zone) and
  * 2.3.0 (a CPO group of two parties, with the 2.3.0 Location additions). Starts the service on an embedded
  * PGlite database, connects each CPO through the operations API (we register with the 2.2.1 and 2.1.1 ones;
- * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs and locations, and prints
- * per CPO what was stored and rejected, then two ready-to-paste requests to the internal API with their
+ * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs, locations and CDRs, and prints
+ * per CPO what was stored and rejected and how the CDRs' stated costs compare with our recompute (finance API), then
+ * two ready-to-paste requests to the internal API with their
  * answers. With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,12 +16,15 @@ import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { startService, RunningService } from '../src/service';
 import {
-  CpoSimulator, generateLocations, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, startCpoSimulator, toOcpi211Location,
-  toOcpi211Tariff, withOcpi230Fields,
+  CpoSimulator, generateCdrs, generateLocations, loadCdrExample, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, startCpoSimulator,
+  toOcpi211Location, toOcpi211Tariff, withOcpi230Fields,
 } from '../test/cpo-simulator';
+import type { SimulatorVersionId } from '../test/cpo-simulator';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
+let financeBase = '';
+let financeKey = '';
 
 interface DemoCpo {
   name: string;
@@ -36,6 +40,8 @@ async function main(): Promise<void> {
   let allGood = true;
   try {
     const ops = operationsClient(service);
+    financeBase = `${service.url}/api/v1/finance`;
+    financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
     for (const cpo of cpos) allGood = (await connectAndSync(ops, cpo)) && allGood;
     await showInternalApi(service);
@@ -64,42 +70,59 @@ async function startSimulators(): Promise<DemoCpo[]> {
   const nlOwner = { countryCode: 'NL', partyId: 'SIM' };
   const nlTariffs = loadFixtureTariffs(nlOwner);
   const nlInvalid = loadFixtureFiles('not-ok', nlOwner).map((f) => f.object);
+  const nlGenerated = generateLocations({ count: 400, seed: 1, center: { latitude: 52.3702, longitude: 4.8952 }, radiusKm: 8, ...nlOwner, tariffIds: tariffIdsOf(nlTariffs) }) as unknown as Raw[];
   const nl = await startCpoSimulator({
     ...nlOwner,
     businessName: 'Simulated Charging NL',
     tariffs: [...nlTariffs, ...nlInvalid.filter(isTariffLike)],
-    locations: [
-      ...loadFixtureLocations(nlOwner),
-      ...generateLocations({ count: 400, seed: 1, center: { latitude: 52.3702, longitude: 4.8952 }, radiusKm: 8, ...nlOwner, tariffIds: tariffIdsOf(nlTariffs) }),
-      ...nlInvalid.filter((o) => !isTariffLike(o)),
-    ],
+    locations: [...loadFixtureLocations(nlOwner), ...nlGenerated, ...nlInvalid.filter((o) => !isTariffLike(o))],
+    cdrs: demoCdrs('2.2.1', nlOwner, nlGenerated, nlTariffs),
   });
   const beOwner = { countryCode: 'BE', partyId: 'GEN' };
   const beTariffs = loadFixtureTariffs(beOwner);
+  const beLocations = generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) })
+    .map((l, i) => toOcpi211Location(l as unknown as Record<string, unknown>, { dropTimeZone: i % 2 === 0 }));
+  const be211Tariffs = beTariffs.map((t) => toOcpi211Tariff(t));
   const be = await startCpoSimulator({
     ...beOwner,
     version: '2.1.1',
     businessName: 'Generated Charging BE',
-    tariffs: beTariffs.map((t) => toOcpi211Tariff(t)),
-    locations: generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) })
-      .map((l, i) => toOcpi211Location(l as unknown as Record<string, unknown>, { dropTimeZone: i % 2 === 0 })),
+    tariffs: be211Tariffs,
+    locations: beLocations,
+    cdrs: demoCdrs('2.1.1', beOwner, beLocations, be211Tariffs),
   });
   const deGroup = [{ countryCode: 'DE', partyId: 'NXT' }, { countryCode: 'DE', partyId: 'NX2' }];
   const deTariffs = loadFixtureTariffs(deGroup[0]);
+  const deLocations = deGroup.map((p, i) =>
+    generateLocations({ count: 100, seed: 3 + i, center: { latitude: 52.52, longitude: 13.405 }, radiusKm: 8, ...p, tariffIds: tariffIdsOf(deTariffs) })
+      .map((l, n) => withOcpi230Fields(l as unknown as Record<string, unknown>, n + 1)));
   const de = await startCpoSimulator({
     ...deGroup[0],
     version: '2.3.0',
     roles: deGroup.map((p, i) => ({ role: 'CPO' as const, ...p, businessName: `Next Charging DE ${i + 1}` })),
     tariffs: deTariffs,
-    locations: deGroup.flatMap((p, i) =>
-      generateLocations({ count: 100, seed: 3 + i, center: { latitude: 52.52, longitude: 13.405 }, radiusKm: 8, ...p, tariffIds: tariffIdsOf(deTariffs) })
-        .map((l, n) => withOcpi230Fields(l as unknown as Record<string, unknown>, n + 1))),
+    locations: deLocations.flat(),
+    cdrs: demoCdrs('2.3.0', deGroup[0], deLocations[0], deTariffs),
   });
   return [
     { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP' },
     { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP' },
     { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO' },
   ];
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * A CPO's CDRs: the spec's "Example of a CDR" of its version, 30 generated from its Locations and priced from its own
+ * Tariffs by the simulator (three billed € 0.50 too much, every other one without its tariffs), and one invalid (no
+ * cdr_token / auth_id).
+ */
+function demoCdrs(version: SimulatorVersionId, owner: { countryCode: string; partyId: string }, locations: Raw[], tariffs: Raw[]): Raw[] {
+  const generated = generateCdrs({ version, locations, tariffs, ...owner, count: 30, seed: 7, mispriced: [3, 11, 19] });
+  const invalid: Raw = { ...generated[0], id: 'CDR-INVALID' };
+  delete invalid[version === '2.1.1' ? 'auth_id' : 'cdr_token'];
+  return [loadCdrExample(version, owner), ...generated, invalid];
 }
 
 /** The service on a fresh embedded database, with demo secrets generated on the spot. */
@@ -113,6 +136,7 @@ async function startDemoService(): Promise<RunningService> {
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: process.env.INTERNAL_API_KEY ?? 'demo-internal-api-key',
+    FINANCE_API_KEY: process.env.FINANCE_API_KEY ?? 'demo-finance-api-key',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SYNC_INTERVAL_MINUTES: '15',
   });
@@ -153,9 +177,22 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<boolean> {
   const summary = await ops('GET', `/connections/${connection.id}/summary`);
   const s = summary.stored;
   log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs`);
+  log(`   ${await cdrLine(connection.id)}`);
   if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
   for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
   return outcomes.every((o) => o.status === 'SUCCEEDED');
+}
+
+/** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
+async function cdrLine(connectionId: string): Promise<string> {
+  const response = await fetch(`${financeBase}/cdrs/summary?connection_id=${connectionId}`, { headers: { 'X-API-Key': financeKey } });
+  const lines = (await response.json()) as any[];
+  if (!response.ok) return `CDRs: finance API answered HTTP ${response.status}`;
+  const sum = (k: string) => lines.reduce((n, l) => n + l[k], 0);
+  const differences = lines
+    .map((l) => `${l.currency} ${l.sum_difference.before_taxes} before taxes, ${l.sum_difference.after_taxes ?? 'unknown'} after`)
+    .join('; ');
+  return `CDRs: ${sum('stored')} stored, ${sum('match')} match, ${sum('differ')} differ (sum of differences, ours − theirs: ${differences || 'none'}), ${sum('not_exact')} not exactly priceable`;
 }
 
 /** eMSP-initiated: POST the CPO's versions URL and token A. CPO-initiated: an invitation, then the CPO POSTs to us. */

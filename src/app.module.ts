@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { CdrsModule } from './cdrs/cdrs.module';
 import { CallLogModule } from './call-log/call-log.module';
 import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
@@ -36,6 +37,7 @@ export class AppModule {
         ConnectionsModule,
         LocationsModule,
         TariffsModule,
+        CdrsModule,
         SyncModule,
         OperationsModule,
       ],

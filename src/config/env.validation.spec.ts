@@ -6,6 +6,7 @@ describe('loadEnvironment', () => {
     TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
     OPERATIONS_API_KEY: 'operations-key-123',
     INTERNAL_API_KEY: 'internal-key-12345',
+    FINANCE_API_KEY: 'finance-key-12345',
   };
 
   it('accepts the required secrets and fills in the documented defaults', () => {

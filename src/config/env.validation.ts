@@ -53,10 +53,15 @@ export class Environment {
   @MinLength(16, { message: 'must be at least 16 characters' })
   OPERATIONS_API_KEY: string;
 
-  /** Secret: API key of the internal API used by the mobile-app backend and the finance team. */
+  /** Secret: API key of the internal API used by the mobile-app backend. */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
   INTERNAL_API_KEY: string;
+
+  /** Secret: API key of the finance API (stored CDRs and their recomputed cost); a client distinct from the app backend. */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  FINANCE_API_KEY: string;
 
   /** Our own OCPI identity as an eMSP: ISO-3166 alpha-2 country code. */
   @Matches(/^[A-Z]{2}$/, { message: 'must be two upper-case letters (ISO-3166 alpha-2)' })

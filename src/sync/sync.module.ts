@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CdrsModule } from '../cdrs/cdrs.module';
 import { ConnectionsModule } from '../connections/connections.module';
 import { LocationsModule } from '../locations/locations.module';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
@@ -8,7 +9,7 @@ import { SyncService } from './sync.service';
 
 /** Scheduled and on-demand pulls from CPOs. */
 @Module({
-  imports: [ConnectionsModule, LocationsModule, TariffsModule, OcpiClientModule],
+  imports: [ConnectionsModule, LocationsModule, TariffsModule, CdrsModule, OcpiClientModule],
   providers: [SyncService, SyncScheduler],
   exports: [SyncService],
 })

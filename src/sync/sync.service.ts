@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { partyFilter } from '../connections/own-parties';
 import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
@@ -10,7 +11,10 @@ import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation
 import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
+import { MappingContext } from '../ocpi/versions/ocpi-version-adapter';
 import { TariffStore } from '../tariffs/tariff.store';
+import { CdrCostCheck } from '../cdrs/cdr-cost-check.service';
+import { CdrStore } from '../cdrs/cdr.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
@@ -36,10 +40,12 @@ export interface SyncOutcome {
 const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
 
 /**
- * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1),
- * page by page, each page stored in one transaction: valid objects upserted, invalid ones kept raw with the
- * reason in rejected_object. A run that dies part-way leaves its pages stored; the next run pulls again from
- * the last *successful* run's start, and upserts make the overlap harmless: no gap, no duplicate.
+ * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1, mod_cdrs
+ * 2.2.1 §Sender Interface), page by page, each page stored in one transaction: valid objects upserted (CDRs:
+ * inserted once, never replaced), invalid ones kept raw with the reason in rejected_object. A run that dies part-way
+ * leaves its pages stored; the next run pulls again from the last *successful* run's start, and upserts (CDRs: the
+ * identical-content check) make the overlap harmless: no gap, no duplicate. New CDRs are priced after their page is
+ * stored (CdrCostCheck), so a pricing problem never loses a CDR.
  */
 @Injectable()
 export class SyncService {
@@ -51,14 +57,33 @@ export class SyncService {
     private readonly senderPages: SenderPages,
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
+    private readonly cdrs: CdrStore,
+    private readonly cdrCheck: CdrCostCheck,
     private readonly config: AppConfig,
   ) {}
 
-  /** Pulls tariffs, then locations, from one registered CPO. `full` ignores the incremental date_from. */
+  /**
+   * Pulls tariffs, then locations, then CDRs from one registered CPO (CDRs last, so that they are priced with the
+   * tariffs and time zones just pulled). CDRs only when the CPO offers a cdrs Sender interface (else SKIPPED, said
+   * why: it may push them instead). `full` ignores the incremental date_from.
+   */
   async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = [];
     for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
+    const noCdrs = await this.withoutSender(connectionId, 'cdrs');
+    outcomes.push(noCdrs ? skipped('cdrs', noCdrs) : await this.syncModule(connectionId, 'cdrs', options));
     return outcomes;
+  }
+
+  /** Why `module` cannot be pulled from this CPO (it lists no Sender interface for it), or null when it can. */
+  private async withoutSender(connectionId: string, module: 'cdrs'): Promise<string | null> {
+    try {
+      const { adapter, connection } = await this.connections.session(connectionId);
+      if (adapter.senderUrl(connection.theirEndpoints, module)) return null;
+      return `the CPO's ${adapter.version} endpoints list no ${module} SENDER interface: nothing to pull (a CPO may push its CDRs instead)`;
+    } catch {
+      return null; // syncModule reports why the connection cannot be used
+    }
   }
 
   /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
@@ -96,7 +121,8 @@ export class SyncService {
       context: { connectionId: connection.id, module, correlationId: randomUUID() },
     });
     for await (const page of pages) {
-      const { stored, rejected, deviations } = await this.db.transaction((m) => this.storePage(m, session, module, run, page));
+      const { stored, rejected, deviations, newCdrRows } = await this.db.transaction((m) => this.storePage(m, session, module, run, page));
+      if (newCdrRows.length > 0) await this.priceNewCdrs(newCdrRows);
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
@@ -127,7 +153,7 @@ export class SyncService {
       const normalised = normaliseWireObject(module, raw);
       tallyDeviations(tally, normalised.deviations);
       const wire = normalised.value;
-      const mapped = mapSafely(() => (module === 'locations' ? adapter.mapLocation(wire, context) : adapter.mapTariff(wire, context)), raw);
+      const mapped = mapSafely(() => mapperOf(adapter, module)(wire, context), raw);
       if (!mapped.ok) {
         rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
       } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {
@@ -140,10 +166,23 @@ export class SyncService {
         accepted.push({ value: mapped.value, raw });
       }
     }
-    const batch = latestPerKey(accepted);
-    // Written or already current: the store skips objects identical to (or older than) what we hold.
-    if (module === 'locations') await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })))
-    else await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
+    let stored: number;
+    const newCdrRows: string[] = [];
+    if (module === 'cdrs') {
+      // Never latestPerKey: a CDR is immutable, so a second copy under one id is compared, not preferred.
+      const outcomes = await this.cdrs.insertMany(m, connection.id, adapter.version, 'PULL', accepted.map((a) => ({ cdr: a.value, raw: a.raw })));
+      for (const o of outcomes) {
+        if (o.kind === 'INSERTED') newCdrRows.push(o.rowId);
+        if (o.kind === 'CONFLICT') rejections.push({ raw: o.item.raw, reason: o.reason, identity: { countryCode: o.item.cdr.country_code, partyId: o.item.cdr.party_id, id: o.item.cdr.id } });
+      }
+      stored = outcomes.filter((o) => o.kind !== 'CONFLICT').length;
+    } else {
+      const batch = latestPerKey(accepted);
+      // Written or already current: the store skips objects identical to (or older than) what we hold.
+      if (module === 'locations') await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })));
+      else await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
+      stored = batch.length;
+    }
     if (rejections.length > 0) {
       await m.query(
         `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
@@ -156,7 +195,16 @@ export class SyncService {
     }
     const counts = [...tally.values()];
     await addDeviations(m, connection.id, module, counts);
-    return { stored: batch.length, rejected: rejections.length, deviations: counts.reduce((n, c) => n + c.count, 0) };
+    return { stored, rejected: rejections.length, deviations: counts.reduce((n, c) => n + c.count, 0), newCdrRows };
+  }
+
+  /** Prices CDRs just stored; a failure is logged and left for the finance API's recompute (the CDRs are kept). */
+  private async priceNewCdrs(rowIds: string[]): Promise<void> {
+    try {
+      await this.cdrCheck.checkRows(rowIds);
+    } catch (error) {
+      this.logger.warn({ cdrs: rowIds.length }, `Pricing new CDRs failed, left for a recompute: ${(error as Error).message}`);
+    }
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
@@ -164,6 +212,18 @@ export class SyncService {
     run.error = error;
     run.finishedAt = new Date();
     await this.db.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt: run.finishedAt });
+  }
+}
+
+/** The version mapper of `module`. */
+function mapperOf(adapter: CpoSession['adapter'], module: SyncModule): (raw: unknown, context: MappingContext) => MappingResult<any> {
+  switch (module) {
+    case 'locations':
+      return (raw, context) => adapter.mapLocation(raw, context);
+    case 'tariffs':
+      return (raw, context) => adapter.mapTariff(raw, context);
+    case 'cdrs':
+      return (raw, context) => adapter.mapCdr(raw, context);
   }
 }
 
@@ -183,13 +243,6 @@ function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<a
 function hubOf(parties: Array<{ role: string; countryCode: string; partyId: string }>): OcpiParty | null {
   const hub = parties.find((p) => p.role === 'HUB');
   return hub ? { countryCode: hub.countryCode, partyId: hub.partyId } : null;
-}
-
-/** A connection may write objects of its own parties only; a HUB connection carries many parties. */
-function partyFilter(parties: Array<{ role: string; countryCode: string; partyId: string }>) {
-  if (parties.some((p) => p.role === 'HUB')) return () => true;
-  const own = new Set(parties.map((p) => `${p.countryCode}*${p.partyId}`));
-  return (countryCode: string, partyId: string) => own.has(`${countryCode}*${partyId}`);
 }
 
 /** The same object twice in one page: keep the most recent (ON CONFLICT cannot touch a row twice per statement). */

@@ -60,7 +60,7 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'UNREGISTERED', unregistered_at: expect.any(String) });
     expect((await ocpiCall(cpo.simulator.registration.clientCredentials?.url ?? `${service.url}/ocpi/emsp/versions`, token, { encoding })).status).toBe(401);
     const sync = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
-    expect(sync.body.map((o: any) => o.status)).toEqual(['FAILED', 'FAILED']);
+    expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([['tariffs', 'FAILED'], ['locations', 'FAILED'], ['cdrs', 'FAILED']]);
     expect(sync.body[0].message).toContain('UNREGISTERED, not registered');
   });
 

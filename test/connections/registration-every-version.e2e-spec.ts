@@ -54,7 +54,9 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const { status, body } = await ocpiCall(`${service.url}/ocpi/emsp/${version}`, cpo.registration.tokenB!, { encoding });
     expect(status).toBe(200);
     const credentials = { identifier: 'credentials', url: `${service.url}/ocpi/emsp/${version}/credentials` };
-    expect(body.data).toEqual({ version, endpoints: [version === '2.1.1' ? credentials : { ...credentials, role: 'SENDER' }] });
+    // mod_cdrs: our CDRs Receiver interface (2.1.1 §2.2 eMSP Interface, no roles).
+    const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
+    expect(body.data).toEqual({ version, endpoints: version === '2.1.1' ? [credentials, cdrs] : [{ ...credentials, role: 'SENDER' }, { ...cdrs, role: 'RECEIVER' }] });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);
   });
 

@@ -1,7 +1,7 @@
 /**
  * A CPO that speaks OCPI 2.1.1, 2.2.1 or 2.3.0 (one per instance) from the specification alone, on
  * loopback, for tests and demos: versions + version details, credentials handshake in both directions,
- * Locations and Tariffs Sender interfaces, and quirks that imitate real CPOs bending the spec.
+ * Locations, Tariffs and (when given CDRs) CDRs Sender interfaces, and quirks that imitate real CPOs bending the spec.
  * Never imports from src/ and never reads the specification at run time.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,6 +14,7 @@ import { messageIdHeaders, readJsonBody } from './http-request';
 import { RegistrationState } from './registration-state';
 import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
+import { pushCdr } from './cdr-push';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
@@ -30,6 +31,7 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     credentials: `${details}/credentials`,
     locations: `${details}/locations`,
     tariffs: `${details}/tariffs`,
+    cdrs: `${details}/cdrs`,
   };
 }
 
@@ -74,7 +76,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     prefix: [],
     maxPageLimit: options.maxPageLimit ?? DEFAULT_MAX_PAGE_LIMIT,
     quirks: { ...(options.quirks ?? {}) },
-    store: { locations: [...(options.locations ?? [])], tariffs: [...(options.tariffs ?? [])] },
+    store: { locations: [...(options.locations ?? [])], tariffs: [...(options.tariffs ?? [])], cdrs: options.cdrs ? [...options.cdrs] : null },
     clientCalls,
   };
 
@@ -129,6 +131,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     setTariffs(objects) {
       ctx.store.tariffs = [...objects];
     },
+    setCdrs(objects) {
+      ctx.store.cdrs = objects ? [...objects] : null;
+    },
     async registerWith(versionsUrl, tokenA) {
       await registerWithClient(ctx, versionsUrl, tokenA);
       return registration.snapshot();
@@ -138,6 +143,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       return registration.snapshot();
     },
     unregisterFromClient: () => unregisterFromClient(ctx),
+    pushCdr: (cdr) => pushCdr(ctx, cdr),
     switchVersion(version) {
       ctx.adapter = adapterOf(version);
       ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);

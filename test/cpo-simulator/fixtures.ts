@@ -73,3 +73,20 @@ export function loadFixtureLocations(owner: FixtureOwner): RawObject[] {
 export function loadFixtureTariffs(owner: FixtureOwner): RawObject[] {
   return loadFixtureFiles('tariffs', owner).map((f) => f.object);
 }
+
+/**
+ * The "Example of a CDR" of a version (test/fixtures/ocpi/<version>/cdrs/cdr_example.json, see the README there), with
+ * its country_code / party_id and those of the tariffs it carries rewritten to `owner` (2.1.1 objects carry none).
+ */
+export function loadCdrExample(version: '2.1.1' | '2.2.1' | '2.3.0', owner?: FixtureOwner): RawObject {
+  const object = JSON.parse(readFileSync(join(findProjectRoot(), 'test', 'fixtures', 'ocpi', version, 'cdrs', 'cdr_example.json'), 'utf8')) as RawObject;
+  if (owner && version !== '2.1.1') {
+    object.country_code = owner.countryCode;
+    object.party_id = owner.partyId;
+    for (const t of (object.tariffs as RawObject[] | undefined) ?? []) {
+      t.country_code = owner.countryCode;
+      t.party_id = owner.partyId;
+    }
+  }
+  return object;
+}

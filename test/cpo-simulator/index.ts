@@ -18,5 +18,8 @@ export { OcpiStatus } from './http-envelope';
 export { mulberry32, type Rng } from './prng';
 export { toOcpi211Location, toOcpi211Tariff } from './versions/objects-2-1-1';
 export { withOcpi230Fields } from './versions/objects-2-3-0';
+export { generateCdrs, type GenerateCdrsOptions } from './cdr-generator';
+export { loadCdrExample } from './fixtures';
+export type { PushResult } from './cdr-push';
 export type { SimulatorVersionAdapter } from './versions';
 export type * from './ocpi-types';

@@ -14,6 +14,7 @@ import { handleLocations } from './locations-module';
 import type { SimulatorContext } from './simulator-context';
 import type { TokenKind } from './simulator-types';
 import { handleTariffs } from './tariffs-module';
+import { handleCdrs } from './cdrs-module';
 
 /** What the router needs from one request. */
 export interface RoutedRequest {
@@ -24,7 +25,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'cdrs';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -43,7 +44,7 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   if (!base.every((segment, i) => segments[i] === segment)) return null;
   const [module, ...rest] = segments.slice(base.length);
   if (module === undefined) return { target: 'details', rest };
-  const served = module === 'credentials' || ((module === 'locations' || module === 'tariffs') && !ctx.quirks.omitModules?.includes(module));
+  const served = module === 'credentials' || ((module === 'locations' || module === 'tariffs' || (module === 'cdrs' && ctx.store.cdrs !== null)) && !ctx.quirks.omitModules?.includes(module));
   if (!served || (module === 'credentials' && rest.length > 0)) return null;
   return { target: module, rest };
 }
@@ -70,9 +71,10 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
 }
 
 /** The module URLs listed in version details: all but the ones a quirk leaves out. */
-function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs', string>> {
+function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'cdrs', string>> {
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
-  return Object.fromEntries((['credentials', 'locations', 'tariffs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+  if (ctx.store.cdrs === null) omitted.add('cdrs');
+  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
 }
 
 /** Takes the request and the simulator context; resolves to the reply to send. */
@@ -102,8 +104,9 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
     case 'credentials':
       return handleCredentials(method, request.token, request.readBody, ctx);
     case 'locations':
-    case 'tariffs': {
-      const handler = target === 'locations' ? handleLocations : handleTariffs;
+    case 'tariffs':
+    case 'cdrs': {
+      const handler = target === 'locations' ? handleLocations : target === 'tariffs' ? handleTariffs : handleCdrs;
       const reply = handler(method, rest, params, ctx);
       if (!ctx.adapter.routingHeaders) return reply;
       return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };

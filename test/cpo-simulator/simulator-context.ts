@@ -27,8 +27,8 @@ export interface SimulatorContext {
   prefix: string[];
   maxPageLimit: number;
   quirks: SimulatorQuirks;
-  /** Served objects, in page order; replaced wholesale by setLocations/setTariffs. */
-  store: { locations: unknown[]; tariffs: unknown[] };
+  /** Served objects, in page order; replaced wholesale by setLocations/setTariffs/setCdrs. cdrs null: no CDRs module. */
+  store: { locations: unknown[]; tariffs: unknown[]; cdrs: unknown[] | null };
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
 }

@@ -43,6 +43,8 @@ export interface CpoSimulatorOptions {
   locations?: unknown[];
   /** Tariff objects served as they are (may include invalid ones on purpose). */
   tariffs?: unknown[];
+  /** CDR objects served as they are (see generateCdrs); absent: no CDRs module in the version details. */
+  cdrs?: unknown[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -130,6 +132,8 @@ export interface CpoSimulator {
   setLocations(objects: unknown[]): void;
   /** Replaces the served Tariff list (order = page order). */
   setTariffs(objects: unknown[]): void;
+  /** Replaces the served CDR list (order = page order); null removes the CDRs module. */
+  setCdrs(objects: unknown[] | null): void;
   /**
    * CPO-initiated registration (credentials §Registration, the simulator as Sender): with the eMSP's
    * versions URL and token A, reads its versions and details, POSTs its credentials with a new token B and
@@ -140,6 +144,11 @@ export interface CpoSimulator {
   updateCredentials(): Promise<SimulatorRegistration>;
   /** credentials §DELETE towards the eMSP: unregisters. */
   unregisterFromClient(): Promise<void>;
+  /**
+   * mod_cdrs 2.2.1 §Receiver Interface §POST Method: POSTs `cdr` to the eMSP's cdrs endpoint; resolves to the HTTP and
+   * OCPI status, message and Location header (never rejects on an error answer).
+   */
+  pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
   switchVersion(version: SimulatorVersionId): void;
   /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */

@@ -35,6 +35,7 @@ onServer('instances starting together on an empty database (real PostgreSQL)', (
         TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         OPERATIONS_API_KEY: TEST_OPERATIONS_API_KEY,
         INTERNAL_API_KEY: 'internal-key-12345',
+        FINANCE_API_KEY: 'finance-key-12345',
         LOG_LEVEL: 'silent',
         SYNC_INTERVAL_MINUTES: '0',
       });

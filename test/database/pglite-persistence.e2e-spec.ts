@@ -20,6 +20,7 @@ describe('embedded PGlite (no DATABASE_URL): migrations and data survive a resta
       TOKEN_ENCRYPTION_KEY: key,
       OPERATIONS_API_KEY: TEST_OPERATIONS_API_KEY,
       INTERNAL_API_KEY: 'internal-key-12345',
+      FINANCE_API_KEY: 'finance-key-12345',
       LOG_LEVEL: 'silent',
       SYNC_INTERVAL_MINUTES: '0',
     });

@@ -27,6 +27,7 @@ export function directClient(options: { timeoutMs?: number; tuning?: Partial<Ocp
     TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32),
     OPERATIONS_API_KEY: 'ops-key-for-transport-tests',
     INTERNAL_API_KEY: 'internal-key-for-transport-tests',
+    FINANCE_API_KEY: 'finance-key-for-transport-tests',
     OCPI_COUNTRY_CODE: 'NL',
     OCPI_PARTY_ID: 'EMS',
     OCPI_REQUEST_TIMEOUT_MS: String(options.timeoutMs ?? 2000),

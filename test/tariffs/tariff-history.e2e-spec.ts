@@ -132,7 +132,9 @@ describe('migration TariffHistory: tariffs stored before it get a version 1', ()
   beforeAll(async () => {
     database = await createTestDatabase();
     db = await new DataSource({ ...databaseOptions(database.url, 2), migrationsRun: false }).initialize();
-    await db.undoLastMigration({ transaction: 'all' });
+    // Undo TariffHistory and every migration after it.
+    const hasHistory = async () => (await db.query(`SELECT to_regclass('tariff_version') AS t`))[0].t !== null;
+    while (await hasHistory()) await db.undoLastMigration({ transaction: 'all' });
   });
   afterAll(async () => {
     await db?.destroy();

@@ -12,7 +12,7 @@ function matches(presented: unknown, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Admits requests whose X-API-Key is INTERNAL_API_KEY (mobile-app backend, finance). @throws 401 */
+/** Admits requests whose X-API-Key is INTERNAL_API_KEY (mobile-app backend). @throws 401 */
 @Injectable()
 export class InternalApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
@@ -31,5 +31,16 @@ export class OperationsApiKeyGuard implements CanActivate {
     const key = context.switchToHttp().getRequest().headers[API_KEY_HEADER];
     if (matches(key, this.config.env.OPERATIONS_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the operations API');
+  }
+}
+
+/** Admits requests whose X-API-Key is FINANCE_API_KEY (the finance team's CDR reconciliation). @throws 401 */
+@Injectable()
+export class FinanceApiKeyGuard implements CanActivate {
+  constructor(private readonly config: AppConfig) {}
+  canActivate(context: ExecutionContext): boolean {
+    const key = context.switchToHttp().getRequest().headers[API_KEY_HEADER];
+    if (matches(key, this.config.env.FINANCE_API_KEY)) return true;
+    throw new UnauthorizedException('Missing or wrong X-API-Key for the finance API');
   }
 }

@@ -10,7 +10,7 @@ export type FieldSpec =
   | { kind: 'string' | 'datetime'; optional: true }
   | { kind: 'enum' | 'enum[]'; optional: boolean; values: ReadonlySet<string> };
 
-export type VocabularyModule = 'locations' | 'tariffs';
+export type VocabularyModule = 'locations' | 'tariffs' | 'cdrs';
 
 const set = (...values: string[]): ReadonlySet<string> => new Set(values);
 
@@ -41,6 +41,13 @@ const TARIFF_TYPE = set('AD_HOC_PAYMENT', 'PROFILE_CHEAP', 'PROFILE_FAST', 'PROF
 const TARIFF_DIMENSION = set('ENERGY', 'FLAT', 'PARKING_TIME', 'TIME');
 const DAY_OF_WEEK = set('MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY');
 const RESERVATION = set('RESERVATION', 'RESERVATION_EXPIRES');
+// mod_tariffs 2.3.0 §TaxIncluded enum.
+const TAX_INCLUDED = set('YES', 'NO', 'N/A');
+// mod_cdrs 2.1.1 §4, 2.2.1 and 2.3.0 §Data types (union); mod_tokens §TokenType.
+const AUTH_METHOD = set('AUTH_REQUEST', 'COMMAND', 'WHITELIST');
+const CDR_DIMENSION = set('CURRENT', 'ENERGY', 'ENERGY_EXPORT', 'ENERGY_IMPORT', 'FLAT', 'MAX_CURRENT', 'MIN_CURRENT', 'MAX_POWER',
+  'MIN_POWER', 'PARKING_TIME', 'POWER', 'RESERVATION_TIME', 'STATE_OF_CHARGE', 'TIME');
+const TOKEN_TYPE = set('AD_HOC_USER', 'APP_USER', 'EMAID', 'OTHER', 'RFID');
 
 const int = (optional = false): FieldSpec => ({ kind: 'int', optional });
 const decimal = (optional = false): FieldSpec => ({ kind: 'decimal', optional });
@@ -120,6 +127,12 @@ const TARIFF_FIELDS: Record<string, FieldSpec> = {
   'min_price.incl_vat': decimal(true),
   'max_price.excl_vat': decimal(),
   'max_price.incl_vat': decimal(true),
+  // 2.3.0: PriceLimit and tax_included.
+  'min_price.before_taxes': decimal(true),
+  'min_price.after_taxes': decimal(true),
+  'max_price.before_taxes': decimal(true),
+  'max_price.after_taxes': decimal(true),
+  tax_included: oneOf(TAX_INCLUDED),
   'elements.price_components.type': oneOf(TARIFF_DIMENSION),
   'elements.price_components.price': decimal(),
   'elements.price_components.vat': decimal(true),
@@ -130,7 +143,50 @@ const TARIFF_FIELDS: Record<string, FieldSpec> = {
   ...ENERGY_MIX,
 };
 
+/** A CDR cost: Price of 2.2.1 (excl_vat / incl_vat) or 2.3.0 (before_taxes / taxes); 2.1.1 total_cost is a number. */
+const COST: Record<string, FieldSpec> = {
+  excl_vat: decimal(),
+  incl_vat: decimal(true),
+  before_taxes: decimal(),
+  'taxes.percentage': decimal(true),
+  'taxes.amount': decimal(),
+};
+
+const CDR_FIELDS: Record<string, FieldSpec> = {
+  stop_date_time: dateTime, // 2.1.1
+  session_id: text,
+  auth_method: oneOf(AUTH_METHOD),
+  authorization_reference: text,
+  'cdr_token.type': oneOf(TOKEN_TYPE),
+  'cdr_location.name': text,
+  'cdr_location.postal_code': text,
+  'cdr_location.state': text,
+  'cdr_location.connector_standard': oneOf(CONNECTOR_TYPE),
+  'cdr_location.connector_format': oneOf(CONNECTOR_FORMAT),
+  'cdr_location.connector_power_type': oneOf(POWER_TYPE),
+  ...prefixed('location.', LOCATION_FIELDS), // 2.1.1: the Location object
+  meter_id: text,
+  ...prefixed('tariffs.', TARIFF_FIELDS),
+  'charging_periods.dimensions.type': oneOf(CDR_DIMENSION),
+  'charging_periods.dimensions.volume': decimal(),
+  'charging_periods.tariff_id': text,
+  total_cost: decimal(), // 2.1.1 number; an object (2.2.1+) passes through to its fields below
+  ...prefixed('total_cost.', COST),
+  ...prefixed('total_fixed_cost.', COST),
+  ...prefixed('total_energy_cost.', COST),
+  ...prefixed('total_time_cost.', COST),
+  ...prefixed('total_parking_cost.', COST),
+  ...prefixed('total_reservation_cost.', COST),
+  total_energy: decimal(),
+  total_time: decimal(),
+  total_parking_time: decimal(true),
+  remark: text,
+  invoice_reference_id: text,
+  credit_reference_id: text,
+};
+
 export const WIRE_VOCABULARY: Record<VocabularyModule, ReadonlyMap<string, FieldSpec>> = {
   locations: new Map(Object.entries(LOCATION_FIELDS)),
   tariffs: new Map(Object.entries(TARIFF_FIELDS)),
+  cdrs: new Map(Object.entries(CDR_FIELDS)),
 };

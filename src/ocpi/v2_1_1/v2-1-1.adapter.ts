@@ -1,3 +1,4 @@
+import { mapCdr211 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_1 } from '../core/transport-rules';
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
@@ -21,9 +22,12 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   serialiseCredentials: serialiseCredentials211,
   parseCredentials: parseCredentials211,
   ourEndpoints(baseUrl: string) {
-    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }];
+    // mod_cdrs 2.1.1 §2.2 eMSP Interface: where CPOs POST their CDRs.
+    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', url: `${baseUrl}/cdrs` }];
   },
   mapLocation: mapLocation211,
   // 2.1.1 Tariffs name no owner: the connection's single party owns them.
   mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),
+  // 2.1.1 CDRs name no owner either.
+  mapCdr: (raw, context) => mapCdr211(raw, context.owner ?? undefined),
 };

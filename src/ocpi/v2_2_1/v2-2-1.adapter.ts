@@ -1,3 +1,4 @@
+import { mapCdr221 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
@@ -18,9 +19,10 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   parseCredentials: parseCredentials221,
   ourEndpoints(baseUrl: string) {
     // version_information_endpoint 2.2.1 §Endpoint: "SENDER" is advised for one's own credentials endpoint.
-    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
+    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` }];
   },
   // 2.2.1 objects carry their own country_code and party_id: the context is not needed.
   mapLocation: (raw: unknown) => mapLocation221(raw),
   mapTariff: (raw: unknown) => mapTariff221(raw),
+  mapCdr: (raw: unknown) => mapCdr221(raw),
 };

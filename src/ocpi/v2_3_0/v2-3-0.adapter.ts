@@ -1,3 +1,4 @@
+import { mapCdr230 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
@@ -23,8 +24,9 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   serialiseCredentials: serialiseCredentials221,
   parseCredentials: parseCredentials230,
   ourEndpoints(baseUrl: string) {
-    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }];
+    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` }];
   },
   mapLocation: (raw: unknown) => mapLocation230(raw),
   mapTariff: (raw) => mapTariff230(raw),
+  mapCdr: (raw) => mapCdr230(raw),
 };

@@ -1,3 +1,4 @@
+import { CanonicalCdr } from '../../cdrs/cdr.model';
 import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
 import { TokenEncoding } from '../core/authorization-header';
@@ -5,7 +6,7 @@ import { MappingResult } from '../core/mapping-result';
 import { TransportRules } from '../core/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
-export type PulledModule = 'locations' | 'tariffs';
+export type PulledModule = 'locations' | 'tariffs' | 'cdrs';
 
 /** An endpoint from version details, version-neutral (2.1.1 has no role: null). */
 export interface OcpiEndpoint {
@@ -64,4 +65,6 @@ export interface OcpiVersionAdapter {
   mapLocation(raw: unknown, context: MappingContext): MappingResult<CanonicalLocation>;
   /** Maps one wire Tariff; never throws. */
   mapTariff(raw: unknown, context: MappingContext): MappingResult<CanonicalTariff>;
+  /** Maps one wire CDR (mod_cdrs), its tariffs through mapTariff's mapper; never throws. */
+  mapCdr(raw: unknown, context: MappingContext): MappingResult<CanonicalCdr>;
 }

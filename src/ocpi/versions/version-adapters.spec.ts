@@ -57,7 +57,7 @@ describe('version_information_endpoint §Version details per version', () => {
     const endpoints = adapter.parseEndpoints({ endpoints: [{ identifier: 'credentials', url: 'https://c' }, { identifier: 'locations', url: 'https://l' }] });
     expect(endpoints.every((e) => e.role === null)).toBe(true);
     expect(adapter.senderUrl(endpoints, 'locations')).toBe('https://l');
-    expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([{ identifier: 'credentials', url: 'https://us/2.1.1/credentials' }]);
+    expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([{ identifier: 'credentials', url: 'https://us/2.1.1/credentials' }, { identifier: 'cdrs', url: 'https://us/2.1.1/cdrs' }]);
   });
 
   it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER', () => {
@@ -65,7 +65,10 @@ describe('version_information_endpoint §Version details per version', () => {
       const adapter = adapterFor(v)!;
       expect(adapter.senderUrl(adapter.parseEndpoints(data), 'locations')).toBe('https://l');
       expect(adapter.senderUrl(adapter.parseEndpoints(data), 'tariffs')).toBeNull();
-      expect(adapter.ourEndpoints(`https://us/${v}`)).toEqual([{ identifier: 'credentials', role: 'SENDER', url: `https://us/${v}/credentials` }]);
+      expect(adapter.ourEndpoints(`https://us/${v}`)).toEqual([
+        { identifier: 'credentials', role: 'SENDER', url: `https://us/${v}/credentials` },
+        { identifier: 'cdrs', role: 'RECEIVER', url: `https://us/${v}/cdrs` },
+      ]);
     }
   });
 });

@@ -17,6 +17,7 @@ const DEFAULT_MODULES: QuirkModule[] = ['locations', 'tariffs'];
 export class QuirkEngine {
   private quirks: SimulatorQuirks = {};
   private failed = 0;
+  private passed = 0;
   private dropped = 0;
   private lists = 0;
   private delayed = 0;
@@ -29,6 +30,7 @@ export class QuirkEngine {
   set(quirks: SimulatorQuirks | undefined): void {
     this.quirks = structuredClone(quirks ?? {});
     this.failed = 0;
+    this.passed = 0;
     this.dropped = 0;
     this.lists = 0;
     this.delayed = 0;
@@ -50,7 +52,12 @@ export class QuirkEngine {
       this.dropped += 1;
       return { drop: true };
     }
-    if (failures && this.failed < failures.count && (!failures.methods || failures.methods.includes(method))) {
+    const failable = failures && (!failures.methods || failures.methods.includes(method));
+    if (failable && this.passed < (failures.after ?? 0)) {
+      this.passed += 1;
+      return null;
+    }
+    if (failable && this.failed < failures.count) {
       this.failed += 1;
       const reply = fail(failures.httpStatus, OcpiStatus.SERVER_ERROR, `Simulated failure ${this.failed} of ${failures.count}`);
       return { reply: failures.retryAfter ? { ...reply, headers: { 'Retry-After': failures.retryAfter } } : reply };
@@ -121,7 +128,7 @@ function moduleOf(url: URL): QuirkModule | null {
   if (at < 0) return segments[segments.length - 1] === 'versions' ? 'versions' : null;
   const module = segments[at + 1];
   if (module === undefined) return 'details';
-  return module === 'credentials' || module === 'locations' || module === 'tariffs' ? module : null;
+  return module === 'credentials' || module === 'locations' || module === 'tariffs' || module === 'cdrs' ? module : null;
 }
 
 function asHub(reply: OcpiReply): OcpiReply {

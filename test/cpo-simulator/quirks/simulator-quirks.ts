@@ -11,7 +11,7 @@ export interface SimulatorQuirks {
   /** Encodings it accepts on incoming requests (default: only its version's). */
   acceptTokenEncoding?: TokenEncoding | 'either';
   /** Modules left out of its version details (e.g. ['locations'] to provoke 3003). */
-  omitModules?: Array<'locations' | 'tariffs'>;
+  omitModules?: Array<'locations' | 'tariffs' | 'cdrs'>;
   /** The versions URL it puts in its own credentials instead of its real one (e.g. an unreachable one: 3001). */
   advertisedVersionsUrl?: string;
   /** When it registers or updates itself, use the eMSP's credentials endpoint of this version instead of its own (3002). */
@@ -20,8 +20,11 @@ export interface SimulatorQuirks {
   modules?: QuirkModule[];
   envelope?: EnvelopeQuirks;
   pagination?: PaginationQuirks;
-  /** The first `count` matching requests fail with `httpStatus` (an OCPI 3000 envelope), then spec behaviour. */
-  failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[] };
+  /**
+   * The first `count` matching requests fail with `httpStatus` (an OCPI 3000 envelope), then spec behaviour. With
+   * `after`, that many matching requests succeed first (a CPO that breaks down in the middle of a paginated pull).
+   */
+  failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[]; after?: number };
   /** Matching responses wait this long before they are written (to trigger client timeouts). */
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
@@ -34,7 +37,7 @@ export interface SimulatorQuirks {
   presentAsHub?: boolean;
 }
 
-export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs';
+export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'cdrs';
 
 export interface EnvelopeQuirks {
   /** Leave out `timestamp` (required, transport_and_format §Response format). */

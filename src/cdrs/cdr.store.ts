@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CanonicalCdr } from './cdr.model';
+
+/** A canonical CDR with the raw wire object it came from. */
+export interface IncomingCdr {
+  cdr: CanonicalCdr;
+  raw: unknown;
+}
+
+/** How one incoming CDR ended: a new row, the same CDR we already hold, or a different CDR under a held id. */
+export type CdrStoreOutcome =
+  | { kind: 'INSERTED'; rowId: string; item: IncomingCdr }
+  | { kind: 'IDENTICAL'; rowId: string; item: IncomingCdr }
+  | { kind: 'CONFLICT'; rowId: string; item: IncomingCdr; reason: string };
+
+/**
+ * Writes CDRs (mod_cdrs 2.2.1 §CDR object), a batch per statement. A CDR is immutable ("CDRs cannot be replaced",
+ * §Receiver interface; corrections come as credit CDRs): a new id is inserted; the same id (per country_code /
+ * party_id) with the same content (PostgreSQL md5 of the raw jsonb, so key order and number spelling within JSON do
+ * not matter) is idempotent; the same id with other content is a CONFLICT that the caller files as rejected — the
+ * stored row is never touched.
+ */
+@Injectable()
+export class CdrStore {
+  /**
+   * Stores `batch` inside the caller's transaction `m`.
+   * @param connectionId the connection it came through (null: none)
+   * @param source PULL (our GET of the CPO's Sender interface) or PUSH (the CPO's POST to our Receiver interface)
+   * @returns one outcome per item, in input order.
+   */
+  async insertMany(m: EntityManager, connectionId: string | null, ocpiVersion: string, source: 'PULL' | 'PUSH', batch: IncomingCdr[]): Promise<CdrStoreOutcome[]> {
+    if (batch.length === 0) return [];
+    const key = (c: CanonicalCdr) => `${c.country_code}|${c.party_id}|${c.id}`;
+    // The first of a key in the batch is the candidate row; later ones are compared with whatever is stored then.
+    const firstIndex = new Map<string, number>();
+    batch.forEach((b, i) => firstIndex.has(key(b.cdr)) || firstIndex.set(key(b.cdr), i));
+    const rows = [...firstIndex.values()].map((i) => row(batch[i]));
+    const inserted = (await m.query(
+      `INSERT INTO cdr (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, content_hash, raw, mapped,
+         start_date_time, end_date_time, location_id, evse_uid, connector_id, currency, stated_before_taxes, stated_after_taxes,
+         total_energy, credit, last_updated, received_at)
+       SELECT $2, $3, $4, x.country_code, x.party_id, x.ocpi_id, md5(x.raw::text), x.raw, x.mapped,
+         x.start_date_time, x.end_date_time, x.location_id, x.evse_uid, x.connector_id, x.currency, x.stated_before_taxes,
+         x.stated_after_taxes, x.total_energy, x.credit, x.last_updated, now()
+       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, raw jsonb, mapped jsonb,
+         start_date_time timestamptz, end_date_time timestamptz, location_id text, evse_uid text, connector_id text,
+         currency text, stated_before_taxes numeric, stated_after_taxes numeric, total_energy numeric, credit boolean,
+         last_updated timestamptz)
+       ON CONFLICT (country_code, party_id, ocpi_id) DO NOTHING
+       RETURNING id, country_code, party_id, ocpi_id`,
+      [JSON.stringify(rows), connectionId, ocpiVersion, source],
+    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+    const insertedByKey = new Map(inserted.map((r) => [`${r.country_code}|${r.party_id}|${r.ocpi_id}`, r.id]));
+    const compared = (await m.query(
+      `SELECT x.i, c.id, c.content_hash = md5(x.raw::text) AS same, c.received_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(i integer, country_code text, party_id text, ocpi_id text, raw jsonb)
+       JOIN cdr c ON c.country_code = x.country_code AND c.party_id = x.party_id AND c.ocpi_id = x.ocpi_id`,
+      [JSON.stringify(batch.map((b, i) => ({ i, country_code: b.cdr.country_code, party_id: b.cdr.party_id, ocpi_id: b.cdr.id, raw: b.raw ?? null })))],
+    )) as Array<{ i: number; id: string; same: boolean; received_at: Date }>;
+    const byIndex = new Map(compared.map((r) => [r.i, r]));
+    return batch.map((item, i): CdrStoreOutcome => {
+      const k = key(item.cdr);
+      const rowId = insertedByKey.get(k);
+      if (rowId && firstIndex.get(k) === i) return { kind: 'INSERTED', rowId, item };
+      const held = byIndex.get(i)!;
+      if (held.same) return { kind: 'IDENTICAL', rowId: held.id, item };
+      return {
+        kind: 'CONFLICT', rowId: held.id, item,
+        reason: `CDR ${item.cdr.country_code}*${item.cdr.party_id} ${item.cdr.id} was already received on ${new Date(held.received_at).toISOString()} with other content; ` +
+          'a CDR cannot be replaced (mod_cdrs §Receiver interface: corrections come as credit CDRs), the stored one is kept',
+      };
+    });
+  }
+}
+
+/** The row's columns, from the canonical CDR; money and energy stay decimal strings into numeric. */
+function row({ cdr: c, raw }: IncomingCdr) {
+  return {
+    country_code: c.country_code,
+    party_id: c.party_id,
+    ocpi_id: c.id,
+    raw: raw ?? null,
+    mapped: c,
+    start_date_time: c.start_date_time,
+    end_date_time: c.end_date_time,
+    location_id: c.cdr_location.id,
+    evse_uid: c.cdr_location.evse_uid,
+    connector_id: c.cdr_location.connector_id,
+    currency: c.currency,
+    stated_before_taxes: c.total_cost.before_taxes,
+    stated_after_taxes: c.total_cost.after_taxes,
+    total_energy: c.total_energy,
+    credit: c.credit,
+    last_updated: c.last_updated,
+  };
+}

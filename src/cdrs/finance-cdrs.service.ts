@@ -1,0 +1,145 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dec, minorUnits } from '../tariffs/engine/money';
+
+/** One stored CDR in the finance list: what the CPO stated, what we computed, the difference (ours − theirs). */
+export interface FinanceCdrLine {
+  id: string;
+  connection_id: string | null;
+  country_code: string;
+  party_id: string;
+  cdr_id: string;
+  ocpi_version: string;
+  source: 'PULL' | 'PUSH';
+  start_date_time: string;
+  end_date_time: string;
+  location_id: string;
+  evse_uid: string;
+  connector_id: string;
+  currency: string;
+  total_energy_kwh: string;
+  credit: boolean;
+  stated: { before_taxes: string; after_taxes: string | null };
+  computed: { before_taxes: string | null; after_taxes: string | null };
+  difference: { before_taxes: string | null; after_taxes: string | null };
+  exact: boolean | null;
+  not_exact_because: string[];
+  priced_with: 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE' | null;
+  received_at: string;
+  recomputed_at: string | null;
+}
+
+/** Per connection and currency: how many CDRs match, differ, cannot be priced exactly; the differences summed. */
+export interface FinanceSummaryLine {
+  connection_id: string | null;
+  currency: string;
+  stored: number;
+  match: number;
+  differ: number;
+  not_exact: number;
+  not_computed: number;
+  /** Summed over the exactly priced CDRs; after_taxes null when none of them states it (2.1.1). */
+  sum_difference: { before_taxes: string; after_taxes: string | null };
+}
+
+const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
+  c.end_date_time, c.location_id, c.evse_uid, c.connector_id, c.currency, c.total_energy::text AS total_energy, c.credit,
+  c.stated_before_taxes::text AS stated_before_taxes, c.stated_after_taxes::text AS stated_after_taxes,
+  c.computed_before_taxes::text AS computed_before_taxes, c.computed_after_taxes::text AS computed_after_taxes,
+  c.difference_before_taxes::text AS difference_before_taxes, c.difference_after_taxes::text AS difference_after_taxes,
+  c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at`;
+
+/** A difference on either side, not exactly priceable, or never computed. */
+const DISCREPANCY = `(c.recomputed_at IS NULL OR c.exact IS NOT TRUE OR coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0)`;
+
+/** Reads stored CDRs and their recomputed cost for the finance API (no writes). */
+@Injectable()
+export class FinanceCdrsService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * CDRs newest session first (start_date_time, then id), keyset-paged. `discrepancy` true: only differing, inexact or
+   * not computed; false: only exact matches. @throws BadRequestException for a cursor that is not ours.
+   */
+  async list(q: { connectionId?: string; from?: string; to?: string; discrepancy?: boolean; limit?: number; cursor?: string }): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
+    const limit = q.limit ?? 50;
+    const after = q.cursor ? readCursor(q.cursor) : null;
+    const where = ['($1::uuid IS NULL OR c.connection_id = $1)', '($2::timestamptz IS NULL OR c.start_date_time >= $2)', '($3::timestamptz IS NULL OR c.start_date_time < $3)',
+      '($4::timestamptz IS NULL OR (c.start_date_time, c.id) < ($4::timestamptz, $5::uuid))'];
+    if (q.discrepancy === true) where.push(DISCREPANCY);
+    if (q.discrepancy === false) where.push(`NOT ${DISCREPANCY}`);
+    const rows: any[] = await this.db.query(
+      `SELECT ${LIST_COLUMNS} FROM cdr c WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
+      [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null],
+    );
+    const page = rows.slice(0, limit).map(toLine);
+    const last = page[page.length - 1];
+    return { data: page, meta: { next_cursor: rows.length > limit && last ? writeCursor(last.start_date_time, last.id) : null } };
+  }
+
+  /** One CDR with the CDR as mapped and as sent, the breakdown, and the tariff differences. @throws NotFoundException */
+  async detail(id: string): Promise<FinanceCdrLine & { cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
+    const rows: any[] = await this.db.query(`SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM cdr c WHERE c.id = $1`, [id]);
+    if (rows.length === 0) throw new NotFoundException(`No CDR with id ${id}`);
+    const r = rows[0];
+    return { ...toLine(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
+  }
+
+  /** Counts and summed differences per connection and currency. */
+  async summary(connectionId?: string): Promise<FinanceSummaryLine[]> {
+    const rows: any[] = await this.db.query(
+      `SELECT c.connection_id, c.currency, count(*)::int AS stored,
+         count(*) FILTER (WHERE NOT ${DISCREPANCY})::int AS match,
+         count(*) FILTER (WHERE c.exact AND (coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0))::int AS differ,
+         count(*) FILTER (WHERE c.exact IS FALSE)::int AS not_exact,
+         count(*) FILTER (WHERE c.recomputed_at IS NULL)::int AS not_computed,
+         coalesce(sum(c.difference_before_taxes) FILTER (WHERE c.exact), 0)::text AS sum_before,
+         (sum(c.difference_after_taxes) FILTER (WHERE c.exact))::text AS sum_after,
+         count(*) FILTER (WHERE c.exact)::int AS exact_count
+       FROM cdr c WHERE ($1::uuid IS NULL OR c.connection_id = $1)
+       GROUP BY c.connection_id, c.currency ORDER BY c.connection_id, c.currency`,
+      [connectionId ?? null],
+    );
+    return rows.map((r) => ({
+      connection_id: r.connection_id, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
+      not_computed: r.not_computed,
+      // After taxes: null when no exactly priced CDR tells it (2.1.1 never states VAT); else the sum of those that do.
+      sum_difference: {
+        before_taxes: new Dec(r.sum_before).toFixed(minorUnits(r.currency)),
+        after_taxes: r.sum_after === null ? (r.exact_count === 0 ? '0.00' : null) : new Dec(r.sum_after).toFixed(minorUnits(r.currency)),
+      },
+    }));
+  }
+}
+
+/** Money is shown with the currency's minor units ("4.00", as the CDR's total is rounded to them). */
+function toLine(r: any): FinanceCdrLine {
+  const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+  const minor = minorUnits(r.currency);
+  const money = (v: string | null) => (v === null ? null : new Dec(v).toFixed(minor));
+  return {
+    id: r.id, connection_id: r.connection_id, country_code: r.country_code, party_id: r.party_id, cdr_id: r.ocpi_id, ocpi_version: r.ocpi_version,
+    source: r.source, start_date_time: iso(r.start_date_time)!, end_date_time: iso(r.end_date_time)!, location_id: r.location_id, evse_uid: r.evse_uid,
+    connector_id: r.connector_id, currency: r.currency, total_energy_kwh: r.total_energy, credit: r.credit,
+    stated: { before_taxes: money(r.stated_before_taxes)!, after_taxes: money(r.stated_after_taxes) },
+    computed: { before_taxes: money(r.computed_before_taxes), after_taxes: money(r.computed_after_taxes) },
+    difference: { before_taxes: money(r.difference_before_taxes), after_taxes: money(r.difference_after_taxes) },
+    exact: r.exact, not_exact_because: r.not_exact_because ?? [], priced_with: r.priced_with, received_at: iso(r.received_at)!, recomputed_at: iso(r.recomputed_at),
+  };
+}
+
+/** Opaque keyset cursor: the last line's start and id. */
+function writeCursor(start: string, id: string): string {
+  return Buffer.from(JSON.stringify([start, id])).toString('base64url');
+}
+
+function readCursor(cursor: string): { start: string; id: string } {
+  try {
+    const [start, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof start === 'string' && !Number.isNaN(Date.parse(start)) && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return { start, id };
+  } catch {
+    // falls through
+  }
+  throw new BadRequestException('cursor: not a cursor this API gave out (pass meta.next_cursor back unchanged)');
+}

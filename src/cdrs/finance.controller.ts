@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { FinanceApiKeyGuard } from '../common/auth/api-key.guard';
+import { CdrCostCheck, RecomputeRun } from './cdr-cost-check.service';
+import { FinanceCdrsQueryDto, FinanceSummaryQueryDto, RecomputeCdrsDto } from './dto/finance-cdrs-query.dto';
+import { FinanceCdrLine, FinanceCdrsService, FinanceSummaryLine } from './finance-cdrs.service';
+
+/**
+ * Finance API: stored CDRs (mod_cdrs) with their cost recomputed from the tariffs by our tariff engine, and the
+ * difference to what the CPO billed (computed − stated, per side: before and after taxes; decimal strings in major
+ * units of the CDR's currency). Authenticated with X-API-Key: FINANCE_API_KEY (401 otherwise).
+ */
+@ApiTags('finance')
+@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@Controller('api/v1/finance/cdrs')
+@UseGuards(FinanceApiKeyGuard)
+export class FinanceController {
+  constructor(
+    private readonly cdrs: FinanceCdrsService,
+    private readonly check: CdrCostCheck,
+  ) {}
+
+  /**
+   * GET /api/v1/finance/cdrs?connection_id&from&to&discrepancy&limit&cursor — CDRs, newest session first, with stated,
+   * computed, difference, exact (and why not), which tariffs priced them. `from` / `to` bound start_date_time
+   * (inclusive / exclusive). Keyset paging: meta.next_cursor. 400 for invalid parameters or a foreign cursor.
+   */
+  @Get()
+  @ApiOperation({ summary: 'List stored CDRs with their recomputed cost and difference' })
+  @ApiOkResponse({ description: '{ data: FinanceCdrLine[], meta: { next_cursor } }' })
+  @ApiBadRequestResponse({ description: 'Invalid parameter (named in the message)' })
+  list(@Query() q: FinanceCdrsQueryDto): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
+    return this.cdrs.list({ connectionId: q.connection_id, from: q.from, to: q.to, discrepancy: q.discrepancy, limit: q.limit, cursor: q.cursor });
+  }
+
+  /** GET /api/v1/finance/cdrs/summary[?connection_id] — per connection and currency: stored, match, differ, not exact, summed differences. */
+  @Get('summary')
+  @ApiOperation({ summary: 'Counts and summed differences per connection and currency' })
+  @ApiOkResponse({ description: 'FinanceSummaryLine[]' })
+  summary(@Query() q: FinanceSummaryQueryDto): Promise<FinanceSummaryLine[]> {
+    return this.cdrs.summary(q.connection_id);
+  }
+
+  /**
+   * GET /api/v1/finance/cdrs/{id} — one CDR (our id, from the list): the list line plus the CDR as mapped and as sent,
+   * the recomputation with its breakdown per tariff (which TariffElement priced what), and tariff_differences: how the
+   * tariffs the CDR names differ from those its Location listed at the session's start. 404 for an unknown id.
+   */
+  @Get(':id')
+  @ApiOperation({ summary: 'One CDR with the breakdown of its recomputed cost and the tariff differences' })
+  @ApiNotFoundResponse({ description: 'No such CDR' })
+  detail(@Param('id', new ParseUUIDPipe()) id: string) {
+    return this.cdrs.detail(id);
+  }
+
+  /**
+   * POST /api/v1/finance/cdrs/recompute {connection_id?, after?} — recomputes every stored CDR (or one connection's),
+   * e.g. after tariffs arrived after their CDRs. Idempotent; batched; `after` resumes behind the last_id of a run
+   * that was cut off. Answers the run's counts.
+   */
+  @Post('recompute')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Recompute the cost of every stored CDR (or one connection\'s)' })
+  @ApiOkResponse({ description: 'RecomputeRun: checked, match, differ, not_exact, last_id' })
+  recompute(@Body() body: RecomputeCdrsDto): Promise<RecomputeRun> {
+    return this.check.recomputeAll({ connectionId: body.connection_id ?? null, after: body.after ?? null });
+  }
+}

@@ -1,0 +1,96 @@
+import { CanonicalCdr } from '../../../cdrs/cdr.model';
+import { MappingResult, readIdentity } from '../../core/mapping-result';
+import { toDecimalString } from '../../core/ocpi-number';
+import { toUtcIso } from '../../core/ocpi-datetime';
+import { validateWireObject } from '../../core/wire-validation';
+import { mapCdrTariffs, mapChargingPeriod } from '../../v2_2_1/cdrs/cdr.mapper';
+import { mapTariff211, TariffOwner } from '../tariffs/tariff.mapper';
+import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
+
+/**
+ * Maps an OCPI 2.1.1 CDR (mod_cdrs 2.1.1 §3.1) to the canonical CDR.
+ *
+ * - Owner: 2.1.1 CDRs name none; the connection's party (`owner`) owns them, as for Tariffs.
+ * - stop_date_time → end_date_time; auth_id kept, cdr_token null (2.1.1 has no CdrToken).
+ * - total_cost is "Total cost (excluding VAT)": before_taxes; after_taxes null (the VAT is never told).
+ * - location: the Location object's first EVSE and its first Connector (the spec sends "only the relevant" ones;
+ *   more is said in notes) become the snapshot, with the connector's tariff_id as tariff_ids and the Location's
+ *   time_zone when it has one.
+ * - tariffs go through the 2.1.1 Tariff mapper under the same owner.
+ * Rejects, with every reason: a missing required field or an invalid tariff. Never throws.
+ */
+export function mapCdr211(raw: unknown, owner?: TariffOwner): MappingResult<CanonicalCdr> {
+  const checked = validateWireObject(CdrDto211, raw);
+  if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
+  const dto = checked.value;
+  const countryCode = owner?.country_code ?? dto.country_code;
+  const partyId = owner?.party_id ?? dto.party_id;
+  if (!countryCode || !partyId) return { ok: false, reason: 'a 2.1.1 CDR carries no country_code / party_id and no owner was given', identity: readIdentity(raw) };
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const tariffOwner = { country_code: countryCode, party_id: partyId };
+  const tariffs = mapCdrTariffs(dto.tariffs, (t) => mapTariff211(t, tariffOwner), problems);
+  if (problems.length > 0) return { ok: false, reason: problems.join('; '), identity: readIdentity(raw) };
+  const location = snapshot(dto.location, notes);
+  return {
+    ok: true,
+    value: {
+      country_code: countryCode.toUpperCase(),
+      party_id: partyId.toUpperCase(),
+      id: dto.id,
+      start_date_time: toUtcIso(dto.start_date_time),
+      end_date_time: toUtcIso(dto.stop_date_time),
+      session_id: null,
+      cdr_token: null,
+      auth_id: dto.auth_id,
+      auth_method: dto.auth_method,
+      authorization_reference: null,
+      cdr_location: location,
+      meter_id: dto.meter_id ?? null,
+      currency: dto.currency.toUpperCase(),
+      tariffs,
+      charging_periods: dto.charging_periods.map(mapChargingPeriod),
+      signed_data: null,
+      total_cost: { before_taxes: toDecimalString(dto.total_cost)!, after_taxes: null, taxes: null },
+      total_fixed_cost: null,
+      total_energy_cost: null,
+      total_time_cost: null,
+      total_parking_cost: null,
+      total_reservation_cost: null,
+      total_energy: toDecimalString(dto.total_energy)!,
+      total_time: toDecimalString(dto.total_time)!,
+      total_parking_time: dto.total_parking_time === undefined || dto.total_parking_time === null ? null : toDecimalString(dto.total_parking_time),
+      remark: dto.remark ?? null,
+      invoice_reference_id: null,
+      credit: false,
+      credit_reference_id: null,
+      home_charging_compensation: false,
+      last_updated: toUtcIso(dto.last_updated),
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+  };
+}
+
+function snapshot(l: CdrLocationDto211, notes: string[]) {
+  const evse = l.evses[0];
+  const connector = evse.connectors[0];
+  if (l.evses.length > 1 || evse.connectors.length > 1) notes.push('location lists more than one EVSE or Connector; the first of each is taken as the one charged at');
+  return {
+    id: l.id,
+    name: l.name ?? null,
+    address: l.address,
+    city: l.city,
+    postal_code: l.postal_code ?? null,
+    state: null,
+    country: l.country,
+    coordinates: { latitude: toDecimalString(l.coordinates.latitude)!, longitude: toDecimalString(l.coordinates.longitude)! },
+    evse_uid: evse.uid,
+    evse_id: evse.evse_id ?? null,
+    connector_id: connector.id,
+    connector_standard: connector.standard,
+    connector_format: connector.format,
+    connector_power_type: connector.power_type,
+    tariff_ids: connector.tariff_id ? [connector.tariff_id] : [],
+    time_zone: l.time_zone ?? null,
+  };
+}

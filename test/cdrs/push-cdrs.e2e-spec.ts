@@ -1,0 +1,102 @@
+/**
+ * Our CDRs Receiver interface (mod_cdrs 2.2.1 / 2.3.0 §Receiver Interface, 2.1.1 §2.2 eMSP Interface): a CPO POSTs
+ * its CDRs; we store each once, price it, answer with a Location header to GET it back, and refuse with OCPI 2001
+ * what we cannot take, keeping the raw object.
+ */
+import { generateCdrs, loadCdrExample } from '../cpo-simulator';
+import { locationsFor, ocpiCall } from '../support/ocpi-versions';
+import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { startTestService, TestService } from '../support/test-service';
+
+import { simpleTariffs, tariffFor, Version } from './support/cdr-cpo';
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startTestService();
+});
+afterAll(() => service?.stop());
+
+const SECTION: Record<Version, string> = {
+  '2.1.1': 'mod_cdrs 2.1.1 §2.2.2 POST Method',
+  '2.2.1': 'mod_cdrs 2.2.1 §Receiver Interface §POST Method',
+  '2.3.0': 'mod_cdrs 2.3.0 §Receiver Interface §POST Method',
+};
+
+const GET_SECTION: Record<Version, string> = {
+  '2.1.1': 'mod_cdrs 2.1.1 §2.2.1 GET Method',
+  '2.2.1': 'mod_cdrs 2.2.1 §Receiver Interface §GET Method',
+  '2.3.0': 'mod_cdrs 2.3.0 §Receiver Interface §GET Method',
+};
+
+describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (version) => {
+  const owner = { countryCode: 'NL', partyId: version === '2.1.1' ? 'PSA' : version === '2.2.1' ? 'PSB' : 'PSC' };
+  let cpo: RegisteredCpo;
+  let cdrs: Array<Record<string, any>>;
+  beforeAll(async () => {
+    const locations = locationsFor(version, { count: 2, seed: 9, center: { latitude: 52.37, longitude: 4.9 }, radiusKm: 2, tariffIds: ['AC-KWH', 'AC-TIME'], ...owner }) as any[];
+    const tariffs = simpleTariffs(owner).map((t) => tariffFor(version, t));
+    cdrs = generateCdrs({ version, locations, tariffs, ...owner, count: 3, mispriced: [1], idPrefix: 'PUSH-' });
+    cpo = await registerCpo(service, { version, ...owner, locations, tariffs });
+    await cpo.sync();
+  });
+  afterAll(() => cpo?.close());
+
+  it(`${SECTION[version]}: HTTP 201 and a Location header; stored once (source PUSH), priced; the same CDR again is HTTP 200`, async () => {
+    const first = await cpo.simulator.pushCdr(cdrs[0]);
+    expect(first).toMatchObject({ httpStatus: 201, ocpiStatus: 1000 });
+    expect(first.location).toMatch(new RegExp(`^${service.url}/ocpi/emsp/${version}/cdrs/[0-9a-f-]{36}$`));
+    const again = await cpo.simulator.pushCdr(cdrs[0]);
+    expect(again).toMatchObject({ httpStatus: 200, ocpiStatus: 1000, location: first.location });
+    const mispriced = await cpo.simulator.pushCdr(cdrs[1]);
+    expect(mispriced.httpStatus).toBe(201);
+    const lines = (await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data;
+    expect(lines).toHaveLength(2);
+    const byId = Object.fromEntries(lines.map((l: any) => [l.cdr_id, l]));
+    expect(byId['PUSH-00001']).toMatchObject({ source: 'PUSH', exact: true, difference: { before_taxes: '0.00' } });
+    expect(byId['PUSH-00002']).toMatchObject({ source: 'PUSH', exact: true, difference: { before_taxes: '-0.50' } });
+  });
+
+  it(`${GET_SECTION[version]}: the Location URL gives the CDR back as sent, to its own CPO only`, async () => {
+    const { location } = await cpo.simulator.pushCdr(cdrs[0]);
+    const token = cpo.simulator.registration.tokenForClient!;
+    const encoding = version === '2.1.1' ? 'plain' : 'base64';
+    const { status, body } = await ocpiCall(location!, token, { encoding });
+    expect(status).toBe(200);
+    expect(body.data).toEqual(cdrs[0]);
+    expect((await ocpiCall(location!, 'not-a-token', { encoding })).status).toBe(401);
+  });
+
+  it(`${SECTION[version]}: an invalid CDR is OCPI 2001 (HTTP 400) with the reason, kept raw in rejected_object`, async () => {
+    const invalid = { ...cdrs[2] };
+    delete invalid[version === '2.1.1' ? 'auth_id' : 'cdr_token'];
+    const r = await cpo.simulator.pushCdr(invalid);
+    expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001 });
+    expect(r.message).toMatch(version === '2.1.1' ? /^Invalid CDR: auth_id/ : /^Invalid CDR: cdr_token/);
+    const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=cdrs`)).body;
+    expect(rejected.find((x: any) => x.raw.id === 'PUSH-00003')).toMatchObject({ reason: r.message });
+  });
+
+  it(`${SECTION[version]}: a CDR under an id we hold with other content is refused (CDRs cannot be replaced), the original kept`, async () => {
+    const r = await cpo.simulator.pushCdr({ ...cdrs[0], total_energy: 99 });
+    expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001 });
+    expect(r.message).toMatch(/was already received on .* with other content; a CDR cannot be replaced/);
+  });
+});
+
+describe('a CPO may only push CDRs of its own parties', () => {
+  it('mod_cdrs 2.2.1 §CDR object: another party\'s country_code / party_id is OCPI 2001 (HTTP 400), naming both', async () => {
+    const owner = { countryCode: 'NL', partyId: 'PSD' };
+    const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
+    try {
+      const foreign = { ...loadCdrExample('2.2.1'), country_code: 'BE', party_id: 'BEC' };
+      const r = await cpo.simulator.pushCdr(foreign);
+      expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001, message: 'CDR 12345 belongs to party BE*BEC, not to a party of this connection (NL*PSD): a CPO may only send its own CDRs' });
+      expect((await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data).toEqual([]);
+      // Its own copy of the same example is taken, and priced from the tariff it carries.
+      const own = await cpo.simulator.pushCdr(loadCdrExample('2.2.1', owner));
+      expect(own.httpStatus).toBe(201);
+    } finally {
+      await cpo.close();
+    }
+  });
+});
