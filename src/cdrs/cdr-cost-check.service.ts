@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { timeZoneAt } from '../ocpi/v2_1_1/locations/time-zone-lookup';
+import { timeZoneAt } from '../locations/time-zone-lookup';
 import { CdrRecomputation, recomputeCdrCost } from '../tariffs/cdr-cost/recompute-cdr-cost';
 import { diffTariffs, TariffDifference } from '../tariffs/tariff-diff';
 import { CanonicalTariff } from '../tariffs/tariff.model';
@@ -98,6 +98,24 @@ export class CdrCostCheck {
       if (rows.length === 0) return run;
       await this.checkAndStore(rows, run);
     }
+  }
+
+  /**
+   * Re-checks the CDRs of one connection whose check may be out of date: never checked (the service stopped between
+   * storing and pricing them), or priced without a CDR-carried tariff before a tariff version of their party arrived
+   * (a tariff that comes after its CDR, or a late history entry). Run after each pull of the connection's tariffs, so
+   * such CDRs are fixed without anyone asking; `recomputeAll` stays for a full re-run.
+   */
+  async recheckStale(connectionId: string): Promise<RecomputeRun> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `WITH latest AS (SELECT country_code, party_id, max(first_seen) AS at FROM tariff_version GROUP BY country_code, party_id)
+       SELECT c.id FROM cdr c LEFT JOIN latest l ON l.country_code = c.country_code AND l.party_id = c.party_id
+       WHERE c.connection_id = $1
+         AND (c.recomputed_at IS NULL OR (c.priced_with IS DISTINCT FROM 'CDR_TARIFFS' AND l.at > c.recomputed_at))
+       ORDER BY c.id`,
+      [connectionId],
+    );
+    return this.checkRows(rows.map((r) => r.id));
   }
 
   private async checkAndStore(rows: Array<{ id: string; mapped: CanonicalCdr }>, run: RecomputeRun): Promise<void> {

@@ -72,7 +72,19 @@ export class SyncService {
     for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
     const noCdrs = await this.withoutSender(connectionId, 'cdrs');
     outcomes.push(noCdrs ? skipped('cdrs', noCdrs) : await this.syncModule(connectionId, 'cdrs', options));
+    // Only the instance that pulled the tariffs: it is the one that may have brought a tariff a stored CDR waited for.
+    if (outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
     return outcomes;
+  }
+
+  /** CDRs priced before their tariffs arrived (or never priced): checked again; a failure is logged, never thrown. */
+  private async recheckStaleCdrs(connectionId: string): Promise<void> {
+    try {
+      const run = await this.cdrCheck.recheckStale(connectionId);
+      if (run.checked > 0) this.logger.log({ connectionId, ...run }, 'Re-checked CDRs priced before their tariffs arrived');
+    } catch (error) {
+      this.logger.warn({ connectionId }, `Re-checking CDRs failed, left for a recompute: ${(error as Error).message}`);
+    }
   }
 
   /** Why `module` cannot be pulled from this CPO (it lists no Sender interface for it), or null when it can. */

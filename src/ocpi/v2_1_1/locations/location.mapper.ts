@@ -7,7 +7,7 @@ import { validateWireObject } from '../../core/wire-validation';
 import { coordinatesInRange } from '../../v2_2_1/locations/location.dto';
 import { MappingContext } from '../../versions/ocpi-version-adapter';
 import { Connector211Dto, Evse211Dto, Location211Dto } from './location.dto';
-import { timeZoneAt } from './time-zone-lookup';
+import { timeZoneAt } from '../../../locations/time-zone-lookup';
 
 /**
  * LocationType (mod_locations 2.1.1 §4.16) → ParkingType (2.2.1 §8.4.17): the same names where both exist;

@@ -1,6 +1,6 @@
 /**
  * The IANA time zone at a point, for 2.1.1 Locations that leave time_zone out (mod_locations 2.1.1 §3.1:
- * optional). geo-tz ("comprehensive" data, correct before 1970 too) is loaded on first use only, since most
+ * optional) and for CDRs whose Location we do not hold. geo-tz ("comprehensive" data, correct before 1970 too) is loaded on first use only, since most
  * deployments never need it, and it caches the boundary data it reads. Each point is looked up once: the
  * answer is kept per coordinates, so re-pulling a Location does not look it up again.
  */
