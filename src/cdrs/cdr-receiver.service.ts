@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
@@ -27,6 +27,8 @@ export interface ReceivedCdr {
  */
 @Injectable()
 export class CdrReceiver {
+  private readonly logger = new Logger(CdrReceiver.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly store: CdrStore,
@@ -58,7 +60,8 @@ export class CdrReceiver {
       return this.store.insertMany(m, connection.id, adapter.version, 'PUSH', [{ cdr, raw }]);
     });
     if (outcome.kind === 'CONFLICT') return this.refuse(connection, adapter, raw, outcome.reason, identity);
-    if (outcome.kind === 'INSERTED') await this.check.checkRows([outcome.rowId]);
+    // The CDR is ours now: a pricing failure must not turn its POST into an error (the next tariffs pull re-checks it).
+    if (outcome.kind === 'INSERTED') await this.check.checkRows([outcome.rowId]).catch((error: Error) => this.logger.warn({ connectionId: connection.id, cdr: cdr.id }, `Pricing the pushed CDR failed, left for a re-check: ${error.message}`));
     return { outcome: outcome.kind === 'INSERTED' ? 'CREATED' : 'EXISTED', rowId: outcome.rowId };
   }
 
