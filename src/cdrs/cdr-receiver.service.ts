@@ -7,6 +7,7 @@ import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation
 import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
 import { OcpiError } from '../ocpi/core/ocpi-error';
 import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
+import { fileRejections, RejectedIdentity } from '../sync/rejected-objects';
 import { addDeviations } from '../sync/wire-deviation.store';
 import { CdrCostCheck } from './cdr-cost-check.service';
 import { CdrStore } from './cdr.store';
@@ -74,12 +75,8 @@ export class CdrReceiver {
     return rows[0].raw;
   }
 
-  private async refuse(connection: CpoConnectionEntity, adapter: OcpiVersionAdapter, raw: unknown, reason: string, identity: { countryCode: string | null; partyId: string | null; id: string | null }): Promise<never> {
-    await this.db.query(
-      `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
-       VALUES ($1, NULL, 'cdrs', $2, $3, $4, $5, $6, $7, now())`,
-      [connection.id, adapter.version, identity.countryCode, identity.partyId, identity.id, reason, JSON.stringify(raw ?? null)],
-    );
+  private async refuse(connection: CpoConnectionEntity, adapter: OcpiVersionAdapter, raw: unknown, reason: string, identity: RejectedIdentity): Promise<never> {
+    await fileRejections(this.db, { connectionId: connection.id, syncRunId: null, module: 'cdrs', ocpiVersion: adapter.version }, [{ raw, reason, identity }]);
     throw OcpiError.invalidParameters(reason);
   }
 }

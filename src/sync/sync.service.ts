@@ -18,6 +18,7 @@ import { CdrStore } from '../cdrs/cdr.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
+import { fileRejections, Rejection } from './rejected-objects';
 import { addDeviations } from './wire-deviation.store';
 
 /** Outcome of one module pull from one CPO. */
@@ -160,7 +161,7 @@ export class SyncService {
     tallyDeviations(tally, page.deviations);
     const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
     const accepted: Array<{ value: any; raw: unknown }> = [];
-    const rejections: Array<{ raw: unknown; reason: string; identity: { countryCode: string | null; partyId: string | null; id: string | null } }> = [];
+    const rejections: Rejection[] = [];
     for (const raw of page.items) {
       const normalised = normaliseWireObject(module, raw);
       tallyDeviations(tally, normalised.deviations);
@@ -195,16 +196,7 @@ export class SyncService {
       else await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
       stored = batch.length;
     }
-    if (rejections.length > 0) {
-      await m.query(
-        `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
-         SELECT $1, $2, $3, $4, x.country_code, x.party_id, x.object_id, x.reason, x.raw, now()
-         FROM jsonb_to_recordset($5::jsonb) AS x(country_code text, party_id text, object_id text, reason text, raw jsonb)`,
-        [connection.id, run.id, module, adapter.version, JSON.stringify(rejections.map((r) => ({
-          country_code: r.identity.countryCode, party_id: r.identity.partyId, object_id: r.identity.id, reason: r.reason, raw: r.raw ?? null,
-        })))],
-      );
-    }
+    await fileRejections(m, { connectionId: connection.id, syncRunId: run.id, module, ocpiVersion: adapter.version }, rejections);
     const counts = [...tally.values()];
     await addDeviations(m, connection.id, module, counts);
     return { stored, rejected: rejections.length, deviations: counts.reduce((n, c) => n + c.count, 0), newCdrRows };

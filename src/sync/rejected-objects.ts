@@ -1,0 +1,35 @@
+import { EntityManager } from 'typeorm';
+
+/** Who an object claimed to be, as far as it could be read (any part may be missing from a broken object). */
+export interface RejectedIdentity {
+  countryCode: string | null;
+  partyId: string | null;
+  id: string | null;
+}
+
+/** One object we refused: as the CPO sent it, with every reason. */
+export interface Rejection {
+  raw: unknown;
+  reason: string;
+  identity: RejectedIdentity;
+}
+
+/**
+ * Files refused objects in rejected_object (see RejectedObjectEntity), raw and with the reason, so nothing a CPO sent
+ * is lost and operations can show it what was wrong. `syncRunId` is null for objects a CPO pushed to us.
+ */
+export async function fileRejections(
+  m: Pick<EntityManager, 'query'>,
+  source: { connectionId: string; syncRunId: string | null; module: string; ocpiVersion: string },
+  rejections: Rejection[],
+): Promise<void> {
+  if (rejections.length === 0) return;
+  await m.query(
+    `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
+     SELECT $1, $2, $3, $4, x.country_code, x.party_id, x.object_id, x.reason, x.raw, now()
+     FROM jsonb_to_recordset($5::jsonb) AS x(country_code text, party_id text, object_id text, reason text, raw jsonb)`,
+    [source.connectionId, source.syncRunId, source.module, source.ocpiVersion, JSON.stringify(rejections.map((r) => ({
+      country_code: r.identity.countryCode, party_id: r.identity.partyId, object_id: r.identity.id, reason: r.reason, raw: r.raw ?? null,
+    })))],
+  );
+}
