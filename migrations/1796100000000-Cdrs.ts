@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - cdr: one row per CDR, keyed by its OCPI identity (country_code, party_id, id): as sent (raw) and as our canonical
  *   model (mapped, decimal strings kept exactly), with the columns finance filters and sums on. A CDR never changes
  *   (mod_cdrs 2.2.1 §Receiver interface: "CDRs cannot be replaced"): the same id again is either identical (nothing
- *   happens) or rejected (rejected_object), never written over. content_hash = md5 of the raw object, computed by
- *   PostgreSQL so that every writer agrees.
+ *   happens) or rejected (rejected_object), never written over. content_hash = md5 of the canonical CDR (mapped: what
+ *   we read, so a CDR re-sent in another spelling is the same), computed by PostgreSQL so that every writer agrees.
  * - Recompute columns: our cost from the tariffs (the CDR's own, else those its connector listed at the session's
  *   start), the difference to the stated total_cost (ours − theirs), whether exact and why not, which tariffs priced
  *   it, the breakdown, and how the CDR's tariffs differ from the ones the Location listed. Null until computed.

@@ -17,9 +17,10 @@ export type CdrStoreOutcome =
 /**
  * Writes CDRs (mod_cdrs 2.2.1 §CDR object), a batch per statement. A CDR is immutable ("CDRs cannot be replaced",
  * §Receiver interface; corrections come as credit CDRs): a new id is inserted; the same id (per country_code /
- * party_id) with the same content (PostgreSQL md5 of the raw jsonb, so key order and number spelling within JSON do
- * not matter) is idempotent; the same id with other content is a CONFLICT that the caller files as rejected — the
- * stored row is never touched.
+ * party_id) with the same content is idempotent; the same id with other content is a CONFLICT that the caller files as
+ * rejected — the stored row is never touched. "The same content" is compared on what we read, the canonical CDR
+ * (md5 of its jsonb): key order, a number sent as a string or a DateTime with milliseconds do not make another CDR,
+ * since a CPO retrying after a timeout may serialise differently.
  */
 @Injectable()
 export class CdrStore {
@@ -40,7 +41,7 @@ export class CdrStore {
       `INSERT INTO cdr (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, content_hash, raw, mapped,
          start_date_time, end_date_time, location_id, evse_uid, connector_id, currency, stated_before_taxes, stated_after_taxes,
          total_energy, credit, last_updated, received_at)
-       SELECT $2, $3, $4, x.country_code, x.party_id, x.ocpi_id, md5(x.raw::text), x.raw, x.mapped,
+       SELECT $2, $3, $4, x.country_code, x.party_id, x.ocpi_id, md5(x.mapped::text), x.raw, x.mapped,
          x.start_date_time, x.end_date_time, x.location_id, x.evse_uid, x.connector_id, x.currency, x.stated_before_taxes,
          x.stated_after_taxes, x.total_energy, x.credit, x.last_updated, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, raw jsonb, mapped jsonb,
@@ -53,10 +54,10 @@ export class CdrStore {
     )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
     const insertedByKey = new Map(inserted.map((r) => [`${r.country_code}|${r.party_id}|${r.ocpi_id}`, r.id]));
     const compared = (await m.query(
-      `SELECT x.i, c.id, c.content_hash = md5(x.raw::text) AS same, c.received_at
-       FROM jsonb_to_recordset($1::jsonb) AS x(i integer, country_code text, party_id text, ocpi_id text, raw jsonb)
+      `SELECT x.i, c.id, c.content_hash = md5(x.mapped::text) AS same, c.received_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(i integer, country_code text, party_id text, ocpi_id text, mapped jsonb)
        JOIN cdr c ON c.country_code = x.country_code AND c.party_id = x.party_id AND c.ocpi_id = x.ocpi_id`,
-      [JSON.stringify(batch.map((b, i) => ({ i, country_code: b.cdr.country_code, party_id: b.cdr.party_id, ocpi_id: b.cdr.id, raw: b.raw ?? null })))],
+      [JSON.stringify(batch.map((b, i) => ({ i, country_code: b.cdr.country_code, party_id: b.cdr.party_id, ocpi_id: b.cdr.id, mapped: b.cdr })))],
     )) as Array<{ i: number; id: string; same: boolean; received_at: Date }>;
     const byIndex = new Map(compared.map((r) => [r.i, r]));
     return batch.map((item, i): CdrStoreOutcome => {
