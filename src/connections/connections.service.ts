@@ -61,6 +61,17 @@ export class ConnectionsService {
     return this.db.getRepository(CpoConnectionEntity).find({ relations: { parties: true, authObservations: true }, order: { createdAt: 'DESC' } });
   }
 
+  /** Ids of the connections REGISTERED before `registeredBefore` that no pull has ever started on, oldest first. */
+  async neverPulled(registeredBefore: Date): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT c.id FROM cpo_connection c
+       WHERE c.status = 'REGISTERED' AND c.registered_at < $1 AND NOT EXISTS (SELECT 1 FROM sync_run r WHERE r.connection_id = c.id)
+       ORDER BY c.registered_at`,
+      [registeredBefore],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** One connection with its parties and Authorization observations. @throws NotFoundException */
   async get(id: string): Promise<CpoConnectionEntity> {
     const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true } });

@@ -4,10 +4,16 @@ import { AppConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { SyncService } from './sync.service';
 
+/** How often we look for connections registered but never pulled, and how old they must be (ms). */
+const FIRST_PULL_CHECK_MS = 30_000;
+const FIRST_PULL_AFTER_MS = 60_000;
+
 /**
- * Pulls every registered CPO every SYNC_INTERVAL_MINUTES. @nestjs/schedule fires on every instance; the
- * per-(CPO, module) lease in SyncService makes sure only one instance actually pulls, and a tick that
- * finds the previous one still running in this process is skipped.
+ * Pulls every registered CPO every SYNC_INTERVAL_MINUTES, and a newly registered one within about a minute and a
+ * half (a CPO that registered itself should not wait for the next tick; the minute leaves room for operations to
+ * press "sync now" themselves). @nestjs/schedule fires on every instance; the per-(CPO, module) lease in
+ * SyncService makes sure only one instance actually pulls, and a tick that finds the previous one still running in
+ * this process is skipped.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap {
@@ -25,6 +31,26 @@ export class SyncScheduler implements OnApplicationBootstrap {
     const minutes = this.config.env.SYNC_INTERVAL_MINUTES;
     if (minutes === 0) return;
     this.registry.addInterval('pull-all-cpos', setInterval(() => void this.tick(), minutes * 60_000));
+    this.registry.addInterval('first-pull', setInterval(() => void this.pullNewConnections(), FIRST_PULL_CHECK_MS));
+  }
+
+  /**
+   * Pulls the connections REGISTERED more than `minAgeMs` ago that have never been pulled (no sync run at all).
+   * Returns their ids. Shares the tick's "one at a time in this process" flag.
+   */
+  async pullNewConnections(minAgeMs = FIRST_PULL_AFTER_MS): Promise<string[]> {
+    if (this.running) return [];
+    this.running = true;
+    try {
+      const ids = await this.connections.neverPulled(new Date(Date.now() - minAgeMs));
+      for (const id of ids) await this.sync.syncConnection(id);
+      return ids;
+    } catch (error) {
+      this.logger.error(error, 'First pull of new connections failed');
+      return [];
+    } finally {
+      this.running = false;
+    }
   }
 
   /** Pulls every REGISTERED connection once. */
