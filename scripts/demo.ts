@@ -43,8 +43,14 @@ async function main(): Promise<void> {
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
-    for (const cpo of cpos) allGood = (await connectAndSync(ops, cpo)) && allGood;
+    const connectionIds: string[] = [];
+    for (const cpo of cpos) {
+      const outcome = await connectAndSync(ops, cpo);
+      allGood = outcome.ok && allGood;
+      if (outcome.connectionId) connectionIds.push(outcome.connectionId);
+    }
     await showInternalApi(service);
+    showMoreRequests(service, connectionIds[0]);
     log(`\nFirst answer ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start.`);
   } catch (error) {
     allGood = false;
@@ -134,7 +140,7 @@ async function startDemoService(): Promise<RunningService> {
     PORT: process.env.PORT ?? (once ? '0' : '3000'),
     HOST: '127.0.0.1',
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
+    OPERATIONS_API_KEY: process.env.OPERATIONS_API_KEY ?? 'demo-operations-api-key',
     INTERNAL_API_KEY: process.env.INTERNAL_API_KEY ?? 'demo-internal-api-key',
     FINANCE_API_KEY: process.env.FINANCE_API_KEY ?? 'demo-finance-api-key',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -158,15 +164,15 @@ function operationsClient(service: RunningService): Ops {
   };
 }
 
-/** Registers with one CPO (or lets it register with us) and pulls it; prints what happened. Returns false when anything failed. */
-async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<boolean> {
+/** Registers with one CPO (or lets it register with us) and pulls it; prints what happened. `ok` is false when anything failed. */
+async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; connectionId: string | null }> {
   log(`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`);
   let connection;
   try {
     connection = await connect(ops, cpo);
   } catch (error) {
     log(`   registration FAILED: ${(error as Error).message}`);
-    return false;
+    return { ok: false, connectionId: null };
   }
   const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
   log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p: any) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
@@ -180,7 +186,7 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<boolean> {
   log(`   ${await cdrLine(connection.id)}`);
   if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
   for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
-  return outcomes.every((o) => o.status === 'SUCCEEDED');
+  return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id };
 }
 
 /** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
@@ -232,6 +238,19 @@ async function showInternalApi(service: RunningService): Promise<void> {
   log(`   curl -s -H 'X-API-Key: ${key}' '${priceUrl}'`);
   const price = await (await fetch(priceUrl, { headers: { 'X-API-Key': key } })).json();
   log(indent(JSON.stringify(price, null, 2), 60));
+}
+
+/** Ready-to-paste requests for the finance team and operations, with the demo's keys (not secrets: demo values). */
+function showMoreRequests(service: RunningService, connectionId: string | undefined): void {
+  const { FINANCE_API_KEY: finance, OPERATIONS_API_KEY: operations } = service.config.env;
+  const id = connectionId ?? '{connection id}';
+  log('\n== More to try (finance: CDRs billed other than their tariffs say; operations: what went wrong with which CPO):');
+  log(`   curl -s -H 'X-API-Key: ${finance}' '${service.url}/api/v1/finance/cdrs/summary'`);
+  log(`   curl -s -H 'X-API-Key: ${finance}' '${service.url}/api/v1/finance/cdrs?discrepancy=true&limit=5'`);
+  log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/connections'`);
+  log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/connections/${id}/rejected-objects'`);
+  log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/call-log?limit=5'`);
+  log(`   OpenAPI UI: ${service.url}/api/docs (every endpoint, its parameters and errors)`);
 }
 
 function isTariffLike(o: unknown): boolean {

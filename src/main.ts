@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { EnvironmentError, loadEnvironment } from './config/env.validation';
 import { startService } from './service';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const service = await startService(env);
+  new Logger('Service').log(`Listening on ${service.url}; OCPI versions at ${service.config.publicUrl}/ocpi/emsp/versions; OpenAPI UI at ${service.url}/api/docs`);
   const stop = () => void service.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -45,7 +45,8 @@ export async function startService(env: Environment): Promise<RunningService> {
     fastify.addHook('onRequest', messageIdHeadersHook);
     keepUnparseableJsonBodies(fastify);
     app.useGlobalFilters(app.get(ProtocolExceptionFilter));
-    app.enableShutdownHooks();
+    // No enableShutdownHooks(): whoever starts the service (main.ts, the demo) handles SIGINT / SIGTERM and calls
+    // stop() once; Nest's own signal handler would close the app a second time ("Called end on pool more than once").
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
     await app.listen(env.PORT, env.HOST);
     const address = app.getHttpServer().address();
