@@ -34,7 +34,8 @@ export interface CdrTariffDifferences {
 export interface CdrCheck {
   priced_with: PricedWith;
   time_zone: string;
-  time_zone_source: 'LOCATION' | 'CDR_LOCATION' | 'COORDINATES' | 'NONE';
+  /** COORDINATES_AT_SEA: the coordinates fall in no country (an Etc/GMT zone): probably latitude and longitude swapped. */
+  time_zone_source: 'LOCATION' | 'CDR_LOCATION' | 'COORDINATES' | 'COORDINATES_AT_SEA' | 'NONE';
   exact: boolean;
   not_exact_because: string[];
   computed: { before_taxes: string | null; after_taxes: string | null };
@@ -189,11 +190,15 @@ export class CdrCostCheck {
   }
 
   /** recomputeCdrCost, with an unreadable CDR or an unknown time zone said as reasons rather than thrown. */
-  private price(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: { zone: string; source: string }): { result: CdrRecomputation | null; exact: boolean; reasons: string[] } {
+  private price(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: { zone: string; source: CdrCheck['time_zone_source'] }): { result: CdrRecomputation | null; exact: boolean; reasons: string[] } {
     try {
       const result = cdr.credit ? creditRecomputation(cdr, tariffs, zone.zone) : recomputeCdrCost(cdr, tariffs, zone.zone);
       const reasons = [...result.not_exact_because];
       if (zone.source === 'NONE') reasons.push('the Location\'s time zone is unknown (no stored Location, no time zone or coordinates in the CDR): tariff restrictions were evaluated in UTC');
+      if (zone.source === 'COORDINATES_AT_SEA' && readsLocalTime(tariffs)) {
+        const { latitude, longitude } = cdr.cdr_location.coordinates;
+        reasons.push(`the CDR's coordinates (${latitude}, ${longitude}) lie at sea, in no country's time zone (${zone.zone}): latitude and longitude may be swapped; tariff restrictions were evaluated in ${zone.zone}`);
+      }
       return { result, exact: reasons.length === 0, reasons };
     } catch (error) {
       this.logger.warn({ cdr: `${cdr.country_code}*${cdr.party_id} ${cdr.id}` }, `CDR could not be priced: ${(error as Error).message}`);
@@ -201,7 +206,7 @@ export class CdrCostCheck {
     }
   }
 
-  private differences(cdr: CanonicalCdr, own: CanonicalTariff[], atStart: TariffVersionAt[], notHeld: string[], zone: { zone: string; source: string }): CdrTariffDifferences {
+  private differences(cdr: CanonicalCdr, own: CanonicalTariff[], atStart: TariffVersionAt[], notHeld: string[], zone: { zone: string; source: CdrCheck['time_zone_source'] }): CdrTariffDifferences {
     const listed = atStart.map((v) => v.tariff);
     const pairs: CdrTariffDifferences['pairs'] = [];
     const cdrOnly = own.filter((t) => !listed.some((l) => l.id === t.id));
@@ -251,8 +256,14 @@ export class CdrCostCheck {
     if (cdr.cdr_location.time_zone) return { zone: cdr.cdr_location.time_zone, source: 'CDR_LOCATION' };
     const [lat, lon] = [Number(cdr.cdr_location.coordinates.latitude), Number(cdr.cdr_location.coordinates.longitude)];
     const found = Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? timeZoneAt(lat, lon) : null;
-    return found ? { zone: found, source: 'COORDINATES' } : { zone: 'UTC', source: 'NONE' };
+    if (!found) return { zone: 'UTC', source: 'NONE' };
+    return { zone: found, source: found.startsWith('Etc/') ? 'COORDINATES_AT_SEA' : 'COORDINATES' };
   }
+}
+
+/** Whether a tariff's price depends on the local time of day, date or weekday (so a wrong time zone can change it). */
+function readsLocalTime(tariffs: CanonicalTariff[]): boolean {
+  return tariffs.some((t) => t.elements.some(({ restrictions: r }) => !!r && !!(r.start_time || r.end_time || r.start_date || r.end_date || r.day_of_week?.length)));
 }
 
 function pair(cdrTariff: CanonicalTariff, listed: CanonicalTariff) {

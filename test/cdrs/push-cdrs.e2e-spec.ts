@@ -107,3 +107,26 @@ describe('a CPO may only push CDRs of its own parties', () => {
     }
   });
 });
+
+describe('mod_cdrs 2.2.1 §CdrLocation: the time zone of a CDR whose Location we do not hold', () => {
+  it('coordinates at sea (the spec example\'s latitude and longitude are swapped) make a local-time tariff inexact, saying why', async () => {
+    const owner = { countryCode: 'NL', partyId: 'SEA' };
+    const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
+    try {
+      const example = loadCdrExample('2.2.1', owner);
+      // The example's only tariff, restricted to every day of the week: the same price, but now it reads local time.
+      const everyDay = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+      const tariffs = example.tariffs.map((t: any) => ({ ...t, elements: t.elements.map((e: any) => ({ ...e, restrictions: { day_of_week: everyDay } })) }));
+      expect((await cpo.simulator.pushCdr({ ...example, id: 'SEA-1', tariffs })).httpStatus).toBe(201);
+      expect((await cpo.simulator.pushCdr({ ...example, id: 'SEA-2' })).httpStatus).toBe(201);
+      const lines = (await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data;
+      const byId = Object.fromEntries(lines.map((l: any) => [l.cdr_id, l]));
+      expect(byId['SEA-1'].exact).toBe(false);
+      expect(byId['SEA-1'].not_exact_because.join(' ')).toMatch(/coordinates \(3\.7\d*, 51\.0\d*\) lie at sea, in no country's time zone \(Etc\/GMT[-+]\d+\): latitude and longitude may be swapped/);
+      // Without a local-time restriction the zone cannot change the price: exact, as the CPO billed.
+      expect(byId['SEA-2']).toMatchObject({ exact: true, difference: { before_taxes: '0.00' } });
+    } finally {
+      await cpo.close();
+    }
+  });
+});
