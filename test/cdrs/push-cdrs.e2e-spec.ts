@@ -64,6 +64,10 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (
     expect(status).toBe(200);
     expect(body.data).toEqual(cdrs[0]);
     expect((await ocpiCall(location!, 'not-a-token', { encoding })).status).toBe(401);
+    const unknown = `${service.url}/ocpi/emsp/${version}/cdrs/00000000-0000-4000-8000-000000000000`;
+    expect((await ocpiCall(unknown, token, { encoding })).status).toBe(404);
+    const log = (await service.ops('GET', `/call-log?connection_id=${cpo.connectionId}&direction=INCOMING`)).body;
+    expect(log.find((e: any) => e.url.endsWith('/cdrs/00000000-0000-4000-8000-000000000000')).explanation).toMatch(/^the CPO asked for an object we do not hold/);
   });
 
   it(`${SECTION[version]}: an invalid CDR is OCPI 2001 (HTTP 400) with the reason, kept raw in rejected_object`, async () => {
@@ -113,7 +117,7 @@ describe('mod_cdrs 2.2.1 §CdrLocation: the time zone of a CDR whose Location we
     const owner = { countryCode: 'NL', partyId: 'SEA' };
     const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
     try {
-      const example = loadCdrExample('2.2.1', owner);
+      const example = loadCdrExample('2.2.1', owner) as Record<string, any>;
       // The example's only tariff, restricted to every day of the week: the same price, but now it reads local time.
       const everyDay = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
       const tariffs = example.tariffs.map((t: any) => ({ ...t, elements: t.elements.map((e: any) => ({ ...e, restrictions: { day_of_week: everyDay } })) }));

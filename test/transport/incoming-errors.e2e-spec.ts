@@ -47,6 +47,8 @@ describe('status_codes 2.2.1 §2001: malformed requests to our OCPI endpoints ge
     const response = await fetch(`${service.url}/ocpi/emsp/2.2.1/no-such-module`, { headers: { Authorization: `Token ${Buffer.from(tokenA).toString('base64')}` } });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ status_code: 2000, status_message: expect.any(String), timestamp: expect.any(String) });
+    const log = (await service.ops('GET', `/call-log?connection_id=${connectionId}&direction=INCOMING`)).body;
+    expect(log.find((e: any) => e.url.endsWith('/no-such-module')).explanation).toMatch(/^the CPO called an endpoint or version we do not serve/);
   });
 
   it('is in the call log against the calling CPO (known by its token), with the body as sent, token redacted', async () => {

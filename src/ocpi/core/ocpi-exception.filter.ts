@@ -38,7 +38,7 @@ export class OcpiExceptionFilter implements ExceptionFilter {
       correlationId: header(request, 'x-correlation-id'),
       requestBody: request.body ?? request.unparsedBody ?? null,
       responseBody: body,
-      explanation: explainIncoming(httpStatus, body),
+      explanation: explainIncoming(httpStatus, body, exception instanceof OcpiError),
     });
   }
 
@@ -70,15 +70,16 @@ function header(request: FastifyRequest, name: string): string | null {
 }
 
 /** One line for operations: what the CPO did wrong (or we did) and what to do. */
-function explainIncoming(httpStatus: number, body: OcpiResponse<never>): string {
+function explainIncoming(httpStatus: number, body: OcpiResponse<never>, answeredByOurCode: boolean): string {
   const said = ` We answered: "${body.status_message}".`;
   if (httpStatus === 401) {
     return `the CPO called us without a credentials token we know (missing header, an old or foreign token, or the wrong encoding for its version): check that it uses the token we gave it at registration.${said}`;
   }
   if (httpStatus === 405) return `the CPO used a method this endpoint does not allow in the connection's state.${said}`;
+  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak, or does not offer the version it called us on.${said}`;
+  if (httpStatus === 404 && answeredByOurCode) return `the CPO asked for an object we do not hold (or one of another CPO), on an endpoint we serve.${said}`;
   if (httpStatus === 404) return `the CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
   if (httpStatus >= 500) return `we failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
-  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak, or does not offer the version it called us on.${said}`;
   if (body.status_code === OcpiStatus.UNABLE_TO_USE_CLIENT_API) return `we could not call the CPO back during its credentials POST or PUT (its versions or version details): check the URL in its credentials and its token.${said}`;
   if (body.status_code === OcpiStatus.NO_MATCHING_ENDPOINTS) return `the CPO's endpoints lack one we need (credentials, locations): it must offer them before registering.${said}`;
   return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
