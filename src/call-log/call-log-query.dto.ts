@@ -1,18 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
+const KINDS = ['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA_VIOLATION', 'PAGINATION'];
+
 /** Query of GET /api/v1/operations/call-log. */
 export class CallLogQueryDto {
-  /** Only calls to or from this CPO connection. */
+  @ApiPropertyOptional({ description: 'Only calls to or from this CPO connection', format: 'uuid' })
   @IsOptional() @IsUUID() connection_id?: string;
-  /** OCPI module identifier, e.g. locations, tariffs, credentials, versions. */
+
+  @ApiPropertyOptional({ description: 'OCPI module identifier, e.g. locations, tariffs, cdrs, credentials, versions' })
   @IsOptional() @IsString() module?: string;
-  /** TRANSPORT, HTTP_STATUS, OCPI_STATUS, UNPARSEABLE, SCHEMA_VIOLATION or PAGINATION. */
-  @IsOptional() @IsIn(['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA_VIOLATION', 'PAGINATION']) kind?: string;
-  /** OUTGOING (we called the CPO) or INCOMING (the CPO called us). */
+
+  @ApiPropertyOptional({ description: 'How the call failed', enum: KINDS })
+  @IsOptional() @IsIn(KINDS) kind?: string;
+
+  @ApiPropertyOptional({ description: 'OUTGOING (we called the CPO) or INCOMING (the CPO called us)', enum: ['OUTGOING', 'INCOMING'] })
   @IsOptional() @IsIn(['OUTGOING', 'INCOMING']) direction?: 'OUTGOING' | 'INCOMING';
-  /** ISO-8601 date-time: only calls at or after it. */
+
+  @ApiPropertyOptional({ description: 'ISO-8601 date-time: only calls at or after it', example: '2026-11-30T00:00:00Z' })
   @IsOptional() @IsISO8601({ strict: true }) since?: string;
-  /** At most this many entries, newest first (1–500, default 100). */
+
+  @ApiPropertyOptional({ description: 'At most this many entries, newest first', minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
 }

@@ -42,6 +42,10 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
     expect(rejected).toHaveLength(1);
     expect(rejected[0].reason).toMatch(version === '2.1.1' ? /auth_id/ : /cdr_token/);
     expect(rejected[0].raw.id).toBe('CDR-INVALID');
+    // Operations see the CDRs among what we hold; a module that has no rejections to show is a 400.
+    expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.stored.cdrs).toBe(7);
+    const wrong = await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=sessionz`);
+    expect(wrong).toMatchObject({ status: 400, body: { message: 'module must be one of locations, tariffs, cdrs, got "sessionz"' } });
   });
 
   it(`${SECTIONS[version]} "Example of a CDR": stored, recomputed from its own tariff to its stated total (difference 0)`, async () => {
