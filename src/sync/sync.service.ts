@@ -25,7 +25,7 @@ import { addDeviations } from './wire-deviation.store';
 export interface SyncOutcome {
   module: SyncModule;
   status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
-  runId: string | null;
+  run_id: string | null;
   pages: number;
   received: number;
   /** Valid objects now held as the CPO sent them (written, or already identical); duplicates in a page count once. */
@@ -266,12 +266,12 @@ function describeFailure(module: SyncModule, error: unknown): string {
 }
 
 function skipped(module: SyncModule, message: string): SyncOutcome {
-  return { module, status: 'SKIPPED', runId: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
+  return { module, status: 'SKIPPED', run_id: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
 }
 
 function outcome(run: SyncRunEntity): SyncOutcome {
   return {
-    module: run.module, status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', runId: run.id, pages: run.pages,
+    module: run.module, status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', run_id: run.id, pages: run.pages,
     received: run.objectsReceived, stored: run.objectsStored, rejected: run.objectsRejected, deviations: run.deviations, message: run.error,
   };
 }
