@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
@@ -50,8 +50,13 @@ export interface RecomputeRun {
   match: number;
   differ: number;
   not_exact: number;
-  /** The last CDR row id checked: pass it as `after` to resume a run that was cut off. Null when none. */
+  /**
+   * The last CDR row id checked. A run goes to the end before it answers; when it was cut off (the request timed out,
+   * the service stopped) the CDRs up to a row id are stored: pass that as `after` to resume. Null when none.
+   */
   last_id: string | null;
+  /** True when the run checked every CDR it was asked to; false only when it stopped early (none does today). */
+  done: boolean;
 }
 
 const BATCH = 200;
@@ -76,27 +81,32 @@ export class CdrCostCheck {
 
   /** Checks the stored CDRs with these row ids (uuid) and stores the results. */
   async checkRows(rowIds: string[]): Promise<RecomputeRun> {
-    const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: null };
+    const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: null, done: false };
     for (let i = 0; i < rowIds.length; i += BATCH) {
       const rows: Array<{ id: string; mapped: CanonicalCdr }> = await this.db.query(`SELECT id, mapped FROM cdr WHERE id = ANY($1::uuid[]) ORDER BY id`, [rowIds.slice(i, i + BATCH)]);
       await this.checkAndStore(rows, run);
     }
-    return run;
+    return { ...run, done: true };
   }
 
   /**
    * Recomputes every stored CDR (or those of one connection), in batches by row id, e.g. after tariffs arrived late
-   * or the engine changed. Resumable: `after` continues behind the last row id a cut-off run reported.
+   * or the engine changed. Runs to the end (done: true). Resumable: `after` continues behind the last row id a cut-off
+   * run reported. @throws NotFoundException for a connection id we do not know
    */
   async recomputeAll(options: { connectionId?: string | null; after?: string | null } = {}): Promise<RecomputeRun> {
-    const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: options.after ?? null };
+    if (options.connectionId) {
+      const known: unknown[] = await this.db.query(`SELECT 1 FROM cpo_connection WHERE id = $1`, [options.connectionId]);
+      if (known.length === 0) throw new NotFoundException(`No connection with connection_id ${options.connectionId}`);
+    }
+    const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: options.after ?? null, done: false };
     for (;;) {
       const rows: Array<{ id: string; mapped: CanonicalCdr }> = await this.db.query(
         `SELECT id, mapped FROM cdr WHERE ($1::uuid IS NULL OR connection_id = $1) AND ($2::uuid IS NULL OR id > $2::uuid)
          ORDER BY id LIMIT ${BATCH}`,
         [options.connectionId ?? null, run.last_id],
       );
-      if (rows.length === 0) return run;
+      if (rows.length === 0) return { ...run, done: true };
       await this.checkAndStore(rows, run);
     }
   }

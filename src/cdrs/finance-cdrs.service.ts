@@ -2,11 +2,15 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Dec, minorUnits } from '../tariffs/engine/money';
+import { CostDimension } from '../tariffs/engine/charge-cost.model';
+import { CostByDimension, costByDimension } from './cost-by-dimension';
 
 /** One stored CDR in the finance list: what the CPO stated, what we computed, the difference (ours − theirs). */
 export interface FinanceCdrLine {
   id: string;
   connection_id: string | null;
+  /** The CPO connection's name (as registered); null when the connection was deleted. */
+  connection_name: string | null;
   country_code: string;
   party_id: string;
   cdr_id: string;
@@ -25,6 +29,10 @@ export interface FinanceCdrLine {
   difference: { before_taxes: string | null; after_taxes: string | null };
   exact: boolean | null;
   not_exact_because: string[];
+  /** Dimensions (FLAT, ENERGY, TIME, PARKING_TIME, RESERVATION) whose cost differs from the CPO's; null when not computed. */
+  differing_dimensions: CostDimension[] | null;
+  /** False when the CPO's own dimension costs do not add up to its total_cost; null when it states none. */
+  stated_parts_add_up: boolean | null;
   priced_with: 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE' | null;
   received_at: string;
   recomputed_at: string | null;
@@ -33,6 +41,7 @@ export interface FinanceCdrLine {
 /** Per connection and currency: how many CDRs match, differ, cannot be priced exactly; the differences summed. */
 export interface FinanceSummaryLine {
   connection_id: string | null;
+  connection_name: string | null;
   currency: string;
   stored: number;
   match: number;
@@ -43,12 +52,26 @@ export interface FinanceSummaryLine {
   sum_difference: { before_taxes: string; after_taxes: string | null };
 }
 
-const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
+/**
+ * What the per-dimension comparison needs: the CPO's costs from the mapped CDR and, when it was priced, the engine's
+ * costs per dimension of each tariff (from the stored recomputation, without its breakdown).
+ */
+const DIMENSION_COLUMNS = `jsonb_build_object('credit', c.mapped->'credit', 'total_cost', c.mapped->'total_cost', 'total_fixed_cost', c.mapped->'total_fixed_cost',
+    'total_energy_cost', c.mapped->'total_energy_cost', 'total_time_cost', c.mapped->'total_time_cost', 'total_parking_cost', c.mapped->'total_parking_cost',
+    'total_reservation_cost', c.mapped->'total_reservation_cost') AS stated_costs,
+  CASE WHEN jsonb_typeof(c.recomputation->'per_tariff') = 'array' THEN coalesce((SELECT jsonb_agg(jsonb_build_object('costs', t->'cost'->'costs',
+    'min_price_applied', t->'cost'->'min_price_applied', 'max_price_applied', t->'cost'->'max_price_applied'))
+    FROM jsonb_array_elements(c.recomputation->'per_tariff') t), '[]'::jsonb) END AS computed_costs`;
+
+const LIST_COLUMNS = `c.id, c.connection_id, k.name AS connection_name, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
   c.end_date_time, c.location_id, c.evse_uid, c.connector_id, c.currency, c.total_energy::text AS total_energy, c.credit,
   c.stated_before_taxes::text AS stated_before_taxes, c.stated_after_taxes::text AS stated_after_taxes,
   c.computed_before_taxes::text AS computed_before_taxes, c.computed_after_taxes::text AS computed_after_taxes,
   c.difference_before_taxes::text AS difference_before_taxes, c.difference_after_taxes::text AS difference_after_taxes,
-  c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at`;
+  c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at, ${DIMENSION_COLUMNS}`;
+
+/** The CDR and its connection (for the name; a deleted connection leaves the CDR with connection_id null). */
+const FROM = `cdr c LEFT JOIN cpo_connection k ON k.id = c.connection_id`;
 
 /** A difference on either side, not exactly priceable, or never computed. */
 const DISCREPANCY = `(c.recomputed_at IS NULL OR c.exact IS NOT TRUE OR coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0)`;
@@ -59,37 +82,44 @@ export class FinanceCdrsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * CDRs newest session first (start_date_time, then id), keyset-paged. `discrepancy` true: only differing, inexact or
-   * not computed; false: only exact matches. @throws BadRequestException for a cursor that is not ours.
+   * CDRs newest session first (start_date_time, then id), keyset-paged. `cdrId`: the OCPI id, case-insensitive
+   * (CiString); `parties`: "NL*ABC", any of. `discrepancy` true: only differing, inexact or not computed; false: only
+   * exact matches. @throws BadRequestException for `from` after `to`, or a cursor that is not ours.
    */
-  async list(q: { connectionId?: string; from?: string; to?: string; discrepancy?: boolean; limit?: number; cursor?: string }): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
+  async list(q: { connectionId?: string; cdrId?: string; parties?: string[]; from?: string; to?: string; discrepancy?: boolean; limit?: number; cursor?: string }): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
+    if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequestException(`from (${q.from}) must not be after to (${q.to})`);
     const limit = q.limit ?? 50;
     const after = q.cursor ? readCursor(q.cursor) : null;
     const where = ['($1::uuid IS NULL OR c.connection_id = $1)', '($2::timestamptz IS NULL OR c.start_date_time >= $2)', '($3::timestamptz IS NULL OR c.start_date_time < $3)',
-      '($4::timestamptz IS NULL OR (c.start_date_time, c.id) < ($4::timestamptz, $5::uuid))'];
+      '($4::timestamptz IS NULL OR (c.start_date_time, c.id) < ($4::timestamptz, $5::uuid))', '($6::text IS NULL OR upper(c.ocpi_id) = upper($6))',
+      '($7::text[] IS NULL OR c.country_code || \'*\' || c.party_id = ANY($7::text[]))'];
     if (q.discrepancy === true) where.push(DISCREPANCY);
     if (q.discrepancy === false) where.push(`NOT ${DISCREPANCY}`);
     const rows: any[] = await this.db.query(
-      `SELECT ${LIST_COLUMNS} FROM cdr c WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
-      [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null],
+      `SELECT ${LIST_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
+      [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null, q.cdrId ?? null, q.parties?.length ? q.parties.map((p) => p.toUpperCase()) : null],
     );
     const page = rows.slice(0, limit).map(toLine);
     const last = page[page.length - 1];
     return { data: page, meta: { next_cursor: rows.length > limit && last ? writeCursor(last.start_date_time, last.id) : null } };
   }
 
-  /** One CDR with the CDR as mapped and as sent, the breakdown, and the tariff differences. @throws NotFoundException */
-  async detail(id: string): Promise<FinanceCdrLine & { cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
-    const rows: any[] = await this.db.query(`SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM cdr c WHERE c.id = $1`, [id]);
+  /**
+   * One CDR with the CDR as mapped and as sent, the breakdown, the tariff differences, and cost_by_dimension: per
+   * dimension stated / computed / difference, the CPO's dimension costs summed against its total_cost, notes.
+   * @throws NotFoundException
+   */
+  async detail(id: string): Promise<FinanceCdrLine & { cost_by_dimension: CostByDimension; cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
+    const rows: any[] = await this.db.query(`SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`, [id]);
     if (rows.length === 0) throw new NotFoundException(`No CDR with id ${id}`);
     const r = rows[0];
-    return { ...toLine(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
+    return { ...toLine(r), cost_by_dimension: dimensionsOf(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
   }
 
   /** Counts and summed differences per connection and currency. */
   async summary(connectionId?: string): Promise<FinanceSummaryLine[]> {
     const rows: any[] = await this.db.query(
-      `SELECT c.connection_id, c.currency, count(*)::int AS stored,
+      `SELECT c.connection_id, k.name AS connection_name, c.currency, count(*)::int AS stored,
          count(*) FILTER (WHERE NOT ${DISCREPANCY})::int AS match,
          count(*) FILTER (WHERE c.exact AND (coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0))::int AS differ,
          count(*) FILTER (WHERE c.exact IS FALSE)::int AS not_exact,
@@ -97,12 +127,12 @@ export class FinanceCdrsService {
          coalesce(sum(c.difference_before_taxes) FILTER (WHERE c.exact), 0)::text AS sum_before,
          (sum(c.difference_after_taxes) FILTER (WHERE c.exact))::text AS sum_after,
          count(*) FILTER (WHERE c.exact)::int AS exact_count
-       FROM cdr c WHERE ($1::uuid IS NULL OR c.connection_id = $1)
-       GROUP BY c.connection_id, c.currency ORDER BY c.connection_id, c.currency`,
+       FROM ${FROM} WHERE ($1::uuid IS NULL OR c.connection_id = $1)
+       GROUP BY c.connection_id, k.name, c.currency ORDER BY c.connection_id, c.currency`,
       [connectionId ?? null],
     );
     return rows.map((r) => ({
-      connection_id: r.connection_id, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
+      connection_id: r.connection_id, connection_name: r.connection_name, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
       not_computed: r.not_computed,
       // After taxes: null when no exactly priced CDR tells it (2.1.1 never states VAT); else the sum of those that do.
       sum_difference: {
@@ -118,15 +148,23 @@ function toLine(r: any): FinanceCdrLine {
   const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
   const minor = minorUnits(r.currency);
   const money = (v: string | null) => (v === null ? null : new Dec(v).toFixed(minor));
+  const byDimension = dimensionsOf(r);
   return {
-    id: r.id, connection_id: r.connection_id, country_code: r.country_code, party_id: r.party_id, cdr_id: r.ocpi_id, ocpi_version: r.ocpi_version,
+    id: r.id, connection_id: r.connection_id, connection_name: r.connection_name, country_code: r.country_code, party_id: r.party_id, cdr_id: r.ocpi_id, ocpi_version: r.ocpi_version,
     source: r.source, start_date_time: iso(r.start_date_time)!, end_date_time: iso(r.end_date_time)!, location_id: r.location_id, evse_uid: r.evse_uid,
     connector_id: r.connector_id, currency: r.currency, total_energy_kwh: r.total_energy, credit: r.credit,
     stated: { before_taxes: money(r.stated_before_taxes)!, after_taxes: money(r.stated_after_taxes) },
     computed: { before_taxes: money(r.computed_before_taxes), after_taxes: money(r.computed_after_taxes) },
     difference: { before_taxes: money(r.difference_before_taxes), after_taxes: money(r.difference_after_taxes) },
-    exact: r.exact, not_exact_because: r.not_exact_because ?? [], priced_with: r.priced_with, received_at: iso(r.received_at)!, recomputed_at: iso(r.recomputed_at),
+    exact: r.exact, not_exact_because: r.not_exact_because ?? [], differing_dimensions: byDimension.differing_dimensions,
+    stated_parts_add_up: byDimension.stated_parts_sum?.adds_up ?? null, priced_with: r.priced_with, received_at: iso(r.received_at)!, recomputed_at: iso(r.recomputed_at),
   };
+}
+
+/** The per-dimension comparison of a row read with DIMENSION_COLUMNS. */
+function dimensionsOf(r: any): CostByDimension {
+  const s = r.stated_costs;
+  return costByDimension({ ...s, currency: r.currency, credit: s.credit === true }, r.computed_costs);
 }
 
 /** Opaque keyset cursor: the last line's start and id. */

@@ -244,7 +244,7 @@ describe('finance API: X-API-Key FINANCE_API_KEY, parameters named when wrong', 
       expect(seen).toHaveLength(7);
       expect(new Set(seen).size).toBe(7);
       const summary = (await service.finance('GET', `/cdrs/summary?connection_id=${cpo.connectionId}`)).body;
-      expect(summary).toEqual([{ connection_id: cpo.connectionId, currency: 'EUR', stored: 7, match: 5, differ: 2, not_exact: 0, not_computed: 0, sum_difference: { before_taxes: '-1.00', after_taxes: '-1.00' } }]);
+      expect(summary).toEqual([{ connection_id: cpo.connectionId, connection_name: 'NL*PAG', currency: 'EUR', stored: 7, match: 5, differ: 2, not_exact: 0, not_computed: 0, sum_difference: { before_taxes: '-1.00', after_taxes: '-1.00' } }]);
     } finally {
       await cpo.close();
     }

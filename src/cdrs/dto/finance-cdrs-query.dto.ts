@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { toBoolean } from '../../locations/dto/query-transforms';
+import { toBoolean, toList } from '../../locations/dto/query-transforms';
 
 const DATE_TIME = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -11,6 +11,18 @@ export class FinanceCdrsQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'connection_id must be a UUID' })
   connection_id?: string;
+
+  @ApiPropertyOptional({ description: 'The CDR\'s OCPI id as the CPO sent it (CDR.id, e.g. from an invoice line); case-insensitive, as OCPI ids are', example: 'CDR-00001' })
+  @IsOptional()
+  @IsString({ message: 'cdr_id must be the CDR\'s OCPI id (at most 39 characters)' })
+  @MaxLength(39, { message: 'cdr_id must be the CDR\'s OCPI id (at most 39 characters)' })
+  cdr_id?: string;
+
+  @ApiPropertyOptional({ description: 'CPOs as country_code*party_id (the CDR\'s owner), any of; comma-separated or repeated', example: ['NL*ABC'], isArray: true, type: String })
+  @IsOptional()
+  @Transform(toList)
+  @Matches(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, { each: true, message: 'party must be country_code*party_id, e.g. NL*ABC' })
+  party?: string[];
 
   @ApiPropertyOptional({ description: 'Sessions that started at or after this instant (ISO-8601 with offset or Z)', example: '2024-06-01T00:00:00Z' })
   @IsOptional()

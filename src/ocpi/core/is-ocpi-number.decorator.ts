@@ -8,7 +8,8 @@ export function IsOcpiNumber(options?: ValidationOptions): PropertyDecorator {
       name: 'isOcpiNumber',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: 'must be a number', ...options },
+      // "$property must …" like class-validator's own messages: validateWireObject replaces the property with the path.
+      options: { message: '$property must be a number', ...options },
       validator: { validate: (value: unknown) => toDecimalString(value) !== null },
     });
 }

@@ -1,10 +1,14 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 
+/** Lines of a rejection reason; more are summed up as "… and N more" (a reason is stored and shown, not a log). */
+const MAX_LINES = 30;
+
 /**
  * Validates a CPO's wire object against its version's DTO class.
  * @returns the typed instance, or every failure as one line per field path
- *   (e.g. "evses[0].connectors[1].max_voltage: must be an integer number").
+ *   (e.g. "evses[0].connectors[1].max_voltage: must be an integer number"); a required field that is missing or
+ *   null is one line "<path>: is required", not every constraint its absence breaks.
  */
 export function validateWireObject<T extends object>(
   cls: ClassConstructor<T>,
@@ -16,12 +20,17 @@ export function validateWireObject<T extends object>(
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length === 0) return { ok: true, value: instance };
-  return { ok: false, reason: flatten(errors).slice(0, 10).join('; ') };
+  const lines = flatten(errors);
+  const more = lines.length > MAX_LINES ? [`… and ${lines.length - MAX_LINES} more`] : [];
+  return { ok: false, reason: [...lines.slice(0, MAX_LINES), ...more].join('; ') };
 }
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const path = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
+    // Optional fields are skipped when absent, so constraints on an absent value mean a required field is missing.
+    if ((error.value === undefined || error.value === null) && error.constraints) return [`${path}: is required`];
+    // Messages read "<property> must …" (class-validator's defaults, and ours): the path replaces the property.
     const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message.replace(/^\S+ /, '')}`);
     return [...own, ...flatten(error.children ?? [], path)];
   });

@@ -63,4 +63,24 @@ describe('CDR mappers: mod_cdrs "Example of a CDR" of each version into the cano
     expect(cdr.total_time_cost).toEqual({ before_taxes: '4', after_taxes: '4.4', taxes: null });
     expect(cdr.notes).toEqual(['total_time_cost used the 2.2.1 names excl_vat / incl_vat; read as before_taxes / after_taxes']);
   });
+
+  it('mod_cdrs 2.2.1 §CDR object: an empty object {} is rejected naming each of the 14 required fields once, as "is required"', () => {
+    const r = mapCdr221({});
+    const reason = !r.ok ? r.reason : '';
+    const required = ['country_code', 'party_id', 'id', 'start_date_time', 'end_date_time', 'cdr_token', 'auth_method', 'cdr_location', 'currency',
+      'charging_periods', 'total_cost', 'total_energy', 'total_time', 'last_updated'];
+    expect(reason.split('; ').sort()).toEqual(required.map((f) => `${f}: is required`).sort());
+  });
+
+  it('wire messages read "<field>: must …": a number that is not one, a Price side that is not one, an id too long', () => {
+    const r = mapCdr221({ ...example('2.2.1'), id: 'X'.repeat(40), total_time: 'abc', total_cost: { excl_vat: 4, incl_vat: 'x' } });
+    expect(!r.ok && r.reason.split('; ').sort()).toEqual([
+      'id: must be shorter than or equal to 39 characters',
+      'total_cost.incl_vat: must be a number',
+      'total_time: must be a number',
+    ]);
+    // 2.1.1 and 2.3.0 share the decorator and the wire validation.
+    expect(mapCdr211({ ...example('2.1.1'), total_cost: 'abc' }, { country_code: 'BE', party_id: 'BEC' })).toMatchObject({ ok: false, reason: 'total_cost: must be a number' });
+    expect(mapCdr230({ ...example('2.3.0'), total_energy: null })).toMatchObject({ ok: false, reason: 'total_energy: is required' });
+  });
 });
