@@ -6,6 +6,7 @@
 import { generateCdrs, loadCdrExample } from '../cpo-simulator';
 import { locationsFor, ocpiCall } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { callLogEntry } from '../support/call-log';
 import { startTestService, TestService } from '../support/test-service';
 
 import { simpleTariffs, tariffFor, Version } from './support/cdr-cpo';
@@ -66,8 +67,8 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (
     expect((await ocpiCall(location!, 'not-a-token', { encoding })).status).toBe(401);
     const unknown = `${service.url}/ocpi/emsp/${version}/cdrs/00000000-0000-4000-8000-000000000000`;
     expect((await ocpiCall(unknown, token, { encoding })).status).toBe(404);
-    const log = (await service.ops('GET', `/call-log?connection_id=${cpo.connectionId}&direction=INCOMING`)).body;
-    expect(log.find((e: any) => e.url.endsWith('/cdrs/00000000-0000-4000-8000-000000000000')).explanation).toMatch(/^the CPO asked for an object we do not hold/);
+    const entry = await callLogEntry(service, `?connection_id=${cpo.connectionId}&direction=INCOMING`, (e) => e.url.endsWith('/cdrs/00000000-0000-4000-8000-000000000000'));
+    expect(entry.explanation).toMatch(/^the CPO asked for an object we do not hold/);
   });
 
   it(`${SECTION[version]}: an invalid CDR is OCPI 2001 (HTTP 400) with the reason, kept raw in rejected_object`, async () => {

@@ -3,6 +3,7 @@
  * §Response format, status_codes 2.2.1 §2xxx Client errors): an OCPI envelope with 2001 and a message that names
  * the problem, never a bare framework error, and an entry in the call log.
  */
+import { callLogEntry } from '../support/call-log';
 import { startTestService, TestService } from '../support/test-service';
 
 describe('status_codes 2.2.1 §2001: malformed requests to our OCPI endpoints get an OCPI envelope', () => {
@@ -47,14 +48,12 @@ describe('status_codes 2.2.1 §2001: malformed requests to our OCPI endpoints ge
     const response = await fetch(`${service.url}/ocpi/emsp/2.2.1/no-such-module`, { headers: { Authorization: `Token ${Buffer.from(tokenA).toString('base64')}` } });
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ status_code: 2000, status_message: expect.any(String), timestamp: expect.any(String) });
-    const log = (await service.ops('GET', `/call-log?connection_id=${connectionId}&direction=INCOMING`)).body;
-    expect(log.find((e: any) => e.url.endsWith('/no-such-module')).explanation).toMatch(/^the CPO called an endpoint or version we do not serve/);
+    const entry = await callLogEntry(service, `?connection_id=${connectionId}&direction=INCOMING`, (e) => e.url.endsWith('/no-such-module'));
+    expect(entry.explanation).toMatch(/^the CPO called an endpoint or version we do not serve/);
   });
 
   it('is in the call log against the calling CPO (known by its token), with the body as sent, token redacted', async () => {
-    const log = await service.ops('GET', `/call-log?connection_id=${connectionId}&direction=INCOMING`);
-    expect(log.status).toBe(200);
-    const entry = log.body.find((e: any) => e.request_id === 'req-malformed-1');
+    const entry = await callLogEntry(service, `?connection_id=${connectionId}&direction=INCOMING`, (e) => e.request_id === 'req-malformed-1');
     expect(entry).toMatchObject({ http_status: 400, ocpi_status: 2001, module: 'credentials', method: 'POST' });
     expect(entry.request_body).toContain('"token": "[REDACTED]"');
     expect(entry.request_body).not.toContain('abc');
