@@ -4,6 +4,7 @@ import { CallLogAndWireDeviations1764637200000 } from './1764637200000-CallLogAn
 import { CredentialsBothWays1765000000000 } from './1765000000000-CredentialsBothWays';
 import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-LocationFieldsOfEveryVersion';
 import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
+import { SearchIndexChanges1796200000000 } from './1796200000000-SearchIndexChanges';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -16,4 +17,5 @@ export const migrations = [
   CredentialsBothWays1765000000000,
   LocationFieldsOfEveryVersion1765000100000,
   TariffHistory1796003500000,
+  SearchIndexChanges1796200000000,
 ];

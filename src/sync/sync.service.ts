@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
 import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
+import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
 import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
 import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
@@ -52,6 +53,7 @@ export class SyncService {
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
     private readonly config: AppConfig,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   /** Pulls tariffs, then locations, from one registered CPO. `full` ignores the incremental date_from. */
@@ -65,6 +67,8 @@ export class SyncService {
   async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
     const lease = new SyncLease(this.db, connectionId, module);
     const { acquired, lastSuccessStarted } = await lease.acquire();
+    // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
+    this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
@@ -84,6 +88,7 @@ export class SyncService {
       await this.connections.recordError(connectionId, message);
       this.logger.warn({ connectionId, module, runId: run.id }, message);
     }
+    this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
   }
 
