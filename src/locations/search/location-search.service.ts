@@ -35,7 +35,12 @@ export class LocationSearchService {
    * (search-index.ts) once it is loaded, else from the database (searchSql). Both answer the same.
    */
   async search(q: LocationSearch): Promise<SearchPage> {
-    return (await this.index.search(q)) ?? this.searchSql(q);
+    return JSON.parse(await this.searchJson(q)) as SearchPage;
+  }
+
+  /** The same page as JSON: what the controllers send (the index renders it directly, see SearchIndex.render). */
+  async searchJson(q: LocationSearch): Promise<string> {
+    return (await this.index.search(q)) ?? JSON.stringify(await this.searchSql(q));
   }
 
   /**

@@ -4,8 +4,7 @@ import type { CanonicalTariff } from '../../../tariffs/tariff.model';
 import type { Hours } from '../../opening-times.model';
 import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
-import type { SearchPage } from '../search-result';
-import { IndexedConnector, IndexedEvse, IndexedLocation, IndexedTariff, SearchIndex, tariffKey } from './search-index';
+import { connectorKind, IndexedConnector, IndexedEvse, IndexedLocation, IndexedTariff, SearchIndex, tariffKey } from './search-index';
 
 /** Locations read per statement, at start-up and after changes. */
 const BATCH = 2000;
@@ -75,10 +74,11 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * One page from memory, or null while the index is not loaded (the caller then uses the SQL path).
+   * One page from memory as JSON (a SearchPage), or null while the index is not loaded (the caller then uses the
+   * SQL path).
    * Catches up first when this instance wrote since the last refresh (read-your-writes).
    */
-  async search(q: LocationSearch): Promise<SearchPage | null> {
+  async search(q: LocationSearch): Promise<string | null> {
     if (!this.index) return null;
     if (this.dirty) await this.refresh();
     return this.index.search(q);
@@ -100,6 +100,21 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
         this.running = null;
       });
     return this.running;
+  }
+
+  /**
+   * Drops the index and loads it again from scratch, as at start-up (searches use the SQL path meanwhile); for the
+   * benchmark, which reports the load time and the heap the index takes (`onDropped` runs between drop and load).
+   */
+  async reload(onDropped?: () => void): Promise<{ locations: number; evses: number; ms: number }> {
+    await this.running;
+    this.index = null;
+    onDropped?.();
+    this.running = this.load().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+    return this.loadStats!;
   }
 
   private async load(): Promise<void> {
@@ -173,7 +188,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       `SELECT DISTINCT ON (country_code, party_id) country_code, party_id, business_details ->> 'name' AS name
        FROM connection_party ORDER BY country_code, party_id, role`, [],
     );
-    index.partyNames = new Map(parties.map((p) => [`${p.country_code}|${p.party_id}`, p.name]));
+    index.setPartyNames(new Map(parties.map((p) => [`${p.country_code}|${p.party_id}`, p.name])));
   }
 
   /** Reads these Locations again: put the published ones with EVSEs left, drop the others. */
@@ -219,22 +234,25 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     }
     for (const c of connectors) {
       const party = partyOf.get(evseLocation.get(c.evse_id) ?? '');
+      const maxPowerKw = Number(c.max_power_kw);
       byEvse.get(c.evse_id)?.push({
         id: c.id, ocpiId: c.ocpi_id, standard: intern(c.standard), format: intern(c.format), powerType: intern(c.power_type),
-        maxPowerKw: Number(c.max_power_kw), source: c.declared ? 'declared' : 'computed', tariffIds: c.tariff_ids,
+        maxPowerKw, source: c.declared ? 'declared' : 'computed', tariffIds: c.tariff_ids,
         tariffKeys: party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`)),
+        kind: connectorKind(c.standard, c.format, c.power_type, maxPowerKw),
       });
     }
     const found = new Set<string>();
     for (const l of locations) {
       found.add(l.id);
+      const evsesOf = byLocation.get(l.id) ?? [];
       index.put({
         id: l.id, ocpiId: l.ocpi_id, countryCode: intern(l.country_code), partyId: intern(l.party_id), name: l.name, address: l.address,
         city: l.city, postalCode: l.postal_code, country: intern(l.country), latitude: l.latitude, longitude: l.longitude,
         cosLatitude: Math.cos(l.latitude * 0.0174532925199432957692), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
         facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
         alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
-        connectionId: l.connection_id, evses: byLocation.get(l.id) ?? [], opening: null,
+        connectionId: l.connection_id, evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
       });
     }
     for (const id of ids) if (!found.has(id)) index.remove(id);
