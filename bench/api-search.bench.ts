@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
-import type { ApiWorkerMessage, ApiWorkerRequest } from './api-worker';
+import type { ApiWorkerMessage, ApiWorkerRequest, SearchIndexStats } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
 import { opsClient } from './ops-client';
 import { round } from './stats';
@@ -42,6 +42,8 @@ export interface ApiResult {
   /** search requests/s ÷ bare requests/s, same run. */
   searchToBareRatio: number;
   serviceMaxRssMiB: number;
+  /** The service's in-memory search index, loaded again from scratch after the pull (as at start-up). */
+  searchIndex: SearchIndexStats;
   /** The machine's 1-minute load average before the first and after the last load run (other work skews figures). */
   loadAverage: { before: number; after: number };
 }
@@ -84,6 +86,8 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await service.analyze();
+    const searchIndex = await service.indexStats();
+    log(`  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap`);
 
     const headers = { 'X-API-Key': ready.internalKey };
     const searchPaths = searchPoints(options.seed).map(
@@ -122,6 +126,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       runs,
       searchToBareRatio: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
       serviceMaxRssMiB,
+      searchIndex,
       loadAverage: { before: loadBefore, after: loadAfter },
     };
   } finally {
@@ -169,12 +174,13 @@ async function sampleSearches(baseUrl: string, headers: Record<string, string>, 
 interface Worker {
   start(request: unknown): Promise<Extract<ApiWorkerMessage, { type: 'ready' }>>;
   analyze(): Promise<unknown>;
+  indexStats(): Promise<SearchIndexStats>;
   stop(): Promise<{ maxRssMiB: number }>;
 }
 
 /** Forks a bench worker (compiled, next to this file) and speaks its small IPC protocol. */
 function forkWorker(file: string): Worker {
-  const child = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
   const next = <T extends ApiWorkerMessage['type']>(type: T) =>
     new Promise<Extract<ApiWorkerMessage, { type: T }>>((resolve, reject) => {
       const onMessage = (m: ApiWorkerMessage) => {
@@ -198,6 +204,11 @@ function forkWorker(file: string): Worker {
       const done = next('analyzed');
       child.send({ type: 'analyze' });
       return done;
+    },
+    async indexStats() {
+      const done = next('index');
+      child.send({ type: 'index' });
+      return (await done).stats;
     },
     stop() {
       if (child.exitCode !== null) return Promise.resolve({ maxRssMiB: 0 });

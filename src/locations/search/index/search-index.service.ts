@@ -238,7 +238,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       byEvse.get(c.evse_id)?.push({
         id: c.id, ocpiId: c.ocpi_id, standard: intern(c.standard), format: intern(c.format), powerType: intern(c.power_type),
         maxPowerKw, source: c.declared ? 'declared' : 'computed', tariffIds: c.tariff_ids,
-        tariffKeys: party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`)),
+        tariffKeys: internList(party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`))),
         kind: connectorKind(c.standard, c.format, c.power_type, maxPowerKw),
       });
     }
@@ -266,6 +266,16 @@ function intern(value: string): string {
   if (known !== undefined) return known;
   if (interned.size < 100_000) interned.set(value, value);
   return value;
+}
+
+/** Lists of interned strings (tariff keys of a connector), one array each: the same few lists recur everywhere. */
+const internedLists = new Map<string, string[]>();
+function internList(values: string[]): string[] {
+  const key = values.join('\n');
+  const known = internedLists.get(key);
+  if (known !== undefined) return known;
+  if (internedLists.size < 100_000) internedLists.set(key, values);
+  return values;
 }
 
 interface LocationRow {

@@ -22,11 +22,10 @@ import { Box, boxesFor, EARTH_RADIUS_M, sortKeyM } from '../search-sql';
 /** PostgreSQL's radians(): x * RADIANS_PER_DEGREE (the same double as Math.PI / 180). */
 const RADIANS_PER_DEGREE = 0.0174532925199432957692;
 /**
- * Grid cell edge, degrees: ~560 m north–south (~340 m east–west in the Netherlands), a few Locations per cell in a
- * city; a 2 km search around Amsterdam reads the ~20 cells nearest to its centre out of ~150.
+ * Grid cell edge, degrees: ~1.1 km north–south (~690 m east–west in the Netherlands), ~20 Locations per cell around
+ * Amsterdam in the benchmark; a 2 km search there reads the few cells nearest to its centre of ~50 in its box.
  */
-const CELL_DEG = 0.005;
-const LON_CELLS = Math.ceil(360 / CELL_DEG) + 2;
+const CELL_DEG = 0.01;
 /** Above this many cells in the search area, walk the occupied cells instead (a country-sized box). */
 const MAX_CELLS_ENUMERATED = 20_000;
 /** Stop margin beyond the last result: the sort key rounds to the millimetre; float error is far below. */
@@ -100,6 +99,59 @@ export interface IndexedLocation {
   opening: KeptOpening | null;
   /** Its JSON from `{"cpo":` to `"opening":`, made on first use, for the CPO names of generation `namesGeneration`. */
   json?: { head: string; namesGeneration: number };
+  /** Its EVSEs and connector groups packed for the list view (see RenderPlan), made on first use; null: too many groups. */
+  plan?: RenderPlan | null;
+}
+
+/**
+ * What the list view (no EVSE filter, no `evses`) needs of a Location's EVSEs, packed so that rendering touches a few
+ * objects instead of every EVSE, connector and tariff list (memory latency, again): per EVSE its status (0 =
+ * AVAILABLE, else an index into STATUSES), status time and the groups its connectors fall in (a bit mask).
+ * Groups are (connector kind, tariff ids) in order of first appearance; two of them may still merge in a request
+ * when their tariffs give the same price line then (see renderPlanned).
+ */
+interface RenderPlan {
+  /** [status, status_changed_at ms, group mask] per EVSE. */
+  evses: Float64Array;
+  groups: PlanGroup[];
+}
+
+interface PlanGroup {
+  kind: ConnectorKind;
+  tariffKeys: string[];
+}
+
+/** Statuses by code; AVAILABLE is 0. */
+const STATUSES: string[] = ['AVAILABLE'];
+const STATUS_CODES = new Map<string, number>([['AVAILABLE', 0]]);
+function statusCode(status: string): number {
+  let code = STATUS_CODES.get(status);
+  if (code === undefined) {
+    code = STATUSES.push(status) - 1;
+    STATUS_CODES.set(status, code);
+  }
+  return code;
+}
+
+/** Plan groups by kind and tariff keys, one object each (shared by every Location: they stay in the CPU caches). */
+const planGroups = new Map<string, PlanGroup>();
+
+function planOf(l: IndexedLocation): RenderPlan | null {
+  const groups: PlanGroup[] = [];
+  const evses = new Float64Array(l.evses.length * 3);
+  l.evses.forEach((e, i) => {
+    let mask = 0;
+    for (const c of e.connectors) {
+      const key = `${c.kind.json}#${c.tariffKeys.join(',')}`;
+      let group = planGroups.get(key);
+      if (!group) planGroups.set(key, (group = { kind: c.kind, tariffKeys: c.tariffKeys }));
+      let index = groups.indexOf(group);
+      if (index < 0) index = groups.push(group) - 1;
+      mask |= 2 ** index;
+    }
+    evses.set([statusCode(e.status), e.statusChangedMs, mask], i * 3);
+  });
+  return groups.length > 31 ? null : { evses, groups };
 }
 
 interface KeptOpening {
@@ -179,6 +231,35 @@ export function tariffKey(countryCode: string, partyId: string, ocpiId: string):
   return `${countryCode}|${partyId}|${ocpiId}`;
 }
 
+/**
+ * The Locations of one grid cell, with what the candidate scan reads kept in typed arrays side by side (latitude,
+ * longitude, cos latitude, always_open_from; flags), so a search reads a few contiguous blocks per cell instead of
+ * one scattered object per Location: with 69,000 Locations the scan was bound by memory latency, not arithmetic.
+ */
+class Cell {
+  readonly locations: IndexedLocation[] = [];
+  /** Per Location: latitude, longitude, cos latitude, always_open_from (NaN: none), flags. */
+  numbers = new Float64Array(0);
+
+  constructor(
+    readonly row: number,
+    readonly col: number,
+  ) {}
+
+  /** After a change: the array again (a cell holds a few Locations). */
+  rebuild(): void {
+    this.numbers = new Float64Array(this.locations.length * NUMBERS);
+    this.locations.forEach((l, i) => {
+      const flags = (l.anyAvailable ? ANY_AVAILABLE : 0) | (l.is247 ? IS_24_7 : 0);
+      this.numbers.set([l.latitude, l.longitude, l.cosLatitude, l.alwaysOpenFrom ?? NaN, flags], i * NUMBERS);
+    });
+  }
+}
+
+const NUMBERS = 5;
+const ANY_AVAILABLE = 1;
+const IS_24_7 = 2;
+
 /** A candidate on the page: its distance, its sort key (the cursor's, see sortKeyM) and Location. */
 interface Hit {
   distanceM: number;
@@ -188,7 +269,9 @@ interface Hit {
 
 export class SearchIndex {
   private readonly locations = new Map<string, IndexedLocation>();
-  private readonly cells = new Map<number, IndexedLocation[]>();
+  /** Occupied cells by row, then column (small integers: fast map keys). */
+  private readonly rows = new Map<number, Map<number, Cell>>();
+  private cellCount = 0;
   /** Current tariff versions by tariffKey. */
   readonly tariffs = new Map<string, IndexedTariff>();
   /** sync_state.last_success_started of module locations, ISO, by connection id (a result's data_as_of). */
@@ -219,21 +302,33 @@ export class SearchIndex {
     this.remove(location.id);
     if (location.evses.length === 0) return;
     this.locations.set(location.id, location);
-    const key = cellOf(location.latitude, location.longitude);
-    const cell = this.cells.get(key);
-    if (cell) cell.push(location);
-    else this.cells.set(key, [location]);
+    const row = cellRow(location.latitude);
+    const col = cellCol(location.longitude);
+    let cols = this.rows.get(row);
+    if (!cols) this.rows.set(row, (cols = new Map()));
+    let cell = cols.get(col);
+    if (!cell) {
+      cols.set(col, (cell = new Cell(row, col)));
+      this.cellCount += 1;
+    }
+    cell.locations.push(location);
+    cell.rebuild();
   }
 
   remove(id: string): void {
     const old = this.locations.get(id);
     if (!old) return;
     this.locations.delete(id);
-    const key = cellOf(old.latitude, old.longitude);
-    const cell = this.cells.get(key)!;
-    const i = cell.indexOf(old);
-    cell.splice(i, 1);
-    if (cell.length === 0) this.cells.delete(key);
+    const row = cellRow(old.latitude);
+    const cols = this.rows.get(row)!;
+    const cell = cols.get(cellCol(old.longitude))!;
+    cell.locations.splice(cell.locations.indexOf(old), 1);
+    cell.rebuild();
+    if (cell.locations.length === 0) {
+      cols.delete(cell.col);
+      this.cellCount -= 1;
+      if (cols.size === 0) this.rows.delete(row);
+    }
   }
 
   /**
@@ -256,25 +351,31 @@ export class SearchIndex {
     // Cells nearest first (by a lower bound of the distance of any point in them); once the page (plus one) is full,
     // a cell whose bound lies beyond its last result (by more than the millimetre of the sort key) cannot change it.
     let stopH = Infinity;
-    for (const { locations, lowerH } of this.cellsNearestFirst(boxes, q.origin, cosOrigin)) {
-      if (lowerH > stopH) break;
-      for (const l of locations) {
-        if (!inBoxes(boxes, l.longitude, l.latitude)) continue;
-        if (parties && !parties.has(`${l.countryCode}|${l.partyId}`)) continue;
-        if (parking && (l.parkingType === null || !parking.has(l.parkingType))) continue;
-        if (q.open247 && !l.is247) continue;
+    const { cells, lowerH, order } = this.cellsNearestFirst(boxes, q.origin, cosOrigin);
+    for (const c of order) {
+      if (lowerH[c] > stopH) break;
+      const { numbers, locations } = cells[c];
+      for (let i = 0; i < locations.length; i++) {
+        const flags = numbers[i * NUMBERS + 4];
+        if (q.open247 && (flags & IS_24_7) === 0) continue;
+        if (q.availableNow && evseMatches === null && (flags & ANY_AVAILABLE) === 0) continue;
+        const latitude = numbers[i * NUMBERS];
+        const longitude = numbers[i * NUMBERS + 1];
         // Exactly the SQL expression, term by term in the same order (see searchSql).
-        const dLat = Math.sin(((l.latitude - oLat) * RADIANS_PER_DEGREE) / 2);
-        const dLon = Math.sin(((l.longitude - oLon) * RADIANS_PER_DEGREE) / 2);
-        const h = dLat * dLat + cosOrigin * l.cosLatitude * (dLon * dLon);
+        const dLat = Math.sin(((latitude - oLat) * RADIANS_PER_DEGREE) / 2);
+        const dLon = Math.sin(((longitude - oLon) * RADIANS_PER_DEGREE) / 2);
+        const h = dLat * dLat + cosOrigin * numbers[i * NUMBERS + 2] * (dLon * dLon);
         if (h > stopH) continue;
         const d = EARTH_RADIUS_M * 2 * Math.asin(Math.min(1, Math.sqrt(h)));
-        if (!(d <= radius)) continue;
+        if (!(d <= radius) || !inBoxes(boxes, longitude, latitude)) continue;
         const key = sortKeyM(d);
+        const l = locations[i]; // the object itself only from here on (mostly for ties, filters and opening hours)
         if (after && (key < after.distanceM || (key === after.distanceM && l.id <= after.id))) continue;
         if (top.length === want && !before(key, l.id, top[want - 1])) continue;
-        if (evseMatches === null ? q.availableNow && !l.anyAvailable : !l.evses.some((e) => evseMatches(e) && (!q.availableNow || e.status === 'AVAILABLE'))) continue;
-        if (q.availableNow && !this.openingOf(l, q.at, atMs).state.open) continue;
+        if (parties && !parties.has(`${l.countryCode}|${l.partyId}`)) continue;
+        if (parking && (l.parkingType === null || !parking.has(l.parkingType))) continue;
+        if (evseMatches !== null && !l.evses.some((e) => evseMatches(e) && (!q.availableNow || e.status === 'AVAILABLE'))) continue;
+        if (q.availableNow && !(numbers[i * NUMBERS + 3] <= atMs) && !this.openingOf(l, q.at, atMs).state.open) continue;
         insertSorted(top, { distanceM: d, sortM: key, location: l }, want);
         if (top.length === want) stopH = havOf(top[want - 1].distanceM + STOP_MARGIN_M);
       }
@@ -284,34 +385,51 @@ export class SearchIndex {
     const last = page[page.length - 1];
     const nextCursor = top.length > q.limit ? encodeCursor({ distanceM: last.sortM, id: last.location.id }, queryFingerprint(q)) : null;
     const meta = JSON.stringify({ count: page.length, evaluated_at: q.at.toISOString(), next_cursor: nextCursor, origin: q.origin });
-    return `{"data":[${page.map((hit) => this.render(hit, q, evseMatches, atMs)).join(',')}],"meta":${meta}}`;
+    const render = (hit: Hit) => {
+      if (evseMatches === null && !q.withEvses) {
+        const l = hit.location;
+        if (l.plan === undefined) l.plan = planOf(l);
+        if (l.plan !== null) return this.renderPlanned(hit, l.plan, q, atMs);
+      }
+      return this.render(hit, q, evseMatches, atMs);
+    };
+    return `{"data":[${page.map(render).join(',')}],"meta":${meta}}`;
   }
 
   /**
    * The occupied cells that may hold points of `boxes`, each with a lower bound of the haversine term h of any point
    * in it, nearest first. Few cells (a city-sized search): by cell number; else every occupied cell.
    */
-  private cellsNearestFirst(boxes: Box[], origin: { latitude: number; longitude: number }, cosOrigin: number): Array<{ locations: IndexedLocation[]; lowerH: number }> {
+  private cellsNearestFirst(boxes: Box[], origin: { latitude: number; longitude: number }, cosOrigin: number): { cells: Cell[]; lowerH: number[]; order: Int32Array } {
     let count = 0;
     for (const b of boxes) count += (cellRow(b.north) - cellRow(b.south) + 1) * (cellCol(b.east) - cellCol(b.west) + 1);
-    const out: Array<{ locations: IndexedLocation[]; lowerH: number }> = [];
-    const bound = (row: number, col: number) => lowerBoundH(row, col, origin, cosOrigin);
-    if (count > MAX_CELLS_ENUMERATED || count >= this.cells.size) {
-      for (const [key, locations] of this.cells) {
-        const row = Math.floor(key / LON_CELLS);
-        out.push({ locations, lowerH: bound(row, key - row * LON_CELLS) });
+    const cells: Cell[] = [];
+    const lowerH: number[] = [];
+    if (count > MAX_CELLS_ENUMERATED || count >= this.cellCount) {
+      for (const cols of this.rows.values()) {
+        for (const cell of cols.values()) {
+          cells.push(cell);
+          lowerH.push(lowerBoundH(cell.row, cell.col, origin, cosOrigin));
+        }
       }
     } else {
       for (const b of boxes) {
         for (let row = cellRow(b.south); row <= cellRow(b.north); row++) {
+          const cols = this.rows.get(row);
+          if (!cols) continue;
           for (let col = cellCol(b.west); col <= cellCol(b.east); col++) {
-            const locations = this.cells.get(row * LON_CELLS + col);
-            if (locations) out.push({ locations, lowerH: bound(row, col) });
+            const cell = cols.get(col);
+            if (cell === undefined) continue;
+            cells.push(cell);
+            lowerH.push(lowerBoundH(row, col, origin, cosOrigin));
           }
         }
       }
     }
-    return out.sort((a, b) => a.lowerH - b.lowerH);
+    const order = new Int32Array(cells.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => lowerH[a] - lowerH[b]);
+    return { cells, lowerH, order };
   }
 
   /** The Location's opening state at `at`, evaluated again only once the kept one may have changed. */
@@ -381,12 +499,68 @@ export class SearchIndex {
       }
       if (q.withEvses) evses.push(this.renderEvse(e, age, isFree, notFreeJson, primaries, q.lang));
     }
-    groups.sort((a, b) => b.kind.maxPowerKw - a.kind.maxPowerKw || a.kind.standard.localeCompare(b.kind.standard));
+    groups.sort(byPowerThenStandard);
     const connectors = groups.map((g) => `${g.kind.json}${g.evseCount},"free_evse_count":${g.freeCount},"price":${g.tariff ? g.tariff.priceJson(q.lang) : 'null'}}`);
     const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
     return `${this.head(l)}${opening.json}},"distance_m":${Math.round(hit.distanceM)},"evse_count":${count},"free_evse_count":${free},`
-      + `"not_free_counts":${JSON.stringify(notFree)},"connectors":[${connectors.join(',')}],"status_age_seconds":${oldest},`
+      + `"not_free_counts":${countsJson(notFree)},"connectors":[${connectors.join(',')}],"status_age_seconds":${oldest},`
       + `"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}${q.withEvses ? `,"evses":[${evses.join(',')}]` : ''}}`;
+  }
+
+  /** render() for the list view without EVSE filters, from the Location's RenderPlan: the same JSON. */
+  private renderPlanned(hit: Hit, plan: RenderPlan, q: LocationSearch, atMs: number): string {
+    const l = hit.location;
+    const opening = this.openingOf(l, q.at, atMs);
+    // Each plan group's price line now; plan groups of one kind and one price line are one group (first one's place).
+    const merged: Group[] = [];
+    const mergedOf: number[] = [];
+    for (const g of plan.groups) {
+      const tariff = this.primaryOfKeys(g.tariffKeys, atMs);
+      let index = merged.findIndex((m) => m.kind === g.kind && m.tariff === tariff);
+      if (index < 0) index = merged.push({ kind: g.kind, tariff, evseCount: 0, freeCount: 0, lastEvse: null }) - 1;
+      mergedOf.push(index);
+    }
+    const notFree: Partial<Record<NotFree['reason'], number>> = {};
+    let closedReason: NotFree['reason'] | null = null;
+    let free = 0;
+    let oldest = 0;
+    const { evses } = plan;
+    const count = evses.length / 3;
+    for (let i = 0; i < count; i++) {
+      const code = evses[i * 3];
+      const age = Math.max(0, Math.floor((atMs - evses[i * 3 + 1]) / 1000));
+      if (age > oldest) oldest = age;
+      let isFree = false;
+      if (code !== 0) {
+        const why = notFreeOfStatus(STATUSES[code], q.at);
+        notFree[why.reason] = (notFree[why.reason] ?? 0) + 1;
+      } else if (opening.state.open) {
+        isFree = true;
+        free += 1;
+      } else {
+        closedReason ??= opening.state.reason === 'UNREADABLE_OPENING_TIMES' ? 'OPENING_TIMES_UNREADABLE' : 'LOCATION_CLOSED';
+        notFree[closedReason] = (notFree[closedReason] ?? 0) + 1;
+      }
+      let mask = evses[i * 3 + 2];
+      let seen = 0; // merged groups this EVSE already counts in
+      for (let g = 0; mask > 0; g++, mask = Math.floor(mask / 2)) {
+        if (mask % 2 === 0) continue;
+        const m = mergedOf[g];
+        if (seen & (1 << m)) continue;
+        seen |= 1 << m;
+        merged[m].evseCount += 1;
+        if (isFree) merged[m].freeCount += 1;
+      }
+    }
+    if (merged.length > 1) merged.sort(byPowerThenStandard);
+    let connectors = '';
+    for (const g of merged) {
+      connectors += `${connectors === '' ? '' : ','}${g.kind.json}${g.evseCount},"free_evse_count":${g.freeCount},"price":${g.tariff ? g.tariff.priceJson(q.lang) : 'null'}}`;
+    }
+    const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
+    return `${this.head(l)}${opening.json}},"distance_m":${Math.round(hit.distanceM)},"evse_count":${count},"free_evse_count":${free},`
+      + `"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":${oldest},`
+      + `"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`;
   }
 
   /** `{"cpo":{…},"location":{…` up to `"opening":`. */
@@ -422,11 +596,15 @@ export class SearchIndex {
 
   /** The connector's tariff for the list view: its first active tariff for all sessions (primaryTariff), current version. */
   private primaryOf(c: IndexedConnector, atMs: number): IndexedTariff | null {
-    if (c.tariffKeys.length === 0) return null;
+    return this.primaryOfKeys(c.tariffKeys, atMs);
+  }
+
+  private primaryOfKeys(tariffKeys: string[], atMs: number): IndexedTariff | null {
+    if (tariffKeys.length === 0) return null;
     let regular: IndexedTariff | null = null;
     let adHoc: IndexedTariff | null = null;
     let any: IndexedTariff | null = null;
-    for (const key of c.tariffKeys) {
+    for (const key of tariffKeys) {
       const t = this.tariffs.get(key);
       if (!t || !t.activeAt(atMs)) continue;
       const type = t.tariff.type;
@@ -436,6 +614,27 @@ export class SearchIndex {
     }
     return regular ?? adHoc ?? any;
   }
+}
+
+/** JSON.stringify of a count per reason (reasons are plain identifiers: nothing to escape). */
+function countsJson(counts: Partial<Record<string, number>>): string {
+  let json = '';
+  for (const reason in counts) json += `${json === '' ? '' : ','}"${reason}":${counts[reason]}`;
+  return `{${json}}`;
+}
+
+/** connectorGroups' order: most powerful first, then by standard (localeCompare, remembered per pair). */
+const standardOrder = new Map<string, number>();
+function byPowerThenStandard(a: Group, b: Group): number {
+  const byPower = b.kind.maxPowerKw - a.kind.maxPowerKw;
+  if (byPower !== 0) return byPower;
+  const key = `${a.kind.standard}\n${b.kind.standard}`;
+  let order = standardOrder.get(key);
+  if (order === undefined) {
+    order = a.kind.standard.localeCompare(b.kind.standard);
+    if (standardOrder.size < 10_000) standardOrder.set(key, order);
+  }
+  return order;
 }
 
 /** A connector group being counted: kind and price line, EVSEs (each once), free ones. */
@@ -472,7 +671,7 @@ function before(key: number, id: string, hit: Hit): boolean {
 
 function insertSorted(top: Hit[], hit: Hit, max: number): void {
   let i = top.length;
-  while (i > 0 && before(hit.sortM, hit.location.id, top[i - 1])) i--;
+  while (i > 0 && (hit.sortM < top[i - 1].sortM || (hit.sortM === top[i - 1].sortM && hit.location.id < top[i - 1].location.id))) i--;
   top.splice(i, 0, hit);
   if (top.length > max) top.pop();
 }
@@ -514,8 +713,4 @@ function cellRow(latitude: number): number {
 
 function cellCol(longitude: number): number {
   return Math.floor((longitude + 180) / CELL_DEG);
-}
-
-function cellOf(latitude: number, longitude: number): number {
-  return cellRow(latitude) * LON_CELLS + cellCol(longitude);
 }
