@@ -125,7 +125,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
       `SELECT DISTINCT ON (country_code, party_id, ocpi_id) id, tariff FROM tariff_version
        ORDER BY country_code, party_id, ocpi_id, version_no DESC`, [],
     )) {
-      index.tariffs.set(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+      index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
     }
     await this.readSmallTables(index);
     let after = '00000000-0000-0000-0000-000000000000';
@@ -175,7 +175,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
        ORDER BY v.country_code, v.party_id, v.ocpi_id, v.version_no DESC`,
       [versionIds],
     );
-    for (const t of rows) index.tariffs.set(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+    for (const t of rows) index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
   }
 
   private async readSmallTables(index: SearchIndex): Promise<void> {
@@ -252,7 +252,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
         cosLatitude: Math.cos(l.latitude * 0.0174532925199432957692), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
         facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
         alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
-        connectionId: l.connection_id, evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
+        connectionId: l.connection_id && intern(l.connection_id), evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
       });
     }
     for (const id of ids) if (!found.has(id)) index.remove(id);

@@ -101,6 +101,29 @@ export interface IndexedLocation {
   json?: { head: string; namesGeneration: number };
   /** Its EVSEs and connector groups packed for the list view (see RenderPlan), made on first use; null: too many groups. */
   plan?: RenderPlan | null;
+  /** Its last list view, kept while nothing it depends on changes (see renderPlanned). */
+  rendered?: RenderedListView;
+}
+
+/**
+ * A list view rendered in three pieces around what changes with every request (the distance and the status age):
+ * valid for one language, opening state, generation of tariffs and CPO names, data_as_of, and span of instants in
+ * which no tariff it shows starts or ends.
+ */
+interface RenderedListView {
+  lang: string;
+  opening: KeptOpening;
+  tariffGeneration: number;
+  namesGeneration: number;
+  dataAsOf: string | null;
+  validFrom: number;
+  validUntil: number;
+  /** Up to `"distance_m":`, then up to `"status_age_seconds":`, then the rest. */
+  before: string;
+  after: string;
+  end: string;
+  /** The earliest status_changed_at, ms: the oldest status age is measured from it. */
+  oldestChangedMs: number;
 }
 
 /**
@@ -273,12 +296,19 @@ export class SearchIndex {
   private readonly rows = new Map<number, Map<number, Cell>>();
   private cellCount = 0;
   /** Current tariff versions by tariffKey. */
-  readonly tariffs = new Map<string, IndexedTariff>();
+  private readonly tariffs = new Map<string, IndexedTariff>();
+  private tariffGeneration = 0;
   /** sync_state.last_success_started of module locations, ISO, by connection id (a result's data_as_of). */
   dataAsOf = new Map<string, string | null>();
   /** business_details.name of each party (country|party), when the Location names no operator. */
   private partyNames = new Map<string, string | null>();
   private namesGeneration = 0;
+
+  /** Puts the current version of a tariff (kept list views are rendered again). */
+  setTariff(key: string, tariff: IndexedTariff): void {
+    this.tariffs.set(key, tariff);
+    this.tariffGeneration += 1;
+  }
 
   /** Replaces the CPO names; rendered Locations are rendered again only when a name changed. */
   setPartyNames(names: Map<string, string | null>): void {
@@ -511,11 +541,18 @@ export class SearchIndex {
   private renderPlanned(hit: Hit, plan: RenderPlan, q: LocationSearch, atMs: number): string {
     const l = hit.location;
     const opening = this.openingOf(l, q.at, atMs);
+    const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
+    const kept = l.rendered;
+    if (kept !== undefined && kept.opening === opening && kept.lang === q.lang && kept.tariffGeneration === this.tariffGeneration
+      && kept.namesGeneration === this.namesGeneration && kept.dataAsOf === dataAsOf && kept.validFrom <= atMs && atMs < kept.validUntil) {
+      return `${kept.before}${Math.round(hit.distanceM)}${kept.after}${Math.max(0, Math.floor((atMs - kept.oldestChangedMs) / 1000))}${kept.end}`;
+    }
     // Each plan group's price line now; plan groups of one kind and one price line are one group (first one's place).
     const merged: Group[] = [];
     const mergedOf: number[] = [];
+    const window = { from: -Infinity, until: Infinity }; // no tariff shown starts or ends within it
     for (const g of plan.groups) {
-      const tariff = this.primaryOfKeys(g.tariffKeys, atMs);
+      const tariff = this.primaryOfKeys(g.tariffKeys, atMs, window);
       let index = merged.findIndex((m) => m.kind === g.kind && m.tariff === tariff);
       if (index < 0) index = merged.push({ kind: g.kind, tariff, evseCount: 0, freeCount: 0, lastEvse: null }) - 1;
       mergedOf.push(index);
@@ -523,13 +560,12 @@ export class SearchIndex {
     const notFree: Partial<Record<NotFree['reason'], number>> = {};
     let closedReason: NotFree['reason'] | null = null;
     let free = 0;
-    let oldest = 0;
+    let oldestChangedMs = Infinity;
     const { evses } = plan;
     const count = evses.length / 3;
     for (let i = 0; i < count; i++) {
       const code = evses[i * 3];
-      const age = Math.max(0, Math.floor((atMs - evses[i * 3 + 1]) / 1000));
-      if (age > oldest) oldest = age;
+      if (evses[i * 3 + 1] < oldestChangedMs) oldestChangedMs = evses[i * 3 + 1];
       let isFree = false;
       if (code !== 0) {
         const why = notFreeOfStatus(STATUSES[code], q.at);
@@ -557,10 +593,17 @@ export class SearchIndex {
     for (const g of merged) {
       connectors += `${connectors === '' ? '' : ','}${g.kind.json}${g.evseCount},"free_evse_count":${g.freeCount},"price":${g.tariff ? g.tariff.priceJson(q.lang) : 'null'}}`;
     }
-    const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
-    return `${this.head(l)}${opening.json}},"distance_m":${Math.round(hit.distanceM)},"evse_count":${count},"free_evse_count":${free},`
-      + `"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":${oldest},`
-      + `"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`;
+    // The oldest age is that of the earliest status time (floor and max are monotone).
+    const rendered: RenderedListView = {
+      lang: q.lang, opening, tariffGeneration: this.tariffGeneration, namesGeneration: this.namesGeneration, dataAsOf,
+      validFrom: window.from, validUntil: window.until,
+      before: flat(`${this.head(l)}${opening.json}},"distance_m":`),
+      after: flat(`,"evse_count":${count},"free_evse_count":${free},"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":`),
+      end: flat(`,"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
+      oldestChangedMs, // Infinity without EVSEs: age 0, as Math.max(0) of none
+    };
+    l.rendered = rendered;
+    return `${rendered.before}${Math.round(hit.distanceM)}${rendered.after}${Math.max(0, Math.floor((atMs - rendered.oldestChangedMs) / 1000))}${rendered.end}`;
   }
 
   /** `{"cpo":{…},"location":{…` up to `"opening":`. */
@@ -599,13 +642,21 @@ export class SearchIndex {
     return this.primaryOfKeys(c.tariffKeys, atMs);
   }
 
-  private primaryOfKeys(tariffKeys: string[], atMs: number): IndexedTariff | null {
+  /** primaryOf for a list of tariff keys; narrows `window` to the instants around `atMs` where no tariff read changes activity. */
+  private primaryOfKeys(tariffKeys: string[], atMs: number, window?: { from: number; until: number }): IndexedTariff | null {
     if (tariffKeys.length === 0) return null;
     let regular: IndexedTariff | null = null;
     let adHoc: IndexedTariff | null = null;
     let any: IndexedTariff | null = null;
     for (const key of tariffKeys) {
       const t = this.tariffs.get(key);
+      if (t && window) {
+        for (const edge of [t.startMs, t.endMs]) {
+          if (edge === null || Number.isNaN(edge)) continue;
+          if (edge <= atMs) window.from = Math.max(window.from, edge);
+          else window.until = Math.min(window.until, edge);
+        }
+      }
       if (!t || !t.activeAt(atMs)) continue;
       const type = t.tariff.type;
       if (!regular && (type === null || type === 'REGULAR')) regular = t;
@@ -614,6 +665,13 @@ export class SearchIndex {
     }
     return regular ?? adHoc ?? any;
   }
+}
+
+/** A string kept for long: flattened once (a cons string would be flattened again by every response using it). */
+function flat(value: string): string {
+  // Number() of a non-numeric string reads it all, which makes V8 flatten it in place.
+  void Number(value);
+  return value;
 }
 
 /** JSON.stringify of a count per reason (reasons are plain identifiers: nothing to escape). */
