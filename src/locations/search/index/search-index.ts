@@ -118,10 +118,10 @@ interface RenderedListView {
   dataAsOf: string | null;
   validFrom: number;
   validUntil: number;
-  /** Up to `"distance_m":`, then up to `"status_age_seconds":`, then the rest. */
-  before: string;
-  after: string;
-  end: string;
+  /** The JSON with the distance cut out at `distanceAt` and the status age at `ageAt`: one flat string. */
+  text: string;
+  distanceAt: number;
+  ageAt: number;
   /** The earliest status_changed_at, ms: the oldest status age is measured from it. */
   oldestChangedMs: number;
 }
@@ -545,7 +545,7 @@ export class SearchIndex {
     const kept = l.rendered;
     if (kept !== undefined && kept.opening === opening && kept.lang === q.lang && kept.tariffGeneration === this.tariffGeneration
       && kept.namesGeneration === this.namesGeneration && kept.dataAsOf === dataAsOf && kept.validFrom <= atMs && atMs < kept.validUntil) {
-      return `${kept.before}${Math.round(hit.distanceM)}${kept.after}${Math.max(0, Math.floor((atMs - kept.oldestChangedMs) / 1000))}${kept.end}`;
+      return withDistanceAndAge(kept, hit.distanceM, atMs);
     }
     // Each plan group's price line now; plan groups of one kind and one price line are one group (first one's place).
     const merged: Group[] = [];
@@ -594,16 +594,18 @@ export class SearchIndex {
       connectors += `${connectors === '' ? '' : ','}${g.kind.json}${g.evseCount},"free_evse_count":${g.freeCount},"price":${g.tariff ? g.tariff.priceJson(q.lang) : 'null'}}`;
     }
     // The oldest age is that of the earliest status time (floor and max are monotone).
+    const before = `${this.head(l)}${opening.json}},"distance_m":`;
+    const after = `,"evse_count":${count},"free_evse_count":${free},"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":`;
     const rendered: RenderedListView = {
       lang: q.lang, opening, tariffGeneration: this.tariffGeneration, namesGeneration: this.namesGeneration, dataAsOf,
       validFrom: window.from, validUntil: window.until,
-      before: flat(`${this.head(l)}${opening.json}},"distance_m":`),
-      after: flat(`,"evse_count":${count},"free_evse_count":${free},"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":`),
-      end: flat(`,"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
+      text: flat(`${before}${after},"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
+      distanceAt: before.length,
+      ageAt: before.length + after.length,
       oldestChangedMs, // Infinity without EVSEs: age 0, as Math.max(0) of none
     };
     l.rendered = rendered;
-    return `${rendered.before}${Math.round(hit.distanceM)}${rendered.after}${Math.max(0, Math.floor((atMs - rendered.oldestChangedMs) / 1000))}${rendered.end}`;
+    return withDistanceAndAge(rendered, hit.distanceM, atMs);
   }
 
   /** `{"cpo":{…},"location":{…` up to `"opening":`. */
@@ -665,6 +667,12 @@ export class SearchIndex {
     }
     return regular ?? adHoc ?? any;
   }
+}
+
+/** A kept list view with this request's distance and oldest status age put in. */
+function withDistanceAndAge(r: RenderedListView, distanceM: number, atMs: number): string {
+  const age = Math.max(0, Math.floor((atMs - r.oldestChangedMs) / 1000));
+  return `${r.text.slice(0, r.distanceAt)}${Math.round(distanceM)}${r.text.slice(r.distanceAt, r.ageAt)}${age}${r.text.slice(r.ageAt)}`;
 }
 
 /** A string kept for long: flattened once (a cons string would be flattened again by every response using it). */
