@@ -5,6 +5,9 @@
  * `evses` EVSEs are reached (200,000 ≈ 69,000 Locations), LOADED THROUGH A REAL PULL: the CPO simulator serves them
  * (pages of `pageLimit`) and the service pulls them over OCPI into a fresh database, as in production; then VACUUM
  * ANALYZE, as autovacuum would do after such a load (the test server runs with autovacuum off).
+ * Then the service's in-memory search index is dropped and loaded again from scratch, as at start-up, for its load
+ * time and heap (the worker runs with --expose-gc to measure the heap after full collections); searches are answered
+ * from it (see src/locations/search/index/), the price estimate from the database.
  * Processes: the service runs in a forked child (api-worker.ts; with PGlite, the database is in that child too), the
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
