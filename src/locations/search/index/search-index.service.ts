@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../../config/app-config';
 import type { CanonicalTariff } from '../../../tariffs/tariff.model';
 import type { Hours } from '../../opening-times.model';
@@ -24,7 +24,7 @@ const BATCH = 2000;
  * each result also says how old its statuses are (status_age_seconds) and when its CPO was last pulled (data_as_of).
  */
 @Injectable()
-export class SearchIndexService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SearchIndexService.name);
   private index: SearchIndex | null = null;
   /** xmin of the snapshot of the last load or refresh: every transaction below it had ended. */
@@ -62,7 +62,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnApplication
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops polling and waits for a read under way, before the database pool closes (at application shutdown). */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
