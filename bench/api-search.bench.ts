@@ -90,7 +90,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await service.analyze();
     const searchIndex = await service.indexStats();
-    log(`  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap`);
+    log(`  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB)`);
 
     const headers = { 'X-API-Key': ready.internalKey };
     const searchPaths = searchPoints(options.seed).map(

@@ -17,6 +17,8 @@ export interface SearchIndexStats {
   evses: number;
   loadMs: number;
   heapMiB: number;
+  /** The service's RSS right after, before any load run (the peak RSS comes from the pull). */
+  rssMiB: number;
 }
 
 export interface ApiWorkerRequest {
@@ -63,7 +65,8 @@ async function measureIndex(): Promise<SearchIndexStats> {
     heapWithout = process.memoryUsage().heapUsed;
   });
   gc();
-  return { locations: stats.locations, evses: stats.evses, loadMs: stats.ms, heapMiB: toMiB(process.memoryUsage().heapUsed - heapWithout) };
+  const memory = process.memoryUsage();
+  return { locations: stats.locations, evses: stats.evses, loadMs: stats.ms, heapMiB: toMiB(memory.heapUsed - heapWithout), rssMiB: toMiB(memory.rss) };
 }
 
 process.on('message', (message: { type: 'start'; request: ApiWorkerRequest } | { type: 'analyze' } | { type: 'index' } | { type: 'stop' }) => {
