@@ -143,20 +143,24 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     await this.catchUp(index);
   }
 
-  /** One refresh: changed Locations and tariffs since the watermark, and the small tables. */
+  /**
+   * One refresh: changed Locations and tariffs since the watermark, and the small tables, read in ONE statement
+   * (one snapshot, one round trip a second when nothing changed; on PGlite the database runs on this thread).
+   */
   private async catchUp(index: SearchIndex): Promise<void> {
-    const [changes] = await this.db.rows<{ xmin: string; locations: Array<[string, string]>; tariffs: string[] }>(
+    const [changes] = await this.db.rows<{ xmin: string; locations: Array<[string, string]>; tariffs: string[] } & SmallTables>(
       `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
          (SELECT coalesce(json_agg(json_build_array(c.location_id, c.changed_xid::text)), '[]') FROM location_change c
            WHERE c.changed_xid >= $1::xid8) AS locations,
-         (SELECT coalesce(json_agg(v.id), '[]') FROM tariff_version v WHERE v.changed_xid >= $1::xid8) AS tariffs`,
+         (SELECT coalesce(json_agg(v.id), '[]') FROM tariff_version v WHERE v.changed_xid >= $1::xid8) AS tariffs,
+         ${SMALL_TABLES_SQL}`,
       [this.watermark],
     );
     const changed = changes.locations.filter(([id, xid]) => this.seen.get(id) !== xid);
     const newVersions = changes.tariffs.filter((id) => !this.seenTariffVersions.has(id));
     if (newVersions.length > 0) await this.readTariffs(index, newVersions);
     for (let i = 0; i < changed.length; i += BATCH) await this.readLocations(index, changed.slice(i, i + BATCH).map(([id]) => id));
-    await this.readSmallTables(index);
+    applySmallTables(index, changes);
     // Rows at or above the new xmin may be read again next time: remember them to skip them then.
     this.seen = new Map(changes.locations.filter(([, xid]) => BigInt(xid) >= BigInt(changes.xmin)));
     this.seenTariffVersions = new Set(changes.tariffs);
@@ -180,16 +184,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async readSmallTables(index: SearchIndex): Promise<void> {
-    const syncs = await this.db.rows<{ connection_id: string; last_success_started: Date | null }>(
-      `SELECT connection_id, last_success_started FROM sync_state WHERE module = 'locations'`, [],
-    );
-    index.dataAsOf = new Map(syncs.map((s) => [s.connection_id, s.last_success_started ? new Date(s.last_success_started).toISOString() : null]));
-    // As the SQL path: the name of the party's first connection_party row by role.
-    const parties = await this.db.rows<{ country_code: string; party_id: string; name: string | null }>(
-      `SELECT DISTINCT ON (country_code, party_id) country_code, party_id, business_details ->> 'name' AS name
-       FROM connection_party ORDER BY country_code, party_id, role`, [],
-    );
-    index.setPartyNames(new Map(parties.map((p) => [`${p.country_code}|${p.party_id}`, p.name])));
+    const [tables] = await this.db.rows<SmallTables>(`SELECT ${SMALL_TABLES_SQL}`, []);
+    applySmallTables(index, tables);
   }
 
   /** Reads these Locations again: put the published ones with EVSEs left, drop the others. */
@@ -258,6 +254,28 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     }
     for (const id of ids) if (!found.has(id)) index.remove(id);
   }
+}
+
+/**
+ * data_as_of per connection (sync_state.last_success_started of module locations, in epoch ms cut to the
+ * millisecond as node-postgres reads a timestamptz) and each party's name as the SQL path picks it (the first
+ * connection_party row by role), as JSON columns.
+ */
+const SMALL_TABLES_SQL = `
+  (SELECT coalesce(json_agg(json_build_array(s.connection_id, floor(extract(epoch FROM s.last_success_started) * 1000))), '[]')
+    FROM sync_state s WHERE s.module = 'locations') AS data_as_of,
+  (SELECT coalesce(json_agg(json_build_array(p.country_code, p.party_id, p.name)), '[]') FROM (
+    SELECT DISTINCT ON (country_code, party_id) country_code, party_id, business_details ->> 'name' AS name
+    FROM connection_party ORDER BY country_code, party_id, role) p) AS parties`;
+
+interface SmallTables {
+  data_as_of: Array<[string, number | null]>;
+  parties: Array<[string, string, string | null]>;
+}
+
+function applySmallTables(index: SearchIndex, tables: SmallTables): void {
+  index.dataAsOf = new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()]));
+  index.setPartyNames(new Map(tables.parties.map(([cc, pid, name]) => [`${cc}|${pid}`, name])));
 }
 
 /** Few distinct values (statuses, standards, parties, zones, tariff keys) repeated 200,000 times: one string each. */
