@@ -22,7 +22,7 @@ export class ChargersController {
   @ApiOperation({ summary: 'Chargers near a point (alias of the radius search of GET /api/v1/locations)' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
   @Header('Content-Type', 'application/json; charset=utf-8')
-  nearby(@Query() q: NearbyQueryDto): Promise<string> {
+  nearby(@Query() q: NearbyQueryDto): Promise<Buffer> {
     // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is.
     return this.search.searchJson(toNearbySearch(q, new Date()));
   }

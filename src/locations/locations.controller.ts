@@ -35,7 +35,7 @@ export class LocationsController {
   @ApiOperation({ summary: 'Search Locations by radius or bounding box, with filters, nearest first, paginated' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
   @Header('Content-Type', 'application/json; charset=utf-8')
-  find(@Query() q: LocationSearchQueryDto): Promise<string> {
+  find(@Query() q: LocationSearchQueryDto): Promise<Buffer> {
     // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is, not serialised again.
     return this.search.searchJson(toLocationSearch(q, new Date()));
   }

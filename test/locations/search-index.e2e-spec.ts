@@ -65,10 +65,11 @@ describe('search index: same answers as the SQL path, and follows the database',
     const { search, index } = services(s);
     let results = 0;
     for (let page = 0; page < maxPages; page++) {
-      const json = await index.search(q);
-      expect(json).not.toBeNull();
+      const bytes = await index.search(q);
+      expect(bytes).not.toBeNull();
+      const json = bytes!.toString('utf8');
       const fromSql = await search.searchSql(q);
-      const fromIndex = JSON.parse(json!) as SearchPage;
+      const fromIndex = JSON.parse(json) as SearchPage;
       expect({ ...fromIndex, meta: { ...fromIndex.meta, next_cursor: null } }).toEqual({ ...fromSql, meta: { ...fromSql.meta, next_cursor: null } });
       // The index renders the JSON itself: byte for byte what the SQL path's page serialises to.
       if (fromIndex.meta.next_cursor === fromSql.meta.next_cursor) expect(json).toBe(JSON.stringify(fromSql));
@@ -154,7 +155,7 @@ describe('search index: same answers as the SQL path, and follows the database',
       cursor: null, lang: 'en', at: new Date(),
     });
     const check = async (s: TestService) => {
-      const page = JSON.parse((await services(s).index.search(q()))!) as SearchPage;
+      const page = JSON.parse((await services(s).index.search(q()))!.toString('utf8')) as SearchPage;
       const byId = new Map(page.data.map((r) => [r.location.ocpi_id, r]));
       expect(page.data[0].location.ocpi_id).toBe('LOC-ADDED');
       expect(byId.has(removed.id)).toBe(false);
@@ -186,7 +187,7 @@ describe('search index: same answers as the SQL path, and follows the database',
     const amsterdam = { latitude: 52.37, longitude: 4.89 };
     for (const s of [second, first]) {
       await eventually(async () => {
-        const page = JSON.parse((await services(s).index.search(around(amsterdam)))!) as SearchPage;
+        const page = JSON.parse((await services(s).index.search(around(amsterdam)))!.toString('utf8')) as SearchPage;
         expect(page.data.map((r) => r.location.ocpi_id)).toEqual([moved.id]);
         await comparePages(s, around(amsterdam), 1);
       });

@@ -35,12 +35,12 @@ export class LocationSearchService {
    * (search-index.ts) once it is loaded, else from the database (searchSql). Both answer the same.
    */
   async search(q: LocationSearch): Promise<SearchPage> {
-    return JSON.parse(await this.searchJson(q)) as SearchPage;
+    return JSON.parse((await this.searchJson(q)).toString('utf8')) as SearchPage;
   }
 
-  /** The same page as JSON: what the controllers send (the index renders it directly, see SearchIndex.render). */
-  async searchJson(q: LocationSearch): Promise<string> {
-    return (await this.index.search(q)) ?? JSON.stringify(await this.searchSql(q));
+  /** The same page as JSON (UTF-8): what the controllers send (the index renders it directly, see SearchIndex.search). */
+  async searchJson(q: LocationSearch): Promise<Buffer> {
+    return (await this.index.search(q)) ?? Buffer.from(JSON.stringify(await this.searchSql(q)));
   }
 
   /**

@@ -75,11 +75,11 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * One page from memory as JSON (a SearchPage), or null while the index is not loaded (the caller then uses the
+   * One page from memory as JSON (a SearchPage, UTF-8), or null while the index is not loaded (the caller then uses the
    * SQL path).
    * Catches up first when this instance wrote since the last refresh (read-your-writes).
    */
-  async search(q: LocationSearch): Promise<string | null> {
+  async search(q: LocationSearch): Promise<Buffer | null> {
     if (!this.index) return null;
     if (this.dirty) await this.refresh();
     return this.index.search(q);

@@ -118,8 +118,8 @@ interface RenderedListView {
   dataAsOf: string | null;
   validFrom: number;
   validUntil: number;
-  /** The JSON with the distance cut out at `distanceAt` and the status age at `ageAt`: one flat string. */
-  text: string;
+  /** The JSON, UTF-8, with the distance cut out at byte `distanceAt` and the status age at byte `ageAt`. */
+  bytes: Buffer;
   distanceAt: number;
   ageAt: number;
   /** The earliest status_changed_at, ms: the oldest status age is measured from it. */
@@ -365,7 +365,7 @@ export class SearchIndex {
    * One page, as LocationSearchService.searchSql answers it. next_cursor is set only when another result follows
    * (the SQL path may also set it when the next page turns out empty: its batches cannot know).
    */
-  search(q: LocationSearch): string {
+  search(q: LocationSearch): Buffer {
     const atMs = q.at.getTime();
     const boxes = boxesFor(q.area);
     const { latitude: oLat, longitude: oLon } = q.origin;
@@ -415,15 +415,21 @@ export class SearchIndex {
     const last = page[page.length - 1];
     const nextCursor = top.length > q.limit ? encodeCursor({ distanceM: last.sortM, id: last.location.id }, queryFingerprint(q)) : null;
     const meta = JSON.stringify({ count: page.length, evaluated_at: q.at.toISOString(), next_cursor: nextCursor, origin: q.origin });
-    const render = (hit: Hit) => {
+    // Written straight into one Buffer: kept list views are bytes already (see RenderedListView), so a response
+    // costs one allocation and copies, not strings joined, flattened and encoded again (allocation drove the GC).
+    const out = new JsonBytes();
+    out.add('{"data":[');
+    page.forEach((hit, i) => {
+      if (i > 0) out.add(',');
+      const l = hit.location;
       if (evseMatches === null && !q.withEvses) {
-        const l = hit.location;
         if (l.plan === undefined) l.plan = planOf(l);
-        if (l.plan !== null) return this.renderPlanned(hit, l.plan, q, atMs);
+        if (l.plan !== null) return this.renderPlanned(hit, l.plan, q, atMs, out);
       }
-      return this.render(hit, q, evseMatches, atMs);
-    };
-    return `{"data":[${page.map(render).join(',')}],"meta":${meta}}`;
+      out.add(this.render(hit, q, evseMatches, atMs));
+    });
+    out.add(`],"meta":${meta}}`);
+    return out.toBuffer();
   }
 
   /**
@@ -538,14 +544,14 @@ export class SearchIndex {
   }
 
   /** render() for the list view without EVSE filters, from the Location's RenderPlan: the same JSON. */
-  private renderPlanned(hit: Hit, plan: RenderPlan, q: LocationSearch, atMs: number): string {
+  private renderPlanned(hit: Hit, plan: RenderPlan, q: LocationSearch, atMs: number, out: JsonBytes): void {
     const l = hit.location;
     const opening = this.openingOf(l, q.at, atMs);
     const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
     const kept = l.rendered;
     if (kept !== undefined && kept.opening === opening && kept.lang === q.lang && kept.tariffGeneration === this.tariffGeneration
       && kept.namesGeneration === this.namesGeneration && kept.dataAsOf === dataAsOf && kept.validFrom <= atMs && atMs < kept.validUntil) {
-      return withDistanceAndAge(kept, hit.distanceM, atMs);
+      return withDistanceAndAge(kept, hit.distanceM, atMs, out);
     }
     // Each plan group's price line now; plan groups of one kind and one price line are one group (first one's place).
     const merged: Group[] = [];
@@ -599,13 +605,13 @@ export class SearchIndex {
     const rendered: RenderedListView = {
       lang: q.lang, opening, tariffGeneration: this.tariffGeneration, namesGeneration: this.namesGeneration, dataAsOf,
       validFrom: window.from, validUntil: window.until,
-      text: flat(`${before}${after},"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
-      distanceAt: before.length,
-      ageAt: before.length + after.length,
+      bytes: Buffer.from(`${before}${after},"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
+      distanceAt: Buffer.byteLength(before),
+      ageAt: Buffer.byteLength(before) + Buffer.byteLength(after),
       oldestChangedMs, // Infinity without EVSEs: age 0, as Math.max(0) of none
     };
     l.rendered = rendered;
-    return withDistanceAndAge(rendered, hit.distanceM, atMs);
+    withDistanceAndAge(rendered, hit.distanceM, atMs, out);
   }
 
   /** `{"cpo":{…},"location":{…` up to `"opening":`. */
@@ -670,16 +676,44 @@ export class SearchIndex {
 }
 
 /** A kept list view with this request's distance and oldest status age put in. */
-function withDistanceAndAge(r: RenderedListView, distanceM: number, atMs: number): string {
+function withDistanceAndAge(r: RenderedListView, distanceM: number, atMs: number, out: JsonBytes): void {
   const age = Math.max(0, Math.floor((atMs - r.oldestChangedMs) / 1000));
-  return `${r.text.slice(0, r.distanceAt)}${Math.round(distanceM)}${r.text.slice(r.distanceAt, r.ageAt)}${age}${r.text.slice(r.ageAt)}`;
+  out.addBytes(r.bytes, 0, r.distanceAt);
+  out.add(String(Math.round(distanceM)));
+  out.addBytes(r.bytes, r.distanceAt, r.ageAt);
+  out.add(String(age));
+  out.addBytes(r.bytes, r.ageAt, r.bytes.length);
 }
 
-/** A string kept for long: flattened once (a cons string would be flattened again by every response using it). */
-function flat(value: string): string {
-  // Number() of a non-numeric string reads it all, which makes V8 flatten it in place.
-  void Number(value);
-  return value;
+/** A response body put together from strings and byte ranges, then written into one Buffer. */
+class JsonBytes {
+  private readonly parts: Array<string | Buffer | number> = []; // a string, or a Buffer with its start and end
+  private length = 0;
+
+  add(text: string): void {
+    this.parts.push(text);
+    this.length += Buffer.byteLength(text);
+  }
+
+  addBytes(bytes: Buffer, start: number, end: number): void {
+    this.parts.push(bytes, start, end);
+    this.length += end - start;
+  }
+
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.length);
+    let at = 0;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = this.parts[i];
+      if (typeof part === 'string') {
+        at += out.write(part, at);
+      } else if (Buffer.isBuffer(part)) {
+        at += part.copy(out, at, this.parts[i + 1] as number, this.parts[i + 2] as number);
+        i += 2;
+      }
+    }
+    return out;
+  }
 }
 
 /** JSON.stringify of a count per reason (reasons are plain identifiers: nothing to escape). */
