@@ -2,11 +2,14 @@
  * The chargers search answered from memory: every published Location with its EVSEs (not REMOVED) and connectors,
  * the current version of every Tariff, and a grid of cells over latitude/longitude. It answers exactly what the SQL
  * path (search-sql.ts) answers — same candidates, same filters, same haversine distance, same order and keyset
- * cursor (by the distance to the millimetre: V8's and PostgreSQL's sin/cos may differ in the last bit) — and builds each result with the same pieces (result-parts.ts). Filled and kept fresh by
- * SearchIndexService; this file holds no I/O.
+ * cursor (by the distance to the millimetre: V8's and PostgreSQL's sin/cos may differ in the last bit) — and the
+ * JSON it writes is byte for byte what JSON.stringify gives for the SQL path's page (search-index.e2e-spec.ts).
+ * Filled and kept fresh by SearchIndexService; this file holds no I/O.
  *
- * Why: a search through PostgreSQL cost ~4.4 ms of database and ~3 ms of Node per request; from memory it costs a
- * few hundred microseconds of Node only (issue 6: p99 under 50 ms with 50 clients on two cores).
+ * Why: a search through PostgreSQL cost ~4.4 ms of database and ~3 ms of Node per request; from memory it costs
+ * tens of microseconds (issue 6: p99 under 50 ms with 50 clients on two cores). What it cost was memory latency
+ * (a scattered object per Location, EVSE and connector) and allocation, hence the packed cells, the render plans,
+ * the kept list views and the one Buffer per response below.
  */
 import { evseAvailability, type Opening } from '../../availability';
 import type { NotFree } from '../../availability';
@@ -14,9 +17,8 @@ import { alwaysOpenState, evaluateOpeningHoursUntil } from '../../opening-hours'
 import type { Hours } from '../../opening-times.model';
 import type { CanonicalTariff } from '../../../tariffs/tariff.model';
 import { summariseTariff } from '../../../tariffs/tariff-summary';
-import { connectorGroups, listPrice } from '../result-parts';
+import { listPrice } from '../result-parts';
 import { encodeCursor, LocationSearch, queryFingerprint } from '../search-query';
-import type { ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from '../search-result';
 import { Box, boxesFor, EARTH_RADIUS_M, sortKeyM } from '../search-sql';
 
 /** PostgreSQL's radians(): x * RADIANS_PER_DEGREE (the same double as Math.PI / 180). */
