@@ -55,11 +55,19 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.running = this.load().catch((error: unknown) => this.logger.error(`search index load failed: ${(error as Error).message}`)).finally(() => {
-      this.running = null;
-    });
-    this.timer = setInterval(() => void this.refresh(), this.config.env.SEARCH_INDEX_POLL_MS);
+    this.startLoad();
+    this.timer = setInterval(() => void (this.index || this.running ? this.refresh() : this.startLoad()), this.config.env.SEARCH_INDEX_POLL_MS);
     this.timer.unref();
+  }
+
+  /** The start-up load in the background; one that failed (the database away) is tried again at the next poll. */
+  private startLoad(): void {
+    if (this.stopped) return;
+    this.running = this.load()
+      .catch((error: unknown) => this.logger.error(`search index load failed (tried again at the next poll): ${(error as Error).message}`))
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   /** Stops polling and waits for a read under way, before the database pool closes (at application shutdown). */
