@@ -170,6 +170,29 @@ describe('search index: same answers as the SQL path, and follows the database',
     await eventually(() => check(second));
   });
 
+  it('with the index off (SEARCH_INDEX_POLL_MS=0, as while it loads at start-up) the database answers the same over HTTP', async () => {
+    const sqlOnly = await startTestService({ database: first.database, env: { SEARCH_INDEX_POLL_MS: '0' } });
+    try {
+      expect(services(sqlOnly).index.ready).toBe(false);
+      for (const query of [
+        `latitude=${centre.latitude}&longitude=${centre.longitude}&radius_m=3000&available_now=true&evses=true`,
+        `bbox=4.40,51.88,4.56,51.96&connector_standard=IEC_62196_T2_COMBO&limit=7&lang=nl`,
+      ]) {
+        const [a, b] = await Promise.all([first.api(`/api/v1/locations?${query}`), sqlOnly.api(`/api/v1/locations?${query}`)]);
+        expect([a.status, b.status]).toEqual([200, 200]);
+        expect(a.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(b.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        // Evaluated a few milliseconds apart: compare what cannot move in that time.
+        const view = (body: any) => body.data.map((r: any) => [r.location.id, r.distance_m, r.evse_count, r.free_evse_count, r.connectors]);
+        expect(view(a.body)).toEqual(view(b.body));
+        expect(a.body.data.length).toBeGreaterThan(0);
+        expect(a.body.meta.next_cursor).toBe(b.body.meta.next_cursor);
+      }
+    } finally {
+      await sqlOnly.stop();
+    }
+  });
+
   it('follows a Location moved across the map by a pull of the other instance', async () => {
     const moved = locations[10];
     const far = { latitude: '52.3700', longitude: '4.8900' }; // Amsterdam, 60 km north
