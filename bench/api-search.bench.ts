@@ -5,6 +5,9 @@
  * `evses` EVSEs are reached (200,000 ≈ 69,000 Locations), LOADED THROUGH A REAL PULL: the CPO simulator serves them
  * (pages of `pageLimit`) and the service pulls them over OCPI into a fresh database, as in production; then VACUUM
  * ANALYZE, as autovacuum would do after such a load (the test server runs with autovacuum off).
+ * Then the service's in-memory search index is dropped and loaded again from scratch, as at start-up, for its load
+ * time and heap (the worker runs with --expose-gc to measure the heap after full collections); searches are answered
+ * from it (see src/locations/search/index/), the price estimate from the database.
  * Processes: the service runs in a forked child (api-worker.ts; with PGlite, the database is in that child too), the
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
@@ -18,7 +21,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
-import type { ApiWorkerMessage, ApiWorkerRequest } from './api-worker';
+import type { ApiWorkerMessage, ApiWorkerRequest, SearchIndexStats } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
 import { opsClient } from './ops-client';
 import { round } from './stats';
@@ -42,6 +45,8 @@ export interface ApiResult {
   /** search requests/s ÷ bare requests/s, same run. */
   searchToBareRatio: number;
   serviceMaxRssMiB: number;
+  /** The service's in-memory search index, loaded again from scratch after the pull (as at start-up). */
+  searchIndex: SearchIndexStats;
   /** The machine's 1-minute load average before the first and after the last load run (other work skews figures). */
   loadAverage: { before: number; after: number };
 }
@@ -84,6 +89,8 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await service.analyze();
+    const searchIndex = await service.indexStats();
+    log(`  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB)`);
 
     const headers = { 'X-API-Key': ready.internalKey };
     const searchPaths = searchPoints(options.seed).map(
@@ -122,6 +129,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       runs,
       searchToBareRatio: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
       serviceMaxRssMiB,
+      searchIndex,
       loadAverage: { before: loadBefore, after: loadAfter },
     };
   } finally {
@@ -169,12 +177,13 @@ async function sampleSearches(baseUrl: string, headers: Record<string, string>, 
 interface Worker {
   start(request: unknown): Promise<Extract<ApiWorkerMessage, { type: 'ready' }>>;
   analyze(): Promise<unknown>;
+  indexStats(): Promise<SearchIndexStats>;
   stop(): Promise<{ maxRssMiB: number }>;
 }
 
 /** Forks a bench worker (compiled, next to this file) and speaks its small IPC protocol. */
 function forkWorker(file: string): Worker {
-  const child = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
   const next = <T extends ApiWorkerMessage['type']>(type: T) =>
     new Promise<Extract<ApiWorkerMessage, { type: T }>>((resolve, reject) => {
       const onMessage = (m: ApiWorkerMessage) => {
@@ -198,6 +207,11 @@ function forkWorker(file: string): Worker {
       const done = next('analyzed');
       child.send({ type: 'analyze' });
       return done;
+    },
+    async indexStats() {
+      const done = next('index');
+      child.send({ type: 'index' });
+      return (await done).stats;
     },
     stop() {
       if (child.exitCode !== null) return Promise.resolve({ maxRssMiB: 0 });

@@ -8,7 +8,18 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { loadEnvironment } from '../src/config/env.validation';
 import { RunningService, startService } from '../src/service';
+import { SearchIndexService } from '../src/locations/search/index/search-index.service';
 import { toMiB } from './stats';
+
+/** The search index loaded from scratch over the bench data: size, load time, heap it takes. */
+export interface SearchIndexStats {
+  locations: number;
+  evses: number;
+  loadMs: number;
+  heapMiB: number;
+  /** The service's RSS right after, before any load run (the peak RSS comes from the pull). */
+  rssMiB: number;
+}
 
 export interface ApiWorkerRequest {
   databaseEnv: Record<string, string>;
@@ -18,6 +29,7 @@ export interface ApiWorkerRequest {
 export type ApiWorkerMessage =
   | { type: 'ready'; url: string; internalKey: string; opsKey: string }
   | { type: 'analyzed' }
+  | { type: 'index'; stats: SearchIndexStats }
   | { type: 'stopped'; maxRssMiB: number }
   | { type: 'error'; message: string };
 
@@ -45,8 +57,26 @@ async function start(request: ApiWorkerRequest): Promise<void> {
   await send({ type: 'ready', url: service.url, internalKey: env.INTERNAL_API_KEY, opsKey: env.OPERATIONS_API_KEY });
 }
 
-process.on('message', (message: { type: 'start'; request: ApiWorkerRequest } | { type: 'analyze' } | { type: 'stop' }) => {
-  if (message.type === 'analyze') {
+/** Loads the search index again as at start-up; the heap difference (after full GCs, --expose-gc) is its size. */
+async function measureIndex(): Promise<SearchIndexStats> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  let heapWithout = 0;
+  const stats = await service!.app.get(SearchIndexService).reload(() => {
+    gc();
+    heapWithout = process.memoryUsage().heapUsed;
+  });
+  gc();
+  const memory = process.memoryUsage();
+  return { locations: stats.locations, evses: stats.evses, loadMs: stats.ms, heapMiB: toMiB(memory.heapUsed - heapWithout), rssMiB: toMiB(memory.rss) };
+}
+
+process.on('message', (message: { type: 'start'; request: ApiWorkerRequest } | { type: 'analyze' } | { type: 'index' } | { type: 'stop' }) => {
+  if (message.type === 'index') {
+    measureIndex().then(
+      (stats) => send({ type: 'index', stats }),
+      (error: Error) => send({ type: 'error', message: error.message }),
+    );
+  } else if (message.type === 'analyze') {
     // Fresh planner statistics and visibility map after a bulk load, as autovacuum would leave them (on a server
     // where it is off, and on PGlite, nothing else does it).
     service!.app.get(DataSource).query('VACUUM ANALYZE').then(

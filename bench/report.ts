@@ -93,6 +93,9 @@ export function formatReport(report: BenchReport): string {
       ]),
     ));
     lines.push(`  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`);
+    if (a.searchIndex) {
+      lines.push(`  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`);
+    }
   }
   return lines.join('\n');
 }

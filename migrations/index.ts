@@ -5,6 +5,7 @@ import { CredentialsBothWays1765000000000 } from './1765000000000-CredentialsBot
 import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-LocationFieldsOfEveryVersion';
 import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 import { Cdrs1796100000000 } from './1796100000000-Cdrs';
+import { SearchIndexChanges1796200000000 } from './1796200000000-SearchIndexChanges';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -18,4 +19,5 @@ export const migrations = [
   LocationFieldsOfEveryVersion1765000100000,
   TariffHistory1796003500000,
   Cdrs1796100000000,
+  SearchIndexChanges1796200000000,
 ];

@@ -100,6 +100,16 @@ export class Environment {
   @Min(1)
   CALL_LOG_RETENTION_DAYS: number = 30;
 
+  /**
+   * Milliseconds between two reads of what changed in the database, by the in-memory search index of the mobile-app
+   * search (src/locations/search/index/); another instance's writes reach this one's searches within about this
+   * long. 0 turns the index off: every search then goes to the database.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SEARCH_INDEX_POLL_MS: number = 1000;
+
   /** Log level of the pino logger. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

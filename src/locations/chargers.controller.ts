@@ -1,9 +1,8 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
 import { NearbyQueryDto } from './dto/nearby-query.dto';
 import { LocationSearchService } from './search/location-search.service';
-import { SearchPage } from './search/search-result';
 import { toNearbySearch } from './search/search-request';
 
 /** Internal API, first-slice path kept for existing clients: the radius search of GET /api/v1/locations. */
@@ -22,7 +21,9 @@ export class ChargersController {
   @Get('nearby')
   @ApiOperation({ summary: 'Chargers near a point (alias of the radius search of GET /api/v1/locations)' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
-  nearby(@Query() q: NearbyQueryDto): Promise<SearchPage> {
-    return this.search.search(toNearbySearch(q, new Date()));
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  nearby(@Query() q: NearbyQueryDto): Promise<Buffer> {
+    // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is.
+    return this.search.searchJson(toNearbySearch(q, new Date()));
   }
 }

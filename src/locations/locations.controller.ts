@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -9,7 +9,6 @@ import { ifNoneMatchHits, strongEtag } from './detail/etag';
 import { LocationDetailQueryDto } from './dto/location-detail-query.dto';
 import { LocationSearchQueryDto } from './dto/location-search-query.dto';
 import { LocationSearchService } from './search/location-search.service';
-import { SearchPage } from './search/search-result';
 import { toLocationSearch } from './search/search-request';
 
 /** Internal API for the mobile-app backend: find Locations (list and map views) and show one. */
@@ -35,8 +34,10 @@ export class LocationsController {
   @Get()
   @ApiOperation({ summary: 'Search Locations by radius or bounding box, with filters, nearest first, paginated' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
-  find(@Query() q: LocationSearchQueryDto): Promise<SearchPage> {
-    return this.search.search(toLocationSearch(q, new Date()));
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  find(@Query() q: LocationSearchQueryDto): Promise<Buffer> {
+    // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is, not serialised again.
+    return this.search.searchJson(toLocationSearch(q, new Date()));
   }
 
   /**

@@ -6,11 +6,12 @@ import { LocationStore } from './location.store';
 import { LocationsController } from './locations.controller';
 import { ReadQueries } from './read-queries';
 import { LocationSearchService } from './search/location-search.service';
+import { SearchIndexService } from './search/index/search-index.service';
 
 /** Locations, EVSEs and Connectors: storage, and the search and detail of the internal API. */
 @Module({
-  providers: [LocationStore, LocationSearchService, LocationDetailService, ConnectorTariffsReader, ReadQueries],
+  providers: [LocationStore, LocationSearchService, LocationDetailService, ConnectorTariffsReader, ReadQueries, SearchIndexService],
   controllers: [ChargersController, LocationsController],
-  exports: [LocationStore],
+  exports: [LocationStore, SearchIndexService],
 })
 export class LocationsModule {}

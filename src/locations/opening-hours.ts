@@ -81,6 +81,27 @@ export function evaluateOpeningHours(hours: Hours | null | undefined, timeZone: 
 }
 
 /**
+ * evaluateOpeningHours, plus the instant until which that same answer holds, so a caller may keep it (the search
+ * index keeps one per Location). The answer — open, reason AND changesAt — can only differ at a span boundary
+ * (state or reason flips) or when a boundary enters the 7-day look-ahead (changesAt appears or moves): the first
+ * such instant after `at`. Spans beyond the schedule's window (local dates up to 8 days ahead) begin at least 8
+ * days after `at`, so they enter the look-ahead no sooner than a day after `at`: the answer is kept one day at most.
+ * @returns validUntil in epoch ms (exclusive); same errors as evaluateOpeningHours
+ */
+export function evaluateOpeningHoursUntil(hours: Hours | null | undefined, timeZone: string, at: Date): { state: OpeningState; validUntil: number } {
+  const state = evaluateOpeningHours(hours, timeZone, at);
+  const now = at.getTime();
+  let validUntil = now + DAY_MS;
+  if (hours) {
+    const schedule = cachedSchedule(hours, requireZone(timeZone), now);
+    for (const span of [...schedule.regular, ...schedule.openings, ...schedule.closings]) {
+      for (const t of [span.begin, span.end, span.begin - LOOKAHEAD_MS, span.end - LOOKAHEAD_MS]) if (t > now && t < validUntil) validUntil = t;
+    }
+  }
+  return { state, validUntil };
+}
+
+/**
  * A Schedule is a pure function of (hours, zone, the local date of `now`): regularSpans depends on `now` only through
  * its local date. So it is built once per distinct (hours, zone, local date) and reused, which makes evaluating the
  * same shop hours at many Locations (the chargers search) cheap; answers are identical to building it every time.

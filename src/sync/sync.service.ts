@@ -6,6 +6,7 @@ import { ConnectionsService, CpoSession } from '../connections/connections.servi
 import { partyFilter } from '../connections/own-parties';
 import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
+import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
 import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
 import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
@@ -61,6 +62,7 @@ export class SyncService {
     private readonly cdrs: CdrStore,
     private readonly cdrCheck: CdrCostCheck,
     private readonly config: AppConfig,
+    private readonly searchIndex: SearchIndexService,
   ) {}
 
   /**
@@ -103,6 +105,8 @@ export class SyncService {
   async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
     const lease = new SyncLease(this.db, connectionId, module);
     const { acquired, lastSuccessStarted } = await lease.acquire();
+    // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
+    this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
@@ -122,6 +126,7 @@ export class SyncService {
       await this.connections.recordError(connectionId, message);
       this.logger.warn({ connectionId, module, runId: run.id }, message);
     }
+    this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
   }
 

@@ -132,9 +132,12 @@ describe('migration TariffHistory: tariffs stored before it get a version 1', ()
   beforeAll(async () => {
     database = await createTestDatabase();
     db = await new DataSource({ ...databaseOptions(database.url, 2), migrationsRun: false }).initialize();
-    // Undo TariffHistory and every migration after it.
-    const hasHistory = async () => (await db.query(`SELECT to_regclass('tariff_version') AS t`))[0].t !== null;
-    while (await hasHistory()) await db.undoLastMigration({ transaction: 'all' });
+    // Back to before TariffHistory: undo it and every migration after it (later ones are undone first).
+    for (;;) {
+      const [last] = await db.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+      await db.undoLastMigration({ transaction: 'all' });
+      if (last.name === 'TariffHistory1796003500000') break;
+    }
   });
   afterAll(async () => {
     await db?.destroy();

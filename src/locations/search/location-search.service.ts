@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { Opening, evseAvailability } from '../availability';
+import { evseAvailability } from '../availability';
 import { ConnectorTariffsReader, HeldTariff } from '../connector-tariffs.reader';
 import { ReadQueries } from '../read-queries';
-import { alwaysOpenState, evaluateOpeningHours } from '../opening-hours';
 import type { Hours } from '../opening-times.model';
 import { encodeCursor, LocationSearch, queryFingerprint, SearchCursor } from './search-query';
-import type { SummaryPrice, TariffSummary } from '../../tariffs/tariff-summary';
 import { ConnectorGroup, ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
 import { searchSql } from './search-sql';
+import { SearchIndexService } from './index/search-index.service';
+import { ageSeconds, connectorGroups, countBy, listPrice, openingNow } from './result-parts';
+
+export { ageSeconds, openingNow } from './result-parts';
 
 /** Largest batch fetched at once while "available now" drops Locations that are closed (see `search`). */
 const MAX_BATCH = 500;
 
 /**
- * The chargers search of the internal API, from our own database only (never a call to a CPO).
+ * The chargers search of the internal API, from our own data only (never a call to a CPO): the in-memory index that
+ * follows the database (see SearchIndexService), or the database itself.
  * "Free now" (mod_locations 2.2.1 §8.4.22 Status, §8.4.14 Hours): an EVSE whose status is AVAILABLE, not REMOVED,
  * at a published Location that is open now by its opening_times in its own time zone. Status and EVSE/connector
  * filters are SQL; opening hours are evaluated here, and only for the Locations whose hours have a real schedule
@@ -24,14 +27,28 @@ export class LocationSearchService {
   constructor(
     private readonly db: ReadQueries,
     private readonly tariffs: ConnectorTariffsReader,
+    private readonly index: SearchIndexService,
   ) {}
 
   /**
-   * One page of Locations, nearest to `q.origin` first (ties by id), after `q.cursor`.
+   * One page of Locations, nearest to `q.origin` first (ties by id), after `q.cursor`: from the in-memory index
+   * (search-index.ts) once it is loaded, else from the database (searchSql). Both answer the same.
+   */
+  async search(q: LocationSearch): Promise<SearchPage> {
+    return JSON.parse((await this.searchJson(q)).toString('utf8')) as SearchPage;
+  }
+
+  /** The same page as JSON (UTF-8): what the controllers send (the index renders it directly, see SearchIndex.search). */
+  async searchJson(q: LocationSearch): Promise<Buffer> {
+    return (await this.index.search(q)) ?? Buffer.from(JSON.stringify(await this.searchSql(q)));
+  }
+
+  /**
+   * The same page from the database: the path while the index loads at start-up, and the oracle of its tests.
    * With availableNow, SQL returns Locations with an AVAILABLE matching EVSE and this drops those closed now,
    * fetching further batches (growing) until the page is full or the area is exhausted.
    */
-  async search(q: LocationSearch): Promise<SearchPage> {
+  async searchSql(q: LocationSearch): Promise<SearchPage> {
     const fingerprint = queryFingerprint(q);
     const results: SearchResult[] = [];
     const held = new Map<SearchConnector, HeldTariff[]>(); // which listed tariffs we hold, kept out of the answer
@@ -51,11 +68,11 @@ export class LocationSearchService {
       const last = rows[index - 1];
       if (results.length === q.limit) {
         // Full: there is a next page if this batch holds more rows or may continue beyond itself.
-        if (index < rows.length || rows.length === batch) nextCursor = { distanceM: Number(last.distance_m), id: last.id };
+        if (index < rows.length || rows.length === batch) nextCursor = { distanceM: Number(last.sort_m), id: last.id };
         break;
       }
       if (rows.length < batch) break; // the area is exhausted
-      after = { distanceM: Number(last.distance_m), id: last.id };
+      after = { distanceM: Number(last.sort_m), id: last.id };
       batch = Math.min(batch * 2, MAX_BATCH);
     }
     await this.attachPrices(results, held, q.lang, q.at);
@@ -88,24 +105,11 @@ export class LocationSearchService {
   }
 }
 
-function listPrice(s: TariffSummary | null): ListPrice | null {
-  if (!s) return null;
-  const side = (p: SummaryPrice | null) => (p === null ? null : s.text_incl_vat ? p.incl_vat : p.excl_vat);
-  return {
-    tariff_id: s.tariff_id,
-    currency: s.currency,
-    text: s.text,
-    incl_vat: s.text_incl_vat,
-    energy_per_kwh: side(s.energy_per_kwh),
-    start_fee: side(s.start_fee),
-    time_per_hour: side(s.time_per_hour),
-    parking_per_hour: side(s.parking_per_hour),
-  };
-}
-
 /** A row of searchSql. */
 interface Row {
   distance_m: number;
+  /** The distance to the millimetre: the order and the cursor (see sortKeyM). */
+  sort_m: number;
   id: string;
   ocpi_id: string;
   country_code: string;
@@ -133,16 +137,6 @@ interface Row {
       max_power_kw: number; declared: boolean; tariff_ids: string[]; held: Array<[string, string | null]> | null;
     }>;
   }>;
-}
-
-/** The Location's opening state now: without time-zone work when its hours make it open at every instant. */
-export function openingNow(hours: Hours | null, timeZone: string, alwaysOpen: boolean, at: Date): Opening {
-  if (alwaysOpen) return alwaysOpenState(hours);
-  try {
-    return evaluateOpeningHours(hours, timeZone, at);
-  } catch (error) {
-    return { open: false, reason: 'UNREADABLE_OPENING_TIMES', changesAt: null, detail: (error as Error).message };
-  }
 }
 
 function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>): SearchResult {
@@ -196,38 +190,3 @@ function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>):
   };
 }
 
-/**
- * The EVSEs grouped by the kind of connector they offer (standard, format, power type, max power) and its price
- * line, most powerful first; an EVSE with two kinds (CCS and CHAdeMO) counts in both groups.
- */
-function connectorGroups(evses: SearchEvse[]): ConnectorGroup[] {
-  const groups = new Map<string, ConnectorGroup & { evses: Set<SearchEvse> }>();
-  for (const evse of evses) {
-    for (const c of evse.connectors) {
-      const key = `${c.standard}|${c.format}|${c.power_type}|${c.max_power_kw}|${c.price?.tariff_id ?? ''}|${c.price?.currency ?? ''}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { standard: c.standard, format: c.format, power_type: c.power_type, max_power_kw: c.max_power_kw, evse_count: 0, free_evse_count: 0, price: c.price, evses: new Set() };
-        groups.set(key, group);
-      }
-      if (group.evses.has(evse)) continue;
-      group.evses.add(evse);
-      group.evse_count += 1;
-      if (evse.free) group.free_evse_count += 1;
-    }
-  }
-  return [...groups.values()]
-    .sort((a, b) => b.max_power_kw - a.max_power_kw || a.standard.localeCompare(b.standard))
-    .map(({ evses: _, ...group }) => group);
-}
-
-function countBy<T extends string>(values: T[]): Partial<Record<T, number>> {
-  const counts: Partial<Record<T, number>> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
-}
-
-/** Whole seconds from `since` to `at`, never negative (a CPO clock ahead of ours). */
-export function ageSeconds(since: string | Date, at: Date): number {
-  return Math.max(0, Math.floor((at.getTime() - new Date(since).getTime()) / 1000));
-}

@@ -12,7 +12,7 @@ export type SearchArea =
   | { kind: 'radius'; centre: LatLon; radiusM: number }
   | { kind: 'bbox'; west: number; south: number; east: number; north: number };
 
-/** Position after which the next page starts: the last result's exact distance (float8, metres) and id. */
+/** Position after which the next page starts: the last result's distance (metres, to the millimetre: sortKeyM) and id. */
 export interface SearchCursor {
   distanceM: number;
   id: string;

@@ -2,13 +2,27 @@
  * The SQL of the chargers search, built from a LocationSearch. Geo uses only what PostgreSQL has built in, so the
  * same SQL runs on the server and on PGlite: the `point` column location.geo (longitude, latitude) with its GiST
  * index selects candidates inside one or two boxes (`<@ box`), then the haversine distance (mean Earth radius)
- * filters a circle exactly and orders the results.
+ * filters a circle exactly and orders the results (by the distance to the millimetre, see SORT_KEY_SQL).
  */
 import { currentVersionSql } from '../connector-tariffs.reader';
 import { LatLon, LocationSearch, SearchArea } from './search-query';
 
 export const EARTH_RADIUS_M = 6371008.8;
 const DEG = Math.PI / 180;
+
+/**
+ * Results are ordered, and the keyset cursor compares, by the distance rounded to the millimetre (then by id): the
+ * in-memory index (search-index.ts) computes the same haversine expression, but its sin/cos (V8) and PostgreSQL's
+ * (the C library) may differ in the last bit, which would make a cursor of one path repeat or skip a result in the
+ * other. Rounding to whole millimetres with the same IEEE operations (×1000, +0.5, floor, ÷1000 are exact-rounded in
+ * both) makes both agree except when a distance lies within ~1e-12 m of a half millimetre.
+ */
+const SORT_KEY_SQL = 'floor(x.distance_m * 1000::float8 + 0.5::float8) / 1000::float8';
+
+/** The sort key of a distance, as SORT_KEY_SQL computes it. */
+export function sortKeyM(distanceM: number): number {
+  return Math.floor(distanceM * 1000 + 0.5) / 1000;
+}
 
 /** A box in degrees that does not cross the antimeridian. */
 export interface Box {
@@ -80,7 +94,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   );
   const where = [`(${boxes.join(' OR ')})`, 'l.publish'];
   if (q.area.kind === 'radius') where.push(`d.distance_m <= ${p.add(q.area.radiusM, '::float8')}`);
-  if (after) where.push(`(d.distance_m, l.id) > (${p.add(after.distanceM, '::float8')}, ${p.add(after.id, '::uuid')})`);
+  if (after) where.push(`(d.sort_m, l.id) > (${p.add(after.distanceM, '::float8')}, ${p.add(after.id, '::uuid')})`);
   if (q.parties.length > 0) {
     where.push(`(l.country_code, l.party_id) IN (SELECT * FROM unnest(${p.add(q.parties.map((x) => x.countryCode), '::text[]')}, ${p.add(q.parties.map((x) => x.partyId), '::text[]')}))`);
   }
@@ -89,7 +103,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   const evseFilter = evseFilterSql(q, p);
   const now = p.add(q.at.toISOString(), '::timestamptz');
   const text = `
-    SELECT page.distance_m, l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.country,
+    SELECT page.distance_m, page.sort_m, l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.country,
       l.latitude, l.longitude, l.time_zone, l.parking_type, l.facilities, l.is_24_7, l.opening_times,
       coalesce(l.always_open_from <= ${now}, false) AS always_open,
       l.operator ->> 'name' AS operator_name,
@@ -108,12 +122,12 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
         ) ORDER BY e.uid), '[]')
         FROM evse e WHERE e.location_id = l.id AND ${evseFilter}) AS evses
     FROM (
-      SELECT c.id, c.distance_m
+      SELECT c.id, c.distance_m, c.sort_m
       FROM (
-        SELECT l.id, d.distance_m
-        FROM location l CROSS JOIN LATERAL (SELECT ${distance} AS distance_m) d
+        SELECT l.id, d.distance_m, d.sort_m
+        FROM location l CROSS JOIN LATERAL (SELECT x.distance_m, ${SORT_KEY_SQL} AS sort_m FROM (SELECT ${distance} AS distance_m) x) d
         WHERE ${where.join('\n          AND ')}
-        ORDER BY d.distance_m, l.id
+        ORDER BY d.sort_m, l.id
         OFFSET 0
       ) c
       -- "A Location without any valid EVSE object can be considered expired and should no longer be displayed"
@@ -124,7 +138,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
       LIMIT ${p.add(limit, '::int')}
     ) page
     JOIN location l ON l.id = page.id
-    ORDER BY page.distance_m, page.id`;
+    ORDER BY page.sort_m, page.id`;
   return { text, values: p.values };
 }
 

@@ -1,0 +1,351 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../../config/app-config';
+import type { CanonicalTariff } from '../../../tariffs/tariff.model';
+import type { Hours } from '../../opening-times.model';
+import { ReadQueries } from '../../read-queries';
+import type { LocationSearch } from '../search-query';
+import { connectorKind, IndexedConnector, IndexedEvse, IndexedLocation, IndexedTariff, SearchIndex, tariffKey } from './search-index';
+
+/** Locations read per statement, at start-up and after changes. */
+const BATCH = 2000;
+
+/**
+ * Keeps a SearchIndex of this instance in step with the database that every instance shares.
+ *
+ * - Start-up: reads every published Location in batches (in the background: the service answers from the SQL path
+ *   until the index is complete), remembering first the xmin of its snapshot.
+ * - Then, every SEARCH_INDEX_POLL_MS (default 1 s): one statement reads which Locations (location_change, kept by
+ *   triggers on location, evse and connector) and tariff versions changed in transactions at or after that xmin, and
+ *   reads those again; plus the small tables behind data_as_of (sync_state) and the CPO's name (connection_party).
+ *   See migration 1796200000000 for why transaction ids make this lossless.
+ * - Read-your-writes on the instance that writes: after each pull (SyncService) the index is marked dirty, and the
+ *   next search first catches up (one refresh, shared by the searches waiting for it).
+ * So another instance's write reaches this one's searches within about one poll interval plus the refresh itself;
+ * each result also says how old its statuses are (status_age_seconds) and when its CPO was last pulled (data_as_of).
+ */
+@Injectable()
+export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SearchIndexService.name);
+  private index: SearchIndex | null = null;
+  /** xmin of the snapshot of the last load or refresh: every transaction below it had ended. */
+  private watermark = '0';
+  /** Changes already applied whose rows may show again (changed_xid >= watermark): location id → changed_xid. */
+  private seen = new Map<string, string>();
+  private seenTariffVersions = new Set<string>();
+  private dirty = false;
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Start-up figures, for logs and the benchmark. */
+  loadStats: { locations: number; evses: number; ms: number } | null = null;
+
+  constructor(
+    private readonly db: ReadQueries,
+    private readonly config: AppConfig,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.env.SEARCH_INDEX_POLL_MS > 0;
+  }
+
+  /** True once the start-up load is complete (until then searches use the SQL path). */
+  get ready(): boolean {
+    return this.index !== null;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.startLoad();
+    this.timer = setInterval(() => void (this.index || this.running ? this.refresh() : this.startLoad()), this.config.env.SEARCH_INDEX_POLL_MS);
+    this.timer.unref();
+  }
+
+  /** The start-up load in the background; one that failed (the database away) is tried again at the next poll. */
+  private startLoad(): void {
+    if (this.stopped) return;
+    this.running = this.load()
+      .catch((error: unknown) => this.logger.error(`search index load failed (tried again at the next poll): ${(error as Error).message}`))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+
+  /** Stops polling and waits for a read under way, before the database pool closes (at application shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Data this instance (or any) wrote may be newer than the index: the next search catches up first. */
+  markDirty(): void {
+    this.dirty = true;
+  }
+
+  /**
+   * One page from memory as JSON (a SearchPage, UTF-8), or null while the index is not loaded (the caller then uses the
+   * SQL path).
+   * Catches up first when this instance wrote since the last refresh (read-your-writes).
+   */
+  async search(q: LocationSearch): Promise<Buffer | null> {
+    if (!this.index) return null;
+    if (this.dirty) await this.refresh();
+    return this.index.search(q);
+  }
+
+  /** Reads what changed since the watermark; concurrent callers share one run. Never throws (logs). */
+  refresh(): Promise<void> {
+    if (this.running) {
+      // A load or refresh is under way; a write noted meanwhile needs one more after it.
+      return this.running.then(() => (this.dirty ? this.refresh() : undefined));
+    }
+    if (!this.index || this.stopped) return Promise.resolve();
+    this.dirty = false;
+    this.running = this.catchUp(this.index)
+      .catch((error: unknown) => {
+        if (!this.stopped) this.logger.warn(`search index refresh failed (retried next poll): ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  /**
+   * Drops the index and loads it again from scratch, as at start-up (searches use the SQL path meanwhile); for the
+   * benchmark, which reports the load time and the heap the index takes (`onDropped` runs between drop and load).
+   */
+  async reload(onDropped?: () => void): Promise<{ locations: number; evses: number; ms: number }> {
+    await this.running;
+    this.index = null;
+    onDropped?.();
+    this.running = this.load().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+    return this.loadStats!;
+  }
+
+  private async load(): Promise<void> {
+    const t0 = performance.now();
+    const index = new SearchIndex();
+    this.watermark = await this.snapshotXmin();
+    for (const t of await this.db.rows<{ id: string; tariff: CanonicalTariff }>(
+      `SELECT DISTINCT ON (country_code, party_id, ocpi_id) id, tariff FROM tariff_version
+       ORDER BY country_code, party_id, ocpi_id, version_no DESC`, [],
+    )) {
+      index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+    }
+    await this.readSmallTables(index);
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      if (this.stopped) return;
+      const ids = (await this.db.rows<{ id: string }>(`SELECT id FROM location WHERE id > $1::uuid ORDER BY id LIMIT ${BATCH}`, [after])).map((r) => r.id);
+      if (ids.length === 0) break;
+      await this.readLocations(index, ids);
+      after = ids[ids.length - 1];
+    }
+    this.index = index;
+    this.loadStats = { locations: index.size, evses: index.evseCount, ms: Math.round(performance.now() - t0) };
+    this.logger.log(`search index loaded: ${index.size} Locations, ${this.loadStats.evses} EVSEs in ${this.loadStats.ms} ms`);
+    await this.catchUp(index);
+  }
+
+  /**
+   * One refresh: changed Locations and tariffs since the watermark, and the small tables, read in ONE statement
+   * (one snapshot, one round trip a second when nothing changed; on PGlite the database runs on this thread).
+   */
+  private async catchUp(index: SearchIndex): Promise<void> {
+    const [changes] = await this.db.rows<{ xmin: string; locations: Array<[string, string]>; tariffs: string[] } & SmallTables>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+         (SELECT coalesce(json_agg(json_build_array(c.location_id, c.changed_xid::text)), '[]') FROM location_change c
+           WHERE c.changed_xid >= $1::xid8) AS locations,
+         (SELECT coalesce(json_agg(v.id), '[]') FROM tariff_version v WHERE v.changed_xid >= $1::xid8) AS tariffs,
+         ${SMALL_TABLES_SQL}`,
+      [this.watermark],
+    );
+    const changed = changes.locations.filter(([id, xid]) => this.seen.get(id) !== xid);
+    const newVersions = changes.tariffs.filter((id) => !this.seenTariffVersions.has(id));
+    if (newVersions.length > 0) await this.readTariffs(index, newVersions);
+    for (let i = 0; i < changed.length; i += BATCH) await this.readLocations(index, changed.slice(i, i + BATCH).map(([id]) => id));
+    applySmallTables(index, changes);
+    // Rows at or above the new xmin may be read again next time: remember them to skip them then.
+    this.seen = new Map(changes.locations.filter(([, xid]) => BigInt(xid) >= BigInt(changes.xmin)));
+    this.seenTariffVersions = new Set(changes.tariffs);
+    this.watermark = changes.xmin;
+  }
+
+  private async snapshotXmin(): Promise<string> {
+    const [row] = await this.db.rows<{ xmin: string }>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`, []);
+    return row.xmin;
+  }
+
+  /** The current version of each tariff that has one of these new versions. */
+  private async readTariffs(index: SearchIndex, versionIds: string[]): Promise<void> {
+    const rows = await this.db.rows<{ id: string; tariff: CanonicalTariff }>(
+      `SELECT DISTINCT ON (v.country_code, v.party_id, v.ocpi_id) v.id, v.tariff FROM tariff_version v
+       WHERE (v.country_code, v.party_id, v.ocpi_id) IN (SELECT n.country_code, n.party_id, n.ocpi_id FROM tariff_version n WHERE n.id = ANY($1::uuid[]))
+       ORDER BY v.country_code, v.party_id, v.ocpi_id, v.version_no DESC`,
+      [versionIds],
+    );
+    for (const t of rows) index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+  }
+
+  private async readSmallTables(index: SearchIndex): Promise<void> {
+    const [tables] = await this.db.rows<SmallTables>(`SELECT ${SMALL_TABLES_SQL}`, []);
+    applySmallTables(index, tables);
+  }
+
+  /** Reads these Locations again: put the published ones with EVSEs left, drop the others. */
+  private async readLocations(index: SearchIndex, ids: string[]): Promise<void> {
+    const [locations, evses, connectors] = [
+      await this.db.rows<LocationRow>(
+        `SELECT l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.country,
+           l.latitude, l.longitude, l.time_zone, l.parking_type, l.facilities, l.is_24_7, l.opening_times,
+           extract(epoch FROM l.always_open_from)::float8 * 1000 AS always_open_from_ms,
+           l.operator ->> 'name' AS operator_name, l.connection_id
+         FROM location l WHERE l.id = ANY($1::uuid[]) AND l.publish`,
+        [ids],
+      ),
+      // Ordered as the SQL path's json_agg orders them (same collation).
+      await this.db.rows<EvseRow>(
+        `SELECT e.id, e.location_id, e.uid, e.evse_id, e.status, e.status_changed_at, e.capabilities
+         FROM evse e WHERE e.location_id = ANY($1::uuid[]) AND e.status <> 'REMOVED' ORDER BY e.location_id, e.uid`,
+        [ids],
+      ),
+      await this.db.rows<ConnectorRow>(
+        `SELECT c.id, c.evse_id, c.ocpi_id, c.standard, c.format, c.power_type, c.max_power_kw,
+           coalesce(c.max_electric_power > 0, false) AS declared, c.tariff_ids
+         FROM connector c JOIN evse e ON e.id = c.evse_id
+         WHERE e.location_id = ANY($1::uuid[]) AND e.status <> 'REMOVED' ORDER BY c.evse_id, c.ocpi_id`,
+        [ids],
+      ),
+    ];
+    const byLocation = new Map<string, IndexedEvse[]>();
+    const byEvse = new Map<string, IndexedConnector[]>();
+    const partyOf = new Map(locations.map((l) => [l.id, `${l.country_code}|${l.party_id}`]));
+    const evseLocation = new Map<string, string>();
+    for (const e of evses) {
+      const connectorsOfEvse: IndexedConnector[] = [];
+      byEvse.set(e.id, connectorsOfEvse);
+      evseLocation.set(e.id, e.location_id);
+      const changedAt = new Date(e.status_changed_at);
+      const list = byLocation.get(e.location_id) ?? [];
+      byLocation.set(e.location_id, list);
+      list.push({
+        uid: e.uid, evseId: e.evse_id, status: intern(e.status), statusChangedMs: changedAt.getTime(), statusChangedIso: changedAt.toISOString(),
+        capabilities: (e.capabilities ?? []).map(intern), connectors: connectorsOfEvse,
+      });
+    }
+    for (const c of connectors) {
+      const party = partyOf.get(evseLocation.get(c.evse_id) ?? '');
+      const maxPowerKw = Number(c.max_power_kw);
+      byEvse.get(c.evse_id)?.push({
+        id: c.id, ocpiId: c.ocpi_id, standard: intern(c.standard), format: intern(c.format), powerType: intern(c.power_type),
+        maxPowerKw, source: c.declared ? 'declared' : 'computed', tariffIds: c.tariff_ids,
+        tariffKeys: internList(party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`))),
+        kind: connectorKind(c.standard, c.format, c.power_type, maxPowerKw),
+      });
+    }
+    const found = new Set<string>();
+    for (const l of locations) {
+      found.add(l.id);
+      const evsesOf = byLocation.get(l.id) ?? [];
+      index.put({
+        id: l.id, ocpiId: l.ocpi_id, countryCode: intern(l.country_code), partyId: intern(l.party_id), name: l.name, address: l.address,
+        city: l.city, postalCode: l.postal_code, country: intern(l.country), latitude: l.latitude, longitude: l.longitude,
+        cosLatitude: Math.cos(l.latitude * 0.0174532925199432957692), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
+        facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
+        alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
+        connectionId: l.connection_id && intern(l.connection_id), evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
+      });
+    }
+    for (const id of ids) if (!found.has(id)) index.remove(id);
+  }
+}
+
+/**
+ * data_as_of per connection (sync_state.last_success_started of module locations, in epoch ms cut to the
+ * millisecond as node-postgres reads a timestamptz) and each party's name as the SQL path picks it (the first
+ * connection_party row by role), as JSON columns.
+ */
+const SMALL_TABLES_SQL = `
+  (SELECT coalesce(json_agg(json_build_array(s.connection_id, floor(extract(epoch FROM s.last_success_started) * 1000))), '[]')
+    FROM sync_state s WHERE s.module = 'locations') AS data_as_of,
+  (SELECT coalesce(json_agg(json_build_array(p.country_code, p.party_id, p.name)), '[]') FROM (
+    SELECT DISTINCT ON (country_code, party_id) country_code, party_id, business_details ->> 'name' AS name
+    FROM connection_party ORDER BY country_code, party_id, role) p) AS parties`;
+
+interface SmallTables {
+  data_as_of: Array<[string, number | null]>;
+  parties: Array<[string, string, string | null]>;
+}
+
+function applySmallTables(index: SearchIndex, tables: SmallTables): void {
+  index.dataAsOf = new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()]));
+  index.setPartyNames(new Map(tables.parties.map(([cc, pid, name]) => [`${cc}|${pid}`, name])));
+}
+
+/** Few distinct values (statuses, standards, parties, zones, tariff keys) repeated 200,000 times: one string each. */
+const interned = new Map<string, string>();
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size < 100_000) interned.set(value, value);
+  return value;
+}
+
+/** Lists of interned strings (tariff keys of a connector), one array each: the same few lists recur everywhere. */
+const internedLists = new Map<string, string[]>();
+function internList(values: string[]): string[] {
+  const key = values.join('\n');
+  const known = internedLists.get(key);
+  if (known !== undefined) return known;
+  if (internedLists.size < 100_000) internedLists.set(key, values);
+  return values;
+}
+
+interface LocationRow {
+  id: string;
+  ocpi_id: string;
+  country_code: string;
+  party_id: string;
+  name: string | null;
+  address: string;
+  city: string;
+  postal_code: string | null;
+  country: string;
+  latitude: number;
+  longitude: number;
+  time_zone: string;
+  parking_type: string | null;
+  facilities: string[];
+  is_24_7: boolean;
+  opening_times: Hours | null;
+  always_open_from_ms: number | string | null;
+  operator_name: string | null;
+  connection_id: string | null;
+}
+
+interface EvseRow {
+  id: string;
+  location_id: string;
+  uid: string;
+  evse_id: string | null;
+  status: string;
+  status_changed_at: Date;
+  capabilities: string[] | null;
+  connectors: never;
+}
+
+interface ConnectorRow {
+  id: string;
+  evse_id: string;
+  ocpi_id: string;
+  standard: string;
+  format: string;
+  power_type: string;
+  max_power_kw: string;
+  declared: boolean;
+  tariff_ids: string[];
+}
