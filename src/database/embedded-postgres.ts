@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteSessionQueue } from './pglite-session-queue';
 
 /** A running embedded PostgreSQL reachable through an ordinary postgres:// URL. */
 export interface EmbeddedPostgres {
@@ -23,12 +24,16 @@ export interface EmbeddedPostgresOptions {
  * PGlite-specific leaks past this function. Chosen over PGlite driver shims, which failed here (see README).
  *
  * Caveat kept in mind by the code: every connection shares ONE backend session, so session state (SET,
- * session advisory locks) is shared; we only use transaction-scoped locks and explicit time zones.
+ * session advisory locks) is shared; we only use transaction-scoped locks and explicit time zones. The socket
+ * server's query queue is replaced by PgliteSessionQueue, which keeps each connection's query whole in that session
+ * (pglite-socket 0.2.17 can interleave two connections' parameterised queries; see that file).
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 64 });
+  // Before any connection: each connection's handler takes the server's queue when it is created.
+  (server as unknown as { queryQueue: PgliteSessionQueue }).queryQueue = new PgliteSessionQueue(db);
   await server.start();
   const { port } = parseHostPort(server.getServerConn());
   return {

@@ -33,6 +33,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   private seen = new Map<string, string>();
   private seenTariffVersions = new Set<string>();
   private dirty = false;
+  /** The last refresh failed: the index may miss writes, so searches go to the database until one succeeds. */
+  private behind = false;
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -90,6 +92,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   async search(q: LocationSearch): Promise<Buffer | null> {
     if (!this.index) return null;
     if (this.dirty) await this.refresh();
+    // An index that could not catch up is behind a write we know of: the database answers until a refresh succeeds.
+    if (this.behind) return null;
     return this.index.search(q);
   }
 
@@ -102,8 +106,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     if (!this.index || this.stopped) return Promise.resolve();
     this.dirty = false;
     this.running = this.catchUp(this.index)
+      .then(() => {
+        this.behind = false;
+      })
       .catch((error: unknown) => {
-        if (!this.stopped) this.logger.warn(`search index refresh failed (retried next poll): ${(error as Error).message}`);
+        this.behind = true;
+        if (!this.stopped) this.logger.warn(`search index refresh failed (retried next poll; searches use the database meanwhile): ${(error as Error).message}`);
       })
       .finally(() => {
         this.running = null;
