@@ -1,9 +1,9 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { FastPathValidationPipe, VALIDATION_OPTIONS } from './common/validation/fast-path-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -39,7 +39,7 @@ export async function startService(env: Environment): Promise<RunningService> {
       bodyParser: false,
     });
     app.useLogger(app.get(Logger));
-    app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }));
+    app.useGlobalPipes(new FastPathValidationPipe(VALIDATION_OPTIONS));
     const fastify = app.getHttpAdapter().getInstance();
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);

@@ -1,7 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { FastField, fastParseQuery, SEARCH_FILTER_FIELDS } from './query-fast-path';
 import { SearchFiltersDto } from './search-filters.dto';
+
+const BBOX = /^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$/;
 
 /**
  * Query of GET /api/v1/locations: a radius search (latitude, longitude, radius_m) or a bounding box (bbox, with an
@@ -25,6 +28,19 @@ export class LocationSearchQueryDto extends SearchFiltersDto {
     example: '4.85,52.35,4.95,52.40',
   })
   @IsOptional()
-  @Matches(/^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$/, { message: 'bbox must be west,south,east,north in degrees, e.g. 4.85,52.35,4.95,52.40' })
+  @Matches(BBOX, { message: 'bbox must be west,south,east,north in degrees, e.g. 4.85,52.35,4.95,52.40' })
   bbox?: string;
+
+  /** This DTO for a plainly valid query without the ValidationPipe, or null (see query-fast-path.ts). */
+  static fastParse(query: unknown): LocationSearchQueryDto | null {
+    return fastParseQuery(LocationSearchQueryDto, FIELDS, query);
+  }
 }
+
+const FIELDS: Record<string, FastField> = {
+  ...SEARCH_FILTER_FIELDS,
+  latitude: { kind: 'number', min: -90, max: 90 },
+  longitude: { kind: 'number', min: -180, max: 180 },
+  radius_m: { kind: 'integer', min: 1, max: 100000 },
+  bbox: { kind: 'pattern', pattern: BBOX },
+};

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsNumber, Max, Min } from 'class-validator';
+import { FastField, fastParseQuery, SEARCH_FILTER_FIELDS } from './query-fast-path';
 import { SearchFiltersDto } from './search-filters.dto';
 
 /** Query of GET /api/v1/chargers/nearby (the radius search of GET /api/v1/locations, centre and radius required). */
@@ -16,4 +17,16 @@ export class NearbyQueryDto extends SearchFiltersDto {
   @ApiProperty({ description: 'Search radius in metres (max 100 km)', example: 2000 })
   @Type(() => Number) @IsInt({ message: 'radius_m must be a whole number of metres' }) @Min(1) @Max(100000)
   radius_m: number;
+
+  /** This DTO for a plainly valid query without the ValidationPipe, or null (see query-fast-path.ts). */
+  static fastParse(query: unknown): NearbyQueryDto | null {
+    return fastParseQuery(NearbyQueryDto, FIELDS, query);
+  }
 }
+
+const FIELDS: Record<string, FastField> = {
+  ...SEARCH_FILTER_FIELDS,
+  latitude: { kind: 'number', min: -90, max: 90, required: true },
+  longitude: { kind: 'number', min: -180, max: 180, required: true },
+  radius_m: { kind: 'integer', min: 1, max: 100000, required: true },
+};
