@@ -41,6 +41,10 @@ export class CdrReceiver {
     const tally = new Map<string, WireDeviationCount>();
     const normalised = normaliseWireObject('cdrs', raw);
     tallyDeviations(tally, normalised.deviations);
+    // Tolerated (the path says which version the body is), but counted: the CPO should use the agreed version's URLs.
+    if (connection.ocpiVersion && connection.ocpiVersion !== adapter.version) {
+      tallyDeviations(tally, [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${adapter.version} (agreed: ${connection.ocpiVersion})` }]);
+    }
     const parties = connection.parties ?? [];
     const context = { owner: parties.length === 1 ? { country_code: parties[0].countryCode, party_id: parties[0].partyId } : null };
     let mapped;

@@ -94,7 +94,7 @@ export class OperationsController {
   /**
    * GET {id}/deviations[?days=30]: the tolerant-reading tally of this CPO over the last `days` days (1–366, UTC days,
    * today included): per module, kind (DATETIME_WITHOUT_TIMEZONE, NUMBER_AS_STRING, EMPTY_STRING_AS_ABSENT,
-   * UNKNOWN_ENUM_VALUE, ENVELOPE_* …) and field path, the count and the last value seen. 400 for a bad `days`.
+   * UNKNOWN_ENUM_VALUE, ENVELOPE_*, OTHER_VERSION_ENDPOINT …) and field path, the count and the last value seen. 400 for a bad `days`.
    */
   @Get(':id/deviations')
   @ApiOperation({ summary: 'What one CPO sends off-spec that we accept, counted per kind and field' })

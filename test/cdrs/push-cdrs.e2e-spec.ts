@@ -113,6 +113,22 @@ describe('a CPO may only push CDRs of its own parties', () => {
   });
 });
 
+describe('versions 2.2.1 §Version details: a CPO registered on 2.2.1 that pushes to our 2.3.0 endpoint', () => {
+  it('is read as 2.3.0 (the path says so) and counted as a deviation operations can show the CPO', async () => {
+    const owner = { countryCode: 'NL', partyId: 'VMX' };
+    const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
+    try {
+      const token = cpo.simulator.registration.tokenForClient!;
+      const pushed = await ocpiCall(`${service.url}/ocpi/emsp/2.3.0/cdrs`, token, { method: 'POST', body: loadCdrExample('2.3.0', owner) });
+      expect(pushed.status).toBe(201);
+      const deviations = (await service.ops('GET', `/connections/${cpo.connectionId}/deviations`)).body;
+      expect(deviations).toEqual(expect.arrayContaining([expect.objectContaining({ module: 'cdrs', kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: '2.3.0 (agreed: 2.2.1)' })]));
+    } finally {
+      await cpo.close();
+    }
+  });
+});
+
 describe('mod_cdrs 2.2.1 §CdrLocation: the time zone of a CDR whose Location we do not hold', () => {
   it('coordinates at sea (the spec example\'s latitude and longitude are swapped) make a local-time tariff inexact, saying why', async () => {
     const owner = { countryCode: 'NL', partyId: 'SEA' };

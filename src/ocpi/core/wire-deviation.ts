@@ -23,7 +23,9 @@ export type WireDeviationKind =
   /** status_code sent as a string ("1000"). */
   | 'ENVELOPE_STATUS_CODE_AS_STRING'
   /** A list endpoint answered 1000 with data null or absent; read as an empty list. */
-  | 'ENVELOPE_DATA_NULL';
+  | 'ENVELOPE_DATA_NULL'
+  /** The CPO called one of our endpoints of another OCPI version than the one agreed at registration; read as that version. */
+  | 'OTHER_VERSION_ENDPOINT';
 
 export interface WireDeviation {
   kind: WireDeviationKind;
