@@ -5,7 +5,7 @@ import { AuthObservations } from '../../connections/auth-observations';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
-import { candidateTokens, TokenEncoding } from './authorization-header';
+import { TokenEncoding } from './authorization-header';
 import { OcpiError } from './ocpi-error';
 
 /** The CPO connection an OCPI request was authenticated as, set on the request by {@link OcpiAuthGuard}. */
@@ -43,18 +43,16 @@ export class OcpiAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<OcpiAuthenticatedRequest>();
     const routeAdapter = adapterFor((request.params as Record<string, string> | undefined)?.version);
-    for (const candidate of candidateTokens(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding)) {
-      const connection = await this.connections.findByOurToken(candidate.token);
-      if (!connection || !usable(connection)) continue;
-      if (connection.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
-        throw OcpiError.unauthorized('Token A may only be used on the versions and credentials endpoints');
-      }
-      request.ocpiConnection = connection;
-      request.ocpiToken = candidate.token;
-      await this.noteEncoding(connection, routeAdapter?.version ?? connection.ocpiVersion, candidate.encoding);
-      return true;
+    const found = await this.connections.findByAuthorization(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding, usable);
+    if (!found) throw OcpiError.unauthorized();
+    const { connection, token, encoding } = found;
+    if (connection.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
+      throw OcpiError.unauthorized('Token A may only be used on the versions and credentials endpoints');
     }
-    throw OcpiError.unauthorized();
+    request.ocpiConnection = connection;
+    request.ocpiToken = token;
+    await this.noteEncoding(connection, routeAdapter?.version ?? connection.ocpiVersion, encoding);
+    return true;
   }
 
   /** Counts a token sent in the encoding its version does not prescribe (unknown version: nothing to say). */

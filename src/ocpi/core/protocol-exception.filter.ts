@@ -4,7 +4,6 @@ import { FastifyRequest } from 'fastify';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
-import { candidateTokens } from './authorization-header';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
 import { OcpiExceptionFilter } from './ocpi-exception.filter';
 
@@ -48,10 +47,6 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
   private async identify(request: FastifyRequest): Promise<CpoConnectionEntity | null> {
     const version = (request.url.split('/')[3] ?? '').split('?')[0];
     const encoding = (adapterFor(version) ?? SUPPORTED_VERSIONS[0]).tokenEncoding;
-    for (const candidate of candidateTokens(request.headers.authorization, encoding)) {
-      const connection = await this.connections.findByOurToken(candidate.token);
-      if (connection) return connection;
-    }
-    return null;
+    return (await this.connections.findByAuthorization(request.headers.authorization, encoding))?.connection ?? null;
   }
 }
