@@ -8,9 +8,9 @@ import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
-import { keepUnparseableJsonBodies } from './ocpi/core/json-body-parser';
-import { messageIdHeadersHook } from './ocpi/core/message-id-headers';
-import { ProtocolExceptionFilter } from './ocpi/core/protocol-exception.filter';
+import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
+import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
+import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
 
 /** A running service. */
 export interface RunningService {

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { OCPI_CALL_RECORDER } from '../ocpi/core/ocpi-call-recorder';
+import { OCPI_CALL_RECORDER } from '../ocpi/wire/ocpi-call-recorder';
 import { CallLogRetention } from './call-log-retention';
 import { CallLogService } from './call-log.service';
 

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/core/ocpi-call-recorder';
+import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/wire/ocpi-call-recorder';
 import { redactForLog } from './body-redaction';
 
 /** Advisory lock key of the call-log pruning ("CLOG" in ASCII). */

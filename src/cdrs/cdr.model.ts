@@ -13,7 +13,7 @@
  * - 2.3.0 costs are Price (before_taxes + taxes[]): after_taxes is before_taxes plus the taxes' amounts.
  * A CDR never changes (mod_cdrs 2.2.1 §Receiver interface: "CDRs cannot be replaced"); corrections are credit CDRs.
  */
-import { CdrForPricing, ChargingPeriodForPricing } from '../tariffs/cdr-cost/cdr-pricing.model';
+import { CdrForPricing, ChargingPeriodForPricing } from './cdr-pricing.model';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 
 /** TaxAmount (types 2.3.0 §TaxAmount class); 2.2.1 incl_vat becomes one tax named "VAT" without percentage. */

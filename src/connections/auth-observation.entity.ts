@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Relation } from 'typeorm';
-import { TokenEncoding } from '../ocpi/core/authorization-header';
+import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { CpoConnectionEntity } from './cpo-connection.entity';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TokenEncoding } from '../ocpi/core/authorization-header';
+import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { AuthObservationDirection } from './auth-observation.entity';
 
 /**

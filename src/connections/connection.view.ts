@@ -1,4 +1,4 @@
-import { TokenEncoding } from '../ocpi/core/authorization-header';
+import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { AuthObservationEntity } from './auth-observation.entity';
 import { CpoConnectionEntity } from './cpo-connection.entity';

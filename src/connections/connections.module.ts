@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
+import { OcpiAuthGuard } from '../ocpi/server/ocpi-auth.guard';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
-import { ProtocolExceptionFilter } from '../ocpi/core/protocol-exception.filter';
-import { VersionsController } from '../ocpi/versions/versions.controller';
+import { ProtocolExceptionFilter } from '../ocpi/server/protocol-exception.filter';
+import { VersionsController } from '../ocpi/server/versions.controller';
 import { AuthObservations } from './auth-observations';
 import { ConnectionsService } from './connections.service';
 import { CpoCaller } from './cpo-caller';

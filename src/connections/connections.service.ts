@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { decryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
-import { candidateTokens, TokenEncoding } from '../ocpi/core/authorization-header';
-import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
+import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
+import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { CpoConnectionEntity } from './cpo-connection.entity';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { otherEncoding, TokenEncoding } from '../ocpi/core/authorization-header';
+import { otherEncoding, TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiClient, OcpiReply, OcpiRequest } from '../ocpi/client/ocpi-client';
 import { adapterFor } from '../ocpi/versions/version-registry';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { TokenEncoding } from '../ocpi/core/authorization-header';
+import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { AuthObservationEntity } from './auth-observation.entity';
 import { ConnectionPartyEntity } from './connection-party.entity';
 

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { encryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { Credentials } from '../ocpi/versions/ocpi-version-adapter';
+import { Credentials } from '../ocpi/adapter/ocpi-version-adapter';
 import { pickVersion, SUPPORTED_VERSIONS } from '../ocpi/versions/version-registry';
 import { ConnectionsService } from './connections.service';
 import { CpoCaller, CpoTarget, targetOf } from './cpo-caller';

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
-import { AcceptsTokenA, OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
-import { OcpiError } from '../ocpi/core/ocpi-error';
-import { OcpiExceptionFilter } from '../ocpi/core/ocpi-exception.filter';
-import { ocpiSuccess, OcpiResponse } from '../ocpi/core/ocpi-response';
-import { OcpiStatus } from '../ocpi/core/ocpi-status';
-import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
+import { AcceptsTokenA, OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/server/ocpi-auth.guard';
+import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { OcpiExceptionFilter } from '../ocpi/server/ocpi-exception.filter';
+import { ocpiSuccess, OcpiResponse } from '../ocpi/wire/ocpi-response';
+import { OcpiStatus } from '../ocpi/wire/ocpi-status';
+import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { CredentialsReceiverService } from './credentials-receiver.service';
 import { ourCredentials } from './our-credentials';

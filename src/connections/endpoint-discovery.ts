@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
+import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor, pickVersion, readVersionList, SUPPORTED_VERSIONS } from '../ocpi/versions/version-registry';
 import { CpoCaller, CpoTarget } from './cpo-caller';
 import { TheirEndpoint } from './cpo-connection.entity';

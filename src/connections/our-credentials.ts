@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { Credentials } from '../ocpi/versions/ocpi-version-adapter';
+import { Credentials } from '../ocpi/adapter/ocpi-version-adapter';
 
 /**
  * Our credentials (credentials §Credentials object) with `token`: our versions URL and our single EMSP role

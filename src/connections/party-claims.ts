@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { PartyRole } from '../ocpi/versions/ocpi-version-adapter';
+import { PartyRole } from '../ocpi/adapter/ocpi-version-adapter';
 import { ConnectionPartyEntity } from './connection-party.entity';
 
 /** A party (country_code, party_id, role) already belongs to another live connection. */

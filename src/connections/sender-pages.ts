@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { otherEncoding } from '../ocpi/core/authorization-header';
+import { otherEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiCallContext, OcpiClient, OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
-import { PulledModule } from '../ocpi/versions/ocpi-version-adapter';
+import { PulledModule } from '../ocpi/adapter/ocpi-version-adapter';
 import { CpoSession } from './connections.service';
 import { CpoCaller, isUnauthorized, targetOf } from './cpo-caller';
 import { CredentialsSenderService } from './credentials-sender.service';

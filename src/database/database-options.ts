@@ -3,7 +3,7 @@ import { migrations } from '../../migrations';
 import { AuthObservationEntity } from '../connections/auth-observation.entity';
 import { ConnectionPartyEntity } from '../connections/connection-party.entity';
 import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
-import { RejectedObjectEntity } from '../sync/rejected-object.entity';
+import { RejectedObjectEntity } from '../intake/rejected-object.entity';
 import { SyncRunEntity } from '../sync/sync-run.entity';
 
 /** Every TypeORM entity (the bulk tables Location / EVSE / Connector / Tariff are written with SQL). */

@@ -7,7 +7,7 @@ import { SyncOutcome, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
-import { listDeviations, WireDeviationView } from '../sync/wire-deviation.store';
+import { listDeviations, WireDeviationView } from '../intake/wire-deviation.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 

@@ -7,20 +7,20 @@ import { partyFilter } from '../connections/own-parties';
 import { SenderPages } from '../connections/sender-pages';
 import { LocationStore } from '../locations/location.store';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
-import { MappingResult, readIdentity } from '../ocpi/core/mapping-result';
-import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
-import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
+import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
+import { tallyDeviations, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
-import { MappingContext } from '../ocpi/versions/ocpi-version-adapter';
+import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { TariffStore } from '../tariffs/tariff.store';
-import { CdrCostCheck } from '../cdrs/cdr-cost-check.service';
+import { CdrCostCheck } from '../finance/cdr-cost-check.service';
 import { CdrStore } from '../cdrs/cdr.store';
 import { AppConfig } from '../config/app-config';
 import { SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
-import { fileRejections, Rejection } from './rejected-objects';
-import { addDeviations } from './wire-deviation.store';
+import { fileRejections, Rejection } from '../intake/rejected-objects';
+import { addDeviations } from '../intake/wire-deviation.store';
 
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {

@@ -6,7 +6,7 @@
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../src/config/app-config';
 import { loadEnvironment } from '../../src/config/env.validation';
-import { OcpiCallRecord, OcpiCallRecorder } from '../../src/ocpi/core/ocpi-call-recorder';
+import { OcpiCallRecord, OcpiCallRecorder } from '../../src/ocpi/wire/ocpi-call-recorder';
 import { OcpiClient, OcpiClientTuning, OcpiRequest } from '../../src/ocpi/client/ocpi-client';
 import { OcpiCallError } from '../../src/ocpi/client/ocpi-call.error';
 import { CpoSimulator, CpoSimulatorOptions, generateLocations, startCpoSimulator } from '../cpo-simulator';

@@ -3,7 +3,7 @@
  * tariffs the CDR carries by recomputeCdrCost, compared with the total_cost the example states. The example is in
  * Gent (Belgium): Europe/Brussels.
  */
-import { recomputeCdrCost } from '../../src/tariffs/cdr-cost/recompute-cdr-cost';
+import { recomputeCdrCost } from '../../src/finance/recompute-cdr-cost';
 import { cdrForPricing, pc, specJson, tariffOf } from './support/spec-examples';
 
 const BRUSSELS = 'Europe/Brussels';

@@ -2,7 +2,7 @@
  * transport_and_format 2.2.1 §Unique message IDs and §Message Routing (the same in 2.3.0; 2.1.1 has neither):
  * what we send on every request, what we answer on our own endpoints, and routing headers through a hub.
  */
-import { TRANSPORT_RULES_2_1, TRANSPORT_RULES_2_2 } from '../../src/ocpi/core/transport-rules';
+import { TRANSPORT_RULES_2_1, TRANSPORT_RULES_2_2 } from '../../src/ocpi/wire/transport-rules';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { collectPages, directClient, registeredSimulator, RegisteredSimulator, someLocations } from '../support/direct-client';
 import { startTestService, TestService } from '../support/test-service';

@@ -1,5 +1,5 @@
 import { AxiosError } from 'axios';
-import { describeOcpiStatus } from '../core/ocpi-status';
+import { describeOcpiStatus } from '../wire/ocpi-status';
 import { TransportCause } from './ocpi-call.error';
 
 const TLS_CODES = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_)/;

@@ -1,6 +1,6 @@
 import { mapCdr211 } from './cdrs/cdr.mapper';
-import { TRANSPORT_RULES_2_1 } from '../core/transport-rules';
-import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { TRANSPORT_RULES_2_1 } from '../wire/transport-rules';
+import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
 import { mapLocation211 } from './locations/location.mapper';
 import { mapTariff211 } from './tariffs/tariff.mapper';

@@ -1,6 +1,6 @@
 import { mapCdr221 } from './cdrs/cdr.mapper';
-import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
-import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
+import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
 import { mapLocation221 } from './locations/location.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';

@@ -1,8 +1,8 @@
 import { mapCdr230 } from './cdrs/cdr.mapper';
-import { TRANSPORT_RULES_2_2 } from '../core/transport-rules';
+import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
-import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../versions/ocpi-version-adapter';
+import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
 import { mapTariff230 } from './tariffs/tariff.mapper';

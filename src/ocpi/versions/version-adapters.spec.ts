@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { authorizationHeader } from '../core/authorization-header';
-import { Credentials } from './ocpi-version-adapter';
+import { authorizationHeader } from '../wire/authorization-header';
+import { Credentials } from '../adapter/ocpi-version-adapter';
 import { adapterFor, pickVersion, SUPPORTED_VERSIONS } from './version-registry';
 
 const ours: Credentials = {

@@ -1,7 +1,7 @@
 import { ocpi211Adapter } from '../v2_1_1/v2-1-1.adapter';
 import { ocpi221Adapter } from '../v2_2_1/v2-2-1.adapter';
 import { ocpi230Adapter } from '../v2_3_0/v2-3-0.adapter';
-import { OcpiVersionAdapter } from './ocpi-version-adapter';
+import { OcpiVersionAdapter } from '../adapter/ocpi-version-adapter';
 
 /** The OCPI versions we speak, most preferred first. */
 export const SUPPORTED_VERSIONS: readonly OcpiVersionAdapter[] = [ocpi230Adapter, ocpi221Adapter, ocpi211Adapter];

@@ -9,7 +9,7 @@ import { mapTariff211 } from '../../../src/ocpi/v2_1_1/tariffs/tariff.mapper';
 import { mapTariff221 } from '../../../src/ocpi/v2_2_1/tariffs/tariff.mapper';
 import { mapTariff230 } from '../../../src/ocpi/v2_3_0/tariffs/tariff.mapper';
 import { ChargeCost, ChargePeriod, ChargeTimeline } from '../../../src/tariffs/engine/charge-cost.model';
-import { CdrForPricing } from '../../../src/tariffs/cdr-cost/cdr-pricing.model';
+import { CdrForPricing } from '../../../src/cdrs/cdr-pricing.model';
 import { CanonicalTariff } from '../../../src/tariffs/tariff.model';
 
 export const SPEC_ROOT = process.env.OCPI_SPEC_DIR ?? '/work/shared/ocpi-spec';

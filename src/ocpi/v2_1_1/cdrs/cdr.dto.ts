@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDateString, IsDefined, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
-import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
+import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 import { ChargingPeriodDto, GeoLocationDto } from '../../v2_2_1/cdrs/cdr.dto';
 
 /**

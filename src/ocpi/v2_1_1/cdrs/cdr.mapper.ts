@@ -1,8 +1,8 @@
 import { CanonicalCdr } from '../../../cdrs/cdr.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { toDecimalString } from '../../core/ocpi-number';
-import { toUtcIso } from '../../core/ocpi-datetime';
-import { validateWireObject } from '../../core/wire-validation';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { toDecimalString } from '../../wire/ocpi-number';
+import { toUtcIso } from '../../wire/ocpi-datetime';
+import { validateWireObject } from '../../wire/wire-validation';
 import { mapCdrTariffs, mapChargingPeriod } from '../../v2_2_1/cdrs/cdr.mapper';
 import { mapTariff211, TariffOwner } from '../tariffs/tariff.mapper';
 import { CdrDto211, CdrLocationDto211 } from './cdr.dto';

@@ -1,4 +1,4 @@
-import { Credentials } from '../../versions/ocpi-version-adapter';
+import { Credentials } from '../../adapter/ocpi-version-adapter';
 
 /**
  * Our credentials on the wire in 2.1.1 (credentials 2.1.1 §2.1 Credentials object): one party, flat —

@@ -1,11 +1,11 @@
 import { CanonicalConnector, CanonicalEvse, CanonicalLocation } from '../../../locations/location.model';
 import { Hours } from '../../../locations/opening-times.model';
-import { isValidZone } from '../../core/iana-zone';
-import { MappingResult, ObjectIdentity, readIdentity } from '../../core/mapping-result';
-import { toUtcIso } from '../../core/ocpi-datetime';
-import { validateWireObject } from '../../core/wire-validation';
+import { isValidZone } from '../../wire/iana-zone';
+import { MappingResult, ObjectIdentity, readIdentity } from '../../wire/mapping-result';
+import { toUtcIso } from '../../wire/ocpi-datetime';
+import { validateWireObject } from '../../wire/wire-validation';
 import { coordinatesInRange } from '../../v2_2_1/locations/location.dto';
-import { MappingContext } from '../../versions/ocpi-version-adapter';
+import { MappingContext } from '../../adapter/ocpi-version-adapter';
 import { Connector211Dto, Evse211Dto, Location211Dto } from './location.dto';
 import { timeZoneAt } from '../../../locations/time-zone-lookup';
 

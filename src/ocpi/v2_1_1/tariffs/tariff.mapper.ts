@@ -1,8 +1,8 @@
 import { CanonicalTariff, TariffElement } from '../../../tariffs/tariff.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { toDecimalString } from '../../core/ocpi-number';
-import { toUtcIso } from '../../core/ocpi-datetime';
-import { validateWireObject } from '../../core/wire-validation';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { toDecimalString } from '../../wire/ocpi-number';
+import { toUtcIso } from '../../wire/ocpi-datetime';
+import { validateWireObject } from '../../wire/wire-validation';
 import { TariffDto211, TariffElementDto211 } from './tariff.dto';
 
 /** The party that owns a 2.1.1 Tariff: 2.1.1 objects do not say, the connection's credentials do. */

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
-import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
+import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 import { PriceDto } from '../tariffs/tariff.dto';
 
 /**

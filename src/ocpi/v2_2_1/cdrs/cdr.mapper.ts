@@ -1,9 +1,9 @@
 import { CanonicalCdr, CdrAmount, CdrChargingPeriod, CdrLocationSnapshot } from '../../../cdrs/cdr.model';
 import { CanonicalTariff } from '../../../tariffs/tariff.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { toDecimalString } from '../../core/ocpi-number';
-import { toUtcIso } from '../../core/ocpi-datetime';
-import { validateWireObject } from '../../core/wire-validation';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { toDecimalString } from '../../wire/ocpi-number';
+import { toUtcIso } from '../../wire/ocpi-datetime';
+import { validateWireObject } from '../../wire/wire-validation';
 import { PriceDto } from '../tariffs/tariff.dto';
 import { mapTariff221 } from '../tariffs/tariff.mapper';
 import { CdrCommonDto, CdrDto, CdrLocationDto, ChargingPeriodDto } from './cdr.dto';

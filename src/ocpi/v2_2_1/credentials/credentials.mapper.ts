@@ -1,4 +1,4 @@
-import { Credentials, PartyRole } from '../../versions/ocpi-version-adapter';
+import { Credentials, PartyRole } from '../../adapter/ocpi-version-adapter';
 
 /** Our credentials on the wire (credentials 2.2.1 §Credentials object, §CredentialsRole class). */
 export function serialiseCredentials221(credentials: Credentials): unknown {

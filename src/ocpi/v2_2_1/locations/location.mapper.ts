@@ -1,8 +1,8 @@
 import { CanonicalConnector, CanonicalEvse, CanonicalLocation } from '../../../locations/location.model';
-import { isValidZone } from '../../core/iana-zone';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { validateWireObject } from '../../core/wire-validation';
-import { toUtcIso } from '../../core/ocpi-datetime';
+import { isValidZone } from '../../wire/iana-zone';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { validateWireObject } from '../../wire/wire-validation';
+import { toUtcIso } from '../../wire/ocpi-datetime';
 import { ConnectorDto, coordinatesInRange, EvseDto, LocationDto } from './location.dto';
 
 /**

@@ -13,7 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
+import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 
 /**
  * OCPI 2.2.1 Tariff as it arrives on the wire (mod_tariffs 2.2.1 §Tariff object, §TariffElement, §PriceComponent,

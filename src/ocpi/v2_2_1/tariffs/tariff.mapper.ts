@@ -1,8 +1,8 @@
 import { CanonicalTariff, PriceComponent, PriceLimit, TariffElement, TariffRestrictions } from '../../../tariffs/tariff.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { toDecimalString } from '../../core/ocpi-number';
-import { toUtcIso } from '../../core/ocpi-datetime';
-import { validateWireObject } from '../../core/wire-validation';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { toDecimalString } from '../../wire/ocpi-number';
+import { toUtcIso } from '../../wire/ocpi-datetime';
+import { validateWireObject } from '../../wire/wire-validation';
 import { PriceComponentDto, PriceDto, TariffDto, TariffElementDto, TariffRestrictionsDto } from './tariff.dto';
 
 /**

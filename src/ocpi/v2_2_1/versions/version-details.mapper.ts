@@ -1,4 +1,4 @@
-import { OcpiEndpoint } from '../../versions/ocpi-version-adapter';
+import { OcpiEndpoint } from '../../adapter/ocpi-version-adapter';
 
 /**
  * Reads 2.2.1 version details `data`: { version, endpoints: [{ identifier, role, url }] }

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
+import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 import { CdrCommonDto } from '../../v2_2_1/cdrs/cdr.dto';
 
 /** TaxAmount (types 2.3.0 §TaxAmount class). */

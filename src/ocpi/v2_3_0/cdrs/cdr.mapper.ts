@@ -1,8 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { CanonicalCdr, CdrAmount } from '../../../cdrs/cdr.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
-import { toDecimalString } from '../../core/ocpi-number';
-import { validateWireObject } from '../../core/wire-validation';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { toDecimalString } from '../../wire/ocpi-number';
+import { validateWireObject } from '../../wire/wire-validation';
 import { mapCdrBody } from '../../v2_2_1/cdrs/cdr.mapper';
 import { mapTariff230 } from '../tariffs/tariff.mapper';
 import { CdrDto230, PriceDto230 } from './cdr.dto';

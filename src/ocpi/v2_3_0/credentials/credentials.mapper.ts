@@ -1,5 +1,5 @@
 import { parseCredentials221 } from '../../v2_2_1/credentials/credentials.mapper';
-import { Credentials } from '../../versions/ocpi-version-adapter';
+import { Credentials } from '../../adapter/ocpi-version-adapter';
 
 /**
  * Reads a 2.3.0 credentials object: the 2.2.1 shape (token, url, roles) plus the optional `hub_party_id`

@@ -1,5 +1,5 @@
 import { CanonicalLocation } from '../../../locations/location.model';
-import { MappingResult, readIdentity } from '../../core/mapping-result';
+import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { mapLocation221 } from '../../v2_2_1/locations/location.mapper';
 
 type Json = Record<string, unknown>;

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
-import { IsOcpiNumber } from '../../core/is-ocpi-number.decorator';
+import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 import { TariffElementDto } from '../../v2_2_1/tariffs/tariff.dto';
 
 /**

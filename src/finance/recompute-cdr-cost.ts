@@ -18,11 +18,11 @@
  *   per tariff ("The step_size is not taken into account when switching between two Tariffs"), min/max price too.
  * - The computed total is the sum over tariffs, rounded half-up to the currency's minor unit, as the stated one is.
  */
-import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from '../engine/charge-cost.model';
-import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, toDec } from '../engine/money';
-import { priceCharge } from '../engine/price-charge';
-import { CanonicalTariff } from '../tariff.model';
-import { CdrForPricing, ChargingPeriodForPricing } from './cdr-pricing.model';
+import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from '../tariffs/engine/charge-cost.model';
+import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, toDec } from '../tariffs/engine/money';
+import { priceCharge } from '../tariffs/engine/price-charge';
+import { CanonicalTariff } from '../tariffs/tariff.model';
+import { CdrForPricing, ChargingPeriodForPricing } from '../cdrs/cdr-pricing.model';
 
 /** Volumes are sent in hours with 3 or 4 decimals: differences below 0.001 h are rounding, not unaccounted time. */
 const TOLERANCE_S = new Dec('3.6');

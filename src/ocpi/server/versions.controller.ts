@@ -1,12 +1,12 @@
 import { Controller, Get, Param, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../../config/app-config';
-import { AcceptsTokenA, OcpiAuthGuard } from '../core/ocpi-auth.guard';
-import { OcpiError } from '../core/ocpi-error';
-import { OcpiExceptionFilter } from '../core/ocpi-exception.filter';
-import { ocpiSuccess, OcpiResponse } from '../core/ocpi-response';
-import { OcpiStatus } from '../core/ocpi-status';
-import { adapterFor, SUPPORTED_VERSIONS } from './version-registry';
+import { AcceptsTokenA, OcpiAuthGuard } from './ocpi-auth.guard';
+import { OcpiError } from '../wire/ocpi-error';
+import { OcpiExceptionFilter } from './ocpi-exception.filter';
+import { ocpiSuccess, OcpiResponse } from '../wire/ocpi-response';
+import { OcpiStatus } from '../wire/ocpi-status';
+import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 
 /**
  * Our version information endpoints (version_information_endpoint §Versions, §Version details of every

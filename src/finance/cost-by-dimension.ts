@@ -7,7 +7,7 @@
  */
 import { Amount, CostDimension } from '../tariffs/engine/charge-cost.model';
 import { Dec, ZERO, minorUnits, roundMoney } from '../tariffs/engine/money';
-import { CdrAmount } from './cdr.model';
+import { CdrAmount } from '../cdrs/cdr.model';
 
 /** The CDR field in which the CPO states each dimension's cost. */
 export const DIMENSION_FIELDS: ReadonlyArray<[CostDimension, StatedCostField]> = [

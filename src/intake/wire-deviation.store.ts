@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { WireDeviationCount } from '../ocpi/core/wire-deviation';
+import { WireDeviationCount } from '../ocpi/wire/wire-deviation';
 
 /** A day's (or several days') tally of one kind of deviation on one field, as operations see it. */
 export interface WireDeviationView {

@@ -3,14 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
 import { partyFilter } from '../connections/own-parties';
-import { tallyDeviations, WireDeviationCount } from '../ocpi/core/wire-deviation';
-import { normaliseWireObject } from '../ocpi/core/wire-normaliser';
-import { OcpiError } from '../ocpi/core/ocpi-error';
-import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
-import { fileRejections, RejectedIdentity } from '../sync/rejected-objects';
-import { addDeviations } from '../sync/wire-deviation.store';
-import { CdrCostCheck } from './cdr-cost-check.service';
-import { CdrStore } from './cdr.store';
+import { tallyDeviations, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
+import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
+import { fileRejections, RejectedIdentity } from './rejected-objects';
+import { addDeviations } from './wire-deviation.store';
+import { CdrCostCheck } from '../finance/cdr-cost-check.service';
+import { CdrStore } from '../cdrs/cdr.store';
 
 /** What became of a pushed CDR: a new row, or the same CDR we already held (idempotent). */
 export interface ReceivedCdr {

@@ -5,8 +5,8 @@ import { AuthObservations } from '../../connections/auth-observations';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
-import { TokenEncoding } from './authorization-header';
-import { OcpiError } from './ocpi-error';
+import { TokenEncoding } from '../wire/authorization-header';
+import { OcpiError } from '../wire/ocpi-error';
 
 /** The CPO connection an OCPI request was authenticated as, set on the request by {@link OcpiAuthGuard}. */
 export interface OcpiAuthenticatedRequest extends FastifyRequest {

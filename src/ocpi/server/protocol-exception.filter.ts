@@ -4,7 +4,7 @@ import { FastifyRequest } from 'fastify';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
-import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
+import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiExceptionFilter } from './ocpi-exception.filter';
 
 /** Fastify says only "Unsupported Media Type": name what came and what we read. */

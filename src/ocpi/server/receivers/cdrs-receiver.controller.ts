@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
-import { AppConfig } from '../config/app-config';
-import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/core/ocpi-auth.guard';
-import { OcpiError } from '../ocpi/core/ocpi-error';
-import { OcpiExceptionFilter } from '../ocpi/core/ocpi-exception.filter';
-import { ocpiStored, ocpiSuccess, OcpiResponse } from '../ocpi/core/ocpi-response';
-import { OcpiStatus } from '../ocpi/core/ocpi-status';
-import { OcpiVersionAdapter } from '../ocpi/versions/ocpi-version-adapter';
-import { adapterFor } from '../ocpi/versions/version-registry';
-import { CdrReceiver } from './cdr-receiver.service';
+import { AppConfig } from '../../../config/app-config';
+import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
+import { OcpiError } from '../../wire/ocpi-error';
+import { OcpiExceptionFilter } from '../ocpi-exception.filter';
+import { ocpiStored, ocpiSuccess, OcpiResponse } from '../../wire/ocpi-response';
+import { OcpiStatus } from '../../wire/ocpi-status';
+import { OcpiVersionAdapter } from '../../adapter/ocpi-version-adapter';
+import { adapterFor } from '../../versions/version-registry';
+import { CdrReceiver } from '../../../intake/cdr-receiver.service';
 
 /**
  * Our CDRs Receiver interface, one per version (mod_cdrs 2.2.1 §Receiver Interface, 2.1.1 §2.2 eMSP Interface,

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestWithUnparsedBody } from './json-body-parser';
-import { OCPI_CALL_RECORDER, OcpiCallRecorder } from './ocpi-call-recorder';
-import { OcpiError } from './ocpi-error';
-import { ocpiFailure, OcpiResponse } from './ocpi-response';
-import { OcpiStatus } from './ocpi-status';
+import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
+import { OcpiError } from '../wire/ocpi-error';
+import { ocpiFailure, OcpiResponse } from '../wire/ocpi-response';
+import { OcpiStatus } from '../wire/ocpi-status';
 
 /**
  * Every error on an OCPI-facing route leaves as an OCPI envelope (transport_and_format 2.2.1 §Response

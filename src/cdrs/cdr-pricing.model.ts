@@ -3,7 +3,7 @@
  * Numbers are decimal strings. CDR storage and the CDR version mappers are not built yet (they come with the CDR
  * pull); this is the shape they are to hand to recomputeCdrCost.
  */
-import { CanonicalTariff } from '../tariff.model';
+import { CanonicalTariff } from '../tariffs/tariff.model';
 
 /** CdrDimension: type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
 export interface CdrDimensionForPricing {

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { timeZoneAt } from '../locations/time-zone-lookup';
-import { CdrRecomputation, recomputeCdrCost } from '../tariffs/cdr-cost/recompute-cdr-cost';
+import { CdrRecomputation, recomputeCdrCost } from './recompute-cdr-cost';
 import { diffTariffs, TariffDifference } from '../tariffs/tariff-diff';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffReader, TariffVersionAt } from '../tariffs/tariff.reader';
-import { CanonicalCdr } from './cdr.model';
+import { CanonicalCdr } from '../cdrs/cdr.model';
 
 /** Which tariffs priced a CDR: its own, the ones its connector listed at the session's start, or none we hold. */
 export type PricedWith = 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE';

@@ -1,9 +1,9 @@
 import { CanonicalCdr } from '../../cdrs/cdr.model';
 import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
-import { TokenEncoding } from '../core/authorization-header';
-import { MappingResult } from '../core/mapping-result';
-import { TransportRules } from '../core/transport-rules';
+import { TokenEncoding } from '../wire/authorization-header';
+import { MappingResult } from '../wire/mapping-result';
+import { TransportRules } from '../wire/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
 export type PulledModule = 'locations' | 'tariffs' | 'cdrs';
