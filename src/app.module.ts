@@ -2,14 +2,17 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { CdrsModule } from './cdrs/cdrs.module';
 import { CallLogModule } from './call-log/call-log.module';
 import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
+import { ConnectionDirectory } from './connections/connection-directory';
 import { ConnectionsModule } from './connections/connections.module';
 import { databaseOptions } from './database/database-options';
+import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { LocationsModule } from './locations/locations.module';
+import { OcpiReceiversModule } from './ocpi/server/receivers/ocpi-receivers.module';
+import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
 import { OperationsModule } from './operations/operations.module';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
@@ -35,9 +38,12 @@ export class AppModule {
         HealthModule,
         CallLogModule,
         ConnectionsModule,
+        // The OCPI server side finds the calling CPO through the connections domain's directory (its partner port).
+        OcpiServerModule.forRoot({ imports: [ConnectionsModule], partners: ConnectionDirectory }),
+        OcpiReceiversModule,
         LocationsModule,
         TariffsModule,
-        CdrsModule,
+        FinanceModule,
         SyncModule,
         OperationsModule,
       ],

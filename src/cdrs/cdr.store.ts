@@ -24,6 +24,13 @@ export type CdrStoreOutcome =
  */
 @Injectable()
 export class CdrStore {
+  /** The CDR with our row id `rowId` as it was received, when it came through `connectionId`; null otherwise. */
+  async findRaw(m: Pick<EntityManager, 'query'>, rowId: string, connectionId: string): Promise<{ raw: unknown } | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(rowId)) return null;
+    const rows: Array<{ raw: unknown }> = await m.query(`SELECT raw FROM cdr WHERE id = $1 AND connection_id = $2`, [rowId, connectionId]);
+    return rows[0] ?? null;
+  }
+
   /**
    * Stores `batch` inside the caller's transaction `m`.
    * @param connectionId the connection it came through (null: none)

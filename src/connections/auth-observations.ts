@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
-import { AuthObservationDirection } from './auth-observation.entity';
+import { AuthObservationDirection } from './cpo-connection.entity';
 
 /**
  * Counts, per connection, direction and OCPI version, the times a CPO bent the Authorization header encoding

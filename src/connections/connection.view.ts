@@ -1,7 +1,6 @@
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
-import { AuthObservationEntity } from './auth-observation.entity';
-import { CpoConnectionEntity } from './cpo-connection.entity';
+import { AuthObservationEntity, CpoConnectionEntity } from './cpo-connection.entity';
 
 /** A connection as operations see it: never a token, not even encrypted. */
 export interface ConnectionView {

@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
-import { OcpiAuthGuard } from '../ocpi/server/ocpi-auth.guard';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
-import { ProtocolExceptionFilter } from '../ocpi/server/protocol-exception.filter';
-import { VersionsController } from '../ocpi/server/versions.controller';
 import { AuthObservations } from './auth-observations';
+import { ConnectionDirectory } from './connection-directory';
 import { ConnectionsService } from './connections.service';
 import { CpoCaller } from './cpo-caller';
 import { CredentialsController } from './credentials.controller';
@@ -12,14 +10,17 @@ import { CredentialsSenderService } from './credentials-sender.service';
 import { EndpointDiscovery } from './endpoint-discovery';
 import { SenderPages } from './sender-pages';
 
-/** CPO connections, the credentials handshakes both ways and our OCPI versions / credentials endpoints. */
+/**
+ * CPO connections, the credentials handshakes both ways and our OCPI credentials endpoint. ConnectionDirectory is the
+ * partner directory the OCPI server's guard uses (wired in AppModule).
+ */
 @Module({
   imports: [OcpiClientModule],
   providers: [
     ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService,
-    SenderPages, OcpiAuthGuard, ProtocolExceptionFilter,
+    SenderPages, ConnectionDirectory,
   ],
-  controllers: [VersionsController, CredentialsController],
-  exports: [ConnectionsService, CredentialsSenderService, SenderPages, OcpiAuthGuard, AuthObservations, ProtocolExceptionFilter],
+  controllers: [CredentialsController],
+  exports: [ConnectionsService, CredentialsSenderService, SenderPages, AuthObservations, ConnectionDirectory],
 })
 export class ConnectionsModule {}

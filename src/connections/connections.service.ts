@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { decryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
-import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
+import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { CpoConnectionEntity } from './cpo-connection.entity';
@@ -77,24 +77,6 @@ export class ConnectionsService {
     const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true } });
     if (!found) throw new NotFoundException(`No CPO connection ${id}`);
     return found;
-  }
-
-  /**
-   * The connection whose credentials token an `Authorization: Token …` header carries, trying the `expected`
-   * encoding first and the other one after (transport_and_format 2.2.1 §Authorization header; many CPOs get the
-   * encoding wrong), keeping only connections `accept` takes. Returns the connection, the token in clear (never
-   * logged) and the encoding that matched; null when none does.
-   */
-  async findByAuthorization(
-    header: string | undefined,
-    expected: TokenEncoding,
-    accept: (connection: CpoConnectionEntity) => boolean = () => true,
-  ): Promise<{ connection: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
-    for (const candidate of candidateTokens(header, expected)) {
-      const connection = await this.findByOurToken(candidate.token);
-      if (connection && accept(connection)) return { connection, ...candidate };
-    }
-    return null;
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
-import { AuthObservationEntity } from './auth-observation.entity';
-import { ConnectionPartyEntity } from './connection-party.entity';
+
+// A connection and its parts (its parties, its Authorization observations) are one aggregate, kept in one file: the
+// relations point both ways, and one file lets them without an import cycle.
 
 /**
  * INVITED: operations issued a token A, the CPO has not registered yet (CPO-initiated);
@@ -59,3 +60,47 @@ export class CpoConnectionEntity {
 
 /** Column values of a connection, for updates (relations excluded). */
 export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations'>>;
+
+/**
+ * One CredentialsRole of a connection (credentials 2.2.1 §CredentialsRole class): the parties behind a
+ * connection (a CPO group or white-label platform has several). A CPO may only see and change objects whose
+ * (country_code, party_id) belongs to one of its connection's parties.
+ */
+@Entity('connection_party')
+export class ConnectionPartyEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'connection_id' }) connectionId: string;
+  @ManyToOne(() => CpoConnectionEntity, (connection) => connection.parties, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id' })
+  // Relation<>: no design-time type reference to a class declared further down this file.
+  connection: Relation<CpoConnectionEntity>;
+  /** Role as the spec spells it: CPO, EMSP, HUB, NAP, NSP, OTHER, SCSP. */
+  @Column('text') role: string;
+  @Column('varchar', { name: 'country_code', length: 2 }) countryCode: string;
+  @Column('varchar', { name: 'party_id', length: 3 }) partyId: string;
+  /** BusinessDetails as received (name, website, logo). */
+  @Column('jsonb', { name: 'business_details', nullable: true }) businessDetails: Record<string, unknown> | null;
+}
+
+/**
+ * THEY_SEND: the CPO's Authorization headers carry its token in `encoding`, which its version does not
+ * prescribe (we accepted it); THEY_ACCEPT: the CPO rejected (401) our token in the prescribed encoding and
+ * accepted it in `encoding`, so we send it that way (transport_and_format 2.2.1 §Authorization header, NOTE).
+ */
+export type AuthObservationDirection = 'THEY_SEND' | 'THEY_ACCEPT';
+
+/** How often and when a CPO was seen bending the Authorization header encoding, per direction and version. */
+@Entity('connection_auth_observation')
+export class AuthObservationEntity {
+  @PrimaryColumn('uuid', { name: 'connection_id' }) connectionId: string;
+  @PrimaryColumn('text') direction: AuthObservationDirection;
+  @PrimaryColumn('text', { name: 'ocpi_version' }) ocpiVersion: string;
+  @PrimaryColumn('text') encoding: TokenEncoding;
+  @Column('integer') count: number;
+  @Column('timestamptz', { name: 'first_seen' }) firstSeen: Date;
+  @Column('timestamptz', { name: 'last_seen' }) lastSeen: Date;
+  @ManyToOne(() => CpoConnectionEntity, (c) => c.authObservations, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id' })
+  // Relation<>: no design-time type reference to a class declared further down this file.
+  connection: Relation<CpoConnectionEntity>;
+}

@@ -8,6 +8,7 @@ import { ocpiSuccess, OcpiResponse } from '../ocpi/wire/ocpi-response';
 import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
+import { CpoConnectionEntity } from './cpo-connection.entity';
 import { CredentialsReceiverService } from './credentials-receiver.service';
 import { ourCredentials } from './our-credentials';
 
@@ -29,28 +30,28 @@ export class CredentialsController {
 
   /** GET: our credentials object, with the token the CPO authenticated with (we only keep its hash). */
   @Get()
-  get(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest): OcpiResponse<unknown> {
+  get(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest<CpoConnectionEntity>): OcpiResponse<unknown> {
     return ocpiSuccess(adapterOf(version).serialiseCredentials(ourCredentials(this.config, request.ocpiToken)));
   }
 
   /** POST: the CPO registers (with token A). @returns our credentials with token C. HTTP 405 when already registered. */
   @Post()
   @HttpCode(200)
-  async post(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
-    return ocpiSuccess(await this.receiver.register(request.ocpiConnection, request.ocpiToken, adapterOf(version), body));
+  async post(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest<CpoConnectionEntity>, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
+    return ocpiSuccess(await this.receiver.register(request.ocpiPartner, request.ocpiToken, adapterOf(version), body));
   }
 
   /** PUT: the CPO updates its credentials (new token, endpoints, version). @returns ours with a new token. HTTP 405 when not registered. */
   @Put()
-  async put(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
-    return ocpiSuccess(await this.receiver.update(request.ocpiConnection, request.ocpiToken, adapterOf(version), body));
+  async put(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest<CpoConnectionEntity>, @Body() body: unknown): Promise<OcpiResponse<unknown>> {
+    return ocpiSuccess(await this.receiver.update(request.ocpiPartner, request.ocpiToken, adapterOf(version), body));
   }
 
   /** DELETE: the CPO unregisters; its token stops working. HTTP 405 when not registered. */
   @Delete()
-  async remove(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest): Promise<OcpiResponse<undefined>> {
+  async remove(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest<CpoConnectionEntity>): Promise<OcpiResponse<undefined>> {
     adapterOf(version);
-    await this.receiver.unregister(request.ocpiConnection);
+    await this.receiver.unregister(request.ocpiPartner);
     return ocpiSuccess(undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { PartyRole } from '../ocpi/adapter/ocpi-version-adapter';
-import { ConnectionPartyEntity } from './connection-party.entity';
+import { ConnectionPartyEntity } from './cpo-connection.entity';
 
 /** A party (country_code, party_id, role) already belongs to another live connection. */
 export class PartyConflictError extends Error {}

@@ -1,8 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations';
-import { AuthObservationEntity } from '../connections/auth-observation.entity';
-import { ConnectionPartyEntity } from '../connections/connection-party.entity';
-import { CpoConnectionEntity } from '../connections/cpo-connection.entity';
+import { AuthObservationEntity, ConnectionPartyEntity, CpoConnectionEntity } from '../connections/cpo-connection.entity';
 import { RejectedObjectEntity } from '../intake/rejected-object.entity';
 import { SyncRunEntity } from '../sync/sync-run.entity';
 

@@ -1,26 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { ConnectionsService, CpoSession } from '../connections/connections.service';
-import { partyFilter } from '../connections/own-parties';
-import { SenderPages } from '../connections/sender-pages';
-import { LocationStore } from '../locations/location.store';
-import { SearchIndexService } from '../locations/search/index/search-index.service';
-import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
-import { tallyDeviations, WireDeviationCount } from '../ocpi/wire/wire-deviation';
-import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
-import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
-import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
-import { TariffStore } from '../tariffs/tariff.store';
-import { CdrCostCheck } from '../finance/cdr-cost-check.service';
-import { CdrStore } from '../cdrs/cdr.store';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { SenderPages } from '../connections/sender-pages';
+import { CdrCostCheck } from '../finance/cdr-cost-check.service';
+import { IntakeSource } from '../intake/intake-source';
+import { IntakeService } from '../intake/intake.service';
+import { SearchIndexService } from '../locations/search/index/search-index.service';
+import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
+import { OcpiParty } from '../ocpi/client/ocpi-client';
 import { SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
-import { fileRejections, Rejection } from '../intake/rejected-objects';
-import { addDeviations } from '../intake/wire-deviation.store';
 
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
@@ -43,11 +35,9 @@ const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
 
 /**
  * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1, mod_cdrs
- * 2.2.1 §Sender Interface), page by page, each page stored in one transaction: valid objects upserted (CDRs:
- * inserted once, never replaced), invalid ones kept raw with the reason in rejected_object. A run that dies part-way
- * leaves its pages stored; the next run pulls again from the last *successful* run's start, and upserts (CDRs: the
- * identical-content check) make the overlap harmless: no gap, no duplicate. New CDRs are priced after their page is
- * stored (CdrCostCheck), so a pricing problem never loses a CDR.
+ * 2.2.1 §Sender Interface), page by page; each page takes the intake step (IntakeService) in one transaction. A run
+ * that dies part-way leaves its pages stored; the next run pulls again from the last *successful* run's start, and
+ * the stores make the overlap harmless (upserts; CDRs: the identical-content check): no gap, no duplicate.
  */
 @Injectable()
 export class SyncService {
@@ -57,9 +47,7 @@ export class SyncService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly connections: ConnectionsService,
     private readonly senderPages: SenderPages,
-    private readonly locations: LocationStore,
-    private readonly tariffs: TariffStore,
-    private readonly cdrs: CdrStore,
+    private readonly intake: IntakeService,
     private readonly cdrCheck: CdrCostCheck,
     private readonly config: AppConfig,
     private readonly searchIndex: SearchIndexService,
@@ -138,9 +126,12 @@ export class SyncService {
       // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
       context: { connectionId: connection.id, module, correlationId: randomUUID() },
     });
+    const source: IntakeSource = {
+      connectionId: connection.id, channel: 'PULL', adapter: session.adapter, agreedVersion: connection.ocpiVersion, parties: connection.parties, syncRunId: run.id,
+    };
     for await (const page of pages) {
-      const { stored, rejected, deviations, newCdrRows } = await this.db.transaction((m) => this.storePage(m, session, module, run, page));
-      if (newCdrRows.length > 0) await this.priceNewCdrs(newCdrRows);
+      // Each page in one transaction: a run that dies part-way keeps the pages it stored.
+      const { stored, rejected, deviations } = await this.intake.take(source, module, page.items, page.deviations);
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
@@ -154,94 +145,11 @@ export class SyncService {
     }
   }
 
-  /**
-   * Normalises (tolerant reading, counted), maps and stores one page inside transaction `m`; an invalid object is
-   * filed, never thrown. The raw object is what is stored and filed; the mapper reads the normalised one.
-   */
-  private async storePage(m: EntityManager, session: CpoSession, module: SyncModule, run: SyncRunEntity, page: OcpiPage) {
-    const { adapter, connection } = session;
-    // 2.1.1 objects name no owner: they belong to the connection's single party.
-    const context = { owner: connection.parties.length === 1 ? { country_code: connection.parties[0].countryCode, party_id: connection.parties[0].partyId } : null };
-    const tally = new Map<string, WireDeviationCount>();
-    tallyDeviations(tally, page.deviations);
-    const owns = partyFilter(connection.parties.map((p) => ({ role: p.role, countryCode: p.countryCode, partyId: p.partyId })));
-    const accepted: Array<{ value: any; raw: unknown }> = [];
-    const rejections: Rejection[] = [];
-    for (const raw of page.items) {
-      const normalised = normaliseWireObject(module, raw);
-      tallyDeviations(tally, normalised.deviations);
-      const wire = normalised.value;
-      const mapped = mapSafely(() => mapperOf(adapter, module)(wire, context), raw);
-      if (!mapped.ok) {
-        rejections.push({ raw, reason: mapped.reason, identity: mapped.identity });
-      } else if (!owns(mapped.value.country_code, mapped.value.party_id)) {
-        rejections.push({
-          raw,
-          reason: `belongs to party ${mapped.value.country_code}*${mapped.value.party_id}, which is not a party of this connection`,
-          identity: { countryCode: mapped.value.country_code, partyId: mapped.value.party_id, id: mapped.value.id },
-        });
-      } else {
-        accepted.push({ value: mapped.value, raw });
-      }
-    }
-    let stored: number;
-    const newCdrRows: string[] = [];
-    if (module === 'cdrs') {
-      // Never latestPerKey: a CDR is immutable, so a second copy under one id is compared, not preferred.
-      const outcomes = await this.cdrs.insertMany(m, connection.id, adapter.version, 'PULL', accepted.map((a) => ({ cdr: a.value, raw: a.raw })));
-      for (const o of outcomes) {
-        if (o.kind === 'INSERTED') newCdrRows.push(o.rowId);
-        if (o.kind === 'CONFLICT') rejections.push({ raw: o.item.raw, reason: o.reason, identity: { countryCode: o.item.cdr.country_code, partyId: o.item.cdr.party_id, id: o.item.cdr.id } });
-      }
-      stored = outcomes.filter((o) => o.kind !== 'CONFLICT').length;
-    } else {
-      const batch = latestPerKey(accepted);
-      // Written or already current: the store skips objects identical to (or older than) what we hold.
-      if (module === 'locations') await this.locations.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ location: b.value, raw: b.raw })));
-      else await this.tariffs.upsertMany(m, connection.id, adapter.version, batch.map((b) => ({ tariff: b.value, raw: b.raw })));
-      stored = batch.length;
-    }
-    await fileRejections(m, { connectionId: connection.id, syncRunId: run.id, module, ocpiVersion: adapter.version }, rejections);
-    const counts = [...tally.values()];
-    await addDeviations(m, connection.id, module, counts);
-    return { stored, rejected: rejections.length, deviations: counts.reduce((n, c) => n + c.count, 0), newCdrRows };
-  }
-
-  /** Prices CDRs just stored; a failure is logged and left for the finance API's recompute (the CDRs are kept). */
-  private async priceNewCdrs(rowIds: string[]): Promise<void> {
-    try {
-      await this.cdrCheck.checkRows(rowIds);
-    } catch (error) {
-      this.logger.warn({ cdrs: rowIds.length }, `Pricing new CDRs failed, left for a recompute: ${(error as Error).message}`);
-    }
-  }
-
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
     run.status = status;
     run.error = error;
     run.finishedAt = new Date();
     await this.db.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt: run.finishedAt });
-  }
-}
-
-/** The version mapper of `module`. */
-function mapperOf(adapter: CpoSession['adapter'], module: SyncModule): (raw: unknown, context: MappingContext) => MappingResult<any> {
-  switch (module) {
-    case 'locations':
-      return (raw, context) => adapter.mapLocation(raw, context);
-    case 'tariffs':
-      return (raw, context) => adapter.mapTariff(raw, context);
-    case 'cdrs':
-      return (raw, context) => adapter.mapCdr(raw, context);
-  }
-}
-
-/** A mapper must not throw; if one does, the object is rejected with the error rather than sinking its page. */
-function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<any> {
-  try {
-    return map();
-  } catch (error) {
-    return { ok: false, reason: `could not be read: ${(error as Error).message}`, identity: readIdentity(raw) };
   }
 }
 
@@ -252,17 +160,6 @@ function mapSafely(map: () => MappingResult<any>, raw: unknown): MappingResult<a
 function hubOf(parties: Array<{ role: string; countryCode: string; partyId: string }>): OcpiParty | null {
   const hub = parties.find((p) => p.role === 'HUB');
   return hub ? { countryCode: hub.countryCode, partyId: hub.partyId } : null;
-}
-
-/** The same object twice in one page: keep the most recent (ON CONFLICT cannot touch a row twice per statement). */
-function latestPerKey<T extends { value: { country_code: string; party_id: string; id: string; last_updated: string } }>(items: T[]): T[] {
-  const byKey = new Map<string, T>();
-  for (const item of items) {
-    const k = `${item.value.country_code}|${item.value.party_id}|${item.value.id}`;
-    const seen = byKey.get(k);
-    if (!seen || seen.value.last_updated <= item.value.last_updated) byKey.set(k, item);
-  }
-  return [...byKey.values()];
 }
 
 function describeFailure(module: SyncModule, error: unknown): string {

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { IncomingTariff } from './tariff.store';
+import type { IncomingTariff } from './tariff.model';
 
 /**
  * Writes the tariff history (table tariff_version, see migration TariffHistory): per tariff, a new version when the

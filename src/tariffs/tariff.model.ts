@@ -120,3 +120,9 @@ export interface CanonicalTariff {
   /** What the mapper tolerated or assumed, in plain words (shown with every price computed from this tariff). */
   notes?: string[];
 }
+
+/** A canonical Tariff with the raw wire object it came from. */
+export interface IncomingTariff {
+  tariff: CanonicalTariff;
+  raw: unknown;
+}

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TariffHistoryStore } from './tariff-history.store';
-import { CanonicalTariff } from './tariff.model';
+import { IncomingTariff } from './tariff.model';
 
-/** A canonical Tariff with the raw wire object it came from. */
-export interface IncomingTariff {
-  tariff: CanonicalTariff;
-  raw: unknown;
-}
 
 /**
  * Writes canonical Tariffs with their TariffElements and PriceComponents (mod_tariffs 2.2.1 §4.3.1),

@@ -158,7 +158,7 @@ describe('a CPO may only send CDRs of its own parties', () => {
       const [, , pulled] = await cpo.sync();
       expect(pulled).toMatchObject({ stored: 1, rejected: 1 });
       const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=cdrs`)).body;
-      expect(rejected[0].reason).toBe('belongs to party DE*XYZ, which is not a party of this connection');
+      expect(rejected[0].reason).toBe(`CDR ${String((cdrs[1] as Record<string, unknown>).id)} belongs to party DE*XYZ, which is not a party of this connection (${owner.countryCode}*${owner.partyId}): a CPO may only send objects of its own parties`);
     } finally {
       await cpo.close();
     }

@@ -102,7 +102,7 @@ describe('a CPO may only push CDRs of its own parties', () => {
     try {
       const foreign = { ...loadCdrExample('2.2.1'), country_code: 'BE', party_id: 'BEC' };
       const r = await cpo.simulator.pushCdr(foreign);
-      expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001, message: 'CDR 12345 belongs to party BE*BEC, not to a party of this connection (NL*PSD): a CPO may only send its own CDRs' });
+      expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001, message: 'CDR 12345 belongs to party BE*BEC, which is not a party of this connection (NL*PSD): a CPO may only send objects of its own parties' });
       expect((await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data).toEqual([]);
       // Its own copy of the same example is taken, and priced from the tariff it carries.
       const own = await cpo.simulator.pushCdr(loadCdrExample('2.2.1', owner));

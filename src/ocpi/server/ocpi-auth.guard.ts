@@ -1,16 +1,17 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
-import { AuthObservations } from '../../connections/auth-observations';
-import { ConnectionsService } from '../../connections/connections.service';
-import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { TokenEncoding } from '../wire/authorization-header';
 import { OcpiError } from '../wire/ocpi-error';
+import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
-/** The CPO connection an OCPI request was authenticated as, set on the request by {@link OcpiAuthGuard}. */
-export interface OcpiAuthenticatedRequest extends FastifyRequest {
-  ocpiConnection: CpoConnectionEntity;
+/**
+ * The partner an OCPI request was authenticated as, set on the request by {@link OcpiAuthGuard}. `P` is what the
+ * partner directory returns (the connections domain's own type, for its own controllers).
+ */
+export interface OcpiAuthenticatedRequest<P extends OcpiPartner = OcpiPartner> extends FastifyRequest {
+  ocpiPartner: P;
   /** The credentials token the CPO presented (needed to answer GET credentials); never logged. */
   ocpiToken: string;
 }
@@ -35,34 +36,33 @@ export const AcceptsTokenA = () => SetMetadata(ACCEPTS_TOKEN_A, true);
 @Injectable()
 export class OcpiAuthGuard implements CanActivate {
   constructor(
-    private readonly connections: ConnectionsService,
-    private readonly observations: AuthObservations,
+    @Inject(OCPI_PARTNERS) private readonly partners: OcpiPartners,
     private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<OcpiAuthenticatedRequest>();
     const routeAdapter = adapterFor((request.params as Record<string, string> | undefined)?.version);
-    const found = await this.connections.findByAuthorization(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding, usable);
+    const found = await this.partners.findByAuthorization(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding, usable);
     if (!found) throw OcpiError.unauthorized();
-    const { connection, token, encoding } = found;
-    if (connection.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
+    const { partner, token, encoding } = found;
+    if (partner.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
       throw OcpiError.unauthorized('Token A may only be used on the versions and credentials endpoints');
     }
-    request.ocpiConnection = connection;
+    request.ocpiPartner = partner;
     request.ocpiToken = token;
-    await this.noteEncoding(connection, routeAdapter?.version ?? connection.ocpiVersion, encoding);
+    await this.noteEncoding(partner, routeAdapter?.version ?? partner.ocpiVersion, encoding);
     return true;
   }
 
   /** Counts a token sent in the encoding its version does not prescribe (unknown version: nothing to say). */
-  private async noteEncoding(connection: CpoConnectionEntity, version: string | null, encoding: TokenEncoding): Promise<void> {
+  private async noteEncoding(partner: OcpiPartner, version: string | null, encoding: TokenEncoding): Promise<void> {
     const prescribed = adapterFor(version)?.tokenEncoding;
-    if (prescribed && encoding !== prescribed) await this.observations.record(connection.id, 'THEY_SEND', version!, encoding);
+    if (version && prescribed && encoding !== prescribed) await this.partners.noteTheySend(partner.id, version, encoding);
   }
 }
 
-function usable(connection: CpoConnectionEntity): boolean {
-  if (connection.status === 'UNREGISTERED' || connection.status === 'FAILED') return false;
-  return !connection.ourTokenExpiresAt || connection.ourTokenExpiresAt.getTime() > Date.now();
+function usable(partner: OcpiPartner): boolean {
+  if (partner.status === 'UNREGISTERED' || partner.status === 'FAILED') return false;
+  return !partner.ourTokenExpiresAt || partner.ourTokenExpiresAt.getTime() > Date.now();
 }

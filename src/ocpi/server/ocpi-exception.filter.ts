@@ -21,12 +21,12 @@ export class OcpiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiConnection?: { id: string } }>();
+    const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiPartner?: { id: string } }>();
     const { httpStatus, body } = this.answer(exception);
     void reply.status(httpStatus).send(body);
     void this.recorder?.record({
       direction: 'INCOMING',
-      connectionId: request.ocpiConnection?.id ?? null,
+      connectionId: request.ocpiPartner?.id ?? null,
       module: moduleOf(request.url),
       method: request.method,
       url: request.url,

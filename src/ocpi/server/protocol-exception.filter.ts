@@ -1,11 +1,10 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
-import { ConnectionsService } from '../../connections/connections.service';
-import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiExceptionFilter } from './ocpi-exception.filter';
+import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
 /** Fastify says only "Unsupported Media Type": name what came and what we read. */
 function plainWords(exception: unknown, request: FastifyRequest): unknown {
@@ -29,7 +28,7 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
   private readonly ocpi: OcpiExceptionFilter;
 
   constructor(
-    private readonly connections: ConnectionsService,
+    @Inject(OCPI_PARTNERS) private readonly partners: OcpiPartners,
     @Optional() @Inject(OCPI_CALL_RECORDER) recorder?: OcpiCallRecorder,
   ) {
     super();
@@ -37,16 +36,16 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
   }
 
   override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
-    const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiConnection?: CpoConnectionEntity }>();
+    const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiPartner?: OcpiPartner }>();
     if (!request.url.startsWith('/ocpi/')) return super.catch(exception, host);
-    request.ocpiConnection ??= (await this.identify(request).catch(() => null)) ?? undefined;
+    request.ocpiPartner ??= (await this.identify(request).catch(() => null)) ?? undefined;
     this.ocpi.catch(plainWords(exception, request), host);
   }
 
-  /** The connection whose token the request carries, in either encoding; null when none matches. */
-  private async identify(request: FastifyRequest): Promise<CpoConnectionEntity | null> {
+  /** The partner whose token the request carries, in either encoding; null when none matches. */
+  private async identify(request: FastifyRequest): Promise<OcpiPartner | null> {
     const version = (request.url.split('/')[3] ?? '').split('?')[0];
     const encoding = (adapterFor(version) ?? SUPPORTED_VERSIONS[0]).tokenEncoding;
-    return (await this.connections.findByAuthorization(request.headers.authorization, encoding))?.connection ?? null;
+    return (await this.partners.findByAuthorization(request.headers.authorization, encoding))?.partner ?? null;
   }
 }

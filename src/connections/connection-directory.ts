@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
+import { OcpiPartners, PartnerByToken } from '../ocpi/server/ocpi-partners.port';
+import { AuthObservations } from './auth-observations';
+import { ConnectionsService } from './connections.service';
+import { CpoConnectionEntity } from './cpo-connection.entity';
+
+/**
+ * The connections domain's side of the OCPI server's partner port: a CPO calling us is found by the hash of the
+ * credentials token it presents (our token A, B or C), and its Authorization header habits are counted.
+ */
+@Injectable()
+export class ConnectionDirectory implements OcpiPartners<CpoConnectionEntity> {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly observations: AuthObservations,
+  ) {}
+
+  /**
+   * The connection whose credentials token an `Authorization: Token …` header carries, trying the `expected`
+   * encoding first and the other one after (transport_and_format 2.2.1 §Authorization header; many CPOs get the
+   * encoding wrong), keeping only connections `accept` takes. Returns the connection, the token in clear (never
+   * logged) and the encoding that matched; null when none does.
+   */
+  async findByAuthorization(
+    header: string | undefined,
+    expected: TokenEncoding,
+    accept: (connection: CpoConnectionEntity) => boolean = () => true,
+  ): Promise<PartnerByToken<CpoConnectionEntity> | null> {
+    for (const candidate of candidateTokens(header, expected)) {
+      const connection = await this.connections.findByOurToken(candidate.token);
+      if (connection && accept(connection)) return { partner: connection, ...candidate };
+    }
+    return null;
+  }
+
+  /** One more sighting of the CPO sending its token in the encoding `version` does not prescribe. */
+  noteTheySend(connectionId: string, version: string, encoding: TokenEncoding): Promise<void> {
+    return this.observations.record(connectionId, 'THEY_SEND', version, encoding);
+  }
+}

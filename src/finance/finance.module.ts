@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TariffsModule } from '../tariffs/tariffs.module';
+import { CdrCostCheck } from './cdr-cost-check.service';
+import { FinanceController } from './finance.controller';
+import { FinanceCdrsService } from './finance-cdrs.service';
+
+/** Finance: each CDR re-priced with the tariffs it was charged under, and the finance API over the differences. */
+@Module({
+  imports: [TariffsModule],
+  providers: [CdrCostCheck, FinanceCdrsService],
+  controllers: [FinanceController],
+  exports: [CdrCostCheck],
+})
+export class FinanceModule {}

@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CanonicalCdr } from '../cdrs/cdr.model';
+import { CdrStore } from '../cdrs/cdr.store';
+import { CdrCostCheck } from '../finance/cdr-cost-check.service';
+import { CanonicalLocation } from '../locations/location.model';
+import { LocationStore } from '../locations/location.store';
+import { SearchIndexService } from '../locations/search/index/search-index.service';
+import { MappingContext, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
+import { MappingResult } from '../ocpi/wire/mapping-result';
+import { CanonicalTariff } from '../tariffs/tariff.model';
+import { TariffStore } from '../tariffs/tariff.store';
+import { StoreOutcome } from './intake-outcome';
+import { IntakeSource } from './intake-source';
+
+/** The modules whose objects a CPO sends us, pulled or pushed, and their canonical object. */
+export interface CanonicalOf {
+  locations: CanonicalLocation;
+  tariffs: CanonicalTariff;
+  cdrs: CanonicalCdr;
+}
+export type IntakeModuleId = keyof CanonicalOf;
+
+/** An accepted object (mapped, of one of the connection's parties) with the raw object it came from. */
+export interface Accepted<T> {
+  value: T;
+  raw: unknown;
+}
+
+/** What is particular to one module in the one intake step: its version mapper, its store and what follows a store. */
+export interface ModuleIntake<T> {
+  /** The version mapper (wire ⇄ canonical); never throws (the intake guards it anyway). */
+  map(adapter: OcpiVersionAdapter, wire: unknown, context: MappingContext): MappingResult<T>;
+  /** Stores the accepted objects inside the intake's transaction `m`; one outcome per object, in input order. */
+  store(m: EntityManager, source: IntakeSource, batch: Array<Accepted<T>>): Promise<StoreOutcome[]>;
+  /** After the transaction committed (e.g. price new CDRs). Must not throw: what is stored stays stored. */
+  afterStore(outcomes: StoreOutcome[]): Promise<void>;
+}
+
+/**
+ * The table that drives the intake step: one row per module. Locations and Tariffs are upserted (the store skips what
+ * is identical to or older than what we hold; of two copies in one batch the later last_updated wins); CDRs are
+ * inserted once and never replaced, then priced.
+ */
+@Injectable()
+export class IntakeModules {
+  private readonly logger = new Logger(IntakeModules.name);
+  readonly table: { [K in IntakeModuleId]: ModuleIntake<CanonicalOf[K]> };
+
+  constructor(locations: LocationStore, tariffs: TariffStore, cdrs: CdrStore, cdrCheck: CdrCostCheck, searchIndex: SearchIndexService) {
+    // Whichever instance wrote, its next search catches up first (read-your-writes for the app).
+    const searchCatchesUp = () => {
+      searchIndex.markDirty();
+      return Promise.resolve();
+    };
+    this.table = {
+      locations: {
+        map: (adapter, wire, context) => adapter.mapLocation(wire, context),
+        store: (m, source, batch) =>
+          upsertLatest(batch, (latest) => locations.upsertMany(m, source.connectionId, source.adapter.version, latest.map((b) => ({ location: b.value, raw: b.raw })))),
+        afterStore: searchCatchesUp,
+      },
+      tariffs: {
+        map: (adapter, wire, context) => adapter.mapTariff(wire, context),
+        store: (m, source, batch) =>
+          upsertLatest(batch, (latest) => tariffs.upsertMany(m, source.connectionId, source.adapter.version, latest.map((b) => ({ tariff: b.value, raw: b.raw })))),
+        afterStore: searchCatchesUp,
+      },
+      cdrs: {
+        map: (adapter, wire, context) => adapter.mapCdr(wire, context),
+        // Never "latest per key": a CDR is immutable, so a second copy under one id is compared, not preferred.
+        store: async (m, source, batch) => {
+          const stored = await cdrs.insertMany(m, source.connectionId, source.adapter.version, source.channel, batch.map((b) => ({ cdr: b.value, raw: b.raw })));
+          return stored.map((o): StoreOutcome => (o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' }));
+        },
+        afterStore: async (outcomes) => {
+          const created = outcomes.flatMap((o) => (o.kind === 'STORED' && o.created && o.rowId ? [o.rowId] : []));
+          if (created.length === 0) return;
+          // A pricing failure must not lose or refuse a CDR: the next tariffs pull re-checks it, or a recompute.
+          await cdrCheck.checkRows(created).catch((error: Error) => {
+            this.logger.warn({ cdrs: created.length }, `Pricing new CDRs failed, left for a re-check: ${error.message}`);
+          });
+        },
+      },
+    };
+  }
+}
+
+/**
+ * The same object twice in one batch: the copy with the later last_updated is stored (ON CONFLICT cannot touch a row
+ * twice per statement), the other is SUPERSEDED.
+ */
+async function upsertLatest<T extends { country_code: string; party_id: string; id: string; last_updated: string }>(
+  batch: Array<Accepted<T>>,
+  upsert: (latest: Array<Accepted<T>>) => Promise<unknown>,
+): Promise<StoreOutcome[]> {
+  const latestIndex = new Map<string, number>();
+  batch.forEach((item, i) => {
+    const k = `${item.value.country_code}|${item.value.party_id}|${item.value.id}`;
+    const seen = latestIndex.get(k);
+    if (seen === undefined || batch[seen].value.last_updated <= item.value.last_updated) latestIndex.set(k, i);
+  });
+  const chosen = new Set(latestIndex.values());
+  await upsert(batch.filter((_, i) => chosen.has(i)));
+  return batch.map((_, i): StoreOutcome => (chosen.has(i) ? { kind: 'STORED', rowId: null, created: null } : { kind: 'SUPERSEDED' }));
+}

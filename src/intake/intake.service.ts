@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
+import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
+import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
+import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
+import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
+import { IntakeSource } from './intake-source';
+import { partyFilter } from './own-parties';
+import { fileRejections, Rejection } from './rejected-objects';
+import { addDeviations } from './wire-deviation.store';
+
+/** A module's objects by the name the spec gives one of them, for messages. */
+const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
+
+/**
+ * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the
+ * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
+ * module's store for what was accepted, rejected_object for what was not (raw, with the reason), and the day's
+ * deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
+ * nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in the batch won) or REJECTED.
+ */
+@Injectable()
+export class IntakeService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly modules: IntakeModules,
+  ) {}
+
+  /**
+   * Takes in a batch of raw wire objects of `module` (a pulled page, or one pushed object).
+   * @param transportDeviations deviations the transport already found in the response that carried the batch
+   * @returns one outcome per object, in input order, and the tallies.
+   */
+  async take<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): Promise<IntakeResult> {
+    const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
+    const tally = new Map<string, WireDeviationCount>();
+    tallyDeviations(tally, transportDeviations);
+    // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
+    if (source.agreedVersion && source.agreedVersion !== source.adapter.version) {
+      tallyDeviations(tally, items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })));
+    }
+    const context = mappingContext(source);
+    const owns = partyFilter(source.parties);
+    const outcomes: Array<ItemOutcome | undefined> = new Array(items.length);
+    const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
+    items.forEach((raw, index) => {
+      const normalised = normaliseWireObject(module, raw);
+      tallyDeviations(tally, normalised.deviations);
+      const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
+      if (!mapped.ok) {
+        outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${mapped.reason}`, identity: mapped.identity };
+        return;
+      }
+      const { country_code, party_id, id } = mapped.value as { country_code: string; party_id: string; id: string };
+      if (!owns(country_code, party_id)) {
+        const own = source.parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ');
+        const reason = `${NOUN[module]} ${id} belongs to party ${country_code}*${party_id}, which is not a party of this connection (${own}): a CPO may only send objects of its own parties`;
+        outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason, identity: { countryCode: country_code, partyId: party_id, id } };
+        return;
+      }
+      accepted.push({ value: mapped.value, raw, index });
+    });
+    const deviations = [...tally.values()];
+    const stored = await this.db.transaction(async (m) => {
+      const storeOutcomes = await handler.store(m, source, accepted);
+      storeOutcomes.forEach((o, i) => {
+        const item = accepted[i];
+        const v = item.value as { country_code: string; party_id: string; id: string };
+        outcomes[item.index] = o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
+      });
+      const rejections: Rejection[] = [];
+      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: items[i], reason: o.reason, identity: o.identity }));
+      await fileRejections(m, { connectionId: source.connectionId, syncRunId: source.syncRunId, module, ocpiVersion: source.adapter.version }, rejections);
+      await addDeviations(m, source.connectionId, module, deviations);
+      return storeOutcomes;
+    });
+    await handler.afterStore(stored);
+    const all = outcomes as ItemOutcome[];
+    return {
+      outcomes: all,
+      stored: all.filter((o) => o.kind === 'STORED').length,
+      rejected: all.filter((o) => o.kind === 'REJECTED').length,
+      deviations: deviations.reduce((n, c) => n + c.count, 0),
+    };
+  }
+
+  /**
+   * Takes in one object a CPO pushed to our Receiver interface.
+   * @returns how it was stored (created or already held, our row id when the store has one).
+   * @throws OcpiError 2001 (HTTP 400) with the reason it was filed under in rejected_object.
+   */
+  async takeOne(source: IntakeSource, module: IntakeModuleId, raw: unknown): Promise<Extract<StoreOutcome, { kind: 'STORED' }>> {
+    const { outcomes } = await this.take(source, module, [raw]);
+    const [outcome] = outcomes;
+    switch (outcome.kind) {
+      case 'STORED':
+        return outcome;
+      case 'SUPERSEDED':
+        // One object has no later copy to lose to; kept for the switch to stay exhaustive.
+        throw new Error('a single pushed object cannot be superseded');
+      case 'REJECTED':
+        throw OcpiError.invalidParameters(outcome.reason);
+    }
+  }
+}
+
+/** 2.1.1 objects name no owner: they belong to the connection's single party. */
+function mappingContext(source: IntakeSource): MappingContext {
+  const [only] = source.parties;
+  return { owner: source.parties.length === 1 ? { country_code: only.countryCode, party_id: only.partyId } : null };
+}
+
+/** A mapper must not throw; if one does, the object is rejected with the error rather than sinking its batch. */
+function mapSafely<T>(map: () => MappingResult<T>, raw: unknown): MappingResult<T> {
+  try {
+    return map();
+  } catch (error) {
+    return { ok: false, reason: `could not be read: ${(error as Error).message}`, identity: readIdentity(raw) };
+  }
+}
