@@ -6,6 +6,7 @@ import { partyFilter } from '../connections/own-parties';
 import { tallyDeviations, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { fileRejections, RejectedIdentity } from './rejected-objects';
 import { addDeviations } from './wire-deviation.store';
@@ -75,7 +76,7 @@ export class CdrReceiver {
     const rows: Array<{ raw: unknown }> = /^[0-9a-f-]{36}$/i.test(rowId)
       ? await this.db.query(`SELECT raw FROM cdr WHERE id = $1 AND connection_id = $2`, [rowId, connection.id])
       : [];
-    if (rows.length === 0) throw new OcpiError(2000, `Unknown CDR ${rowId}`, 404);
+    if (rows.length === 0) throw new OcpiError(OcpiStatus.CLIENT_ERROR, `Unknown CDR ${rowId}`, 404);
     return rows[0].raw;
   }
 
