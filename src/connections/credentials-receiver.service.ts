@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { encryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
-import { OcpiStatus } from '../ocpi/wire/ocpi-status';
+import { OcpiStatus, OcpiStatusCode } from '../ocpi/wire/ocpi-status';
 import { Credentials, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { CpoTarget } from './cpo-caller';
 import { ConnectionColumns, CpoConnectionEntity } from './cpo-connection.entity';
@@ -14,7 +14,7 @@ import { claimParties, PartyConflictError } from './party-claims';
 import { ourCredentials } from './our-credentials';
 
 /** OCPI status for each discovery failure while calling the CPO back (credentials §Errors during registration). */
-const DISCOVERY_STATUS: Record<DiscoveryFailure, number> = {
+const DISCOVERY_STATUS: Record<DiscoveryFailure, OcpiStatusCode> = {
   VERSIONS_UNREACHABLE: OcpiStatus.UNABLE_TO_USE_CLIENT_API,
   VERSION_DETAILS_UNREACHABLE: OcpiStatus.UNABLE_TO_USE_CLIENT_API,
   NO_MUTUAL_VERSION: OcpiStatus.UNSUPPORTED_VERSION,

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { RegistrationError } from '../connections/registration.error';
+import { assertNever } from '../common/assert-never';
+import { RegistrationError, RegistrationFailure } from '../connections/registration.error';
 
 /**
  * A RegistrationError as the operations API answers it: 409 when a party is already connected or the
@@ -8,6 +9,25 @@ import { RegistrationError } from '../connections/registration.error';
  */
 export function registrationHttpError(error: unknown): unknown {
   if (!(error instanceof RegistrationError)) return error;
-  const status = error.failure === 'PARTY_ALREADY_CONNECTED' || error.failure === 'NOT_REGISTERED' ? HttpStatus.CONFLICT : HttpStatus.BAD_GATEWAY;
+  const status = httpStatusOf(error.failure);
   return new HttpException({ statusCode: status, error: error.failure, message: error.message, connection_id: error.connectionId ?? null }, status);
+}
+
+/** 409 for a conflict with our own state, 502 for what the CPO did or failed to do; every failure decided here. */
+function httpStatusOf(failure: RegistrationFailure): HttpStatus {
+  switch (failure) {
+    case 'PARTY_ALREADY_CONNECTED':
+    case 'NOT_REGISTERED':
+      return HttpStatus.CONFLICT;
+    case 'VERSIONS_UNREACHABLE':
+    case 'NO_MUTUAL_VERSION':
+    case 'VERSION_NOT_OFFERED':
+    case 'VERSION_DETAILS_UNREACHABLE':
+    case 'REQUIRED_ENDPOINTS_MISSING':
+    case 'CREDENTIALS_REJECTED':
+    case 'CREDENTIALS_MALFORMED':
+      return HttpStatus.BAD_GATEWAY;
+    default:
+      return assertNever(failure, 'registration failure');
+  }
 }

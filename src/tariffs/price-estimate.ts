@@ -12,9 +12,10 @@
  *   gives the range, not a guess.
  * - Anything else the engine cannot decide makes the estimate inexact: `total` is null and `not_exact_because` says why.
  */
-import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './engine/charge-cost.model';
+import { assertNever } from '../common/assert-never';
+import { Amount, ChargeCost, ChargePeriod, ChargeTimeline, NotExactReason } from './engine/charge-cost.model';
 import { Dec, SECONDS_PER_HOUR, toDec } from './engine/money';
-import { priceCharge } from './engine/price-charge';
+import { priceCharge, priceChargeWithReasons } from './engine/price-charge';
 import { CanonicalTariff } from './tariff.model';
 
 /** The charge: decimal strings; energy in kWh, duration in minutes, power in kW; start an instant. */
@@ -58,8 +59,8 @@ export function estimateChargeCost(tariff: CanonicalTariff, charge: ChargeToEsti
   }
   const usesCurrent = tariff.elements.some((e) => isSet(e.restrictions?.min_current) || isSet(e.restrictions?.max_current));
   if (ac && usesCurrent) notes.push(`current taken as power / ${connector.max_voltage} V (the connector's voltage, summed over its phases)`);
-  const cost = priceCharge(tariff, connector.time_zone, timeline);
-  if (cost.exact || ac || !usesCurrent || !onlyCurrentUnknown(cost)) return finish(cost, notes, null);
+  const { cost, reasons } = priceChargeWithReasons(tariff, connector.time_zone, timeline);
+  if (cost.exact || ac || !usesCurrent || !reasons.every(settledByCurrentBands)) return finish(cost, notes, null);
   return byCurrentBand(tariff, connector, timeline, cost, notes);
 }
 
@@ -94,8 +95,20 @@ function isSet(v: unknown): boolean {
   return v !== null && v !== undefined && v !== '';
 }
 
-function onlyCurrentUnknown(cost: ChargeCost): boolean {
-  return cost.not_exact_because.every((r) => r.includes('current unknown'));
+/** Whether pricing once per current band can take this reason away: only when the current alone was unknown. */
+function settledByCurrentBands(reason: NotExactReason): boolean {
+  switch (reason.code) {
+    case 'CURRENT_NOT_KNOWN':
+      return true;
+    case 'UNDEFINED_COMPONENT_TYPE':
+    case 'RESTRICTION_NOT_EVALUATED':
+    case 'NO_TIME_ZONE':
+    case 'PRICE_BOUND_VAT_GUESSED':
+    case 'CURRENT_BANDS_DIFFER':
+      return false;
+    default:
+      return assertNever(reason.code, 'reason a price is not exact');
+  }
 }
 
 /** Prices the charge once per current band the tariff distinguishes; exact if all agree, else a range. */
@@ -111,8 +124,11 @@ function byCurrentBand(tariff: CanonicalTariff, connector: ConnectorFacts, timel
   const sorted = [...bands].sort((a, b) => key(a.cost).comparedTo(key(b.cost)));
   const [low, high] = [sorted[0], sorted[sorted.length - 1]];
   if (key(low.cost).eq(key(high.cost))) return finish(low.cost, [...notes, 'the current on DC is not known, but every current band the tariff has costs the same'], null);
-  const reason = 'the charging current is not known on DC (the battery sets the voltage) and the tariff prices current bands differently';
-  return finish({ ...low.cost, exact: false, not_exact_because: [reason] }, [...notes, `breakdown shown for the cheapest band (${low.amps} A); the dearest is ${high.amps} A`], {
+  const reason: NotExactReason = {
+    code: 'CURRENT_BANDS_DIFFER',
+    text: 'the charging current is not known on DC (the battery sets the voltage) and the tariff prices current bands differently',
+  };
+  return finish({ ...low.cost, exact: false, not_exact_because: [reason.text] }, [...notes, `breakdown shown for the cheapest band (${low.amps} A); the dearest is ${high.amps} A`], {
     low: low.cost.total,
     high: high.cost.total,
     depends_on: 'charging current',

@@ -2,7 +2,8 @@
  * mod_tariffs 2.2.1 §TariffRestrictions class and §Tariff object: each restriction, price switching mid-charge when
  * one stops holding, evaluation in the Location's own time zone across daylight-saving changes.
  */
-import { priceCharge } from '../../src/tariffs/engine/price-charge';
+import { ChargePeriod } from '../../src/tariffs/engine/charge-cost.model';
+import { priceCharge, priceChargeWithReasons } from '../../src/tariffs/engine/price-charge';
 import { charging, parking, pc, rows, tariffOf, timeline } from './support/spec-examples';
 
 const AMSTERDAM = 'Europe/Amsterdam';
@@ -198,6 +199,21 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-05T10:00:00Z', charging(60, 10)));
     expect(c.total.before_taxes).toBe('3.50');
     expect(c.not_exact_because).toEqual(['element 0 has a price component of type CARBON_OFFSET, which OCPI does not define: it is not priced']);
+  });
+
+  it('each reason carries a code to decide by, and not_exact_because lists the reasons\' texts', () => {
+    const codes = (t: ReturnType<typeof tariffOf>, zone: string | null, ...periods: ChargePeriod[]) => {
+      const { cost, reasons } = priceChargeWithReasons(t, zone, timeline('2024-06-05T10:00:00Z', ...periods));
+      expect(cost.not_exact_because).toEqual(reasons.map((r) => r.text));
+      return reasons.map((r) => r.code);
+    };
+    const byCurrent = tariffOf([{ price_components: [pc('TIME', '1.00')], restrictions: { max_current: '32' } }, { price_components: [pc('TIME', '2.00')] }]);
+    expect(codes(byCurrent, AMSTERDAM, charging(60, 10))).toEqual(['CURRENT_NOT_KNOWN']);
+    expect(codes(byCurrent, AMSTERDAM, charging(60, 10, { min_current_a: '16', max_current_a: '40' }))).toEqual(['RESTRICTION_NOT_EVALUATED']);
+    const currentAndTime = tariffOf([{ price_components: [pc('TIME', '1.00')], restrictions: { max_current: '32', start_time: '25:00' } }]);
+    expect(codes(currentAndTime, AMSTERDAM, charging(60, 10))).toEqual(['RESTRICTION_NOT_EVALUATED']);
+    expect(codes(nightTime({ start_time: '22:00', end_time: '06:00' }), null, charging(60, 10))).toEqual(['RESTRICTION_NOT_EVALUATED', 'NO_TIME_ZONE']);
+    expect(codes(tariffOf([{ price_components: [pc('ENERGY', '0.35'), pc('CARBON_OFFSET', '0.01')] }]), AMSTERDAM, charging(60, 10))).toEqual(['UNDEFINED_COMPONENT_TYPE']);
   });
 });
 

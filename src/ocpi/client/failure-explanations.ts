@@ -1,5 +1,5 @@
 import { AxiosError } from 'axios';
-import { describeOcpiStatus } from '../wire/ocpi-status';
+import { describeOcpiStatus, ReceivedOcpiStatusCode } from '../wire/ocpi-status';
 import { TransportCause } from './ocpi-call.error';
 
 const TLS_CODES = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_)/;
@@ -38,7 +38,7 @@ export function explainHttpStatus(status: number, cpoMessage: string | null, loc
 }
 
 /** An error status_code inside an envelope (status_codes 2.2.1), also when it came with HTTP 200. */
-export function explainOcpiStatus(code: number, httpStatus: number, cpoMessage: string | null): string {
+export function explainOcpiStatus(code: ReceivedOcpiStatusCode, httpStatus: number, cpoMessage: string | null): string {
   const said = cpoMessage ? ` CPO said: "${cpoMessage}".` : '';
   return `the CPO answered OCPI status ${code} (with HTTP ${httpStatus}): ${describeOcpiStatus(code)}.${said}`;
 }

@@ -1,3 +1,5 @@
+import { ReceivedOcpiStatusCode } from '../wire/ocpi-status';
+
 /**
  * Why a call to a CPO failed, classified so operations know whose move it is
  * (transport_and_format 2.2.1 §Response format, status_codes 2.2.1).
@@ -17,7 +19,7 @@ export interface OcpiCallDetails {
   method: string;
   url: string;
   httpStatus?: number;
-  ocpiStatus?: number;
+  ocpiStatus?: ReceivedOcpiStatusCode;
   /** Whole call including retries, in milliseconds. */
   durationMs?: number;
   /** X-Request-ID of the last attempt (2.2+), X-Correlation-ID of the call. */

@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger, Optional } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
+import { assertNever } from '../../common/assert-never';
 import { RequestWithUnparsedBody } from './json-body-parser';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiError } from '../wire/ocpi-error';
 import { ocpiFailure, OcpiResponse } from '../wire/ocpi-response';
-import { OcpiStatus } from '../wire/ocpi-status';
+import { OcpiStatus, OcpiStatusCode } from '../wire/ocpi-status';
 
 /**
  * Every error on an OCPI-facing route leaves as an OCPI envelope (transport_and_format 2.2.1 §Response
@@ -76,11 +77,35 @@ function explainIncoming(httpStatus: number, body: OcpiResponse<never>, answered
     return `the CPO called us without a credentials token we know (missing header, an old or foreign token, or the wrong encoding for its version): check that it uses the token we gave it at registration.${said}`;
   }
   if (httpStatus === 405) return `the CPO used a method this endpoint does not allow in the connection's state.${said}`;
-  if (body.status_code === OcpiStatus.UNSUPPORTED_VERSION) return `the CPO asked for an OCPI version we do not speak, or does not offer the version it called us on.${said}`;
+  const code = body.status_code;
+  // The registration codes (3001, 3003) go with HTTP 200; with a 404 or 5xx the HTTP status says more.
+  const byHttp = httpStatus === 404 || httpStatus >= 500;
+  switch (code) {
+    case OcpiStatus.UNSUPPORTED_VERSION:
+      return `the CPO asked for an OCPI version we do not speak, or does not offer the version it called us on.${said}`;
+    case OcpiStatus.UNABLE_TO_USE_CLIENT_API:
+      if (byHttp) return explainByHttpStatus(httpStatus, code, said, answeredByOurCode);
+      return `we could not call the CPO back during its credentials POST or PUT (its versions or version details): check the URL in its credentials and its token.${said}`;
+    case OcpiStatus.NO_MATCHING_ENDPOINTS:
+      if (byHttp) return explainByHttpStatus(httpStatus, code, said, answeredByOurCode);
+      return `the CPO's endpoints lack one we need (credentials, locations): it must offer them before registering.${said}`;
+    case OcpiStatus.SUCCESS:
+    case OcpiStatus.CLIENT_ERROR:
+    case OcpiStatus.INVALID_OR_MISSING_PARAMETERS:
+    case OcpiStatus.NOT_ENOUGH_INFORMATION:
+    case OcpiStatus.UNKNOWN_LOCATION:
+    case OcpiStatus.UNKNOWN_TOKEN:
+    case OcpiStatus.SERVER_ERROR:
+      return explainByHttpStatus(httpStatus, code, said, answeredByOurCode);
+    default:
+      return assertNever(code, 'OCPI status code');
+  }
+}
+
+/** An answer whose OCPI status code says no more than its HTTP status. */
+function explainByHttpStatus(httpStatus: number, code: OcpiStatusCode, said: string, answeredByOurCode: boolean): string {
   if (httpStatus === 404 && answeredByOurCode) return `the CPO asked for an object we do not hold (or one of another CPO), on an endpoint we serve.${said}`;
   if (httpStatus === 404) return `the CPO called an endpoint or version we do not serve: it may use outdated endpoint URLs; it should re-read our version details.${said}`;
   if (httpStatus >= 500) return `we failed while answering the CPO: see our error log at this time; not the CPO's fault.${said}`;
-  if (body.status_code === OcpiStatus.UNABLE_TO_USE_CLIENT_API) return `we could not call the CPO back during its credentials POST or PUT (its versions or version details): check the URL in its credentials and its token.${said}`;
-  if (body.status_code === OcpiStatus.NO_MATCHING_ENDPOINTS) return `the CPO's endpoints lack one we need (credentials, locations): it must offer them before registering.${said}`;
-  return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${body.status_code}): it sent something we could not accept.${said}`;
+  return `we rejected the CPO's request (HTTP ${httpStatus}, OCPI ${code}): it sent something we could not accept.${said}`;
 }

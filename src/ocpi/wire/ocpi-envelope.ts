@@ -1,10 +1,11 @@
+import { ReceivedOcpiStatusCode } from './ocpi-status';
 import { WireDeviation } from './wire-deviation';
 
 /** A response body read as an OCPI envelope, tolerantly, with what it bent. */
 export type EnvelopeReading =
   | {
       ok: true;
-      statusCode: number;
+      statusCode: ReceivedOcpiStatusCode;
       statusMessage: string | null;
       /** `data` as sent; null when absent. */
       data: unknown;
@@ -49,7 +50,7 @@ export function readEnvelope(text: string | null | undefined): EnvelopeReading {
   };
 }
 
-function readStatusCode(value: unknown, deviations: WireDeviation[]): number | null {
+function readStatusCode(value: unknown, deviations: WireDeviation[]): ReceivedOcpiStatusCode | null {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\s*\d{4}\s*$/.test(value)) {
     deviations.push({ kind: 'ENVELOPE_STATUS_CODE_AS_STRING', field: 'envelope.status_code', example: value });

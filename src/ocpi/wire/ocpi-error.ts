@@ -1,5 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
-import { OcpiStatus } from './ocpi-status';
+import { OcpiStatus, OcpiStatusCode } from './ocpi-status';
 
 /**
  * An error to answer a CPO with, in OCPI's own terms: an HTTP status and an OCPI status code
@@ -7,7 +7,7 @@ import { OcpiStatus } from './ocpi-status';
  */
 export class OcpiError extends Error {
   constructor(
-    readonly ocpiStatus: number,
+    readonly ocpiStatus: OcpiStatusCode,
     message: string,
     readonly httpStatus: number = HttpStatus.BAD_REQUEST,
   ) {

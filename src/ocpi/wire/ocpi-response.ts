@@ -1,4 +1,4 @@
-import { OcpiStatus } from './ocpi-status';
+import { OcpiStatus, OcpiStatusCode } from './ocpi-status';
 
 /**
  * The response envelope every OCPI response carries (transport_and_format 2.2.1 §Response format; the same in
@@ -7,7 +7,8 @@ import { OcpiStatus } from './ocpi-status';
  */
 export interface OcpiResponse<T> {
   data?: T;
-  status_code: number;
+  /** Always one the spec defines: this is what we send (a CPO's answers are read by readEnvelope). */
+  status_code: OcpiStatusCode;
   status_message?: string;
   timestamp: string;
 }
@@ -28,7 +29,7 @@ export function ocpiSuccess<T>(data?: T, message?: string): OcpiResponse<T> {
 }
 
 /** An error envelope (no data). */
-export function ocpiFailure(statusCode: number, message: string): OcpiResponse<never> {
+export function ocpiFailure(statusCode: OcpiStatusCode, message: string): OcpiResponse<never> {
   return { status_code: statusCode, status_message: message, timestamp: ocpiTimestamp() };
 }
 

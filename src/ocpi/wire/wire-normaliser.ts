@@ -1,3 +1,4 @@
+import { assertNever } from '../../common/assert-never';
 import { WireDeviation } from './wire-deviation';
 import { FieldSpec, VocabularyModule, WIRE_VOCABULARY } from './wire-vocabulary';
 
@@ -59,8 +60,11 @@ function readField(key: string, field: string, value: unknown, spec: FieldSpec |
     case 'enum[]':
       if (Array.isArray(value)) value.forEach((v) => checkEnum(field, v, spec.values, out));
       return { absent: false, value };
-    default:
+    case 'string':
+    case 'datetime':
       return { absent: false, value };
+    default:
+      return assertNever(spec, 'field kind');
   }
 }
 

@@ -90,12 +90,37 @@ export interface BreakdownLine {
   why: string;
 }
 
+/**
+ * Why a price is not exact, as a closed set for code to decide by (the reason's text is for people):
+ * - UNDEFINED_COMPONENT_TYPE: a PriceComponent of a type OCPI does not define; it is not priced.
+ * - RESTRICTION_NOT_EVALUATED: an element's restrictions could not be decided (a value we cannot read, no time
+ *   zone, a power or current range that straddles a limit); the element is treated as not holding.
+ * - CURRENT_NOT_KNOWN: the same, where the only thing undecided is a current restriction and no current was given.
+ * - NO_TIME_ZONE: the Location has no valid time zone, so time, day and date restrictions could not be evaluated.
+ * - PRICE_BOUND_VAT_GUESSED: a min/max price without its after-tax value, and no single VAT rate to derive it from.
+ * - CURRENT_BANDS_DIFFER: (estimates) the current on DC is not known and the tariff's current bands cost differently.
+ */
+export type NotExactCode =
+  | 'UNDEFINED_COMPONENT_TYPE'
+  | 'RESTRICTION_NOT_EVALUATED'
+  | 'CURRENT_NOT_KNOWN'
+  | 'NO_TIME_ZONE'
+  | 'PRICE_BOUND_VAT_GUESSED'
+  | 'CURRENT_BANDS_DIFFER';
+
+/** One reason a price is not exact: `code` to decide by, `text` to show (what not_exact_because lists). */
+export interface NotExactReason {
+  code: NotExactCode;
+  text: string;
+}
+
 export interface ChargeCost {
   tariff: { country_code: string; party_id: string; id: string; type: string | null; last_updated: string };
   currency: string;
   tax_included: string;
   /** False when something needed to price the charge exactly was missing or unreadable; see not_exact_because. */
   exact: boolean;
+  /** The reasons' texts (NotExactReason.text), in the order found, each once. */
   not_exact_because: string[];
   /** Per dimension, unrounded (min/max price not applied). */
   costs: Record<CostDimension, Amount>;

@@ -3,6 +3,7 @@
  * they cannot be), and the thresholds at which a restriction can start or stop holding during a charge.
  */
 import { CanonicalTariff, PriceLimit, TARIFF_DIMENSION_TYPES, TariffRestrictions } from '../tariff.model';
+import { NotExactReason } from './charge-cost.model';
 import { Dec, minorUnits, toDec, toDecOrNull } from './money';
 
 export interface CompiledComponent {
@@ -62,7 +63,7 @@ export interface CompiledTariff {
   durationThresholds: Dec[];
   energyThresholds: Dec[];
   /** Reasons the tariff as a whole cannot be priced exactly (unknown price component types). */
-  problems: string[];
+  problems: NotExactReason[];
 }
 
 const DAY_NUMBERS: Record<string, number> = { SUNDAY: 0, MONDAY: 1, TUESDAY: 2, WEDNESDAY: 3, THURSDAY: 4, FRIDAY: 5, SATURDAY: 6 };
@@ -72,7 +73,7 @@ const DAY_NUMBERS: Record<string, number> = { SUNDAY: 0, MONDAY: 1, TUESDAY: 2, 
  * @throws Error when a price, VAT or price bound is not a decimal (the mappers never let one through).
  */
 export function compileTariff(tariff: CanonicalTariff): CompiledTariff {
-  const problems: string[] = [];
+  const problems: NotExactReason[] = [];
   const dayMinutes = new Set<number>();
   const durations: Dec[] = [];
   const energies: Dec[] = [];
@@ -81,7 +82,7 @@ export function compileTariff(tariff: CanonicalTariff): CompiledTariff {
     const components = new Map<string, CompiledComponent>();
     (element.price_components ?? []).forEach((pc, ci) => {
       if (!TARIFF_DIMENSION_TYPES.includes(pc.type as never)) {
-        problems.push(`element ${index} has a price component of type ${pc.type}, which OCPI does not define: it is not priced`);
+        problems.push({ code: 'UNDEFINED_COMPONENT_TYPE', text: `element ${index} has a price component of type ${pc.type}, which OCPI does not define: it is not priced` });
         return;
       }
       if (components.has(pc.type)) return;

@@ -34,10 +34,10 @@
  * - Not looked at here: the tariff's start/end_date_time and type (the caller picks the tariff: see tariff-history).
  */
 import { CanonicalTariff } from '../tariff.model';
-import { Amount, BreakdownLine, ChargeCost, ChargeTimeline, CostDimension } from './charge-cost.model';
+import { Amount, BreakdownLine, ChargeCost, ChargeTimeline, CostDimension, NotExactReason } from './charge-cost.model';
 import { CompiledComponent, CompiledElement, CompiledTariff, compileTariff } from './compiled-tariff';
 import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, showDec } from './money';
-import { SegmentFacts, Verdict, evaluate, explain } from './restrictions';
+import { RestrictionCheck, SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
 import { MS_PER_DAY, ZoneClock, formatLocal, localMidnight } from './zone-clock';
@@ -52,6 +52,17 @@ const COST_DIMENSIONS: CostDimension[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIM
  * @throws Error when the timeline is malformed (see readTimeline) or the tariff holds a non-decimal price.
  */
 export function priceCharge(tariff: CanonicalTariff, timeZone: string | null, timeline: ChargeTimeline): ChargeCost {
+  return priceChargeWithReasons(tariff, timeZone, timeline).cost;
+}
+
+/** The engine's result and why it is not exact, with codes to decide by: the cost's not_exact_because are their texts. */
+export interface PricedCharge {
+  cost: ChargeCost;
+  reasons: NotExactReason[];
+}
+
+/** priceCharge, with the reasons as NotExactReason for callers that act on them. Same @throws. */
+export function priceChargeWithReasons(tariff: CanonicalTariff, timeZone: string | null, timeline: ChargeTimeline): PricedCharge {
   return new ChargePricing(compiled(tariff), timeZone, readTimeline(timeline)).run();
 }
 
@@ -87,7 +98,8 @@ interface Stretch {
 
 class ChargePricing {
   private readonly clock: ZoneClock | null;
-  private readonly inexact = new Set<string>();
+  /** Keyed by text: the same reason found in several segments is given once. */
+  private readonly inexact = new Map<string, NotExactReason>();
   private readonly instants = new Map<Dec, [string, string]>();
   private readonly notes: string[];
   private readonly sessionElements: CompiledElement[];
@@ -103,11 +115,11 @@ class ChargePricing {
     const of = (type: string) => t.elements.filter((e) => e.restrictions?.reservation === type);
     this.reservationElements = tl.expired ? [...of('RESERVATION_EXPIRES'), ...of('RESERVATION')] : of('RESERVATION');
     this.notes = [...(t.source.notes ?? [])];
-    for (const p of t.problems) this.inexact.add(p);
+    for (const p of t.problems) this.addInexact(p);
     if (timeZone && !this.clock) this.notes.push(`"${timeZone}" is not an IANA time zone`);
   }
 
-  run(): ChargeCost {
+  run(): PricedCharge {
     const segments = cutSegments(this.tl, this.t, this.localCuts());
     const stretches = this.priceSegments(segments);
     applyStepSizes(stretches);
@@ -179,9 +191,13 @@ class ChargePricing {
         verdicts.set(element.index, verdict);
       }
       if (verdict === 'HOLDS') return { element, component };
-      if (verdict === 'UNKNOWN') this.inexact.add(`elements[${element.index}] (${type}): ${undecided(element, facts)}; treated as not holding`);
+      if (verdict === 'UNKNOWN') this.addInexact(undecided(element, type, facts));
     }
     return null;
+  }
+
+  private addInexact(reason: NotExactReason): void {
+    if (!this.inexact.has(reason.text)) this.inexact.set(reason.text, reason);
   }
 
   /** The elements that may price a segment, in the order they are tried. */
@@ -202,7 +218,7 @@ class ChargePricing {
     };
   }
 
-  private result(stretches: Stretch[]): ChargeCost {
+  private result(stretches: Stretch[]): PricedCharge {
     const t = this.t;
     const minor = t.minor;
     const perDimension = new Map<CostDimension, Money>(COST_DIMENSIONS.map((d) => [d, NO_MONEY]));
@@ -215,17 +231,20 @@ class ChargePricing {
     });
     const sum = [...perDimension.values()].reduce(addMoney, NO_MONEY);
     const bounded = applyBounds(sum, t, ratesUsed);
-    if (bounded.inexact) this.inexact.add(bounded.inexact);
-    if (t.usesLocalTime && !this.clock && stretches.length > 0) this.inexact.add('the Location has no valid time zone: time, day and date restrictions could not be evaluated');
+    if (bounded.inexact) this.addInexact(bounded.inexact);
+    if (t.usesLocalTime && !this.clock && stretches.length > 0) {
+      this.addInexact({ code: 'NO_TIME_ZONE', text: 'the Location has no valid time zone: time, day and date restrictions could not be evaluated' });
+    }
+    const reasons = [...this.inexact.values()];
     const costs = {} as Record<CostDimension, Amount>;
     for (const [d, m] of perDimension) costs[d] = toAmount(m, minor);
     const src = t.source;
-    return {
+    const cost: ChargeCost = {
       tariff: { country_code: src.country_code, party_id: src.party_id, id: src.id, type: src.type ?? null, last_updated: src.last_updated },
       currency: src.currency,
       tax_included: src.tax_included ?? 'NO',
-      exact: this.inexact.size === 0,
-      not_exact_because: [...this.inexact],
+      exact: reasons.length === 0,
+      not_exact_because: reasons.map((r) => r.text),
       costs,
       total: toRoundedAmount(bounded.money, minor),
       total_unrounded: toAmount(bounded.money, minor),
@@ -234,6 +253,7 @@ class ChargePricing {
       breakdown,
       notes: [...this.notes, ...bounded.notes],
     };
+    return { cost, reasons };
   }
 
   private line(s: Stretch, money: Money): BreakdownLine {
@@ -285,11 +305,11 @@ class ChargePricing {
       type === 'FLAT'
         ? `${scope} is charged once; elements[${s.element.index}] is the first element with a FLAT component whose restrictions hold`
         : `elements[${s.element.index}] is the first element with a ${scope} component whose restrictions hold`;
-    const parts = [`${head} (${explain(s.element.restrictions, s.facts).join('; ')})`];
+    const parts = [`${head} (${texts(explain(s.element.restrictions, s.facts))})`];
     for (const e of this.candidates(s.first)) {
       if (e === s.element) break;
       if (!e.components.has(type)) continue;
-      parts.push(`elements[${e.index}] skipped: ${explain(e.restrictions, s.facts).filter((x) => !x.endsWith('holds')).join('; ')}`);
+      parts.push(`elements[${e.index}] skipped: ${texts(explain(e.restrictions, s.facts).filter((c) => c.verdict !== 'HOLDS'))}`);
     }
     return parts.join('. ');
   }
@@ -303,9 +323,21 @@ function amountOf(s: Stretch): Dec {
   return p.times(s.billed).div(SECONDS_PER_HOUR);
 }
 
-/** A restriction that could not be decided, in words. */
-function undecided(element: CompiledElement, facts: SegmentFacts): string {
-  return explain(element.restrictions, facts).filter((x) => x.endsWith('unknown') || x.includes('cannot be evaluated') || x.includes('no valid time zone')).join('; ');
+/**
+ * Why an element's restrictions could not be decided in a segment. CURRENT_NOT_KNOWN when nothing but a current
+ * restriction was undecided and no current was given: pricing each current band can then settle it.
+ */
+function undecided(element: CompiledElement, type: string, facts: SegmentFacts): NotExactReason {
+  const open = explain(element.restrictions, facts).filter((c) => c.verdict === 'UNKNOWN');
+  const onlyCurrent = facts.current === null && open.length > 0 && open.every((c) => c.measure === 'current');
+  return {
+    code: onlyCurrent ? 'CURRENT_NOT_KNOWN' : 'RESTRICTION_NOT_EVALUATED',
+    text: `elements[${element.index}] (${type}): ${texts(open)}; treated as not holding`,
+  };
+}
+
+function texts(checks: RestrictionCheck[]): string {
+  return checks.map((c) => c.text).join('; ');
 }
 
 /** mod_cdrs 2.2.1 §CDR object step_size, as in the module comment. */

@@ -96,16 +96,30 @@ function inTimeWindow(start: number | null, end: number | null, minute: number):
 }
 
 const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+const VERDICT_WORDS: Record<Verdict, string> = { HOLDS: 'holds', FAILS: 'fails', UNKNOWN: 'unknown' };
+
+/** One line of explain(): a restriction, how the segment measured against it, and the verdict it got. */
+export interface RestrictionCheck {
+  /** In plain words, e.g. "max_current 32 (current 16 A): holds". */
+  text: string;
+  /** null for a line that only informs ("no restrictions", "reservation RESERVATION"). */
+  verdict: Verdict | null;
+  /** For a power or current range: which one, so a caller can tell what it would need to know. */
+  measure?: 'power' | 'current';
+}
 
 /**
- * Plain words for each set restriction and how the segment measured against it, e.g.
+ * Plain words for each set restriction and how the segment measured against it, with its verdict, e.g.
  * "max_current 32 (current 16 A): holds", "day_of_week SATURDAY, SUNDAY (MONDAY): fails".
  */
-export function explain(r: CompiledRestrictions | null, f: SegmentFacts): string[] {
-  if (!r) return ['no restrictions'];
-  const out: string[] = [...r.problems.map((p) => `${p}: cannot be evaluated`)];
+export function explain(r: CompiledRestrictions | null, f: SegmentFacts): RestrictionCheck[] {
+  if (!r) return [{ text: 'no restrictions', verdict: null }];
+  const out: RestrictionCheck[] = r.problems.map((p) => ({ text: `${p}: cannot be evaluated`, verdict: 'UNKNOWN' }));
   const s = r.source;
-  const say = (label: string, ok: boolean | null) => out.push(`${label}: ${ok === null ? 'unknown' : ok ? 'holds' : 'fails'}`);
+  const say = (label: string, ok: boolean | null) => {
+    const verdict: Verdict = ok === null ? 'UNKNOWN' : ok ? 'HOLDS' : 'FAILS';
+    out.push({ text: `${label}: ${VERDICT_WORDS[verdict]}`, verdict });
+  };
   if (f.local !== null) {
     const midnight = localMidnight(f.local);
     const minute = (f.local - midnight) / 60_000;
@@ -118,7 +132,7 @@ export function explain(r: CompiledRestrictions | null, f: SegmentFacts): string
     if (r.startDate !== null) say(`start_date ${s.start_date} (${date})`, midnight >= r.startDate);
     if (r.endDate !== null) say(`end_date ${s.end_date} (${date})`, midnight < r.endDate);
   } else if (r.startMinute !== null || r.endMinute !== null || r.days || r.startDate !== null || r.endDate !== null) {
-    out.push('time, day and date restrictions: unknown (the Location has no valid time zone)');
+    out.push({ text: 'time, day and date restrictions: unknown (the Location has no valid time zone)', verdict: 'UNKNOWN' });
   }
   const seconds = () => f.elapsed.toDecimalPlaces(3).toFixed();
   if (r.minDuration) say(`min_duration ${r.minDuration.toFixed()} s (${seconds()} s in)`, f.elapsed.gte(r.minDuration));
@@ -128,11 +142,11 @@ export function explain(r: CompiledRestrictions | null, f: SegmentFacts): string
   if (r.maxKwh) say(`max_kwh ${r.maxKwh.toFixed()} (${kwh()} kWh so far)`, f.energy.lt(r.maxKwh));
   sayRange(out, 'power', 'kW', r.minPower, r.maxPower, f.power);
   sayRange(out, 'current', 'A', r.minCurrent, r.maxCurrent, f.current);
-  if (r.reservation) out.push(`reservation ${r.reservation}`);
+  if (r.reservation) out.push({ text: `reservation ${r.reservation}`, verdict: null });
   return out;
 }
 
-function sayRange(out: string[], what: string, unit: string, min: Dec | null, max: Dec | null, reading: Reading | null): void {
+function sayRange(out: RestrictionCheck[], what: 'power' | 'current', unit: string, min: Dec | null, max: Dec | null, reading: Reading | null): void {
   if (!min && !max) return;
   const shown = !reading
     ? `${what} unknown`
@@ -141,5 +155,5 @@ function sayRange(out: string[], what: string, unit: string, min: Dec | null, ma
       : `${what} ${reading.min.toFixed()}–${reading.max.toFixed()} ${unit}`;
   const verdict = rangeVerdict(min, max, reading);
   const limits = [min ? `min_${what} ${min.toFixed()}` : null, max ? `max_${what} ${max.toFixed()}` : null].filter(Boolean).join(', ');
-  out.push(`${limits} (${shown}): ${verdict === 'HOLDS' ? 'holds' : verdict === 'FAILS' ? 'fails' : 'unknown'}`);
+  out.push({ text: `${limits} (${shown}): ${VERDICT_WORDS[verdict]}`, verdict, measure: what });
 }

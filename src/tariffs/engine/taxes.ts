@@ -9,7 +9,7 @@
  * - tax_included N/A (2.3.0): no taxes; before = after.
  * An unknown side of a zero amount is still zero.
  */
-import { Amount, TaxLine } from './charge-cost.model';
+import { Amount, NotExactReason, TaxLine } from './charge-cost.model';
 import { CompiledTariff } from './compiled-tariff';
 import { Dec, HUNDRED, ONE, ZERO, roundMoney, showDec } from './money';
 
@@ -61,7 +61,7 @@ export interface Bounded {
   maxApplied: boolean;
   notes: string[];
   /** Set when the after-tax side of a bound had to be guessed. */
-  inexact: string | null;
+  inexact: NotExactReason | null;
 }
 
 /**
@@ -108,7 +108,9 @@ function afterPerBefore(total: Money, t: CompiledTariff, ratesUsed: Dec[], out: 
     if ((t.source.tax_included ?? 'NO') === 'N/A') return ONE;
     const rates = distinct(ratesUsed.length > 0 ? ratesUsed : allRates(t));
     const highest = rates.reduce((a, b) => (b.gt(a) ? b : a), ZERO);
-    if (rates.length !== 1) out.inexact = `a price bound has no after-tax value and the VAT rate of the charge is not known: ${highest.toFixed()} % assumed`;
+    if (rates.length !== 1) {
+      out.inexact = { code: 'PRICE_BOUND_VAT_GUESSED', text: `a price bound has no after-tax value and the VAT rate of the charge is not known: ${highest.toFixed()} % assumed` };
+    }
     return ONE.plus(highest.div(HUNDRED));
   };
 }
