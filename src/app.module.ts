@@ -11,7 +11,7 @@ import { databaseOptions } from './database/database-options';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { LocationsModule } from './locations/locations.module';
-import { OcpiReceiversModule } from './ocpi/server/receivers/ocpi-receivers.module';
+import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
 import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
 import { OperationsModule } from './operations/operations.module';
 import { SyncModule } from './sync/sync.module';
@@ -40,7 +40,7 @@ export class AppModule {
         ConnectionsModule,
         // The OCPI server side finds the calling CPO through the connections domain's directory (its partner port).
         OcpiServerModule.forRoot({ imports: [ConnectionsModule], partners: ConnectionDirectory }),
-        OcpiReceiversModule,
+        OcpiEndpointsModule,
         LocationsModule,
         TariffsModule,
         FinanceModule,

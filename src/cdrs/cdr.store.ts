@@ -24,6 +24,12 @@ export type CdrStoreOutcome =
  */
 @Injectable()
 export class CdrStore {
+  /** How many CDRs we hold from one connection (for operations). */
+  async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<number> {
+    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM cdr WHERE connection_id = $1`, [connectionId]);
+    return row.n;
+  }
+
   /** The CDR with our row id `rowId` as it was received, when it came through `connectionId`; null otherwise. */
   async findRaw(m: Pick<EntityManager, 'query'>, rowId: string, connectionId: string): Promise<{ raw: unknown } | null> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(rowId)) return null;

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
-import { OcpiPartners, PartnerByToken } from '../ocpi/server/ocpi-partners.port';
 import { AuthObservations } from './auth-observations';
 import { ConnectionsService } from './connections.service';
 import { CpoConnectionEntity } from './cpo-connection.entity';
 
 /**
- * The connections domain's side of the OCPI server's partner port: a CPO calling us is found by the hash of the
- * credentials token it presents (our token A, B or C), and its Authorization header habits are counted.
+ * The connections domain's side of the OCPI server's partner port (OcpiPartners in ocpi/server; the composition root
+ * checks that this class fits it, so this folder never imports the server side): a CPO calling us is found by the hash
+ * of the credentials token it presents (our token A, B or C), and its Authorization header habits are counted.
  */
 @Injectable()
-export class ConnectionDirectory implements OcpiPartners<CpoConnectionEntity> {
+export class ConnectionDirectory {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly observations: AuthObservations,
@@ -26,7 +26,7 @@ export class ConnectionDirectory implements OcpiPartners<CpoConnectionEntity> {
     header: string | undefined,
     expected: TokenEncoding,
     accept: (connection: CpoConnectionEntity) => boolean = () => true,
-  ): Promise<PartnerByToken<CpoConnectionEntity> | null> {
+  ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
     for (const candidate of candidateTokens(header, expected)) {
       const connection = await this.connections.findByOurToken(candidate.token);
       if (connection && accept(connection)) return { partner: connection, ...candidate };

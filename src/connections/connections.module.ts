@@ -4,15 +4,15 @@ import { AuthObservations } from './auth-observations';
 import { ConnectionDirectory } from './connection-directory';
 import { ConnectionsService } from './connections.service';
 import { CpoCaller } from './cpo-caller';
-import { CredentialsController } from './credentials.controller';
 import { CredentialsReceiverService } from './credentials-receiver.service';
 import { CredentialsSenderService } from './credentials-sender.service';
 import { EndpointDiscovery } from './endpoint-discovery';
 import { SenderPages } from './sender-pages';
 
 /**
- * CPO connections, the credentials handshakes both ways and our OCPI credentials endpoint. ConnectionDirectory is the
- * partner directory the OCPI server's guard uses (wired in AppModule).
+ * CPO connections and the credentials handshakes both ways (our credentials endpoint, in ocpi/server, calls
+ * CredentialsReceiverService). ConnectionDirectory is the partner directory the OCPI server's guard uses (wired in
+ * AppModule).
  */
 @Module({
   imports: [OcpiClientModule],
@@ -20,7 +20,6 @@ import { SenderPages } from './sender-pages';
     ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService,
     SenderPages, ConnectionDirectory,
   ],
-  controllers: [CredentialsController],
-  exports: [ConnectionsService, CredentialsSenderService, SenderPages, AuthObservations, ConnectionDirectory],
+  exports: [ConnectionsService, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
 })
 export class ConnectionsModule {}

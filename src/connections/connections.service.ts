@@ -72,6 +72,13 @@ export class ConnectionsService {
     return rows.map((r) => r.id);
   }
 
+  /** The names operations gave these connections, by id (unknown ids are left out). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; name: string }> = await this.db.query(`SELECT id, name FROM cpo_connection WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   /** One connection with its parties and Authorization observations. @throws NotFoundException */
   async get(id: string): Promise<CpoConnectionEntity> {
     const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true } });

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ConnectionsService } from '../connections/connections.service';
 import { Dec, minorUnits } from '../tariffs/engine/money';
 import { CostDimension } from '../tariffs/engine/charge-cost.model';
 import { CostByDimension, costByDimension } from './cost-by-dimension';
@@ -63,15 +64,15 @@ const DIMENSION_COLUMNS = `jsonb_build_object('credit', c.mapped->'credit', 'tot
     'min_price_applied', t->'cost'->'min_price_applied', 'max_price_applied', t->'cost'->'max_price_applied'))
     FROM jsonb_array_elements(c.recomputation->'per_tariff') t), '[]'::jsonb) END AS computed_costs`;
 
-const LIST_COLUMNS = `c.id, c.connection_id, k.name AS connection_name, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
+const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_id, c.ocpi_version, c.source, c.start_date_time,
   c.end_date_time, c.location_id, c.evse_uid, c.connector_id, c.currency, c.total_energy::text AS total_energy, c.credit,
   c.stated_before_taxes::text AS stated_before_taxes, c.stated_after_taxes::text AS stated_after_taxes,
   c.computed_before_taxes::text AS computed_before_taxes, c.computed_after_taxes::text AS computed_after_taxes,
   c.difference_before_taxes::text AS difference_before_taxes, c.difference_after_taxes::text AS difference_after_taxes,
   c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at, ${DIMENSION_COLUMNS}`;
 
-/** The CDR and its connection (for the name; a deleted connection leaves the CDR with connection_id null). */
-const FROM = `cdr c LEFT JOIN cpo_connection k ON k.id = c.connection_id`;
+/** Finance reads the cdr table only; the CPO's name on each line comes from the connections domain. */
+const FROM = `cdr c`;
 
 /** A difference on either side, not exactly priceable, or never computed. */
 const DISCREPANCY = `(c.recomputed_at IS NULL OR c.exact IS NOT TRUE OR coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0)`;
@@ -79,7 +80,16 @@ const DISCREPANCY = `(c.recomputed_at IS NULL OR c.exact IS NOT TRUE OR coalesce
 /** Reads stored CDRs and their recomputed cost for the finance API (no writes). */
 @Injectable()
 export class FinanceCdrsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  /** Each row with `connection_name`: its CPO's name (null for a CDR whose connection was deleted). */
+  private async named<T extends { connection_id: string | null }>(rows: T[]): Promise<Array<T & { connection_name: string | null }>> {
+    const names = await this.connections.namesOf([...new Set(rows.flatMap((r) => (r.connection_id ? [r.connection_id] : [])))]);
+    return rows.map((r) => ({ ...r, connection_name: (r.connection_id && names.get(r.connection_id)) || null }));
+  }
 
   /**
    * CDRs newest session first (start_date_time, then id), keyset-paged. `cdrId`: the OCPI id, case-insensitive
@@ -99,7 +109,7 @@ export class FinanceCdrsService {
       `SELECT ${LIST_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
       [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null, q.cdrId ?? null, q.parties?.length ? q.parties.map((p) => p.toUpperCase()) : null],
     );
-    const page = rows.slice(0, limit).map(toLine);
+    const page = (await this.named(rows.slice(0, limit))).map(toLine);
     const last = page[page.length - 1];
     return { data: page, meta: { next_cursor: rows.length > limit && last ? writeCursor(last.start_date_time, last.id) : null } };
   }
@@ -112,14 +122,14 @@ export class FinanceCdrsService {
   async detail(id: string): Promise<FinanceCdrLine & { cost_by_dimension: CostByDimension; cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
     const rows: any[] = await this.db.query(`SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`, [id]);
     if (rows.length === 0) throw new NotFoundException(`No CDR with id ${id}`);
-    const r = rows[0];
+    const [r] = await this.named(rows);
     return { ...toLine(r), cost_by_dimension: dimensionsOf(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
   }
 
   /** Counts and summed differences per connection and currency. */
   async summary(connectionId?: string): Promise<FinanceSummaryLine[]> {
     const rows: any[] = await this.db.query(
-      `SELECT c.connection_id, k.name AS connection_name, c.currency, count(*)::int AS stored,
+      `SELECT c.connection_id, c.currency, count(*)::int AS stored,
          count(*) FILTER (WHERE NOT ${DISCREPANCY})::int AS match,
          count(*) FILTER (WHERE c.exact AND (coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0))::int AS differ,
          count(*) FILTER (WHERE c.exact IS FALSE)::int AS not_exact,
@@ -128,10 +138,10 @@ export class FinanceCdrsService {
          (sum(c.difference_after_taxes) FILTER (WHERE c.exact))::text AS sum_after,
          count(*) FILTER (WHERE c.exact)::int AS exact_count
        FROM ${FROM} WHERE ($1::uuid IS NULL OR c.connection_id = $1)
-       GROUP BY c.connection_id, k.name, c.currency ORDER BY c.connection_id, c.currency`,
+       GROUP BY c.connection_id, c.currency ORDER BY c.connection_id, c.currency`,
       [connectionId ?? null],
     );
-    return rows.map((r) => ({
+    return (await this.named(rows)).map((r) => ({
       connection_id: r.connection_id, connection_name: r.connection_name, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
       not_computed: r.not_computed,
       // After taxes: null when no exactly priced CDR tells it (2.1.1 never states VAT); else the sum of those that do.

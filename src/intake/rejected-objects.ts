@@ -33,3 +33,26 @@ export async function fileRejections(
     })))],
   );
 }
+
+/** A filed rejection as operations see it. */
+export interface RejectedObjectView {
+  id: string;
+  module: string;
+  ocpi_version: string;
+  country_code: string | null;
+  party_id: string | null;
+  object_id: string | null;
+  reason: string;
+  raw: unknown;
+  received_at: Date;
+  sync_run_id: string | null;
+}
+
+/** The latest `limit` rejections of one connection, newest first, of one module or all. */
+export function listRejections(db: Pick<EntityManager, 'query'>, connectionId: string, options: { module: string | null; limit: number }): Promise<RejectedObjectView[]> {
+  return db.query(
+    `SELECT id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at, sync_run_id
+     FROM rejected_object WHERE connection_id = $1 AND ($2::text IS NULL OR module = $2) ORDER BY received_at DESC LIMIT $3`,
+    [connectionId, options.module, options.limit],
+  );
+}

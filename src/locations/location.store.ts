@@ -27,6 +27,19 @@ export interface IncomingLocation {
  */
 @Injectable()
 export class LocationStore {
+  /** How many Locations, EVSEs and Connectors we hold from one connection (for operations). */
+  async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number; connectors: number }> {
+    const [counts] = await db.query(
+      `SELECT
+         (SELECT count(*) FROM location WHERE connection_id = $1)::int AS locations,
+         (SELECT count(*) FROM evse e JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1)::int AS evses,
+         (SELECT count(*) FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id
+           WHERE l.connection_id = $1)::int AS connectors`,
+      [connectionId],
+    );
+    return counts;
+  }
+
   /**
    * Upserts `batch` for `connectionId` inside the caller's transaction `m`.
    * @returns how many Locations were written (unchanged and older ones are skipped, not counted).

@@ -7,7 +7,11 @@ import { SyncOutcome, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
+import { listRejections } from '../intake/rejected-objects';
 import { listDeviations, WireDeviationView } from '../intake/wire-deviation.store';
+import { CdrStore } from '../cdrs/cdr.store';
+import { LocationStore } from '../locations/location.store';
+import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 
@@ -32,6 +36,9 @@ export class OperationsController {
     private readonly connections: ConnectionsService,
     private readonly sender: CredentialsSenderService,
     private readonly sync: SyncService,
+    private readonly locations: LocationStore,
+    private readonly tariffs: TariffStore,
+    private readonly cdrs: CdrStore,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -74,21 +81,9 @@ export class OperationsController {
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
   async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
     const connection = toConnectionView(await this.connections.get(id));
-    const [counts] = await this.db.query(
-      `SELECT
-         (SELECT count(*) FROM location WHERE connection_id = $1)::int AS locations,
-         (SELECT count(*) FROM evse e JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1)::int AS evses,
-         (SELECT count(*) FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id
-           WHERE l.connection_id = $1)::int AS connectors,
-         (SELECT count(*) FROM tariff WHERE connection_id = $1)::int AS tariffs,
-         (SELECT count(*) FROM cdr WHERE connection_id = $1)::int AS cdrs`,
-      [id],
-    );
-    const rejected = await this.db.query(
-      `SELECT module, object_id, reason FROM rejected_object WHERE connection_id = $1 ORDER BY received_at DESC LIMIT 100`,
-      [id],
-    );
-    return { connection, stored: counts, rejected, deviations: await listDeviations(this.db, id, 30) };
+    const stored = { ...(await this.locations.countHeld(this.db, id)), tariffs: await this.tariffs.countHeld(this.db, id), cdrs: await this.cdrs.countHeld(this.db, id) };
+    const rejected = (await listRejections(this.db, id, { module: null, limit: 100 })).map((r) => ({ module: r.module, object_id: r.object_id, reason: r.reason }));
+    return { connection, stored, rejected, deviations: await listDeviations(this.db, id, 30) };
   }
 
   /**
@@ -109,11 +104,7 @@ export class OperationsController {
   @Get(':id/sync-runs')
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
   syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
-    return this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
-       FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 50`,
-      [id],
-    );
+    return this.sync.recentRuns(id, 50);
   }
 
   /**
@@ -127,10 +118,6 @@ export class OperationsController {
     if (module !== undefined && !(REJECTING_MODULES as readonly string[]).includes(module)) {
       throw new BadRequestException(`module must be one of ${REJECTING_MODULES.join(', ')}, got "${module}"`);
     }
-    return this.db.query(
-      `SELECT id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at, sync_run_id
-       FROM rejected_object WHERE connection_id = $1 AND ($2::text IS NULL OR module = $2) ORDER BY received_at DESC LIMIT 200`,
-      [id, module ?? null],
-    );
+    return listRejections(this.db, id, { module: module ?? null, limit: 200 });
   }
 }

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
+import { CdrsModule } from '../cdrs/cdrs.module';
+import { LocationsModule } from '../locations/locations.module';
+import { TariffsModule } from '../tariffs/tariffs.module';
 import { CallLogController } from './call-log.controller';
 import { ConnectionLifecycleController } from './connection-lifecycle.controller';
 import { OperationsController } from './operations.controller';
 
 /** The operations API: connecting CPOs, their credentials' life, and chasing their errors. */
 @Module({
-  imports: [ConnectionsModule, SyncModule],
+  imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, CdrsModule],
   controllers: [OperationsController, ConnectionLifecycleController, CallLogController],
 })
 export class OperationsModule {}

@@ -89,6 +89,15 @@ export class SyncService {
     }
   }
 
+  /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
+  recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
+    return this.db.query(
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
+       FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`,
+      [connectionId, limit],
+    );
+  }
+
   /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
   async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
     const lease = new SyncLease(this.db, connectionId, module);

@@ -14,6 +14,12 @@ import { IncomingTariff } from './tariff.model';
  */
 @Injectable()
 export class TariffStore {
+  /** How many Tariffs we hold from one connection (for operations). */
+  async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<number> {
+    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM tariff WHERE connection_id = $1`, [connectionId]);
+    return row.n;
+  }
+
   private readonly history = new TariffHistoryStore();
 
   /**

@@ -32,8 +32,11 @@ describe('price estimate for a connector (internal API), mod_tariffs 2.2.1 examp
   beforeAll(async () => {
     service = await startTestService();
     cpo = await registerCpo(service, { ...owner, locations: [location], tariffs });
-    await cpo.sync();
+    // Said here, not as "no data" later: the estimates below need both pulls.
+    const pulled = await cpo.sync();
+    expect(pulled.slice(0, 2).map((o: { module: string; status: string; message: string | null }) => [o.module, o.status, o.message])).toEqual([['tariffs', 'SUCCEEDED', null], ['locations', 'SUCCEEDED', null]]);
     const { body } = await service.api(`/api/v1/chargers/nearby?latitude=52.37&longitude=4.89&radius_m=1000`);
+    expect(body.data).toHaveLength(1);
     for (const e of body.data[0].evses) ids[e.uid] = e.connectors[0].id;
   });
   afterAll(async () => {

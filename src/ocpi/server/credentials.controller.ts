@@ -1,16 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config';
-import { AcceptsTokenA, OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi/server/ocpi-auth.guard';
-import { OcpiError } from '../ocpi/wire/ocpi-error';
-import { OcpiExceptionFilter } from '../ocpi/server/ocpi-exception.filter';
-import { ocpiSuccess, OcpiResponse } from '../ocpi/wire/ocpi-response';
-import { OcpiStatus } from '../ocpi/wire/ocpi-status';
-import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
-import { adapterFor } from '../ocpi/versions/version-registry';
-import { CpoConnectionEntity } from './cpo-connection.entity';
-import { CredentialsReceiverService } from './credentials-receiver.service';
-import { ourCredentials } from './our-credentials';
+import { AppConfig } from '../../config/app-config';
+import { AcceptsTokenA, OcpiAuthenticatedRequest, OcpiAuthGuard } from './ocpi-auth.guard';
+import { OcpiError } from '../wire/ocpi-error';
+import { OcpiExceptionFilter } from './ocpi-exception.filter';
+import { ocpiSuccess, OcpiResponse } from '../wire/ocpi-response';
+import { OcpiStatus } from '../wire/ocpi-status';
+import { OcpiVersionAdapter } from '../adapter/ocpi-version-adapter';
+import { adapterFor } from '../versions/version-registry';
+import { CpoConnectionEntity } from '../../connections/cpo-connection.entity';
+import { CredentialsReceiverService } from '../../connections/credentials-receiver.service';
+import { ourCredentials } from '../../connections/our-credentials';
 
 /**
  * Our credentials endpoint, one per version (credentials §Interfaces and endpoints): GET, POST, PUT, DELETE

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CdrsModule } from '../../cdrs/cdrs.module';
+import { IntakeModule } from '../../intake/intake.module';
+import { ConnectionsModule } from '../../connections/connections.module';
+import { CredentialsController } from './credentials.controller';
+import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
+
+/**
+ * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
+ * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step).
+ */
+@Module({
+  imports: [ConnectionsModule, IntakeModule, CdrsModule],
+  controllers: [CredentialsController, CdrsReceiverController],
+})
+export class OcpiEndpointsModule {}
