@@ -2,7 +2,7 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChargeToEstimate, ImpossibleChargeError, PriceEstimate, estimateChargeCost } from './price-estimate';
-import { CanonicalTariff } from './tariff.model';
+import { isTariffActive } from './tariff-activity';
 import { TariffReader } from './tariff.reader';
 
 /** The estimate under one of a connector's tariffs. */
@@ -59,7 +59,7 @@ export class PriceEstimateService {
         return {
           tariff_id: v.tariff.id,
           tariff_type: v.tariff.type,
-          active_at_start: isActive(v.tariff, charge.start),
+          active_at_start: isTariffActive(v.tariff, charge.start),
           version: { version_no: v.version_no, valid_from: v.valid_from, basis: v.basis },
           ...estimateChargeCost(v.tariff, charge, facts),
         };
@@ -79,8 +79,4 @@ export class PriceEstimateService {
       missing_tariff_ids: (row.tariff_ids as string[]).filter((id) => !held.has(id)),
     };
   }
-}
-
-function isActive(t: CanonicalTariff, at: Date): boolean {
-  return (!t.start_date_time || new Date(t.start_date_time) <= at) && (!t.end_date_time || at < new Date(t.end_date_time));
 }

@@ -16,6 +16,7 @@ import type { NotFree } from '../../availability';
 import { alwaysOpenState, evaluateOpeningHoursUntil } from '../../opening-hours';
 import type { Hours } from '../../opening-times.model';
 import type { CanonicalTariff } from '../../../tariffs/tariff.model';
+import { activityBoundMs, isActiveBetween } from '../../../tariffs/tariff-activity';
 import { summariseTariff } from '../../../tariffs/tariff-summary';
 import { listPrice } from '../result-parts';
 import { encodeCursor, LocationSearch, queryFingerprint } from '../search-query';
@@ -232,13 +233,13 @@ export class IndexedTariff {
     readonly versionId: string,
     readonly tariff: CanonicalTariff,
   ) {
-    this.startMs = tariff.start_date_time ? new Date(tariff.start_date_time).getTime() : null;
-    this.endMs = tariff.end_date_time ? new Date(tariff.end_date_time).getTime() : null;
+    this.startMs = activityBoundMs(tariff.start_date_time);
+    this.endMs = activityBoundMs(tariff.end_date_time);
   }
 
-  /** isActive (tariff-summary.ts) on the parsed instants: an unparsable date is never active, as there. */
+  /** Whether this version is active at `atMs` (epoch ms): tariff-activity.ts on the bounds parsed once. */
   activeAt(atMs: number): boolean {
-    return (this.startMs === null || this.startMs <= atMs) && (this.endMs === null || atMs < this.endMs);
+    return isActiveBetween(this.startMs, this.endMs, atMs);
   }
 
   /** The list-view price line in `lang`, as JSON. */
