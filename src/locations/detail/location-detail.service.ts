@@ -6,6 +6,7 @@ import { evseAvailability } from '../availability';
 import { ConnectorTariffsReader } from '../connector-tariffs.reader';
 import { pickDisplayText } from '../display-text';
 import { maxPowerKw } from '../connector-power';
+import { listedEvseSql, publishedLocationSql } from '../location-visibility';
 import type { Hours } from '../opening-times.model';
 import { openingNow } from '../search/location-search.service';
 import { LocationDetail } from './location-detail';
@@ -53,8 +54,8 @@ export class LocationDetailService {
                  'max_voltage', c.max_voltage, 'max_amperage', c.max_amperage, 'max_electric_power', c.max_electric_power,
                  'tariff_ids', c.tariff_ids, 'terms_and_conditions', c.terms_and_conditions, 'last_updated', c.last_updated)
                ORDER BY c.ocpi_id), '[]') FROM connector c WHERE c.evse_id = e.id)) ORDER BY e.uid), '[]')
-           FROM evse e WHERE e.location_id = l.id AND e.status <> 'REMOVED') AS evse_list
-       FROM location l WHERE l.id = $1 AND l.publish`,
+           FROM evse e WHERE e.location_id = l.id AND ${listedEvseSql()}) AS evse_list
+       FROM location l WHERE l.id = $1 AND ${publishedLocationSql()}`,
       [id, at.toISOString()],
     );
     if (!row) throw new NotFoundException(`No published Location ${id}`);
