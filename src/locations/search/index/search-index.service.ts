@@ -5,7 +5,10 @@ import type { Hours } from '../../opening-times.model';
 import { listedEvseSql, publishedLocationSql } from '../../location-visibility';
 import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
-import { connectorKind, IndexedConnector, IndexedEvse, IndexedLocation, IndexedTariff, SearchIndex, tariffKey } from './search-index';
+import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
+import { IndexedTariff, tariffKey } from './indexed-tariff';
+import { SearchIndex } from './search-index';
+import { RADIANS_PER_DEGREE } from './search-grid';
 
 /** Locations read per statement, at start-up and after changes. */
 const BATCH = 2000;
@@ -263,7 +266,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
       index.put({
         id: l.id, ocpiId: l.ocpi_id, countryCode: intern(l.country_code), partyId: intern(l.party_id), name: l.name, address: l.address,
         city: l.city, postalCode: l.postal_code, country: intern(l.country), latitude: l.latitude, longitude: l.longitude,
-        cosLatitude: Math.cos(l.latitude * 0.0174532925199432957692), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
+        cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
         facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
         alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
         connectionId: l.connection_id && intern(l.connection_id), evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
@@ -291,7 +294,7 @@ interface SmallTables {
 }
 
 function applySmallTables(index: SearchIndex, tables: SmallTables): void {
-  index.dataAsOf = new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()]));
+  index.setDataAsOf(new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()])));
   index.setPartyNames(new Map(tables.parties.map(([cc, pid, name]) => [`${cc}|${pid}`, name])));
 }
 
