@@ -13,7 +13,7 @@ const DEG = Math.PI / 180;
 
 /**
  * Results are ordered, and the keyset cursor compares, by the distance rounded to the millimetre (then by id): the
- * in-memory index (search-index.ts) computes the same haversine expression, but its sin/cos (V8) and PostgreSQL's
+ * in-memory index (index/search-scan.ts) computes the same haversine expression, but its sin/cos (V8) and PostgreSQL's
  * (the C library) may differ in the last bit, which would make a cursor of one path repeat or skip a result in the
  * other. Rounding to whole millimetres with the same IEEE operations (×1000, +0.5, floor, ÷1000 are exact-rounded in
  * both) makes both agree except when a distance lies within ~1e-12 m of a half millimetre.
