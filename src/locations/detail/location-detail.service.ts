@@ -32,6 +32,9 @@ export class LocationDetailService {
    * @throws NotFoundException when there is no such published Location, or all its EVSEs are REMOVED
    */
   async detail(id: string, lang: string, at: Date): Promise<LocationDetail> {
+    // One statement, one round trip. Three of its subqueries read tables of connections/ and sync/ (the party's
+    // business_details, sync_state's data_as_of, the routes' connection names), which this folder may not import;
+    // the search SQL and the search index read the same two small ones the same way.
     const [row]: LocationRow[] = await this.db.query(
       `SELECT l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.state, l.country,
          l.latitude, l.longitude, l.parking_type, l.time_zone, l.opening_times, l.is_24_7, l.charging_when_closed,
