@@ -14,8 +14,8 @@ import { CanonicalCdr } from '../cdrs/cdr.model';
 export type PricedWith = 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE';
 
 /**
- * How the tariffs a CDR names differ from the ones the Location listed when the session started (issue 5: "both are
- * kept and the difference is visible"). Tariffs are paired by id; when exactly one is left unpaired on each side, the
+ * How the tariffs a CDR names differ from the ones the Location listed when the session started: we keep both (a CPO
+ * may bill with another tariff than it published) and show the difference to finance. Tariffs are paired by id; when exactly one is left unpaired on each side, the
  * two are compared too (the CDR names another tariff than the connector listed).
  */
 export interface CdrTariffDifferences {

@@ -1,7 +1,7 @@
 /**
  * mod_cdrs Sender interface (2.1.1 §2.1 CPO Interface, 2.2.1 / 2.3.0 §Sender Interface) pulled from a CPO of each
  * version after its tariffs and locations; every CDR stored and its cost recomputed from its tariff(s) and
- * charging_periods (issue 5's finance hook), and shown by the finance API.
+ * charging_periods (the finance hook), and shown by the finance API.
  */
 import { startTestService, TestService } from '../support/test-service';
 import { CdrCpo, MISPRICED, startCdrCpo, Version } from './support/cdr-cpo';
