@@ -1,7 +1,8 @@
 /**
  * The part of a CDR that pricing needs (mod_cdrs 2.1.1 §3.1 / 2.2.1 and 2.3.0 §CDR object), version-neutral.
- * Numbers are decimal strings. CDR storage and the CDR version mappers are not built yet (they come with the CDR
- * pull); this is the shape they are to hand to recomputeCdrCost.
+ * Numbers are decimal strings. recomputeCdrCost (src/finance) reads only this part, so the canonical CDR that the
+ * version mappers build and the CDR store keeps (cdr.model.ts, a superset) is priced as is, and the spec's example
+ * CDRs can be priced in tests without the fields pricing never reads.
  */
 import { CanonicalTariff } from '../tariffs/tariff.model';
 

@@ -1,7 +1,8 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
+import { LocationReader } from '../locations/location.reader';
 import { timeZoneAt } from '../locations/time-zone-lookup';
 import { CdrRecomputation, recomputeCdrCost } from './recompute-cdr-cost';
 import { diffTariffs, TariffDifference } from '../tariffs/tariff-diff';
@@ -13,8 +14,8 @@ import { CanonicalCdr } from '../cdrs/cdr.model';
 export type PricedWith = 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE';
 
 /**
- * How the tariffs a CDR names differ from the ones the Location listed when the session started (issue 5: "both are
- * kept and the difference is visible"). Tariffs are paired by id; when exactly one is left unpaired on each side, the
+ * How the tariffs a CDR names differ from the ones the Location listed when the session started: we keep both (a CPO
+ * may bill with another tariff than it published) and show the difference to finance. Tariffs are paired by id; when exactly one is left unpaired on each side, the
  * two are compared too (the CDR names another tariff than the connector listed).
  */
 export interface CdrTariffDifferences {
@@ -77,6 +78,7 @@ export class CdrCostCheck {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tariffs: TariffReader,
+    private readonly locations: LocationReader,
   ) {}
 
   /** Checks the stored CDRs with these row ids (uuid) and stores the results. */
@@ -92,13 +94,9 @@ export class CdrCostCheck {
   /**
    * Recomputes every stored CDR (or those of one connection), in batches by row id, e.g. after tariffs arrived late
    * or the engine changed. Runs to the end (done: true). Resumable: `after` continues behind the last row id a cut-off
-   * run reported. @throws NotFoundException for a connection id we do not know
+   * run reported. An unknown connection id recomputes nothing
    */
   async recomputeAll(options: { connectionId?: string | null; after?: string | null } = {}): Promise<RecomputeRun> {
-    if (options.connectionId) {
-      const known: unknown[] = await this.db.query(`SELECT 1 FROM cpo_connection WHERE id = $1`, [options.connectionId]);
-      if (known.length === 0) throw new NotFoundException(`No connection with connection_id ${options.connectionId}`);
-    }
     const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: options.after ?? null, done: false };
     for (;;) {
       const rows: Array<{ id: string; mapped: CanonicalCdr }> = await this.db.query(
@@ -247,22 +245,15 @@ export class CdrCostCheck {
   /** The tariff ids the CDR's connector listed: our stored Connector's, else the CDR snapshot's; plus the periods'. */
   private async listedTariffIds(cdr: CanonicalCdr): Promise<{ ids: string[]; source: string }> {
     const loc = cdr.cdr_location;
-    const rows: Array<{ tariff_ids: string[] }> = await this.db.query(
-      `SELECT c.tariff_ids FROM location l JOIN evse e ON e.location_id = l.id JOIN connector c ON c.evse_id = e.id
-       WHERE l.country_code = $1 AND l.party_id = $2 AND l.ocpi_id = $3 AND e.uid = $4 AND c.ocpi_id = $5`,
-      [cdr.country_code, cdr.party_id, loc.id, loc.evse_uid, loc.connector_id],
-    );
+    const stored = await this.locations.listedTariffIds({ countryCode: cdr.country_code, partyId: cdr.party_id, locationId: loc.id, evseUid: loc.evse_uid, connectorId: loc.connector_id });
     const periods = cdr.charging_periods.map((p) => p.tariff_id).filter((id): id is string => !!id);
-    const [connector, source] = rows.length > 0 ? [rows[0].tariff_ids, 'our stored Connector'] : [loc.tariff_ids, 'the CDR\'s location'];
+    const [connector, source] = stored !== null ? [stored, 'our stored Connector'] : [loc.tariff_ids, 'the CDR\'s location'];
     return { ids: [...new Set([...connector, ...periods])], source: periods.length > 0 ? `${source} and the charging periods` : source };
   }
 
   private async timeZoneOf(cdr: CanonicalCdr): Promise<{ zone: string; source: CdrCheck['time_zone_source'] }> {
-    const rows: Array<{ time_zone: string }> = await this.db.query(
-      `SELECT time_zone FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3`,
-      [cdr.country_code, cdr.party_id, cdr.cdr_location.id],
-    );
-    if (rows.length > 0) return { zone: rows[0].time_zone, source: 'LOCATION' };
+    const stored = await this.locations.timeZone(cdr.country_code, cdr.party_id, cdr.cdr_location.id);
+    if (stored !== null) return { zone: stored, source: 'LOCATION' };
     if (cdr.cdr_location.time_zone) return { zone: cdr.cdr_location.time_zone, source: 'CDR_LOCATION' };
     const [lat, lon] = [Number(cdr.cdr_location.coordinates.latitude), Number(cdr.cdr_location.coordinates.longitude)];
     const found = Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? timeZoneAt(lat, lon) : null;

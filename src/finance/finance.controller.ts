@@ -1,6 +1,7 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { FinanceApiKeyGuard } from '../common/auth/api-key.guard';
+import { ConnectionsService } from '../connections/connections.service';
 import { CdrCostCheck, RecomputeRun } from './cdr-cost-check.service';
 import { FinanceCdrsQueryDto, FinanceSummaryQueryDto, RecomputeCdrsDto } from './dto/finance-cdrs-query.dto';
 import { FinanceCdrLine, FinanceCdrsService, FinanceSummaryLine } from './finance-cdrs.service';
@@ -21,6 +22,7 @@ export class FinanceController {
   constructor(
     private readonly cdrs: FinanceCdrsService,
     private readonly check: CdrCostCheck,
+    private readonly connections: ConnectionsService,
   ) {}
 
   /**
@@ -72,7 +74,10 @@ export class FinanceController {
   @ApiOperation({ summary: 'Recompute the cost of every stored CDR (or one connection\'s)' })
   @ApiOkResponse({ description: 'RecomputeRun: checked, match, differ, not_exact, last_id, done' })
   @ApiNotFoundResponse({ description: 'No connection with this connection_id' })
-  recompute(@Body() body: RecomputeCdrsDto): Promise<RecomputeRun> {
+  async recompute(@Body() body: RecomputeCdrsDto): Promise<RecomputeRun> {
+    if (body.connection_id && !(await this.connections.namesOf([body.connection_id])).has(body.connection_id)) {
+      throw new NotFoundException(`No connection with connection_id ${body.connection_id}`);
+    }
     return this.check.recomputeAll({ connectionId: body.connection_id ?? null, after: body.after ?? null });
   }
 }

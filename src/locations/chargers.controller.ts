@@ -5,7 +5,7 @@ import { NearbyQueryDto } from './dto/nearby-query.dto';
 import { LocationSearchService } from './search/location-search.service';
 import { toNearbySearch } from './search/search-request';
 
-/** Internal API, first-slice path kept for existing clients: the radius search of GET /api/v1/locations. */
+/** Internal API, an older path kept for its existing clients: the radius search of GET /api/v1/locations. */
 @ApiTags('locations')
 @ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
 @ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CanonicalTariff, DisplayText } from '../tariffs/tariff.model';
-import { isActive, primaryTariff, summariseTariff, TariffSummary } from '../tariffs/tariff-summary';
+import { isTariffActive } from '../tariffs/tariff-activity';
+import { primaryTariff, summariseTariff, TariffSummary } from '../tariffs/tariff-summary';
 import { pickDisplayText } from './display-text';
 import { ReadQueries } from './read-queries';
 
@@ -68,7 +69,7 @@ export class ConnectorTariffsReader {
       tariff_id: t.tariff.id,
       type: t.tariff.type,
       currency: t.tariff.currency,
-      active_now: isActive(t.tariff, at),
+      active_now: isTariffActive(t.tariff, at),
       display_text: pickDisplayText(t.altText, lang),
       alt_url: t.altUrl,
       summary: t.summary(lang),

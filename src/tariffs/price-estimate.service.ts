@@ -1,8 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { ChargeToEstimate, ImpossibleChargeError, PriceEstimate, estimateChargeCost } from './price-estimate';
-import { CanonicalTariff } from './tariff.model';
+import { isTariffActive } from './tariff-activity';
 import { TariffReader } from './tariff.reader';
 
 /** The estimate under one of a connector's tariffs. */
@@ -26,40 +24,48 @@ export interface ConnectorPriceEstimate {
 }
 
 /**
+ * The connector to price at, as the Locations domain reads it (LocationReader.connector): ours, with its EVSE and
+ * Location, the tariff ids it lists (Connector.tariff_ids) and the Location's time zone.
+ */
+export interface ConnectorToPrice {
+  id: string;
+  ocpi_id: string;
+  evse_uid: string;
+  location_id: string;
+  country_code: string;
+  party_id: string;
+  power_type: string;
+  /** V, line to neutral for AC_3_PHASE (mod_locations 2.2.1 §Connector object). */
+  max_voltage: number;
+  tariff_ids: string[];
+  /** IANA; null when unknown. */
+  time_zone: string | null;
+}
+
+/**
  * Price estimates for a planned charge at one connector, under each tariff its CPO lists on it (Connector.tariff_ids,
  * mod_locations 2.2.1 §Connector object), each in the version in force when the charge starts, priced by the tariff
- * engine in the Location's time zone.
+ * engine in the Location's time zone. The connector comes from the caller (the Locations domain owns those tables).
  */
 @Injectable()
 export class PriceEstimateService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly tariffs: TariffReader,
-  ) {}
+  constructor(private readonly tariffs: TariffReader) {}
 
   /**
-   * @param connectorId our connector id (uuid, as returned by the chargers search)
+   * @param connector the connector and what pricing needs of its Location (see ConnectorToPrice)
    * @param charge energy (kWh), stay (minutes), start (instant; default now), expected power (kW, optional)
-   * @throws NotFoundException when there is no such connector
    * @throws BadRequestException when the charge cannot happen (energy too large for the time at that power)
    */
-  async estimate(connectorId: string, charge: ChargeToEstimate): Promise<ConnectorPriceEstimate> {
-    const [row] = await this.db.query(
-      `SELECT c.id, c.ocpi_id, c.tariff_ids, c.power_type, c.max_voltage, e.uid AS evse_uid, l.id AS location_id, l.country_code,
-         l.party_id, l.time_zone
-       FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE c.id = $1`,
-      [connectorId],
-    );
-    if (!row) throw new NotFoundException(`No connector ${connectorId}`);
-    const versions = await this.tariffs.findValidAt(row.country_code, row.party_id, row.tariff_ids, charge.start);
+  async estimate(connector: ConnectorToPrice, charge: ChargeToEstimate): Promise<ConnectorPriceEstimate> {
+    const versions = await this.tariffs.findValidAt(connector.country_code, connector.party_id, connector.tariff_ids, charge.start);
     const held = new Set(versions.map((v) => v.tariff.id));
-    const facts = { power_type: row.power_type, max_voltage: row.max_voltage, time_zone: row.time_zone ?? null };
+    const facts = { power_type: connector.power_type, max_voltage: connector.max_voltage, time_zone: connector.time_zone ?? null };
     const estimates = versions.map((v): TariffEstimate => {
       try {
         return {
           tariff_id: v.tariff.id,
           tariff_type: v.tariff.type,
-          active_at_start: isActive(v.tariff, charge.start),
+          active_at_start: isTariffActive(v.tariff, charge.start),
           version: { version_no: v.version_no, valid_from: v.valid_from, basis: v.basis },
           ...estimateChargeCost(v.tariff, charge, facts),
         };
@@ -70,17 +76,13 @@ export class PriceEstimateService {
     });
     return {
       connector: {
-        id: row.id, ocpi_id: row.ocpi_id, evse_uid: row.evse_uid, location_id: row.location_id, country_code: row.country_code,
-        party_id: row.party_id, power_type: row.power_type,
+        id: connector.id, ocpi_id: connector.ocpi_id, evse_uid: connector.evse_uid, location_id: connector.location_id, country_code: connector.country_code,
+        party_id: connector.party_id, power_type: connector.power_type,
       },
       time_zone: facts.time_zone,
       charge: { energy_kwh: charge.energyKwh, duration_minutes: charge.durationMinutes, start: charge.start.toISOString(), power_kw: charge.powerKw ?? null },
       estimates,
-      missing_tariff_ids: (row.tariff_ids as string[]).filter((id) => !held.has(id)),
+      missing_tariff_ids: connector.tariff_ids.filter((id) => !held.has(id)),
     };
   }
-}
-
-function isActive(t: CanonicalTariff, at: Date): boolean {
-  return (!t.start_date_time || new Date(t.start_date_time) <= at) && (!t.end_date_time || at < new Date(t.end_date_time));
 }

@@ -18,6 +18,7 @@
  * - min_price / max_price and step_size are left to the estimate.
  */
 import Decimal from 'decimal.js';
+import { isTariffActive } from './tariff-activity';
 import type { CanonicalTariff } from './tariff.model';
 
 /** What the summary reads of a canonical Tariff. */
@@ -93,15 +94,10 @@ export function summariseTariff(tariff: SummarisableTariff, lang: string): Tarif
  * REGULAR), else the active AD_HOC_PAYMENT one, else the first active one; null when none is active at `at`.
  */
 export function primaryTariff<T extends Pick<SummarisableTariff, 'type' | 'start_date_time' | 'end_date_time'>>(tariffs: T[], at: Date): T | null {
-  const active = tariffs.filter((t) => isActive(t, at));
+  const active = tariffs.filter((t) => isTariffActive(t, at));
   return (
     active.find((t) => t.type === null || t.type === 'REGULAR') ?? active.find((t) => t.type === 'AD_HOC_PAYMENT') ?? active[0] ?? null
   );
-}
-
-/** Whether `at` lies in the Tariff's [start_date_time, end_date_time) (mod_tariffs 2.2.1 §4.3.1). */
-export function isActive(t: Pick<SummarisableTariff, 'start_date_time' | 'end_date_time'>, at: Date): boolean {
-  return (!t.start_date_time || new Date(t.start_date_time) <= at) && (!t.end_date_time || at < new Date(t.end_date_time));
 }
 
 /** A restriction object with at least one field set (an empty object or all-null fields restricts nothing). */

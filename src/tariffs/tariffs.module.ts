@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PriceEstimateController } from './price-estimate.controller';
 import { PriceEstimateService } from './price-estimate.service';
 import { TariffReader } from './tariff.reader';
 import { TariffStore } from './tariff.store';
 
-/** Tariffs: storage and the price estimate of the internal API. */
+/** Tariffs: storage, history and the price estimate (its endpoint is in LocationsModule: it starts from a connector). */
 @Module({
   providers: [TariffStore, TariffReader, PriceEstimateService],
-  controllers: [PriceEstimateController],
-  exports: [TariffStore, TariffReader],
+  exports: [TariffStore, TariffReader, PriceEstimateService],
 })
 export class TariffsModule {}

@@ -1,7 +1,7 @@
 /**
  * What can happen to CDRs between a CPO and us: a CDR is immutable (mod_cdrs 2.2.1 §Receiver interface: "CDRs cannot
  * be replaced"), tariffs may arrive after their CDR, the CDR may name another tariff than the Location listed
- * (issue 5: "both are kept and the difference is visible"), a CPO may send another party's CDR, a pull may break
+ * (both are kept and the difference is shown), a CPO may send another party's CDR, a pull may break
  * down mid-way. And the finance API's authentication and validation.
  */
 import { generateCdrs, loadCdrExample, loadFixtureTariffs } from '../cpo-simulator';
@@ -71,7 +71,7 @@ describe('mod_cdrs 2.2.1 §Credit CDRs', () => {
   });
 });
 
-describe('issue 5 finance hook: a CDR pulled before its tariff', () => {
+describe('finance hook: a CDR pulled before its tariff', () => {
   it('cannot be priced (NONE, said why); the pull that brings the tariff prices it with the version in force at its start', async () => {
     const owner = { countryCode: 'NL', partyId: 'LTE' };
     const locations = locationsFor('2.2.1', { count: 2, seed: 3, center: { latitude: 52.37, longitude: 4.9 }, radiusKm: 2, tariffIds: ['AC-KWH'], ...owner }) as any[];
@@ -103,7 +103,7 @@ describe('issue 5 finance hook: a CDR pulled before its tariff', () => {
   });
 });
 
-describe('issue 5 tariff history: the tariff a CDR names and the one the Location listed', () => {
+describe('tariff history: the tariff a CDR names and the one the Location listed', () => {
   it('2.2.1 cdr_example.json names tariff 12 as it was; the CPO serves another 12 today: both kept, their difference in the detail', async () => {
     const owner = { countryCode: 'BE', partyId: 'TDF' };
     // The fixtures hold two tariffs with id 12 (tariff_1_simple_2hour, tariff_2_alt_text): the later one is held.

@@ -322,7 +322,8 @@ describe('CPO simulator (OCPI 2.2.1)', () => {
         expect(l.evses.length).toBeLessThanOrEqual(6);
         expect(l.last_updated).toMatch(dateTime);
         expect(l.last_updated >= GENERATOR_BASE_DATE && l.last_updated < '2024-12-31T00:00:00Z').toBe(true);
-        if (!l.opening_times?.twentyfourseven) expect(l.opening_times?.regular_hours?.length).toBeGreaterThan(0);
+        // mod_locations 2.2.1 §Hours: regular_hours only when not twentyfourseven, and then at least one.
+        expect((l.opening_times?.regular_hours?.length ?? 0) > 0).toBe(!l.opening_times?.twentyfourseven);
         for (const e of l.evses) {
           expect(e.evse_id).toMatch(/^NL\*SIM\*E\d{6}\*\d$/);
           expect(e.last_updated <= l.last_updated).toBe(true);

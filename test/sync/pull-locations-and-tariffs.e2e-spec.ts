@@ -80,16 +80,21 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
     changed[0].evses[0].status = 'OUTOFORDER';
     changed[0].evses[0].last_updated = '2026-11-01T10:00:00Z';
     changed[0].last_updated = '2026-11-01T10:00:00Z';
-    const droppedUid = changed[1].evses.length > 1 ? changed[1].evses.pop().uid : null;
-    changed[1].last_updated = '2026-11-01T10:00:00Z';
+    // The EVSE dropped is one of several at its Location, so the Location itself stays (and its other EVSEs with it).
+    const shrunk = changed.find((l, i) => i > 0 && l.evses.length > 1);
+    expect(shrunk).toBeDefined();
+    const droppedUid = shrunk.evses.pop().uid;
+    shrunk.last_updated = '2026-11-01T10:00:00Z';
     cpo.simulator.setLocations(changed);
     await cpo.sync(true);
     const rows = await withClient(service.database.url, (c) =>
-      c.query(`SELECT e.uid, e.status, e.status_changed_at FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [[changed[0].id, changed[1].id]]).then((r) => r.rows));
+      c.query(`SELECT e.uid, e.status, e.status_changed_at FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [[changed[0].id, shrunk.id]]).then((r) => r.rows));
     const first = rows.find((r: any) => r.uid === changed[0].evses[0].uid);
     expect(first.status).toBe('OUTOFORDER');
     expect(new Date(first.status_changed_at).toISOString()).toBe('2026-11-01T10:00:00.000Z');
-    if (droppedUid) expect(rows.map((r: any) => r.uid)).not.toContain(droppedUid);
+    const uids = rows.map((r: any) => r.uid);
+    expect(uids).not.toContain(droppedUid);
+    expect(uids).toEqual(expect.arrayContaining(shrunk.evses.map((e: any) => e.uid)));
   });
 
   it('a CPO that goes away mid-life fails the run with a plain-words reason on the run and the connection', async () => {

@@ -86,23 +86,33 @@ describe('tariff engine properties (fast-check)', () => {
     );
   });
 
-  it('min_price and max_price always hold (mod_tariffs 2.2.1 §Tariff object NOTEs), whatever the step sizes', () => {
-    const bounds = fc
-      .record({ min: fc.integer({ min: 0, max: 2000 }), span: fc.integer({ min: 0, max: 3000 }), withAfter: fc.boolean(), vat: fc.integer({ min: 0, max: 25 }) })
-      .map(({ min, span, withAfter, vat }) => {
-        const limit = (cents: number) => ({
-          before_taxes: new Decimal(cents).div(100).toFixed(),
-          after_taxes: withAfter ? new Decimal(cents).times(100 + vat).div(10000).toFixed() : null,
-        });
-        return { min_price: limit(min), max_price: limit(min + span) };
+  /** min_price and max_price between 0 and 50 €, before taxes and, `withAfter`, after taxes too (at a VAT of 0–25 %). */
+  const bounds = (withAfter: boolean) =>
+    fc.record({ min: fc.integer({ min: 0, max: 2000 }), span: fc.integer({ min: 0, max: 3000 }), vat: fc.integer({ min: 0, max: 25 }) }).map(({ min, span, vat }) => {
+      const limit = (cents: number) => ({
+        before_taxes: new Decimal(cents).div(100).toFixed(),
+        after_taxes: withAfter ? new Decimal(cents).times(100 + vat).div(10000).toFixed() : null,
       });
+      return { min_price: limit(min), max_price: limit(min + span) };
+    });
+
+  it('min_price and max_price always hold before and after taxes (mod_tariffs 2.2.1 §Tariff object NOTEs), whatever the step sizes', () => {
     fc.assert(
-      fc.property(tariff(fc.constantFrom(1, 60, 300, 900, 500)), bounds, charge, (t, b, c) => {
+      fc.property(tariff(fc.constantFrom(1, 60, 300, 900, 500)), bounds(true), charge, (t, b, c) => {
         const cost = priceCharge({ ...t, ...b }, c.zone, timeline(c.start, ...c.periods));
         expect(before(cost).gte(b.min_price.before_taxes) && before(cost).lte(b.max_price.before_taxes)).toBe(true);
-        if (b.min_price.after_taxes !== null) {
-          expect(after(cost)!.gte(b.min_price.after_taxes) && after(cost)!.lte(b.max_price.after_taxes!)).toBe(true);
-        }
+        expect(after(cost)!.gte(b.min_price.after_taxes!) && after(cost)!.lte(b.max_price.after_taxes!)).toBe(true);
+        expect(new Decimal(cost.total.before_taxes!).minus(before(cost)).abs().lte('0.005')).toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('min_price and max_price given before taxes only bound the total before taxes, whatever the step sizes', () => {
+    fc.assert(
+      fc.property(tariff(fc.constantFrom(1, 60, 300, 900, 500)), bounds(false), charge, (t, b, c) => {
+        const cost = priceCharge({ ...t, ...b }, c.zone, timeline(c.start, ...c.periods));
+        expect(before(cost).gte(b.min_price.before_taxes) && before(cost).lte(b.max_price.before_taxes)).toBe(true);
         expect(new Decimal(cost.total.before_taxes!).minus(before(cost)).abs().lte('0.005')).toBe(true);
       }),
       RUNS,

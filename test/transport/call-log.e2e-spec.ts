@@ -1,5 +1,5 @@
 /**
- * The per-CPO call log (issue 4): every failed OCPI call, to a CPO or from one, stored with CPO, module, method,
+ * The per-CPO call log: every failed OCPI call, to a CPO or from one, stored with CPO, module, method,
  * URL, HTTP and OCPI status, duration, request id, bodies (credentials tokens redacted, credentials 2.2.1
  * §Credentials object; truncated to 8 KB) and a one-line explanation; listed and filtered by the operations API.
  */

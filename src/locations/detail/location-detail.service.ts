@@ -6,6 +6,7 @@ import { evseAvailability } from '../availability';
 import { ConnectorTariffsReader } from '../connector-tariffs.reader';
 import { pickDisplayText } from '../display-text';
 import { maxPowerKw } from '../connector-power';
+import { listedEvseSql, publishedLocationSql } from '../location-visibility';
 import type { Hours } from '../opening-times.model';
 import { openingNow } from '../search/location-search.service';
 import { LocationDetail } from './location-detail';
@@ -31,6 +32,9 @@ export class LocationDetailService {
    * @throws NotFoundException when there is no such published Location, or all its EVSEs are REMOVED
    */
   async detail(id: string, lang: string, at: Date): Promise<LocationDetail> {
+    // One statement, one round trip. Three of its subqueries read tables of connections/ and sync/ (the party's
+    // business_details, sync_state's data_as_of, the routes' connection names), which this folder may not import;
+    // the search SQL and the search index read the same two small ones the same way.
     const [row]: LocationRow[] = await this.db.query(
       `SELECT l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.state, l.country,
          l.latitude, l.longitude, l.parking_type, l.time_zone, l.opening_times, l.is_24_7, l.charging_when_closed,
@@ -53,8 +57,8 @@ export class LocationDetailService {
                  'max_voltage', c.max_voltage, 'max_amperage', c.max_amperage, 'max_electric_power', c.max_electric_power,
                  'tariff_ids', c.tariff_ids, 'terms_and_conditions', c.terms_and_conditions, 'last_updated', c.last_updated)
                ORDER BY c.ocpi_id), '[]') FROM connector c WHERE c.evse_id = e.id)) ORDER BY e.uid), '[]')
-           FROM evse e WHERE e.location_id = l.id AND e.status <> 'REMOVED') AS evse_list
-       FROM location l WHERE l.id = $1 AND l.publish`,
+           FROM evse e WHERE e.location_id = l.id AND ${listedEvseSql()}) AS evse_list
+       FROM location l WHERE l.id = $1 AND ${publishedLocationSql()}`,
       [id, at.toISOString()],
     );
     if (!row) throw new NotFoundException(`No published Location ${id}`);

@@ -34,7 +34,7 @@ export function toLocationSearch(dto: LocationSearchQueryDto, at: Date): Locatio
   return withFilters(area, origin, dto, at);
 }
 
-/** GET /api/v1/chargers/nearby: always a radius search, with every EVSE unless evses=false (as the first slice answered). */
+/** GET /api/v1/chargers/nearby: always a radius search, with every EVSE unless evses=false (the answer this older path's clients were built on). */
 export function toNearbySearch(dto: SearchFiltersDto & { latitude: number; longitude: number; radius_m: number }, at: Date): LocationSearch {
   const centre = { latitude: dto.latitude, longitude: dto.longitude };
   return withFilters({ kind: 'radius', centre, radiusM: dto.radius_m }, centre, { ...dto, evses: dto.evses ?? true }, at);

@@ -5,6 +5,7 @@
  * filters a circle exactly and orders the results (by the distance to the millimetre, see SORT_KEY_SQL).
  */
 import { currentVersionSql } from '../connector-tariffs.reader';
+import { listedEvseSql, publishedLocationSql } from '../location-visibility';
 import { LatLon, LocationSearch, SearchArea } from './search-query';
 
 export const EARTH_RADIUS_M = 6371008.8;
@@ -12,7 +13,7 @@ const DEG = Math.PI / 180;
 
 /**
  * Results are ordered, and the keyset cursor compares, by the distance rounded to the millimetre (then by id): the
- * in-memory index (search-index.ts) computes the same haversine expression, but its sin/cos (V8) and PostgreSQL's
+ * in-memory index (index/search-scan.ts) computes the same haversine expression, but its sin/cos (V8) and PostgreSQL's
  * (the C library) may differ in the last bit, which would make a cursor of one path repeat or skip a result in the
  * other. Rounding to whole millimetres with the same IEEE operations (×1000, +0.5, floor, ÷1000 are exact-rounded in
  * both) makes both agree except when a distance lies within ~1e-12 m of a half millimetre.
@@ -92,7 +93,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   const boxes = boxesFor(q.area).map(
     (b) => `l.geo <@ box(point(${p.add(b.west, '::float8')}, ${p.add(b.south, '::float8')}), point(${p.add(b.east, '::float8')}, ${p.add(b.north, '::float8')}))`,
   );
-  const where = [`(${boxes.join(' OR ')})`, 'l.publish'];
+  const where = [`(${boxes.join(' OR ')})`, publishedLocationSql()];
   if (q.area.kind === 'radius') where.push(`d.distance_m <= ${p.add(q.area.radiusM, '::float8')}`);
   if (after) where.push(`(d.sort_m, l.id) > (${p.add(after.distanceM, '::float8')}, ${p.add(after.id, '::uuid')})`);
   if (q.parties.length > 0) {
@@ -131,8 +132,8 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
         OFFSET 0
       ) c
       -- "A Location without any valid EVSE object can be considered expired and should no longer be displayed"
-      -- (mod_locations 2.2.1 §8.1): at least one EVSE not REMOVED and matching the EVSE filters (AVAILABLE for
-      -- available_now). Checked on the candidates in distance order, so only until the page is full: OFFSET 0
+      -- (mod_locations 2.2.1 §8.1, see location-visibility.ts): at least one EVSE listed and matching the EVSE
+      -- filters (AVAILABLE for available_now). Checked on the candidates in distance order, so only until the page is full: OFFSET 0
       -- keeps the planner from pushing this test below the sort, where it would run for every candidate.
       WHERE EXISTS (SELECT 1 FROM evse e WHERE e.location_id = c.id AND ${evseFilter}${q.availableNow ? ` AND e.status = 'AVAILABLE'` : ''})
       LIMIT ${p.add(limit, '::int')}
@@ -142,9 +143,9 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   return { text, values: p.values };
 }
 
-/** EVSEs (alias e) listed and counted: not REMOVED, with the capabilities asked for and a matching connector. */
+/** EVSEs (alias e) listed and counted: listed (not REMOVED), with the capabilities asked for and a matching connector. */
 function evseFilterSql(q: LocationSearch, p: Params): string {
-  const parts = [`e.status <> 'REMOVED'`];
+  const parts = [listedEvseSql()];
   if (q.capabilities.length > 0) parts.push(`e.capabilities @> ${p.add(q.capabilities, '::text[]')}`);
   const connector: string[] = [];
   if (q.connectorStandards.length > 0) connector.push(`c.standard = ANY(${p.add(q.connectorStandards, '::text[]')})`);

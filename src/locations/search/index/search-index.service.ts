@@ -2,9 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfig } from '../../../config/app-config';
 import type { CanonicalTariff } from '../../../tariffs/tariff.model';
 import type { Hours } from '../../opening-times.model';
+import { listedEvseSql, publishedLocationSql } from '../../location-visibility';
 import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
-import { connectorKind, IndexedConnector, IndexedEvse, IndexedLocation, IndexedTariff, SearchIndex, tariffKey } from './search-index';
+import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
+import { IndexedTariff, tariffKey } from './indexed-tariff';
+import { SearchIndex } from './search-index';
+import { RADIANS_PER_DEGREE } from './search-grid';
 
 /** Locations read per statement, at start-up and after changes. */
 const BATCH = 2000;
@@ -204,7 +208,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     applySmallTables(index, tables);
   }
 
-  /** Reads these Locations again: put the published ones with EVSEs left, drop the others. */
+  /** Reads these Locations again: put the published ones with listed EVSEs left, drop the others (location-visibility.ts). */
   private async readLocations(index: SearchIndex, ids: string[]): Promise<void> {
     const [locations, evses, connectors] = [
       await this.db.rows<LocationRow>(
@@ -212,20 +216,20 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
            l.latitude, l.longitude, l.time_zone, l.parking_type, l.facilities, l.is_24_7, l.opening_times,
            extract(epoch FROM l.always_open_from)::float8 * 1000 AS always_open_from_ms,
            l.operator ->> 'name' AS operator_name, l.connection_id
-         FROM location l WHERE l.id = ANY($1::uuid[]) AND l.publish`,
+         FROM location l WHERE l.id = ANY($1::uuid[]) AND ${publishedLocationSql()}`,
         [ids],
       ),
       // Ordered as the SQL path's json_agg orders them (same collation).
       await this.db.rows<EvseRow>(
         `SELECT e.id, e.location_id, e.uid, e.evse_id, e.status, e.status_changed_at, e.capabilities
-         FROM evse e WHERE e.location_id = ANY($1::uuid[]) AND e.status <> 'REMOVED' ORDER BY e.location_id, e.uid`,
+         FROM evse e WHERE e.location_id = ANY($1::uuid[]) AND ${listedEvseSql()} ORDER BY e.location_id, e.uid`,
         [ids],
       ),
       await this.db.rows<ConnectorRow>(
         `SELECT c.id, c.evse_id, c.ocpi_id, c.standard, c.format, c.power_type, c.max_power_kw,
            coalesce(c.max_electric_power > 0, false) AS declared, c.tariff_ids
          FROM connector c JOIN evse e ON e.id = c.evse_id
-         WHERE e.location_id = ANY($1::uuid[]) AND e.status <> 'REMOVED' ORDER BY c.evse_id, c.ocpi_id`,
+         WHERE e.location_id = ANY($1::uuid[]) AND ${listedEvseSql()} ORDER BY c.evse_id, c.ocpi_id`,
         [ids],
       ),
     ];
@@ -262,7 +266,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
       index.put({
         id: l.id, ocpiId: l.ocpi_id, countryCode: intern(l.country_code), partyId: intern(l.party_id), name: l.name, address: l.address,
         city: l.city, postalCode: l.postal_code, country: intern(l.country), latitude: l.latitude, longitude: l.longitude,
-        cosLatitude: Math.cos(l.latitude * 0.0174532925199432957692), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
+        cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
         facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
         alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
         connectionId: l.connection_id && intern(l.connection_id), evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
@@ -290,7 +294,7 @@ interface SmallTables {
 }
 
 function applySmallTables(index: SearchIndex, tables: SmallTables): void {
-  index.dataAsOf = new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()]));
+  index.setDataAsOf(new Map(tables.data_as_of.map(([id, ms]) => [id, ms === null ? null : new Date(ms).toISOString()])));
   index.setPartyNames(new Map(tables.parties.map(([cc, pid, name]) => [`${cc}|${pid}`, name])));
 }
 

@@ -1,16 +1,24 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
+import { ConnectorPriceEstimate, PriceEstimateService } from '../tariffs/price-estimate.service';
 import { PriceEstimateQueryDto } from './dto/price-estimate-query.dto';
-import { ConnectorPriceEstimate, PriceEstimateService } from './price-estimate.service';
+import { LocationReader } from './location.reader';
 
-/** Internal API for the mobile-app backend: what a charge will cost. */
+/**
+ * Internal API for the mobile-app backend: what a charge will cost. Here, not in tariffs/, because it starts from
+ * one of our connectors (this folder's tables) and then prices with the tariffs domain, which imports nothing
+ * from locations.
+ */
 @ApiTags('prices')
 @ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
 @Controller('api/v1/connectors')
 @UseGuards(InternalApiKeyGuard)
 export class PriceEstimateController {
-  constructor(private readonly prices: PriceEstimateService) {}
+  constructor(
+    private readonly locations: LocationReader,
+    private readonly prices: PriceEstimateService,
+  ) {}
 
   /**
    * GET /api/v1/connectors/{connector_id}/price-estimate?energy_kwh&duration_minutes[&start][&power_kw]
@@ -26,12 +34,10 @@ export class PriceEstimateController {
   @ApiOkResponse({ description: 'ConnectorPriceEstimate' })
   @ApiBadRequestResponse({ description: 'Invalid query, or a charge that cannot happen' })
   @ApiNotFoundResponse({ description: 'No such connector' })
-  estimate(@Param('connectorId', new ParseUUIDPipe()) connectorId: string, @Query() q: PriceEstimateQueryDto): Promise<ConnectorPriceEstimate> {
-    return this.prices.estimate(connectorId, {
-      energyKwh: q.energy_kwh,
-      durationMinutes: q.duration_minutes,
-      start: q.start ? new Date(q.start) : new Date(),
-      powerKw: q.power_kw ?? null,
-    });
+  async estimate(@Param('connectorId', new ParseUUIDPipe()) connectorId: string, @Query() q: PriceEstimateQueryDto): Promise<ConnectorPriceEstimate> {
+    const charge = { energyKwh: q.energy_kwh, durationMinutes: q.duration_minutes, start: q.start ? new Date(q.start) : new Date(), powerKw: q.power_kw ?? null };
+    const connector = await this.locations.connector(connectorId);
+    if (!connector) throw new NotFoundException(`No connector ${connectorId}`);
+    return this.prices.estimate(connector, charge);
   }
 }

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** One stored connector with what pricing needs of it and of its EVSE and Location. */
+export interface StoredConnector {
+  /** Our connector id (uuid). */
+  id: string;
+  ocpi_id: string;
+  evse_uid: string;
+  /** Our Location id (uuid). */
+  location_id: string;
+  country_code: string;
+  party_id: string;
+  power_type: string;
+  /** V (mod_locations 2.2.1 §Connector object: line to neutral for AC_3_PHASE). */
+  max_voltage: number;
+  /** Connector.tariff_ids, as the CPO listed them (OCPI ids of the Location's party). */
+  tariff_ids: string[];
+  /** The Location's IANA time zone; null when unknown. */
+  time_zone: string | null;
+}
+
+/** A connector named as OCPI names it: the Location's party and OCPI id, the EVSE's uid, the connector's OCPI id. */
+export interface OcpiConnectorRef {
+  countryCode: string;
+  partyId: string;
+  locationId: string;
+  evseUid: string;
+  connectorId: string;
+}
+
+/**
+ * What other domains read of our stored Locations, EVSEs and Connectors (the tables this folder writes), so that
+ * none of them queries those tables itself: the price estimate reads a connector's facts, the CDR cost check the
+ * tariff ids a connector lists and a Location's time zone. Every stored row counts, published or not and REMOVED
+ * or not (what the app may show is location-visibility.ts): a CDR or a priced charge may concern any of them.
+ */
+@Injectable()
+export class LocationReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The connector with our id `connectorId` (uuid); null when we hold none. */
+  async connector(connectorId: string): Promise<StoredConnector | null> {
+    const [row] = await this.db.query(
+      `SELECT c.id, c.ocpi_id, c.tariff_ids, c.power_type, c.max_voltage, e.uid AS evse_uid, l.id AS location_id, l.country_code,
+         l.party_id, l.time_zone
+       FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE c.id = $1`,
+      [connectorId],
+    );
+    if (!row) return null;
+    return {
+      id: row.id, ocpi_id: row.ocpi_id, evse_uid: row.evse_uid, location_id: row.location_id, country_code: row.country_code,
+      party_id: row.party_id, power_type: row.power_type, max_voltage: row.max_voltage, tariff_ids: row.tariff_ids, time_zone: row.time_zone ?? null,
+    };
+  }
+
+  /** The tariff ids (Connector.tariff_ids) the connector lists as we store it; null when we hold no such connector. */
+  async listedTariffIds(ref: OcpiConnectorRef): Promise<string[] | null> {
+    const rows: Array<{ tariff_ids: string[] }> = await this.db.query(
+      `SELECT c.tariff_ids FROM location l JOIN evse e ON e.location_id = l.id JOIN connector c ON c.evse_id = e.id
+       WHERE l.country_code = $1 AND l.party_id = $2 AND l.ocpi_id = $3 AND e.uid = $4 AND c.ocpi_id = $5`,
+      [ref.countryCode, ref.partyId, ref.locationId, ref.evseUid, ref.connectorId],
+    );
+    return rows.length > 0 ? rows[0].tariff_ids : null;
+  }
+
+  /** The IANA time zone of the Location (party and OCPI id) as we store it; null when we hold no such Location. */
+  async timeZone(countryCode: string, partyId: string, locationId: string): Promise<string | null> {
+    const rows: Array<{ time_zone: string }> = await this.db.query(
+      `SELECT time_zone FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3`,
+      [countryCode, partyId, locationId],
+    );
+    return rows.length > 0 ? rows[0].time_zone : null;
+  }
+}
