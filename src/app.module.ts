@@ -8,6 +8,7 @@ import { ConfigurationModule } from './config/configuration.module';
 import { ConnectionDirectory } from './connections/connection-directory';
 import { ConnectionsModule } from './connections/connections.module';
 import { databaseOptions } from './database/database-options';
+import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { LocationsModule } from './locations/locations.module';
@@ -33,7 +34,7 @@ export class AppModule {
             autoLogging: config.env.LOG_LEVEL === 'debug' || config.env.LOG_LEVEL === 'trace',
           },
         }),
-        TypeOrmModule.forRoot(databaseOptions(databaseUrl)),
+        TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
         ScheduleModule.forRoot(),
         HealthModule,
         CallLogModule,

@@ -15,7 +15,7 @@ export const MIGRATION_LOCK_KEY = 0x4f435049;
  */
 export async function migrateDatabase(url: string, options: { exclusive: boolean }): Promise<string[]> {
   // Two connections: one holds the lock, the other runs the migrations.
-  const dataSource = new DataSource({ ...databaseOptions(url, 2), migrationsRun: false });
+  const dataSource = new DataSource({ ...databaseOptions(url, { entities: [], poolSize: 2 }), migrationsRun: false });
   await dataSource.initialize();
   const lockHolder = dataSource.createQueryRunner();
   try {

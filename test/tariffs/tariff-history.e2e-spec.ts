@@ -8,6 +8,7 @@
 import { DataSource } from 'typeorm';
 import { mapTariff221 } from '../../src/ocpi/v2_2_1/tariffs/tariff.mapper';
 import { databaseOptions } from '../../src/database/database-options';
+import { ENTITIES } from '../../src/entities';
 import { diffTariffs } from '../../src/tariffs/tariff-diff';
 import { TariffReader } from '../../src/tariffs/tariff.reader';
 import { TariffStore } from '../../src/tariffs/tariff.store';
@@ -41,7 +42,7 @@ describe('tariff history: versions with first_seen / last_seen and the version i
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = await new DataSource(databaseOptions(database.url, 2)).initialize();
+    db = await new DataSource(databaseOptions(database.url, { entities: ENTITIES, poolSize: 2 })).initialize();
     store = new TariffStore();
     reader = new TariffReader(db);
     const rows = await db.query(
@@ -131,7 +132,7 @@ describe('migration TariffHistory: tariffs stored before it get a version 1', ()
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = await new DataSource({ ...databaseOptions(database.url, 2), migrationsRun: false }).initialize();
+    db = await new DataSource({ ...databaseOptions(database.url, { entities: ENTITIES, poolSize: 2 }), migrationsRun: false }).initialize();
     // Back to before TariffHistory: undo it and every migration after it (later ones are undone first).
     for (;;) {
       const [last] = await db.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { databaseOptions } from './database-options';
+import { databaseOptions } from './database/database-options';
+import { ENTITIES } from './entities';
 
 /**
  * The data source of the TypeORM CLI (`npm run migration:generate -- migrations/<Name>`, `migration:run`,
@@ -7,4 +8,4 @@ import { databaseOptions } from './database-options';
  */
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('Set DATABASE_URL to run the TypeORM CLI (e.g. postgres://postgres@127.0.0.1:5432/test)');
-export default new DataSource(databaseOptions(url));
+export default new DataSource(databaseOptions(url, { entities: ENTITIES }));
