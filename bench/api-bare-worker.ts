@@ -6,7 +6,7 @@
 import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });
-app.get('/bare', async () => ({ ok: true }));
+app.get('/bare', () => Promise.resolve({ ok: true }));
 
 process.on('message', (message: { type: 'start' } | { type: 'stop' }) => {
   if (message.type === 'start') {

@@ -19,11 +19,11 @@
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator } from '../test/cpo-simulator';
+import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
 import type { ApiWorkerMessage, ApiWorkerRequest, SearchIndexStats } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
-import { opsClient } from './ops-client';
+import { opsClient, type Connection, type ConnectionSummary, type SyncOutcome } from './ops-client';
 import { round } from './stats';
 
 export interface ApiOptions {
@@ -57,8 +57,8 @@ const AREA_KM = 30;
 const SEARCH_RADIUS_M = 2000;
 
 /** Generated Locations, cut at the first one that brings the EVSE count to `evses` (deterministic per seed). */
-export function benchLocations(evses: number, seed: number, tariffIds: string[]): Array<Record<string, any>> {
-  const all = generateLocations({ ...OWNER, count: Math.ceil(evses / 2.5), seed, center: MIDDLE, radiusKm: AREA_KM, tariffIds }) as Array<Record<string, any>>;
+export function benchLocations(evses: number, seed: number, tariffIds: string[]): Location[] {
+  const all = generateLocations({ ...OWNER, count: Math.ceil(evses / 2.5), seed, center: MIDDLE, radiusKm: AREA_KM, tariffIds });
   let total = 0;
   const cut = all.findIndex((l) => (total += l.evses.length) >= evses);
   if (cut < 0) throw new Error(`the generator gave only ${total} EVSEs for ${evses}`);
@@ -79,15 +79,15 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     service = forkWorker('api-worker.js');
     const ready = await service.start({ databaseEnv: database.env, pageLimit: options.pageLimit } satisfies ApiWorkerRequest);
     const ops = opsClient(ready.url, ready.opsKey);
-    const connection = await ops('POST', '/connections', { name: 'API bench CPO', versions_url: simulator.versionsUrl, token_a: simulator.tokenA });
+    const connection = await ops<Connection>('POST', '/connections', { name: 'API bench CPO', versions_url: simulator.versionsUrl, token_a: simulator.tokenA });
     log(`  loading ${locations.length} locations by a pull from the simulator…`);
     const t0 = performance.now();
-    const outcomes: any[] = await ops('POST', `/connections/${connection.id}/sync`);
+    const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
     const wallMs = performance.now() - t0;
     // This simulator serves no CDRs: their pull is SKIPPED, as it should be; anything else not SUCCEEDED is a failure.
     const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'cdrs'));
     if (failed.length > 0) throw new Error(`load failed: ${failed.map((o) => `${o.module}: ${o.message}`).join('; ')}`);
-    const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
+    const { stored } = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await service.analyze();
     const searchIndex = await service.indexStats();
@@ -159,6 +159,11 @@ function searchPoints(seed: number): Array<{ latitude: number; longitude: number
   });
 }
 
+/** The parts of a search page with `evses=true` that sampleSearches reads (see src/locations/search/search-result.ts). */
+interface SearchPageWithEvses {
+  data: Array<{ evses: Array<{ connectors: Array<{ id: string; tariff_ids: string[] }> }> }>;
+}
+
 /** Runs searches one by one: results per page, and the connectors (with a tariff) they show, for the price scenario. */
 async function sampleSearches(baseUrl: string, headers: Record<string, string>, paths: string[]) {
   let results = 0;
@@ -167,7 +172,7 @@ async function sampleSearches(baseUrl: string, headers: Record<string, string>, 
   for (const path of paths) {
     const response = await fetch(`${baseUrl}${path}`, { headers });
     if (!response.ok) throw new Error(`sample search ${path}: HTTP ${response.status} ${await response.text()}`);
-    const body: any = await response.json();
+    const body = (await response.json()) as SearchPageWithEvses;
     results += body.data.length;
     if (body.data.length === 20) full += 1;
     for (const r of body.data) for (const e of r.evses) for (const c of e.connectors) if (c.tariff_ids.length > 0) connectorIds.add(c.id);

@@ -4,7 +4,8 @@
  * migrates it at start-up). Created and dropped by the parent process, so a crashed worker leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -27,7 +28,7 @@ export async function createBenchDatabase(kind: DatabaseKind, serverUrl?: string
       kind,
       env: { PGLITE_DATA_DIR: join(dir, 'data') },
       description: 'PGlite (embedded, in the service process), data folder in os.tmpdir()',
-      remove: async () => rmSync(dir, { recursive: true, force: true }),
+      remove: () => rm(dir, { recursive: true, force: true }),
     };
   }
   if (!serverUrl) throw new Error('PostgreSQL benchmark needs DATABASE_URL');

@@ -4,7 +4,29 @@
  */
 import { request } from 'node:http';
 
-export type OpsClient = <T = any>(method: string, path: string, body?: unknown) => Promise<T>;
+/** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */
+export type OpsClient = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** The parts of the operations API's answers the benchmarks read (see src/operations). */
+export interface Connection {
+  id: string;
+}
+
+/** POST /connections/{id}/sync answers one per module. */
+export interface SyncOutcome {
+  module: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  pages: number;
+  received: number;
+  stored: number;
+  rejected: number;
+  message: string | null;
+}
+
+/** GET /connections/{id}/summary: what is held from the CPO. */
+export interface ConnectionSummary {
+  stored: { locations: number; evses: number; connectors: number; tariffs: number; cdrs: number };
+}
 
 /** A client for `${baseUrl}/api/v1/operations`, authenticated with the X-API-Key header. */
 export function opsClient(baseUrl: string, apiKey: string): OpsClient {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadEnvironment } from '../src/config/env.validation';
 import { RunningService, startService } from '../src/service';
-import { opsClient } from './ops-client';
+import { opsClient, type Connection, type ConnectionSummary, type SyncOutcome } from './ops-client';
 import { round, toMiB } from './stats';
 import type { PullRun, PullWorkerRequest, PullWorkerMessage } from './pull-locations.bench';
 
@@ -49,20 +49,21 @@ async function run(request: PullWorkerRequest): Promise<void> {
     const startMs = performance.now() - t0;
     const ops = opsClient(service.url, env.OPERATIONS_API_KEY);
     const t1 = performance.now();
-    const connection = await ops('POST', '/connections', { name: 'Bench CPO', versions_url: request.versionsUrl, token_a: request.tokenA });
+    const connection = await ops<Connection>('POST', '/connections', { name: 'Bench CPO', versions_url: request.versionsUrl, token_a: request.tokenA });
     const registerMs = performance.now() - t1;
     const runs: PullRun[] = [];
     for (let i = 1; i <= request.runs; i++) {
       rss.reset();
       const started = performance.now();
-      const outcomes: any[] = await ops('POST', `/connections/${connection.id}/sync${i === 1 ? '' : '?full=true'}`);
+      const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync${i === 1 ? '' : '?full=true'}`);
       const wallMs = performance.now() - started;
       const peakRss = rss.peak();
       // This simulator serves no CDRs: their pull is SKIPPED, as it should be; anything else not SUCCEEDED is a failure.
       const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'cdrs'));
       if (failed.length > 0) throw new Error(`run ${i}: ${failed.map((o) => `${o.module} ${o.status}: ${o.message}`).join('; ')}`);
-      const loc = outcomes.find((o) => o.module === 'locations');
-      const { stored } = await ops('GET', `/connections/${connection.id}/summary`);
+      // One outcome per module, always: these finds cannot miss.
+      const loc = outcomes.find((o) => o.module === 'locations')!;
+      const { stored } = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
       const result: PullRun = {
         run: i,
         kind: i === 1 ? 'insert' : 'update',
@@ -71,7 +72,7 @@ async function run(request: PullWorkerRequest): Promise<void> {
         pages: loc.pages,
         received: loc.received,
         stored: loc.stored,
-        rejected: loc.rejected + outcomes.find((o) => o.module === 'tariffs').rejected,
+        rejected: loc.rejected + outcomes.find((o) => o.module === 'tariffs')!.rejected,
         locations: stored.locations,
         evses: stored.evses,
         connectors: stored.connectors,

@@ -142,6 +142,6 @@ main(flags)
   .then(() => process.exit(interrupted ? 130 : 0))
   .catch((error: unknown) => {
     if (interrupted) process.exit(130);
-    process.stderr.write(`\nBenchmark failed: ${(error as Error).stack ?? error}\n`);
+    process.stderr.write(`\nBenchmark failed: ${(error as Error).stack ?? String(error)}\n`);
     process.exit(1);
   });

@@ -149,10 +149,65 @@ async function startDemoService(): Promise<RunningService> {
   return startService(env);
 }
 
-type Ops = (method: string, path: string, body?: unknown) => Promise<any>;
+/** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */
+type Ops = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** The parts of the APIs' answers the demo reads (see src/operations, src/finance and src/locations/search). */
+interface Connection {
+  id: string;
+  ocpi_version: string | null;
+  parties: Array<{ role: string; country_code: string; party_id: string }>;
+}
+
+/** POST /connections/invitations. */
+interface Invitation {
+  connection: { id: string };
+  token_a: string;
+  versions_url: string;
+}
+
+/** POST /connections/{id}/sync answers one per module. */
+interface SyncOutcome {
+  module: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  pages: number;
+  received: number;
+  stored: number;
+  rejected: number;
+  message: string | null;
+}
+
+/** GET /connections/{id}/summary. */
+interface ConnectionSummary {
+  stored: { locations: number; evses: number; connectors: number; tariffs: number; cdrs: number };
+  rejected: Array<{ module: string; object_id: string | null; reason: string }>;
+}
+
+/** GET /api/v1/finance/cdrs/summary answers one line per connection and currency. */
+interface FinanceSummaryLine {
+  currency: string;
+  stored: number;
+  match: number;
+  differ: number;
+  not_exact: number;
+  sum_difference: { before_taxes: string; after_taxes: string | null };
+}
+
+/** GET /api/v1/chargers/nearby (no `data` when it answers an error). */
+interface NearbyPage {
+  data?: Array<{ evses: Array<{ connectors: NearbyConnector[] }> }>;
+}
+
+interface NearbyConnector {
+  id: string;
+  ocpi_id: string;
+  standard: string;
+  max_power_kw: number;
+  tariff_ids: string[];
+}
 
 function operationsClient(service: RunningService): Ops {
-  return async (method, path, body) => {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${service.url}/api/v1/operations${path}`, {
       method,
       headers: { 'X-API-Key': service.config.env.OPERATIONS_API_KEY, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -160,7 +215,7 @@ function operationsClient(service: RunningService): Ops {
     });
     const json = await response.json();
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${JSON.stringify(json)}`);
-    return json;
+    return json as T;
   };
 }
 
@@ -175,12 +230,12 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
     return { ok: false, connectionId: null };
   }
   const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
-  log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p: any) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
-  const outcomes: any[] = await ops('POST', `/connections/${connection.id}/sync`);
+  log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
+  const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
   for (const o of outcomes) {
     log(`   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`);
   }
-  const summary = await ops('GET', `/connections/${connection.id}/summary`);
+  const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
   const s = summary.stored;
   log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs`);
   log(`   ${await cdrLine(connection.id)}`);
@@ -192,9 +247,9 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
 /** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
 async function cdrLine(connectionId: string): Promise<string> {
   const response = await fetch(`${financeBase}/cdrs/summary?connection_id=${connectionId}`, { headers: { 'X-API-Key': financeKey } });
-  const lines = (await response.json()) as any[];
+  const lines = (await response.json()) as FinanceSummaryLine[];
   if (!response.ok) return `CDRs: finance API answered HTTP ${response.status}`;
-  const sum = (k: string) => lines.reduce((n, l) => n + l[k], 0);
+  const sum = (k: 'stored' | 'match' | 'differ' | 'not_exact') => lines.reduce((n, l) => n + l[k], 0);
   const differences = lines
     .map((l) => `${l.currency} ${l.sum_difference.before_taxes} before taxes, ${l.sum_difference.after_taxes ?? 'unknown'} after`)
     .join('; ');
@@ -202,12 +257,13 @@ async function cdrLine(connectionId: string): Promise<string> {
 }
 
 /** eMSP-initiated: POST the CPO's versions URL and token A. CPO-initiated: an invitation, then the CPO POSTs to us. */
-async function connect(ops: Ops, cpo: DemoCpo): Promise<any> {
-  if (cpo.initiatedBy === 'EMSP') return ops('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
-  const invitation = await ops('POST', '/connections/invitations', { name: cpo.name });
+async function connect(ops: Ops, cpo: DemoCpo): Promise<Connection> {
+  if (cpo.initiatedBy === 'EMSP') return ops<Connection>('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
+  const invitation = await ops<Invitation>('POST', '/connections/invitations', { name: cpo.name });
   log(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
   await cpo.simulator.registerWith(invitation.versions_url, invitation.token_a);
-  return (await ops('GET', '/connections')).find((c: any) => c.id === invitation.connection.id);
+  // The CPO has just registered with us on this invitation: its connection is in the list.
+  return (await ops<Connection[]>('GET', '/connections')).find((c) => c.id === invitation.connection.id)!;
 }
 
 /** One line per rejected object, or one per reason when more than three objects share it. */
@@ -226,9 +282,9 @@ async function showInternalApi(service: RunningService): Promise<void> {
   const nearbyUrl = `${service.url}/api/v1/chargers/nearby?latitude=52.3702&longitude=4.8952&radius_m=1500&available_now=true&limit=3`;
   log('\n== Free chargers within 1.5 km of Amsterdam Centraal, now:');
   log(`   curl -s -H 'X-API-Key: ${key}' '${nearbyUrl}'`);
-  const nearby: any = await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json();
+  const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage;
   log(indent(JSON.stringify(nearby, null, 2), 40));
-  const connector = nearby.data?.flatMap((r: any) => r.evses.flatMap((e: any) => e.connectors)).find((c: any) => c.tariff_ids.length > 0);
+  const connector = nearby.data?.flatMap((r) => r.evses.flatMap((e) => e.connectors)).find((c) => c.tariff_ids.length > 0);
   if (!connector) {
     log('   (no connector with a tariff in the results)');
     return;

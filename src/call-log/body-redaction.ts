@@ -18,7 +18,7 @@ export function redactForLog(body: unknown, maxBytes = MAX_LOGGED_BODY_BYTES): s
 
 function redactText(text: string): string {
   try {
-    const parsed = JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
     if (parsed !== null && typeof parsed === 'object') return JSON.stringify(redactValue(parsed));
   } catch {
     // not JSON: redact by pattern below

@@ -90,14 +90,14 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
     let deleted = 0;
     for (;;) {
       const batch = await this.db.transaction(async (m) => {
-        const [{ locked }] = await m.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [CALL_LOG_PRUNE_LOCK]);
+        const [{ locked }] = await m.query<Array<{ locked: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS locked', [CALL_LOG_PRUNE_LOCK]);
         if (!locked) return 0;
-        const [{ n }] = await m.query(
+        const [{ n }] = await m.query<Array<{ n: number }>>(
           `WITH gone AS (DELETE FROM ocpi_call_log WHERE id IN (SELECT id FROM ocpi_call_log WHERE created_at < $1 LIMIT $2) RETURNING 1)
            SELECT count(*)::int AS n FROM gone`,
           [before, batchSize],
         );
-        return n as number;
+        return n;
       });
       deleted += batch;
       if (batch < batchSize) return deleted;

@@ -50,7 +50,7 @@ export class CdrStore {
     const firstIndex = new Map<string, number>();
     batch.forEach((b, i) => firstIndex.has(key(b.cdr)) || firstIndex.set(key(b.cdr), i));
     const rows = [...firstIndex.values()].map((i) => row(batch[i]));
-    const inserted = (await m.query(
+    const inserted = await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
       `INSERT INTO cdr (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, content_hash, raw, mapped,
          start_date_time, end_date_time, location_id, evse_uid, connector_id, currency, stated_before_taxes, stated_after_taxes,
          total_energy, credit, last_updated, received_at)
@@ -64,14 +64,14 @@ export class CdrStore {
        ON CONFLICT (country_code, party_id, ocpi_id) DO NOTHING
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion, source],
-    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+    );
     const insertedByKey = new Map(inserted.map((r) => [`${r.country_code}|${r.party_id}|${r.ocpi_id}`, r.id]));
-    const compared = (await m.query(
+    const compared = await m.query<Array<{ i: number; id: string; same: boolean; received_at: Date }>>(
       `SELECT x.i, c.id, c.content_hash = md5(x.mapped::text) AS same, c.received_at
        FROM jsonb_to_recordset($1::jsonb) AS x(i integer, country_code text, party_id text, ocpi_id text, mapped jsonb)
        JOIN cdr c ON c.country_code = x.country_code AND c.party_id = x.party_id AND c.ocpi_id = x.ocpi_id`,
       [JSON.stringify(batch.map((b, i) => ({ i, country_code: b.cdr.country_code, party_id: b.cdr.party_id, ocpi_id: b.cdr.id, mapped: b.cdr })))],
-    )) as Array<{ i: number; id: string; same: boolean; received_at: Date }>;
+    );
     const byIndex = new Map(compared.map((r) => [r.i, r]));
     return batch.map((item, i): CdrStoreOutcome => {
       const k = key(item.cdr);

@@ -16,7 +16,7 @@ export async function claimParties(m: EntityManager, connectionId: string, roles
   const parties = m.getRepository(ConnectionPartyEntity);
   const unique = [...new Map(roles.map((r) => [`${r.role}|${r.country_code}|${r.party_id}`, r])).values()];
   for (const role of unique) {
-    const [holder] = await m.query(
+    const [holder] = await m.query<Array<{ id: string; connection_id: string; status: string }>>(
       `SELECT p.id, p.connection_id, c.status FROM connection_party p JOIN cpo_connection c ON c.id = p.connection_id
        WHERE p.country_code = $1 AND p.party_id = $2 AND p.role = $3 AND p.connection_id <> $4`,
       [role.country_code, role.party_id, role.role, connectionId],

@@ -71,6 +71,52 @@ const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_
   c.difference_before_taxes::text AS difference_before_taxes, c.difference_after_taxes::text AS difference_after_taxes,
   c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at, ${DIMENSION_COLUMNS}`;
 
+/** A row as LIST_COLUMNS reads it: numerics as decimal strings (never through a JS number), times as Date. */
+interface CdrListRow {
+  id: string;
+  connection_id: string | null;
+  country_code: string;
+  party_id: string;
+  ocpi_id: string;
+  ocpi_version: string;
+  source: 'PULL' | 'PUSH';
+  start_date_time: Date | string;
+  end_date_time: Date | string;
+  location_id: string;
+  evse_uid: string;
+  connector_id: string;
+  currency: string;
+  total_energy: string;
+  credit: boolean;
+  stated_before_taxes: string;
+  stated_after_taxes: string | null;
+  computed_before_taxes: string | null;
+  computed_after_taxes: string | null;
+  difference_before_taxes: string | null;
+  difference_after_taxes: string | null;
+  exact: boolean | null;
+  not_exact_because: string[] | null;
+  priced_with: FinanceCdrLine['priced_with'];
+  received_at: Date | string;
+  recomputed_at: Date | string | null;
+  stated_costs: Parameters<typeof costByDimension>[0] & { credit?: boolean };
+  computed_costs: Parameters<typeof costByDimension>[1];
+}
+
+/** A row of the summary query (sums as decimal strings). */
+interface SummaryRow {
+  connection_id: string | null;
+  currency: string;
+  stored: number;
+  match: number;
+  differ: number;
+  not_exact: number;
+  not_computed: number;
+  sum_before: string;
+  sum_after: string | null;
+  exact_count: number;
+}
+
 /** Finance reads the cdr table only; the CPO's name on each line comes from the connections domain. */
 const FROM = `cdr c`;
 
@@ -105,7 +151,7 @@ export class FinanceCdrsService {
       '($7::text[] IS NULL OR c.country_code || \'*\' || c.party_id = ANY($7::text[]))'];
     if (q.discrepancy === true) where.push(DISCREPANCY);
     if (q.discrepancy === false) where.push(`NOT ${DISCREPANCY}`);
-    const rows: any[] = await this.db.query(
+    const rows: CdrListRow[] = await this.db.query(
       `SELECT ${LIST_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
       [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null, q.cdrId ?? null, q.parties?.length ? q.parties.map((p) => p.toUpperCase()) : null],
     );
@@ -120,7 +166,10 @@ export class FinanceCdrsService {
    * @throws NotFoundException
    */
   async detail(id: string): Promise<FinanceCdrLine & { cost_by_dimension: CostByDimension; cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
-    const rows: any[] = await this.db.query(`SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`, [id]);
+    const rows: Array<CdrListRow & { mapped: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> = await this.db.query(
+      `SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`,
+      [id],
+    );
     if (rows.length === 0) throw new NotFoundException(`No CDR with id ${id}`);
     const [r] = await this.named(rows);
     return { ...toLine(r), cost_by_dimension: dimensionsOf(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
@@ -128,7 +177,7 @@ export class FinanceCdrsService {
 
   /** Counts and summed differences per connection and currency. */
   async summary(connectionId?: string): Promise<FinanceSummaryLine[]> {
-    const rows: any[] = await this.db.query(
+    const rows: SummaryRow[] = await this.db.query(
       `SELECT c.connection_id, c.currency, count(*)::int AS stored,
          count(*) FILTER (WHERE NOT ${DISCREPANCY})::int AS match,
          count(*) FILTER (WHERE c.exact AND (coalesce(c.difference_before_taxes, 0) <> 0 OR coalesce(c.difference_after_taxes, 0) <> 0))::int AS differ,
@@ -154,7 +203,7 @@ export class FinanceCdrsService {
 }
 
 /** Money is shown with the currency's minor units ("4.00", as the CDR's total is rounded to them). */
-function toLine(r: any): FinanceCdrLine {
+function toLine(r: CdrListRow & { connection_name: string | null }): FinanceCdrLine {
   const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
   const minor = minorUnits(r.currency);
   const money = (v: string | null) => (v === null ? null : new Dec(v).toFixed(minor));
@@ -172,7 +221,7 @@ function toLine(r: any): FinanceCdrLine {
 }
 
 /** The per-dimension comparison of a row read with DIMENSION_COLUMNS. */
-function dimensionsOf(r: any): CostByDimension {
+function dimensionsOf(r: CdrListRow): CostByDimension {
   const s = r.stated_costs;
   return costByDimension({ ...s, currency: r.currency, credit: s.credit === true }, r.computed_costs);
 }
@@ -184,7 +233,8 @@ function writeCursor(start: string, id: string): string {
 
 function readCursor(cursor: string): { start: string; id: string } {
   try {
-    const [start, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const [start, id] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
     if (typeof start === 'string' && !Number.isNaN(Date.parse(start)) && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) return { start, id };
   } catch {
     // falls through

@@ -45,7 +45,7 @@ export class IntakeService {
     }
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
-    const outcomes: Array<ItemOutcome | undefined> = new Array(items.length);
+    const outcomes = new Array<ItemOutcome | undefined>(items.length);
     const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
     items.forEach((raw, index) => {
       const normalised = normaliseWireObject(module, raw);

@@ -42,7 +42,7 @@ export class LocationReader {
 
   /** The connector with our id `connectorId` (uuid); null when we hold none. */
   async connector(connectorId: string): Promise<StoredConnector | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<Array<Omit<StoredConnector, 'time_zone'> & { time_zone: string | null }>>(
       `SELECT c.id, c.ocpi_id, c.tariff_ids, c.power_type, c.max_voltage, e.uid AS evse_uid, l.id AS location_id, l.country_code,
          l.party_id, l.time_zone
        FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE c.id = $1`,

@@ -29,7 +29,7 @@ export interface IncomingLocation {
 export class LocationStore {
   /** How many Locations, EVSEs and Connectors we hold from one connection (for operations). */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number; connectors: number }> {
-    const [counts] = await db.query(
+    const [counts] = await db.query<Array<{ locations: number; evses: number; connectors: number }>>(
       `SELECT
          (SELECT count(*) FROM location WHERE connection_id = $1)::int AS locations,
          (SELECT count(*) FROM evse e JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1)::int AS evses,
@@ -87,7 +87,7 @@ export class LocationStore {
       last_updated: l.last_updated,
       raw,
     }));
-    return (await m.query(
+    return await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
       `INSERT INTO location (connection_id, route_rank, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
          postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, time_zone_source, help_phone,
          parking_places, opening_times, always_open_from, charging_when_closed, facilities, directions, operator, suboperator,
@@ -119,7 +119,7 @@ export class LocationStore {
          OR EXCLUDED.route_rank < location.route_rank
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
-    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+    );
   }
 
   /** Records that `connectionId` offered each Location of the batch (held by it or not), with its copy's last_updated. */
@@ -156,7 +156,7 @@ export class LocationStore {
         last_updated: e.last_updated,
       })),
     );
-    const written = rows.length === 0 ? [] : ((await m.query(
+    const written = rows.length === 0 ? [] : (await m.query<Array<{ id: string; location_id: string; uid: string }>>(
       `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
          physical_reference, directions, parking_restrictions, parking, accepted_service_providers, images, last_updated, stored_at)
        SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
@@ -175,7 +175,7 @@ export class LocationStore {
          last_updated = EXCLUDED.last_updated, stored_at = now()
        RETURNING id, location_id, uid`,
       [JSON.stringify(rows)],
-    )) as Array<{ id: string; location_id: string; uid: string }>);
+    ));
     // The Location object is the CPO's whole truth about its EVSEs: drop the ones it no longer lists.
     await m.query(`DELETE FROM evse WHERE location_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(locationIds.values())]]);
     return new Map(written.map((row) => [`${row.location_id}|${row.uid}`, row.id]));

@@ -33,7 +33,7 @@ const caseArb = fc.constantFrom(...WINDOWS).chain((base) =>
       regular_hours: regularHours,
       exceptional_openings: fc.array(period(base), { maxLength: 2 }),
       exceptional_closings: fc.array(period(base), { maxLength: 2 }),
-    }) as fc.Arbitrary<Hours>,
+    }),
     at: fc.integer({ min: base, max: base + 10 * DAY }),
     fractions: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { minLength: 1, maxLength: 6 }),
   }),

@@ -27,7 +27,7 @@ export class SyncLease {
       `INSERT INTO sync_state (connection_id, module) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
       [this.connectionId, this.module],
     );
-    const rows = await this.db.query(
+    const rows: unknown = await this.db.query(
       `UPDATE sync_state SET lease_holder = $3, lease_until = now() + make_interval(secs => $4)
        WHERE connection_id = $1 AND module = $2 AND (lease_until IS NULL OR lease_until < now())
        RETURNING last_success_started`,

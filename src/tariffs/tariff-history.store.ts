@@ -22,7 +22,7 @@ export class TariffHistoryStore {
       raw,
       last_updated: tariff.last_updated,
     }));
-    const inserted = (await m.query(
+    const inserted = await m.query<unknown[]>(
       `WITH incoming AS (
          SELECT x.*, md5((x.raw - 'last_updated')::text) AS content_hash
          FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, tariff jsonb, raw jsonb, last_updated timestamptz)
@@ -50,7 +50,7 @@ export class TariffHistoryStore {
        WHERE l.id IS NULL OR (l.content_hash <> i.content_hash AND i.last_updated >= l.last_updated)
        RETURNING id`,
       [JSON.stringify(rows), connectionId, ocpiVersion, seenAt.toISOString()],
-    )) as unknown[];
+    );
     return inserted.length;
   }
 }

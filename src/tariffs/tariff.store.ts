@@ -48,7 +48,7 @@ export class TariffStore {
       last_updated: t.last_updated,
       raw,
     }));
-    const written = (await m.query(
+    const written = await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
       `INSERT INTO tariff (connection_id, ocpi_version, country_code, party_id, ocpi_id, currency, type, tariff_alt_text,
          tariff_alt_url, min_price_excl_vat, min_price_incl_vat, max_price_excl_vat, max_price_incl_vat,
          start_date_time, end_date_time, energy_mix, last_updated, raw, stored_at, tax_included)
@@ -71,7 +71,7 @@ export class TariffStore {
          AND tariff.raw IS DISTINCT FROM EXCLUDED.raw
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
-    )) as Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>;
+    );
     await this.replaceElements(m, batch, written);
     await this.history.record(m, connectionId, ocpiVersion, batch, seenAt);
     return written.length;
@@ -86,13 +86,13 @@ export class TariffStore {
       if (!tariffId) return [];
       return t.elements.map((e, position) => ({ tariff_id: tariffId, position, restrictions: e.restrictions ?? null, price_components: e.price_components }));
     });
-    const inserted = (await m.query(
+    const inserted = await m.query<Array<{ id: string; tariff_id: string; position: number }>>(
       `INSERT INTO tariff_element (tariff_id, position, restrictions)
        SELECT x.tariff_id, x.position, x.restrictions
        FROM jsonb_to_recordset($1::jsonb) AS x(tariff_id uuid, position integer, restrictions jsonb)
        RETURNING id, tariff_id, position`,
       [JSON.stringify(elements.map(({ price_components: _, ...e }) => e))],
-    )) as Array<{ id: string; tariff_id: string; position: number }>;
+    );
     const elementIds = new Map(inserted.map((r) => [`${r.tariff_id}|${r.position}`, r.id]));
     const components = elements.flatMap((e) =>
       e.price_components.map((pc, position) => ({

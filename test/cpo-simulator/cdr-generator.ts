@@ -81,7 +81,7 @@ function price(tariff: RawObject, s: Session): [Decimal, Decimal] {
   for (const pc of (tariff.elements as RawObject[])[0].price_components as RawObject[]) {
     const amount = new Decimal(String(pc.price)).times(quantity[pc.type as string]);
     before = before.plus(amount);
-    after = after.plus(amount.times(new Decimal(1).plus(new Decimal(String(pc.vat ?? 0)).div(100))));
+    after = after.plus(amount.times(new Decimal(1).plus(new Decimal((pc.vat as number | string | undefined) ?? 0).div(100))));
   }
   return [before.toDecimalPlaces(2, Decimal.ROUND_HALF_UP), after.toDecimalPlaces(2, Decimal.ROUND_HALF_UP)];
 }

@@ -51,7 +51,7 @@ describe('search index: same answers as the SQL path, and follows the database',
     otherCpo = await registerCpo(first, { ...other, locations: others });
     await cpo.sync();
     await otherCpo.sync();
-    await eventually(async () => expect(services(first).index.ready && services(second).index.ready).toBe(true));
+    await eventually(() => Promise.resolve(expect(services(first).index.ready && services(second).index.ready).toBe(true)));
   });
   afterAll(async () => {
     await cpo?.close();

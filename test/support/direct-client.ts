@@ -34,7 +34,7 @@ export function directClient(options: { timeoutMs?: number; tuning?: Partial<Ocp
   });
   const config = new AppConfig(env);
   const recorded: OcpiCallRecord[] = [];
-  const recorder: OcpiCallRecorder = { record: async (entry) => void recorded.push(entry) };
+  const recorder: OcpiCallRecorder = { record: (entry) => Promise.resolve(void recorded.push(entry)) };
   return { client: new OcpiClient(config, recorder, { baseDelayMs: 50, ...options.tuning }), recorded, config };
 }
 

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
+import { FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config';
 
 /** Header that carries the API key of the internal and operations APIs. */
@@ -17,7 +18,7 @@ function matches(presented: unknown, expected: string): boolean {
 export class InternalApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
-    const key = context.switchToHttp().getRequest().headers[API_KEY_HEADER];
+    const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
     if (matches(key, this.config.env.INTERNAL_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the internal API');
   }
@@ -28,7 +29,7 @@ export class InternalApiKeyGuard implements CanActivate {
 export class OperationsApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
-    const key = context.switchToHttp().getRequest().headers[API_KEY_HEADER];
+    const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
     if (matches(key, this.config.env.OPERATIONS_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the operations API');
   }
@@ -39,7 +40,7 @@ export class OperationsApiKeyGuard implements CanActivate {
 export class FinanceApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
-    const key = context.switchToHttp().getRequest().headers[API_KEY_HEADER];
+    const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
     if (matches(key, this.config.env.FINANCE_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the finance API');
   }

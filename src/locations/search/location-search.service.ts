@@ -4,7 +4,7 @@ import { ConnectorTariffsReader, HeldTariff } from '../connector-tariffs.reader'
 import { ReadQueries } from '../read-queries';
 import type { Hours } from '../opening-times.model';
 import { encodeCursor, LocationSearch, queryFingerprint, SearchCursor } from './search-query';
-import { ConnectorGroup, ListPrice, SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
+import { SearchConnector, SearchEvse, SearchPage, SearchResult } from './search-result';
 import { searchSql } from './search-sql';
 import { SearchIndexService } from './index/search-index.service';
 import { ageSeconds, connectorGroups, countBy, listPrice, openingNow } from './result-parts';

@@ -100,7 +100,7 @@ function fingerprintOf(items: unknown[]): string {
   for (const item of items) {
     const o = (item ?? {}) as Record<string, unknown>;
     const id = o.id ?? o.uid;
-    hash.update(id === undefined ? JSON.stringify(item) : `${o.country_code}|${o.party_id}|${id}|${o.last_updated}`).update('\n');
+    hash.update(id === undefined ? JSON.stringify(item) : JSON.stringify([o.country_code, o.party_id, id, o.last_updated])).update('\n');
   }
   return hash.digest('hex');
 }

@@ -17,7 +17,8 @@ export function keepUnparseableJsonBodies(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parse(request, body as string, (error, value) => {
+    // Callback style: the parser answers through `done`; its return value (typed as a possible promise) carries nothing.
+    void parse(request, body as string, (error, value) => {
       if (error) (request as RequestWithUnparsedBody).unparsedBody = (body as string).slice(0, KEPT_CHARACTERS);
       done(error, value);
     });

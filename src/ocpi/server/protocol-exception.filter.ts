@@ -8,7 +8,7 @@ import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
 /** Fastify says only "Unsupported Media Type": name what came and what we read. */
 function plainWords(exception: unknown, request: FastifyRequest): unknown {
-  if (exception instanceof HttpException && exception.getStatus() === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
+  if (exception instanceof HttpException && exception.getStatus() === Number(HttpStatus.UNSUPPORTED_MEDIA_TYPE)) {
     const type = String(request.headers['content-type'] ?? 'none').slice(0, 100);
     return new HttpException(`Content-Type "${type}" is not supported: OCPI request bodies are application/json`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
   }
@@ -35,17 +35,25 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
     this.ocpi = new OcpiExceptionFilter(recorder);
   }
 
-  override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+  override catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiPartner?: OcpiPartner }>();
     if (!request.url.startsWith('/ocpi/')) return super.catch(exception, host);
-    request.ocpiPartner ??= (await this.identify(request).catch(() => null)) ?? undefined;
-    this.ocpi.catch(plainWords(exception, request), host);
+    // The answer waits for the lookup of the caller (for the call log); identify() never rejects.
+    void this.identify(request).then((partner) => {
+      request.ocpiPartner ??= partner ?? undefined;
+      this.ocpi.catch(plainWords(exception, request), host);
+    });
   }
 
-  /** The partner whose token the request carries, in either encoding; null when none matches. */
-  private async identify(request: FastifyRequest): Promise<OcpiPartner | null> {
+  /** The partner whose token the request carries, in either encoding; null when none matches or the lookup fails. */
+  private async identify(request: FastifyRequest & { ocpiPartner?: OcpiPartner }): Promise<OcpiPartner | null> {
+    if (request.ocpiPartner) return request.ocpiPartner;
     const version = (request.url.split('/')[3] ?? '').split('?')[0];
     const encoding = (adapterFor(version) ?? SUPPORTED_VERSIONS[0]).tokenEncoding;
-    return (await this.partners.findByAuthorization(request.headers.authorization, encoding))?.partner ?? null;
+    try {
+      return (await this.partners.findByAuthorization(request.headers.authorization, encoding))?.partner ?? null;
+    } catch {
+      return null;
+    }
   }
 }

@@ -39,7 +39,7 @@ export function readEnvelope(text: string | null | undefined): EnvelopeReading {
   if (envelope.timestamp === undefined || envelope.timestamp === null) {
     deviations.push({ kind: 'ENVELOPE_TIMESTAMP_MISSING', field: 'envelope.timestamp' });
   } else if (typeof envelope.timestamp !== 'string' || Number.isNaN(Date.parse(envelope.timestamp))) {
-    deviations.push({ kind: 'ENVELOPE_TIMESTAMP_INVALID', field: 'envelope.timestamp', example: snippet(String(envelope.timestamp)) });
+    deviations.push({ kind: 'ENVELOPE_TIMESTAMP_INVALID', field: 'envelope.timestamp', example: snippet(JSON.stringify(envelope.timestamp)) });
   }
   return {
     ok: true,

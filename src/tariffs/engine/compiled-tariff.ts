@@ -198,6 +198,6 @@ function readDate(value: string | null | undefined, name: string, problems: stri
 function readReservation(value: unknown, problems: string[]): CompiledRestrictions['reservation'] {
   if (value === null || value === undefined || value === '') return null;
   if (value === 'RESERVATION' || value === 'RESERVATION_EXPIRES') return value;
-  problems.push(`reservation "${String(value)}" is not a ReservationRestrictionType`);
+  problems.push(`reservation ${JSON.stringify(value)} is not a ReservationRestrictionType`);
   return null;
 }

@@ -29,8 +29,9 @@ export function bendPaginationHeaders(headers: Record<string, string>, requested
       out.Link = `<${beyond.toString()}>; rel="next"`;
       break;
     }
-    default:
-      break;
+    case 'absolute':
+    case undefined:
+      break; // the Link as served (absolute URLs)
   }
   if (quirks.omitTotalCount) delete out['X-Total-Count'];
   else if (quirks.shrinkingTotal && out['X-Total-Count'] !== undefined) out['X-Total-Count'] = String(Math.max(0, Number(out['X-Total-Count']) - earlierLists));

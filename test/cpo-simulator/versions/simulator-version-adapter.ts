@@ -64,5 +64,5 @@ export function cpoRole(party: SimulatorParty): CredentialsRole {
 
 /** The endpoints present in `urls`, in module order, built by `make`. */
 export function presentEndpoints(urls: Partial<Record<SimulatorModule, string>>, make: (identifier: SimulatorModule, url: string) => OcpiEndpoint): OcpiEndpoint[] {
-  return (['credentials', 'locations', 'tariffs', 'cdrs'] as const).flatMap((m) => (urls[m] ? [make(m, urls[m]!)] : []));
+  return (['credentials', 'locations', 'tariffs', 'cdrs'] as const).flatMap((m) => (urls[m] ? [make(m, urls[m])] : []));
 }

@@ -10,8 +10,8 @@ import type { IndexedLocation } from './indexed-location';
 // The constants below are exported by name (`export { … }` after Cell), not as `export const`: compiled to CommonJS,
 // an exported constant is read as a property of `exports` at every use, also in this file's loops.
 
-/** PostgreSQL's radians(): x * RADIANS_PER_DEGREE (the same double as Math.PI / 180). */
-const RADIANS_PER_DEGREE = 0.0174532925199432957692;
+/** PostgreSQL's radians(): x * RADIANS_PER_DEGREE (its constant 0.0174532925199432957692 is this double). */
+const RADIANS_PER_DEGREE = Math.PI / 180;
 /**
  * Grid cell edge, degrees: ~1.1 km north–south (~690 m east–west in the Netherlands), ~20 Locations per cell around
  * Amsterdam in the benchmark; a 2 km search there reads the few cells nearest to its centre of ~50 in its box.
@@ -64,7 +64,7 @@ export class SearchGrid {
     const row = cellRow(location.latitude);
     const col = cellCol(location.longitude);
     let cols = this.rows.get(row);
-    if (!cols) this.rows.set(row, (cols = new Map()));
+    if (!cols) this.rows.set(row, (cols = new Map<number, Cell>()));
     let cell = cols.get(col);
     if (!cell) {
       cols.set(col, (cell = new Cell(row, col)));

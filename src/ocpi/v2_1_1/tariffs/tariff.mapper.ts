@@ -91,9 +91,9 @@ function mapElement(dto: TariffElementDto211): TariffElement {
 
 function ignoredFields(raw: Record<string, unknown>): string[] {
   const present = LATER_PRICE_FIELDS.filter((f) => raw[f] !== undefined && raw[f] !== null);
-  const elements = Array.isArray(raw.elements) ? (raw.elements as Array<Record<string, any>>) : [];
-  const vat = elements.some((e) => Array.isArray(e?.price_components) && e.price_components.some((pc: any) => pc?.vat !== undefined));
-  const later = elements.some((e) => e?.restrictions && ['min_current', 'max_current', 'reservation'].some((f) => e.restrictions[f] !== undefined));
+  const elements = Array.isArray(raw.elements) ? (raw.elements as Array<{ price_components?: unknown; restrictions?: Record<string, unknown> } | null>) : [];
+  const vat = elements.some((e) => Array.isArray(e?.price_components) && (e.price_components as Array<{ vat?: unknown } | null>).some((pc) => pc?.vat !== undefined));
+  const later = elements.some((e) => e?.restrictions && ['min_current', 'max_current', 'reservation'].some((f) => e.restrictions?.[f] !== undefined));
   const notes = present.map((f) => `${f} is not a 2.1.1 field; not used`);
   if (vat) notes.push('PriceComponent.vat is not a 2.1.1 field; read anyway (where omitted, the VAT stays unknown)');
   if (later) notes.push('min_current / max_current / reservation restrictions are not 2.1.1 fields; read anyway');

@@ -47,7 +47,7 @@ export function mapCdrBody<P>(
   notes: string[],
 ): MappingResult<CanonicalCdr> {
   const problems: string[] = [];
-  const cost = (field: keyof CdrBodyDto) => price((dto as any)[field] as P | undefined, notes, problems, field);
+  const cost = (field: keyof CdrBodyDto) => price(dto[field] as P | undefined, notes, problems, field);
   const tariffs = mapCdrTariffs(dto.tariffs, mapTariff, problems);
   if (dto.credit === true && !dto.credit_reference_id) problems.push('credit_reference_id: is required for a credit CDR (credit: true)');
   const totalCost = cost('total_cost');

@@ -48,7 +48,7 @@ function stringList(value: unknown, path: string, problems: string[]): string[] 
     problems.push(`${path}: must be a list of strings`);
     return [];
   }
-  return value as string[];
+  return value;
 }
 
 function parkingPlacesOf(value: unknown, problems: string[]): Json[] {
