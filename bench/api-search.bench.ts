@@ -91,13 +91,19 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);
     await service.analyze();
     const searchIndex = await service.indexStats();
-    log(`  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB)`);
+    log(
+      `  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB)`,
+    );
 
     const headers = { 'X-API-Key': ready.internalKey };
     const searchPaths = searchPoints(options.seed).map(
       (p) => `/api/v1/locations?latitude=${p.latitude.toFixed(6)}&longitude=${p.longitude.toFixed(6)}&radius_m=${SEARCH_RADIUS_M}&available_now=true`,
     );
-    const sample = await sampleSearches(ready.url, headers, searchPaths.slice(0, 50).map((path) => `${path}&evses=true`));
+    const sample = await sampleSearches(
+      ready.url,
+      headers,
+      searchPaths.slice(0, 50).map((path) => `${path}&evses=true`),
+    );
     const pricePaths = sample.connectorIds.map((id) => `/api/v1/connectors/${id}/price-estimate?energy_kwh=20&duration_minutes=45`);
     if (pricePaths.length === 0) throw new Error('no connector with a tariff in the sample searches');
 

@@ -79,10 +79,13 @@ process.on('message', (message: { type: 'start'; request: ApiWorkerRequest } | {
   } else if (message.type === 'analyze') {
     // Fresh planner statistics and visibility map after a bulk load, as autovacuum would leave them (on a server
     // where it is off, and on PGlite, nothing else does it).
-    service!.app.get(DataSource).query('VACUUM ANALYZE').then(
-      () => send({ type: 'analyzed' }),
-      (error: Error) => send({ type: 'error', message: error.message }),
-    );
+    service!.app
+      .get(DataSource)
+      .query('VACUUM ANALYZE')
+      .then(
+        () => send({ type: 'analyzed' }),
+        (error: Error) => send({ type: 'error', message: error.message }),
+      );
   } else if (message.type === 'start') {
     start(message.request).catch(async (error: unknown) => {
       await send({ type: 'error', message: (error as Error).stack ?? String(error) });

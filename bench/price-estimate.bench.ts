@@ -42,7 +42,11 @@ export interface PriceBenchResult {
 const FIXTURE = 'test/fixtures/ocpi/2.2.1/tariffs/tariff_4_complex.json';
 const ZONE = 'Europe/Amsterdam';
 
-export function benchPriceEstimates(root: string, options: { runs: number; seconds?: number; seed: number }, onRun: (name: string, r: PriceBenchCase['runs'][number]) => void): PriceBenchResult {
+export function benchPriceEstimates(
+  root: string,
+  options: { runs: number; seconds?: number; seed: number },
+  onRun: (name: string, r: PriceBenchCase['runs'][number]) => void,
+): PriceBenchResult {
   const mapped = mapTariff221(JSON.parse(readFileSync(join(root, FIXTURE), 'utf8')));
   if (!mapped.ok) throw new Error(`${FIXTURE} does not map: ${mapped.reason}`);
   const charges = generateCharges(options.seed, 2000);
@@ -94,8 +98,12 @@ function runCase(
     const cpuSeconds = (used.user + used.system) / 1e6;
     const elapsed = (performance.now() - started) / 1000;
     const r = {
-      run, estimates, seconds: Math.round(elapsed * 100) / 100, cpuSeconds: Math.round(cpuSeconds * 100) / 100,
-      estimatesPerSecond: Math.round(estimates / elapsed), estimatesPerCpuSecond: Math.round(estimates / cpuSeconds),
+      run,
+      estimates,
+      seconds: Math.round(elapsed * 100) / 100,
+      cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+      estimatesPerSecond: Math.round(estimates / elapsed),
+      estimatesPerCpuSecond: Math.round(estimates / cpuSeconds),
     };
     runs.push(r);
     onRun(name, r);
@@ -103,8 +111,12 @@ function runCase(
   if (sink < 0) throw new Error('unreachable');
   const perCpuSecond = median(runs.map((r) => r.estimatesPerCpuSecond));
   return {
-    name, loadAverage, runs, medianEstimatesPerCpuSecond: perCpuSecond,
-    medianEstimatesPerSecond: median(runs.map((r) => r.estimatesPerSecond)), medianMicros: Math.round(1e7 / perCpuSecond) / 10,
+    name,
+    loadAverage,
+    runs,
+    medianEstimatesPerCpuSecond: perCpuSecond,
+    medianEstimatesPerSecond: median(runs.map((r) => r.estimatesPerSecond)),
+    medianMicros: Math.round(1e7 / perCpuSecond) / 10,
   };
 }
 

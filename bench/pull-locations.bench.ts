@@ -61,9 +61,7 @@ export interface PullWorkerRequest {
 }
 
 export type PullWorkerMessage =
-  | { type: 'run'; run: PullRun }
-  | { type: 'result'; result: Pick<PullResult, 'startMs' | 'registerMs' | 'runs' | 'processMaxRssMiB'> }
-  | { type: 'error'; message: string };
+  { type: 'run'; run: PullRun } | { type: 'result'; result: Pick<PullResult, 'startMs' | 'registerMs' | 'runs' | 'processMaxRssMiB'> } | { type: 'error'; message: string };
 
 const OWNER = { countryCode: 'NL', partyId: 'BEN' };
 
@@ -71,7 +69,11 @@ const OWNER = { countryCode: 'NL', partyId: 'BEN' };
 export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun: (run: PullRun) => void): Promise<PullResult> {
   const tariffs = loadFixtureTariffs(OWNER);
   const locations = generateLocations({
-    ...OWNER, count: options.locations, seed: options.seed, center: { latitude: 52.3676, longitude: 4.9041 }, radiusKm: 30,
+    ...OWNER,
+    count: options.locations,
+    seed: options.seed,
+    center: { latitude: 52.3676, longitude: 4.9041 },
+    radiusKm: 30,
     tariffIds: [...new Set(tariffs.map((t) => String(t.id)))],
   });
   let simulator: CpoSimulator | undefined;
@@ -89,11 +91,14 @@ export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun:
       description: database.description,
       ...result,
       insert: result.runs[0],
-      update: updates.length === 0 ? null : {
-        runs: updates.length,
-        medianWallMs: round(median(updates.map((r) => r.wallMs))),
-        medianLocationsPerSecond: round(median(updates.map((r) => r.locationsPerSecond))),
-      },
+      update:
+        updates.length === 0
+          ? null
+          : {
+              runs: updates.length,
+              medianWallMs: round(median(updates.map((r) => r.wallMs))),
+              medianLocationsPerSecond: round(median(updates.map((r) => r.locationsPerSecond))),
+            },
       medianWallMs: round(median(result.runs.map((r) => r.wallMs))),
     };
   } finally {

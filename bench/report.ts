@@ -22,8 +22,14 @@ export interface MachineInfo {
 export interface BenchReport {
   machine: MachineInfo;
   options: {
-    only: string | null; locations: number; runs: number; pageLimit: number; seed: number;
-    evses: number; durationS: number; connections: number;
+    only: string | null;
+    locations: number;
+    runs: number;
+    pageLimit: number;
+    seed: number;
+    evses: number;
+    durationS: number;
+    connections: number;
   };
   pull: PullResult[];
   coldStart: ColdStartResult | null;
@@ -57,44 +63,82 @@ export function formatReport(report: BenchReport): string {
   const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryMiB} MiB, ${m.os}, Node ${m.node}, commit ${m.commit ?? '?'}, ${m.date}`];
   if (report.pull.length > 0) {
     lines.push('', `Pull of ${report.options.locations} generated locations (page size ${report.options.pageLimit}, seed ${report.options.seed})`);
-    lines.push(table(
-      ['database', 'run', 'kind', 'wall s', 'loc/s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
-      report.pull.flatMap((p) => p.runs.map((r) => [
-        p.database, String(r.run), r.kind, (r.wallMs / 1000).toFixed(2), r.locationsPerSecond.toFixed(0),
-        String(r.locations), String(r.evses), String(r.connectors), String(r.tariffs), r.peakRssMiB.toFixed(0),
-      ])),
-    ));
-    lines.push('', table(
-      ['database', 'insert s', 'insert loc/s', 'update median s', 'update loc/s', 'median all s', 'start s', 'max RSS MiB'],
-      report.pull.map((p) => [
-        p.database, (p.insert.wallMs / 1000).toFixed(2), p.insert.locationsPerSecond.toFixed(0),
-        p.update ? (p.update.medianWallMs / 1000).toFixed(2) : '-', p.update ? p.update.medianLocationsPerSecond.toFixed(0) : '-',
-        (p.medianWallMs / 1000).toFixed(2), (p.startMs / 1000).toFixed(2), p.processMaxRssMiB.toFixed(0),
-      ]),
-    ));
+    lines.push(
+      table(
+        ['database', 'run', 'kind', 'wall s', 'loc/s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
+        report.pull.flatMap((p) =>
+          p.runs.map((r) => [
+            p.database,
+            String(r.run),
+            r.kind,
+            (r.wallMs / 1000).toFixed(2),
+            r.locationsPerSecond.toFixed(0),
+            String(r.locations),
+            String(r.evses),
+            String(r.connectors),
+            String(r.tariffs),
+            r.peakRssMiB.toFixed(0),
+          ]),
+        ),
+      ),
+    );
+    lines.push(
+      '',
+      table(
+        ['database', 'insert s', 'insert loc/s', 'update median s', 'update loc/s', 'median all s', 'start s', 'max RSS MiB'],
+        report.pull.map((p) => [
+          p.database,
+          (p.insert.wallMs / 1000).toFixed(2),
+          p.insert.locationsPerSecond.toFixed(0),
+          p.update ? (p.update.medianWallMs / 1000).toFixed(2) : '-',
+          p.update ? p.update.medianLocationsPerSecond.toFixed(0) : '-',
+          (p.medianWallMs / 1000).toFixed(2),
+          (p.startMs / 1000).toFixed(2),
+          p.processMaxRssMiB.toFixed(0),
+        ]),
+      ),
+    );
   }
   const c = report.coldStart;
   if (c) {
     lines.push('', `Cold start: ${c.command}`);
-    lines.push(table(
-      ['run', 'spawn→exit s', 'first answer s'],
-      [...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1)]), ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1)]],
-    ));
+    lines.push(
+      table(
+        ['run', 'spawn→exit s', 'first answer s'],
+        [...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1)]), ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1)]],
+      ),
+    );
   }
   for (const a of report.api) {
     const l = a.load;
     lines.push('', `API under load on ${a.database} (${a.description}): ${l.locations} locations, ${l.evses} EVSEs, ${l.connectors} connectors`);
-    lines.push(`  loaded by ${l.method} in ${(l.wallMs / 1000).toFixed(1)} s (${l.locationsPerSecond.toFixed(0)} locations/s); a search answers ${a.searchSample.meanResults} results on average (${Math.round(a.searchSample.fullPages * 100)} % full pages of 20)`);
-    lines.push(table(
-      ['scenario', 'conns', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'body B', 'errors', 'non-2xx'],
-      a.runs.map((r) => [
-        r.scenario, String(r.connections), r.requestsPerSecond.toFixed(0), String(r.p50Ms), String(r.p90Ms), String(r.p99Ms), String(r.maxMs),
-        String(r.meanBodyBytes), String(r.errors + r.timeouts), String(r.non2xx),
-      ]),
-    ));
-    lines.push(`  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`);
+    lines.push(
+      `  loaded by ${l.method} in ${(l.wallMs / 1000).toFixed(1)} s (${l.locationsPerSecond.toFixed(0)} locations/s); a search answers ${a.searchSample.meanResults} results on average (${Math.round(a.searchSample.fullPages * 100)} % full pages of 20)`,
+    );
+    lines.push(
+      table(
+        ['scenario', 'conns', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'body B', 'errors', 'non-2xx'],
+        a.runs.map((r) => [
+          r.scenario,
+          String(r.connections),
+          r.requestsPerSecond.toFixed(0),
+          String(r.p50Ms),
+          String(r.p90Ms),
+          String(r.p99Ms),
+          String(r.maxMs),
+          String(r.meanBodyBytes),
+          String(r.errors + r.timeouts),
+          String(r.non2xx),
+        ]),
+      ),
+    );
+    lines.push(
+      `  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
+    );
     if (a.searchIndex) {
-      lines.push(`  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`);
+      lines.push(
+        `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`,
+      );
     }
   }
   return lines.join('\n');

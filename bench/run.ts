@@ -40,7 +40,11 @@ interface Flags {
 }
 
 const NUMERIC_FLAGS: Record<string, 'locations' | 'runs' | 'evses' | 'duration' | 'connections'> = {
-  '--locations': 'locations', '--runs': 'runs', '--evses': 'evses', '--duration': 'duration', '--connections': 'connections',
+  '--locations': 'locations',
+  '--runs': 'runs',
+  '--evses': 'evses',
+  '--duration': 'duration',
+  '--connections': 'connections',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -61,7 +65,11 @@ function parseFlags(argv: readonly string[]): Flags {
       if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${value}"`);
       flags[NUMERIC_FLAGS[name]] = n;
     } else {
-      throw new Error(`Unknown flag ${name} (known: --only ${ONLY.join('|')}, --database pglite|postgres, ${Object.keys(NUMERIC_FLAGS).map((f) => `${f} N`).join(', ')})`);
+      throw new Error(
+        `Unknown flag ${name} (known: --only ${ONLY.join('|')}, --database pglite|postgres, ${Object.keys(NUMERIC_FLAGS)
+          .map((f) => `${f} N`)
+          .join(', ')})`,
+      );
     }
   }
   return flags;
@@ -74,8 +82,14 @@ async function main(flags: Flags): Promise<void> {
   const report: BenchReport & { price: PriceBenchResult | null } = {
     machine: machineInfo(root),
     options: {
-      only: flags.only, locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED,
-      evses: flags.evses, durationS: flags.duration, connections: flags.connections,
+      only: flags.only,
+      locations: flags.locations,
+      runs: flags.runs,
+      pageLimit: PAGE_LIMIT,
+      seed: SEED,
+      evses: flags.evses,
+      durationS: flags.duration,
+      connections: flags.connections,
     },
     pull: [],
     coldStart: null,
@@ -84,7 +98,9 @@ async function main(flags: Flags): Promise<void> {
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
-    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) => log(`  ${name}, run ${r.run}: ${r.estimatesPerCpuSecond} estimates per CPU-second (${r.estimatesPerSecond}/s wall)`));
+    report.price = benchPriceEstimates(root, { runs: flags.runs, seed: SEED }, (name, r) =>
+      log(`  ${name}, run ${r.run}: ${r.estimatesPerCpuSecond} estimates per CPU-second (${r.estimatesPerSecond}/s wall)`),
+    );
   }
   const kinds: DatabaseKind[] = flags.database ? [flags.database] : process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
   if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
@@ -104,8 +120,12 @@ async function main(flags: Flags): Promise<void> {
   }
   if (flags.only === null || flags.only === 'api') {
     const options: ApiOptions = {
-      evses: flags.evses, durationS: flags.duration, warmupS: Math.max(1, Math.round(flags.duration / 3)),
-      connections: flags.connections, pageLimit: API_PAGE_LIMIT, seed: SEED,
+      evses: flags.evses,
+      durationS: flags.duration,
+      warmupS: Math.max(1, Math.round(flags.duration / 3)),
+      connections: flags.connections,
+      pageLimit: API_PAGE_LIMIT,
+      seed: SEED,
     };
     for (const kind of kinds) {
       if (interrupted) return;

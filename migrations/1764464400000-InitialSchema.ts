@@ -195,8 +195,17 @@ export class InitialSchema1764464400000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'rejected_object', 'sync_state', 'sync_run', 'price_component', 'tariff_element', 'tariff',
-      'connector', 'evse', 'location', 'connection_party', 'cpo_connection',
+      'rejected_object',
+      'sync_state',
+      'sync_run',
+      'price_component',
+      'tariff_element',
+      'tariff',
+      'connector',
+      'evse',
+      'location',
+      'connection_party',
+      'cpo_connection',
     ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }

@@ -45,7 +45,11 @@ export class SearchIndexChanges1796200000000 implements MigrationInterface {
           RETURN NULL;
         END $$`);
       // A trigger with transition tables fires for one event only: one per event.
-      for (const [event, transition] of [['INSERT', 'NEW'], ['UPDATE', 'NEW'], ['DELETE', 'OLD']]) {
+      for (const [event, transition] of [
+        ['INSERT', 'NEW'],
+        ['UPDATE', 'NEW'],
+        ['DELETE', 'OLD'],
+      ]) {
         await q.query(`
           CREATE TRIGGER search_note_${table}_${event.toLowerCase()} AFTER ${event} ON ${table}
           REFERENCING ${transition} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION search_note_${table}_change()`);

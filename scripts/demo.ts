@@ -16,8 +16,17 @@ import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { startService, RunningService } from '../src/service';
 import {
-  CpoSimulator, generateCdrs, generateLocations, loadCdrExample, loadFixtureFiles, loadFixtureLocations, loadFixtureTariffs, startCpoSimulator,
-  toOcpi211Location, toOcpi211Tariff, withOcpi230Fields,
+  CpoSimulator,
+  generateCdrs,
+  generateLocations,
+  loadCdrExample,
+  loadFixtureFiles,
+  loadFixtureLocations,
+  loadFixtureTariffs,
+  startCpoSimulator,
+  toOcpi211Location,
+  toOcpi211Tariff,
+  withOcpi230Fields,
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
 
@@ -76,7 +85,14 @@ async function startSimulators(): Promise<DemoCpo[]> {
   const nlOwner = { countryCode: 'NL', partyId: 'SIM' };
   const nlTariffs = loadFixtureTariffs(nlOwner);
   const nlInvalid = loadFixtureFiles('not-ok', nlOwner).map((f) => f.object);
-  const nlGenerated = generateLocations({ count: 400, seed: 1, center: { latitude: 52.3702, longitude: 4.8952 }, radiusKm: 8, ...nlOwner, tariffIds: tariffIdsOf(nlTariffs) }) as unknown as Raw[];
+  const nlGenerated = generateLocations({
+    count: 400,
+    seed: 1,
+    center: { latitude: 52.3702, longitude: 4.8952 },
+    radiusKm: 8,
+    ...nlOwner,
+    tariffIds: tariffIdsOf(nlTariffs),
+  }) as unknown as Raw[];
   const nl = await startCpoSimulator({
     ...nlOwner,
     businessName: 'Simulated Charging NL',
@@ -86,8 +102,9 @@ async function startSimulators(): Promise<DemoCpo[]> {
   });
   const beOwner = { countryCode: 'BE', partyId: 'GEN' };
   const beTariffs = loadFixtureTariffs(beOwner);
-  const beLocations = generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) })
-    .map((l, i) => toOcpi211Location(l as unknown as Record<string, unknown>, { dropTimeZone: i % 2 === 0 }));
+  const beLocations = generateLocations({ count: 300, seed: 2, center: { latitude: 50.8503, longitude: 4.3517 }, radiusKm: 10, ...beOwner, tariffIds: tariffIdsOf(beTariffs) }).map(
+    (l, i) => toOcpi211Location(l as unknown as Record<string, unknown>, { dropTimeZone: i % 2 === 0 }),
+  );
   const be211Tariffs = beTariffs.map((t) => toOcpi211Tariff(t));
   const be = await startCpoSimulator({
     ...beOwner,
@@ -97,11 +114,16 @@ async function startSimulators(): Promise<DemoCpo[]> {
     locations: beLocations,
     cdrs: demoCdrs('2.1.1', beOwner, beLocations, be211Tariffs),
   });
-  const deGroup = [{ countryCode: 'DE', partyId: 'NXT' }, { countryCode: 'DE', partyId: 'NX2' }];
+  const deGroup = [
+    { countryCode: 'DE', partyId: 'NXT' },
+    { countryCode: 'DE', partyId: 'NX2' },
+  ];
   const deTariffs = loadFixtureTariffs(deGroup[0]);
   const deLocations = deGroup.map((p, i) =>
-    generateLocations({ count: 100, seed: 3 + i, center: { latitude: 52.52, longitude: 13.405 }, radiusKm: 8, ...p, tariffIds: tariffIdsOf(deTariffs) })
-      .map((l, n) => withOcpi230Fields(l as unknown as Record<string, unknown>, n + 1)));
+    generateLocations({ count: 100, seed: 3 + i, center: { latitude: 52.52, longitude: 13.405 }, radiusKm: 8, ...p, tariffIds: tariffIdsOf(deTariffs) }).map((l, n) =>
+      withOcpi230Fields(l as unknown as Record<string, unknown>, n + 1),
+    ),
+  );
   const de = await startCpoSimulator({
     ...deGroup[0],
     version: '2.3.0',
@@ -233,7 +255,9 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
   log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
   const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
   for (const o of outcomes) {
-    log(`   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`);
+    log(
+      `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
+    );
   }
   const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
   const s = summary.stored;
@@ -250,9 +274,7 @@ async function cdrLine(connectionId: string): Promise<string> {
   const lines = (await response.json()) as FinanceSummaryLine[];
   if (!response.ok) return `CDRs: finance API answered HTTP ${response.status}`;
   const sum = (k: 'stored' | 'match' | 'differ' | 'not_exact') => lines.reduce((n, l) => n + l[k], 0);
-  const differences = lines
-    .map((l) => `${l.currency} ${l.sum_difference.before_taxes} before taxes, ${l.sum_difference.after_taxes ?? 'unknown'} after`)
-    .join('; ');
+  const differences = lines.map((l) => `${l.currency} ${l.sum_difference.before_taxes} before taxes, ${l.sum_difference.after_taxes ?? 'unknown'} after`).join('; ');
   return `CDRs: ${sum('stored')} stored, ${sum('match')} match, ${sum('differ')} differ (sum of differences, ours − theirs: ${differences || 'none'}), ${sum('not_exact')} not exactly priceable`;
 }
 
@@ -272,8 +294,14 @@ function rejectionLines(rejected: Array<{ module: string; object_id: string | nu
   for (const r of rejected) byReason.set(`${r.module}: ${r.reason}`, [...(byReason.get(`${r.module}: ${r.reason}`) ?? []), r]);
   return [...byReason.entries()].flatMap(([reason, objects]) =>
     objects.length > 3
-      ? [`${objects.length} ${reason.split(':')[0]} (${objects.slice(0, 3).map((o) => o.object_id).join(', ')} …):${reason.slice(reason.indexOf(':') + 1)}`]
-      : objects.map((r) => `${r.module} ${r.object_id ?? '(no id)'}: ${r.reason}`));
+      ? [
+          `${objects.length} ${reason.split(':')[0]} (${objects
+            .slice(0, 3)
+            .map((o) => o.object_id)
+            .join(', ')} …):${reason.slice(reason.indexOf(':') + 1)}`,
+        ]
+      : objects.map((r) => `${r.module} ${r.object_id ?? '(no id)'}: ${r.reason}`),
+  );
 }
 
 /** Runs and prints the two internal API requests the mobile-app backend would make. */

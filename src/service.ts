@@ -72,7 +72,9 @@ export async function startService(env: Environment): Promise<RunningService> {
 function openApiDocument() {
   return new DocumentBuilder()
     .setTitle('eMSP OCPI aggregator: internal API')
-    .setDescription('Chargers, availability and prices for the mobile-app backend; CPO connections and errors for operations; CDRs and their recomputed cost for finance. Authenticate with the X-API-Key header (each client its own key).')
+    .setDescription(
+      'Chargers, availability and prices for the mobile-app backend; CPO connections and errors for operations; CDRs and their recomputed cost for finance. Authenticate with the X-API-Key header (each client its own key).',
+    )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
     .build();

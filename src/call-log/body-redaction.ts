@@ -23,17 +23,13 @@ function redactText(text: string): string {
   } catch {
     // not JSON: redact by pattern below
   }
-  return text
-    .replace(/("token"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi, `$1${REDACTED}$3`)
-    .replace(/\bToken\s+[A-Za-z0-9+/=._~-]{6,}/g, `Token ${REDACTED}`);
+  return text.replace(/("token"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi, `$1${REDACTED}$3`).replace(/\bToken\s+[A-Za-z0-9+/=._~-]{6,}/g, `Token ${REDACTED}`);
 }
 
 function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, TOKEN_KEY.test(key) && typeof v === 'string' ? REDACTED : redactValue(v)]),
-  );
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, v]) => [key, TOKEN_KEY.test(key) && typeof v === 'string' ? REDACTED : redactValue(v)]));
 }
 
 function truncate(text: string, maxBytes: number): string {

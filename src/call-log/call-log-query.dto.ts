@@ -7,20 +7,35 @@ const KINDS = ['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA
 /** Query of GET /api/v1/operations/call-log. */
 export class CallLogQueryDto {
   @ApiPropertyOptional({ description: 'Only calls to or from this CPO connection', format: 'uuid' })
-  @IsOptional() @IsUUID() connection_id?: string;
+  @IsOptional()
+  @IsUUID()
+  connection_id?: string;
 
   @ApiPropertyOptional({ description: 'OCPI module identifier, e.g. locations, tariffs, cdrs, credentials, versions' })
-  @IsOptional() @IsString() module?: string;
+  @IsOptional()
+  @IsString()
+  module?: string;
 
   @ApiPropertyOptional({ description: 'How the call failed', enum: KINDS })
-  @IsOptional() @IsIn(KINDS) kind?: string;
+  @IsOptional()
+  @IsIn(KINDS)
+  kind?: string;
 
   @ApiPropertyOptional({ description: 'OUTGOING (we called the CPO) or INCOMING (the CPO called us)', enum: ['OUTGOING', 'INCOMING'] })
-  @IsOptional() @IsIn(['OUTGOING', 'INCOMING']) direction?: 'OUTGOING' | 'INCOMING';
+  @IsOptional()
+  @IsIn(['OUTGOING', 'INCOMING'])
+  direction?: 'OUTGOING' | 'INCOMING';
 
   @ApiPropertyOptional({ description: 'ISO-8601 date-time: only calls at or after it', example: '2026-11-30T00:00:00Z' })
-  @IsOptional() @IsISO8601({ strict: true }) since?: string;
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
 
   @ApiPropertyOptional({ description: 'At most this many entries, newest first', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional()
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }

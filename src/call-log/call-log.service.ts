@@ -71,9 +71,20 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
            request_id, correlation_id, request_body, response_body, explanation)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
         [
-          entry.connectionId, entry.direction, entry.module, entry.method, entry.url.slice(0, 2048), entry.kind, entry.httpStatus,
-          entry.ocpiStatus, entry.durationMs === null ? null : Math.round(entry.durationMs), entry.requestId, entry.correlationId,
-          redactForLog(entry.requestBody), redactForLog(entry.responseBody), entry.explanation,
+          entry.connectionId,
+          entry.direction,
+          entry.module,
+          entry.method,
+          entry.url.slice(0, 2048),
+          entry.kind,
+          entry.httpStatus,
+          entry.ocpiStatus,
+          entry.durationMs === null ? null : Math.round(entry.durationMs),
+          entry.requestId,
+          entry.correlationId,
+          redactForLog(entry.requestBody),
+          redactForLog(entry.responseBody),
+          entry.explanation,
         ],
       );
     } catch (error) {

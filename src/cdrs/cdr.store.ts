@@ -80,8 +80,11 @@ export class CdrStore {
       const held = byIndex.get(i)!;
       if (held.same) return { kind: 'IDENTICAL', rowId: held.id, item };
       return {
-        kind: 'CONFLICT', rowId: held.id, item,
-        reason: `CDR ${item.cdr.country_code}*${item.cdr.party_id} ${item.cdr.id} was already received on ${new Date(held.received_at).toISOString()} with other content; ` +
+        kind: 'CONFLICT',
+        rowId: held.id,
+        item,
+        reason:
+          `CDR ${item.cdr.country_code}*${item.cdr.party_id} ${item.cdr.id} was already received on ${new Date(held.received_at).toISOString()} with other content; ` +
           'a CDR cannot be replaced (mod_cdrs §Receiver interface: corrections come as credit CDRs), the stored one is kept',
       };
     });

@@ -20,7 +20,13 @@ export interface ConnectionView {
     /** The encoding we send the CPO's token in: the prescribed one unless the CPO only accepts the other. */
     we_send: TokenEncoding | null;
     observations: Array<{
-      direction: string; ocpi_version: string; encoding: string; count: number; first_seen: string; last_seen: string; note: string;
+      direction: string;
+      ocpi_version: string;
+      encoding: string;
+      count: number;
+      first_seen: string;
+      last_seen: string;
+      note: string;
     }>;
   };
   /** While INVITED: when token A stops working. */
@@ -40,7 +46,9 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
     ocpi_version: c.ocpiVersion,
     their_versions_url: c.theirVersionsUrl,
     parties: (c.parties ?? []).map((p) => ({
-      role: p.role, country_code: p.countryCode, party_id: p.partyId,
+      role: p.role,
+      country_code: p.countryCode,
+      party_id: p.partyId,
       name: typeof p.businessDetails?.name === 'string' ? p.businessDetails.name : null,
       business_details: p.businessDetails,
     })),
@@ -59,11 +67,17 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
 
 function observationView(o: AuthObservationEntity): ConnectionView['authorization']['observations'][number] {
   const spec = `the spec prescribes ${o.encoding === 'plain' ? 'Base64' : 'the plain token'} on ${o.ocpiVersion}`;
-  const note = o.direction === 'THEY_SEND'
-    ? `They send ${o.encoding === 'plain' ? 'plain' : 'Base64-encoded'} tokens on ${o.ocpiVersion} (${spec}); accepted.`
-    : `They reject ${o.encoding === 'plain' ? 'Base64-encoded' : 'plain'} tokens on ${o.ocpiVersion} and accept ${o.encoding === 'plain' ? 'plain' : 'Base64-encoded'} ones (${spec}); we send theirs.`;
+  const note =
+    o.direction === 'THEY_SEND'
+      ? `They send ${o.encoding === 'plain' ? 'plain' : 'Base64-encoded'} tokens on ${o.ocpiVersion} (${spec}); accepted.`
+      : `They reject ${o.encoding === 'plain' ? 'Base64-encoded' : 'plain'} tokens on ${o.ocpiVersion} and accept ${o.encoding === 'plain' ? 'plain' : 'Base64-encoded'} ones (${spec}); we send theirs.`;
   return {
-    direction: o.direction, ocpi_version: o.ocpiVersion, encoding: o.encoding, count: o.count,
-    first_seen: o.firstSeen.toISOString(), last_seen: o.lastSeen.toISOString(), note,
+    direction: o.direction,
+    ocpi_version: o.ocpiVersion,
+    encoding: o.encoding,
+    count: o.count,
+    first_seen: o.firstSeen.toISOString(),
+    last_seen: o.lastSeen.toISOString(),
+    note,
   };
 }

@@ -16,10 +16,7 @@ import { SenderPages } from './sender-pages';
  */
 @Module({
   imports: [OcpiClientModule],
-  providers: [
-    ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService,
-    SenderPages, ConnectionDirectory,
-  ],
+  providers: [ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService, SenderPages, ConnectionDirectory],
   exports: [ConnectionsService, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
 })
 export class ConnectionsModule {}

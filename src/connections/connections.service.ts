@@ -48,9 +48,20 @@ export class ConnectionsService {
     const tokenA = newCredentialsToken();
     const expiresAt = new Date(Date.now() + validDays * 24 * 3600 * 1000);
     const saved = await this.db.getRepository(CpoConnectionEntity).save({
-      name, status: 'INVITED', initiatedBy: 'CPO', theirVersionsUrl: null, theirEndpoints: [], theirTokenEncrypted: null,
-      theirTokenEncoding: null, ourTokenHash: hashToken(tokenA), ourPendingTokenHash: null, ourTokenExpiresAt: expiresAt,
-      ocpiVersion: null, lastError: null, registeredAt: null, unregisteredAt: null,
+      name,
+      status: 'INVITED',
+      initiatedBy: 'CPO',
+      theirVersionsUrl: null,
+      theirEndpoints: [],
+      theirTokenEncrypted: null,
+      theirTokenEncoding: null,
+      ourTokenHash: hashToken(tokenA),
+      ourPendingTokenHash: null,
+      ourTokenExpiresAt: expiresAt,
+      ocpiVersion: null,
+      lastError: null,
+      registeredAt: null,
+      unregisteredAt: null,
     });
     this.logger.log({ connectionId: saved.id }, `Invited CPO "${name}" to register (token A valid until ${expiresAt.toISOString()})`);
     return { connection: await this.get(saved.id), tokenA, versionsUrl: this.config.ourVersionsUrl, expiresAt };

@@ -79,19 +79,25 @@ export class CredentialsReceiverService {
         throw error instanceof PartyConflictError ? new OcpiError(OcpiStatus.CLIENT_ERROR, error.message, HttpStatus.OK) : error;
       });
       // Only the token it authenticated with may be replaced: a concurrent POST or PUT with it loses here.
-      const updated = await m.getRepository(CpoConnectionEntity).update({ id: connection.id, ourTokenHash: hashToken(presentedToken) }, {
-        ...extra,
-        ocpiVersion: adapter.version,
-        theirVersionsUrl: theirs.url,
-        theirEndpoints: platform.endpoints,
-        theirTokenEncrypted: encryptToken(theirs.token, this.config.tokenEncryptionKey),
-        theirTokenEncoding: target.preferred,
-        ourTokenHash: hashToken(ourToken),
-        lastError: null,
-      });
+      const updated = await m.getRepository(CpoConnectionEntity).update(
+        { id: connection.id, ourTokenHash: hashToken(presentedToken) },
+        {
+          ...extra,
+          ocpiVersion: adapter.version,
+          theirVersionsUrl: theirs.url,
+          theirEndpoints: platform.endpoints,
+          theirTokenEncrypted: encryptToken(theirs.token, this.config.tokenEncryptionKey),
+          theirTokenEncoding: target.preferred,
+          ourTokenHash: hashToken(ourToken),
+          lastError: null,
+        },
+      );
       if (!updated.affected) throw OcpiError.methodNotAllowed('These credentials were changed by another request meanwhile.');
     });
-    this.logger.log({ connectionId: connection.id, version: adapter.version }, `CPO "${connection.name}" sent its credentials (${connection.status === 'INVITED' ? 'registered' : 'updated'})`);
+    this.logger.log(
+      { connectionId: connection.id, version: adapter.version },
+      `CPO "${connection.name}" sent its credentials (${connection.status === 'INVITED' ? 'registered' : 'updated'})`,
+    );
     return adapter.serialiseCredentials(ourCredentials(this.config, ourToken));
   }
 
@@ -101,7 +107,9 @@ export class CredentialsReceiverService {
       return await this.discovery.discover(target, versionsUrl, adapter.version);
     } catch (error) {
       if (!(error instanceof DiscoveryError)) throw error;
-      await this.db.getRepository(CpoConnectionEntity).update(connection.id, { lastError: `The CPO's credentials ${connection.status === 'INVITED' ? 'POST' : 'PUT'} failed: ${error.message}` });
+      await this.db
+        .getRepository(CpoConnectionEntity)
+        .update(connection.id, { lastError: `The CPO's credentials ${connection.status === 'INVITED' ? 'POST' : 'PUT'} failed: ${error.message}` });
       throw new OcpiError(DISCOVERY_STATUS[error.failure], error.message, HttpStatus.OK);
     }
   }

@@ -60,10 +60,20 @@ export class CredentialsSenderService {
   async register(name: string, theirVersionsUrl: string, tokenA: string): Promise<CpoConnectionEntity> {
     const repo = this.db.getRepository(CpoConnectionEntity);
     const connection = await repo.save({
-      name, status: 'PENDING', initiatedBy: 'EMSP', theirVersionsUrl, theirEndpoints: [],
-      theirTokenEncrypted: encryptToken(tokenA, this.config.tokenEncryptionKey), theirTokenEncoding: null,
-      ourTokenHash: null, ourPendingTokenHash: null, ourTokenExpiresAt: null, ocpiVersion: null,
-      lastError: null, registeredAt: null, unregisteredAt: null,
+      name,
+      status: 'PENDING',
+      initiatedBy: 'EMSP',
+      theirVersionsUrl,
+      theirEndpoints: [],
+      theirTokenEncrypted: encryptToken(tokenA, this.config.tokenEncryptionKey),
+      theirTokenEncoding: null,
+      ourTokenHash: null,
+      ourPendingTokenHash: null,
+      ourTokenExpiresAt: null,
+      ocpiVersion: null,
+      lastError: null,
+      registeredAt: null,
+      unregisteredAt: null,
     });
     try {
       const target: CpoTarget = { connectionId: connection.id, version: null, prescribed: SUPPORTED_VERSIONS[0].tokenEncoding, preferred: null, token: tokenA };
@@ -210,14 +220,22 @@ export class CredentialsSenderService {
 /** UNREGISTERED: no token of ours works any more and we keep no token of theirs (credentials §DELETE). */
 export async function markUnregistered(db: DataSource, connectionId: string, lastError: string | null): Promise<void> {
   await db.getRepository(CpoConnectionEntity).update(connectionId, {
-    status: 'UNREGISTERED', ourTokenHash: null, ourPendingTokenHash: null, ourTokenExpiresAt: null,
-    theirTokenEncrypted: null, unregisteredAt: new Date(), lastError,
+    status: 'UNREGISTERED',
+    ourTokenHash: null,
+    ourPendingTokenHash: null,
+    ourTokenExpiresAt: null,
+    theirTokenEncrypted: null,
+    unregisteredAt: new Date(),
+    lastError,
   });
 }
 
 /** The endpoints as one comparable string (jsonb does not keep key order, so objects are not compared as JSON). */
 function endpointKeys(endpoints: TheirEndpoint[]): string {
-  return endpoints.map((e) => `${e.identifier}|${e.role}|${e.url}`).sort().join('\n');
+  return endpoints
+    .map((e) => `${e.identifier}|${e.role}|${e.url}`)
+    .sort()
+    .join('\n');
 }
 
 function asRegistrationError(error: unknown, connectionId: string): RegistrationError {

@@ -6,15 +6,13 @@ import { CpoCaller, CpoTarget } from './cpo-caller';
 import { TheirEndpoint } from './cpo-connection.entity';
 
 /** Why a CPO's versions and endpoints could not be discovered. */
-export type DiscoveryFailure =
-  | 'VERSIONS_UNREACHABLE'
-  | 'NO_MUTUAL_VERSION'
-  | 'VERSION_NOT_OFFERED'
-  | 'VERSION_DETAILS_UNREACHABLE'
-  | 'REQUIRED_ENDPOINTS_MISSING';
+export type DiscoveryFailure = 'VERSIONS_UNREACHABLE' | 'NO_MUTUAL_VERSION' | 'VERSION_NOT_OFFERED' | 'VERSION_DETAILS_UNREACHABLE' | 'REQUIRED_ENDPOINTS_MISSING';
 
 export class DiscoveryError extends Error {
-  constructor(readonly failure: DiscoveryFailure, message: string) {
+  constructor(
+    readonly failure: DiscoveryFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +58,10 @@ export class EndpointDiscovery {
     const offered = list.map((v) => v.version);
     const chosen = wanted ? chooseWanted(list, wanted) : pickVersion(list);
     if (!chosen) {
-      throw new DiscoveryError('NO_MUTUAL_VERSION', `No OCPI version in common: the CPO offers ${offered.join(', ') || 'none'}; we speak ${SUPPORTED_VERSIONS.map((a) => a.version).join(', ')}.`);
+      throw new DiscoveryError(
+        'NO_MUTUAL_VERSION',
+        `No OCPI version in common: the CPO offers ${offered.join(', ') || 'none'}; we speak ${SUPPORTED_VERSIONS.map((a) => a.version).join(', ')}.`,
+      );
     }
     this.switchTo(target, chosen.adapter);
     const details = await this.get(target, chosen.url, 'VERSION_DETAILS_UNREACHABLE');

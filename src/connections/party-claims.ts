@@ -23,12 +23,22 @@ export async function claimParties(m: EntityManager, connectionId: string, roles
     );
     if (!holder) continue;
     if (holder.status !== 'UNREGISTERED' && holder.status !== 'FAILED') {
-      throw new PartyConflictError(`Party ${role.country_code}*${role.party_id} (${role.role}) already belongs to another connection (${holder.connection_id}); unregister that one first.`);
+      throw new PartyConflictError(
+        `Party ${role.country_code}*${role.party_id} (${role.role}) already belongs to another connection (${holder.connection_id}); unregister that one first.`,
+      );
     }
     await parties.delete({ id: holder.id });
   }
   await parties.delete({ connectionId });
-  await parties.save(unique.map((r) => parties.create({
-    connectionId, role: r.role, countryCode: r.country_code, partyId: r.party_id, businessDetails: r.business_details,
-  })));
+  await parties.save(
+    unique.map((r) =>
+      parties.create({
+        connectionId,
+        role: r.role,
+        countryCode: r.country_code,
+        partyId: r.party_id,
+        businessDetails: r.business_details,
+      }),
+    ),
+  );
 }

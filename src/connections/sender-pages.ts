@@ -73,7 +73,8 @@ export class SenderPages {
     const { connection } = await this.sender.rediscover(session.connection.id);
     const url = session.adapter.senderUrl(connection.theirEndpoints, module);
     this.logger.log({ connectionId: connection.id, module }, `HTTP 404 at the ${module} endpoint: re-discovered the CPO's endpoints`);
-    if (!url || url === oldUrl) throw new Error(`the CPO's ${module} endpoint answered HTTP 404 and its endpoints list ${url ? 'the same URL' : `no ${module} SENDER interface`} after re-discovery`);
+    if (!url || url === oldUrl)
+      throw new Error(`the CPO's ${module} endpoint answered HTTP 404 and its endpoints list ${url ? 'the same URL' : `no ${module} SENDER interface`} after re-discovery`);
     return url;
   }
 }

@@ -85,7 +85,9 @@ export class CdrCostCheck {
   async checkRows(rowIds: string[]): Promise<RecomputeRun> {
     const run: RecomputeRun = { checked: 0, match: 0, differ: 0, not_exact: 0, last_id: null, done: false };
     for (let i = 0; i < rowIds.length; i += BATCH) {
-      const rows: Array<{ id: string; mapped: CanonicalCdr }> = await this.db.query(`SELECT id, mapped FROM cdr WHERE id = ANY($1::uuid[]) ORDER BY id`, [rowIds.slice(i, i + BATCH)]);
+      const rows: Array<{ id: string; mapped: CanonicalCdr }> = await this.db.query(`SELECT id, mapped FROM cdr WHERE id = ANY($1::uuid[]) ORDER BY id`, [
+        rowIds.slice(i, i + BATCH),
+      ]);
       await this.checkAndStore(rows, run);
     }
     return { ...run, done: true };
@@ -147,18 +149,22 @@ export class CdrCostCheck {
          difference_before_taxes numeric, difference_after_taxes numeric, exact boolean, not_exact_because jsonb,
          priced_with text, recomputation jsonb, tariff_differences jsonb)
        WHERE cdr.id = x.id`,
-      [JSON.stringify(results.map(({ id, check: c }) => ({
-        id,
-        computed_before_taxes: c.computed.before_taxes,
-        computed_after_taxes: c.computed.after_taxes,
-        difference_before_taxes: c.difference.before_taxes,
-        difference_after_taxes: c.difference.after_taxes,
-        exact: c.exact,
-        not_exact_because: c.not_exact_because,
-        priced_with: c.priced_with,
-        recomputation: { ...c.recomputation, time_zone: c.time_zone, time_zone_source: c.time_zone_source },
-        tariff_differences: c.tariff_differences,
-      })))],
+      [
+        JSON.stringify(
+          results.map(({ id, check: c }) => ({
+            id,
+            computed_before_taxes: c.computed.before_taxes,
+            computed_after_taxes: c.computed.after_taxes,
+            difference_before_taxes: c.difference.before_taxes,
+            difference_after_taxes: c.difference.after_taxes,
+            exact: c.exact,
+            not_exact_because: c.not_exact_because,
+            priced_with: c.priced_with,
+            recomputation: { ...c.recomputation, time_zone: c.time_zone, time_zone_source: c.time_zone_source },
+            tariff_differences: c.tariff_differences,
+          })),
+        ),
+      ],
     );
   }
 
@@ -178,10 +184,19 @@ export class CdrCostCheck {
     }
     const base = { priced_with: pricedWith, time_zone: zone.zone, time_zone_source: zone.source };
     if (pricedWith === 'NONE') {
-      const why = listed.ids.length === 0
-        ? 'the CDR carries no tariffs and its connector lists none we know of'
-        : `the CDR carries no tariffs and we hold none of the tariffs its connector lists (${listed.ids.join(', ')}) in a version in force at ${cdr.start_date_time}`;
-      return { ...base, exact: false, not_exact_because: [why], computed: { before_taxes: null, after_taxes: null }, difference: { before_taxes: null, after_taxes: null }, recomputation: null, tariff_differences: null };
+      const why =
+        listed.ids.length === 0
+          ? 'the CDR carries no tariffs and its connector lists none we know of'
+          : `the CDR carries no tariffs and we hold none of the tariffs its connector lists (${listed.ids.join(', ')}) in a version in force at ${cdr.start_date_time}`;
+      return {
+        ...base,
+        exact: false,
+        not_exact_because: [why],
+        computed: { before_taxes: null, after_taxes: null },
+        difference: { before_taxes: null, after_taxes: null },
+        recomputation: null,
+        tariff_differences: null,
+      };
     }
     const priced = this.price(cdr, pricedWith === 'CDR_TARIFFS' ? own : forSessions(cdr, listedTariffs, notes), zone);
     const differences = own.length > 0 && (listedTariffs.length > 0 || notHeld.length > 0) ? this.differences(cdr, own, atStart, notHeld, zone) : null;
@@ -198,14 +213,21 @@ export class CdrCostCheck {
   }
 
   /** recomputeCdrCost, with an unreadable CDR or an unknown time zone said as reasons rather than thrown. */
-  private price(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: { zone: string; source: CdrCheck['time_zone_source'] }): { result: CdrRecomputation | null; exact: boolean; reasons: string[] } {
+  private price(
+    cdr: CanonicalCdr,
+    tariffs: CanonicalTariff[],
+    zone: { zone: string; source: CdrCheck['time_zone_source'] },
+  ): { result: CdrRecomputation | null; exact: boolean; reasons: string[] } {
     try {
       const result = cdr.credit ? creditRecomputation(cdr, tariffs, zone.zone) : recomputeCdrCost(cdr, tariffs, zone.zone);
       const reasons = [...result.not_exact_because];
-      if (zone.source === 'NONE') reasons.push('the Location\'s time zone is unknown (no stored Location, no time zone or coordinates in the CDR): tariff restrictions were evaluated in UTC');
+      if (zone.source === 'NONE')
+        reasons.push("the Location's time zone is unknown (no stored Location, no time zone or coordinates in the CDR): tariff restrictions were evaluated in UTC");
       if (zone.source === 'COORDINATES_AT_SEA' && readsLocalTime(tariffs)) {
         const { latitude, longitude } = cdr.cdr_location.coordinates;
-        reasons.push(`the CDR's coordinates (${latitude}, ${longitude}) lie at sea, in no country's time zone (${zone.zone}): latitude and longitude may be swapped; tariff restrictions were evaluated in ${zone.zone}`);
+        reasons.push(
+          `the CDR's coordinates (${latitude}, ${longitude}) lie at sea, in no country's time zone (${zone.zone}): latitude and longitude may be swapped; tariff restrictions were evaluated in ${zone.zone}`,
+        );
       }
       return { result, exact: reasons.length === 0, reasons };
     } catch (error) {
@@ -214,7 +236,13 @@ export class CdrCostCheck {
     }
   }
 
-  private differences(cdr: CanonicalCdr, own: CanonicalTariff[], atStart: TariffVersionAt[], notHeld: string[], zone: { zone: string; source: CdrCheck['time_zone_source'] }): CdrTariffDifferences {
+  private differences(
+    cdr: CanonicalCdr,
+    own: CanonicalTariff[],
+    atStart: TariffVersionAt[],
+    notHeld: string[],
+    zone: { zone: string; source: CdrCheck['time_zone_source'] },
+  ): CdrTariffDifferences {
     const listed = atStart.map((v) => v.tariff);
     const pairs: CdrTariffDifferences['pairs'] = [];
     const cdrOnly = own.filter((t) => !listed.some((l) => l.id === t.id));
@@ -245,9 +273,15 @@ export class CdrCostCheck {
   /** The tariff ids the CDR's connector listed: our stored Connector's, else the CDR snapshot's; plus the periods'. */
   private async listedTariffIds(cdr: CanonicalCdr): Promise<{ ids: string[]; source: string }> {
     const loc = cdr.cdr_location;
-    const stored = await this.locations.listedTariffIds({ countryCode: cdr.country_code, partyId: cdr.party_id, locationId: loc.id, evseUid: loc.evse_uid, connectorId: loc.connector_id });
+    const stored = await this.locations.listedTariffIds({
+      countryCode: cdr.country_code,
+      partyId: cdr.party_id,
+      locationId: loc.id,
+      evseUid: loc.evse_uid,
+      connectorId: loc.connector_id,
+    });
     const periods = cdr.charging_periods.map((p) => p.tariff_id).filter((id): id is string => !!id);
-    const [connector, source] = stored !== null ? [stored, 'our stored Connector'] : [loc.tariff_ids, 'the CDR\'s location'];
+    const [connector, source] = stored !== null ? [stored, 'our stored Connector'] : [loc.tariff_ids, "the CDR's location"];
     return { ids: [...new Set([...connector, ...periods])], source: periods.length > 0 ? `${source} and the charging periods` : source };
   }
 
@@ -279,7 +313,11 @@ function pair(cdrTariff: CanonicalTariff, listed: CanonicalTariff) {
 function creditRecomputation(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone: string): CdrRecomputation {
   // Same decimal places; zero stays "0.00", never "-0.00".
   const negate = (v: string | null) => (v === null ? null : new Decimal(v).isZero() ? v : new Decimal(v).negated().toFixed(new Decimal(v).decimalPlaces()));
-  const original = recomputeCdrCost({ ...cdr, total_cost: { ...cdr.total_cost, before_taxes: negate(cdr.total_cost.before_taxes)!, after_taxes: negate(cdr.total_cost.after_taxes) } }, tariffs, zone);
+  const original = recomputeCdrCost(
+    { ...cdr, total_cost: { ...cdr.total_cost, before_taxes: negate(cdr.total_cost.before_taxes)!, after_taxes: negate(cdr.total_cost.after_taxes) } },
+    tariffs,
+    zone,
+  );
   return {
     ...original,
     computed: {

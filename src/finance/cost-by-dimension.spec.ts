@@ -7,37 +7,48 @@ const engine = (over: Record<string, { before_taxes: string | null; after_taxes:
   ...extra,
 });
 
-describe('costByDimension: the CPO\'s total_*_cost (mod_cdrs 2.2.1 §CDR object) against the engine\'s costs per dimension', () => {
-  it('sums the dimension over several tariffs before rounding once, half-up, to the currency\'s minor unit', () => {
-    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('2.01', null), total_energy_cost: amount('2.01', null) },
-      [engine({ ENERGY: { before_taxes: '1.0049', after_taxes: null } }), engine({ ENERGY: { before_taxes: '1.0001', after_taxes: null } })]);
-    expect(r.dimensions.find((d) => d.dimension === 'ENERGY')).toMatchObject({ computed: { before_taxes: '2.01', after_taxes: null }, difference: { before_taxes: '0.00', after_taxes: null } });
+describe("costByDimension: the CPO's total_*_cost (mod_cdrs 2.2.1 §CDR object) against the engine's costs per dimension", () => {
+  it("sums the dimension over several tariffs before rounding once, half-up, to the currency's minor unit", () => {
+    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('2.01', null), total_energy_cost: amount('2.01', null) }, [
+      engine({ ENERGY: { before_taxes: '1.0049', after_taxes: null } }),
+      engine({ ENERGY: { before_taxes: '1.0001', after_taxes: null } }),
+    ]);
+    expect(r.dimensions.find((d) => d.dimension === 'ENERGY')).toMatchObject({
+      computed: { before_taxes: '2.01', after_taxes: null },
+      difference: { before_taxes: '0.00', after_taxes: null },
+    });
     expect(r.differing_dimensions).toEqual([]);
   });
 
   it('§Credit CDRs: only total_cost is negative, so the (positive) parts are compared with the total negated', () => {
-    const r = costByDimension({ currency: 'EUR', credit: true, total_cost: amount('-4.00', '-4.40'), total_time_cost: amount('4.00', '4.40') }, [engine({ TIME: { before_taxes: '4', after_taxes: '4.4' } })]);
+    const r = costByDimension({ currency: 'EUR', credit: true, total_cost: amount('-4.00', '-4.40'), total_time_cost: amount('4.00', '4.40') }, [
+      engine({ TIME: { before_taxes: '4', after_taxes: '4.4' } }),
+    ]);
     expect(r.stated_parts_sum).toEqual({ before_taxes: '4.00', after_taxes: '4.40', adds_up: true });
     expect(r.differing_dimensions).toEqual([]);
   });
 
   it('parts a cent off the total: said, with the rounding of several parts named, and the dimensions it did not state', () => {
-    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('2.01', null), total_energy_cost: amount('1.00', null), total_time_cost: amount('1.00', null) }, null);
+    const r = costByDimension(
+      { currency: 'EUR', credit: false, total_cost: amount('2.01', null), total_energy_cost: amount('1.00', null), total_time_cost: amount('1.00', null) },
+      null,
+    );
     expect(r.stated_parts_sum).toEqual({ before_taxes: '2.00', after_taxes: null, adds_up: false });
     expect(r.differing_dimensions).toBeNull();
     expect(r.notes).toEqual([
-      'the CPO\'s dimension costs add up to 2.00, its total_cost says 2.01 (before taxes); within the rounding of its 2 parts',
+      "the CPO's dimension costs add up to 2.00, its total_cost says 2.01 (before taxes); within the rounding of its 2 parts",
       'not stated, so not in the sum: total_fixed_cost, total_parking_cost, total_reservation_cost',
     ]);
   });
 
   it('says what we computed for a dimension the CPO leaves out, and when min_price / max_price changed our total', () => {
-    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('4.00', null), total_time_cost: amount('4.00', null) },
-      [engine({ TIME: { before_taxes: '4', after_taxes: null }, FLAT: { before_taxes: '0.5', after_taxes: null } }, { min_price_applied: true })]);
+    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('4.00', null), total_time_cost: amount('4.00', null) }, [
+      engine({ TIME: { before_taxes: '4', after_taxes: null }, FLAT: { before_taxes: '0.5', after_taxes: null } }, { min_price_applied: true }),
+    ]);
     expect(r.differing_dimensions).toEqual([]);
     expect(r.notes).toEqual([
       'the CPO does not state total_fixed_cost; we computed 0.50 for FLAT (before taxes)',
-      'the tariff\'s min_price / max_price changed our total: our dimension costs are before it, so they need not add up to our total',
+      "the tariff's min_price / max_price changed our total: our dimension costs are before it, so they need not add up to our total",
     ]);
   });
 });

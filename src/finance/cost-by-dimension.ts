@@ -68,7 +68,10 @@ export function costByDimension(
     const own = cdr[field] ?? null;
     const stated = own ? { before_taxes: money(own.before_taxes), after_taxes: money(own.after_taxes) } : null;
     const ours = computed === null ? null : { before_taxes: money(sumSide(computed, dimension, 'before_taxes')), after_taxes: money(sumSide(computed, dimension, 'after_taxes')) };
-    const difference = { before_taxes: minus(ours?.before_taxes ?? null, stated?.before_taxes ?? null), after_taxes: minus(ours?.after_taxes ?? null, stated?.after_taxes ?? null) };
+    const difference = {
+      before_taxes: minus(ours?.before_taxes ?? null, stated?.before_taxes ?? null),
+      after_taxes: minus(ours?.after_taxes ?? null, stated?.after_taxes ?? null),
+    };
     return { dimension, field, stated, computed: ours, difference };
   });
   const statedAny = dimensions.filter((d) => d.stated !== null);
@@ -80,7 +83,7 @@ export function costByDimension(
     }
   }
   if (computed?.some((c) => c.min_price_applied || c.max_price_applied)) {
-    notes.push('the tariff\'s min_price / max_price changed our total: our dimension costs are before it, so they need not add up to our total');
+    notes.push("the tariff's min_price / max_price changed our total: our dimension costs are before it, so they need not add up to our total");
   }
   const partsSum = statedAny.length === 0 ? null : statedPartsSum(cdr, statedAny, minor, notes);
   const differing = computed === null ? null : dimensions.filter((d) => isNonZero(d.difference.before_taxes) || isNonZero(d.difference.after_taxes)).map((d) => d.dimension);
@@ -115,7 +118,10 @@ function statedPartsSum(cdr: { currency: string; credit: boolean; total_cost: Cd
   };
   const sums = { before_taxes: sum('before_taxes'), after_taxes: sum('after_taxes') };
   let addsUp = true;
-  for (const [side, words] of [['before_taxes', 'before taxes'], ['after_taxes', 'after taxes']] as const) {
+  for (const [side, words] of [
+    ['before_taxes', 'before taxes'],
+    ['after_taxes', 'after taxes'],
+  ] as const) {
     const total = cdr.total_cost[side];
     const parts = sums[side];
     if (parts === null || total === null) continue;

@@ -142,18 +142,40 @@ export class FinanceCdrsService {
    * (CiString); `parties`: "NL*ABC", any of. `discrepancy` true: only differing, inexact or not computed; false: only
    * exact matches. @throws BadRequestException for `from` after `to`, or a cursor that is not ours.
    */
-  async list(q: { connectionId?: string; cdrId?: string; parties?: string[]; from?: string; to?: string; discrepancy?: boolean; limit?: number; cursor?: string }): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
+  async list(q: {
+    connectionId?: string;
+    cdrId?: string;
+    parties?: string[];
+    from?: string;
+    to?: string;
+    discrepancy?: boolean;
+    limit?: number;
+    cursor?: string;
+  }): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
     if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new BadRequestException(`from (${q.from}) must not be after to (${q.to})`);
     const limit = q.limit ?? 50;
     const after = q.cursor ? readCursor(q.cursor) : null;
-    const where = ['($1::uuid IS NULL OR c.connection_id = $1)', '($2::timestamptz IS NULL OR c.start_date_time >= $2)', '($3::timestamptz IS NULL OR c.start_date_time < $3)',
-      '($4::timestamptz IS NULL OR (c.start_date_time, c.id) < ($4::timestamptz, $5::uuid))', '($6::text IS NULL OR upper(c.ocpi_id) = upper($6))',
-      '($7::text[] IS NULL OR c.country_code || \'*\' || c.party_id = ANY($7::text[]))'];
+    const where = [
+      '($1::uuid IS NULL OR c.connection_id = $1)',
+      '($2::timestamptz IS NULL OR c.start_date_time >= $2)',
+      '($3::timestamptz IS NULL OR c.start_date_time < $3)',
+      '($4::timestamptz IS NULL OR (c.start_date_time, c.id) < ($4::timestamptz, $5::uuid))',
+      '($6::text IS NULL OR upper(c.ocpi_id) = upper($6))',
+      "($7::text[] IS NULL OR c.country_code || '*' || c.party_id = ANY($7::text[]))",
+    ];
     if (q.discrepancy === true) where.push(DISCREPANCY);
     if (q.discrepancy === false) where.push(`NOT ${DISCREPANCY}`);
     const rows: CdrListRow[] = await this.db.query(
       `SELECT ${LIST_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')} ORDER BY c.start_date_time DESC, c.id DESC LIMIT ${limit + 1}`,
-      [q.connectionId ?? null, q.from ?? null, q.to ?? null, after?.start ?? null, after?.id ?? null, q.cdrId ?? null, q.parties?.length ? q.parties.map((p) => p.toUpperCase()) : null],
+      [
+        q.connectionId ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        after?.start ?? null,
+        after?.id ?? null,
+        q.cdrId ?? null,
+        q.parties?.length ? q.parties.map((p) => p.toUpperCase()) : null,
+      ],
     );
     const page = (await this.named(rows.slice(0, limit))).map(toLine);
     const last = page[page.length - 1];
@@ -191,7 +213,13 @@ export class FinanceCdrsService {
       [connectionId ?? null],
     );
     return (await this.named(rows)).map((r) => ({
-      connection_id: r.connection_id, connection_name: r.connection_name, currency: r.currency, stored: r.stored, match: r.match, differ: r.differ, not_exact: r.not_exact,
+      connection_id: r.connection_id,
+      connection_name: r.connection_name,
+      currency: r.currency,
+      stored: r.stored,
+      match: r.match,
+      differ: r.differ,
+      not_exact: r.not_exact,
       not_computed: r.not_computed,
       // After taxes: null when no exactly priced CDR tells it (2.1.1 never states VAT); else the sum of those that do.
       sum_difference: {
@@ -209,14 +237,32 @@ function toLine(r: CdrListRow & { connection_name: string | null }): FinanceCdrL
   const money = (v: string | null) => (v === null ? null : new Dec(v).toFixed(minor));
   const byDimension = dimensionsOf(r);
   return {
-    id: r.id, connection_id: r.connection_id, connection_name: r.connection_name, country_code: r.country_code, party_id: r.party_id, cdr_id: r.ocpi_id, ocpi_version: r.ocpi_version,
-    source: r.source, start_date_time: iso(r.start_date_time)!, end_date_time: iso(r.end_date_time)!, location_id: r.location_id, evse_uid: r.evse_uid,
-    connector_id: r.connector_id, currency: r.currency, total_energy_kwh: r.total_energy, credit: r.credit,
+    id: r.id,
+    connection_id: r.connection_id,
+    connection_name: r.connection_name,
+    country_code: r.country_code,
+    party_id: r.party_id,
+    cdr_id: r.ocpi_id,
+    ocpi_version: r.ocpi_version,
+    source: r.source,
+    start_date_time: iso(r.start_date_time)!,
+    end_date_time: iso(r.end_date_time)!,
+    location_id: r.location_id,
+    evse_uid: r.evse_uid,
+    connector_id: r.connector_id,
+    currency: r.currency,
+    total_energy_kwh: r.total_energy,
+    credit: r.credit,
     stated: { before_taxes: money(r.stated_before_taxes)!, after_taxes: money(r.stated_after_taxes) },
     computed: { before_taxes: money(r.computed_before_taxes), after_taxes: money(r.computed_after_taxes) },
     difference: { before_taxes: money(r.difference_before_taxes), after_taxes: money(r.difference_after_taxes) },
-    exact: r.exact, not_exact_because: r.not_exact_because ?? [], differing_dimensions: byDimension.differing_dimensions,
-    stated_parts_add_up: byDimension.stated_parts_sum?.adds_up ?? null, priced_with: r.priced_with, received_at: iso(r.received_at)!, recomputed_at: iso(r.recomputed_at),
+    exact: r.exact,
+    not_exact_because: r.not_exact_because ?? [],
+    differing_dimensions: byDimension.differing_dimensions,
+    stated_parts_add_up: byDimension.stated_parts_sum?.adds_up ?? null,
+    priced_with: r.priced_with,
+    received_at: iso(r.received_at)!,
+    recomputed_at: iso(r.recomputed_at),
   };
 }
 

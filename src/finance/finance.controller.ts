@@ -37,7 +37,16 @@ export class FinanceController {
   @ApiOkResponse({ description: '{ data: FinanceCdrLine[], meta: { next_cursor } }' })
   @ApiBadRequestResponse({ description: 'Invalid parameter (named in the message)' })
   list(@Query() q: FinanceCdrsQueryDto): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
-    return this.cdrs.list({ connectionId: q.connection_id, cdrId: q.cdr_id, parties: q.party, from: q.from, to: q.to, discrepancy: q.discrepancy, limit: q.limit, cursor: q.cursor });
+    return this.cdrs.list({
+      connectionId: q.connection_id,
+      cdrId: q.cdr_id,
+      parties: q.party,
+      from: q.from,
+      to: q.to,
+      discrepancy: q.discrepancy,
+      limit: q.limit,
+      cursor: q.cursor,
+    });
   }
 
   /** GET /api/v1/finance/cdrs/summary[?connection_id] — per connection and currency: stored, match, differ, not exact, summed differences. */
@@ -71,7 +80,7 @@ export class FinanceController {
    */
   @Post('recompute')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Recompute the cost of every stored CDR (or one connection\'s)' })
+  @ApiOperation({ summary: "Recompute the cost of every stored CDR (or one connection's)" })
   @ApiOkResponse({ description: 'RecomputeRun: checked, match, differ, not_exact, last_id, done' })
   @ApiNotFoundResponse({ description: 'No connection with this connection_id' })
   async recompute(@Body() body: RecomputeCdrsDto): Promise<RecomputeRun> {

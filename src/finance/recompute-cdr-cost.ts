@@ -62,9 +62,15 @@ export function recomputeCdrCost(cdr: CdrForPricing, tariffs: CanonicalTariff[],
   });
   for (const { tariff_id, cost } of perTariff) for (const r of cost.not_exact_because) inexact.push(`tariff ${tariff_id}: ${r}`);
   const minor = minorUnits(cdr.currency);
-  const computed = sumTotals(perTariff.map((p) => p.cost), minor);
+  const computed = sumTotals(
+    perTariff.map((p) => p.cost),
+    minor,
+  );
   const diff = (a: string | null, b: string | null) => (a === null || b === null ? null : new Dec(a).minus(b).toFixed(minor));
-  const stated = { before_taxes: toDec(cdr.total_cost.before_taxes, 'total_cost').toFixed(minor), after_taxes: cdr.total_cost.after_taxes === null ? null : toDec(cdr.total_cost.after_taxes, 'total_cost').toFixed(minor) };
+  const stated = {
+    before_taxes: toDec(cdr.total_cost.before_taxes, 'total_cost').toFixed(minor),
+    after_taxes: cdr.total_cost.after_taxes === null ? null : toDec(cdr.total_cost.after_taxes, 'total_cost').toFixed(minor),
+  };
   return {
     cdr: { country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id },
     currency: cdr.currency,
@@ -79,7 +85,12 @@ export function recomputeCdrCost(cdr: CdrForPricing, tariffs: CanonicalTariff[],
 }
 
 /** The CDR as an engine timeline, and which tariff (id, or null: none) prices each timeline period. */
-export function cdrTimeline(cdr: CdrForPricing, tariffs: CanonicalTariff[], notes: string[] = [], inexact: string[] = []): { timeline: ChargeTimeline; tariffOf: Array<string | null> } {
+export function cdrTimeline(
+  cdr: CdrForPricing,
+  tariffs: CanonicalTariff[],
+  notes: string[] = [],
+  inexact: string[] = [],
+): { timeline: ChargeTimeline; tariffOf: Array<string | null> } {
   const periods: ChargePeriod[] = [];
   const tariffOf: Array<string | null> = [];
   const sorted = [...cdr.charging_periods].sort((a, b) => Date.parse(a.start_date_time) - Date.parse(b.start_date_time));

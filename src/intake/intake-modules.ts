@@ -57,21 +57,43 @@ export class IntakeModules {
       locations: {
         map: (adapter, wire, context) => adapter.mapLocation(wire, context),
         store: (m, source, batch) =>
-          upsertLatest(batch, (latest) => locations.upsertMany(m, source.connectionId, source.adapter.version, latest.map((b) => ({ location: b.value, raw: b.raw })))),
+          upsertLatest(batch, (latest) =>
+            locations.upsertMany(
+              m,
+              source.connectionId,
+              source.adapter.version,
+              latest.map((b) => ({ location: b.value, raw: b.raw })),
+            ),
+          ),
         afterStore: searchCatchesUp,
       },
       tariffs: {
         map: (adapter, wire, context) => adapter.mapTariff(wire, context),
         store: (m, source, batch) =>
-          upsertLatest(batch, (latest) => tariffs.upsertMany(m, source.connectionId, source.adapter.version, latest.map((b) => ({ tariff: b.value, raw: b.raw })))),
+          upsertLatest(batch, (latest) =>
+            tariffs.upsertMany(
+              m,
+              source.connectionId,
+              source.adapter.version,
+              latest.map((b) => ({ tariff: b.value, raw: b.raw })),
+            ),
+          ),
         afterStore: searchCatchesUp,
       },
       cdrs: {
         map: (adapter, wire, context) => adapter.mapCdr(wire, context),
         // Never "latest per key": a CDR is immutable, so a second copy under one id is compared, not preferred.
         store: async (m, source, batch) => {
-          const stored = await cdrs.insertMany(m, source.connectionId, source.adapter.version, source.channel, batch.map((b) => ({ cdr: b.value, raw: b.raw })));
-          return stored.map((o): StoreOutcome => (o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' }));
+          const stored = await cdrs.insertMany(
+            m,
+            source.connectionId,
+            source.adapter.version,
+            source.channel,
+            batch.map((b) => ({ cdr: b.value, raw: b.raw })),
+          );
+          return stored.map((o): StoreOutcome =>
+            o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' },
+          );
         },
         afterStore: async (outcomes) => {
           const created = outcomes.flatMap((o) => (o.kind === 'STORED' && o.created && o.rowId ? [o.rowId] : []));

@@ -41,7 +41,10 @@ export class IntakeService {
     tallyDeviations(tally, transportDeviations);
     // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
     if (source.agreedVersion && source.agreedVersion !== source.adapter.version) {
-      tallyDeviations(tally, items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })));
+      tallyDeviations(
+        tally,
+        items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })),
+      );
     }
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
@@ -70,7 +73,8 @@ export class IntakeService {
       storeOutcomes.forEach((o, i) => {
         const item = accepted[i];
         const v = item.value as { country_code: string; party_id: string; id: string };
-        outcomes[item.index] = o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
+        outcomes[item.index] =
+          o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
       });
       const rejections: Rejection[] = [];
       outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: items[i], reason: o.reason, identity: o.identity }));

@@ -28,9 +28,21 @@ export async function fileRejections(
     `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
      SELECT $1, $2, $3, $4, x.country_code, x.party_id, x.object_id, x.reason, x.raw, now()
      FROM jsonb_to_recordset($5::jsonb) AS x(country_code text, party_id text, object_id text, reason text, raw jsonb)`,
-    [source.connectionId, source.syncRunId, source.module, source.ocpiVersion, JSON.stringify(rejections.map((r) => ({
-      country_code: r.identity.countryCode, party_id: r.identity.partyId, object_id: r.identity.id, reason: r.reason, raw: r.raw ?? null,
-    })))],
+    [
+      source.connectionId,
+      source.syncRunId,
+      source.module,
+      source.ocpiVersion,
+      JSON.stringify(
+        rejections.map((r) => ({
+          country_code: r.identity.countryCode,
+          party_id: r.identity.partyId,
+          object_id: r.identity.id,
+          reason: r.reason,
+          raw: r.raw ?? null,
+        })),
+      ),
+    ],
   );
 }
 

@@ -5,17 +5,7 @@ export type Opening = OpeningState | { open: false; reason: 'UNREADABLE_OPENING_
 
 /** Why an EVSE cannot start a charge now; the EVSE Status values are mod_locations 2.2.1 §8.4.22 Status. */
 export type NotFreeReason =
-  | 'CHARGING'
-  | 'BLOCKED'
-  | 'RESERVED'
-  | 'OUT_OF_ORDER'
-  | 'INOPERATIVE'
-  | 'PLANNED'
-  | 'REMOVED'
-  | 'UNKNOWN'
-  | 'UNRECOGNISED_STATUS'
-  | 'LOCATION_CLOSED'
-  | 'OPENING_TIMES_UNREADABLE';
+  'CHARGING' | 'BLOCKED' | 'RESERVED' | 'OUT_OF_ORDER' | 'INOPERATIVE' | 'PLANNED' | 'REMOVED' | 'UNKNOWN' | 'UNRECOGNISED_STATUS' | 'LOCATION_CLOSED' | 'OPENING_TIMES_UNREADABLE';
 
 export interface NotFree {
   reason: NotFreeReason;

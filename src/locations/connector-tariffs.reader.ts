@@ -77,7 +77,10 @@ export class ConnectorTariffsReader {
     return connectors.map((c) => {
       const rows = c.tariffIds.map((id) => byKey.get(tariffKey(c.countryCode, c.partyId, id)));
       const present = rows.filter((r): r is CachedTariff => r !== undefined);
-      const primary = primaryTariff(present.map((r) => r.tariff), at);
+      const primary = primaryTariff(
+        present.map((r) => r.tariff),
+        at,
+      );
       return {
         tariffs: present.map(view),
         price: primary ? present.find((r) => r.tariff === primary)!.summary(lang) : null,
@@ -102,10 +105,11 @@ export class ConnectorTariffsReader {
     }
     const keys = [...new Map(connectors.flatMap((c) => c.tariffIds.map((id) => [tariffKey(c.countryCode, c.partyId, id), [c.countryCode, c.partyId, id]] as const))).values()];
     if (keys.length === 0) return found;
-    const rows = await this.read(
-      `v.id IN (SELECT ${currentVersionSql('k.cc', 'k.pid', 'k.id')} FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cc, pid, id))`,
-      [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
-    );
+    const rows = await this.read(`v.id IN (SELECT ${currentVersionSql('k.cc', 'k.pid', 'k.id')} FROM unnest($1::text[], $2::text[], $3::text[]) AS k(cc, pid, id))`, [
+      keys.map((k) => k[0]),
+      keys.map((k) => k[1]),
+      keys.map((k) => k[2]),
+    ]);
     for (const row of rows) found.set(row.key, row);
     return found;
   }

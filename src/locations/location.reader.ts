@@ -50,8 +50,16 @@ export class LocationReader {
     );
     if (!row) return null;
     return {
-      id: row.id, ocpi_id: row.ocpi_id, evse_uid: row.evse_uid, location_id: row.location_id, country_code: row.country_code,
-      party_id: row.party_id, power_type: row.power_type, max_voltage: row.max_voltage, tariff_ids: row.tariff_ids, time_zone: row.time_zone ?? null,
+      id: row.id,
+      ocpi_id: row.ocpi_id,
+      evse_uid: row.evse_uid,
+      location_id: row.location_id,
+      country_code: row.country_code,
+      party_id: row.party_id,
+      power_type: row.power_type,
+      max_voltage: row.max_voltage,
+      tariff_ids: row.tariff_ids,
+      time_zone: row.time_zone ?? null,
     };
   }
 
@@ -67,10 +75,11 @@ export class LocationReader {
 
   /** The IANA time zone of the Location (party and OCPI id) as we store it; null when we hold no such Location. */
   async timeZone(countryCode: string, partyId: string, locationId: string): Promise<string | null> {
-    const rows: Array<{ time_zone: string }> = await this.db.query(
-      `SELECT time_zone FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3`,
-      [countryCode, partyId, locationId],
-    );
+    const rows: Array<{ time_zone: string }> = await this.db.query(`SELECT time_zone FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3`, [
+      countryCode,
+      partyId,
+      locationId,
+    ]);
     return rows.length > 0 ? rows[0].time_zone : null;
   }
 }

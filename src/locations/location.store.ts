@@ -156,8 +156,11 @@ export class LocationStore {
         last_updated: e.last_updated,
       })),
     );
-    const written = rows.length === 0 ? [] : (await m.query<Array<{ id: string; location_id: string; uid: string }>>(
-      `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
+    const written =
+      rows.length === 0
+        ? []
+        : await m.query<Array<{ id: string; location_id: string; uid: string }>>(
+            `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
          physical_reference, directions, parking_restrictions, parking, accepted_service_providers, images, last_updated, stored_at)
        SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
          x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.parking, '[]'),
@@ -174,8 +177,8 @@ export class LocationStore {
          accepted_service_providers = EXCLUDED.accepted_service_providers, images = EXCLUDED.images,
          last_updated = EXCLUDED.last_updated, stored_at = now()
        RETURNING id, location_id, uid`,
-      [JSON.stringify(rows)],
-    ));
+            [JSON.stringify(rows)],
+          );
     // The Location object is the CPO's whole truth about its EVSEs: drop the ones it no longer lists.
     await m.query(`DELETE FROM evse WHERE location_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(locationIds.values())]]);
     return new Map(written.map((row) => [`${row.location_id}|${row.uid}`, row.id]));

@@ -1,7 +1,5 @@
 import { Controller, Get, Header, Headers, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
 import { LocationDetailService } from './detail/location-detail.service';

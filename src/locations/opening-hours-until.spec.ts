@@ -14,10 +14,9 @@ const WINDOWS = [Date.UTC(2026, 2, 4), Date.UTC(2026, 2, 26), Date.UTC(2026, 9, 
 
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-const regularHours = fc.array(
-  fc.record({ weekday: fc.integer({ min: 1, max: 7 }), begin: fc.integer({ min: 0, max: 47 }), end: fc.integer({ min: 0, max: 48 }) }),
-  { maxLength: 8 },
-).map((periods) => periods.map((p) => ({ weekday: p.weekday, period_begin: hhmm(p.begin * 30), period_end: hhmm(p.end * 30) })));
+const regularHours = fc
+  .array(fc.record({ weekday: fc.integer({ min: 1, max: 7 }), begin: fc.integer({ min: 0, max: 47 }), end: fc.integer({ min: 0, max: 48 }) }), { maxLength: 8 })
+  .map((periods) => periods.map((p) => ({ weekday: p.weekday, period_begin: hhmm(p.begin * 30), period_end: hhmm(p.end * 30) })));
 
 const period = (base: number) =>
   fc.record({ start: fc.integer({ min: -5 * 48, max: 15 * 48 }), length: fc.integer({ min: 1, max: 6 * 48 }) }).map((p) => ({

@@ -29,13 +29,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import type { ExceptionalPeriod, Hours, RegularHours } from './opening-times.model';
 
-export type OpeningReason =
-  | 'TWENTYFOURSEVEN'
-  | 'NO_OPENING_TIMES'
-  | 'REGULAR_HOURS'
-  | 'EXCEPTIONAL_OPENING'
-  | 'EXCEPTIONAL_CLOSING'
-  | 'OUTSIDE_REGULAR_HOURS';
+export type OpeningReason = 'TWENTYFOURSEVEN' | 'NO_OPENING_TIMES' | 'REGULAR_HOURS' | 'EXCEPTIONAL_OPENING' | 'EXCEPTIONAL_CLOSING' | 'OUTSIDE_REGULAR_HOURS';
 
 export interface OpeningState {
   open: boolean;

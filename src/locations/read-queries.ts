@@ -24,7 +24,10 @@ export class ReadQueries {
   /** Whether the server is a real PostgreSQL, not a PGlite behind a socket (tests point DATABASE_URL at one). */
   private named: Promise<boolean> | null = null;
 
-  constructor(@InjectDataSource() private readonly db: DataSource, config: AppConfig) {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    config: AppConfig,
+  ) {
     this.pool = config.env.DATABASE_URL ? ((db.driver as unknown as { master: PgPool }).master ?? null) : null;
   }
 

@@ -23,10 +23,7 @@ export class SyncLease {
    * @returns false when another instance holds it; otherwise true, with the start of the last successful run.
    */
   async acquire(): Promise<{ acquired: boolean; lastSuccessStarted: Date | null }> {
-    await this.db.query(
-      `INSERT INTO sync_state (connection_id, module) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [this.connectionId, this.module],
-    );
+    await this.db.query(`INSERT INTO sync_state (connection_id, module) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [this.connectionId, this.module]);
     const rows: unknown = await this.db.query(
       `UPDATE sync_state SET lease_holder = $3, lease_until = now() + make_interval(secs => $4)
        WHERE connection_id = $1 AND module = $2 AND (lease_until IS NULL OR lease_until < now())
@@ -39,11 +36,13 @@ export class SyncLease {
 
   /** Extends the lease; call between pages. @throws Error when the lease was lost (expired and taken). */
   async renew(): Promise<void> {
-    const rows = normaliseReturning(await this.db.query(
-      `UPDATE sync_state SET lease_until = now() + make_interval(secs => $4)
+    const rows = normaliseReturning(
+      await this.db.query(
+        `UPDATE sync_state SET lease_until = now() + make_interval(secs => $4)
        WHERE connection_id = $1 AND module = $2 AND lease_holder = $3 RETURNING 1 AS ok`,
-      [this.connectionId, this.module, this.holder, this.ttlSeconds],
-    ));
+        [this.connectionId, this.module, this.holder, this.ttlSeconds],
+      ),
+    );
     if (rows.length !== 1) throw new Error('sync lease lost to another instance; stopping this run');
   }
 

@@ -30,8 +30,14 @@ export class SyncScheduler implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const minutes = this.config.env.SYNC_INTERVAL_MINUTES;
     if (minutes === 0) return;
-    this.registry.addInterval('pull-all-cpos', setInterval(() => void this.tick(), minutes * 60_000));
-    this.registry.addInterval('first-pull', setInterval(() => void this.pullNewConnections(), FIRST_PULL_CHECK_MS));
+    this.registry.addInterval(
+      'pull-all-cpos',
+      setInterval(() => void this.tick(), minutes * 60_000),
+    );
+    this.registry.addInterval(
+      'first-pull',
+      setInterval(() => void this.pullNewConnections(), FIRST_PULL_CHECK_MS),
+    );
   }
 
   /**

@@ -107,8 +107,18 @@ export class SyncService {
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
-      connectionId, module, status: 'RUNNING', dateFrom, startedAt: new Date(), finishedAt: null,
-      pages: 0, objectsReceived: 0, objectsStored: 0, objectsRejected: 0, deviations: 0, error: null,
+      connectionId,
+      module,
+      status: 'RUNNING',
+      dateFrom,
+      startedAt: new Date(),
+      finishedAt: null,
+      pages: 0,
+      objectsReceived: 0,
+      objectsStored: 0,
+      objectsRejected: 0,
+      deviations: 0,
+      error: null,
     });
     try {
       const session = await this.connections.session(connectionId);
@@ -136,7 +146,12 @@ export class SyncService {
       context: { connectionId: connection.id, module, correlationId: randomUUID() },
     });
     const source: IntakeSource = {
-      connectionId: connection.id, channel: 'PULL', adapter: session.adapter, agreedVersion: connection.ocpiVersion, parties: connection.parties, syncRunId: run.id,
+      connectionId: connection.id,
+      channel: 'PULL',
+      adapter: session.adapter,
+      agreedVersion: connection.ocpiVersion,
+      parties: connection.parties,
+      syncRunId: run.id,
     };
     for await (const page of pages) {
       // Each page in one transaction: a run that dies part-way keeps the pages it stored.
@@ -147,7 +162,10 @@ export class SyncService {
       run.objectsRejected += rejected;
       run.deviations += deviations;
       await this.db.getRepository(SyncRunEntity).update(run.id, {
-        pages: run.pages, objectsReceived: run.objectsReceived, objectsStored: run.objectsStored, objectsRejected: run.objectsRejected,
+        pages: run.pages,
+        objectsReceived: run.objectsReceived,
+        objectsStored: run.objectsStored,
+        objectsRejected: run.objectsRejected,
         deviations: run.deviations,
       });
       await lease.renew();
@@ -182,7 +200,14 @@ function skipped(module: SyncModule, message: string): SyncOutcome {
 
 function outcome(run: SyncRunEntity): SyncOutcome {
   return {
-    module: run.module, status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED', run_id: run.id, pages: run.pages,
-    received: run.objectsReceived, stored: run.objectsStored, rejected: run.objectsRejected, deviations: run.deviations, message: run.error,
+    module: run.module,
+    status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
+    run_id: run.id,
+    pages: run.pages,
+    received: run.objectsReceived,
+    stored: run.objectsStored,
+    rejected: run.objectsRejected,
+    deviations: run.deviations,
+    message: run.error,
   };
 }

@@ -76,8 +76,13 @@ export class PriceEstimateService {
     });
     return {
       connector: {
-        id: connector.id, ocpi_id: connector.ocpi_id, evse_uid: connector.evse_uid, location_id: connector.location_id, country_code: connector.country_code,
-        party_id: connector.party_id, power_type: connector.power_type,
+        id: connector.id,
+        ocpi_id: connector.ocpi_id,
+        evse_uid: connector.evse_uid,
+        location_id: connector.location_id,
+        country_code: connector.country_code,
+        party_id: connector.party_id,
+        power_type: connector.power_type,
       },
       time_zone: facts.time_zone,
       charge: { energy_kwh: charge.energyKwh, duration_minutes: charge.durationMinutes, start: charge.start.toISOString(), power_kw: charge.powerKw ?? null },

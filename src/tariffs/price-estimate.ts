@@ -128,11 +128,15 @@ function byCurrentBand(tariff: CanonicalTariff, connector: ConnectorFacts, timel
     code: 'CURRENT_BANDS_DIFFER',
     text: 'the charging current is not known on DC (the battery sets the voltage) and the tariff prices current bands differently',
   };
-  return finish({ ...low.cost, exact: false, not_exact_because: [reason.text] }, [...notes, `breakdown shown for the cheapest band (${low.amps} A); the dearest is ${high.amps} A`], {
-    low: low.cost.total,
-    high: high.cost.total,
-    depends_on: 'charging current',
-  });
+  return finish(
+    { ...low.cost, exact: false, not_exact_because: [reason.text] },
+    [...notes, `breakdown shown for the cheapest band (${low.amps} A); the dearest is ${high.amps} A`],
+    {
+      low: low.cost.total,
+      high: high.cost.total,
+      depends_on: 'charging current',
+    },
+  );
 }
 
 function finish(cost: ChargeCost, notes: string[], range: PriceEstimate['range']): PriceEstimate {

@@ -61,9 +61,13 @@ describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … p
 describe('mod_tariffs 2.3.0 §TaxIncluded and 2.1.1 PriceComponent without vat: which side of VAT the line shows', () => {
   // mod_tariffs 2.3.0 examples tariff_19_simple_north_american_exclusive.json and tariff_20_..._inclusive.json.
   const northAmerican = (taxIncluded: string, price: number) => ({
-    country_code: 'CA', party_id: 'FLO', id: '12', currency: 'CAD',
+    country_code: 'CA',
+    party_id: 'FLO',
+    id: '12',
+    currency: 'CAD',
     elements: [{ price_components: [{ type: 'TIME', price, step_size: 1 }] }],
-    tax_included: taxIncluded, last_updated: '2024-12-05T18:30:14Z',
+    tax_included: taxIncluded,
+    last_updated: '2024-12-05T18:30:14Z',
   });
 
   it('tax_included NO without vat: taxes come on top and are unknown, so the line shows the price before them and says so', () => {

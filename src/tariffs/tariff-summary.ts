@@ -22,10 +22,7 @@ import { isTariffActive } from './tariff-activity';
 import type { CanonicalTariff } from './tariff.model';
 
 /** What the summary reads of a canonical Tariff. */
-export type SummarisableTariff = Pick<
-  CanonicalTariff,
-  'id' | 'currency' | 'type' | 'start_date_time' | 'end_date_time' | 'elements' | 'tax_included' | 'omitted_vat'
->;
+export type SummarisableTariff = Pick<CanonicalTariff, 'id' | 'currency' | 'type' | 'start_date_time' | 'end_date_time' | 'elements' | 'tax_included' | 'omitted_vat'>;
 
 /** A price as decimal strings in major units of the currency; a side is null when the tariff does not tell it. */
 export interface SummaryPrice {
@@ -95,9 +92,7 @@ export function summariseTariff(tariff: SummarisableTariff, lang: string): Tarif
  */
 export function primaryTariff<T extends Pick<SummarisableTariff, 'type' | 'start_date_time' | 'end_date_time'>>(tariffs: T[], at: Date): T | null {
   const active = tariffs.filter((t) => isTariffActive(t, at));
-  return (
-    active.find((t) => t.type === null || t.type === 'REGULAR') ?? active.find((t) => t.type === 'AD_HOC_PAYMENT') ?? active[0] ?? null
-  );
+  return active.find((t) => t.type === null || t.type === 'REGULAR') ?? active.find((t) => t.type === 'AD_HOC_PAYMENT') ?? active[0] ?? null;
 }
 
 /** A restriction object with at least one field set (an empty object or all-null fields restricts nothing). */
@@ -128,9 +123,7 @@ function taxSides(price: Decimal, vat: Decimal | null, t: SummarisableTariff): S
     return mode === 'YES' ? { excl_vat: null, incl_vat: exact } : { excl_vat: exact, incl_vat: null };
   }
   const factor = vat.dividedBy(100).plus(1);
-  return mode === 'YES'
-    ? { excl_vat: price.dividedBy(factor).toDecimalPlaces(6).toFixed(), incl_vat: exact }
-    : { excl_vat: exact, incl_vat: price.times(factor).toFixed() };
+  return mode === 'YES' ? { excl_vat: price.dividedBy(factor).toDecimalPlaces(6).toFixed(), incl_vat: exact } : { excl_vat: exact, incl_vat: price.times(factor).toFixed() };
 }
 
 interface TextParts {

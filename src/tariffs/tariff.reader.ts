@@ -72,10 +72,11 @@ export class TariffReader {
 
   /** Every version of one tariff, oldest first. */
   async history(countryCode: string, partyId: string, id: string): Promise<TariffVersion[]> {
-    const rows: VersionRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 ORDER BY version_no`,
-      [countryCode, partyId, id],
-    );
+    const rows: VersionRow[] = await this.db.query(`SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 ORDER BY version_no`, [
+      countryCode,
+      partyId,
+      id,
+    ]);
     return rows.map((r) => toVersion(this.shared(r)));
   }
 

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import { TariffHistoryStore } from './tariff-history.store';
 import { IncomingTariff } from './tariff.model';
 
-
 /**
  * Writes canonical Tariffs with their TariffElements and PriceComponents (mod_tariffs 2.2.1 §4.3.1),
  * a batch at a time, idempotently: upsert keyed by (country_code, party_id, id); elements have no identity

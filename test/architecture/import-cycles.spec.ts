@@ -94,7 +94,12 @@ describe('the import graph of src/', () => {
   });
 
   it('finds a cycle when there is one (the check itself works)', () => {
-    const graph = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
+    const graph = new Map([
+      ['a', new Set(['b'])],
+      ['b', new Set(['c'])],
+      ['c', new Set(['a'])],
+      ['d', new Set(['a'])],
+    ]);
     expect(cycles(graph)).toEqual([['a', 'b', 'c']]);
   });
 });

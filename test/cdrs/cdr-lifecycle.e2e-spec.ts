@@ -53,14 +53,18 @@ describe('mod_cdrs 2.2.1 §Credit CDRs', () => {
     try {
       const original = cpo.generated[0];
       const credit = {
-        ...original, id: `${original.id}-C`, credit: true, credit_reference_id: original.id,
+        ...original,
+        id: `${original.id}-C`,
+        credit: true,
+        credit_reference_id: original.id,
         total_cost: { excl_vat: -original.total_cost.excl_vat, incl_vat: -original.total_cost.incl_vat },
       };
       cpo.simulator.setCdrs([original, credit]);
       await cpo.sync();
       const byId = Object.fromEntries((await lines(cpo.connectionId)).map((l) => [l.cdr_id, l]));
       expect(byId[credit.id]).toMatchObject({
-        credit: true, exact: true,
+        credit: true,
+        exact: true,
         stated: { before_taxes: `-${byId[original.id].stated.before_taxes}` },
         computed: { before_taxes: `-${byId[original.id].computed.before_taxes}`, after_taxes: `-${byId[original.id].computed.after_taxes}` },
         difference: { before_taxes: '0.00', after_taxes: '0.00' },
@@ -90,7 +94,8 @@ describe('finance hook: a CDR pulled before its tariff', () => {
       cpo.simulator.setTariffs(tariffs);
       // A full pull: the tariff's last_updated (2024-01-01) is older than an incremental date_from would be.
       await cpo.sync(true);
-      for (const l of await lines(cpo.connectionId)) expect(l).toMatchObject({ priced_with: 'LOCATION_TARIFFS', exact: true, difference: { before_taxes: '0.00', after_taxes: '0.00' } });
+      for (const l of await lines(cpo.connectionId))
+        expect(l).toMatchObject({ priced_with: 'LOCATION_TARIFFS', exact: true, difference: { before_taxes: '0.00', after_taxes: '0.00' } });
       // A full re-run on request gives the same.
       const run = await service.finance('POST', '/cdrs/recompute', { body: { connection_id: cpo.connectionId } });
       expect(run).toMatchObject({ status: 200, body: { checked: 3, match: 3, differ: 0, not_exact: 0 } });
@@ -107,7 +112,13 @@ describe('tariff history: the tariff a CDR names and the one the Location listed
   it('2.2.1 cdr_example.json names tariff 12 as it was; the CPO serves another 12 today: both kept, their difference in the detail', async () => {
     const owner = { countryCode: 'BE', partyId: 'TDF' };
     // The fixtures hold two tariffs with id 12 (tariff_1_simple_2hour, tariff_2_alt_text): the later one is held.
-    const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: loadFixtureTariffs(owner).filter((t) => t.id === '12'), cdrs: [loadCdrExample('2.2.1', owner)] });
+    const cpo = await registerCpo(service, {
+      version: '2.2.1',
+      ...owner,
+      locations: [],
+      tariffs: loadFixtureTariffs(owner).filter((t) => t.id === '12'),
+      cdrs: [loadCdrExample('2.2.1', owner)],
+    });
     try {
       await cpo.sync();
       const [line] = await lines(cpo.connectionId);
@@ -137,7 +148,12 @@ describe('tariff history: the tariff a CDR names and the one the Location listed
       const d = (await service.finance('GET', `/cdrs/${line.id}`)).body.tariff_differences;
       expect(d).toMatchObject({ cdr_tariff_ids: ['12'], cdr_only: ['12'], location_only: ['11'], location_tariffs: [{ id: '11' }] });
       expect(d.pairs[0]).toMatchObject({ cdr_tariff_id: '12', location_tariff_id: '11', identical: false });
-      expect(d.pairs[0].differences).toEqual(expect.arrayContaining([{ path: 'id', a: '12', b: '11' }, { path: 'elements[0].price_components[0].price', a: '2', b: '2.5' }]));
+      expect(d.pairs[0].differences).toEqual(
+        expect.arrayContaining([
+          { path: 'id', a: '12', b: '11' },
+          { path: 'elements[0].price_components[0].price', a: '2', b: '2.5' },
+        ]),
+      );
       // 1.973 h = 118.38 min, billed per minute: 119 min at € 2.50 / h.
       expect(d.cost_with_location_tariffs.computed.before_taxes).toBe('4.96');
     } finally {
@@ -158,7 +174,9 @@ describe('a CPO may only send CDRs of its own parties', () => {
       const [, , pulled] = await cpo.sync();
       expect(pulled).toMatchObject({ stored: 1, rejected: 1 });
       const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=cdrs`)).body;
-      expect(rejected[0].reason).toBe(`CDR ${String((cdrs[1] as Record<string, unknown>).id)} belongs to party DE*XYZ, which is not a party of this connection (${owner.countryCode}*${owner.partyId}): a CPO may only send objects of its own parties`);
+      expect(rejected[0].reason).toBe(
+        `CDR ${String((cdrs[1] as Record<string, unknown>).id)} belongs to party DE*XYZ, which is not a party of this connection (${owner.countryCode}*${owner.partyId}): a CPO may only send objects of its own parties`,
+      );
     } finally {
       await cpo.close();
     }
@@ -206,7 +224,7 @@ describe('tolerant reading of CDRs (types 2.2.1 §number, §DateTime)', () => {
 });
 
 describe('finance API: X-API-Key FINANCE_API_KEY, parameters named when wrong', () => {
-  it('401 without the key, with another API\'s key', async () => {
+  it("401 without the key, with another API's key", async () => {
     expect((await service.finance('GET', '/cdrs', { key: null })).status).toBe(401);
     const other = await service.finance('GET', '/cdrs', { key: 'test-internal-api-key-0001' });
     expect(other).toMatchObject({ status: 401, body: { message: 'Missing or wrong X-API-Key for the finance API' } });
@@ -244,7 +262,19 @@ describe('finance API: X-API-Key FINANCE_API_KEY, parameters named when wrong', 
       expect(seen).toHaveLength(7);
       expect(new Set(seen).size).toBe(7);
       const summary = (await service.finance('GET', `/cdrs/summary?connection_id=${cpo.connectionId}`)).body;
-      expect(summary).toEqual([{ connection_id: cpo.connectionId, connection_name: 'NL*PAG', currency: 'EUR', stored: 7, match: 5, differ: 2, not_exact: 0, not_computed: 0, sum_difference: { before_taxes: '-1.00', after_taxes: '-1.00' } }]);
+      expect(summary).toEqual([
+        {
+          connection_id: cpo.connectionId,
+          connection_name: 'NL*PAG',
+          currency: 'EUR',
+          stored: 7,
+          match: 5,
+          differ: 2,
+          not_exact: 0,
+          not_computed: 0,
+          sum_difference: { before_taxes: '-1.00', after_taxes: '-1.00' },
+        },
+      ]);
     } finally {
       await cpo.close();
     }

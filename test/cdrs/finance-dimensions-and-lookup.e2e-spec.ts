@@ -39,14 +39,19 @@ describe('mod_cdrs 2.2.1 §CDR object total_*_cost: why a CDR differs, per dimen
       const detail = (await service.finance('GET', `/cdrs/${byId['TIME-5'].id}`)).body.cost_by_dimension;
       const time = detail.dimensions.find((d: any) => d.dimension === 'TIME');
       expect(time).toEqual({
-        dimension: 'TIME', field: 'total_time_cost',
+        dimension: 'TIME',
+        field: 'total_time_cost',
         stated: { before_taxes: '5.00', after_taxes: '5.50' },
         computed: { before_taxes: '4.00', after_taxes: '4.40' },
         difference: { before_taxes: '-1.00', after_taxes: '-1.10' },
       });
       // Not stated by the CPO and nothing computed for them: no difference to show.
       expect(detail.dimensions.find((d: any) => d.dimension === 'ENERGY')).toEqual({
-        dimension: 'ENERGY', field: 'total_energy_cost', stated: null, computed: { before_taxes: '0.00', after_taxes: '0.00' }, difference: { before_taxes: null, after_taxes: null },
+        dimension: 'ENERGY',
+        field: 'total_energy_cost',
+        stated: null,
+        computed: { before_taxes: '0.00', after_taxes: '0.00' },
+        difference: { before_taxes: null, after_taxes: null },
       });
       expect(detail.stated_parts_sum).toEqual({ before_taxes: '5.00', after_taxes: '5.50', adds_up: true });
     } finally {
@@ -54,7 +59,7 @@ describe('mod_cdrs 2.2.1 §CDR object total_*_cost: why a CDR differs, per dimen
     }
   });
 
-  it('the CPO\'s total_time_cost 4.00 but total_cost 5.00: stated_parts_sum and a note in plain words; the dimension itself matches', async () => {
+  it("the CPO's total_time_cost 4.00 but total_cost 5.00: stated_parts_sum and a note in plain words; the dimension itself matches", async () => {
     const other = { countryCode: 'BE', partyId: 'DIN' };
     const cdr = { ...partsDoNotAddUp, country_code: other.countryCode, party_id: other.partyId };
     const cpo = await registerCpo(service, { version: '2.2.1', ...other, locations: [], tariffs: [], cdrs: [cdr] });
@@ -64,10 +69,12 @@ describe('mod_cdrs 2.2.1 §CDR object total_*_cost: why a CDR differs, per dimen
       expect(line).toMatchObject({ cdr_id: 'PARTS-4-OF-5', differing_dimensions: [], stated_parts_add_up: false, difference: { before_taxes: '-1.00' } });
       const detail = (await service.finance('GET', `/cdrs/${line.id}`)).body.cost_by_dimension;
       expect(detail.stated_parts_sum).toEqual({ before_taxes: '4.00', after_taxes: '4.40', adds_up: false });
-      expect(detail.notes).toEqual(expect.arrayContaining([
-        'the CPO\'s dimension costs add up to 4.00, its total_cost says 5.00 (before taxes)',
-        'the CPO\'s dimension costs add up to 4.40, its total_cost says 5.50 (after taxes)',
-      ]));
+      expect(detail.notes).toEqual(
+        expect.arrayContaining([
+          "the CPO's dimension costs add up to 4.00, its total_cost says 5.00 (before taxes)",
+          "the CPO's dimension costs add up to 4.40, its total_cost says 5.50 (after taxes)",
+        ]),
+      );
       expect(detail.dimensions.find((d: any) => d.dimension === 'TIME').difference).toEqual({ before_taxes: '0.00', after_taxes: '0.00' });
     } finally {
       await cpo.close();

@@ -51,7 +51,12 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
   it(`${SECTIONS[version]} "Example of a CDR": stored, recomputed from its own tariff to its stated total (difference 0)`, async () => {
     const example = (await listAll(cpo.connectionId)).find((c) => c.cdr_id === '12345');
     expect(example).toMatchObject({
-      ocpi_version: version, source: 'PULL', currency: 'EUR', exact: true, priced_with: 'CDR_TARIFFS', total_energy_kwh: '15.342',
+      ocpi_version: version,
+      source: 'PULL',
+      currency: 'EUR',
+      exact: true,
+      priced_with: 'CDR_TARIFFS',
+      total_energy_kwh: '15.342',
       stated: { before_taxes: '4.00', after_taxes: version === '2.1.1' ? null : '4.40' },
       computed: { before_taxes: '4.00', after_taxes: version === '2.1.1' ? null : '4.40' },
       difference: { before_taxes: '0.00', after_taxes: version === '2.1.1' ? null : '0.00' },
@@ -64,7 +69,10 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
       const line = lines.find((c) => c.cdr_id === raw.id);
       expect(line).toBeDefined();
       expect({ id: raw.id, exact: line.exact, why: line.not_exact_because, priced_with: line.priced_with }).toEqual({
-        id: raw.id, exact: true, why: [], priced_with: i % 2 === 1 ? 'LOCATION_TARIFFS' : 'CDR_TARIFFS',
+        id: raw.id,
+        exact: true,
+        why: [],
+        priced_with: i % 2 === 1 ? 'LOCATION_TARIFFS' : 'CDR_TARIFFS',
       });
       const expected = MISPRICED.includes(i) ? '-0.50' : '0.00';
       expect([raw.id, line.difference.before_taxes]).toEqual([raw.id, expected]);
@@ -75,7 +83,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
     expect(differing.map((c: any) => c.cdr_id).sort()).toEqual(MISPRICED.map((i) => cpo.generated[i].id).sort());
   });
 
-  it('the detail: priced in the stored Location\'s time zone, with the breakdown of each tariff; the CDR as mapped and as sent', async () => {
+  it("the detail: priced in the stored Location's time zone, with the breakdown of each tariff; the CDR as mapped and as sent", async () => {
     const line = (await listAll(cpo.connectionId)).find((c) => c.cdr_id === cpo.generated[1].id);
     const { status, body } = await service.finance('GET', `/cdrs/${line.id}`);
     expect(status).toBe(200);

@@ -96,13 +96,17 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (
 });
 
 describe('a CPO may only push CDRs of its own parties', () => {
-  it('mod_cdrs 2.2.1 §CDR object: another party\'s country_code / party_id is OCPI 2001 (HTTP 400), naming both', async () => {
+  it("mod_cdrs 2.2.1 §CDR object: another party's country_code / party_id is OCPI 2001 (HTTP 400), naming both", async () => {
     const owner = { countryCode: 'NL', partyId: 'PSD' };
     const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
     try {
       const foreign = { ...loadCdrExample('2.2.1'), country_code: 'BE', party_id: 'BEC' };
       const r = await cpo.simulator.pushCdr(foreign);
-      expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001, message: 'CDR 12345 belongs to party BE*BEC, which is not a party of this connection (NL*PSD): a CPO may only send objects of its own parties' });
+      expect(r).toMatchObject({
+        httpStatus: 400,
+        ocpiStatus: 2001,
+        message: 'CDR 12345 belongs to party BE*BEC, which is not a party of this connection (NL*PSD): a CPO may only send objects of its own parties',
+      });
       expect((await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data).toEqual([]);
       // Its own copy of the same example is taken, and priced from the tariff it carries.
       const own = await cpo.simulator.pushCdr(loadCdrExample('2.2.1', owner));
@@ -122,7 +126,9 @@ describe('versions 2.2.1 §Version details: a CPO registered on 2.2.1 that pushe
       const pushed = await ocpiCall(`${service.url}/ocpi/emsp/2.3.0/cdrs`, token, { method: 'POST', body: loadCdrExample('2.3.0', owner) });
       expect(pushed.status).toBe(201);
       const deviations = (await service.ops('GET', `/connections/${cpo.connectionId}/deviations`)).body;
-      expect(deviations).toEqual(expect.arrayContaining([expect.objectContaining({ module: 'cdrs', kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: '2.3.0 (agreed: 2.2.1)' })]));
+      expect(deviations).toEqual(
+        expect.arrayContaining([expect.objectContaining({ module: 'cdrs', kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: '2.3.0 (agreed: 2.2.1)' })]),
+      );
     } finally {
       await cpo.close();
     }
@@ -130,7 +136,7 @@ describe('versions 2.2.1 §Version details: a CPO registered on 2.2.1 that pushe
 });
 
 describe('mod_cdrs 2.2.1 §CdrLocation: the time zone of a CDR whose Location we do not hold', () => {
-  it('coordinates at sea (the spec example\'s latitude and longitude are swapped) make a local-time tariff inexact, saying why', async () => {
+  it("coordinates at sea (the spec example's latitude and longitude are swapped) make a local-time tariff inexact, saying why", async () => {
     const owner = { countryCode: 'NL', partyId: 'SEA' };
     const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
     try {
@@ -143,7 +149,9 @@ describe('mod_cdrs 2.2.1 §CdrLocation: the time zone of a CDR whose Location we
       const lines = (await service.finance('GET', `/cdrs?connection_id=${cpo.connectionId}`)).body.data;
       const byId = Object.fromEntries(lines.map((l: any) => [l.cdr_id, l]));
       expect(byId['SEA-1'].exact).toBe(false);
-      expect(byId['SEA-1'].not_exact_because.join(' ')).toMatch(/coordinates \(3\.7\d*, 51\.0\d*\) lie at sea, in no country's time zone \(Etc\/GMT[-+]\d+\): latitude and longitude may be swapped/);
+      expect(byId['SEA-1'].not_exact_because.join(' ')).toMatch(
+        /coordinates \(3\.7\d*, 51\.0\d*\) lie at sea, in no country's time zone \(Etc\/GMT[-+]\d+\): latitude and longitude may be swapped/,
+      );
       // Without a local-time restriction the zone cannot change the price: exact, as the CPO billed.
       expect(byId['SEA-2']).toMatchObject({ exact: true, difference: { before_taxes: '0.00' } });
     } finally {

@@ -31,7 +31,9 @@ describe.each(VERSIONS)('OCPI $version', ({ version, encoding, wrongEncoding, se
     const cpo: InvitedCpo = await inviteCpo(service, { version, countryCode: 'NL', partyId: `S${suffix}`, quirks: { sendTokenEncoding: wrongEncoding } });
     opened.push(cpo);
     expect(cpo.simulator.clientCalls.map((c) => [c.method, c.status, c.authorizationEncoding])).toEqual([
-      ['GET', 200, wrongEncoding], ['GET', 200, wrongEncoding], ['POST', 200, wrongEncoding],
+      ['GET', 200, wrongEncoding],
+      ['GET', 200, wrongEncoding],
+      ['POST', 200, wrongEncoding],
     ]);
     await cpo.simulator.updateCredentials();
     const connection = await connectionOf(cpo.connectionId);
@@ -40,13 +42,24 @@ describe.each(VERSIONS)('OCPI $version', ({ version, encoding, wrongEncoding, se
     expect(connection.authorization).toMatchObject({
       prescribed: encoding,
       we_send: encoding,
-      observations: [{ direction: 'THEY_SEND', ocpi_version: version, encoding: wrongEncoding, count: 5, note: expect.stringContaining(`They send ${spelled(wrongEncoding)} tokens on ${version}`) }],
+      observations: [
+        {
+          direction: 'THEY_SEND',
+          ocpi_version: version,
+          encoding: wrongEncoding,
+          count: 5,
+          note: expect.stringContaining(`They send ${spelled(wrongEncoding)} tokens on ${version}`),
+        },
+      ],
     });
   });
 
   it(`${section.auth}: a CPO that only accepts ${spelled(wrongEncoding)} tokens gets them once it has refused ours with 401; pulls follow`, async () => {
     const cpo: RegisteredCpo = await registerCpo(service, {
-      version, countryCode: 'NL', partyId: `A${suffix}`, quirks: { acceptTokenEncoding: wrongEncoding },
+      version,
+      countryCode: 'NL',
+      partyId: `A${suffix}`,
+      quirks: { acceptTokenEncoding: wrongEncoding },
       locations: locationsFor(version, { count: 2, seed: 1, center: { latitude: 52.37, longitude: 4.9 }, radiusKm: 2, countryCode: 'NL', partyId: `A${suffix}` }),
     });
     opened.push(cpo);

@@ -37,19 +37,27 @@ describe.each(VERSIONS)('OCPI $version, CPO-initiated', ({ version, encoding, se
   it(`${section.registration}: the CPO registers with token A; we call it back with its token B, store its ${version} endpoints and party, answer token C`, async () => {
     const connection = await connectionOf(cpo.connectionId);
     expect(connection).toMatchObject({ status: 'REGISTERED', initiated_by: 'CPO', ocpi_version: version, their_versions_url: cpo.simulator.versionsUrl, last_error: null });
-    expect(connection.parties).toEqual([{ role: 'CPO', country_code: 'NL', party_id: cpo.simulator.partyId, name: `Invited ${version}`, business_details: { name: `Invited ${version}` } }]);
+    expect(connection.parties).toEqual([
+      { role: 'CPO', country_code: 'NL', party_id: cpo.simulator.partyId, name: `Invited ${version}`, business_details: { name: `Invited ${version}` } },
+    ]);
     expect(connection.endpoints.map((e: any) => e.identifier)).toEqual(['credentials', 'locations', 'tariffs']);
     const { tokenB, tokenC, initiatedBy } = cpo.simulator.registration;
     expect(initiatedBy).toBe('CPO');
     // We called its versions and version details with token B, in the version's encoding.
-    expect(cpo.simulator.requests.map((r) => [r.method, r.token, r.authorizationEncoding])).toEqual([['GET', 'B', encoding], ['GET', 'B', encoding]]);
+    expect(cpo.simulator.requests.map((r) => [r.method, r.token, r.authorizationEncoding])).toEqual([
+      ['GET', 'B', encoding],
+      ['GET', 'B', encoding],
+    ]);
     expect(tokenC).toMatch(/^[0-9a-f]{64}$/);
     expect(tokenC).not.toBe(tokenB);
   });
 
   it(`${section.post}: our answer is our credentials in the ${version} shape, with token C`, () => {
     const ours = cpo.simulator.registration.clientCredentials!;
-    expect(ours).toMatchObject({ url: `${service.url}/ocpi/emsp/versions`, roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'Open eMSP' } }] });
+    expect(ours).toMatchObject({
+      url: `${service.url}/ocpi/emsp/versions`,
+      roles: [{ role: 'EMSP', party_id: 'EMS', country_code: 'NL', business_details: { name: 'Open eMSP' } }],
+    });
   });
 
   it(`${section.registration}: token A may no longer be used (401); token C works`, async () => {
@@ -61,7 +69,9 @@ describe.each(VERSIONS)('OCPI $version, CPO-initiated', ({ version, encoding, se
 
   it(`${section.post}: POST when already registered → HTTP 405`, async () => {
     const again = await ocpiCall(`${service.url}/ocpi/emsp/${version}/credentials`, cpo.simulator.registration.tokenC!, {
-      encoding, method: 'POST', body: { token: 'x', url: cpo.simulator.versionsUrl },
+      encoding,
+      method: 'POST',
+      body: { token: 'x', url: cpo.simulator.versionsUrl },
     });
     expect(again.status).toBe(405);
     expect(again.body.status_code).toBe(2000);
@@ -129,7 +139,10 @@ describe('credentials 2.2.1 §Errors during registration, §Required endpoints n
 
   it('status_codes 2.2.1 §2xxx: an invalid credentials object → 2001 naming the field (HTTP 200: it reached the OCPI layer)', async () => {
     const cpo = await invite({ countryCode: 'NL', partyId: 'E05' }, false);
-    const response = await ocpiCall(`${service.url}/ocpi/emsp/2.2.1/credentials`, cpo.tokenA, { method: 'POST', body: { token: 'abc', url: cpo.simulator.versionsUrl, roles: [] } });
+    const response = await ocpiCall(`${service.url}/ocpi/emsp/2.2.1/credentials`, cpo.tokenA, {
+      method: 'POST',
+      body: { token: 'abc', url: cpo.simulator.versionsUrl, roles: [] },
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ status_code: 2001, status_message: expect.stringContaining('roles') });
   });

@@ -47,7 +47,10 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     expect(after.tokenForClient).not.toBe(before.tokenForClient);
     expect(after.tokenForUs).not.toBe(before.tokenForUs);
     // We read its versions and details again, with the new token it sent (its token B in this flow).
-    expect(cpo.simulator.requests.slice(requestsBefore).map((r) => [r.method, r.token, r.authorizationEncoding])).toEqual([['GET', 'B', encoding], ['GET', 'B', encoding]]);
+    expect(cpo.simulator.requests.slice(requestsBefore).map((r) => [r.method, r.token, r.authorizationEncoding])).toEqual([
+      ['GET', 'B', encoding],
+      ['GET', 'B', encoding],
+    ]);
     expect((await ocpiCall(cpo.versionsUrl, before.tokenForClient!, { encoding })).status).toBe(401);
     expect((await ocpiCall(cpo.versionsUrl, after.tokenForClient!, { encoding })).status).toBe(200);
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'REGISTERED', ocpi_version: version });
@@ -60,12 +63,21 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'UNREGISTERED', unregistered_at: expect.any(String) });
     expect((await ocpiCall(cpo.simulator.registration.clientCredentials?.url ?? `${service.url}/ocpi/emsp/versions`, token, { encoding })).status).toBe(401);
     const sync = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
-    expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([['tariffs', 'FAILED'], ['locations', 'FAILED'], ['cdrs', 'FAILED']]);
+    expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([
+      ['tariffs', 'FAILED'],
+      ['locations', 'FAILED'],
+      ['cdrs', 'FAILED'],
+    ]);
     expect(sync.body[0].message).toContain('UNREGISTERED, not registered');
   });
 
   it(`${section.updating}: operations rotate; we PUT our new token, keep the CPO's new one, and our old token stops working`, async () => {
-    const cpo = await registered({ version, countryCode: 'NL', partyId: `R${suffix}`, locations: locationsFor(version, { ...around, count: 3, seed: 1, countryCode: 'NL', partyId: `R${suffix}` }) });
+    const cpo = await registered({
+      version,
+      countryCode: 'NL',
+      partyId: `R${suffix}`,
+      locations: locationsFor(version, { ...around, count: 3, seed: 1, countryCode: 'NL', partyId: `R${suffix}` }),
+    });
     const before = cpo.simulator.registration;
     const { status, body } = await service.ops('POST', `/connections/${cpo.connectionId}/rotate`);
     expect(status).toBe(200);
@@ -131,7 +143,12 @@ describe('credentials 2.2.1 §Changing endpoints for the current version', () =>
   });
 
   it('a pull that meets HTTP 404 at a moved endpoint re-discovers the endpoints and carries on', async () => {
-    const cpo = await registered({ version: '2.3.0', countryCode: 'NL', partyId: 'MV2', locations: generateLocations({ ...around, count: 4, seed: 2, countryCode: 'NL', partyId: 'MV2' }) });
+    const cpo = await registered({
+      version: '2.3.0',
+      countryCode: 'NL',
+      partyId: 'MV2',
+      locations: generateLocations({ ...around, count: 4, seed: 2, countryCode: 'NL', partyId: 'MV2' }),
+    });
     cpo.simulator.relocateEndpoints();
     const [tariffs, locations] = await cpo.sync();
     expect(tariffs.status).toBe('SUCCEEDED');

@@ -55,7 +55,16 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const credentials = { identifier: 'credentials', url: `${service.url}/ocpi/emsp/${version}/credentials` };
     // mod_cdrs: our CDRs Receiver interface (2.1.1 §2.2 eMSP Interface, no roles).
     const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
-    expect(body.data).toEqual({ version, endpoints: version === '2.1.1' ? [credentials, cdrs] : [{ ...credentials, role: 'SENDER' }, { ...cdrs, role: 'RECEIVER' }] });
+    expect(body.data).toEqual({
+      version,
+      endpoints:
+        version === '2.1.1'
+          ? [credentials, cdrs]
+          : [
+              { ...credentials, role: 'SENDER' },
+              { ...cdrs, role: 'RECEIVER' },
+            ],
+    });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);
   });
 
@@ -89,7 +98,7 @@ describe('credentials 2.2.1 §CredentialsRole class: several parties behind one 
     { role: 'CPO' as const, countryCode: 'DE', partyId: 'GR2', businessName: 'Group two' },
   ];
 
-  it('a CPO group: both parties stored with their business_details; their Locations are accepted, another party\'s rejected', async () => {
+  it("a CPO group: both parties stored with their business_details; their Locations are accepted, another party's rejected", async () => {
     const locations = [
       ...generateLocations({ count: 2, seed: 1, center: { latitude: 52.52, longitude: 13.4 }, radiusKm: 2, countryCode: 'DE', partyId: 'GR1' }),
       ...generateLocations({ count: 2, seed: 2, center: { latitude: 52.52, longitude: 13.4 }, radiusKm: 2, countryCode: 'DE', partyId: 'GR2' }),
@@ -99,7 +108,8 @@ describe('credentials 2.2.1 §CredentialsRole class: several parties behind one 
     try {
       const connection = (await service.ops('GET', '/connections')).body.find((c: any) => c.id === cpo.connectionId);
       expect(connection.parties.map((p: any) => [p.role, `${p.country_code}*${p.party_id}`, p.business_details.name]).sort()).toEqual([
-        ['CPO', 'DE*GR1', 'Group one'], ['CPO', 'DE*GR2', 'Group two'],
+        ['CPO', 'DE*GR1', 'Group one'],
+        ['CPO', 'DE*GR2', 'Group two'],
       ]);
       const [, locationsPull] = await cpo.sync();
       expect(locationsPull).toMatchObject({ status: 'SUCCEEDED', stored: 4, rejected: 1 });
@@ -112,7 +122,12 @@ describe('credentials 2.2.1 §CredentialsRole class: several parties behind one 
 
   it('a Hub (role HUB, 2.2.1: it reports only itself): Locations of any party come through it', async () => {
     const locations = generateLocations({ count: 2, seed: 4, center: { latitude: 52.52, longitude: 13.4 }, radiusKm: 2, countryCode: 'FR', partyId: 'ANY' });
-    const cpo = await registerCpo(service, { countryCode: 'NL', partyId: 'HUB', roles: [{ role: 'HUB', countryCode: 'NL', partyId: 'HUB', businessName: 'Roaming Hub' }], locations });
+    const cpo = await registerCpo(service, {
+      countryCode: 'NL',
+      partyId: 'HUB',
+      roles: [{ role: 'HUB', countryCode: 'NL', partyId: 'HUB', businessName: 'Roaming Hub' }],
+      locations,
+    });
     try {
       const [, locationsPull] = await cpo.sync();
       expect(locationsPull).toMatchObject({ status: 'SUCCEEDED', stored: 2, rejected: 0 });
@@ -136,8 +151,9 @@ describe('credentials 2.2.1 §CredentialsRole class: several parties behind one 
   });
 
   it('credentials 2.1.1 §2.1 Credentials object: one flat party, kept as a CPO role, its 2.1.1 Locations owned by it', async () => {
-    const locations = generateLocations({ count: 3, seed: 5, center: { latitude: 50.85, longitude: 4.35 }, radiusKm: 2, countryCode: 'BE', partyId: 'OLD' })
-      .map((l) => toOcpi211Location(l as unknown as Record<string, unknown>));
+    const locations = generateLocations({ count: 3, seed: 5, center: { latitude: 50.85, longitude: 4.35 }, radiusKm: 2, countryCode: 'BE', partyId: 'OLD' }).map((l) =>
+      toOcpi211Location(l as unknown as Record<string, unknown>),
+    );
     const cpo = await registerCpo(service, { version: '2.1.1', countryCode: 'BE', partyId: 'OLD', businessName: 'Old CPO', locations });
     try {
       const connection = (await service.ops('GET', '/connections')).body.find((c: any) => c.id === cpo.connectionId);

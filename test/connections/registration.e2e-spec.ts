@@ -33,9 +33,7 @@ describe('credentials 2.2.1 §Registration: eMSP-initiated handshake with a 2.2.
       roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'EMS', business_details: { name: 'Open eMSP' } }],
     });
     // The CPO called our versions and version details with token B while the POST was open (credentials §POST).
-    expect(registration.clientVersionDetails?.endpoints).toContainEqual(
-      expect.objectContaining({ identifier: 'credentials', url: `${service.url}/ocpi/emsp/2.2.1/credentials` }),
-    );
+    expect(registration.clientVersionDetails?.endpoints).toContainEqual(expect.objectContaining({ identifier: 'credentials', url: `${service.url}/ocpi/emsp/2.2.1/credentials` }));
   });
 
   it('transport_and_format 2.2.1 §Authorization header: every call we made carried a Base64-encoded token', () => {

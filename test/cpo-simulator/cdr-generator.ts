@@ -95,7 +95,16 @@ function cdrOf(options: GenerateCdrsOptions, site: Site, index: number, s: Sessi
   if (s.mispriced) [before, after] = [before.plus('0.50'), after.plus('0.50')];
   const tariffId = String(site.tariff.id);
   const named = version === '2.1.1' ? {} : { tariff_id: tariffId };
-  const periods: RawObject[] = [{ start_date_time: iso(s.start), dimensions: [{ type: 'ENERGY', volume: s.kwh }, { type: 'TIME', volume: s.chargeHalfHours / 2 }], ...named }];
+  const periods: RawObject[] = [
+    {
+      start_date_time: iso(s.start),
+      dimensions: [
+        { type: 'ENERGY', volume: s.kwh },
+        { type: 'TIME', volume: s.chargeHalfHours / 2 },
+      ],
+      ...named,
+    },
+  ];
   if (s.parkHalfHours > 0) periods.push({ start_date_time: iso(chargeEnd), dimensions: [{ type: 'PARKING_TIME', volume: s.parkHalfHours / 2 }], ...named });
   const id = `${options.idPrefix ?? 'CDR-'}${String(index + 1).padStart(5, '0')}`;
   const common = {
@@ -120,9 +129,10 @@ function cdrOf(options: GenerateCdrsOptions, site: Site, index: number, s: Sessi
       total_cost: before.toNumber(),
     };
   }
-  const total = version === '2.2.1'
-    ? { excl_vat: before.toNumber(), incl_vat: after.toNumber() }
-    : { before_taxes: before.toNumber(), taxes: [{ name: 'VAT', amount: after.minus(before).toNumber() }] };
+  const total =
+    version === '2.2.1'
+      ? { excl_vat: before.toNumber(), incl_vat: after.toNumber() }
+      : { before_taxes: before.toNumber(), taxes: [{ name: 'VAT', amount: after.minus(before).toNumber() }] };
   const l = site.location;
   return {
     country_code: options.countryCode,
@@ -133,9 +143,19 @@ function cdrOf(options: GenerateCdrsOptions, site: Site, index: number, s: Sessi
     cdr_token: { country_code: 'NL', party_id: 'EMS', uid, type: 'RFID', contract_id: `NL-EMS-C${String(index + 1).padStart(8, '0')}` },
     auth_method: 'WHITELIST',
     cdr_location: {
-      id: l.id, name: l.name, address: l.address, city: l.city, postal_code: l.postal_code, country: l.country, coordinates: l.coordinates,
-      evse_uid: site.evse.uid, evse_id: site.evse.evse_id ?? String(site.evse.uid), connector_id: site.connector.id,
-      connector_standard: site.connector.standard, connector_format: site.connector.format, connector_power_type: site.connector.power_type,
+      id: l.id,
+      name: l.name,
+      address: l.address,
+      city: l.city,
+      postal_code: l.postal_code,
+      country: l.country,
+      coordinates: l.coordinates,
+      evse_uid: site.evse.uid,
+      evse_id: site.evse.evse_id ?? String(site.evse.uid),
+      connector_id: site.connector.id,
+      connector_standard: site.connector.standard,
+      connector_format: site.connector.format,
+      connector_power_type: site.connector.power_type,
     },
     total_cost: total,
   };

@@ -11,9 +11,7 @@ import type { OcpiEndpoint, OcpiVersionDetails } from './ocpi-types';
 import type { SimulatorContext } from './simulator-context';
 
 /** The outcome: the client's details for the version, or the OCPI status code to answer with. */
-export type FetchClientResult =
-  | { ok: true; details: OcpiVersionDetails }
-  | { ok: false; statusCode: number; message: string };
+export type FetchClientResult = { ok: true; details: OcpiVersionDetails } | { ok: false; statusCode: number; message: string };
 
 function isEndpoint(value: unknown): value is OcpiEndpoint {
   return isRecord(value) && typeof value.identifier === 'string' && typeof value.url === 'string';

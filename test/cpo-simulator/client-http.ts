@@ -12,7 +12,11 @@ const CLIENT_TIMEOUT_MS = 5000;
 
 /** A call that produced no usable OCPI envelope, or an error status; `message` says why. */
 export class ClientApiError extends Error {
-  constructor(message: string, readonly httpStatus: number, readonly ocpiStatus: number | null) {
+  constructor(
+    message: string,
+    readonly httpStatus: number,
+    readonly ocpiStatus: number | null,
+  ) {
     super(message);
   }
 }
@@ -22,7 +26,15 @@ export async function callClient(ctx: SimulatorContext, call: { method: string; 
   const encoding = sendingEncoding(ctx);
   const requestId = randomUUID();
   const correlationId = call.correlationId ?? randomUUID();
-  const entry = { method: call.method, url: call.url, status: 0, ocpiStatus: null as number | null, authorizationEncoding: encoding, requestIdEchoed: false, correlationIdEchoed: false };
+  const entry = {
+    method: call.method,
+    url: call.url,
+    status: 0,
+    ocpiStatus: null as number | null,
+    authorizationEncoding: encoding,
+    requestIdEchoed: false,
+    correlationIdEchoed: false,
+  };
   ctx.clientCalls.push(entry);
   let response: Response;
   try {

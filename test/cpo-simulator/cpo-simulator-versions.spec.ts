@@ -22,7 +22,10 @@ describe('CPO simulator (OCPI 2.1.1)', () => {
   it('transport_and_format 2.1.1 §Security and authentication: the token as is; a Base64-encoded one is unknown (401)', async () => {
     expect((await call(sim.versionsUrl, null, { rawAuthorization: `Token ${sim.tokenA}` })).status).toBe(200);
     expect((await call(sim.versionsUrl, sim.tokenA)).status).toBe(401);
-    expect(sim.requests.map((r) => [r.status, r.authorizationEncoding, r.token])).toEqual([[200, 'plain', 'A'], [401, 'plain', 'unknown']]);
+    expect(sim.requests.map((r) => [r.status, r.authorizationEncoding, r.token])).toEqual([
+      [200, 'plain', 'A'],
+      [401, 'plain', 'unknown'],
+    ]);
   });
 
   it('version_information_endpoint 2.1.1 §Version details endpoint: endpoints without role; no message id headers', async () => {
@@ -43,12 +46,17 @@ describe('CPO simulator (OCPI 2.1.1)', () => {
 
 describe('CPO simulator (OCPI 2.3.0)', () => {
   it('credentials 2.3.0 §Credentials object: hub_party_id and every role it is given', async () => {
-    const roles = [{ role: 'HUB' as const, countryCode: 'NL', partyId: 'HUB', businessName: 'Hub' }, { role: 'CPO' as const, countryCode: 'NL', partyId: 'CP1' }];
+    const roles = [
+      { role: 'HUB' as const, countryCode: 'NL', partyId: 'HUB', businessName: 'Hub' },
+      { role: 'CPO' as const, countryCode: 'NL', partyId: 'CP1' },
+    ];
     const sim = await startCpoSimulator({ ...OWNER, version: '2.3.0', roles, hubPartyId: 'NLHUB' });
     try {
       const res = await call(`${sim.baseUrl}/2.3.0/credentials`, sim.tokenA);
       expect(res.body.data).toEqual({
-        token: sim.tokenA, url: sim.versionsUrl, hub_party_id: 'NLHUB',
+        token: sim.tokenA,
+        url: sim.versionsUrl,
+        hub_party_id: 'NLHUB',
         roles: [
           { role: 'HUB', party_id: 'HUB', country_code: 'NL', business_details: { name: 'Hub' } },
           { role: 'CPO', party_id: 'CP1', country_code: 'NL', business_details: { name: 'SIM Charging (simulator)' } },

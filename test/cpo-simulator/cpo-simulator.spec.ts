@@ -2,14 +2,7 @@
  * The CPO simulator checked against the OCPI 2.2.1 text, over real HTTP on loopback.
  * Each title names the section it checks.
  */
-import {
-  encodeBase64Authorization,
-  generateLocations,
-  GENERATOR_BASE_DATE,
-  startCpoSimulator,
-  type CpoSimulator,
-  type Location,
-} from './index';
+import { encodeBase64Authorization, generateLocations, GENERATOR_BASE_DATE, startCpoSimulator, type CpoSimulator, type Location } from './index';
 import { call, emspCredentials, register, startFakeEmsp, walkPages, type FakeEmsp } from './spec-helpers';
 
 const OWNER = { countryCode: 'NL', partyId: 'SIM' };
@@ -18,7 +11,11 @@ const GEO = { center: { latitude: 52.3676, longitude: 4.9041 }, radiusKm: 15 };
 
 function tariff(id: string, lastUpdated: string): Record<string, unknown> {
   return {
-    country_code: 'NL', party_id: 'SIM', id, currency: 'EUR', last_updated: lastUpdated,
+    country_code: 'NL',
+    party_id: 'SIM',
+    id,
+    currency: 'EUR',
+    last_updated: lastUpdated,
     elements: [{ price_components: [{ type: 'ENERGY', price: 0.35, step_size: 1 }] }],
   };
 }
@@ -263,7 +260,10 @@ describe('CPO simulator (OCPI 2.2.1)', () => {
 
     it('mod_tariffs §GET: Tariffs are paginated the same way', async () => {
       const pages = await walkPages(`${sim.baseUrl}/2.2.1/tariffs?limit=3&date_from=2024-02-01T00:00:00Z`, tokenC);
-      expect(pages.map((p) => (p.body.data as { id: string }[]).map((t) => t.id))).toEqual([['T-1', 'T-2', 'T-3'], ['T-4', 'T-5', 'T-6']]);
+      expect(pages.map((p) => (p.body.data as { id: string }[]).map((t) => t.id))).toEqual([
+        ['T-1', 'T-2', 'T-3'],
+        ['T-4', 'T-5', 'T-6'],
+      ]);
       expect(pages[0].headers.get('x-total-count')).toBe('6');
     });
 

@@ -88,7 +88,17 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     const method = req.method ?? 'GET';
     const asked = new URL(req.url ?? '/', origin);
     const log = (status: number, ocpiStatus: number) =>
-      requests.push({ method, url: req.url ?? '', status, ocpiStatus, authorizationSchemeOk: auth.schemeOk, authorizationEncoding: auth.encoding, token, headers: { ...req.headers }, receivedAt });
+      requests.push({
+        method,
+        url: req.url ?? '',
+        status,
+        ocpiStatus,
+        authorizationSchemeOk: auth.schemeOk,
+        authorizationEncoding: auth.encoding,
+        token,
+        headers: { ...req.headers },
+        receivedAt,
+      });
     const early = quirks.intercept(method, asked);
     if (early && 'drop' in early) {
       req.socket.destroy();

@@ -36,12 +36,7 @@ async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext
  * - PUT: re-register (refetch the client's endpoints, new token); HTTP 405 if not registered.
  * - DELETE: unregister; HTTP 405 if not registered.
  */
-export async function handleCredentials(
-  method: string,
-  token: TokenKind,
-  readBody: () => Promise<JsonBody>,
-  ctx: SimulatorContext,
-): Promise<OcpiReply> {
+export async function handleCredentials(method: string, token: TokenKind, readBody: () => Promise<JsonBody>, ctx: SimulatorContext): Promise<OcpiReply> {
   const registered = token === 'B' || token === 'C';
   switch (method) {
     case 'GET':

@@ -36,9 +36,15 @@ function tariffs(rng: Rng, ids: readonly string[] | undefined): Pick<Connector, 
 function acConnector(rng: Rng, spec: EvseSpec, updatedMs: number): Connector {
   const amperage = rng.chance(0.6) ? 16 : 32;
   return {
-    id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE',
-    max_voltage: 230, max_amperage: amperage, max_electric_power: amperage === 16 ? 11000 : 22000,
-    ...tariffs(rng, spec.tariffIds), last_updated: formatOcpiDateTime(updatedMs),
+    id: '1',
+    standard: 'IEC_62196_T2',
+    format: 'SOCKET',
+    power_type: 'AC_3_PHASE',
+    max_voltage: 230,
+    max_amperage: amperage,
+    max_electric_power: amperage === 16 ? 11000 : 22000,
+    ...tariffs(rng, spec.tariffIds),
+    last_updated: formatOcpiDateTime(updatedMs),
   };
 }
 
@@ -46,17 +52,29 @@ function ccsConnector(rng: Rng, spec: EvseSpec, updatedMs: number): Connector {
   const watts = rng.pick(DC_POWER_KW) * 1000;
   const voltage = watts >= 150_000 ? 920 : 500;
   return {
-    id: '1', standard: 'IEC_62196_T2_COMBO', format: 'CABLE', power_type: 'DC',
-    max_voltage: voltage, max_amperage: Math.min(500, Math.ceil(watts / voltage)), max_electric_power: watts,
-    ...tariffs(rng, spec.tariffIds), last_updated: formatOcpiDateTime(updatedMs),
+    id: '1',
+    standard: 'IEC_62196_T2_COMBO',
+    format: 'CABLE',
+    power_type: 'DC',
+    max_voltage: voltage,
+    max_amperage: Math.min(500, Math.ceil(watts / voltage)),
+    max_electric_power: watts,
+    ...tariffs(rng, spec.tariffIds),
+    last_updated: formatOcpiDateTime(updatedMs),
   };
 }
 
 function chademoConnector(rng: Rng, spec: EvseSpec, updatedMs: number): Connector {
   return {
-    id: '2', standard: 'CHADEMO', format: 'CABLE', power_type: 'DC',
-    max_voltage: 500, max_amperage: 125, max_electric_power: 50000,
-    ...tariffs(rng, spec.tariffIds), last_updated: formatOcpiDateTime(updatedMs),
+    id: '2',
+    standard: 'CHADEMO',
+    format: 'CABLE',
+    power_type: 'DC',
+    max_voltage: 500,
+    max_amperage: 125,
+    max_electric_power: 50000,
+    ...tariffs(rng, spec.tariffIds),
+    last_updated: formatOcpiDateTime(updatedMs),
   };
 }
 

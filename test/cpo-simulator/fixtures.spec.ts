@@ -29,7 +29,11 @@ describe('fixtures (OCPI 2.2.1 spec examples, not-ok/, odd/)', () => {
     for (const o of [...locations, ...tariffs]) expect(o).toMatchObject({ country_code: 'DE', party_id: 'XYZ' });
     expect(new Set(locations.map((l) => l.id)).size).toBe(5);
     expect(new Set(tariffs.map((t) => t.id)).size).toBe(11);
-    expect(loadFixtureFiles('tariffs').map((f) => f.file).slice(0, 3)).toEqual(['tariff_1_simple_2hour.json', 'tariff_2_alt_text.json', 'tariff_3_alt_url.json']);
+    expect(
+      loadFixtureFiles('tariffs')
+        .map((f) => f.file)
+        .slice(0, 3),
+    ).toEqual(['tariff_1_simple_2hour.json', 'tariff_2_alt_text.json', 'tariff_3_alt_url.json']);
   });
 
   it('only changes country_code and party_id (each call returns fresh copies)', () => {
@@ -41,15 +45,23 @@ describe('fixtures (OCPI 2.2.1 spec examples, not-ok/, odd/)', () => {
 
   it('mod_locations §Connector tariff_ids: every reference resolves except "11" in location_example.json', () => {
     const tariffIds = new Set(loadFixtureTariffs(OWNER).map((t) => t.id));
-    const dangling = loadFixtureFiles('locations', OWNER).flatMap((f) => connectorTariffIds(f.object).filter((id) => !tariffIds.has(id)).map((id) => `${f.file}:${id}`));
+    const dangling = loadFixtureFiles('locations', OWNER).flatMap((f) =>
+      connectorTariffIds(f.object)
+        .filter((id) => !tariffIds.has(id))
+        .map((id) => `${f.file}:${id}`),
+    );
     expect(dangling).toEqual(['location_example.json:11']);
   });
 
   it('transport_and_format §GET: the simulator serves good, not-ok and odd objects side by side', async () => {
     const emsp = await startFakeEmsp();
     const good = loadFixtureLocations(OWNER);
-    const bad = loadFixtureFiles('not-ok', OWNER).map((f) => f.object).filter((o) => String(o.id).includes('LOC'));
-    const odd = loadFixtureFiles('odd', OWNER).map((f) => f.object).filter((o) => String(o.id).includes('LOC'));
+    const bad = loadFixtureFiles('not-ok', OWNER)
+      .map((f) => f.object)
+      .filter((o) => String(o.id).includes('LOC'));
+    const odd = loadFixtureFiles('odd', OWNER)
+      .map((f) => f.object)
+      .filter((o) => String(o.id).includes('LOC'));
     expect(bad).toHaveLength(5);
     expect(odd).toHaveLength(3);
     const sim = await startCpoSimulator({ ...OWNER, maxPageLimit: 4, locations: [bad[0], ...good, ...bad.slice(1), ...odd, 'not even an object', null] });

@@ -42,11 +42,21 @@ type SiteKind = 'STREET' | 'DESTINATION' | 'FAST_HUB';
 const SITE_WEIGHTS = { STREET: 55, DESTINATION: 20, FAST_HUB: 25 } as const;
 const SITE: Record<SiteKind, { evseKind: EvseKind; parking: readonly string[]; facilities: readonly string[]; evses: [number, number] }> = {
   STREET: { evseKind: 'AC', parking: ['ON_STREET'], facilities: ['BUS_STOP', 'TRAM_STOP', 'CAFE', 'BIKE_SHARING'], evses: [1, 3] },
-  DESTINATION: { evseKind: 'AC', parking: ['PARKING_LOT', 'PARKING_GARAGE', 'UNDERGROUND_GARAGE'], facilities: ['SUPERMARKET', 'MALL', 'HOTEL', 'RESTAURANT', 'SPORT', 'MUSEUM'], evses: [2, 6] },
+  DESTINATION: {
+    evseKind: 'AC',
+    parking: ['PARKING_LOT', 'PARKING_GARAGE', 'UNDERGROUND_GARAGE'],
+    facilities: ['SUPERMARKET', 'MALL', 'HOTEL', 'RESTAURANT', 'SPORT', 'MUSEUM'],
+    evses: [2, 6],
+  },
   FAST_HUB: { evseKind: 'DC', parking: ['ALONG_MOTORWAY', 'PARKING_LOT'], facilities: ['FUEL_STATION', 'RESTAURANT', 'CAFE', 'WIFI'], evses: [2, 6] },
 };
 const FACILITY_LABEL: Readonly<Record<string, string>> = {
-  SUPERMARKET: 'Supermarket', MALL: 'Shopping centre', HOTEL: 'Hotel', RESTAURANT: 'Restaurant', SPORT: 'Sports centre', MUSEUM: 'Museum',
+  SUPERMARKET: 'Supermarket',
+  MALL: 'Shopping centre',
+  HOTEL: 'Hotel',
+  RESTAURANT: 'Restaurant',
+  SPORT: 'Sports centre',
+  MUSEUM: 'Museum',
 };
 const KM_PER_DEGREE = 111.32;
 
@@ -75,8 +85,11 @@ function profileFor(options: GenerateLocationsOptions): CountryProfile {
     throw new Error(`generateLocations: no defaults for country code ${options.countryCode}; pass country and timeZone`);
   }
   return {
-    alpha3: options.country, timeZone: options.timeZone, city: options.city ?? 'Simulator City',
-    streets: ['Main Street', 'Station Road', 'Market Square'], postalCode: (rng) => String(rng.int(10000, 99999)),
+    alpha3: options.country,
+    timeZone: options.timeZone,
+    city: options.city ?? 'Simulator City',
+    streets: ['Main Street', 'Station Road', 'Market Square'],
+    postalCode: (rng) => String(rng.int(10000, 99999)),
   };
 }
 
@@ -93,8 +106,12 @@ function generateLocation(rng: Rng, n: number, options: GenerateLocationsOptions
   const evseCount = rng.int(shape.evses[0], shape.evses[1]);
   const evses = Array.from({ length: evseCount }, (_, i) =>
     generateEvse(rng, {
-      kind: shape.evseKind, locationNumber: n, evseNumber: i + 1,
-      countryCode: options.countryCode, partyId: options.partyId, notAfterMs: lastUpdatedMs,
+      kind: shape.evseKind,
+      locationNumber: n,
+      evseNumber: i + 1,
+      countryCode: options.countryCode,
+      partyId: options.partyId,
+      notAfterMs: lastUpdatedMs,
       floorLevel: garage ? String(parkingType === 'UNDERGROUND_GARAGE' ? -rng.int(1, 3) : rng.int(0, 4)) : undefined,
       tariffIds: options.tariffIds,
     }),

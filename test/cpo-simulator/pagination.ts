@@ -35,7 +35,10 @@ export function parsePaginationQuery(params: URLSearchParams, maxLimit: number):
     offset: offsetRaw === null ? 0 : Number(offsetRaw),
     limit: limitRaw === null ? maxLimit : Math.min(Number(limitRaw), maxLimit),
   };
-  for (const [name, key] of [['date_from', 'dateFrom'], ['date_to', 'dateTo']] as const) {
+  for (const [name, key] of [
+    ['date_from', 'dateFrom'],
+    ['date_to', 'dateTo'],
+  ] as const) {
     const raw = params.get(name);
     if (raw === null) continue;
     const ms = parseOcpiDateTime(raw);
@@ -54,12 +57,7 @@ export function parsePaginationQuery(params: URLSearchParams, maxLimit: number):
  * date_from is inclusive, date_to exclusive; with a date filter, objects whose last_updated is
  * missing or invalid never match.
  */
-export function paginate<T>(
-  all: readonly T[],
-  query: PaginationQuery,
-  lastUpdated: (item: T) => number | null,
-  endpointUrl: string,
-): Page<T> {
+export function paginate<T>(all: readonly T[], query: PaginationQuery, lastUpdated: (item: T) => number | null, endpointUrl: string): Page<T> {
   const { dateFrom, dateTo } = query;
   const matching =
     dateFrom || dateTo

@@ -44,7 +44,8 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   if (!base.every((segment, i) => segments[i] === segment)) return null;
   const [module, ...rest] = segments.slice(base.length);
   if (module === undefined) return { target: 'details', rest };
-  const served = module === 'credentials' || ((module === 'locations' || module === 'tariffs' || (module === 'cdrs' && ctx.store.cdrs !== null)) && !ctx.quirks.omitModules?.includes(module));
+  const served =
+    module === 'credentials' || ((module === 'locations' || module === 'tariffs' || (module === 'cdrs' && ctx.store.cdrs !== null)) && !ctx.quirks.omitModules?.includes(module));
   if (!served || (module === 'credentials' && rest.length > 0)) return null;
   return { target: module, rest };
 }
@@ -88,7 +89,12 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
   const issued = request.token === 'B' || request.token === 'C';
   const authorised = issued || (request.token === 'A' && configurationModule);
   if (!authorised) {
-    const why = request.token === 'none' ? 'Missing or malformed Authorization header' : request.token === 'A' ? 'Token A may only be used for versions and credentials' : 'Unknown credentials token';
+    const why =
+      request.token === 'none'
+        ? 'Missing or malformed Authorization header'
+        : request.token === 'A'
+          ? 'Token A may only be used for versions and credentials'
+          : 'Unknown credentials token';
     return fail(401, OcpiStatus.CLIENT_ERROR, why);
   }
 

@@ -104,7 +104,7 @@ export async function register(sim: CpoSimulator, emsp: FakeEmsp): Promise<strin
 /** Follows `Link: <…>; rel="next"` from `firstUrl`; returns every page's result. */
 export async function walkPages(firstUrl: string, token: string): Promise<HttpResult[]> {
   const pages: HttpResult[] = [];
-  for (let url: string | null = firstUrl; url !== null; ) {
+  for (let url: string | null = firstUrl; url !== null;) {
     const page = await call(url, token);
     pages.push(page);
     if (pages.length > 1000) throw new Error('pagination does not end');

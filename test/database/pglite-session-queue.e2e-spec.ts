@@ -16,7 +16,11 @@ function message(type: string, ...parts: Buffer[]): Uint8Array {
 }
 const cstring = (s: string) => Buffer.from(`${s}\0`);
 const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
-const int32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
+const int32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
 
 const parse = (sql: string) => message('P', cstring(''), cstring(sql), int16(0));
 const bind = (value: string) => message('B', cstring(''), cstring(''), int16(0), int16(1), int32(Buffer.byteLength(value)), Buffer.from(value), int16(0));
@@ -26,7 +30,7 @@ const sync = () => message('S');
 /** The text values of the DataRow messages ('D') in a backend byte stream. */
 function dataRows(bytes: Buffer): string[] {
   const values: string[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const type = String.fromCharCode(bytes[at]);
     const length = bytes.readInt32BE(at + 1);
     if (type === 'D') {
@@ -38,14 +42,14 @@ function dataRows(bytes: Buffer): string[] {
   return values;
 }
 
-describe('PgliteSessionQueue: one connection\'s extended-protocol batch stays whole in the shared session', () => {
+describe("PgliteSessionQueue: one connection's extended-protocol batch stays whole in the shared session", () => {
   let db: PGlite;
   beforeAll(async () => {
     db = await PGlite.create();
   });
   afterAll(() => db?.close());
 
-  it('connection 2\'s Parse, arriving between connection 1\'s Parse and Bind, waits for connection 1\'s Sync', async () => {
+  it("connection 2's Parse, arriving between connection 1's Parse and Bind, waits for connection 1's Sync", async () => {
     const queue = new PgliteSessionQueue(db);
     const received: Record<number, Buffer[]> = { 1: [], 2: [] };
     const send = (handler: 1 | 2, m: Uint8Array) => queue.enqueue(handler, m, (data) => received[handler].push(Buffer.from(data)));

@@ -66,9 +66,8 @@ describe('chargers near a point (internal API) with "available now" per mod_loca
     const source = locations[3].evses[0].connectors[0];
     const connector = result.evses.find((e: any) => e.uid === locations[3].evses[0].uid).connectors.find((c: any) => c.ocpi_id === source.id);
     expect(connector).toMatchObject({ standard: source.standard, power_type: source.power_type });
-    const expectedKw = source.max_electric_power !== undefined
-      ? source.max_electric_power / 1000
-      : ((source.power_type === 'AC_3_PHASE' ? 3 : 1) * source.max_voltage * source.max_amperage) / 1000;
+    const expectedKw =
+      source.max_electric_power !== undefined ? source.max_electric_power / 1000 : ((source.power_type === 'AC_3_PHASE' ? 3 : 1) * source.max_voltage * source.max_amperage) / 1000;
     expect(connector.max_power_kw).toBeCloseTo(expectedKw, 1);
   });
 

@@ -14,10 +14,16 @@ const owner = { countryCode: 'BE', partyId: 'BEC' };
 const energyMix = {
   is_green_energy: false,
   energy_sources: [
-    { source: 'GENERAL_GREEN', percentage: 35.9 }, { source: 'GAS', percentage: 6.3 }, { source: 'COAL', percentage: 33.2 },
-    { source: 'GENERAL_FOSSIL', percentage: 2.9 }, { source: 'NUCLEAR', percentage: 21.7 },
+    { source: 'GENERAL_GREEN', percentage: 35.9 },
+    { source: 'GAS', percentage: 6.3 },
+    { source: 'COAL', percentage: 33.2 },
+    { source: 'GENERAL_FOSSIL', percentage: 2.9 },
+    { source: 'NUCLEAR', percentage: 21.7 },
   ],
-  environ_impact: [{ category: 'NUCLEAR_WASTE', amount: 0.0006 }, { category: 'CARBON_DIOXIDE', amount: 372 }],
+  environ_impact: [
+    { category: 'NUCLEAR_WASTE', amount: 0.0006 },
+    { category: 'CARBON_DIOXIDE', amount: 372 },
+  ],
   supplier_name: 'E.ON Energy Deutschland',
   energy_product_name: 'E.ON DirektStrom eco',
 };
@@ -28,13 +34,18 @@ describe('Location detail (internal API) per mod_locations 2.2.1 §8.3', () => {
   let id: string;
   const location = loadFixtureFiles('locations', owner).find((f) => f.file === 'location_example.json')!.object as any;
   Object.assign(location, {
-    directions: [{ language: 'nl', text: 'Ingang naast het station' }, { language: 'en', text: 'Entrance next to the station' }],
+    directions: [
+      { language: 'nl', text: 'Ingang naast het station' },
+      { language: 'en', text: 'Entrance next to the station' },
+    ],
     facilities: ['TRAIN_STATION', 'CAFE'],
     images: [{ url: 'https://example.com/img/gent-zuid.jpg', category: 'LOCATION', type: 'jpeg' }],
     energy_mix: energyMix,
   });
   location.evses[0].connectors[0].tariff_ids = ['12', 'NOT-PULLED'];
-  const tariffs = loadFixtureFiles('tariffs', owner).filter((f) => f.file.startsWith('tariff_2_')).map((f) => f.object);
+  const tariffs = loadFixtureFiles('tariffs', owner)
+    .filter((f) => f.file.startsWith('tariff_2_'))
+    .map((f) => f.object);
 
   beforeAll(async () => {
     service = await startTestService();
@@ -52,11 +63,23 @@ describe('Location detail (internal API) per mod_locations 2.2.1 §8.3', () => {
     const { status, body } = await service.api(`/api/v1/locations/${id}`);
     expect(status).toBe(200);
     expect(body).toMatchObject({
-      ocpi_id: 'LOC1', country_code: 'BE', party_id: 'BEC', name: 'Gent Zuid', address: 'F.Rooseveltlaan 3A', city: 'Gent',
-      postal_code: '9000', country: 'BEL', coordinates: { latitude: 51.047599, longitude: 3.729944 }, parking_type: 'ON_STREET',
-      time_zone: 'Europe/Brussels', cpo: { name: 'BeCharged' }, operator: { name: 'BeCharged' },
+      ocpi_id: 'LOC1',
+      country_code: 'BE',
+      party_id: 'BEC',
+      name: 'Gent Zuid',
+      address: 'F.Rooseveltlaan 3A',
+      city: 'Gent',
+      postal_code: '9000',
+      country: 'BEL',
+      coordinates: { latitude: 51.047599, longitude: 3.729944 },
+      parking_type: 'ON_STREET',
+      time_zone: 'Europe/Brussels',
+      cpo: { name: 'BeCharged' },
+      operator: { name: 'BeCharged' },
       directions: { language: 'en', text: 'Entrance next to the station' },
-      facilities: ['TRAIN_STATION', 'CAFE'], energy_mix: energyMix, opening: { open: true, reason: 'NO_OPENING_TIMES' },
+      facilities: ['TRAIN_STATION', 'CAFE'],
+      energy_mix: energyMix,
+      opening: { open: true, reason: 'NO_OPENING_TIMES' },
     });
     expect(body.images).toEqual(location.images);
     expect(body.evses.map((e: any) => [e.uid, e.evse_id, e.status, e.free, e.not_free?.reason ?? null, e.floor_level, e.physical_reference])).toEqual([
@@ -71,9 +94,14 @@ describe('Location detail (internal API) per mod_locations 2.2.1 §8.3', () => {
   it('gives each connector its tariffs with the display text in ?lang (nl), falling back to en, and names tariffs we do not hold', async () => {
     const nl = (await service.api(`/api/v1/locations/${id}?lang=nl`)).body;
     const connector = nl.evses[0].connectors[0];
-    expect(connector.tariffs).toEqual([expect.objectContaining({
-      tariff_id: '12', type: 'AD_HOC_PAYMENT', currency: 'EUR', display_text: { language: 'nl', text: '2.00 euro p/uur inclusief BTW.' },
-    })]);
+    expect(connector.tariffs).toEqual([
+      expect.objectContaining({
+        tariff_id: '12',
+        type: 'AD_HOC_PAYMENT',
+        currency: 'EUR',
+        display_text: { language: 'nl', text: '2.00 euro p/uur inclusief BTW.' },
+      }),
+    ]);
     expect(connector.missing_tariff_ids).toEqual(['NOT-PULLED']);
     // 1.90 per hour + 5.2 % VAT = 1.9988 per hour.
     expect(connector.price).toMatchObject({ tariff_id: '12', time_per_hour: { excl_vat: '1.9', incl_vat: '1.9988' } });
@@ -93,7 +121,9 @@ describe('Location detail (internal API) per mod_locations 2.2.1 §8.3', () => {
     expect(await again.text()).toBe('');
     expect((await service.api(`/api/v1/locations/${id}?lang=nl`)).headers.get('etag')).not.toBe(etag);
 
-    cpo.simulator.setLocations([{ ...location, evses: [{ ...location.evses[0], status: 'CHARGING', last_updated: new Date().toISOString() }, location.evses[1]], last_updated: new Date().toISOString() }]);
+    cpo.simulator.setLocations([
+      { ...location, evses: [{ ...location.evses[0], status: 'CHARGING', last_updated: new Date().toISOString() }, location.evses[1]], last_updated: new Date().toISOString() },
+    ]);
     await cpo.sync();
     const changed = await fetch(`${service.url}/api/v1/locations/${id}`, { headers: { 'X-API-Key': apiKey(), 'If-None-Match': etag } });
     expect(changed.status).toBe(200);

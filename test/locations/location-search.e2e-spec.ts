@@ -16,7 +16,9 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   let service: TestService;
   let cpo: RegisteredCpo;
   let otherCpo: RegisteredCpo;
-  const tariffs = loadFixtureFiles('tariffs', mine).filter((f) => f.file.startsWith('tariff_9_')).map((f) => f.object);
+  const tariffs = loadFixtureFiles('tariffs', mine)
+    .filter((f) => f.file.startsWith('tariff_9_'))
+    .map((f) => f.object);
   const locations = generateLocations({ count: 80, seed: 11, center: centre, radiusKm: 5, ...mine, tariffIds: ['17'] }) as any[];
   const others = generateLocations({ count: 20, seed: 12, center: centre, radiusKm: 5, ...other }) as any[];
   for (const l of others) l.id = l.id.replace('LOC-', 'OTH-'); // ids unique across both CPOs keep the expectations simple
@@ -39,7 +41,11 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   };
   const template = mixedStatuses.evses[0];
   mixedStatuses.evses = ['CHARGING', 'OUTOFORDER', 'UNKNOWN', 'REMOVED', 'AVAILABLE'].map((status, i) => ({
-    ...template, uid: `MIX-${i}`, evse_id: null, status, last_updated: `2025-0${i + 1}-01T00:00:00Z`,
+    ...template,
+    uid: `MIX-${i}`,
+    evse_id: null,
+    status,
+    last_updated: `2025-0${i + 1}-01T00:00:00Z`,
   }));
   mixedStatuses.last_updated = '2025-06-01T00:00:00Z';
 
@@ -96,7 +102,9 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
   it('Location filters: party (country_code*party_id), parking_type, open_24_7', async () => {
     const base = `${near}&radius_m=10000&limit=100`;
     expect([...idsOf((await search(`${base}&party=nl*oth`)).body)].sort()).toEqual(others.map((l) => l.id).sort());
-    const garages = all().filter((l) => ['PARKING_GARAGE', 'UNDERGROUND_GARAGE'].includes(l.parking_type)).map((l) => l.id);
+    const garages = all()
+      .filter((l) => ['PARKING_GARAGE', 'UNDERGROUND_GARAGE'].includes(l.parking_type))
+      .map((l) => l.id);
     expect([...idsOf((await search(`${base}&parking_type=PARKING_GARAGE,UNDERGROUND_GARAGE`)).body)].sort()).toEqual(garages.sort());
     const always = idsOf((await search(`${base}&open_24_7=true`)).body);
     expect(always).not.toContain(closedByHours.id);
@@ -108,7 +116,10 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     const byId = (id: string) => body.data.find((r: any) => r.location.ocpi_id === id);
     const mixed = byId(mixedStatuses.id);
     expect(mixed.evses.map((e: any) => [e.status, e.free, e.not_free?.reason ?? null])).toEqual([
-      ['CHARGING', false, 'CHARGING'], ['OUTOFORDER', false, 'OUT_OF_ORDER'], ['UNKNOWN', false, 'UNKNOWN'], ['AVAILABLE', true, null],
+      ['CHARGING', false, 'CHARGING'],
+      ['OUTOFORDER', false, 'OUT_OF_ORDER'],
+      ['UNKNOWN', false, 'UNKNOWN'],
+      ['AVAILABLE', true, null],
     ]);
     expect(mixed.free_evse_count).toBe(1);
     const hours = byId(closedByHours.id);
@@ -125,10 +136,17 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     expect(mixed.evses).toBeUndefined();
     expect(mixed).toMatchObject({ evse_count: 4, free_evse_count: 1, not_free_counts: { CHARGING: 1, OUT_OF_ORDER: 1, UNKNOWN: 1 } });
     const c = template.connectors[0];
-    expect(mixed.connectors).toEqual([{
-      standard: c.standard, format: c.format, power_type: c.power_type, max_power_kw: c.max_electric_power / 1000,
-      evse_count: 4, free_evse_count: 1, price: expect.objectContaining({ tariff_id: '17' }),
-    }]);
+    expect(mixed.connectors).toEqual([
+      {
+        standard: c.standard,
+        format: c.format,
+        power_type: c.power_type,
+        max_power_kw: c.max_electric_power / 1000,
+        evse_count: 4,
+        free_evse_count: 1,
+        price: expect.objectContaining({ tariff_id: '17' }),
+      },
+    ]);
     const closed = body.data.find((r: any) => r.location.ocpi_id === closedByHours.id);
     expect(closed.not_free_counts).toEqual({ LOCATION_CLOSED: closedByHours.evses.length });
     for (const r of body.data) {
@@ -163,8 +181,14 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     const { body } = await search(`${near}&radius_m=10000&limit=1&party=NL*SRC&lang=nl&evses=true`);
     const price = body.data[0].evses[0].connectors[0].price;
     expect(price).toEqual({
-      tariff_id: '17', currency: 'EUR', text: '€\u00a00,275/kWh + €\u00a00,60 starttarief', incl_vat: true,
-      energy_per_kwh: '0.275', start_fee: '0.6', time_per_hour: null, parking_per_hour: null,
+      tariff_id: '17',
+      currency: 'EUR',
+      text: '€\u00a00,275/kWh + €\u00a00,60 starttarief',
+      incl_vat: true,
+      energy_per_kwh: '0.275',
+      start_fee: '0.6',
+      time_per_hour: null,
+      parking_per_hour: null,
     });
     // A tariff the CPO changes shows its new price at once (its new current version is what the search asks for).
     const raised = JSON.parse(JSON.stringify(tariffs[0]));
@@ -190,7 +214,12 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     expect(walked).toEqual(full);
 
     const first = (await search(`${base}&limit=5`)).body;
-    const added = { ...locations[5], id: 'LOC-NEW-NEAREST', coordinates: { latitude: String(centre.latitude), longitude: String(centre.longitude) }, last_updated: new Date().toISOString() };
+    const added = {
+      ...locations[5],
+      id: 'LOC-NEW-NEAREST',
+      coordinates: { latitude: String(centre.latitude), longitude: String(centre.longitude) },
+      last_updated: new Date().toISOString(),
+    };
     cpo.simulator.setLocations([...locations, added]);
     await cpo.sync();
     const second = (await search(`${base}&limit=5&cursor=${first.meta.next_cursor}`)).body;
@@ -198,13 +227,30 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     expect(idsOf((await search(`${base}&limit=1`)).body)).toEqual(['LOC-NEW-NEAREST']);
   });
 
-  it('is described in the OpenAPI document (/api/docs-json) with every parameter, the API key and the detail\'s 304', async () => {
+  it("is described in the OpenAPI document (/api/docs-json) with every parameter, the API key and the detail's 304", async () => {
     const doc: any = await (await fetch(`${service.url}/api/docs-json`)).json();
     const searchParams = doc.paths['/api/v1/locations'].get.parameters.map((p: any) => p.name);
-    expect(searchParams).toEqual(expect.arrayContaining([
-      'X-API-Key', 'latitude', 'longitude', 'radius_m', 'bbox', 'connector_standard', 'power_type', 'min_power_kw', 'party',
-      'capabilities', 'parking_type', 'open_24_7', 'available_now', 'evses', 'limit', 'cursor', 'lang',
-    ]));
+    expect(searchParams).toEqual(
+      expect.arrayContaining([
+        'X-API-Key',
+        'latitude',
+        'longitude',
+        'radius_m',
+        'bbox',
+        'connector_standard',
+        'power_type',
+        'min_power_kw',
+        'party',
+        'capabilities',
+        'parking_type',
+        'open_24_7',
+        'available_now',
+        'evses',
+        'limit',
+        'cursor',
+        'lang',
+      ]),
+    );
     const standard = doc.paths['/api/v1/locations'].get.parameters.find((p: any) => p.name === 'connector_standard');
     expect(JSON.stringify(standard.schema)).toContain('IEC_62196_T2_COMBO');
     expect(Object.keys(doc.paths['/api/v1/locations/{id}'].get.responses)).toEqual(expect.arrayContaining(['200', '304', '404']));
@@ -238,7 +284,7 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
 /** Great-circle distance in metres (haversine, mean Earth radius), computed independently of the service. */
 function haversineM(a: { latitude: number | string; longitude: number | string }, b: { latitude: number | string; longitude: number | string }): number {
   const rad = (d: number | string) => (Number(d) * Math.PI) / 180;
-  const h = Math.sin((rad(b.latitude) - rad(a.latitude)) / 2) ** 2
-    + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin((rad(b.longitude) - rad(a.longitude)) / 2) ** 2;
+  const h =
+    Math.sin((rad(b.latitude) - rad(a.latitude)) / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin((rad(b.longitude) - rad(a.longitude)) / 2) ** 2;
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }

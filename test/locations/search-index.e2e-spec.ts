@@ -111,7 +111,13 @@ describe('search index: same answers as the SQL path, and follows the database',
       connectorStandards: some(['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO'], 0.3),
       powerTypes: some(['AC_3_PHASE', 'DC', 'AC_1_PHASE'], 0.2),
       minPowerKw: rng.chance(0.2) ? rng.pick([11, 22, 50, 150]) : null,
-      parties: some([{ countryCode: 'NL', partyId: 'IDX' }, { countryCode: 'DE', partyId: 'OTH' }], 0.2),
+      parties: some(
+        [
+          { countryCode: 'NL', partyId: 'IDX' },
+          { countryCode: 'DE', partyId: 'OTH' },
+        ],
+        0.2,
+      ),
       capabilities: some(['RESERVABLE', 'CREDIT_CARD_PAYABLE', 'RFID_READER'], 0.2),
       parkingTypes: some(['ON_STREET', 'PARKING_LOT', 'PARKING_GARAGE', 'ALONG_MOTORWAY'], 0.2),
       open247: rng.chance(0.15),
@@ -150,9 +156,21 @@ describe('search index: same answers as the SQL path, and follows the database',
     await cpo.sync();
 
     const q = (): LocationSearch => ({
-      area: { kind: 'radius', centre, radiusM: 100_000 }, origin: centre, connectorStandards: [], powerTypes: [], minPowerKw: null,
-      parties: [mine], capabilities: [], parkingTypes: [], open247: false, availableNow: false, limit: 100, withEvses: true,
-      cursor: null, lang: 'en', at: new Date(),
+      area: { kind: 'radius', centre, radiusM: 100_000 },
+      origin: centre,
+      connectorStandards: [],
+      powerTypes: [],
+      minPowerKw: null,
+      parties: [mine],
+      capabilities: [],
+      parkingTypes: [],
+      open247: false,
+      availableNow: false,
+      limit: 100,
+      withEvses: true,
+      cursor: null,
+      lang: 'en',
+      at: new Date(),
     });
     const check = async (s: TestService) => {
       const page = JSON.parse((await services(s).index.search(q()))!.toString('utf8')) as SearchPage;
@@ -203,9 +221,21 @@ describe('search index: same answers as the SQL path, and follows the database',
     const outcomes = (await second.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
     expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED']); // tariffs, locations; no cdrs Sender
     const around = (point: { latitude: number; longitude: number }): LocationSearch => ({
-      area: { kind: 'radius', centre: point, radiusM: 500 }, origin: point, connectorStandards: [], powerTypes: [], minPowerKw: null,
-      parties: [], capabilities: [], parkingTypes: [], open247: false, availableNow: false, limit: 20, withEvses: false,
-      cursor: null, lang: 'en', at: new Date(),
+      area: { kind: 'radius', centre: point, radiusM: 500 },
+      origin: point,
+      connectorStandards: [],
+      powerTypes: [],
+      minPowerKw: null,
+      parties: [],
+      capabilities: [],
+      parkingTypes: [],
+      open247: false,
+      availableNow: false,
+      limit: 20,
+      withEvses: false,
+      cursor: null,
+      lang: 'en',
+      at: new Date(),
     });
     const amsterdam = { latitude: 52.37, longitude: 4.89 };
     for (const s of [second, first]) {

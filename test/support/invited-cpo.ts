@@ -28,9 +28,10 @@ export async function inviteCpo(service: TestService, options: CpoSimulatorOptio
     versionsUrl: invited.body.versions_url as string,
     close: () => simulator.close().catch(() => undefined),
   };
-  if (register) await simulator.registerWith(cpo.versionsUrl, cpo.tokenA).catch(async (error: unknown) => {
-    await cpo.close();
-    throw error;
-  });
+  if (register)
+    await simulator.registerWith(cpo.versionsUrl, cpo.tokenA).catch(async (error: unknown) => {
+      await cpo.close();
+      throw error;
+    });
   return cpo;
 }

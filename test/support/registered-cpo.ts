@@ -14,7 +14,11 @@ export interface RegisteredCpo {
 
 export async function registerCpo(service: TestService, options: CpoSimulatorOptions): Promise<RegisteredCpo> {
   const simulator = await startCpoSimulator(options);
-  const { status, body } = await service.ops('POST', '/connections', { name: `${options.countryCode}*${options.partyId}`, versions_url: simulator.versionsUrl, token_a: simulator.tokenA });
+  const { status, body } = await service.ops('POST', '/connections', {
+    name: `${options.countryCode}*${options.partyId}`,
+    versions_url: simulator.versionsUrl,
+    token_a: simulator.tokenA,
+  });
   if (status !== 201) {
     await simulator.close();
     throw new Error(`registration failed: ${status} ${JSON.stringify(body)}`);

@@ -29,7 +29,12 @@ describe('first pull of a newly registered CPO', () => {
 
     expect(await scheduler.pullNewConnections(0)).toEqual([cpo.connectionId]);
     const runs = (await service.ops('GET', `/connections/${cpo.connectionId}/sync-runs`)).body;
-    expect(runs.filter((r: any) => r.status === 'SUCCEEDED').map((r: any) => r.module).sort()).toEqual(['locations', 'tariffs']);
+    expect(
+      runs
+        .filter((r: any) => r.status === 'SUCCEEDED')
+        .map((r: any) => r.module)
+        .sort(),
+    ).toEqual(['locations', 'tariffs']);
     expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.stored.locations).toBe(5);
 
     expect(await scheduler.pullNewConnections(0)).toEqual([]);

@@ -27,22 +27,26 @@ describe('mod_locations 2.1.1 §3.1 Location object, pulled from a 2.1.1 CPO', (
     const locations = locationsFor('2.1.1', { count: 6, seed: 7, center: { latitude: 50.85, longitude: 4.35 }, radiusKm: 3, ...owner });
     // Half of them without time_zone, as 2.1.1 allows.
     locations.forEach((l, i) => i % 2 === 0 && delete l.time_zone);
-    const tariffs = loadFixtureTariffs(owner).slice(0, 3).map((t) => toOcpi211Tariff(t));
+    const tariffs = loadFixtureTariffs(owner)
+      .slice(0, 3)
+      .map((t) => toOcpi211Tariff(t));
     cpo = await registerCpo(service, { version: '2.1.1', ...owner, locations, tariffs });
   });
   afterAll(() => cpo?.close());
 
-  it('stores every Location under the connection\'s party, with time zones taken or derived from the coordinates', async () => {
+  it("stores every Location under the connection's party, with time zones taken or derived from the coordinates", async () => {
     const [tariffs, locations] = await cpo.sync();
     expect(locations).toMatchObject({ status: 'SUCCEEDED', stored: 6, rejected: 0 });
-    const stored = await rows(`SELECT country_code, party_id, ocpi_version, time_zone, time_zone_source FROM location WHERE connection_id = $1 ORDER BY ocpi_id`, [cpo.connectionId]);
+    const stored = await rows(`SELECT country_code, party_id, ocpi_version, time_zone, time_zone_source FROM location WHERE connection_id = $1 ORDER BY ocpi_id`, [
+      cpo.connectionId,
+    ]);
     expect(stored.map((r) => [r.country_code, r.party_id, r.ocpi_version, r.time_zone, r.time_zone_source])).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => ['BE', 'OLD', '2.1.1', 'Europe/Brussels', i % 2 === 0 ? 'COORDINATES' : 'CPO']),
     );
     expect(tariffs).toMatchObject({ status: 'SUCCEEDED', rejected: 0 });
   });
 
-  it('mod_tariffs 2.1.1: each Tariff is stored under the connection\'s party (2.1.1 Tariffs name no owner)', async () => {
+  it("mod_tariffs 2.1.1: each Tariff is stored under the connection's party (2.1.1 Tariffs name no owner)", async () => {
     const stored = await rows(`SELECT country_code, party_id, ocpi_version FROM tariff WHERE connection_id = $1`, [cpo.connectionId]);
     expect(stored.length).toBeGreaterThan(0);
     for (const r of stored) expect(r).toEqual({ country_code: 'BE', party_id: 'OLD', ocpi_version: '2.1.1' });
@@ -76,7 +80,10 @@ describe('mod_locations 2.3.0 §Location object, pulled from a 2.3.0 CPO', () =>
       expect(location.parking_places).toEqual(locations[0].parking_places);
       const evses = await rows(`SELECT uid, parking, accepted_service_providers FROM evse WHERE location_id = $1 ORDER BY uid`, [location.id]);
       expect(evses[0]).toMatchObject({ parking: [{ parking_id: 'P1', evse_position: 'LEFT' }], accepted_service_providers: ['Open eMSP', 'Example Mobility'] });
-      const dc = await rows(`SELECT c.capabilities FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1 AND c.power_type = 'DC'`, [cpo.connectionId]);
+      const dc = await rows(
+        `SELECT c.capabilities FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE l.connection_id = $1 AND c.power_type = 'DC'`,
+        [cpo.connectionId],
+      );
       for (const c of dc) expect(c.capabilities).toEqual(['ISO_15118_2_PLUG_AND_CHARGE']);
     } finally {
       await cpo.close();

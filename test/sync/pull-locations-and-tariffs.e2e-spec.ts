@@ -14,7 +14,9 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
   let cpo: RegisteredCpo;
   const tariffs = loadFixtureTariffs(owner);
   const locations = generateLocations({ count: 137, seed: 42, center: { latitude: 52.09, longitude: 5.12 }, radiusKm: 5, ...owner, tariffIds: tariffs.map((t) => (t as any).id) });
-  const invalidLocations = loadFixtureFiles('not-ok', owner).map((f) => f.object).filter((o: any) => !('elements' in o) && !('currency' in o));
+  const invalidLocations = loadFixtureFiles('not-ok', owner)
+    .map((f) => f.object)
+    .filter((o: any) => !('elements' in o) && !('currency' in o));
 
   beforeAll(async () => {
     service = await startTestService();
@@ -61,7 +63,8 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
   it('stores tariffs with their elements and price components as decimals, one row per distinct id', async () => {
     const distinct = new Set(tariffs.map((t: any) => t.id)).size;
     const [counts] = await withClient(service.database.url, (c) =>
-      c.query(`SELECT (SELECT count(*) FROM tariff)::int AS tariffs, (SELECT count(*) FROM price_component WHERE price::text LIKE '%e%')::int AS floaty`).then((r) => r.rows));
+      c.query(`SELECT (SELECT count(*) FROM tariff)::int AS tariffs, (SELECT count(*) FROM price_component WHERE price::text LIKE '%e%')::int AS floaty`).then((r) => r.rows),
+    );
     expect(counts).toEqual({ tariffs: distinct, floaty: 0 });
   });
 
@@ -88,7 +91,10 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
     cpo.simulator.setLocations(changed);
     await cpo.sync(true);
     const rows = await withClient(service.database.url, (c) =>
-      c.query(`SELECT e.uid, e.status, e.status_changed_at FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [[changed[0].id, shrunk.id]]).then((r) => r.rows));
+      c
+        .query(`SELECT e.uid, e.status, e.status_changed_at FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [[changed[0].id, shrunk.id]])
+        .then((r) => r.rows),
+    );
     const first = rows.find((r: any) => r.uid === changed[0].evses[0].uid);
     expect(first.status).toBe('OUTOFORDER');
     expect(new Date(first.status_changed_at).toISOString()).toBe('2026-11-01T10:00:00.000Z');
@@ -111,6 +117,9 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
 
 async function countRows(url: string) {
   const [row] = await withClient(url, (c) =>
-    c.query(`SELECT (SELECT count(*) FROM location)::int AS locations, (SELECT count(*) FROM evse)::int AS evses, (SELECT count(*) FROM connector)::int AS connectors`).then((r) => r.rows));
+    c
+      .query(`SELECT (SELECT count(*) FROM location)::int AS locations, (SELECT count(*) FROM evse)::int AS evses, (SELECT count(*) FROM connector)::int AS connectors`)
+      .then((r) => r.rows),
+  );
   return row;
 }

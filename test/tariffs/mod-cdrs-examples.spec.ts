@@ -63,8 +63,12 @@ describe('mod_cdrs 2.2.1 §CDR object: charging periods, tariff_id and several t
   const day = tariffOf([{ price_components: [pc('ENERGY', '0.30', 500, '21')] }], { id: 'DAY' });
   const pref = tariffOf([{ price_components: [pc('ENERGY', '0.20', 500, '21')] }], { id: 'CHEAP' });
   const base = {
-    country_code: 'NL', party_id: 'TST', id: 'C1', currency: 'EUR',
-    start_date_time: '2024-06-05T10:00:00Z', end_date_time: '2024-06-05T11:30:00Z',
+    country_code: 'NL',
+    party_id: 'TST',
+    id: 'C1',
+    currency: 'EUR',
+    start_date_time: '2024-06-05T10:00:00Z',
+    end_date_time: '2024-06-05T11:30:00Z',
     total_cost: { before_taxes: '0.90', after_taxes: '1.089' },
   };
 
@@ -73,15 +77,32 @@ describe('mod_cdrs 2.2.1 §CDR object: charging periods, tariff_id and several t
       {
         ...base,
         charging_periods: [
-          { start_date_time: '2024-06-05T10:00:00Z', tariff_id: 'DAY', dimensions: [{ type: 'ENERGY', volume: '1.2' }, { type: 'TIME', volume: '0.5' }] },
-          { start_date_time: '2024-06-05T10:30:00Z', tariff_id: 'CHEAP', dimensions: [{ type: 'ENERGY', volume: '2.7' }, { type: 'TIME', volume: '1' }] },
+          {
+            start_date_time: '2024-06-05T10:00:00Z',
+            tariff_id: 'DAY',
+            dimensions: [
+              { type: 'ENERGY', volume: '1.2' },
+              { type: 'TIME', volume: '0.5' },
+            ],
+          },
+          {
+            start_date_time: '2024-06-05T10:30:00Z',
+            tariff_id: 'CHEAP',
+            dimensions: [
+              { type: 'ENERGY', volume: '2.7' },
+              { type: 'TIME', volume: '1' },
+            ],
+          },
         ],
       },
       [day, pref],
       'Europe/Amsterdam',
     );
     // DAY: 1.2 → 1.5 kWh × 0.30 = 0.45. CHEAP: 2.7 → 3.0 kWh × 0.20 = 0.60. (Rounding the 3.9 kWh total once would give 4.0.)
-    expect(r.per_tariff.map((p) => [p.tariff_id, p.cost.total.before_taxes])).toEqual([['DAY', '0.45'], ['CHEAP', '0.60']]);
+    expect(r.per_tariff.map((p) => [p.tariff_id, p.cost.total.before_taxes])).toEqual([
+      ['DAY', '0.45'],
+      ['CHEAP', '0.60'],
+    ]);
     expect(r.computed).toMatchObject({ before_taxes: '1.05', after_taxes: '1.27' });
     expect(r.difference.before_taxes).toBe('0.15');
   });
@@ -91,8 +112,21 @@ describe('mod_cdrs 2.2.1 §CDR object: charging periods, tariff_id and several t
       {
         ...base,
         charging_periods: [
-          { start_date_time: '2024-06-05T10:00:00Z', tariff_id: 'DAY', dimensions: [{ type: 'ENERGY', volume: '3' }, { type: 'TIME', volume: '0.5' }] },
-          { start_date_time: '2024-06-05T10:30:00Z', dimensions: [{ type: 'ENERGY', volume: '5' }, { type: 'TIME', volume: '1' }] },
+          {
+            start_date_time: '2024-06-05T10:00:00Z',
+            tariff_id: 'DAY',
+            dimensions: [
+              { type: 'ENERGY', volume: '3' },
+              { type: 'TIME', volume: '0.5' },
+            ],
+          },
+          {
+            start_date_time: '2024-06-05T10:30:00Z',
+            dimensions: [
+              { type: 'ENERGY', volume: '5' },
+              { type: 'TIME', volume: '1' },
+            ],
+          },
         ],
       },
       [day],
@@ -104,7 +138,18 @@ describe('mod_cdrs 2.2.1 §CDR object: charging periods, tariff_id and several t
 
   it('several tariffs and no tariff_id anywhere: cannot tell which priced what, and says so', () => {
     const r = recomputeCdrCost(
-      { ...base, charging_periods: [{ start_date_time: '2024-06-05T10:00:00Z', dimensions: [{ type: 'ENERGY', volume: '3' }, { type: 'TIME', volume: '1.5' }] }] },
+      {
+        ...base,
+        charging_periods: [
+          {
+            start_date_time: '2024-06-05T10:00:00Z',
+            dimensions: [
+              { type: 'ENERGY', volume: '3' },
+              { type: 'TIME', volume: '1.5' },
+            ],
+          },
+        ],
+      },
       [day, pref],
       'Europe/Amsterdam',
     );

@@ -104,7 +104,11 @@ describe('mod_tariffs 2.2.1 §Tariff object examples', () => {
       const c = priceCharge(t('tariff_3_alt_url.json'), BERLIN, timeline(WEDNESDAY, charging(120, '20.45')));
       expect(totals(c)).toEqual(['5.63', '6.24']);
       expect(c.costs.ENERGY).toMatchObject({ before_taxes: '5.125', after_taxes: '5.6375' });
-      expect(c.breakdown[1]).toMatchObject({ quantity: '20.45', billed_quantity: '20.5', step_size: { step_size: 100, total_consumed: '20450', total_billed: '20500', unit: 'Wh' } });
+      expect(c.breakdown[1]).toMatchObject({
+        quantity: '20.45',
+        billed_quantity: '20.5',
+        step_size: { step_size: 100, total_consumed: '20450', total_billed: '20500', unit: 'Wh' },
+      });
     });
     it('with the assumed real-time price of € 0.22 per kWh: energy € 4.51 / € 4.96, total € 5.01 / € 5.56', () => {
       const tariff = t('tariff_3_alt_url.json');

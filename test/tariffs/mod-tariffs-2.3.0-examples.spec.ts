@@ -30,7 +30,13 @@ describe('mod_tariffs 2.3.0 §Tariff object examples (tax_included NO, vat given
     ['reservation time and expire time, used', 'tariff_18_reservation_with_expire_time.json', '7.00', '7.90', timeline(WEDNESDAY, reserved(22), charging(60, 20))],
     ['reservation time and expire time, expired', 'tariff_18_reservation_with_expire_time.json', '9.00', '10.80', timeline(WEDNESDAY, reserved(90))],
     ['reservation price and expire fee, used', 'tariff_17_reservation_with_expire_fee.json', '6.50', '7.30', timeline(WEDNESDAY, reserved(22), charging(60, 20))],
-    ['Complex Tariff example, Saturday (1.25 / h: 2.375, not the printed 2.28)', 'tariff_4_complex.json', '12.38', '13.98', timeline('2024-06-08T11:30:00Z', charging(114, 40, { current_a: '43' }), parking(71))],
+    [
+      'Complex Tariff example, Saturday (1.25 / h: 2.375, not the printed 2.28)',
+      'tariff_4_complex.json',
+      '12.38',
+      '13.98',
+      timeline('2024-06-08T11:30:00Z', charging(114, 40, { current_a: '43' }), parking(71)),
+    ],
     ['New Tariff € 2 per hour charging time (tariff_put_example)', 'tariff_put_example.json', '2.00', '2.20', timeline(WEDNESDAY, charging(60, 11), parking(60))],
   ];
   it.each(cases)('%s (%s): € %s / € %s', (_name, file, before, after, tl) => {
@@ -41,7 +47,12 @@ describe('mod_tariffs 2.3.0 §Tariff object examples (tax_included NO, vat given
   });
 
   it.each([
-    ['Tariff with max_power Tariff Restrictions: € 20.30', 'tariffrestriction_example_max_power.json', '20.30', timeline(WEDNESDAY, charging(10, 1, { power_kw: '6' }), charging(50, 40, { power_kw: '48' }), charging(7.5, '0.5', { power_kw: '4' }))],
+    [
+      'Tariff with max_power Tariff Restrictions: € 20.30',
+      'tariffrestriction_example_max_power.json',
+      '20.30',
+      timeline(WEDNESDAY, charging(10, 1, { power_kw: '6' }), charging(50, 40, { power_kw: '48' }), charging(7.5, '0.5', { power_kw: '4' })),
+    ],
     ['Tariff with max_duration Tariff Restrictions: € 0.30', 'tariffrestriction_example_max_duration.json', '0.30', timeline(WEDNESDAY, charging(30, 5), charging(10, '1.2'))],
     ['step_size Example: switching to different Tariff Element #2: € 1.30', 'tariff_14_step_size.json', '1.30', timeline('2024-06-05T14:35:00Z', charging(35, 7))],
     ['step_size Example: switching to Free-of-Charge Tariff Element: € 0.73', 'tariff_14_step_size.json', '0.73', timeline('2024-06-05T17:40:00Z', charging(12, 2), parking(20))],

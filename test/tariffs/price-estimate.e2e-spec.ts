@@ -34,7 +34,10 @@ describe('price estimate for a connector (internal API), mod_tariffs 2.2.1 examp
     cpo = await registerCpo(service, { ...owner, locations: [location], tariffs });
     // Said here, not as "no data" later: the estimates below need both pulls.
     const pulled = await cpo.sync();
-    expect(pulled.slice(0, 2).map((o: { module: string; status: string; message: string | null }) => [o.module, o.status, o.message])).toEqual([['tariffs', 'SUCCEEDED', null], ['locations', 'SUCCEEDED', null]]);
+    expect(pulled.slice(0, 2).map((o: { module: string; status: string; message: string | null }) => [o.module, o.status, o.message])).toEqual([
+      ['tariffs', 'SUCCEEDED', null],
+      ['locations', 'SUCCEEDED', null],
+    ]);
     const { body } = await service.api(`/api/v1/chargers/nearby?latitude=52.37&longitude=4.89&radius_m=1000`);
     expect(body.data).toHaveLength(1);
     for (const e of body.data[0].evses) ids[e.uid] = e.connectors[0].id;
@@ -79,7 +82,7 @@ describe('price estimate for a connector (internal API), mod_tariffs 2.2.1 examp
       ['TIME', 2, '2.75'],
       ['PARKING_TIME', 4, '0.75'],
     ]);
-    expect(e.notes).toContain('current taken as power / 230 V (the connector\'s voltage, summed over its phases)');
+    expect(e.notes).toContain("current taken as power / 230 V (the connector's voltage, summed over its phases)");
     expect(body.charge).toEqual({ energy_kwh: '30.25', duration_minutes: '207', start: '2024-06-03T07:30:00.000Z', power_kw: '11' });
   });
 

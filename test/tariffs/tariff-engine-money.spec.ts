@@ -8,8 +8,7 @@ import { charging, parking, pc, tariffOf, timeline, totals } from './support/spe
 
 const AMS = 'Europe/Amsterdam';
 const AT = '2024-06-05T10:00:00Z';
-const flatAndEnergy = (flat: string, perKwh: string, currency = 'EUR') =>
-  tariffOf([{ price_components: [pc('FLAT', flat), pc('ENERGY', perKwh)] }], { currency });
+const flatAndEnergy = (flat: string, perKwh: string, currency = 'EUR') => tariffOf([{ price_components: [pc('FLAT', flat), pc('ENERGY', perKwh)] }], { currency });
 
 describe('tariff engine: money', () => {
   it('no float artefacts: 0.1 + 0.2 is 0.30; HALF_UP rounds 1.005 to 1.01 and 2.675 to 2.68 (JS toFixed gives 1.00 and 2.67)', () => {
@@ -40,7 +39,7 @@ describe('tariff engine: money', () => {
     expect(zero.total).toEqual({ before_taxes: '1.00', taxes: [{ name: 'VAT', percentage: '0', amount: '0.00' }], after_taxes: '1.00' });
   });
 
-  it('min_price without after_taxes: the after-tax total follows at the charge\'s own ratio (0.25 → 0.275: × 1.1)', () => {
+  it("min_price without after_taxes: the after-tax total follows at the charge's own ratio (0.25 → 0.275: × 1.1)", () => {
     const t = tariffOf([{ price_components: [pc('ENERGY', '0.25', 1, '10')] }], { min_price: { before_taxes: '2.00', after_taxes: null } });
     expect(totals(priceCharge(t, AMS, timeline(AT, charging(10, 1))))).toEqual(['2.00', '2.20']);
     // Nothing charged: the one VAT rate of the tariff.

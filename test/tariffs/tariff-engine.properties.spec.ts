@@ -53,18 +53,20 @@ function tariff(steps: fc.Arbitrary<number> = fc.constant(1)): fc.Arbitrary<Cano
 
 /** A period in whole minutes; charging with whole Wh per minute, a given power and current. */
 const period: fc.Arbitrary<ChargePeriod> = fc.oneof(
-  fc.record({ minutes: fc.integer({ min: 1, max: 150 }), whPerMinute: fc.integer({ min: 0, max: 2500 }), amps: fc.integer({ min: 0, max: 120 }) }).map(({ minutes, whPerMinute, amps }) =>
-    charging(minutes, new Decimal(minutes * whPerMinute).div(1000).toFixed(), { power_kw: new Decimal(whPerMinute * 60).div(1000).toFixed(), current_a: String(amps) }),
-  ),
+  fc
+    .record({ minutes: fc.integer({ min: 1, max: 150 }), whPerMinute: fc.integer({ min: 0, max: 2500 }), amps: fc.integer({ min: 0, max: 120 }) })
+    .map(({ minutes, whPerMinute, amps }) =>
+      charging(minutes, new Decimal(minutes * whPerMinute).div(1000).toFixed(), { power_kw: new Decimal(whPerMinute * 60).div(1000).toFixed(), current_a: String(amps) }),
+    ),
   fc.integer({ min: 1, max: 150 }).map(parking),
 );
 
 /** A start on a whole minute in 2024, around the daylight-saving changes as often as not. */
 const start = fc.oneof(
   fc.integer({ min: 0, max: 366 * 24 * 60 }).map((m) => new Date(Date.UTC(2024, 0, 1) + m * 60_000).toISOString()),
-  fc.constantFrom('2024-03-31T00:00:00Z', '2024-10-27T00:00:00Z', '2024-03-10T05:00:00Z', '2024-11-03T04:00:00Z').chain((s) =>
-    fc.integer({ min: -180, max: 180 }).map((m) => new Date(Date.parse(s) + m * 60_000).toISOString()),
-  ),
+  fc
+    .constantFrom('2024-03-31T00:00:00Z', '2024-10-27T00:00:00Z', '2024-03-10T05:00:00Z', '2024-11-03T04:00:00Z')
+    .chain((s) => fc.integer({ min: -180, max: 180 }).map((m) => new Date(Date.parse(s) + m * 60_000).toISOString())),
 );
 
 const charge = fc.record({ start, zone: fc.constantFrom(...ZONES), periods: fc.array(period, { minLength: 1, maxLength: 4 }) });
@@ -91,7 +93,12 @@ describe('tariff engine properties (fast-check)', () => {
     fc.record({ min: fc.integer({ min: 0, max: 2000 }), span: fc.integer({ min: 0, max: 3000 }), vat: fc.integer({ min: 0, max: 25 }) }).map(({ min, span, vat }) => {
       const limit = (cents: number) => ({
         before_taxes: new Decimal(cents).div(100).toFixed(),
-        after_taxes: withAfter ? new Decimal(cents).times(100 + vat).div(10000).toFixed() : null,
+        after_taxes: withAfter
+          ? new Decimal(cents)
+              .times(100 + vat)
+              .div(10000)
+              .toFixed()
+          : null,
       });
       return { min_price: limit(min), max_price: limit(min + span) };
     });
@@ -120,9 +127,9 @@ describe('tariff engine properties (fast-check)', () => {
   });
 
   it('cutting a period in two at a whole minute, same power and current, changes nothing (whatever the step sizes)', () => {
-    const split = fc.record({ minutes: fc.integer({ min: 2, max: 300 }), whPerMinute: fc.integer({ min: 0, max: 2500 }), amps: fc.integer({ min: 0, max: 120 }) }).chain((p) =>
-      fc.integer({ min: 1, max: p.minutes - 1 }).map((at) => ({ ...p, at })),
-    );
+    const split = fc
+      .record({ minutes: fc.integer({ min: 2, max: 300 }), whPerMinute: fc.integer({ min: 0, max: 2500 }), amps: fc.integer({ min: 0, max: 120 }) })
+      .chain((p) => fc.integer({ min: 1, max: p.minutes - 1 }).map((at) => ({ ...p, at })));
     fc.assert(
       fc.property(tariff(fc.constantFrom(1, 60, 300, 900, 500)), start, fc.constantFrom(...ZONES), split, (t, s, zone, p) => {
         const kwh = (m: number) => new Decimal(m * p.whPerMinute).div(1000).toFixed();

@@ -16,7 +16,10 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { cdrForPricing, specJson } from './support/spec-examples';
 
 const wire = (price: number, lastUpdated: string, extra: Record<string, unknown> = {}) => ({
-  country_code: 'NL', party_id: 'HIS', id: 'T-1', currency: 'EUR',
+  country_code: 'NL',
+  party_id: 'HIS',
+  id: 'T-1',
+  currency: 'EUR',
   elements: [{ price_components: [{ type: 'ENERGY', price, vat: 21, step_size: 1 }] }],
   last_updated: lastUpdated,
   ...extra,
@@ -36,8 +39,7 @@ describe('tariff history: versions with first_seen / last_seen and the version i
   let connectionId: string;
   let otherConnectionId: string;
 
-  const put = (raw: any, seenAt: string, connection = connectionId) =>
-    db.transaction((m) => store.upsertMany(m, connection, '2.2.1', [incoming(raw)], new Date(seenAt)));
+  const put = (raw: any, seenAt: string, connection = connectionId) => db.transaction((m) => store.upsertMany(m, connection, '2.2.1', [incoming(raw)], new Date(seenAt)));
   const versions = () => reader.history('NL', 'HIS', 'T-1');
 
   beforeAll(async () => {
@@ -59,8 +61,12 @@ describe('tariff history: versions with first_seen / last_seen and the version i
     await put(wire(0.25, '2024-01-01T00:00:00Z'), '2024-01-10T00:00:00Z');
     expect(await versions()).toEqual([
       expect.objectContaining({
-        version_no: 1, valid_from: '2024-01-01T00:00:00.000Z', valid_until: null,
-        first_seen: '2024-01-10T00:00:00.000Z', last_seen: '2024-01-10T00:00:00.000Z', ocpi_version: '2.2.1',
+        version_no: 1,
+        valid_from: '2024-01-01T00:00:00.000Z',
+        valid_until: null,
+        first_seen: '2024-01-10T00:00:00.000Z',
+        last_seen: '2024-01-10T00:00:00.000Z',
+        ocpi_version: '2.2.1',
       }),
     ]);
   });
@@ -155,10 +161,9 @@ describe('migration TariffHistory: tariffs stored before it get a version 1', ()
       [connection, JSON.stringify(raw)],
     );
     const [{ id: element }] = await db.query(`INSERT INTO tariff_element (tariff_id, position, restrictions) VALUES ($1, 0, NULL) RETURNING id`, [tariff]);
-    await db.query(
-      `INSERT INTO price_component (tariff_element_id, position, type, price, vat, step_size) VALUES ($1, 0, 'FLAT', 0.5, 20, 1), ($1, 1, 'ENERGY', 0.25, 10, 1)`,
-      [element],
-    );
+    await db.query(`INSERT INTO price_component (tariff_element_id, position, type, price, vat, step_size) VALUES ($1, 0, 'FLAT', 0.5, 20, 1), ($1, 1, 'ENERGY', 0.25, 10, 1)`, [
+      element,
+    ]);
     await db.runMigrations({ transaction: 'all' });
     const [row] = await db.query(`SELECT version_no, tariff, valid_from, first_seen, last_seen FROM tariff_version`);
     const mapped = mapTariff221(raw);

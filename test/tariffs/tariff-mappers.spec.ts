@@ -18,7 +18,10 @@ const COMPLEX_211 = {
     { price_components: [{ type: 'TIME', price: 1.0, step_size: 900 }], restrictions: { max_power: 32.0 } },
     { price_components: [{ type: 'TIME', price: 2.0, step_size: 600 }], restrictions: { min_power: 32.0, day_of_week: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] } },
     { price_components: [{ type: 'TIME', price: 1.25, step_size: 600 }], restrictions: { min_power: 32.0, day_of_week: ['SATURDAY', 'SUNDAY'] } },
-    { price_components: [{ type: 'PARKING_TIME', price: 5.0, step_size: 300 }], restrictions: { start_time: '09:00', end_time: '18:00', day_of_week: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] } },
+    {
+      price_components: [{ type: 'PARKING_TIME', price: 5.0, step_size: 300 }],
+      restrictions: { start_time: '09:00', end_time: '18:00', day_of_week: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] },
+    },
     { price_components: [{ type: 'PARKING_TIME', price: 6.0, step_size: 300 }], restrictions: { start_time: '10:00', end_time: '17:00', day_of_week: ['SATURDAY'] } },
   ],
   last_updated: '2015-06-29T20:39:09Z',
@@ -36,14 +39,23 @@ describe('mod_tariffs 2.1.1 §3.1 Tariff object → canonical (mapTariff211)', (
   });
 
   it('Simple Tariff example 2 euro per hour and the Free of Charge example map; price as a string ("2.00", as the CDR example sends it) is tolerated', () => {
-    const simple = tariff211({ id: '12', currency: 'EUR', elements: [{ price_components: [{ type: 'TIME', price: '2.00', step_size: 300 }] }], last_updated: '2015-06-29T20:39:09Z' });
+    const simple = tariff211({
+      id: '12',
+      currency: 'EUR',
+      elements: [{ price_components: [{ type: 'TIME', price: '2.00', step_size: 300 }] }],
+      last_updated: '2015-06-29T20:39:09Z',
+    });
     expect(simple.elements[0].price_components[0]).toEqual({ type: 'TIME', price: '2', vat: null, step_size: 300 });
     const free = tariff211({ id: '12', currency: 'EUR', elements: [{ price_components: [{ type: 'FLAT', price: 0.0, step_size: 0 }] }], last_updated: '2015-06-29T20:39:09Z' });
     expect(totals(priceCharge(free, 'Europe/Amsterdam', timeline('2024-06-03T07:30:00Z', charging(60, 10))))).toEqual(['0.00', '0.00']);
   });
 
   it('rejects an object it cannot file against a party, and one without elements; never throws', () => {
-    expect(mapTariff211({ ...COMPLEX_211 })).toEqual({ ok: false, reason: 'a 2.1.1 Tariff carries no country_code / party_id and no owner was given', identity: { countryCode: null, partyId: null, id: '11' } });
+    expect(mapTariff211({ ...COMPLEX_211 })).toEqual({
+      ok: false,
+      reason: 'a 2.1.1 Tariff carries no country_code / party_id and no owner was given',
+      identity: { countryCode: null, partyId: null, id: '11' },
+    });
     const empty = mapTariff211({ ...COMPLEX_211, elements: [] }, { country_code: 'NL', party_id: 'TNM' });
     expect(empty.ok).toBe(false);
     expect(mapTariff211('not an object', { country_code: 'NL', party_id: 'TNM' })).toMatchObject({ ok: false, reason: 'not a JSON object' });
@@ -65,7 +77,7 @@ describe('mod_tariffs 2.1.1 §3.1 Tariff object → canonical (mapTariff211)', (
       'min_price is not a 2.1.1 field; not used',
       'PriceComponent.vat is not a 2.1.1 field; read anyway (where omitted, the VAT stays unknown)',
       'min_current / max_current / reservation restrictions are not 2.1.1 fields; read anyway',
-      'the object names party DE*XXX; filed under the connection\'s party NL*TNM',
+      "the object names party DE*XXX; filed under the connection's party NL*TNM",
     ]);
   });
 });
@@ -73,7 +85,12 @@ describe('mod_tariffs 2.1.1 §3.1 Tariff object → canonical (mapTariff211)', (
 describe('mod_tariffs 2.2.1 §Tariff object → canonical (mapTariff221)', () => {
   it('tariff_6: max_price as PriceLimit, end_date_time in UTC, omitted vat means no VAT', () => {
     const mapped = mapTariff221(specJson('2.2.1', 'tariff_6_025kwh_start_max_price.json'));
-    expect(mapped.ok && mapped.value).toMatchObject({ max_price: { before_taxes: '10', after_taxes: '11' }, tax_included: 'NO', omitted_vat: 'NO_VAT', end_date_time: '2019-06-30T23:59:59.000Z' });
+    expect(mapped.ok && mapped.value).toMatchObject({
+      max_price: { before_taxes: '10', after_taxes: '11' },
+      tax_included: 'NO',
+      omitted_vat: 'NO_VAT',
+      end_date_time: '2019-06-30T23:59:59.000Z',
+    });
   });
 
   it('a PriceComponent type OCPI does not define (odd fixture: CARBON_OFFSET) is kept, not rejected', () => {

@@ -23,10 +23,7 @@ function hoursByElement(c: ReturnType<typeof priceCharge>): Record<number, strin
 
 describe('mod_tariffs 2.2.1 §Tariff object: first element whose restrictions hold decides each dimension', () => {
   it('elements are looked up per dimension: ENERGY from the first element, TIME from the second', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('ENERGY', '0.30')] },
-      { price_components: [pc('ENERGY', '0.99'), pc('TIME', '1.20')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('ENERGY', '0.30')] }, { price_components: [pc('ENERGY', '0.99'), pc('TIME', '1.20')] }]);
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-05T10:00:00Z', charging(60, 10)));
     expect(rows(c)).toEqual([
       ['ENERGY', 0, '10', '3.00'],
@@ -86,10 +83,7 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
   });
 
   it('day_of_week switches at local midnight: Friday 23:00 → Saturday 01:00 with a weekend price', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('TIME', '1.25')], restrictions: { day_of_week: ['SATURDAY', 'SUNDAY'] } },
-      { price_components: [pc('TIME', '2.00')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('TIME', '1.25')], restrictions: { day_of_week: ['SATURDAY', 'SUNDAY'] } }, { price_components: [pc('TIME', '2.00')] }]);
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-07T21:00:00Z', charging(120, 10)));
     expect(rows(c)).toEqual([
       ['TIME', 1, '1', '2.00'],
@@ -121,10 +115,7 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
   });
 
   it('min_duration (inclusive): a TIME price that starts after the first hour', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('TIME', '3.00')], restrictions: { min_duration: 3600 } },
-      { price_components: [pc('TIME', '0.00')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('TIME', '3.00')], restrictions: { min_duration: 3600 } }, { price_components: [pc('TIME', '0.00')] }]);
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-05T10:00:00Z', charging(90, 15)));
     expect(rows(c)).toEqual([
       ['TIME', 1, '1', '0.00'],
@@ -133,19 +124,13 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
   });
 
   it('max_power is exclusive: exactly 16 kW is not "less than 16 kW"', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('ENERGY', '0.20')], restrictions: { max_power: '16' } },
-      { price_components: [pc('ENERGY', '0.50')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('ENERGY', '0.20')], restrictions: { max_power: '16' } }, { price_components: [pc('ENERGY', '0.50')] }]);
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-05T10:00:00Z', charging(60, 16, { power_kw: '16' })));
     expect(rows(c)).toEqual([['ENERGY', 1, '16', '8.00']]);
   });
 
   it('min_power without a power given: the period average decides (3 kWh in 30 min = 6 kW ≥ 5 kW)', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('ENERGY', '0.40')], restrictions: { min_power: '5' } },
-      { price_components: [pc('ENERGY', '0.20')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('ENERGY', '0.40')], restrictions: { min_power: '5' } }, { price_components: [pc('ENERGY', '0.20')] }]);
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-06-05T10:00:00Z', charging(30, 3)));
     expect(rows(c)).toEqual([['ENERGY', 0, '3', '1.20']]);
     expect(c.breakdown[0].why).toContain('power 6 kW, the average of the period');
@@ -189,7 +174,7 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
     ]);
   });
 
-  it('without the Location\'s time zone, time restrictions cannot be evaluated: inexact', () => {
+  it("without the Location's time zone, time restrictions cannot be evaluated: inexact", () => {
     const c = priceCharge(nightTime({ start_time: '22:00', end_time: '06:00' }), null, timeline('2024-06-05T19:00:00Z', charging(120, 20)));
     expect(c.exact).toBe(false);
   });
@@ -201,7 +186,7 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class', () => {
     expect(c.not_exact_because).toEqual(['element 0 has a price component of type CARBON_OFFSET, which OCPI does not define: it is not priced']);
   });
 
-  it('each reason carries a code to decide by, and not_exact_because lists the reasons\' texts', () => {
+  it("each reason carries a code to decide by, and not_exact_because lists the reasons' texts", () => {
     const codes = (t: ReturnType<typeof tariffOf>, zone: string | null, ...periods: ChargePeriod[]) => {
       const { cost, reasons } = priceChargeWithReasons(t, zone, timeline('2024-06-05T10:00:00Z', ...periods));
       expect(cost.not_exact_because).toEqual(reasons.map((r) => r.text));
@@ -264,10 +249,7 @@ describe('mod_tariffs 2.2.1 §TariffRestrictions class: local time across daylig
   });
 
   it('a max_duration window counts real seconds across the change, not wall-clock time', () => {
-    const tariff = tariffOf([
-      { price_components: [pc('TIME', '0.00')], restrictions: { max_duration: 7200 } },
-      { price_components: [pc('TIME', '3.00')] },
-    ]);
+    const tariff = tariffOf([{ price_components: [pc('TIME', '0.00')], restrictions: { max_duration: 7200 } }, { price_components: [pc('TIME', '3.00')] }]);
     // 01:30 CET on 31 March: two real hours end at 04:30 CEST.
     const c = priceCharge(tariff, AMSTERDAM, timeline('2024-03-31T00:30:00Z', charging(180, 10)));
     expect(c.breakdown[0]).toMatchObject({ element_index: 0, to_local: '2024-03-31T04:30:00+02:00', billed_quantity: '2' });

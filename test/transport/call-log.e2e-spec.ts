@@ -45,10 +45,19 @@ describe('call log: failed OCPI calls in both directions, per CPO, through the o
     expect(outcomes.find((o: any) => o.module === 'locations').message).toContain('OCPI_STATUS');
     const [entry] = await log(`?connection_id=${cpo.connectionId}`);
     expect(entry).toMatchObject({
-      connection_id: cpo.connectionId, cpo: 'NL*LOG', direction: 'OUTGOING', module: 'locations', method: 'GET',
+      connection_id: cpo.connectionId,
+      cpo: 'NL*LOG',
+      direction: 'OUTGOING',
+      module: 'locations',
+      method: 'GET',
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/ocpi\/cpo\/2\.2\.1\/locations\?limit=100$/),
-      kind: 'OCPI_STATUS', http_status: 200, ocpi_status: 3000, duration_ms: expect.any(Number),
-      request_id: expect.stringMatching(UUID), correlation_id: expect.stringMatching(UUID), request_body: null,
+      kind: 'OCPI_STATUS',
+      http_status: 200,
+      ocpi_status: 3000,
+      duration_ms: expect.any(Number),
+      request_id: expect.stringMatching(UUID),
+      correlation_id: expect.stringMatching(UUID),
+      request_body: null,
       explanation: 'the CPO answered OCPI status 3000 (with HTTP 200): a generic server error at the CPO; retry later and tell the CPO if it persists. CPO said: "database down".',
     });
     expect(JSON.parse(entry.response_body)).toMatchObject({ status_code: 3000, status_message: 'database down' });
@@ -71,7 +80,11 @@ describe('call log: failed OCPI calls in both directions, per CPO, through the o
   });
 
   it('a failed registration: our credentials POST is logged with the token we sent redacted', async () => {
-    const refusing = await startCpoSimulator({ countryCode: 'NL', partyId: 'REF', quirks: { modules: ['credentials'], envelope: { ocpiError: { statusCode: 3001, message: 'cannot reach you' } } } });
+    const refusing = await startCpoSimulator({
+      countryCode: 'NL',
+      partyId: 'REF',
+      quirks: { modules: ['credentials'], envelope: { ocpiError: { statusCode: 3001, message: 'cannot reach you' } } },
+    });
     try {
       const { status, body } = await service.ops('POST', '/connections', { name: 'Refusing CPO', versions_url: refusing.versionsUrl, token_a: refusing.tokenA });
       expect(status).toBe(502);
@@ -91,8 +104,14 @@ describe('call log: failed OCPI calls in both directions, per CPO, through the o
     expect(response.status).toBe(401);
     const [entry] = await eventually('?direction=INCOMING&kind=HTTP_STATUS', 1);
     expect(entry).toMatchObject({
-      connection_id: null, direction: 'INCOMING', module: 'versions', method: 'GET', url: '/ocpi/emsp/versions',
-      http_status: 401, ocpi_status: 2000, request_id: 'incoming-401',
+      connection_id: null,
+      direction: 'INCOMING',
+      module: 'versions',
+      method: 'GET',
+      url: '/ocpi/emsp/versions',
+      http_status: 401,
+      ocpi_status: 2000,
+      request_id: 'incoming-401',
     });
     expect(entry.explanation).toContain('without a credentials token we know');
   });

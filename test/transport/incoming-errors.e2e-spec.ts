@@ -26,7 +26,7 @@ describe('status_codes 2.2.1 §2001: malformed requests to our OCPI endpoints ge
       body,
     });
 
-  it('a body that is not JSON: HTTP 400, status_code 2001, the parser\'s reason, a timestamp', async () => {
+  it("a body that is not JSON: HTTP 400, status_code 2001, the parser's reason, a timestamp", async () => {
     const response = await post('{"token": "abc", ');
     expect(response.status).toBe(400);
     const body: any = await response.json();

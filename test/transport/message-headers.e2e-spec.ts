@@ -46,8 +46,12 @@ describe('transport_and_format §Unique message IDs: our requests', () => {
 
   it('§Request format: Content-Type application/json only on requests with a body', async () => {
     const before = cpo.simulator.requests.length;
-    await directClient().client.request(cpo.call('locations')).catch(() => undefined);
-    await directClient().client.request(cpo.call('credentials', { method: 'PUT', body: {} })).catch(() => undefined);
+    await directClient()
+      .client.request(cpo.call('locations'))
+      .catch(() => undefined);
+    await directClient()
+      .client.request(cpo.call('credentials', { method: 'PUT', body: {} }))
+      .catch(() => undefined);
     const [get, put] = sent(before);
     expect(get).not.toHaveProperty('content-type');
     expect(put['content-type']).toBe('application/json');

@@ -8,7 +8,7 @@ import { collectPages, directClient, DirectClient, registeredSimulator, Register
 const LOCATIONS = someLocations(23, 11);
 const ids = (items: any[]) => items.map((l) => l.id);
 
-describe('transport_and_format 2.2.1 §Pagination: every object exactly once, whatever the CPO\'s style', () => {
+describe("transport_and_format 2.2.1 §Pagination: every object exactly once, whatever the CPO's style", () => {
   let cpo: RegisteredSimulator;
   let direct: DirectClient;
   beforeAll(async () => {
@@ -32,14 +32,20 @@ describe('transport_and_format 2.2.1 §Pagination: every object exactly once, wh
     expect(pages).toBe(5);
   });
 
-  it('without Link, continues with offset/limit while X-Total-Count says more remain, using the CPO\'s smaller X-Limit', async () => {
+  it("without Link, continues with offset/limit while X-Total-Count says more remain, using the CPO's smaller X-Limit", async () => {
     cpo.simulator.setQuirks({ pagination: { link: 'none' } });
     const before = cpo.simulator.requests.length;
     const { items, error } = await collectPages(direct.client, cpo.call('locations', { params: { limit: 100 } }));
     expect(error).toBeNull();
     expect(ids(items)).toEqual(ids(LOCATIONS));
     const urls = listCalls(before).map((r) => new URL(r.url, 'http://x').searchParams);
-    expect(urls.map((q) => [q.get('offset'), q.get('limit')])).toEqual([[null, '100'], ['5', '5'], ['10', '5'], ['15', '5'], ['20', '5']]);
+    expect(urls.map((q) => [q.get('offset'), q.get('limit')])).toEqual([
+      [null, '100'],
+      ['5', '5'],
+      ['10', '5'],
+      ['15', '5'],
+      ['20', '5'],
+    ]);
   });
 
   it('without Link nor X-Total-Count, continues while pages come back full (X-Limit), and stops at a short page', async () => {

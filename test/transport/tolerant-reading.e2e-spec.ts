@@ -10,7 +10,15 @@ import { startTestService, TestService } from '../support/test-service';
 
 const objectsOf = (owner: { countryCode: string; partyId: string }) => {
   const tariffs = loadFixtureTariffs(owner);
-  const locations = generateLocations({ count: 40, seed: 9, center: { latitude: 51.92, longitude: 4.48 }, radiusKm: 4, ...owner, operatorName: 'One Operator', tariffIds: tariffs.map((t: any) => t.id) });
+  const locations = generateLocations({
+    count: 40,
+    seed: 9,
+    center: { latitude: 51.92, longitude: 4.48 },
+    radiusKm: 4,
+    ...owner,
+    operatorName: 'One Operator',
+    tariffIds: tariffs.map((t: any) => t.id),
+  });
   return { tariffs, locations };
 };
 
@@ -28,7 +36,9 @@ describe('tolerant reading: a CPO bending the wire format ends up stored exactly
     service = await startTestService();
     clean = await registerCpo(service, { ...cleanOwner, ...objectsOf(cleanOwner), maxPageLimit: 15 });
     bent = await registerCpo(service, {
-      ...bentOwner, ...objectsOf(bentOwner), maxPageLimit: 15,
+      ...bentOwner,
+      ...objectsOf(bentOwner),
+      maxPageLimit: 15,
       quirks: { wire: { numbersAsStrings: true, timestampsWithoutZ: true, emptyStringsForAbsent: true }, envelope: { omitTimestamp: true } },
     });
   });
@@ -74,11 +84,18 @@ describe('tolerant reading: a CPO bending the wire format ends up stored exactly
     bent.simulator.setQuirks({ wire: { unknownEnums: true, fractionalSeconds: true } });
     await bent.sync(true);
     const [row] = await withClient(service.database.url, (c) =>
-      c.query(`SELECT e.capabilities, l.last_updated FROM evse e JOIN location l ON l.id = e.location_id WHERE l.party_id = 'BNT' AND l.ocpi_id = $1 LIMIT 1`, [(locations[0] as any).id]).then((r) => r.rows));
+      c
+        .query(`SELECT e.capabilities, l.last_updated FROM evse e JOIN location l ON l.id = e.location_id WHERE l.party_id = 'BNT' AND l.ocpi_id = $1 LIMIT 1`, [
+          (locations[0] as any).id,
+        ])
+        .then((r) => r.rows),
+    );
     expect(row.capabilities).toContain('FUTURE_CAPABILITY');
     expect(new Date(row.last_updated).toISOString()).toBe((locations[0] as any).last_updated.replace('Z', '.250Z'));
     const { body } = await service.ops('GET', `/connections/${bent.connectionId}/deviations?days=1`);
-    expect(body).toContainEqual(expect.objectContaining({ module: 'locations', kind: 'UNKNOWN_ENUM_VALUE', field: 'evses.capabilities', count: evses.length, example: 'FUTURE_CAPABILITY' }));
+    expect(body).toContainEqual(
+      expect.objectContaining({ module: 'locations', kind: 'UNKNOWN_ENUM_VALUE', field: 'evses.capabilities', count: evses.length, example: 'FUTURE_CAPABILITY' }),
+    );
     expect(body).toContainEqual(expect.objectContaining({ module: 'locations', kind: 'DATETIME_FRACTIONAL_SECONDS', field: 'last_updated', count: locations.length }));
     expect((await service.ops('GET', `/connections/${bent.connectionId}/deviations?days=0`)).status).toBe(400);
   });
@@ -87,19 +104,35 @@ describe('tolerant reading: a CPO bending the wire format ends up stored exactly
 /** Every canonical column of one party's Locations, EVSEs, Connectors and Tariff price components, without ids or raw. */
 async function canonicalRows(service: TestService, partyId: string) {
   return withClient(service.database.url, async (c) => ({
-    locations: (await c.query(
-      `SELECT ocpi_id, publish, name, address, city, postal_code, state, country, latitude, longitude, parking_type, time_zone,
+    locations: (
+      await c.query(
+        `SELECT ocpi_id, publish, name, address, city, postal_code, state, country, latitude, longitude, parking_type, time_zone,
          opening_times, charging_when_closed, facilities, directions, operator, images, energy_mix, last_updated
-       FROM location WHERE party_id = $1 ORDER BY ocpi_id`, [partyId])).rows,
-    evses: (await c.query(
-      `SELECT l.ocpi_id, e.uid, e.status, e.status_changed_at, e.capabilities, e.floor_level, e.physical_reference, e.parking_restrictions, e.last_updated
-       FROM evse e JOIN location l ON l.id = e.location_id WHERE l.party_id = $1 ORDER BY l.ocpi_id, e.uid`, [partyId])).rows,
-    connectors: (await c.query(
-      `SELECT e.uid, k.ocpi_id, k.standard, k.format, k.power_type, k.max_voltage, k.max_amperage, k.max_electric_power, k.tariff_ids, k.last_updated
-       FROM connector k JOIN evse e ON e.id = k.evse_id JOIN location l ON l.id = e.location_id WHERE l.party_id = $1 ORDER BY e.uid, k.ocpi_id`, [partyId])).rows,
-    prices: (await c.query(
-      `SELECT t.ocpi_id, t.currency, t.min_price_excl_vat, t.max_price_incl_vat, t.last_updated, te.position AS element, te.restrictions, pc.position, pc.type, pc.price, pc.vat, pc.step_size
+       FROM location WHERE party_id = $1 ORDER BY ocpi_id`,
+        [partyId],
+      )
+    ).rows,
+    evses: (
+      await c.query(
+        `SELECT l.ocpi_id, e.uid, e.status, e.status_changed_at, e.capabilities, e.floor_level, e.physical_reference, e.parking_restrictions, e.last_updated
+       FROM evse e JOIN location l ON l.id = e.location_id WHERE l.party_id = $1 ORDER BY l.ocpi_id, e.uid`,
+        [partyId],
+      )
+    ).rows,
+    connectors: (
+      await c.query(
+        `SELECT e.uid, k.ocpi_id, k.standard, k.format, k.power_type, k.max_voltage, k.max_amperage, k.max_electric_power, k.tariff_ids, k.last_updated
+       FROM connector k JOIN evse e ON e.id = k.evse_id JOIN location l ON l.id = e.location_id WHERE l.party_id = $1 ORDER BY e.uid, k.ocpi_id`,
+        [partyId],
+      )
+    ).rows,
+    prices: (
+      await c.query(
+        `SELECT t.ocpi_id, t.currency, t.min_price_excl_vat, t.max_price_incl_vat, t.last_updated, te.position AS element, te.restrictions, pc.position, pc.type, pc.price, pc.vat, pc.step_size
        FROM price_component pc JOIN tariff_element te ON te.id = pc.tariff_element_id JOIN tariff t ON t.id = te.tariff_id
-       WHERE t.party_id = $1 ORDER BY t.ocpi_id, te.position, pc.position`, [partyId])).rows,
+       WHERE t.party_id = $1 ORDER BY t.ocpi_id, te.position, pc.position`,
+        [partyId],
+      )
+    ).rows,
   }));
 }

@@ -4,7 +4,9 @@ import { IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator'
 /** Body of POST /api/v1/operations/connections: what a CPO gave us out of band (credentials 2.2.1 §Registration). */
 export class RegisterConnectionDto {
   @ApiProperty({ description: 'Label for operations, e.g. "Allego NL"', example: 'Simulated CPO' })
-  @IsString() @MinLength(1) @MaxLength(100)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
   name: string;
 
   @ApiProperty({ description: "The CPO's versions endpoint URL", example: 'https://cpo.example.com/ocpi/versions' })

@@ -12,13 +12,13 @@ export class FinanceCdrsQueryDto {
   @IsUUID('all', { message: 'connection_id must be a UUID' })
   connection_id?: string;
 
-  @ApiPropertyOptional({ description: 'The CDR\'s OCPI id as the CPO sent it (CDR.id, e.g. from an invoice line); case-insensitive, as OCPI ids are', example: 'CDR-00001' })
+  @ApiPropertyOptional({ description: "The CDR's OCPI id as the CPO sent it (CDR.id, e.g. from an invoice line); case-insensitive, as OCPI ids are", example: 'CDR-00001' })
   @IsOptional()
-  @IsString({ message: 'cdr_id must be the CDR\'s OCPI id (at most 39 characters)' })
-  @MaxLength(39, { message: 'cdr_id must be the CDR\'s OCPI id (at most 39 characters)' })
+  @IsString({ message: "cdr_id must be the CDR's OCPI id (at most 39 characters)" })
+  @MaxLength(39, { message: "cdr_id must be the CDR's OCPI id (at most 39 characters)" })
   cdr_id?: string;
 
-  @ApiPropertyOptional({ description: 'CPOs as country_code*party_id (the CDR\'s owner), any of; comma-separated or repeated', example: ['NL*ABC'], isArray: true, type: String })
+  @ApiPropertyOptional({ description: "CPOs as country_code*party_id (the CDR's owner), any of; comma-separated or repeated", example: ['NL*ABC'], isArray: true, type: String })
   @IsOptional()
   @Transform(toList)
   @Matches(/^[A-Za-z]{2}\*[A-Za-z0-9]{3}$/, { each: true, message: 'party must be country_code*party_id, e.g. NL*ABC' })
@@ -36,7 +36,9 @@ export class FinanceCdrsQueryDto {
   @Matches(DATE_TIME, { message: 'to must be a date-time with a time zone offset or Z' })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'true: only CDRs whose recomputed cost differs from the stated one, cannot be priced exactly, or is not computed yet; false: only those that match exactly' })
+  @ApiPropertyOptional({
+    description: 'true: only CDRs whose recomputed cost differs from the stated one, cannot be priced exactly, or is not computed yet; false: only those that match exactly',
+  })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'discrepancy must be true or false' })

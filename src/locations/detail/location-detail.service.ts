@@ -120,11 +120,22 @@ export class LocationDetailService {
           const power = maxPowerKw(c);
           const t = tariffsOf.get(c.id)!;
           return {
-            id: c.id, ocpi_id: c.ocpi_id, standard: c.standard, format: c.format, power_type: c.power_type,
-            max_voltage: c.max_voltage, max_amperage: c.max_amperage, max_electric_power: c.max_electric_power,
-            max_power_kw: power.kw, max_power_source: power.source,
-            terms_and_conditions: c.terms_and_conditions, last_updated: new Date(c.last_updated).toISOString(),
-            tariff_ids: c.tariff_ids, price: t.price, tariffs: t.tariffs, missing_tariff_ids: t.missing_tariff_ids,
+            id: c.id,
+            ocpi_id: c.ocpi_id,
+            standard: c.standard,
+            format: c.format,
+            power_type: c.power_type,
+            max_voltage: c.max_voltage,
+            max_amperage: c.max_amperage,
+            max_electric_power: c.max_electric_power,
+            max_power_kw: power.kw,
+            max_power_source: power.source,
+            terms_and_conditions: c.terms_and_conditions,
+            last_updated: new Date(c.last_updated).toISOString(),
+            tariff_ids: c.tariff_ids,
+            price: t.price,
+            tariffs: t.tariffs,
+            missing_tariff_ids: t.missing_tariff_ids,
           };
         }),
       })),
@@ -135,20 +146,60 @@ export class LocationDetailService {
 type Json = Record<string, unknown>;
 
 interface LocationRow {
-  id: string; ocpi_id: string; country_code: string; party_id: string; name: string | null; address: string; city: string;
-  postal_code: string | null; state: string | null; country: string; latitude: number; longitude: number;
-  parking_type: string | null; time_zone: string; opening_times: Hours | null; always_open: boolean; is_24_7: boolean;
-  charging_when_closed: boolean; directions: DisplayText[]; facilities: string[]; images: unknown[]; energy_mix: Json | null;
-  operator: Json | null; suboperator: Json | null; owner: Json | null; last_updated: Date; data_as_of: Date | null;
+  id: string;
+  ocpi_id: string;
+  country_code: string;
+  party_id: string;
+  name: string | null;
+  address: string;
+  city: string;
+  postal_code: string | null;
+  state: string | null;
+  country: string;
+  latitude: number;
+  longitude: number;
+  parking_type: string | null;
+  time_zone: string;
+  opening_times: Hours | null;
+  always_open: boolean;
+  is_24_7: boolean;
+  charging_when_closed: boolean;
+  directions: DisplayText[];
+  facilities: string[];
+  images: unknown[];
+  energy_mix: Json | null;
+  operator: Json | null;
+  suboperator: Json | null;
+  owner: Json | null;
+  last_updated: Date;
+  data_as_of: Date | null;
   cpo_details: Json | null;
   routes: Array<{ connection_id: string; connection_name: string; route: 'DIRECT' | 'HUB'; last_updated: string; holds: boolean }>;
   evse_list: Array<{
-    uid: string; evse_id: string | null; status: string; status_changed_at: string; capabilities: string[];
-    floor_level: string | null; latitude: number | null; longitude: number | null; physical_reference: string | null;
-    directions: DisplayText[]; parking_restrictions: string[]; images: unknown[]; last_updated: string;
+    uid: string;
+    evse_id: string | null;
+    status: string;
+    status_changed_at: string;
+    capabilities: string[];
+    floor_level: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    physical_reference: string | null;
+    directions: DisplayText[];
+    parking_restrictions: string[];
+    images: unknown[];
+    last_updated: string;
     connectors: Array<{
-      id: string; ocpi_id: string; standard: string; format: string; power_type: string; max_voltage: number;
-      max_amperage: number; max_electric_power: number | null; tariff_ids: string[]; terms_and_conditions: string | null;
+      id: string;
+      ocpi_id: string;
+      standard: string;
+      format: string;
+      power_type: string;
+      max_voltage: number;
+      max_amperage: number;
+      max_electric_power: number | null;
+      tariff_ids: string[];
+      terms_and_conditions: string | null;
       last_updated: string;
     }>;
   }>;

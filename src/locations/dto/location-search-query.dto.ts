@@ -11,16 +11,31 @@ const BBOX = /^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$/;
  * optional latitude/longitude to measure distances from), plus the filters.
  */
 export class LocationSearchQueryDto extends SearchFiltersDto {
-  @ApiPropertyOptional({ description: 'Latitude, WGS84 degrees: the centre of a radius search, or in a bbox search the point distances are measured from (default: the box centre)', example: 52.3702 })
-  @IsOptional() @Type(() => Number) @IsNumber({}, { message: 'latitude must be a number of degrees' }) @Min(-90) @Max(90)
+  @ApiPropertyOptional({
+    description: 'Latitude, WGS84 degrees: the centre of a radius search, or in a bbox search the point distances are measured from (default: the box centre)',
+    example: 52.3702,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'latitude must be a number of degrees' })
+  @Min(-90)
+  @Max(90)
   latitude?: number;
 
   @ApiPropertyOptional({ description: 'Longitude, WGS84 degrees (see latitude)', example: 4.8952 })
-  @IsOptional() @Type(() => Number) @IsNumber({}, { message: 'longitude must be a number of degrees' }) @Min(-180) @Max(180)
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber({}, { message: 'longitude must be a number of degrees' })
+  @Min(-180)
+  @Max(180)
   longitude?: number;
 
   @ApiPropertyOptional({ description: 'Radius of a radius search, metres (at most 100 km)', example: 2000 })
-  @IsOptional() @Type(() => Number) @IsInt({ message: 'radius_m must be a whole number of metres' }) @Min(1) @Max(100000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'radius_m must be a whole number of metres' })
+  @Min(1)
+  @Max(100000)
   radius_m?: number;
 
   @ApiPropertyOptional({

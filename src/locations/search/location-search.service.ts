@@ -96,7 +96,10 @@ export class LocationSearchService {
     const withTariffs = connectors.filter((c) => c.connector.tariff_ids.length > 0);
     const tariffs = await this.tariffs.forConnectors(
       withTariffs.map(({ result, connector }) => ({
-        countryCode: result.cpo.country_code, partyId: result.cpo.party_id, tariffIds: connector.tariff_ids, held: held.get(connector) ?? [],
+        countryCode: result.cpo.country_code,
+        partyId: result.cpo.party_id,
+        tariffIds: connector.tariff_ids,
+        held: held.get(connector) ?? [],
       })),
       lang,
       at,
@@ -131,10 +134,21 @@ interface Row {
   cpo_name: string | null;
   data_as_of: Date | null;
   evses: Array<{
-    uid: string; evse_id: string | null; status: string; status_changed_at: string; capabilities: string[];
+    uid: string;
+    evse_id: string | null;
+    status: string;
+    status_changed_at: string;
+    capabilities: string[];
     connectors: Array<{
-      id: string; ocpi_id: string; standard: string; format: string; power_type: string;
-      max_power_kw: number; declared: boolean; tariff_ids: string[]; held: Array<[string, string | null]> | null;
+      id: string;
+      ocpi_id: string;
+      standard: string;
+      format: string;
+      power_type: string;
+      max_power_kw: number;
+      declared: boolean;
+      tariff_ids: string[];
+      held: Array<[string, string | null]> | null;
     }>;
   }>;
 }
@@ -153,11 +167,20 @@ function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>):
       capabilities: e.capabilities,
       connectors: e.connectors.map((c): SearchConnector => {
         const connector: SearchConnector = {
-          id: c.id, ocpi_id: c.ocpi_id, standard: c.standard, format: c.format, power_type: c.power_type,
-          max_power_kw: Number(c.max_power_kw), max_power_source: c.declared ? 'declared' : 'computed', tariff_ids: c.tariff_ids,
+          id: c.id,
+          ocpi_id: c.ocpi_id,
+          standard: c.standard,
+          format: c.format,
+          power_type: c.power_type,
+          max_power_kw: Number(c.max_power_kw),
+          max_power_source: c.declared ? 'declared' : 'computed',
+          tariff_ids: c.tariff_ids,
           price: null,
         };
-        held.set(connector, (c.held ?? []).filter((h): h is HeldTariff => h[1] !== null));
+        held.set(
+          connector,
+          (c.held ?? []).filter((h): h is HeldTariff => h[1] !== null),
+        );
         return connector;
       }),
     };
@@ -189,4 +212,3 @@ function toResult(row: Row, at: Date, held: Map<SearchConnector, HeldTariff[]>):
     evses,
   };
 }
-

@@ -42,7 +42,16 @@ export function connectorGroups(evses: SearchEvse[]): ConnectorGroup[] {
       const key = `${c.standard}|${c.format}|${c.power_type}|${c.max_power_kw}|${c.price?.tariff_id ?? ''}|${c.price?.currency ?? ''}`;
       let group = groups.get(key);
       if (!group) {
-        group = { standard: c.standard, format: c.format, power_type: c.power_type, max_power_kw: c.max_power_kw, evse_count: 0, free_evse_count: 0, price: c.price, evses: new Set() };
+        group = {
+          standard: c.standard,
+          format: c.format,
+          power_type: c.power_type,
+          max_power_kw: c.max_power_kw,
+          evse_count: 0,
+          free_evse_count: 0,
+          price: c.price,
+          evses: new Set(),
+        };
         groups.set(key, group);
       }
       if (group.evses.has(evse)) continue;
@@ -51,9 +60,7 @@ export function connectorGroups(evses: SearchEvse[]): ConnectorGroup[] {
       if (evse.free) group.free_evse_count += 1;
     }
   }
-  return [...groups.values()]
-    .sort((a, b) => b.max_power_kw - a.max_power_kw || a.standard.localeCompare(b.standard))
-    .map(({ evses: _, ...group }) => group);
+  return [...groups.values()].sort((a, b) => b.max_power_kw - a.max_power_kw || a.standard.localeCompare(b.standard)).map(({ evses: _, ...group }) => group);
 }
 
 export function countBy<T extends string>(values: T[]): Partial<Record<T, number>> {

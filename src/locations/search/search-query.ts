@@ -8,9 +8,7 @@ export interface LatLon {
 }
 
 /** Where to search: a circle (metres) or a bounding box (the map view; west may exceed east across the antimeridian). */
-export type SearchArea =
-  | { kind: 'radius'; centre: LatLon; radiusM: number }
-  | { kind: 'bbox'; west: number; south: number; east: number; north: number };
+export type SearchArea = { kind: 'radius'; centre: LatLon; radiusM: number } | { kind: 'bbox'; west: number; south: number; east: number; north: number };
 
 /** Position after which the next page starts: the last result's distance (metres, to the millimetre: sortKeyM) and id. */
 export interface SearchCursor {
@@ -47,9 +45,16 @@ export interface LocationSearch {
 /** What a cursor must agree with: every parameter that shapes the result list (not limit, lang, evses or the cursor). */
 export function queryFingerprint(q: Omit<LocationSearch, 'cursor' | 'limit' | 'lang' | 'at' | 'withEvses'>): string {
   const canonical = JSON.stringify([
-    q.area, q.origin, [...q.connectorStandards].sort(), [...q.powerTypes].sort(), q.minPowerKw,
-    q.parties.map((p) => `${p.countryCode}*${p.partyId}`).sort(), [...q.capabilities].sort(), [...q.parkingTypes].sort(),
-    q.open247, q.availableNow,
+    q.area,
+    q.origin,
+    [...q.connectorStandards].sort(),
+    [...q.powerTypes].sort(),
+    q.minPowerKw,
+    q.parties.map((p) => `${p.countryCode}*${p.partyId}`).sort(),
+    [...q.capabilities].sort(),
+    [...q.parkingTypes].sort(),
+    q.open247,
+    q.availableNow,
   ]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 12);
 }
@@ -73,8 +78,15 @@ export function decodeCursor(value: string, fingerprint: string): SearchCursor {
     parsed = null;
   }
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!Array.isArray(parsed) || parsed.length !== 3 || typeof parsed[0] !== 'number' || !Number.isFinite(parsed[0])
-    || typeof parsed[1] !== 'string' || !uuid.test(parsed[1]) || typeof parsed[2] !== 'string') {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    typeof parsed[0] !== 'number' ||
+    !Number.isFinite(parsed[0]) ||
+    typeof parsed[1] !== 'string' ||
+    !uuid.test(parsed[1]) ||
+    typeof parsed[2] !== 'string'
+  ) {
     throw new BadRequestException('cursor is not a cursor this API returned (pass meta.next_cursor unchanged)');
   }
   if (parsed[2] !== fingerprint) {

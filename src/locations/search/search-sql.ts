@@ -65,8 +65,16 @@ export function boxesFor(area: SearchArea): Box[] {
 /** [west, east] may run past ±180 (east > 180 or west < -180): split it into boxes within [-180, 180]. */
 function splitAtAntimeridian(west: number, south: number, east: number, north: number): Box[] {
   if (east - west >= 360) return [{ west: -180, south, east: 180, north }];
-  if (west < -180) return [{ west: west + 360, south, east: 180, north }, { west: -180, south, east, north }];
-  if (east > 180) return [{ west, south, east: 180, north }, { west: -180, south, east: east - 360, north }];
+  if (west < -180)
+    return [
+      { west: west + 360, south, east: 180, north },
+      { west: -180, south, east, north },
+    ];
+  if (east > 180)
+    return [
+      { west, south, east: 180, north },
+      { west: -180, south, east: east - 360, north },
+    ];
   return [{ west, south, east, north }];
 }
 
@@ -97,7 +105,15 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   if (q.area.kind === 'radius') where.push(`d.distance_m <= ${p.add(q.area.radiusM, '::float8')}`);
   if (after) where.push(`(d.sort_m, l.id) > (${p.add(after.distanceM, '::float8')}, ${p.add(after.id, '::uuid')})`);
   if (q.parties.length > 0) {
-    where.push(`(l.country_code, l.party_id) IN (SELECT * FROM unnest(${p.add(q.parties.map((x) => x.countryCode), '::text[]')}, ${p.add(q.parties.map((x) => x.partyId), '::text[]')}))`);
+    where.push(
+      `(l.country_code, l.party_id) IN (SELECT * FROM unnest(${p.add(
+        q.parties.map((x) => x.countryCode),
+        '::text[]',
+      )}, ${p.add(
+        q.parties.map((x) => x.partyId),
+        '::text[]',
+      )}))`,
+    );
   }
   if (q.parkingTypes.length > 0) where.push(`l.parking_type = ANY(${p.add(q.parkingTypes, '::text[]')})`);
   if (q.open247) where.push('l.is_24_7');

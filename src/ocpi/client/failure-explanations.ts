@@ -16,7 +16,10 @@ export function explainTransport(error: AxiosError): { cause: TransportCause; ex
     return { cause: 'RESET', explanation: 'the CPO closed the connection before answering; retry later, and tell the CPO if it persists.' };
   }
   if (TLS_CODES.test(code) || /ssl|tls|certificate/i.test(error.message)) {
-    return { cause: 'TLS', explanation: `TLS failure (${code || error.message}): the CPO's certificate is not trusted, has expired or the endpoint does not speak HTTPS; check the URL's scheme and ask the CPO about its certificate.` };
+    return {
+      cause: 'TLS',
+      explanation: `TLS failure (${code || error.message}): the CPO's certificate is not trusted, has expired or the endpoint does not speak HTTPS; check the URL's scheme and ask the CPO about its certificate.`,
+    };
   }
   return { cause: 'OTHER', explanation: `network failure (${code || error.message}).` };
 }

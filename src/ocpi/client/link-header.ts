@@ -10,7 +10,7 @@ export interface WebLink {
  * quotes are safe). Malformed links are skipped, never thrown on.
  */
 export function parseLinkHeader(header: string | string[] | undefined): WebLink[] {
-  const value = Array.isArray(header) ? header.join(', ') : header ?? '';
+  const value = Array.isArray(header) ? header.join(', ') : (header ?? '');
   const links: WebLink[] = [];
   let i = 0;
   while (i < value.length) {

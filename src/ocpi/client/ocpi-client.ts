@@ -235,8 +235,15 @@ export class OcpiClient {
     const { req } = call;
     const durationMs = Date.now() - call.started;
     const details = {
-      method: req.method.toUpperCase(), url: req.url, httpStatus: extra.httpStatus, ocpiStatus: extra.ocpiStatus, durationMs,
-      requestId: call.requestId || undefined, correlationId: call.correlationId, attempts: call.attempts, transportCause: extra.transportCause,
+      method: req.method.toUpperCase(),
+      url: req.url,
+      httpStatus: extra.httpStatus,
+      ocpiStatus: extra.ocpiStatus,
+      durationMs,
+      requestId: call.requestId || undefined,
+      correlationId: call.correlationId,
+      attempts: call.attempts,
+      transportCause: extra.transportCause,
     };
     // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
     if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {

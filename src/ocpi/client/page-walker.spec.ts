@@ -1,6 +1,7 @@
 import { PageWalker } from './page-walker';
 
-const page = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ country_code: 'NL', party_id: 'ABC', id: `L${from + i}`, last_updated: '2024-01-01T00:00:00Z' }));
+const page = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => ({ country_code: 'NL', party_id: 'ABC', id: `L${from + i}`, last_updated: '2024-01-01T00:00:00Z' }));
 const link = (offset: number) => ({ link: `<https://cpo.example/locations?offset=${offset}>; rel="next"`, 'x-total-count': '10' });
 
 describe('transport_and_format 2.2.1 §Paginated Response: PageWalker', () => {
@@ -21,6 +22,8 @@ describe('transport_and_format 2.2.1 §Paginated Response: PageWalker', () => {
   it('does not treat a growing X-Total-Count as an error (objects created while paging, §Paginated Response)', () => {
     const walker = new PageWalker({ requestedLimit: 5, maxPages: 100 });
     walker.afterPage('https://cpo.example/l', page(0, 5), { ...link(5), 'x-total-count': '10' });
-    expect(walker.afterPage('https://cpo.example/locations?offset=5', page(5, 5), { ...link(10), 'x-total-count': '11' })).toEqual({ next: 'https://cpo.example/locations?offset=10' });
+    expect(walker.afterPage('https://cpo.example/locations?offset=5', page(5, 5), { ...link(10), 'x-total-count': '11' })).toEqual({
+      next: 'https://cpo.example/locations?offset=10',
+    });
   });
 });

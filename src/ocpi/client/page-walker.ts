@@ -42,7 +42,9 @@ export class PageWalker {
     const total = headerInt(headers['x-total-count']);
     const shrunk = total !== null && this.lastTotal !== null && total < this.lastTotal;
     if (shrunk) {
-      return { error: `X-Total-Count shrank from ${this.lastTotal} to ${total} during the pull: objects were removed or changed while we paged (transport_and_format §Paginated Response). ${STOPPED}` };
+      return {
+        error: `X-Total-Count shrank from ${this.lastTotal} to ${total} during the pull: objects were removed or changed while we paged (transport_and_format §Paginated Response). ${STOPPED}`,
+      };
     }
     if (total !== null) this.lastTotal = total;
     if (items.length > 0) {
@@ -63,7 +65,9 @@ export class PageWalker {
     }
     const slack = this.options.requestedLimit ?? pageSize;
     if (this.lastTotal !== null && this.received >= this.lastTotal + slack) {
-      return { error: `the CPO keeps sending next-page links after the ${this.lastTotal} objects its X-Total-Count announced (${this.received} received): its Link never ends. ${STOPPED}` };
+      return {
+        error: `the CPO keeps sending next-page links after the ${this.lastTotal} objects its X-Total-Count announced (${this.received} received): its Link never ends. ${STOPPED}`,
+      };
     }
     return { next: link };
   }

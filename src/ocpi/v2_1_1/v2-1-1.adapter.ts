@@ -23,7 +23,10 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   parseCredentials: parseCredentials211,
   ourEndpoints(baseUrl: string) {
     // mod_cdrs 2.1.1 §2.2 eMSP Interface: where CPOs POST their CDRs.
-    return [{ identifier: 'credentials', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', url: `${baseUrl}/cdrs` }];
+    return [
+      { identifier: 'credentials', url: `${baseUrl}/credentials` },
+      { identifier: 'cdrs', url: `${baseUrl}/cdrs` },
+    ];
   },
   mapLocation: mapLocation211,
   // 2.1.1 Tariffs name no owner: the connection's single party owns them.

@@ -19,7 +19,10 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   parseCredentials: parseCredentials221,
   ourEndpoints(baseUrl: string) {
     // version_information_endpoint 2.2.1 §Endpoint: "SENDER" is advised for one's own credentials endpoint.
-    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` }];
+    return [
+      { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
+      { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
+    ];
   },
   // 2.2.1 objects carry their own country_code and party_id: the context is not needed.
   mapLocation: (raw: unknown) => mapLocation221(raw),

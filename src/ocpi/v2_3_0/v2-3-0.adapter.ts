@@ -24,7 +24,10 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   serialiseCredentials: serialiseCredentials221,
   parseCredentials: parseCredentials230,
   ourEndpoints(baseUrl: string) {
-    return [{ identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` }, { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` }];
+    return [
+      { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
+      { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
+    ];
   },
   mapLocation: (raw: unknown) => mapLocation230(raw),
   mapTariff: (raw) => mapTariff230(raw),

@@ -33,16 +33,31 @@ describe('credentials §Credentials object per version', () => {
     const adapter = adapterFor('2.1.1')!;
     const wire = adapter.serialiseCredentials(ours);
     expect(wire).toEqual({ token: 'token-123', url: ours.url, business_details: { name: 'Open eMSP' }, party_id: 'EMS', country_code: 'NL' });
-    const theirs = adapter.parseCredentials({ token: 't', url: 'https://cpo/versions', party_id: 'exa', country_code: 'nl', business_details: { name: 'Example', website: 'https://e.x' } });
+    const theirs = adapter.parseCredentials({
+      token: 't',
+      url: 'https://cpo/versions',
+      party_id: 'exa',
+      country_code: 'nl',
+      business_details: { name: 'Example', website: 'https://e.x' },
+    });
     expect(theirs.roles).toEqual([{ role: 'CPO', country_code: 'NL', party_id: 'EXA', business_details: { name: 'Example', website: 'https://e.x' } }]);
     expect(() => adapter.parseCredentials({ token: 't', url: 'https://cpo/versions', party_id: 'EXAMPLE', country_code: 'NL' })).toThrow('party_id');
   });
 
   it('credentials 2.2.1 §Credentials object: roles; 2.3.0 the same plus hub_party_id', () => {
     for (const v of ['2.2.1', '2.3.0']) {
-      expect(adapterFor(v)!.serialiseCredentials(ours)).toEqual({ token: 'token-123', url: ours.url, roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'EMS', business_details: { name: 'Open eMSP' } }] });
+      expect(adapterFor(v)!.serialiseCredentials(ours)).toEqual({
+        token: 'token-123',
+        url: ours.url,
+        roles: [{ role: 'EMSP', country_code: 'NL', party_id: 'EMS', business_details: { name: 'Open eMSP' } }],
+      });
     }
-    const hub = { token: 't', url: 'https://hub/versions', hub_party_id: 'nlhub', roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }] };
+    const hub = {
+      token: 't',
+      url: 'https://hub/versions',
+      hub_party_id: 'nlhub',
+      roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }],
+    };
     expect(adapterFor('2.3.0')!.parseCredentials(hub).hub_party_id).toBe('NLHUB');
     expect(() => adapterFor('2.3.0')!.parseCredentials({ ...hub, hub_party_id: 'NL-HUB-1' })).toThrow('hub_party_id');
     expect(() => adapterFor('2.2.1')!.parseCredentials({ ...hub, roles: [] })).toThrow('roles');
@@ -50,14 +65,29 @@ describe('credentials §Credentials object per version', () => {
 });
 
 describe('version_information_endpoint §Version details per version', () => {
-  const data = { version: 'x', endpoints: [{ identifier: 'credentials', role: 'SENDER', url: 'https://c' }, { identifier: 'locations', role: 'SENDER', url: 'https://l' }, { identifier: 'locations', role: 'RECEIVER', url: 'https://r' }] };
+  const data = {
+    version: 'x',
+    endpoints: [
+      { identifier: 'credentials', role: 'SENDER', url: 'https://c' },
+      { identifier: 'locations', role: 'SENDER', url: 'https://l' },
+      { identifier: 'locations', role: 'RECEIVER', url: 'https://r' },
+    ],
+  };
 
   it('2.1.1 endpoints have no role: every module URL is the CPO interface', () => {
     const adapter = adapterFor('2.1.1')!;
-    const endpoints = adapter.parseEndpoints({ endpoints: [{ identifier: 'credentials', url: 'https://c' }, { identifier: 'locations', url: 'https://l' }] });
+    const endpoints = adapter.parseEndpoints({
+      endpoints: [
+        { identifier: 'credentials', url: 'https://c' },
+        { identifier: 'locations', url: 'https://l' },
+      ],
+    });
     expect(endpoints.every((e) => e.role === null)).toBe(true);
     expect(adapter.senderUrl(endpoints, 'locations')).toBe('https://l');
-    expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([{ identifier: 'credentials', url: 'https://us/2.1.1/credentials' }, { identifier: 'cdrs', url: 'https://us/2.1.1/cdrs' }]);
+    expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([
+      { identifier: 'credentials', url: 'https://us/2.1.1/credentials' },
+      { identifier: 'cdrs', url: 'https://us/2.1.1/cdrs' },
+    ]);
   });
 
   it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER', () => {
@@ -73,15 +103,18 @@ describe('version_information_endpoint §Version details per version', () => {
   });
 });
 
-describe('mod_tariffs 2.1.1 §3.1: a Tariff names no owner, so it belongs to the connection\'s party', () => {
+describe("mod_tariffs 2.1.1 §3.1: a Tariff names no owner, so it belongs to the connection's party", () => {
   const tariff = {
-    id: 'T1', currency: 'EUR', last_updated: '2024-01-01T00:00:00Z',
+    id: 'T1',
+    currency: 'EUR',
+    last_updated: '2024-01-01T00:00:00Z',
     elements: [{ price_components: [{ type: 'ENERGY', price: 0.25, step_size: 1 }] }],
   };
 
-  it('is filed under the connection\'s single party', () => {
+  it("is filed under the connection's single party", () => {
     expect(adapterFor('2.1.1')!.mapTariff(tariff, { owner: { country_code: 'BE', party_id: 'OLD' } })).toMatchObject({
-      ok: true, value: { country_code: 'BE', party_id: 'OLD', id: 'T1', currency: 'EUR' },
+      ok: true,
+      value: { country_code: 'BE', party_id: 'OLD', id: 'T1', currency: 'EUR' },
     });
   });
 

@@ -26,5 +26,7 @@ export function pickVersion(theirVersions: Array<{ version: string; url: string 
  */
 export function readVersionList(data: unknown): Array<{ version: string; url: string }> {
   if (!Array.isArray(data)) return [];
-  return (data as Array<{ version?: unknown; url?: unknown } | null>).filter((v): v is { version: string; url: string } => typeof v?.version === 'string' && typeof v?.url === 'string');
+  return (data as Array<{ version?: unknown; url?: unknown } | null>).filter(
+    (v): v is { version: string; url: string } => typeof v?.version === 'string' && typeof v?.url === 'string',
+  );
 }

@@ -3,9 +3,7 @@
  * The identity (country_code, party_id, id) is read best-effort even from a rejected object, so the
  * rejection can be filed against the right object.
  */
-export type MappingResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: string; identity: ObjectIdentity };
+export type MappingResult<T> = { ok: true; value: T } | { ok: false; reason: string; identity: ObjectIdentity };
 
 export interface ObjectIdentity {
   countryCode: string | null;

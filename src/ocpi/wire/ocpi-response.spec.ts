@@ -14,7 +14,11 @@ describe('transport_and_format 2.2.1 §Response format: what we send', () => {
   });
 
   it('error: status_code, status_message and timestamp, no data', () => {
-    expect(ocpiFailure(2001, 'Missing required field: type')).toEqual({ status_code: 2001, status_message: 'Missing required field: type', timestamp: expect.stringMatching(WHOLE_SECONDS_UTC) });
+    expect(ocpiFailure(2001, 'Missing required field: type')).toEqual({
+      status_code: 2001,
+      status_message: 'Missing required field: type',
+      timestamp: expect.stringMatching(WHOLE_SECONDS_UTC),
+    });
   });
 
   it('status_codes 2.1.1 / 2.2.1 / 2.3.0: a pushed object newly created answers HTTP 201, an updated one HTTP 200, both 1000 without data', () => {

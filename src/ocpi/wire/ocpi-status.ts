@@ -60,12 +60,13 @@ export function ocpiStatusClass(code: ReceivedOcpiStatusCode): OcpiStatusClass {
 /** Every error code the spec defines, in words; a code added to OcpiStatus or OcpiHubStatus must be described here. */
 const MEANINGS: Record<Exclude<OcpiStatusCode, typeof OcpiStatus.SUCCESS> | OcpiHubStatusCode, string> = {
   [OcpiStatus.CLIENT_ERROR]: 'a generic client error: the CPO could not process what we sent',
-  [OcpiStatus.INVALID_OR_MISSING_PARAMETERS]: 'invalid or missing parameters: a query parameter or field we sent is missing or not accepted (check date_from, offset, limit or the body)',
+  [OcpiStatus.INVALID_OR_MISSING_PARAMETERS]:
+    'invalid or missing parameters: a query parameter or field we sent is missing or not accepted (check date_from, offset, limit or the body)',
   [OcpiStatus.NOT_ENOUGH_INFORMATION]: 'not enough information in our request',
   [OcpiStatus.UNKNOWN_LOCATION]: 'unknown Location: the Location we referred to does not exist at the CPO (any more)',
   [OcpiStatus.UNKNOWN_TOKEN]: 'unknown Token: the CPO does not know the Token we referred to; push our Tokens to it again',
   [OcpiStatus.SERVER_ERROR]: 'a generic server error at the CPO; retry later and tell the CPO if it persists',
-  [OcpiStatus.UNABLE_TO_USE_CLIENT_API]: "the CPO was unable to use our API (e.g. it could not call our versions endpoint back): check that PUBLIC_URL is reachable from the CPO",
+  [OcpiStatus.UNABLE_TO_USE_CLIENT_API]: 'the CPO was unable to use our API (e.g. it could not call our versions endpoint back): check that PUBLIC_URL is reachable from the CPO',
   [OcpiStatus.UNSUPPORTED_VERSION]: 'unsupported version: the CPO does not speak the OCPI version we called it with; re-register to negotiate a version',
   [OcpiStatus.NO_MATCHING_ENDPOINTS]: 'no matching endpoints: the CPO misses modules or endpoints it expects from us, or we share none',
   [OcpiHubStatus.HUB_ERROR]: 'a generic hub error while routing our request',

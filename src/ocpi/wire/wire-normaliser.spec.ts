@@ -2,12 +2,26 @@ import fc from 'fast-check';
 import { normaliseWireObject } from './wire-normaliser';
 
 const connector = (extra: Record<string, unknown> = {}) => ({
-  id: '1', standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 230, max_amperage: 16,
-  last_updated: '2015-06-29T20:39:09Z', ...extra,
+  id: '1',
+  standard: 'IEC_62196_T2',
+  format: 'SOCKET',
+  power_type: 'AC_3_PHASE',
+  max_voltage: 230,
+  max_amperage: 16,
+  last_updated: '2015-06-29T20:39:09Z',
+  ...extra,
 });
 const location = (extra: Record<string, unknown> = {}, evse: Record<string, unknown> = {}, conn: Record<string, unknown> = {}) => ({
-  country_code: 'NL', party_id: 'ABC', id: 'LOC1', publish: true, address: 'Street 1', city: 'Town', country: 'NLD',
-  coordinates: { latitude: '52.1', longitude: '4.1' }, time_zone: 'Europe/Amsterdam', last_updated: '2015-06-29T20:39:09Z',
+  country_code: 'NL',
+  party_id: 'ABC',
+  id: 'LOC1',
+  publish: true,
+  address: 'Street 1',
+  city: 'Town',
+  country: 'NLD',
+  coordinates: { latitude: '52.1', longitude: '4.1' },
+  time_zone: 'Europe/Amsterdam',
+  last_updated: '2015-06-29T20:39:09Z',
   evses: [{ uid: 'E1', status: 'AVAILABLE', capabilities: ['RFID_READER'], connectors: [connector(conn)], last_updated: '2015-06-29T20:39:09Z', ...evse }],
   ...extra,
 });
@@ -62,7 +76,10 @@ describe('tolerant reading (types 2.2.1 §DateTime, §number; transport_and_form
   });
 
   it('mod_locations 2.2.1 §8.4.1 Capability, §8.4.4 ConnectorType: unknown values are kept as sent and counted with the value', () => {
-    const { value, deviations } = normaliseWireObject('locations', location({}, { capabilities: ['RFID_READER', 'PLUG_AND_CHARGE_CAPABLE'] }, { standard: 'IEC_62196_T2_COMBO_NEW' }));
+    const { value, deviations } = normaliseWireObject(
+      'locations',
+      location({}, { capabilities: ['RFID_READER', 'PLUG_AND_CHARGE_CAPABLE'] }, { standard: 'IEC_62196_T2_COMBO_NEW' }),
+    );
     expect((value as any).evses[0].capabilities).toEqual(['RFID_READER', 'PLUG_AND_CHARGE_CAPABLE']);
     expect(deviations).toEqual([
       { kind: 'UNKNOWN_ENUM_VALUE', field: 'evses.capabilities', example: 'PLUG_AND_CHARGE_CAPABLE' },

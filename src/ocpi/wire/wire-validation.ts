@@ -10,10 +10,7 @@ const MAX_LINES = 30;
  *   (e.g. "evses[0].connectors[1].max_voltage: must be an integer number"); a required field that is missing or
  *   null is one line "<path>: is required", not every constraint its absence breaks.
  */
-export function validateWireObject<T extends object>(
-  cls: ClassConstructor<T>,
-  raw: unknown,
-): { ok: true; value: T } | { ok: false; reason: string } {
+export function validateWireObject<T extends object>(cls: ClassConstructor<T>, raw: unknown): { ok: true; value: T } | { ok: false; reason: string } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, reason: 'not a JSON object' };
   }

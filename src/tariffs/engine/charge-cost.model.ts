@@ -100,13 +100,7 @@ export interface BreakdownLine {
  * - PRICE_BOUND_VAT_GUESSED: a min/max price without its after-tax value, and no single VAT rate to derive it from.
  * - CURRENT_BANDS_DIFFER: (estimates) the current on DC is not known and the tariff's current bands cost differently.
  */
-export type NotExactCode =
-  | 'UNDEFINED_COMPONENT_TYPE'
-  | 'RESTRICTION_NOT_EVALUATED'
-  | 'CURRENT_NOT_KNOWN'
-  | 'NO_TIME_ZONE'
-  | 'PRICE_BOUND_VAT_GUESSED'
-  | 'CURRENT_BANDS_DIFFER';
+export type NotExactCode = 'UNDEFINED_COMPONENT_TYPE' | 'RESTRICTION_NOT_EVALUATED' | 'CURRENT_NOT_KNOWN' | 'NO_TIME_ZONE' | 'PRICE_BOUND_VAT_GUESSED' | 'CURRENT_BANDS_DIFFER';
 
 /** One reason a price is not exact: `code` to decide by, `text` to show (what not_exact_because lists). */
 export interface NotExactReason {

@@ -153,7 +153,10 @@ class ChargePricing {
         kind === 'RESERVATION'
           ? [['RESERVATION', 'TIME', seg.end.minus(seg.start)]]
           : kind === 'CHARGING'
-            ? [['ENERGY', 'ENERGY', seg.energy], ['TIME', 'TIME', seg.end.minus(seg.start)]]
+            ? [
+                ['ENERGY', 'ENERGY', seg.energy],
+                ['TIME', 'TIME', seg.end.minus(seg.start)],
+              ]
             : [['PARKING_TIME', 'PARKING_TIME', seg.end.minus(seg.start)]];
       const needFlat = kind === 'RESERVATION' ? !reservationFlat : !sessionFlat;
       if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', ONE]);
@@ -343,11 +346,24 @@ function texts(checks: RestrictionCheck[]): string {
 /** mod_cdrs 2.2.1 §CDR object step_size, as in the module comment. */
 function applyStepSizes(stretches: Stretch[]): void {
   const positive = (s: Stretch) => s.quantity.gt(ZERO);
-  roundGroup(stretches.filter((s) => s.dimension === 'ENERGY' && positive(s)), THOUSAND, 'Wh');
+  roundGroup(
+    stretches.filter((s) => s.dimension === 'ENERGY' && positive(s)),
+    THOUSAND,
+    'Wh',
+  );
   const time = stretches.filter((s) => (s.dimension === 'TIME' || s.dimension === 'PARKING_TIME') && positive(s));
   const lastTime = latest(time);
-  if (lastTime) roundGroup(time.filter((s) => s.dimension === lastTime.dimension), ONE, 's');
-  roundGroup(stretches.filter((s) => s.dimension === 'RESERVATION' && s.component.type === 'TIME' && positive(s)), ONE, 's');
+  if (lastTime)
+    roundGroup(
+      time.filter((s) => s.dimension === lastTime.dimension),
+      ONE,
+      's',
+    );
+  roundGroup(
+    stretches.filter((s) => s.dimension === 'RESERVATION' && s.component.type === 'TIME' && positive(s)),
+    ONE,
+    's',
+  );
 }
 
 function latest(stretches: Stretch[]): Stretch | undefined {
@@ -362,7 +378,10 @@ function latest(stretches: Stretch[]): Stretch | undefined {
 function roundGroup(group: Stretch[], perUnit: Dec, unit: 'Wh' | 's'): void {
   const last = latest(group);
   if (!last || !(last.component.step > 0)) return;
-  const total = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit).toDecimalPlaces(6);
+  const total = group
+    .reduce((sum, s) => sum.plus(s.quantity), ZERO)
+    .times(perUnit)
+    .toDecimalPlaces(6);
   const step = new Dec(last.component.step);
   const billed = total.div(step).ceil().times(step);
   if (billed.eq(total)) return;

@@ -14,8 +14,30 @@ export type Version = '2.1.1' | '2.2.1' | '2.3.0';
 export function simpleTariffs(owner: { countryCode: string; partyId: string }, lastUpdated = '2024-01-01T00:00:00Z'): Array<Record<string, any>> {
   const base = { country_code: owner.countryCode, party_id: owner.partyId, currency: 'EUR', last_updated: lastUpdated };
   return [
-    { ...base, id: 'AC-KWH', elements: [{ price_components: [{ type: 'FLAT', price: 0.5, vat: 20, step_size: 1 }, { type: 'ENERGY', price: 0.35, vat: 20, step_size: 100 }] }] },
-    { ...base, id: 'AC-TIME', elements: [{ price_components: [{ type: 'TIME', price: 2.4, vat: 10, step_size: 300 }, { type: 'PARKING_TIME', price: 5, vat: 20, step_size: 300 }] }] },
+    {
+      ...base,
+      id: 'AC-KWH',
+      elements: [
+        {
+          price_components: [
+            { type: 'FLAT', price: 0.5, vat: 20, step_size: 1 },
+            { type: 'ENERGY', price: 0.35, vat: 20, step_size: 100 },
+          ],
+        },
+      ],
+    },
+    {
+      ...base,
+      id: 'AC-TIME',
+      elements: [
+        {
+          price_components: [
+            { type: 'TIME', price: 2.4, vat: 10, step_size: 300 },
+            { type: 'PARKING_TIME', price: 5, vat: 20, step_size: 300 },
+          ],
+        },
+      ],
+    },
   ];
 }
 
@@ -38,8 +60,15 @@ export interface CdrCpo extends RegisteredCpo {
 /** Generated CDRs 0..5: index 2 and 5 are billed € 0.50 too much; odd ones carry no tariffs. */
 export const MISPRICED = [2, 5];
 
-export async function startCdrCpo(service: TestService, version: Version, owner: { countryCode: string; partyId: string }, extra: Partial<CpoSimulatorOptions> = {}): Promise<CdrCpo> {
-  const locations = locationsFor(version, { count: 3, seed: 11, center: { latitude: 50.85, longitude: 4.35 }, radiusKm: 3, tariffIds: ['AC-KWH', 'AC-TIME'], ...owner }) as Array<Record<string, any>>;
+export async function startCdrCpo(
+  service: TestService,
+  version: Version,
+  owner: { countryCode: string; partyId: string },
+  extra: Partial<CpoSimulatorOptions> = {},
+): Promise<CdrCpo> {
+  const locations = locationsFor(version, { count: 3, seed: 11, center: { latitude: 50.85, longitude: 4.35 }, radiusKm: 3, tariffIds: ['AC-KWH', 'AC-TIME'], ...owner }) as Array<
+    Record<string, any>
+  >;
   const tariffs = simpleTariffs(owner).map((t) => tariffFor(version, t));
   const generated = generateCdrs({ version, locations, tariffs, ...owner, count: 6, seed: 5, mispriced: MISPRICED });
   const example = loadCdrExample(version, owner);

@@ -14,8 +14,12 @@ import type { RawObject } from '../ocpi-types';
 
 /** LocationType (2.1.1 §4.16) for each ParkingType (2.2.1); the 2.2 additions had no 2.1.1 name. */
 const LOCATION_TYPE: Readonly<Record<string, string>> = {
-  ON_STREET: 'ON_STREET', PARKING_GARAGE: 'PARKING_GARAGE', UNDERGROUND_GARAGE: 'UNDERGROUND_GARAGE', PARKING_LOT: 'PARKING_LOT',
-  ALONG_MOTORWAY: 'OTHER', ON_DRIVEWAY: 'OTHER',
+  ON_STREET: 'ON_STREET',
+  PARKING_GARAGE: 'PARKING_GARAGE',
+  UNDERGROUND_GARAGE: 'UNDERGROUND_GARAGE',
+  PARKING_LOT: 'PARKING_LOT',
+  ALONG_MOTORWAY: 'OTHER',
+  ON_DRIVEWAY: 'OTHER',
 };
 
 function without(o: RawObject, keys: string[]): RawObject {

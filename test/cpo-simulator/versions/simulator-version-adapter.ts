@@ -18,9 +18,7 @@ export interface SimulatorParty {
 export type SimulatorModule = 'credentials' | 'locations' | 'tariffs' | 'cdrs';
 
 /** The result of validating a client's credentials body. */
-export type ParsedClientCredentials =
-  | { ok: true; value: Credentials }
-  | { ok: false; errors: string[] };
+export type ParsedClientCredentials = { ok: true; value: Credentials } | { ok: false; errors: string[] };
 
 export interface SimulatorVersionAdapter {
   /** The version number as it appears in the versions list and URLs, e.g. '2.2.1'. */

@@ -39,7 +39,9 @@ export const v2_1_1: SimulatorVersionAdapter = {
     if (!isRecord(details) || typeof details.name !== 'string' || details.name.length === 0) errors.push('business_details.name is required');
     if (errors.length > 0) return { ok: false, errors };
     const role: CredentialsRole = {
-      role: 'EMSP', party_id: body.party_id as string, country_code: body.country_code as string,
+      role: 'EMSP',
+      party_id: body.party_id as string,
+      country_code: body.country_code as string,
       business_details: details as CredentialsRole['business_details'],
     };
     return { ok: true, value: { token: body.token as string, url: body.url as string, roles: [role] } };

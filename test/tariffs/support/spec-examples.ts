@@ -110,7 +110,10 @@ export function cdrForPricing(version: '2.1.1' | '2.2.1' | '2.3.0', raw: any): C
       ? { before_taxes: num(total), after_taxes: null }
       : version === '2.2.1'
         ? { before_taxes: num(total.excl_vat), after_taxes: total.incl_vat === undefined ? null : num(total.incl_vat) }
-        : { before_taxes: num(total.before_taxes), after_taxes: (total.taxes ?? []).reduce((s: Decimal, t: any) => s.plus(num(t.amount)), new Decimal(num(total.before_taxes))).toFixed() };
+        : {
+            before_taxes: num(total.before_taxes),
+            after_taxes: (total.taxes ?? []).reduce((s: Decimal, t: any) => s.plus(num(t.amount)), new Decimal(num(total.before_taxes))).toFixed(),
+          };
   return {
     country_code: owner.country_code,
     party_id: owner.party_id,

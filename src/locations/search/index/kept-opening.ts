@@ -35,4 +35,3 @@ export function openingOf(l: IndexedLocation, at: Date, atMs: number): KeptOpeni
   l.opening = opening;
   return opening;
 }
-

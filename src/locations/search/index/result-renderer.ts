@@ -111,9 +111,11 @@ export class ResultRenderer {
     groups.sort(byPowerThenStandard);
     const connectors = groups.map((g) => `${g.kind.json}${g.evseCount},"free_evse_count":${g.freeCount},"price":${g.tariff ? g.tariff.priceJson(q.lang) : 'null'}}`);
     const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
-    return `${this.head(l)}${opening.json}},"distance_m":${Math.round(hit.distanceM)},"evse_count":${count},"free_evse_count":${free},`
-      + `"not_free_counts":${countsJson(notFree)},"connectors":[${connectors.join(',')}],"status_age_seconds":${oldest},`
-      + `"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}${q.withEvses ? `,"evses":[${evses.join(',')}]` : ''}}`;
+    return (
+      `${this.head(l)}${opening.json}},"distance_m":${Math.round(hit.distanceM)},"evse_count":${count},"free_evse_count":${free},` +
+      `"not_free_counts":${countsJson(notFree)},"connectors":[${connectors.join(',')}],"status_age_seconds":${oldest},` +
+      `"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}${q.withEvses ? `,"evses":[${evses.join(',')}]` : ''}}`
+    );
   }
 
   /** render() for the list view without EVSE filters, from the Location's RenderPlan: the same JSON. */
@@ -122,8 +124,16 @@ export class ResultRenderer {
     const opening = openingOf(l, q.at, atMs);
     const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
     const kept = l.rendered;
-    if (kept !== undefined && kept.opening === opening && kept.lang === q.lang && kept.tariffGeneration === this.tariffGeneration
-      && kept.namesGeneration === this.namesGeneration && kept.dataAsOf === dataAsOf && kept.validFrom <= atMs && atMs < kept.validUntil) {
+    if (
+      kept !== undefined &&
+      kept.opening === opening &&
+      kept.lang === q.lang &&
+      kept.tariffGeneration === this.tariffGeneration &&
+      kept.namesGeneration === this.namesGeneration &&
+      kept.dataAsOf === dataAsOf &&
+      kept.validFrom <= atMs &&
+      atMs < kept.validUntil
+    ) {
       return withDistanceAndAge(kept, hit.distanceM, atMs, out);
     }
     // Each plan group's price line now; plan groups of one kind and one price line are one group (first one's place).
@@ -176,8 +186,13 @@ export class ResultRenderer {
     const before = `${this.head(l)}${opening.json}},"distance_m":`;
     const after = `,"evse_count":${count},"free_evse_count":${free},"not_free_counts":${countsJson(notFree)},"connectors":[${connectors}],"status_age_seconds":`;
     const rendered: RenderedListView = {
-      lang: q.lang, opening, tariffGeneration: this.tariffGeneration, namesGeneration: this.namesGeneration, dataAsOf,
-      validFrom: window.from, validUntil: window.until,
+      lang: q.lang,
+      opening,
+      tariffGeneration: this.tariffGeneration,
+      namesGeneration: this.namesGeneration,
+      dataAsOf,
+      validFrom: window.from,
+      validUntil: window.until,
       bytes: Buffer.from(`${before}${after},"data_as_of":${dataAsOf === null ? 'null' : `"${dataAsOf}"`}}`),
       distanceAt: Buffer.byteLength(before),
       ageAt: Buffer.byteLength(before) + Buffer.byteLength(after),
@@ -192,9 +207,18 @@ export class ResultRenderer {
     if (l.json && l.json.namesGeneration === this.namesGeneration) return l.json.head;
     const cpo = { country_code: l.countryCode, party_id: l.partyId, name: l.operatorName ?? this.partyNames.get(`${l.countryCode}|${l.partyId}`) ?? null };
     const location = JSON.stringify({
-      id: l.id, ocpi_id: l.ocpiId, name: l.name, address: l.address, city: l.city, postal_code: l.postalCode, country: l.country,
-      coordinates: { latitude: l.latitude, longitude: l.longitude }, time_zone: l.timeZone, parking_type: l.parkingType,
-      facilities: l.facilities, is_24_7: l.is247,
+      id: l.id,
+      ocpi_id: l.ocpiId,
+      name: l.name,
+      address: l.address,
+      city: l.city,
+      postal_code: l.postalCode,
+      country: l.country,
+      coordinates: { latitude: l.latitude, longitude: l.longitude },
+      time_zone: l.timeZone,
+      parking_type: l.parkingType,
+      facilities: l.facilities,
+      is_24_7: l.is247,
     });
     const head = `{"cpo":${JSON.stringify(cpo)},"location":${location.slice(0, -1)},"opening":`;
     l.json = { head, namesGeneration: this.namesGeneration };
@@ -209,8 +233,14 @@ export class ResultRenderer {
     };
     const connectors = e.connectors.map((c) => {
       c.json ??= `${JSON.stringify({
-        id: c.id, ocpi_id: c.ocpiId, standard: c.standard, format: c.format, power_type: c.powerType, max_power_kw: c.maxPowerKw,
-        max_power_source: c.source, tariff_ids: c.tariffIds,
+        id: c.id,
+        ocpi_id: c.ocpiId,
+        standard: c.standard,
+        format: c.format,
+        power_type: c.powerType,
+        max_power_kw: c.maxPowerKw,
+        max_power_source: c.source,
+        tariff_ids: c.tariffIds,
       }).slice(0, -1)},"price":`;
       const tariff = primaries.get(c) ?? null;
       return `${c.json}${tariff ? tariff.priceJson(lang) : 'null'}}`;

@@ -88,7 +88,6 @@ export class SearchGrid {
     }
   }
 
-
   /**
    * The occupied cells that may hold points of `boxes`, each with a lower bound of the haversine term h of any point
    * in it, nearest first. Few cells (a city-sized search): by cell number; else every occupied cell.

@@ -144,7 +144,8 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     this.watermark = await this.snapshotXmin();
     for (const t of await this.db.rows<{ id: string; tariff: CanonicalTariff }>(
       `SELECT DISTINCT ON (country_code, party_id, ocpi_id) id, tariff FROM tariff_version
-       ORDER BY country_code, party_id, ocpi_id, version_no DESC`, [],
+       ORDER BY country_code, party_id, ocpi_id, version_no DESC`,
+      [],
     )) {
       index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
     }
@@ -179,7 +180,11 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     const changed = changes.locations.filter(([id, xid]) => this.seen.get(id) !== xid);
     const newVersions = changes.tariffs.filter((id) => !this.seenTariffVersions.has(id));
     if (newVersions.length > 0) await this.readTariffs(index, newVersions);
-    for (let i = 0; i < changed.length; i += BATCH) await this.readLocations(index, changed.slice(i, i + BATCH).map(([id]) => id));
+    for (let i = 0; i < changed.length; i += BATCH)
+      await this.readLocations(
+        index,
+        changed.slice(i, i + BATCH).map(([id]) => id),
+      );
     applySmallTables(index, changes);
     // Rows at or above the new xmin may be read again next time: remember them to skip them then.
     this.seen = new Map(changes.locations.filter(([, xid]) => BigInt(xid) >= BigInt(changes.xmin)));
@@ -245,16 +250,27 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
       const list = byLocation.get(e.location_id) ?? [];
       byLocation.set(e.location_id, list);
       list.push({
-        uid: e.uid, evseId: e.evse_id, status: intern(e.status), statusChangedMs: changedAt.getTime(), statusChangedIso: changedAt.toISOString(),
-        capabilities: (e.capabilities ?? []).map(intern), connectors: connectorsOfEvse,
+        uid: e.uid,
+        evseId: e.evse_id,
+        status: intern(e.status),
+        statusChangedMs: changedAt.getTime(),
+        statusChangedIso: changedAt.toISOString(),
+        capabilities: (e.capabilities ?? []).map(intern),
+        connectors: connectorsOfEvse,
       });
     }
     for (const c of connectors) {
       const party = partyOf.get(evseLocation.get(c.evse_id) ?? '');
       const maxPowerKw = Number(c.max_power_kw);
       byEvse.get(c.evse_id)?.push({
-        id: c.id, ocpiId: c.ocpi_id, standard: intern(c.standard), format: intern(c.format), powerType: intern(c.power_type),
-        maxPowerKw, source: c.declared ? 'declared' : 'computed', tariffIds: c.tariff_ids,
+        id: c.id,
+        ocpiId: c.ocpi_id,
+        standard: intern(c.standard),
+        format: intern(c.format),
+        powerType: intern(c.power_type),
+        maxPowerKw,
+        source: c.declared ? 'declared' : 'computed',
+        tariffIds: c.tariff_ids,
         tariffKeys: internList(party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`))),
         kind: connectorKind(c.standard, c.format, c.power_type, maxPowerKw),
       });
@@ -264,12 +280,29 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
       found.add(l.id);
       const evsesOf = byLocation.get(l.id) ?? [];
       index.put({
-        id: l.id, ocpiId: l.ocpi_id, countryCode: intern(l.country_code), partyId: intern(l.party_id), name: l.name, address: l.address,
-        city: l.city, postalCode: l.postal_code, country: intern(l.country), latitude: l.latitude, longitude: l.longitude,
-        cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE), timeZone: intern(l.time_zone), parkingType: l.parking_type && intern(l.parking_type),
-        facilities: l.facilities, is247: l.is_24_7, openingTimes: l.opening_times,
-        alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms), operatorName: l.operator_name,
-        connectionId: l.connection_id && intern(l.connection_id), evses: evsesOf, anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'), opening: null,
+        id: l.id,
+        ocpiId: l.ocpi_id,
+        countryCode: intern(l.country_code),
+        partyId: intern(l.party_id),
+        name: l.name,
+        address: l.address,
+        city: l.city,
+        postalCode: l.postal_code,
+        country: intern(l.country),
+        latitude: l.latitude,
+        longitude: l.longitude,
+        cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE),
+        timeZone: intern(l.time_zone),
+        parkingType: l.parking_type && intern(l.parking_type),
+        facilities: l.facilities,
+        is247: l.is_24_7,
+        openingTimes: l.opening_times,
+        alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms),
+        operatorName: l.operator_name,
+        connectionId: l.connection_id && intern(l.connection_id),
+        evses: evsesOf,
+        anyAvailable: evsesOf.some((e) => e.status === 'AVAILABLE'),
+        opening: null,
       });
     }
     for (const id of ids) if (!found.has(id)) index.remove(id);

@@ -37,7 +37,12 @@ export class CdrsReceiverController {
    * with the URL to GET it (§POST Method, Response Headers). OCPI 2001 (HTTP 400) with the reason otherwise.
    */
   @Post()
-  async post(@Param('version') version: string, @Req() request: OcpiAuthenticatedRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OcpiResponse<never>> {
+  async post(
+    @Param('version') version: string,
+    @Req() request: OcpiAuthenticatedRequest,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OcpiResponse<never>> {
     const source = pushSource(version, request);
     const { rowId, created } = await this.intake.takeOne(source, 'cdrs', body);
     const stored = ocpiStored(created ? 'CREATED' : 'UPDATED');

@@ -35,11 +35,13 @@ export function parseCredentials211(data: unknown): Credentials {
   return {
     token: o.token,
     url: o.url,
-    roles: [{
-      role: 'CPO',
-      country_code: o.country_code.toUpperCase(),
-      party_id: o.party_id.toUpperCase(),
-      business_details: details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : null,
-    }],
+    roles: [
+      {
+        role: 'CPO',
+        country_code: o.country_code.toUpperCase(),
+        party_id: o.party_id.toUpperCase(),
+        business_details: details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : null,
+      },
+    ],
   };
 }

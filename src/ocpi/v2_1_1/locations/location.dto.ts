@@ -1,7 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { GeoLocationDto } from '../../v2_2_1/locations/location.dto';
 
 /**

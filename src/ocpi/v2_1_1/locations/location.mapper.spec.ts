@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapLocation211 } from './location.mapper';
 
-const example = (): Record<string, any> =>
-  JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi/2.1.1/locations/location_example.json'), 'utf8'));
+const example = (): Record<string, any> => JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi/2.1.1/locations/location_example.json'), 'utf8'));
 const owner = { owner: { country_code: 'BE', party_id: 'BEC' } };
 
 describe('mod_locations 2.1.1 §3.1 Location object → canonical Location', () => {
@@ -30,7 +29,12 @@ describe('mod_locations 2.1.1 §3.1 Location object → canonical Location', () 
   });
 
   it('§4.16 LocationType: OTHER and UNKNOWN become no parking_type (2.2 dropped them); unknown values are kept', () => {
-    for (const [type, parking] of [['OTHER', null], ['UNKNOWN', null], ['PARKING_GARAGE', 'PARKING_GARAGE'], ['ROOFTOP', 'ROOFTOP']]) {
+    for (const [type, parking] of [
+      ['OTHER', null],
+      ['UNKNOWN', null],
+      ['PARKING_GARAGE', 'PARKING_GARAGE'],
+      ['ROOFTOP', 'ROOFTOP'],
+    ]) {
       const result = mapLocation211({ ...example(), type }, owner);
       expect(result.ok && result.value.parking_type).toBe(parking);
     }

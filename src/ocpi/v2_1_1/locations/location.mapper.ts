@@ -29,7 +29,7 @@ export function mapLocation211(raw: unknown, context: MappingContext): MappingRe
   if (!checked.ok) return { ok: false, reason: checked.reason, identity };
   const dto = checked.value;
   const problems = semanticProblems(dto);
-  if (!identity.countryCode || !identity.partyId) problems.push('no owner: 2.1.1 Locations belong to the connection\'s party, and this connection has none');
+  if (!identity.countryCode || !identity.partyId) problems.push("no owner: 2.1.1 Locations belong to the connection's party, and this connection has none");
   const zone = problems.length === 0 ? timeZoneOf(dto) : null;
   if (problems.length === 0 && !zone) problems.push('time_zone: absent, and no time zone was found at the coordinates');
   if (problems.length > 0) return { ok: false, reason: problems.join('; '), identity };

@@ -36,7 +36,10 @@ export class TariffRestrictionsDto211 {
 }
 
 export class TariffElementDto211 {
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PriceComponentDto211)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => PriceComponentDto211)
   price_components: PriceComponentDto211[];
   @IsOptional() @ValidateNested() @Type(() => TariffRestrictionsDto211) restrictions?: TariffRestrictionsDto211;
 }

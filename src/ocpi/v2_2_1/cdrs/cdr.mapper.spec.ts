@@ -5,8 +5,7 @@ import { mapCdr211 } from '../../v2_1_1/cdrs/cdr.mapper';
 import { mapCdr230 } from '../../v2_3_0/cdrs/cdr.mapper';
 import { mapCdr221 } from './cdr.mapper';
 
-const example = (version: string): Record<string, any> =>
-  JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi', version, 'cdrs/cdr_example.json'), 'utf8'));
+const example = (version: string): Record<string, any> => JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi', version, 'cdrs/cdr_example.json'), 'utf8'));
 
 function ok<T>(r: { ok: true; value: T } | { ok: false; reason: string }): T {
   if (!r.ok) throw new Error(r.reason);
@@ -17,11 +16,28 @@ describe('CDR mappers: mod_cdrs "Example of a CDR" of each version into the cano
   it('2.2.1 cdr_example.json: Price excl_vat / incl_vat, CdrToken, CdrLocation, tariffs through the 2.2.1 Tariff mapper', () => {
     const cdr = ok(mapCdr221(example('2.2.1')));
     expect(cdr).toMatchObject({
-      country_code: 'BE', party_id: 'BEC', id: '12345', start_date_time: '2015-06-29T21:39:09.000Z', end_date_time: '2015-06-29T23:37:32.000Z',
-      auth_id: '012345678', auth_method: 'WHITELIST', currency: 'EUR', total_energy: '15.342', total_time: '1.973', credit: false,
-      total_cost: { before_taxes: '4', after_taxes: '4.4', taxes: null }, total_time_cost: { before_taxes: '4', after_taxes: '4.4' },
+      country_code: 'BE',
+      party_id: 'BEC',
+      id: '12345',
+      start_date_time: '2015-06-29T21:39:09.000Z',
+      end_date_time: '2015-06-29T23:37:32.000Z',
+      auth_id: '012345678',
+      auth_method: 'WHITELIST',
+      currency: 'EUR',
+      total_energy: '15.342',
+      total_time: '1.973',
+      credit: false,
+      total_cost: { before_taxes: '4', after_taxes: '4.4', taxes: null },
+      total_time_cost: { before_taxes: '4', after_taxes: '4.4' },
       cdr_token: { country_code: 'DE', party_id: 'TNM', uid: '012345678', type: 'RFID', contract_id: 'DE8ACC12E46L89' },
-      cdr_location: { id: 'LOC1', evse_uid: '3256', evse_id: 'BE*BEC*E041503003', connector_id: '1', connector_standard: 'IEC_62196_T2', coordinates: { latitude: '3.729944', longitude: '51.047599' } },
+      cdr_location: {
+        id: 'LOC1',
+        evse_uid: '3256',
+        evse_id: 'BE*BEC*E041503003',
+        connector_id: '1',
+        connector_standard: 'IEC_62196_T2',
+        coordinates: { latitude: '3.729944', longitude: '51.047599' },
+      },
       charging_periods: [{ start_date_time: '2015-06-29T21:39:09.000Z', tariff_id: '12', dimensions: [{ type: 'TIME', volume: '1.973' }] }],
     });
     expect(cdr.tariffs).toHaveLength(1);
@@ -37,7 +53,11 @@ describe('CDR mappers: mod_cdrs "Example of a CDR" of each version into the cano
   it('2.1.1 §3.1 example: owner from the connection, stop_date_time, auth_id, the Location object as snapshot with its connector tariff', () => {
     const cdr = ok(mapCdr211(example('2.1.1'), { country_code: 'BE', party_id: 'BEC' }));
     expect(cdr).toMatchObject({
-      country_code: 'BE', party_id: 'BEC', end_date_time: '2015-06-29T23:37:32.000Z', auth_id: 'DE8ACC12E46L89', cdr_token: null,
+      country_code: 'BE',
+      party_id: 'BEC',
+      end_date_time: '2015-06-29T23:37:32.000Z',
+      auth_id: 'DE8ACC12E46L89',
+      cdr_token: null,
       total_cost: { before_taxes: '4', after_taxes: null, taxes: null },
       cdr_location: { id: 'LOC1', evse_uid: '3256', evse_id: 'BE-BEC-E041503003', connector_id: '1', connector_power_type: 'AC_1_PHASE', tariff_ids: ['11'] },
     });
@@ -67,8 +87,22 @@ describe('CDR mappers: mod_cdrs "Example of a CDR" of each version into the cano
   it('mod_cdrs 2.2.1 §CDR object: an empty object {} is rejected naming each of the 14 required fields once, as "is required"', () => {
     const r = mapCdr221({});
     const reason = !r.ok ? r.reason : '';
-    const required = ['country_code', 'party_id', 'id', 'start_date_time', 'end_date_time', 'cdr_token', 'auth_method', 'cdr_location', 'currency',
-      'charging_periods', 'total_cost', 'total_energy', 'total_time', 'last_updated'];
+    const required = [
+      'country_code',
+      'party_id',
+      'id',
+      'start_date_time',
+      'end_date_time',
+      'cdr_token',
+      'auth_method',
+      'cdr_location',
+      'currency',
+      'charging_periods',
+      'total_cost',
+      'total_energy',
+      'total_time',
+      'last_updated',
+    ];
     expect(reason.split('; ').sort()).toEqual(required.map((f) => `${f}: is required`).sort());
   });
 

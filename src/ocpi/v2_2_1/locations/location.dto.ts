@@ -1,19 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDateString,
-  IsDefined,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 
 /**
  * OCPI 2.2.1 Location, EVSE and Connector as they arrive on the wire (mod_locations 2.2.1 §8.3.1–8.3.3).
@@ -96,4 +82,3 @@ export function coordinatesInRange(c: GeoLocationDto): boolean {
   const lon = Number(c.longitude);
   return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
 }
-

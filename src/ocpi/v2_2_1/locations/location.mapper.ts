@@ -74,9 +74,7 @@ function mapEvse(dto: EvseDto): CanonicalEvse {
     capabilities: dto.capabilities ?? [],
     connectors: dto.connectors.map(mapConnector),
     floor_level: dto.floor_level ?? null,
-    coordinates: dto.coordinates
-      ? { latitude: Number(dto.coordinates.latitude), longitude: Number(dto.coordinates.longitude) }
-      : null,
+    coordinates: dto.coordinates ? { latitude: Number(dto.coordinates.latitude), longitude: Number(dto.coordinates.longitude) } : null,
     physical_reference: dto.physical_reference ?? null,
     directions: dto.directions ?? [],
     parking_restrictions: dto.parking_restrictions ?? [],

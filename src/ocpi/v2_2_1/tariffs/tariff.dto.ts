@@ -1,18 +1,7 @@
 // class-transformer's @Type reads decorator metadata: load the polyfill wherever these DTOs are used (also outside Nest).
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import {
-  ArrayMinSize,
-  IsArray,
-  IsDateString,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsArray, IsDateString, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 
 /**
@@ -45,7 +34,10 @@ export class TariffRestrictionsDto {
 }
 
 export class TariffElementDto {
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => PriceComponentDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => PriceComponentDto)
   price_components: PriceComponentDto[];
   @IsOptional() @ValidateNested() @Type(() => TariffRestrictionsDto) restrictions?: TariffRestrictionsDto;
 }

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapLocation230 } from './location.mapper';
 
-const fixture = (file: string): Record<string, any> =>
-  JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi/2.3.0/locations', file), 'utf8'));
+const fixture = (file: string): Record<string, any> => JSON.parse(readFileSync(join(__dirname, '../../../../test/fixtures/ocpi/2.3.0/locations', file), 'utf8'));
 
 describe('mod_locations 2.3.0 §Location object: what 2.3.0 added, read into the canonical Location', () => {
   it('§Parking object, §EVSEParking class: parking_places kept as sent, EVSE parking links read', () => {
@@ -12,7 +11,10 @@ describe('mod_locations 2.3.0 §Location object: what 2.3.0 added, read into the
     if (!result.ok) throw new Error(result.reason);
     expect(result.value.parking_places.map((p) => p.id)).toEqual(['1', '2', '3']);
     expect(result.value.parking_places[0]).toMatchObject({ physical_reference: 'B1', vehicle_types: ['PERSONAL_VEHICLE'] });
-    expect(result.value.evses[0].parking).toEqual([{ parking_id: '1', evse_position: 'LEFT' }, { parking_id: '2', evse_position: 'RIGHT' }]);
+    expect(result.value.evses[0].parking).toEqual([
+      { parking_id: '1', evse_position: 'LEFT' },
+      { parking_id: '2', evse_position: 'RIGHT' },
+    ]);
     expect(result.value.time_zone_source).toBe('CPO');
   });
 
