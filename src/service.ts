@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
+import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
 
 /** A running service. */
@@ -44,6 +45,7 @@ export async function startService(env: Environment): Promise<RunningService> {
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);
     keepUnparseableJsonBodies(fastify);
+    await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     app.useGlobalFilters(app.get(ProtocolExceptionFilter));
     // No enableShutdownHooks(): whoever starts the service (main.ts, the demo) handles SIGINT / SIGTERM and calls
     // stop() once; Nest's own signal handler would close the app a second time ("Called end on pool more than once").

@@ -89,6 +89,15 @@ export class Environment {
   CALL_LOG_RETENTION_DAYS: number = 30;
 
   /**
+   * Requests per minute one CPO (one credentials token) may make to our OCPI endpoints, per instance; beyond it HTTP 429
+   * with Retry-After and an OCPI envelope. 0 disables the limit.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  OCPI_RATE_LIMIT_PER_MINUTE: number = 6000;
+
+  /**
    * Milliseconds between two reads of what changed in the database, by the in-memory search index of the mobile-app
    * search (src/locations/search/index/); another instance's writes reach this one's searches within about this
    * long. 0 turns the index off: every search then goes to the database.

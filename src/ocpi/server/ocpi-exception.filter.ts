@@ -25,6 +25,8 @@ export class OcpiExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiPartner?: { id: string } }>();
     const { httpStatus, body } = this.answer(exception);
     void reply.status(httpStatus).send(body);
+    // A CPO over its rate limit is refused before any work; logging each refusal would turn its flood into writes.
+    if (httpStatus === Number(HttpStatus.TOO_MANY_REQUESTS)) return;
     void this.recorder?.record({
       direction: 'INCOMING',
       connectionId: request.ocpiPartner?.id ?? null,

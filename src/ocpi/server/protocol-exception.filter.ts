@@ -3,6 +3,7 @@ import { BaseExceptionFilter } from '@nestjs/core';
 import { FastifyRequest } from 'fastify';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
+import { OcpiError } from '../wire/ocpi-error';
 import { OcpiExceptionFilter } from './ocpi-exception.filter';
 import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
@@ -38,6 +39,8 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiPartner?: OcpiPartner }>();
     if (!request.url.startsWith('/ocpi/')) return super.catch(exception, host);
+    // Over its rate limit: answered at once, without a database lookup (it is not call-logged either).
+    if (exception instanceof OcpiError && exception.httpStatus === Number(HttpStatus.TOO_MANY_REQUESTS)) return this.ocpi.catch(exception, host);
     // The answer waits for the lookup of the caller (for the call log); identify() never rejects.
     void this.identify(request).then((partner) => {
       request.ocpiPartner ??= partner ?? undefined;
