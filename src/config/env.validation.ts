@@ -36,6 +36,14 @@ export class Environment {
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (a 32-byte key)' })
   TOKEN_ENCRYPTION_KEY: string;
 
+  /**
+   * Secret, only while rotating TOKEN_ENCRYPTION_KEY: the key it replaces. Tokens still under it are read with it and
+   * re-encrypted under the new key at start-up; remove it once every instance runs with the new key.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (a 32-byte key)' })
+  TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
+
   /** Secret: API key of the operations endpoints (connecting CPOs, sync status, rejected objects). */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
