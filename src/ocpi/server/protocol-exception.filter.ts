@@ -1,10 +1,11 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { FastifyRequest } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiError } from '../wire/ocpi-error';
-import { OcpiExceptionFilter } from './ocpi-exception.filter';
+import { OcpiExceptionFilter, RETRY_AFTER_SECONDS } from './ocpi-exception.filter';
 import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
 /** Fastify says only "Unsupported Media Type": name what came and what we read. */
@@ -38,7 +39,18 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiPartner?: OcpiPartner }>();
-    if (!request.url.startsWith('/ocpi/')) return super.catch(exception, host);
+    if (!request.url.startsWith('/ocpi/')) {
+      if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);
+      // The internal and operations APIs: retry later, as on our OCPI endpoints (never a bare 500 for an outage).
+      const message = 'Temporarily unavailable (our database cannot be reached): retry later.';
+      void host
+        .switchToHttp()
+        .getResponse<FastifyReply>()
+        .status(503)
+        .header('Retry-After', String(RETRY_AFTER_SECONDS))
+        .send({ statusCode: 503, error: 'Service Unavailable', message });
+      return;
+    }
     // Over its rate limit: answered at once, without a database lookup (it is not call-logged either).
     if (exception instanceof OcpiError && exception.httpStatus === Number(HttpStatus.TOO_MANY_REQUESTS)) return this.ocpi.catch(exception, host);
     // The answer waits for the lookup of the caller (for the call log); identify() never rejects.
