@@ -4,21 +4,12 @@
  * version mappers build and the CDR store keeps (cdr.model.ts, a superset) is priced as is, and the spec's example
  * CDRs can be priced in tests without the fields pricing never reads.
  */
+import { ChargingPeriod, ChargingPeriodDimension } from '../tariffs/engine/charging-periods';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 
-/** CdrDimension: type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
-export interface CdrDimensionForPricing {
-  type: string;
-  volume: string;
-}
-
-/** ChargingPeriod: starts at start_date_time, ends where the next one starts (the last: at the CDR's end). */
-export interface ChargingPeriodForPricing {
-  start_date_time: string;
-  dimensions: CdrDimensionForPricing[];
-  /** 2.2.1+: the Tariff relevant in this period; absent in 2.1.1. */
-  tariff_id?: string | null;
-}
+/** CdrDimension and ChargingPeriod: the tariff engine's (shared with Sessions), under the names the CDR model uses. */
+export type CdrDimensionForPricing = ChargingPeriodDimension;
+export type ChargingPeriodForPricing = ChargingPeriod;
 
 export interface CdrForPricing {
   country_code: string;

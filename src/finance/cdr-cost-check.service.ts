@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { LocationReader } from '../locations/location.reader';
 import { timeZoneAt } from '../locations/time-zone-lookup';
 import { CdrRecomputation, recomputeCdrCost } from './recompute-cdr-cost';
+import { tariffsForUnnamedPeriods } from '../tariffs/engine/charging-periods';
 import { diffTariffs, TariffDifference } from '../tariffs/tariff-diff';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffReader, TariffVersionAt } from '../tariffs/tariff.reader';
@@ -198,7 +199,7 @@ export class CdrCostCheck {
         tariff_differences: null,
       };
     }
-    const priced = this.price(cdr, pricedWith === 'CDR_TARIFFS' ? own : forSessions(cdr, listedTariffs, notes), zone);
+    const priced = this.price(cdr, pricedWith === 'CDR_TARIFFS' ? own : tariffsForUnnamedPeriods(cdr.charging_periods, listedTariffs, notes), zone);
     const differences = own.length > 0 && (listedTariffs.length > 0 || notHeld.length > 0) ? this.differences(cdr, own, atStart, notHeld, zone) : null;
     const recomputation = priced.result ? { ...priced.result, notes: [...notes, ...priced.result.notes] } : null;
     return {
@@ -333,16 +334,4 @@ function creditRecomputation(cdr: CanonicalCdr, tariffs: CanonicalTariff[], zone
 
 function isZero(v: string | null): boolean {
   return v !== null && new Decimal(v).isZero();
-}
-
-/**
- * Of several listed tariffs, when no charging period names one: the one that applies to all sessions (no type, or
- * REGULAR; mod_tariffs 2.2.1 §TariffType), if exactly one does; else all of them (and the engine says it cannot tell).
- */
-function forSessions(cdr: CanonicalCdr, listed: CanonicalTariff[], notes: string[]): CanonicalTariff[] {
-  if (listed.length < 2 || cdr.charging_periods.some((p) => p.tariff_id)) return listed;
-  const regular = listed.filter((t) => t.type === null || t.type === 'REGULAR');
-  if (regular.length !== 1) return listed;
-  notes.push(`the connector lists ${listed.length} tariffs and no charging period names one: priced with ${regular[0].id}, the one for all sessions (no type or REGULAR)`);
-  return regular;
 }

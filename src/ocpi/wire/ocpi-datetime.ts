@@ -10,3 +10,28 @@ export function toUtcIso(value: string): string {
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not an OCPI DateTime: ${value}`);
   return date.toISOString();
 }
+
+/** A date and a time of day with seconds; then fractional seconds, and 'Z' or a numeric offset, each optional. */
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([zZ])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+
+/**
+ * Reads every DateTime shape CPOs send that has one meaning (types 2.1.1 §1.2, 2.2.1 §DateTime): with 'Z', without a
+ * zone designator (UTC, as the spec says), with fractional seconds (kept to the millisecond, further digits cut), and
+ * with a numeric offset ("+00:00", "+02:00", "+0200", "+02": the instant it names, converted to UTC).
+ * @returns the instant as ISO-8601 UTC to the millisecond ("2015-06-29T20:39:09.000Z"), or null when the value is no
+ *   date and time of day (a date alone, a month 13, a space for the 'T', "yesterday", a number).
+ */
+export function readOcpiDateTime(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const m = DATETIME.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const millis = m[7] ? Number(m[7].slice(1, 4).padEnd(3, '0')) : 0;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const check = new Date(local);
+  // Date.UTC rolls 2015-02-30 over into March: a field out of range is no DateTime.
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
+  const offsetMinutes = m[9] ? (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0)) : 0;
+  if (m[9] && (Number(m[10]) > 23 || Number(m[11] ?? 0) > 59)) return null;
+  return new Date(local - offsetMinutes * 60_000).toISOString();
+}

@@ -102,3 +102,58 @@ describe('tolerant reading (types 2.2.1 §DateTime, §number; transport_and_form
     );
   });
 });
+
+describe('tolerant reading of Sessions (mod_sessions 2.1.1 §3.1, 2.2.1 §Session object)', () => {
+  const session = (extra: Record<string, unknown> = {}) => ({
+    country_code: 'NL',
+    party_id: 'STK',
+    id: '101',
+    start_date_time: '2020-03-09T10:17:09Z',
+    kwh: 0,
+    cdr_token: { country_code: 'NL', party_id: 'TST', uid: '123abc', type: 'RFID', contract_id: 'NL-TST-C12345678-S' },
+    auth_method: 'WHITELIST',
+    location_id: 'LOC1',
+    evse_uid: '3256',
+    connector_id: '1',
+    currency: 'EUR',
+    total_cost: { excl_vat: 2.5 },
+    status: 'PENDING',
+    last_updated: '2020-03-09T10:17:09Z',
+    ...extra,
+  });
+
+  it('leaves a spec-perfect Session untouched', () => {
+    expect(normaliseWireObject('sessions', session())).toEqual({ value: session(), deviations: [] });
+  });
+
+  it('types §DateTime: a 2.1.1 start_datetime with an offset, a start_date_time without Z, charging period instants with fractions: UTC, each counted', () => {
+    const raw = session({
+      start_datetime: '2015-06-29T22:39:09+02:00',
+      start_date_time: '2015-06-29T20:39:09',
+      charging_periods: [{ start_date_time: '2015-06-29T20:40:54.250Z', dimensions: [{ type: 'ENERGY', volume: '4.1' }] }],
+    });
+    const { value, deviations } = normaliseWireObject('sessions', raw);
+    expect(value).toMatchObject({
+      start_datetime: '2015-06-29T20:39:09Z',
+      start_date_time: '2015-06-29T20:39:09Z',
+      charging_periods: [{ start_date_time: '2015-06-29T20:40:54.250Z', dimensions: [{ type: 'ENERGY', volume: 4.1 }] }],
+    });
+    expect(deviations).toEqual([
+      { kind: 'DATETIME_WITHOUT_TIMEZONE', field: 'start_date_time' },
+      { kind: 'DATETIME_WITH_OFFSET', field: 'start_datetime', example: '2015-06-29T22:39:09+02:00' },
+      { kind: 'DATETIME_FRACTIONAL_SECONDS', field: 'charging_periods.start_date_time' },
+      { kind: 'NUMBER_AS_STRING', field: 'charging_periods.dimensions.volume', example: '4.1' },
+    ]);
+  });
+
+  it('mod_sessions §SessionStatus: a status no version defines is kept and counted; RESERVATION (2.2.1+) is known', () => {
+    expect(normaliseWireObject('sessions', session({ status: 'RESERVATION' })).deviations).toEqual([]);
+    expect(normaliseWireObject('sessions', session({ status: 'CHARGING' })).deviations).toEqual([{ kind: 'UNKNOWN_ENUM_VALUE', field: 'status', example: 'CHARGING' }]);
+  });
+
+  it('kwh and a 2.1.1 total_cost sent as strings are read as numbers and counted', () => {
+    const { value, deviations } = normaliseWireObject('sessions', session({ kwh: '12.5', total_cost: '2.50' }));
+    expect(value).toMatchObject({ kwh: 12.5, total_cost: 2.5 });
+    expect(deviations.map((d) => d.field)).toEqual(['kwh', 'total_cost']);
+  });
+});

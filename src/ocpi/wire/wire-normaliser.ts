@@ -1,4 +1,5 @@
 import { assertNever } from '../../common/assert-never';
+import { readOcpiDateTime } from './ocpi-datetime';
 import { WireDeviation } from './wire-deviation';
 import { FieldSpec, VocabularyModule, WIRE_VOCABULARY } from './wire-vocabulary';
 
@@ -8,7 +9,7 @@ export interface NormalisedWireObject {
   deviations: WireDeviation[];
 }
 
-const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([zZ]|[+-]\d{2}:?\d{2})?$/;
+const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?([zZ]|[+-]\d{2}(?::?\d{2})?)?$/;
 const DATETIME_KEYS = new Set(['last_updated', 'period_begin', 'period_end', 'start_date_time', 'end_date_time', 'timestamp']);
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 const INTEGER = /^\s*-?\d+\s*$/;
@@ -73,14 +74,15 @@ function readDateTime(field: string, value: string, out: WireDeviation[]): strin
   const match = DATETIME.exec(value);
   if (!match) return value; // not a DateTime at all: the version's DTO rejects it with the field's name
   const [, , fraction, zone] = match;
+  const instant = readOcpiDateTime(value);
+  if (instant === null) return value; // e.g. a month 13: rejected by the DTO, not counted as a shape we read
   const before = out.length;
   if (fraction) out.push({ kind: 'DATETIME_FRACTIONAL_SECONDS', field });
   if (!zone) out.push({ kind: 'DATETIME_WITHOUT_TIMEZONE', field });
   else if (!/^[zZ]$/.test(zone)) out.push({ kind: 'DATETIME_WITH_OFFSET', field, example: value });
   if (out.length === before) return value;
-  const instant = new Date(zone ? value : `${value}Z`);
   // The form a spec-perfect CPO sends: whole seconds stay whole ("…:09Z"), otherwise milliseconds.
-  return Number.isNaN(instant.getTime()) ? value : instant.toISOString().replace('.000Z', 'Z');
+  return instant.replace('.000Z', 'Z');
 }
 
 function readNumber(field: string, value: unknown, kind: 'int' | 'decimal', out: WireDeviation[]): unknown {

@@ -8,7 +8,7 @@
 export type FieldSpec =
   { kind: 'int' | 'decimal'; optional: boolean } | { kind: 'string' | 'datetime'; optional: true } | { kind: 'enum' | 'enum[]'; optional: boolean; values: ReadonlySet<string> };
 
-export type VocabularyModule = 'locations' | 'tariffs' | 'cdrs';
+export type VocabularyModule = 'locations' | 'tariffs' | 'cdrs' | 'sessions';
 
 const set = (...values: string[]): ReadonlySet<string> => new Set(values);
 
@@ -129,6 +129,8 @@ const CDR_DIMENSION = set(
   'TIME',
 );
 const TOKEN_TYPE = set('AD_HOC_USER', 'APP_USER', 'EMAID', 'OTHER', 'RFID');
+// mod_sessions 2.1.1 §4.1, 2.2.1 and 2.3.0 §SessionStatus enum (union: RESERVATION since 2.2).
+const SESSION_STATUS = set('ACTIVE', 'COMPLETED', 'INVALID', 'PENDING', 'RESERVATION');
 
 const int = (optional = false): FieldSpec => ({ kind: 'int', optional });
 const decimal = (optional = false): FieldSpec => ({ kind: 'decimal', optional });
@@ -266,8 +268,30 @@ const CDR_FIELDS: Record<string, FieldSpec> = {
   credit_reference_id: text,
 };
 
+/**
+ * A Session (mod_sessions 2.1.1 §3.1, 2.2.1 and 2.3.0 §Session object). 2.1.1 spells its instants start_datetime /
+ * end_datetime and embeds the Location; total_cost is a number in 2.1.1, a Price after.
+ */
+const SESSION_FIELDS: Record<string, FieldSpec> = {
+  start_datetime: dateTime, // 2.1.1
+  end_datetime: dateTime, // 2.1.1
+  kwh: decimal(),
+  auth_method: oneOf(AUTH_METHOD),
+  authorization_reference: text,
+  'cdr_token.type': oneOf(TOKEN_TYPE),
+  ...prefixed('location.', LOCATION_FIELDS), // 2.1.1: the Location object
+  meter_id: text,
+  'charging_periods.dimensions.type': oneOf(CDR_DIMENSION),
+  'charging_periods.dimensions.volume': decimal(),
+  'charging_periods.tariff_id': text,
+  total_cost: decimal(true), // 2.1.1 number; an object (2.2.1+) passes through to its fields below
+  ...prefixed('total_cost.', COST),
+  status: oneOf(SESSION_STATUS),
+};
+
 export const WIRE_VOCABULARY: Record<VocabularyModule, ReadonlyMap<string, FieldSpec>> = {
   locations: new Map(Object.entries(LOCATION_FIELDS)),
   tariffs: new Map(Object.entries(TARIFF_FIELDS)),
   cdrs: new Map(Object.entries(CDR_FIELDS)),
+  sessions: new Map(Object.entries(SESSION_FIELDS)),
 };
