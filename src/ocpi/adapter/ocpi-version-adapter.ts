@@ -1,12 +1,13 @@
 import { CanonicalCdr } from '../../cdrs/cdr.model';
 import { CanonicalLocation } from '../../locations/location.model';
+import { CanonicalSession } from '../../sessions/session.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
 import { TokenEncoding } from '../wire/authorization-header';
 import { MappingResult } from '../wire/mapping-result';
 import { TransportRules } from '../wire/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
-export type PulledModule = 'locations' | 'tariffs' | 'cdrs';
+export type PulledModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 
 /** An endpoint from version details, version-neutral (2.1.1 has no role: null). */
 export interface OcpiEndpoint {
@@ -67,4 +68,6 @@ export interface OcpiVersionAdapter {
   mapTariff(raw: unknown, context: MappingContext): MappingResult<CanonicalTariff>;
   /** Maps one wire CDR (mod_cdrs), its tariffs through mapTariff's mapper; never throws. */
   mapCdr(raw: unknown, context: MappingContext): MappingResult<CanonicalCdr>;
+  /** Maps one whole wire Session (mod_sessions §Session object); never throws. */
+  mapSession(raw: unknown, context: MappingContext): MappingResult<CanonicalSession>;
 }

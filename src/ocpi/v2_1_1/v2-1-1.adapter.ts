@@ -3,6 +3,7 @@ import { TRANSPORT_RULES_2_1 } from '../wire/transport-rules';
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
 import { mapLocation211 } from './locations/location.mapper';
+import { mapSession211 } from './sessions/session.mapper';
 import { mapTariff211 } from './tariffs/tariff.mapper';
 import { parseVersionDetails211 } from './versions/version-details.mapper';
 
@@ -33,4 +34,6 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),
   // 2.1.1 CDRs name no owner either.
   mapCdr: (raw, context) => mapCdr211(raw, context.owner ?? undefined),
+  // 2.1.1 Sessions name no owner either.
+  mapSession: (raw, context) => mapSession211(raw, context.owner ?? undefined),
 };

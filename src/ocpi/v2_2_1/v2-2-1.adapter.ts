@@ -3,6 +3,7 @@ import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
 import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
 import { mapLocation221 } from './locations/location.mapper';
+import { mapSession221 } from './sessions/session.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';
 import { parseVersionDetails221 } from './versions/version-details.mapper';
 
@@ -28,4 +29,5 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   mapLocation: (raw: unknown) => mapLocation221(raw),
   mapTariff: (raw: unknown) => mapTariff221(raw),
   mapCdr: (raw: unknown) => mapCdr221(raw),
+  mapSession: (raw: unknown) => mapSession221(raw),
 };

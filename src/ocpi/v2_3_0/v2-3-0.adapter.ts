@@ -5,6 +5,7 @@ import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mappe
 import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
+import { mapSession230 } from './sessions/session.mapper';
 import { mapTariff230 } from './tariffs/tariff.mapper';
 
 /**
@@ -32,4 +33,5 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   mapLocation: (raw: unknown) => mapLocation230(raw),
   mapTariff: (raw) => mapTariff230(raw),
   mapCdr: (raw) => mapCdr230(raw),
+  mapSession: (raw) => mapSession230(raw),
 };

@@ -21,8 +21,8 @@ export function mapCdr221(raw: unknown): MappingResult<CanonicalCdr> {
   return mapCdrBody(raw, dto, mapPrice221, mapTariff221, []);
 }
 
-/** Price 2.2.1 → CdrAmount. */
-function mapPrice221(dto: PriceDto | undefined): CdrAmount | null {
+/** Price 2.2.1 (types 2.2.1 §Price class) → CdrAmount; shared with the Session mapper. */
+export function mapPrice221(dto: PriceDto | undefined): CdrAmount | null {
   if (!dto) return null;
   const incl = dto.incl_vat === undefined || dto.incl_vat === null ? null : toDecimalString(dto.incl_vat);
   return { before_taxes: toDecimalString(dto.excl_vat)!, after_taxes: incl, taxes: null };

@@ -20,7 +20,8 @@ export function mapCdr230(raw: unknown): MappingResult<CanonicalCdr> {
   return mapCdrBody<PriceDto230>(raw, checked.value, mapPrice230, mapTariff230, []);
 }
 
-function mapPrice230(dto: PriceDto230 | undefined, notes: string[], problems: string[], field: string): CdrAmount | null {
+/** Price 2.3.0 (types 2.3.0 §Price class) → CdrAmount, the 2.2.1 names tolerated and noted; shared with the Session mapper. */
+export function mapPrice230(dto: PriceDto230 | undefined, notes: string[], problems: string[], field: string): CdrAmount | null {
   if (!dto) return null;
   const decimal = (v: number | string | undefined) => (v === undefined || v === null ? null : toDecimalString(v));
   if (dto.before_taxes === undefined && dto.excl_vat !== undefined) {
