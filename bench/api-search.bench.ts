@@ -84,8 +84,8 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const t0 = performance.now();
     const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
     const wallMs = performance.now() - t0;
-    // This simulator serves no CDRs: their pull is SKIPPED, as it should be; anything else not SUCCEEDED is a failure.
-    const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'cdrs'));
+    // This simulator serves no Sessions or CDRs: their pulls are SKIPPED, as they should be; anything else not SUCCEEDED is a failure.
+    const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'sessions' && o.module !== 'cdrs'));
     if (failed.length > 0) throw new Error(`load failed: ${failed.map((o) => `${o.module}: ${o.message}`).join('; ')}`);
     const { stored } = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
     log(`  loaded ${stored.locations} locations, ${stored.evses} EVSEs in ${(wallMs / 1000).toFixed(1)} s; VACUUM ANALYZE…`);

@@ -58,8 +58,8 @@ async function run(request: PullWorkerRequest): Promise<void> {
       const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync${i === 1 ? '' : '?full=true'}`);
       const wallMs = performance.now() - started;
       const peakRss = rss.peak();
-      // This simulator serves no CDRs: their pull is SKIPPED, as it should be; anything else not SUCCEEDED is a failure.
-      const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'cdrs'));
+      // This simulator serves no Sessions or CDRs: their pulls are SKIPPED, as they should be; anything else not SUCCEEDED is a failure.
+      const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'sessions' && o.module !== 'cdrs'));
       if (failed.length > 0) throw new Error(`run ${i}: ${failed.map((o) => `${o.module} ${o.status}: ${o.message}`).join('; ')}`);
       // One outcome per module, always: these finds cannot miss.
       const loc = outcomes.find((o) => o.module === 'locations')!;

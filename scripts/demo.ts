@@ -5,10 +5,10 @@
  * objects plus generated ones, a few deliberately invalid), 2.1.1 (generated, half without time_zone) and
  * 2.3.0 (a CPO group of two parties, with the 2.3.0 Location additions). Starts the service on an embedded
  * PGlite database, connects each CPO through the operations API (we register with the 2.2.1 and 2.1.1 ones;
- * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs, locations and CDRs, and prints
- * per CPO what was stored and rejected and how the CDRs' stated costs compare with our recompute (finance API), then
- * two ready-to-paste requests to the internal API with their
- * answers. With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
+ * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs, locations, sessions and CDRs, and
+ * prints per CPO what was stored and rejected and how the CDRs' stated costs compare with our recompute (finance API),
+ * then ready-to-paste requests to the internal API with their answers (free chargers, a price estimate, a charge in
+ * progress with its cost so far). With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ import {
   CpoSimulator,
   generateCdrs,
   generateLocations,
+  runningSession,
   loadCdrExample,
   loadFixtureFiles,
   loadFixtureLocations,
@@ -99,6 +100,7 @@ async function startSimulators(): Promise<DemoCpo[]> {
     tariffs: [...nlTariffs, ...nlInvalid.filter(isTariffLike)],
     locations: [...loadFixtureLocations(nlOwner), ...nlGenerated, ...nlInvalid.filter((o) => !isTariffLike(o))],
     cdrs: demoCdrs('2.2.1', nlOwner, nlGenerated, nlTariffs),
+    sessions: demoSessions('2.2.1', nlOwner, nlGenerated, nlTariffs),
   });
   const beOwner = { countryCode: 'BE', partyId: 'GEN' };
   const beTariffs = loadFixtureTariffs(beOwner);
@@ -113,6 +115,7 @@ async function startSimulators(): Promise<DemoCpo[]> {
     tariffs: be211Tariffs,
     locations: beLocations,
     cdrs: demoCdrs('2.1.1', beOwner, beLocations, be211Tariffs),
+    sessions: demoSessions('2.1.1', beOwner, beLocations, be211Tariffs),
   });
   const deGroup = [
     { countryCode: 'DE', partyId: 'NXT' },
@@ -131,6 +134,7 @@ async function startSimulators(): Promise<DemoCpo[]> {
     tariffs: deTariffs,
     locations: deLocations.flat(),
     cdrs: demoCdrs('2.3.0', deGroup[0], deLocations[0], deTariffs),
+    sessions: demoSessions('2.3.0', deGroup[0], deLocations[0], deTariffs),
   });
   return [
     { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP' },
@@ -151,6 +155,20 @@ function demoCdrs(version: SimulatorVersionId, owner: { countryCode: string; par
   const invalid: Raw = { ...generated[0], id: 'CDR-INVALID' };
   delete invalid[version === '2.1.1' ? 'auth_id' : 'cdr_token'];
   return [loadCdrExample(version, owner), ...generated, invalid];
+}
+
+/** The contract id of each CPO's charge in progress: the demo follows the NL one through the app's API. */
+const RUNNING_CONTRACT = 'NL-EMS-C-DEMO0001';
+
+/**
+ * A CPO's Sessions (mod_sessions): one charge in progress, started 40 minutes ago with a 10-minute ChargingPeriod of
+ * 3 kWh each so far, billed by the simulator from the connector's own tariff.
+ */
+function demoSessions(version: SimulatorVersionId, owner: { countryCode: string; partyId: string }, locations: Raw[], tariffs: Raw[]): Raw[] {
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  return [
+    runningSession({ version, locations, tariffs, ...owner, id: `DEMO-${owner.partyId}-1`, start: now - 40 * 60_000, at: now, periodMinutes: 10, contractId: RUNNING_CONTRACT }),
+  ];
 }
 
 /** The service on a fresh embedded database, with demo secrets generated on the spot. */
@@ -201,7 +219,7 @@ interface SyncOutcome {
 
 /** GET /connections/{id}/summary. */
 interface ConnectionSummary {
-  stored: { locations: number; evses: number; connectors: number; tariffs: number; cdrs: number };
+  stored: { locations: number; evses: number; connectors: number; tariffs: number; sessions: number; cdrs: number };
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
 }
 
@@ -261,7 +279,7 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
   }
   const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
   const s = summary.stored;
-  log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs`);
+  log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
   log(`   ${await cdrLine(connection.id)}`);
   if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
   for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
@@ -322,6 +340,41 @@ async function showInternalApi(service: RunningService): Promise<void> {
   log(`   curl -s -H 'X-API-Key: ${key}' '${priceUrl}'`);
   const price = await (await fetch(priceUrl, { headers: { 'X-API-Key': key } })).json();
   log(indent(JSON.stringify(price, null, 2), 60));
+  await showChargeInProgress(service);
+}
+
+/** GET /api/v1/sessions (the parts the demo prints). */
+interface SessionPage {
+  data?: Array<{
+    session_id: string;
+    country_code: string;
+    party_id: string;
+    status: string;
+    duration_s: number;
+    energy_kwh: string;
+    currency: string;
+    cpo_cost: { before_taxes: string; after_taxes: string | null } | null;
+    our_cost: { before_taxes: string | null; after_taxes: string | null };
+    difference: { before_taxes: string | null } | null;
+    last_update_age_s: number;
+  }>;
+}
+
+/** The app following a driver's charges: each CPO's charge in progress, with its cost so far, the CPO's and ours. */
+async function showChargeInProgress(service: RunningService): Promise<void> {
+  const key = service.config.env.INTERNAL_API_KEY;
+  const url = `${service.url}/api/v1/sessions?contract_id=${RUNNING_CONTRACT}&status=ACTIVE`;
+  log(`\n== The driver's charges in progress (contract ${RUNNING_CONTRACT}), with their cost so far:`);
+  log(`   curl -s -H 'X-API-Key: ${key}' '${url}'`);
+  const page = (await (await fetch(url, { headers: { 'X-API-Key': key } })).json()) as SessionPage;
+  for (const s of page.data ?? []) {
+    const cpo = s.cpo_cost ? `${s.currency} ${s.cpo_cost.before_taxes} (${s.cpo_cost.after_taxes ?? 'VAT not told'} incl.)` : 'none given';
+    log(
+      `   ${s.country_code}*${s.party_id} ${s.session_id}: ${s.status}, ${Math.round(s.duration_s / 60)} min, ${s.energy_kwh} kWh; CPO says ${cpo}, ` +
+        `we compute ${s.currency} ${s.our_cost.before_taxes ?? '?'} (${s.our_cost.after_taxes ?? 'VAT not told'} incl.), difference ${s.difference?.before_taxes ?? '?'}; ` +
+        `last update ${Math.round(s.last_update_age_s / 60)} min ago`,
+    );
+  }
 }
 
 /** Ready-to-paste requests for the finance team and operations, with the demo's keys (not secrets: demo values). */

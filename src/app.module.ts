@@ -15,6 +15,7 @@ import { LocationsModule } from './locations/locations.module';
 import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
 import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
 import { OperationsModule } from './operations/operations.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         OcpiEndpointsModule,
         LocationsModule,
         TariffsModule,
+        SessionsModule,
         FinanceModule,
         SyncModule,
         OperationsModule,

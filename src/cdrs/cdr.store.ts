@@ -38,6 +38,25 @@ export class CdrStore {
   }
 
   /**
+   * The CDRs we hold of these sessions (CDR.session_id, mod_cdrs 2.2.1 §CDR object; 2.1.1 CDRs name none): per session
+   * the original CDR (not a credit CDR, which names the same session), the first received.
+   */
+  async ofSessions(
+    m: Pick<EntityManager, 'query'>,
+    sessions: Array<{ country_code: string; party_id: string; session_id: string }>,
+  ): Promise<Array<{ country_code: string; party_id: string; session_id: string; cdr_id: string }>> {
+    if (sessions.length === 0) return [];
+    return m.query(
+      `SELECT DISTINCT ON (c.country_code, c.party_id, c.mapped->>'session_id') c.country_code, c.party_id, c.mapped->>'session_id' AS session_id, c.id AS cdr_id
+       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, session_id text)
+       JOIN cdr c ON c.country_code = x.country_code AND c.party_id = x.party_id AND c.mapped->>'session_id' = x.session_id
+       WHERE NOT c.credit
+       ORDER BY c.country_code, c.party_id, c.mapped->>'session_id', c.received_at, c.id`,
+      [JSON.stringify(sessions)],
+    );
+  }
+
+  /**
    * Stores `batch` inside the caller's transaction `m`.
    * @param connectionId the connection it came through (null: none)
    * @param source PULL (our GET of the CPO's Sender interface) or PUSH (the CPO's POST to our Receiver interface)

@@ -115,6 +115,24 @@ export class Environment {
   @Min(0)
   SEARCH_INDEX_POLL_MS: number = 1000;
 
+  /**
+   * Minutes after which an ACTIVE or PENDING Session without an update (its last_updated) is flagged STALE: the CPO
+   * may have lost it, or stopped telling us.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  SESSION_STALE_MINUTES: number = 120;
+
+  /**
+   * Hours after its end after which a COMPLETED Session whose CDR we do not hold is flagged (CDR_OVERDUE, or
+   * NO_CDR_FREE_CHARGE when the CPO stated a total_cost of 0: a free charge may never get a CDR).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  SESSION_CDR_OVERDUE_HOURS: number = 48;
+
   /** Log level of the pino logger. */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { LocationReader } from '../locations/location.reader';
 import { timeZoneAt } from '../locations/time-zone-lookup';
 import { CdrRecomputation, recomputeCdrCost } from './recompute-cdr-cost';
-import { tariffsForUnnamedPeriods } from '../tariffs/engine/charging-periods';
+import { readsLocalTime, tariffsForUnnamedPeriods } from '../tariffs/engine/charging-periods';
 import { diffTariffs, TariffDifference } from '../tariffs/tariff-diff';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffReader, TariffVersionAt } from '../tariffs/tariff.reader';
@@ -295,11 +295,6 @@ export class CdrCostCheck {
     if (!found) return { zone: 'UTC', source: 'NONE' };
     return { zone: found, source: found.startsWith('Etc/') ? 'COORDINATES_AT_SEA' : 'COORDINATES' };
   }
-}
-
-/** Whether a tariff's price depends on the local time of day, date or weekday (so a wrong time zone can change it). */
-function readsLocalTime(tariffs: CanonicalTariff[]): boolean {
-  return tariffs.some((t) => t.elements.some(({ restrictions: r }) => !!r && !!(r.start_time || r.end_time || r.start_date || r.end_date || r.day_of_week?.length)));
 }
 
 function pair(cdrTariff: CanonicalTariff, listed: CanonicalTariff) {

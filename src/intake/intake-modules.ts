@@ -8,6 +8,8 @@ import { LocationStore } from '../locations/location.store';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { MappingContext, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult } from '../ocpi/wire/mapping-result';
+import { CanonicalSession } from '../sessions/session.model';
+import { SessionStore, SessionStoreOutcome } from '../sessions/session.store';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffStore } from '../tariffs/tariff.store';
 import { StoreOutcome } from './intake-outcome';
@@ -17,6 +19,7 @@ import { IntakeSource } from './intake-source';
 export interface CanonicalOf {
   locations: CanonicalLocation;
   tariffs: CanonicalTariff;
+  sessions: CanonicalSession;
   cdrs: CanonicalCdr;
 }
 export type IntakeModuleId = keyof CanonicalOf;
@@ -38,16 +41,17 @@ export interface ModuleIntake<T> {
 }
 
 /**
- * The table that drives the intake step: one row per module. Locations and Tariffs are upserted (the store skips what
- * is identical to or older than what we hold; of two copies in one batch the later last_updated wins); CDRs are
- * inserted once and never replaced, then priced.
+ * The table that drives the intake step: one row per module. Locations, Tariffs and Sessions are upserted (the store
+ * skips what is identical to or older than what we hold; of two copies in one batch the later last_updated wins); CDRs
+ * are inserted once and never replaced, then priced. A Session and its CDR (CDR.session_id) are linked in the
+ * transaction that stores the second of the two, whichever it is.
  */
 @Injectable()
 export class IntakeModules {
   private readonly logger = new Logger(IntakeModules.name);
   readonly table: { [K in IntakeModuleId]: ModuleIntake<CanonicalOf[K]> };
 
-  constructor(locations: LocationStore, tariffs: TariffStore, cdrs: CdrStore, cdrCheck: CdrCostCheck, searchIndex: SearchIndexService) {
+  constructor(locations: LocationStore, tariffs: TariffStore, sessions: SessionStore, cdrs: CdrStore, cdrCheck: CdrCostCheck, searchIndex: SearchIndexService) {
     // Whichever instance wrote, its next search catches up first (read-your-writes for the app).
     const searchCatchesUp = () => {
       searchIndex.markDirty();
@@ -80,6 +84,23 @@ export class IntakeModules {
           ),
         afterStore: searchCatchesUp,
       },
+      sessions: {
+        map: (adapter, wire, context) => adapter.mapSession(wire, context),
+        store: async (m, source, batch) => {
+          const stored = await sessions.upsertMany(
+            m,
+            source.connectionId,
+            source.adapter.version,
+            source.channel,
+            batch.map((b) => ({ session: b.value, raw: b.raw })),
+          );
+          // A CDR that arrived before its Session (pushed, or pulled earlier) is linked now.
+          const keys = batch.map(({ value: s }) => ({ country_code: s.country_code, party_id: s.party_id, session_id: s.id }));
+          await sessions.linkCdrs(m, await cdrs.ofSessions(m, keys));
+          return stored.map(sessionOutcome);
+        },
+        afterStore: () => Promise.resolve(),
+      },
       cdrs: {
         map: (adapter, wire, context) => adapter.mapCdr(wire, context),
         // Never "latest per key": a CDR is immutable, so a second copy under one id is compared, not preferred.
@@ -91,6 +112,13 @@ export class IntakeModules {
             source.channel,
             batch.map((b) => ({ cdr: b.value, raw: b.raw })),
           );
+          // A new CDR names its Session (2.2.1+): linked when we hold it; a credit CDR names its original's, already linked.
+          const links = stored.flatMap((o) =>
+            o.kind === 'INSERTED' && o.item.cdr.session_id && !o.item.cdr.credit
+              ? [{ country_code: o.item.cdr.country_code, party_id: o.item.cdr.party_id, session_id: o.item.cdr.session_id, cdr_id: o.rowId }]
+              : [],
+          );
+          await sessions.linkCdrs(m, links);
           return stored.map((o): StoreOutcome =>
             o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' },
           );
@@ -105,6 +133,25 @@ export class IntakeModules {
         },
       },
     };
+  }
+}
+
+/**
+ * What the intake reports of a stored Session: held as sent, or already newer (STALE: the held one stays, as for every
+ * upserted module), or left to the connection that holds it (a CONFLICT, filed with the reason).
+ */
+function sessionOutcome(o: SessionStoreOutcome): StoreOutcome {
+  switch (o.kind) {
+    case 'CREATED':
+      return { kind: 'STORED', rowId: o.rowId, created: true };
+    case 'UPDATED':
+    case 'UNCHANGED':
+    case 'STALE':
+      return { kind: 'STORED', rowId: o.rowId, created: false };
+    case 'SUPERSEDED':
+      return { kind: 'SUPERSEDED' };
+    case 'HELD_ELSEWHERE':
+      return { kind: 'CONFLICT', reason: o.reason };
   }
 }
 

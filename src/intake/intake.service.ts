@@ -14,7 +14,7 @@ import { fileRejections, Rejection } from './rejected-objects';
 import { addDeviations } from './wire-deviation.store';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
-const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
+const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session', cdrs: 'CDR' };
 
 /**
  * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the

@@ -33,7 +33,7 @@ export interface OcpiConnectorRef {
 /**
  * What other domains read of our stored Locations, EVSEs and Connectors (the tables this folder writes), so that
  * none of them queries those tables itself: the price estimate reads a connector's facts, the CDR cost check the
- * tariff ids a connector lists and a Location's time zone. Every stored row counts, published or not and REMOVED
+ * tariff ids a connector lists and a Location's time zone, a Session's cost so far its connector. Every stored row counts, published or not and REMOVED
  * or not (what the app may show is location-visibility.ts): a CDR or a priced charge may concern any of them.
  */
 @Injectable()
@@ -61,6 +61,16 @@ export class LocationReader {
       tariff_ids: row.tariff_ids,
       time_zone: row.time_zone ?? null,
     };
+  }
+
+  /** The connector named as OCPI names it (a Session's or a CDR's location_id / evse_uid / connector_id); null when we hold none. */
+  async connectorAt(ref: OcpiConnectorRef): Promise<StoredConnector | null> {
+    const [row] = await this.db.query<Array<{ id: string }>>(
+      `SELECT c.id FROM location l JOIN evse e ON e.location_id = l.id JOIN connector c ON c.evse_id = e.id
+       WHERE l.country_code = $1 AND l.party_id = $2 AND l.ocpi_id = $3 AND e.uid = $4 AND c.ocpi_id = $5`,
+      [ref.countryCode, ref.partyId, ref.locationId, ref.evseUid, ref.connectorId],
+    );
+    return row ? this.connector(row.id) : null;
   }
 
   /** The tariff ids (Connector.tariff_ids) the connector lists as we store it; null when we hold no such connector. */

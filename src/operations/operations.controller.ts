@@ -11,16 +11,20 @@ import { listRejections } from '../intake/rejected-objects';
 import { listDeviations, WireDeviationView } from '../intake/wire-deviation.store';
 import { CdrStore } from '../cdrs/cdr.store';
 import { LocationStore } from '../locations/location.store';
+import { SessionStore } from '../sessions/session.store';
+import { SessionsService } from '../sessions/sessions.service';
 import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 
 /** The modules whose objects can be rejected (pulled or pushed). */
-const REJECTING_MODULES = ['locations', 'tariffs', 'cdrs'] as const;
+const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs'] as const;
 
 export interface ConnectionSummary {
   connection: ConnectionView;
-  stored: { locations: number; evses: number; connectors: number; tariffs: number; cdrs: number };
+  stored: { locations: number; evses: number; connectors: number; tariffs: number; sessions: number; cdrs: number };
+  /** Sessions needing attention now: STALE, CDR_OVERDUE, NO_CDR_FREE_CHARGE (see SESSION_STALE_MINUTES, SESSION_CDR_OVERDUE_HOURS). */
+  flagged_sessions: { stale: number; cdr_overdue: number; no_cdr_free_charge: number };
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
   /** What the CPO bent and we tolerated over the last 30 days, per module, kind and field. */
   deviations: WireDeviationView[];
@@ -38,6 +42,8 @@ export class OperationsController {
     private readonly sync: SyncService,
     private readonly locations: LocationStore,
     private readonly tariffs: TariffStore,
+    private readonly sessions: SessionStore,
+    private readonly sessionViews: SessionsService,
     private readonly cdrs: CdrStore,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
@@ -76,14 +82,19 @@ export class OperationsController {
     return this.sync.syncConnection(id, { full: full === 'true' });
   }
 
-  /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, CDRs) and rejections by module. */
+  /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs) and rejections by module. */
   @Get(':id/summary')
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
   async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
     const connection = toConnectionView(await this.connections.get(id));
-    const stored = { ...(await this.locations.countHeld(this.db, id)), tariffs: await this.tariffs.countHeld(this.db, id), cdrs: await this.cdrs.countHeld(this.db, id) };
+    const stored = {
+      ...(await this.locations.countHeld(this.db, id)),
+      tariffs: await this.tariffs.countHeld(this.db, id),
+      sessions: await this.sessions.countHeld(this.db, id),
+      cdrs: await this.cdrs.countHeld(this.db, id),
+    };
     const rejected = (await listRejections(this.db, id, { module: null, limit: 100 })).map((r) => ({ module: r.module, object_id: r.object_id, reason: r.reason }));
-    return { connection, stored, rejected, deviations: await listDeviations(this.db, id, 30) };
+    return { connection, stored, flagged_sessions: await this.sessionViews.flaggedCounts(id), rejected, deviations: await listDeviations(this.db, id, 30) };
   }
 
   /**
@@ -108,7 +119,7 @@ export class OperationsController {
   }
 
   /**
-   * GET {id}/rejected-objects[?module=locations|tariffs|cdrs]: objects that failed validation (pulled or pushed), newest
+   * GET {id}/rejected-objects[?module=locations|tariffs|sessions|cdrs]: objects that failed validation (pulled or pushed), newest
    * first, with reason and raw payload. 400 for another module.
    */
   @Get(':id/rejected-objects')

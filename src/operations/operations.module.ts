@@ -3,6 +3,7 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
 import { CdrsModule } from '../cdrs/cdrs.module';
 import { LocationsModule } from '../locations/locations.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { TariffsModule } from '../tariffs/tariffs.module';
 import { CallLogController } from './call-log.controller';
 import { ConnectionLifecycleController } from './connection-lifecycle.controller';
@@ -10,7 +11,7 @@ import { OperationsController } from './operations.controller';
 
 /** The operations API: connecting CPOs, their credentials' life, and chasing their errors. */
 @Module({
-  imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, CdrsModule],
+  imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, SessionsModule, CdrsModule],
   controllers: [OperationsController, ConnectionLifecycleController, CallLogController],
 })
 export class OperationsModule {}

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SyncModule = 'locations' | 'tariffs' | 'cdrs';
+export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 /** One pull of one module from one CPO, with what it received, stored and rejected. */

@@ -34,8 +34,18 @@ export interface SyncOutcome {
 const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
 
 /**
- * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1, mod_cdrs
- * 2.2.1 §Sender Interface), page by page; each page takes the intake step (IntakeService) in one transaction. A run
+ * A first (or full) pull of Sessions still sends date_from, which mod_sessions requires (2.1.1 §2.1.1, 2.2.1 §GET
+ * Method: "date_from … Required: yes"): the sessions changed in the last 30 days (running ones, and finished ones whose
+ * CDR may still be due). Other modules' first pull asks for everything.
+ */
+const SESSIONS_FIRST_PULL_DAYS = 30;
+function firstDateFrom(module: SyncModule): Date | null {
+  return module === 'sessions' ? new Date(Date.now() - SESSIONS_FIRST_PULL_DAYS * 86_400_000) : null;
+}
+
+/**
+ * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1, mod_sessions
+ * 2.2.1 §Sender Interface, mod_cdrs 2.2.1 §Sender Interface), page by page; each page takes the intake step (IntakeService) in one transaction. A run
  * that dies part-way leaves its pages stored; the next run pulls again from the last *successful* run's start, and
  * the stores make the overlap harmless (upserts; CDRs: the identical-content check): no gap, no duplicate.
  */
@@ -54,15 +64,17 @@ export class SyncService {
   ) {}
 
   /**
-   * Pulls tariffs, then locations, then CDRs from one registered CPO (CDRs last, so that they are priced with the
-   * tariffs and time zones just pulled). CDRs only when the CPO offers a cdrs Sender interface (else SKIPPED, said
-   * why: it may push them instead). `full` ignores the incremental date_from.
+   * Pulls tariffs, then locations, then sessions, then CDRs from one registered CPO (CDRs last, so that they are priced
+   * with the tariffs and time zones just pulled, and find their sessions). Sessions and CDRs only when the CPO offers
+   * their Sender interface (else SKIPPED, said why: it may push them instead). `full` ignores the incremental date_from.
    */
   async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = [];
     for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
-    const noCdrs = await this.withoutSender(connectionId, 'cdrs');
-    outcomes.push(noCdrs ? skipped('cdrs', noCdrs) : await this.syncModule(connectionId, 'cdrs', options));
+    for (const module of ['sessions', 'cdrs'] as const) {
+      const none = await this.withoutSender(connectionId, module);
+      outcomes.push(none ? skipped(module, none) : await this.syncModule(connectionId, module, options));
+    }
     // Only the instance that pulled the tariffs: it is the one that may have brought a tariff a stored CDR waited for.
     if (outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
     return outcomes;
@@ -79,11 +91,11 @@ export class SyncService {
   }
 
   /** Why `module` cannot be pulled from this CPO (it lists no Sender interface for it), or null when it can. */
-  private async withoutSender(connectionId: string, module: 'cdrs'): Promise<string | null> {
+  private async withoutSender(connectionId: string, module: 'sessions' | 'cdrs'): Promise<string | null> {
     try {
       const { adapter, connection } = await this.connections.session(connectionId);
       if (adapter.senderUrl(connection.theirEndpoints, module)) return null;
-      return `the CPO's ${adapter.version} endpoints list no ${module} SENDER interface: nothing to pull (a CPO may push its CDRs instead)`;
+      return `the CPO's ${adapter.version} endpoints list no ${module} SENDER interface: nothing to pull (a CPO may push its ${module} instead)`;
     } catch {
       return null; // syncModule reports why the connection cannot be used
     }
@@ -105,7 +117,7 @@ export class SyncService {
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
-    const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
+    const dateFrom = options.full || !lastSuccessStarted ? firstDateFrom(module) : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
       connectionId,
       module,

@@ -33,7 +33,7 @@ describe('mod_cdrs 2.2.1 §CDR object: a CDR never changes', () => {
       const original = (await lines(cpo.connectionId)).find((c) => c.cdr_id === 'CDR-00001');
       const changed = { ...cpo.generated[0], total_cost: { excl_vat: 99, incl_vat: 119.79 } };
       cpo.simulator.setCdrs([cpo.generated[0], changed, cpo.generated[1]]);
-      const [, , pulled] = await cpo.sync(true);
+      const [, , , pulled] = await cpo.sync(true);
       expect(pulled).toMatchObject({ status: 'SUCCEEDED', received: 3, stored: 2, rejected: 1 });
       const held = (await lines(cpo.connectionId)).filter((c) => c.cdr_id === 'CDR-00001');
       expect(held).toEqual([original]);
@@ -171,7 +171,7 @@ describe('a CPO may only send CDRs of its own parties', () => {
     const foreign = { ...cdrs[1], country_code: 'DE', party_id: 'XYZ' };
     const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations, tariffs, cdrs: [cdrs[0], foreign] });
     try {
-      const [, , pulled] = await cpo.sync();
+      const [, , , pulled] = await cpo.sync();
       expect(pulled).toMatchObject({ stored: 1, rejected: 1 });
       const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=cdrs`)).body;
       expect(rejected[0].reason).toBe(
@@ -189,11 +189,11 @@ describe('transport_and_format 2.2.1 §Pagination: a CDR pull that breaks down m
     try {
       // Page 1 of the CDRs arrives, then the CPO answers HTTP 400 (not retried).
       cpo.simulator.setQuirks({ modules: ['cdrs'], failures: { after: 1, count: 1, httpStatus: 400 } });
-      const [, , failed] = await cpo.sync();
+      const [, , , failed] = await cpo.sync();
       expect(failed).toMatchObject({ status: 'FAILED', pages: 1, stored: 2 });
       expect(await lines(cpo.connectionId)).toHaveLength(2);
       cpo.simulator.setQuirks(undefined);
-      const [, , resumed] = await cpo.sync();
+      const [, , , resumed] = await cpo.sync();
       expect(resumed).toMatchObject({ status: 'SUCCEEDED', received: 8, stored: 7, rejected: 1 });
       const held = await rows(`SELECT ocpi_id, count(*)::int AS n FROM cdr WHERE party_id = 'MID' GROUP BY ocpi_id`, []);
       expect(held).toHaveLength(7);
@@ -209,7 +209,7 @@ describe('tolerant reading of CDRs (types 2.2.1 §number, §DateTime)', () => {
     const cpo = await startCdrCpo(service, '2.3.0', { countryCode: 'NL', partyId: 'TOL' });
     try {
       cpo.simulator.setQuirks({ modules: ['cdrs'], wire: { numbersAsStrings: true, timestampsWithoutZ: true } });
-      const [, , pulled] = await cpo.sync();
+      const [, , , pulled] = await cpo.sync();
       expect(pulled).toMatchObject({ status: 'SUCCEEDED', stored: 7, rejected: 1 });
       expect(pulled.deviations).toBeGreaterThan(0);
       const all = await lines(cpo.connectionId);

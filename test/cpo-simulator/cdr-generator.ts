@@ -33,7 +33,8 @@ export interface GenerateCdrsOptions {
   idPrefix?: string;
 }
 
-interface Site {
+/** A connector whose tariff the simulator's billing can price, with its EVSE and Location (wire shapes). */
+export interface Site {
   location: RawObject;
   evse: RawObject;
   connector: RawObject;
@@ -70,12 +71,15 @@ interface Session {
 
 /** The tariff's cost of a session: [before taxes, after taxes], exact, then rounded to cents once. */
 function price(tariff: RawObject, s: Session): [Decimal, Decimal] {
-  const quantity: Record<string, Decimal> = {
-    FLAT: new Decimal(1),
-    ENERGY: new Decimal(s.kwh),
-    TIME: new Decimal(s.chargeHalfHours).div(2),
-    PARKING_TIME: new Decimal(s.parkHalfHours).div(2),
-  };
+  return priceQuantities(tariff, { kwh: new Decimal(s.kwh), chargeHours: new Decimal(s.chargeHalfHours).div(2), parkHours: new Decimal(s.parkHalfHours).div(2) });
+}
+
+/**
+ * What a priceable tariff (see priceableSites) charges for these quantities: [before taxes, after taxes], exact, then
+ * rounded to cents once. The quantities must be ones no step_size rounds.
+ */
+export function priceQuantities(tariff: RawObject, q: { kwh: Decimal; chargeHours: Decimal; parkHours: Decimal }): [Decimal, Decimal] {
+  const quantity: Record<string, Decimal> = { FLAT: new Decimal(1), ENERGY: q.kwh, TIME: q.chargeHours, PARKING_TIME: q.parkHours };
   let before = new Decimal(0);
   let after = new Decimal(0);
   for (const pc of (tariff.elements as RawObject[])[0].price_components as RawObject[]) {
@@ -162,7 +166,7 @@ function cdrOf(options: GenerateCdrsOptions, site: Site, index: number, s: Sessi
 }
 
 /** Every connector whose (single, unique) tariff the simulator can price by multiplication. */
-function priceableSites(options: GenerateCdrsOptions): Site[] {
+export function priceableSites(options: Pick<GenerateCdrsOptions, 'locations' | 'tariffs'>): Site[] {
   const count = new Map<string, number>();
   for (const t of options.tariffs) count.set(String(t.id), (count.get(String(t.id)) ?? 0) + 1);
   const byId = new Map(options.tariffs.filter((t) => count.get(String(t.id)) === 1 && priceable(t)).map((t) => [String(t.id), t]));

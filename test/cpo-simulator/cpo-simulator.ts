@@ -1,7 +1,7 @@
 /**
  * A CPO that speaks OCPI 2.1.1, 2.2.1 or 2.3.0 (one per instance) from the specification alone, on
  * loopback, for tests and demos: versions + version details, credentials handshake in both directions,
- * Locations, Tariffs and (when given CDRs) CDRs Sender interfaces, and quirks that imitate real CPOs bending the spec.
+ * Locations, Tariffs and (when given Sessions / CDRs) Sessions and CDRs Sender interfaces, and quirks that imitate real CPOs bending the spec.
  * Never imports from src/ and never reads the specification at run time.
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,7 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     credentials: `${details}/credentials`,
     locations: `${details}/locations`,
     tariffs: `${details}/tariffs`,
+    sessions: `${details}/sessions`,
     cdrs: `${details}/cdrs`,
   };
 }
@@ -76,7 +77,12 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     prefix: [],
     maxPageLimit: options.maxPageLimit ?? DEFAULT_MAX_PAGE_LIMIT,
     quirks: { ...(options.quirks ?? {}) },
-    store: { locations: [...(options.locations ?? [])], tariffs: [...(options.tariffs ?? [])], cdrs: options.cdrs ? [...options.cdrs] : null },
+    store: {
+      locations: [...(options.locations ?? [])],
+      tariffs: [...(options.tariffs ?? [])],
+      sessions: options.sessions ? [...options.sessions] : null,
+      cdrs: options.cdrs ? [...options.cdrs] : null,
+    },
     clientCalls,
   };
 
@@ -143,6 +149,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     },
     setCdrs(objects) {
       ctx.store.cdrs = objects ? [...objects] : null;
+    },
+    setSessions(objects) {
+      ctx.store.sessions = objects ? [...objects] : null;
     },
     async registerWith(versionsUrl, tokenA) {
       await registerWithClient(ctx, versionsUrl, tokenA);

@@ -19,6 +19,7 @@ export { mulberry32, type Rng } from './prng';
 export { toOcpi211Location, toOcpi211Tariff } from './versions/objects-2-1-1';
 export { withOcpi230Fields } from './versions/objects-2-3-0';
 export { generateCdrs, type GenerateCdrsOptions } from './cdr-generator';
+export { runningSession, sessionsOfCdrs, type RunningSessionOptions } from './session-generator';
 export { loadCdrExample } from './fixtures';
 export type { PushResult } from './cdr-push';
 export type { SimulatorVersionAdapter } from './versions';

@@ -15,6 +15,7 @@ import type { SimulatorContext } from './simulator-context';
 import type { TokenKind } from './simulator-types';
 import { handleTariffs } from './tariffs-module';
 import { handleCdrs } from './cdrs-module';
+import { handleSessions } from './sessions-module';
 
 /** What the router needs from one request. */
 export interface RoutedRequest {
@@ -25,7 +26,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'cdrs';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -45,7 +46,9 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   const [module, ...rest] = segments.slice(base.length);
   if (module === undefined) return { target: 'details', rest };
   const served =
-    module === 'credentials' || ((module === 'locations' || module === 'tariffs' || (module === 'cdrs' && ctx.store.cdrs !== null)) && !ctx.quirks.omitModules?.includes(module));
+    module === 'credentials' ||
+    ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
+      !ctx.quirks.omitModules?.includes(module));
   if (!served || (module === 'credentials' && rest.length > 0)) return null;
   return { target: module, rest };
 }
@@ -72,10 +75,11 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
 }
 
 /** The module URLs listed in version details: all but the ones a quirk leaves out. */
-function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'cdrs', string>> {
+function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs', string>> {
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
+  if (ctx.store.sessions === null) omitted.add('sessions');
   if (ctx.store.cdrs === null) omitted.add('cdrs');
-  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
 }
 
 /** Takes the request and the simulator context; resolves to the reply to send. */
@@ -111,8 +115,9 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
       return handleCredentials(method, request.token, request.readBody, ctx);
     case 'locations':
     case 'tariffs':
+    case 'sessions':
     case 'cdrs': {
-      const handler = target === 'locations' ? handleLocations : target === 'tariffs' ? handleTariffs : handleCdrs;
+      const handler = target === 'locations' ? handleLocations : target === 'tariffs' ? handleTariffs : target === 'sessions' ? handleSessions : handleCdrs;
       const reply = handler(method, rest, params, ctx);
       if (!ctx.adapter.routingHeaders) return reply;
       return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };

@@ -27,8 +27,11 @@ export interface SimulatorContext {
   prefix: string[];
   maxPageLimit: number;
   quirks: SimulatorQuirks;
-  /** Served objects, in page order; replaced wholesale by setLocations/setTariffs/setCdrs. cdrs null: no CDRs module. */
-  store: { locations: unknown[]; tariffs: unknown[]; cdrs: unknown[] | null };
+  /**
+   * Served objects, in page order; replaced wholesale by setLocations/setTariffs/setSessions/setCdrs. sessions / cdrs
+   * null: no Sessions / CDRs module.
+   */
+  store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null };
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
 }

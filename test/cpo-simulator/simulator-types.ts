@@ -45,6 +45,8 @@ export interface CpoSimulatorOptions {
   tariffs?: unknown[];
   /** CDR objects served as they are (see generateCdrs); absent: no CDRs module in the version details. */
   cdrs?: unknown[];
+  /** Session objects served as they are (see generateSessions); absent: no Sessions module in the version details. */
+  sessions?: unknown[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -134,6 +136,8 @@ export interface CpoSimulator {
   setTariffs(objects: unknown[]): void;
   /** Replaces the served CDR list (order = page order); null removes the CDRs module. */
   setCdrs(objects: unknown[] | null): void;
+  /** Replaces the served Session list (order = page order); null removes the Sessions module. */
+  setSessions(objects: unknown[] | null): void;
   /**
    * CPO-initiated registration (credentials §Registration, the simulator as Sender): with the eMSP's
    * versions URL and token A, reads its versions and details, POSTs its credentials with a new token B and

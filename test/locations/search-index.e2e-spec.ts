@@ -219,7 +219,7 @@ describe('search index: same answers as the SQL path, and follows the database',
     cpo.simulator.setLocations(locations);
     // This time the second instance pulls: the first learns it by polling.
     const outcomes = (await second.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
-    expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED']); // tariffs, locations; no cdrs Sender
+    expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']); // tariffs, locations; no sessions or cdrs Sender
     const around = (point: { latitude: number; longitude: number }): LocationSearch => ({
       area: { kind: 'radius', centre: point, radiusM: 500 },
       origin: point,

@@ -72,7 +72,7 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
     const before = await countRows(service.database.url);
     const requestsBefore = cpo.simulator.requests.length;
     const outcomes = await cpo.sync();
-    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED']);
+    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']);
     expect(await countRows(service.database.url)).toEqual(before);
     const locationCalls = cpo.simulator.requests.slice(requestsBefore).filter((r) => r.url.includes('/locations'));
     expect(locationCalls[0].url).toContain('date_from=');
@@ -106,7 +106,7 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
   it('a CPO that goes away mid-life fails the run with a plain-words reason on the run and the connection', async () => {
     await cpo.simulator.close();
     const outcomes = await cpo.sync();
-    expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'FAILED', 'SKIPPED']);
+    expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'FAILED', 'SKIPPED', 'SKIPPED']);
     expect(outcomes[0].message).toMatch(/TRANSPORT.*connection refused/);
     const { body } = await service.ops('GET', '/connections');
     expect(body.find((c: any) => c.id === cpo.connectionId).last_error).toContain('connection refused');

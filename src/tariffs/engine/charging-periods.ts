@@ -143,6 +143,11 @@ export function tariffsForUnnamedPeriods(periods: ChargingPeriod[], listed: Cano
   return regular;
 }
 
+/** Whether a tariff's price depends on the local time of day, date or weekday (so a wrong time zone can change it). */
+export function readsLocalTime(tariffs: CanonicalTariff[]): boolean {
+  return tariffs.some((t) => t.elements.some(({ restrictions: r }) => !!r && !!(r.start_time || r.end_time || r.start_date || r.end_date || r.day_of_week?.length)));
+}
+
 /** One ChargingPeriod as RESERVATION / CHARGING / PARKING parts, from its dimensions. */
 function periodParts(p: ChargingPeriod, index: number, wall: Dec, inexact: string[]): ChargePeriod[] {
   const volume = (type: string): string | null => {

@@ -128,7 +128,7 @@ function moduleOf(url: URL): QuirkModule | null {
   if (at < 0) return segments[segments.length - 1] === 'versions' ? 'versions' : null;
   const module = segments[at + 1];
   if (module === undefined) return 'details';
-  return module === 'credentials' || module === 'locations' || module === 'tariffs' || module === 'cdrs' ? module : null;
+  return module === 'credentials' || module === 'locations' || module === 'tariffs' || module === 'sessions' || module === 'cdrs' ? module : null;
 }
 
 function asHub(reply: OcpiReply): OcpiReply {

@@ -11,7 +11,7 @@ export interface SimulatorQuirks {
   /** Encodings it accepts on incoming requests (default: only its version's). */
   acceptTokenEncoding?: TokenEncoding | 'either';
   /** Modules left out of its version details (e.g. ['locations'] to provoke 3003). */
-  omitModules?: Array<'locations' | 'tariffs' | 'cdrs'>;
+  omitModules?: Array<'locations' | 'tariffs' | 'sessions' | 'cdrs'>;
   /** The versions URL it puts in its own credentials instead of its real one (e.g. an unreachable one: 3001). */
   advertisedVersionsUrl?: string;
   /** When it registers or updates itself, use the eMSP's credentials endpoint of this version instead of its own (3002). */
@@ -37,7 +37,7 @@ export interface SimulatorQuirks {
   presentAsHub?: boolean;
 }
 
-export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'cdrs';
+export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 
 export interface EnvelopeQuirks {
   /** Leave out `timestamp` (required, transport_and_format §Response format). */
