@@ -368,10 +368,11 @@ async function showChargeInProgress(service: RunningService): Promise<void> {
   log(`   curl -s -H 'X-API-Key: ${key}' '${url}'`);
   const page = (await (await fetch(url, { headers: { 'X-API-Key': key } })).json()) as SessionPage;
   for (const s of page.data ?? []) {
-    const cpo = s.cpo_cost ? `${s.currency} ${s.cpo_cost.before_taxes} (${s.cpo_cost.after_taxes ?? 'VAT not told'} incl.)` : 'none given';
+    const money = (before: string | null, after: string | null) => `${s.currency} ${before ?? '?'} excl. VAT (${after === null ? 'VAT not told' : `${after} incl.`})`;
+    const cpo = s.cpo_cost ? money(s.cpo_cost.before_taxes, s.cpo_cost.after_taxes) : 'none given';
     log(
       `   ${s.country_code}*${s.party_id} ${s.session_id}: ${s.status}, ${Math.round(s.duration_s / 60)} min, ${s.energy_kwh} kWh; CPO says ${cpo}, ` +
-        `we compute ${s.currency} ${s.our_cost.before_taxes ?? '?'} (${s.our_cost.after_taxes ?? 'VAT not told'} incl.), difference ${s.difference?.before_taxes ?? '?'}; ` +
+        `we compute ${money(s.our_cost.before_taxes, s.our_cost.after_taxes)}, difference ${s.difference?.before_taxes ?? '?'}; ` +
         `last update ${Math.round(s.last_update_age_s / 60)} min ago`,
     );
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CanonicalSession, SessionStatus } from './session.model';
 
 /** When a Session is flagged (settings SESSION_STALE_MINUTES, SESSION_CDR_OVERDUE_HOURS). */
@@ -51,7 +51,7 @@ const COLUMNS = `s.id, s.connection_id, s.ocpi_version, s.mapped, s.changed_at, 
 /** Reads stored Sessions for the app and operations (the table SessionStore writes). */
 @Injectable()
 export class SessionReader {
-  constructor(@InjectDataSource() readonly db: DataSource) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The Session with our id `id`; null when we hold none (or `id` is no uuid). */
   async findById(id: string, now: Date, settings: SessionFlagSettings): Promise<HeldSession | null> {
@@ -86,13 +86,8 @@ export class SessionReader {
   }
 
   /** How many of one connection's Sessions are flagged, per flag (for operations). */
-  async countFlagged(
-    db: Pick<EntityManager, 'query'>,
-    connectionId: string,
-    now: Date,
-    settings: SessionFlagSettings,
-  ): Promise<{ stale: number; cdr_overdue: number; no_cdr_free_charge: number }> {
-    const [row] = await db.query<Array<{ stale: number; cdr_overdue: number; no_cdr_free_charge: number }>>(
+  async countFlagged(connectionId: string, now: Date, settings: SessionFlagSettings): Promise<{ stale: number; cdr_overdue: number; no_cdr_free_charge: number }> {
+    const [row] = await this.db.query<Array<{ stale: number; cdr_overdue: number; no_cdr_free_charge: number }>>(
       `SELECT count(*) FILTER (WHERE f.stale)::int AS stale,
          count(*) FILTER (WHERE f.cdr_missing AND coalesce(f.stated_before_taxes <> 0, true))::int AS cdr_overdue,
          count(*) FILTER (WHERE f.cdr_missing AND f.stated_before_taxes = 0)::int AS no_cdr_free_charge

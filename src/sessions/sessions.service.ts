@@ -38,7 +38,7 @@ export class SessionsService {
 
   /** How many of one connection's Sessions are flagged now, per flag (for operations). */
   flaggedCounts(connectionId: string, now = new Date()): Promise<{ stale: number; cdr_overdue: number; no_cdr_free_charge: number }> {
-    return this.reader.countFlagged(this.reader.db, connectionId, now, this.flagSettings);
+    return this.reader.countFlagged(connectionId, now, this.flagSettings);
   }
 
   private async view(held: HeldSession, now: Date): Promise<SessionView> {
