@@ -33,7 +33,7 @@ export interface SessionPatch {
   id: string;
   /** "Any request to the PATCH method SHALL contain the last_updated field." ISO-8601 UTC. */
   last_updated: string;
-  /** The fields the PATCH sets, canonical; absent ones are unchanged. */
+  /** The fields the PATCH sets, canonical (a status with its status_as_sent); absent ones are unchanged. */
   fields: Partial<Omit<CanonicalSession, 'country_code' | 'party_id' | 'id' | 'charging_periods' | 'last_updated'>>;
   /** ChargingPeriods to add ("a request to add all the ChargingPeriod objects to the existing Session"); empty: none. */
   charging_periods: SessionChargingPeriod[];

@@ -157,6 +157,27 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Sessions pulled from a %s C
     }
     expect(before.find((r) => r.ocpi_id === 'RUNNING-1').mapped.charging_periods).toHaveLength(2);
   });
+
+  it('types §DateTime, §number: the same Sessions with DateTimes without Z and numbers as strings are the same Sessions (nothing changes), each deviation counted for module sessions', async () => {
+    const before = await rows(cpo.connectionId);
+    cpo.simulator.setQuirks({ modules: ['sessions'], wire: { timestampsWithoutZ: true, numbersAsStrings: true } });
+    const [, , sessions] = await cpo.sync(true);
+    cpo.simulator.setQuirks({});
+    expect(sessions).toMatchObject({ status: 'SUCCEEDED', received: 6, stored: 6, rejected: 0 });
+    expect(sessions.deviations).toBeGreaterThan(0);
+    const after = await rows(cpo.connectionId);
+    expect(after.map((r) => [r.ocpi_id, r.changed_at.toISOString(), r.mapped])).toEqual(before.map((r) => [r.ocpi_id, r.changed_at.toISOString(), r.mapped]));
+    const deviations = (await service.ops('GET', `/connections/${cpo.connectionId}/deviations`)).body.filter((d: any) => d.module === 'sessions');
+    const kinds = new Set(deviations.map((d: any) => `${d.kind} ${d.field}`));
+    for (const expected of [
+      'DATETIME_WITHOUT_TIMEZONE last_updated',
+      `DATETIME_WITHOUT_TIMEZONE ${version === '2.1.1' ? 'start_datetime' : 'start_date_time'}`,
+      'DATETIME_WITHOUT_TIMEZONE charging_periods.start_date_time',
+      'NUMBER_AS_STRING kwh',
+      'NUMBER_AS_STRING charging_periods.dimensions.volume',
+    ])
+      expect([expected, kinds.has(expected)]).toEqual([expected, true]);
+  });
 });
 
 describe('a CPO that lists no sessions Sender interface', () => {
