@@ -66,6 +66,7 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([
       ['tariffs', 'FAILED'],
       ['locations', 'FAILED'],
+      ['sessions', 'FAILED'],
       ['cdrs', 'FAILED'],
     ]);
     expect(sync.body[0].message).toContain('UNREGISTERED, not registered');
