@@ -6,6 +6,7 @@
  * `\ud800`, an object above the size we keep cut to its first bytes and marked with its size.
  */
 import { loadCdrExample } from '../cpo-simulator';
+import { locationsFor } from '../support/ocpi-versions';
 import { callLogEntry } from '../support/call-log';
 import { OCPI_ENVELOPE, ocpiAuthorization, rawRequest } from '../support/raw-request';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
@@ -137,6 +138,54 @@ describe('a Price that is a list', () => {
     const answer = await postCdr('2.2.1', JSON.stringify({ ...example('2.2.1', 'COST-LIST'), total_cost: [] }));
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ status_code: 2001, status_message: 'Invalid CDR: total_cost: must be a Price object, not a list' });
+  });
+});
+
+describe('the same door for pulled pages', () => {
+  it('mod_locations 2.2.1 §Sender Interface: a page with a NUL, an oversized and a too deep Location stores the rest; the three are kept with their reasons', async () => {
+    const owner = { countryCode: 'NL', partyId: 'HID' };
+    const [fine, withNul, big, deep] = locationsFor('2.2.1', { count: 4, seed: 3, center: { latitude: 52.37, longitude: 4.9 }, radiusKm: 2, ...owner }) as any[];
+    const locations = [fine, { ...withNul, name: 'A\u0000B' }, { ...big, x_unknown: 'y'.repeat(MAX_OBJECT_BYTES) }, { ...deep, x_deep: JSON.parse(deepArrays(100)) }];
+    const size = Buffer.byteLength(JSON.stringify(locations[2]));
+    const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations, tariffs: [] });
+    try {
+      const outcomes = await cpo.sync();
+      expect(outcomes.find((o) => o.module === 'locations')).toMatchObject({ status: 'SUCCEEDED', received: 4, stored: 1, rejected: 3 });
+      const rejectedLocations: any[] = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=locations`)).body;
+      const byId = Object.fromEntries(rejectedLocations.map((r) => [r.object_id, r]));
+      expect(Object.keys(byId).sort()).toEqual([withNul.id, big.id, deep.id].sort());
+      expect(byId[withNul.id]).toMatchObject({ reason: 'Invalid Location: name: contains U+0000 (NUL), which no text we store may hold', raw: { name: 'A\\u0000B' } });
+      expect(byId[big.id]).toMatchObject({
+        reason: `Invalid Location: ${size} bytes of JSON, more than the ${MAX_OBJECT_BYTES} we take in and keep per object`,
+        raw: { truncated: { size_bytes: size, kept_bytes: 65536 } },
+      });
+      expect(byId[deep.id].reason).toBe('Invalid Location: JSON nested deeper than 64 levels');
+      expect(JSON.stringify(byId[deep.id].raw.x_deep)).toContain('"[nested deeper than 64 levels]"');
+    } finally {
+      await cpo.close();
+    }
+  });
+});
+
+describe('credentials 2.2.1 §POST Method: text PostgreSQL cannot hold in a credentials object', () => {
+  it('a NUL in business_details.name is OCPI 2001 naming the field', async () => {
+    const invited = await service.ops('POST', '/connections/invitations', { name: 'NUL credentials' });
+    const body = {
+      token: 'nul-credentials-token',
+      url: `${service.url}/ocpi/nowhere/versions`,
+      roles: [{ role: 'CPO', business_details: { name: 'A\u0000B' }, party_id: 'NUL', country_code: 'NL' }],
+    };
+    const answer = await rawRequest(`${service.url}/ocpi/emsp/2.2.1/credentials`, {
+      method: 'POST',
+      headers: { Authorization: ocpiAuthorization('2.2.1', invited.body.token_a), 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toMatchObject({
+      ...OCPI_ENVELOPE,
+      status_code: 2001,
+      status_message: 'body roles[0].business_details.name: contains U+0000 (NUL), which no text we store may hold',
+    });
   });
 });
 
