@@ -21,6 +21,9 @@ describe('JSON nesting depth, read before and after parsing', () => {
     const text = JSON.stringify({ a: '[[[[{{{{', b: 'say \\"[[[[" and "{{{{' });
     expect(jsonTextNestsDeeperThan(text, 1)).toBe(false);
     expect(jsonTextNestsDeeperThan('["\\\\", [[1]]]', 2)).toBe(true);
+    expect(jsonTextNestsDeeperThan('[[["a\\\\"]]]', 2)).toBe(true);
+    expect(jsonTextNestsDeeperThan('{"a": "\\\\\\"{{{"}', 1)).toBe(false);
+    expect(jsonTextNestsDeeperThan('"unterminated [[[', 1)).toBe(false);
   });
 
   it('reads any depth without a stack overflow (a million levels, text and value)', () => {
