@@ -84,6 +84,25 @@ export class Environment {
   @Max(1000)
   OCPI_PAGE_LIMIT: number = 100;
 
+  /**
+   * Largest request body we read, in bytes (every route; the OCPI Receiver interfaces are what it is for: one pushed
+   * object per request). A larger one is refused with HTTP 413 naming the limit, before it is read whole. 10 MiB.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  /**
+   * Largest object a CPO sends (pushed or in a pulled page), in bytes of JSON, that we take in and keep raw. A larger
+   * one is rejected and kept in rejected_object cut to its first 64 KiB, marked with its size. 2 MiB: a Location with
+   * a few hundred EVSEs, or a CDR with thousands of charging periods, stays well below it.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_OBJECT_BYTES: number = 2 * 1024 * 1024;
+
   /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
   @Transform(({ value }) => Number(value))
   @IsInt()

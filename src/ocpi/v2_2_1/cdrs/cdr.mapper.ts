@@ -22,8 +22,13 @@ export function mapCdr221(raw: unknown): MappingResult<CanonicalCdr> {
 }
 
 /** Price 2.2.1 → CdrAmount. */
-function mapPrice221(dto: PriceDto | undefined): CdrAmount | null {
+function mapPrice221(dto: PriceDto | undefined, _notes: string[], problems: string[], field: string): CdrAmount | null {
   if (!dto) return null;
+  // A list passes the nested validation (each of its elements, none, is valid), yet is no Price.
+  if (Array.isArray(dto)) {
+    problems.push(`${field}: must be a Price object, not a list`);
+    return null;
+  }
   const incl = dto.incl_vat === undefined || dto.incl_vat === null ? null : toDecimalString(dto.incl_vat);
   return { before_taxes: toDecimalString(dto.excl_vat)!, after_taxes: incl, taxes: null };
 }
