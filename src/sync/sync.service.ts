@@ -11,7 +11,7 @@ import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiParty } from '../ocpi/client/ocpi-client';
-import { SyncLease } from './sync-lease';
+import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
 /** Outcome of one module pull from one CPO. */
@@ -89,6 +89,16 @@ export class SyncService {
     }
   }
 
+  /**
+   * Closes as FAILED, with the reason, every run still RUNNING whose instance died (its lease expired or is free).
+   * Returns how many were closed.
+   */
+  async closeAbandonedRuns(): Promise<number> {
+    const closed = await closeAbandonedRuns(this.db);
+    if (closed > 0) this.logger.warn({ closed }, 'Closed the runs of instances that died while pulling (their leases expired)');
+    return closed;
+  }
+
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
     return this.db.query(
@@ -100,11 +110,14 @@ export class SyncService {
 
   /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
   async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
-    const lease = new SyncLease(this.db, connectionId, module);
-    const { acquired, lastSuccessStarted } = await lease.acquire();
+    const env = this.config.env;
+    const lease = new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
+    const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
+    if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
+    lease.startHeartbeat();
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
       connectionId,
@@ -123,11 +136,14 @@ export class SyncService {
     try {
       const session = await this.connections.session(connectionId);
       await this.pull(session, module, run, lease);
+      // Still ours: had it expired, another instance might have taken it and be pulling the same module.
+      await lease.renew();
       await this.finish(run, 'SUCCEEDED', null);
       await lease.release(run.startedAt);
       await this.connections.recordError(connectionId, null);
     } catch (error) {
       const message = describeFailure(module, error);
+      lease.stopHeartbeat();
       await this.finish(run, 'FAILED', message);
       await lease.release(null);
       await this.connections.recordError(connectionId, message);
@@ -154,6 +170,8 @@ export class SyncService {
       syncRunId: run.id,
     };
     for await (const page of pages) {
+      // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
+      lease.assertHeld();
       // Each page in one transaction: a run that dies part-way keeps the pages it stored.
       const { stored, rejected, deviations } = await this.intake.take(source, module, page.items, page.deviations);
       run.pages += 1;
@@ -168,7 +186,6 @@ export class SyncService {
         objectsRejected: run.objectsRejected,
         deviations: run.deviations,
       });
-      await lease.renew();
     }
   }
 

@@ -29,6 +29,8 @@ export interface SimulatorQuirks {
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
   delayCount?: number;
+  /** The first N matching responses go out at once, the delay applies from the next one (a pull that slows down mid-way). */
+  delayAfter?: number;
   /** The first N matching requests get their connection closed without an answer. */
   dropConnections?: number;
   /** How served objects are dressed on the wire (list and object GETs). */
