@@ -56,9 +56,16 @@ export class SyncService {
   /**
    * Pulls tariffs, then locations, then CDRs from one registered CPO (CDRs last, so that they are priced with the
    * tariffs and time zones just pulled). CDRs only when the CPO offers a cdrs Sender interface (else SKIPPED, said
-   * why: it may push them instead). `full` ignores the incremental date_from.
+   * why: it may push them instead). `full` ignores the incremental date_from. Every module SKIPPED, with the reason,
+   * while the connection needs attention (no token we hold works).
    */
   async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
+    const attention = await this.connections.attentionOf(connectionId).catch(() => null);
+    if (attention) {
+      // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
+      const message = `the connection needs attention, so pulls are paused: ${attention.what_happened} ${attention.what_to_do}`;
+      return (['tariffs', 'locations', 'cdrs'] as const).map((module) => skipped(module, message));
+    }
     const outcomes: SyncOutcome[] = [];
     for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
     const noCdrs = await this.withoutSender(connectionId, 'cdrs');

@@ -88,6 +88,24 @@ export class QuirkEngine {
     return out;
   }
 
+  /**
+   * Takes the method, URL and routed reply of a request; when it was a credentials PUT that succeeded (i.e. was
+   * applied), returns the answer `putAfterApplying` asks for instead; null otherwise.
+   */
+  afterApplied(method: string, url: URL, reply: OcpiReply): Interception {
+    const quirk = this.quirks.putAfterApplying;
+    if (!quirk || method !== 'PUT' || moduleOf(url) !== 'credentials' || reply.httpStatus !== 200 || reply.body.status_code !== OcpiStatus.SUCCESS) return null;
+    const error = fail(200, OcpiStatus.SERVER_ERROR, 'Simulated failure after the credentials were applied');
+    switch (quirk.answer) {
+      case 'drop':
+        return { drop: true };
+      case 'ocpi-error':
+        return { reply: error };
+      case 'ocpi-error-with-credentials':
+        return { reply: { ...error, body: { ...error.body, data: reply.body.data } } };
+    }
+  }
+
   /** Writes the reply, late or raw when a quirk says so; never throws on a connection the client dropped. */
   async write(res: ServerResponse, url: URL, reply: OcpiReply, baseHeaders: Record<string, string>): Promise<void> {
     const applies = this.applies(url);
