@@ -11,6 +11,7 @@ import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiParty } from '../ocpi/client/ocpi-client';
+import { retryWhileDatabaseUnavailable } from '../database/database-outage';
 import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
@@ -144,15 +145,15 @@ export class SyncService {
       const session = await this.connections.session(connectionId);
       await this.pull(session, module, run, lease);
       // Still ours: had it expired, another instance might have taken it and be pulling the same module.
-      await lease.renew();
-      await this.finish(run, 'SUCCEEDED', null);
-      await lease.release(run.startedAt);
+      await this.outlasting(() => lease.renew());
+      await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
+      await this.outlasting(() => lease.release(run.startedAt));
       await this.connections.recordError(connectionId, null);
     } catch (error) {
       const message = describeFailure(module, error);
       lease.stopHeartbeat();
-      await this.finish(run, 'FAILED', message);
-      await lease.release(null);
+      await this.outlasting(() => this.finish(run, 'FAILED', message));
+      await this.outlasting(() => lease.release(null));
       await this.connections.recordError(connectionId, message);
       this.logger.warn({ connectionId, module, runId: run.id }, message);
     }
@@ -179,21 +180,35 @@ export class SyncService {
     for await (const page of pages) {
       // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
       lease.assertHeld();
-      // Each page in one transaction: a run that dies part-way keeps the pages it stored.
-      const { stored, rejected, deviations } = await this.intake.take(source, module, page.items, page.deviations);
+      // Each page in one transaction: a run that dies part-way keeps the pages it stored. Taken again if the database
+      // went away meanwhile (a restart): the page's writes are idempotent, so a commit whose answer was lost does no harm.
+      const { stored, rejected, deviations } = await this.outlasting(() => this.intake.take(source, module, page.items, page.deviations));
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
       run.objectsRejected += rejected;
       run.deviations += deviations;
-      await this.db.getRepository(SyncRunEntity).update(run.id, {
-        pages: run.pages,
-        objectsReceived: run.objectsReceived,
-        objectsStored: run.objectsStored,
-        objectsRejected: run.objectsRejected,
-        deviations: run.deviations,
-      });
+      await this.outlasting(() =>
+        this.db.getRepository(SyncRunEntity).update(run.id, {
+          pages: run.pages,
+          objectsReceived: run.objectsReceived,
+          objectsStored: run.objectsStored,
+          objectsRejected: run.objectsRejected,
+          deviations: run.deviations,
+        }),
+      );
     }
+  }
+
+  /**
+   * Runs a pull's database step again while the database is unavailable (a restart, a cut connection), for as long
+   * as the pull's lease lasts: longer, and another instance may have taken the lease, which the next renewal finds.
+   * Only for steps that may run twice (one transaction, idempotent writes).
+   */
+  private outlasting<T>(step: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(step, this.config.env.SYNC_LEASE_TTL_SECONDS * 1000, (error, waitMs) =>
+      this.logger.warn(`The database is unavailable (${(error as Error).message}); trying again in ${waitMs} ms`),
+    );
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
