@@ -109,6 +109,28 @@ export class Environment {
   @Min(0)
   SYNC_INTERVAL_MINUTES: number = 15;
 
+  /**
+   * Seconds a pull's lease on (CPO, module) lasts unless renewed: how soon after an instance dies (kill -9, lost
+   * machine) another one may pull that module again, and its run is closed as FAILED. Keep it well above
+   * SYNC_LEASE_RENEW_SECONDS, so that one late renewal does not lose a lease.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(2)
+  SYNC_LEASE_TTL_SECONDS: number = 30;
+
+  /** Seconds between two renewals of a running pull's lease (a heartbeat, whatever the pages do); below SYNC_LEASE_TTL_SECONDS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  SYNC_LEASE_RENEW_SECONDS: number = 5;
+
+  /** Seconds between two looks, by every instance, for pulls whose instance died (their run is closed as FAILED); 0: only the next pull of that module closes them. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SYNC_LEASE_SWEEP_SECONDS: number = 30;
+
   /** Days a call-log entry is kept; older ones are deleted every hour. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -152,6 +174,9 @@ export function loadEnvironment(env: Record<string, string | undefined>): Enviro
   const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const errors = validateSync(environment, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
+  if (environment.SYNC_LEASE_RENEW_SECONDS >= environment.SYNC_LEASE_TTL_SECONDS) {
+    throw new EnvironmentError(`Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (${environment.SYNC_LEASE_TTL_SECONDS})`);
+  }
   return environment;
 }
 

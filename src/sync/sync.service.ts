@@ -11,7 +11,8 @@ import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiParty } from '../ocpi/client/ocpi-client';
-import { SyncLease } from './sync-lease';
+import { retryWhileDatabaseUnavailable } from '../database/database-outage';
+import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
 /** Outcome of one module pull from one CPO. */
@@ -56,9 +57,16 @@ export class SyncService {
   /**
    * Pulls tariffs, then locations, then CDRs from one registered CPO (CDRs last, so that they are priced with the
    * tariffs and time zones just pulled). CDRs only when the CPO offers a cdrs Sender interface (else SKIPPED, said
-   * why: it may push them instead). `full` ignores the incremental date_from.
+   * why: it may push them instead). `full` ignores the incremental date_from. Every module SKIPPED, with the reason,
+   * while the connection needs attention (no token we hold works).
    */
   async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
+    const attention = await this.connections.attentionOf(connectionId).catch(() => null);
+    if (attention) {
+      // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
+      const message = `the connection needs attention, so pulls are paused: ${attention.what_happened} ${attention.what_to_do}`;
+      return (['tariffs', 'locations', 'cdrs'] as const).map((module) => skipped(module, message));
+    }
     const outcomes: SyncOutcome[] = [];
     for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
     const noCdrs = await this.withoutSender(connectionId, 'cdrs');
@@ -89,6 +97,16 @@ export class SyncService {
     }
   }
 
+  /**
+   * Closes as FAILED, with the reason, every run still RUNNING whose instance died (its lease expired or is free).
+   * Returns how many were closed.
+   */
+  async closeAbandonedRuns(): Promise<number> {
+    const closed = await closeAbandonedRuns(this.db);
+    if (closed > 0) this.logger.warn({ closed }, 'Closed the runs of instances that died while pulling (their leases expired)');
+    return closed;
+  }
+
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
     return this.db.query(
@@ -100,11 +118,14 @@ export class SyncService {
 
   /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
   async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
-    const lease = new SyncLease(this.db, connectionId, module);
-    const { acquired, lastSuccessStarted } = await lease.acquire();
+    const env = this.config.env;
+    const lease = new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
+    const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
+    if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
+    lease.startHeartbeat();
     const dateFrom = options.full || !lastSuccessStarted ? null : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     const run = await this.db.getRepository(SyncRunEntity).save({
       connectionId,
@@ -123,13 +144,16 @@ export class SyncService {
     try {
       const session = await this.connections.session(connectionId);
       await this.pull(session, module, run, lease);
-      await this.finish(run, 'SUCCEEDED', null);
-      await lease.release(run.startedAt);
+      // Still ours: had it expired, another instance might have taken it and be pulling the same module.
+      await this.outlasting(() => lease.renew());
+      await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
+      await this.outlasting(() => lease.release(run.startedAt));
       await this.connections.recordError(connectionId, null);
     } catch (error) {
       const message = describeFailure(module, error);
-      await this.finish(run, 'FAILED', message);
-      await lease.release(null);
+      lease.stopHeartbeat();
+      await this.outlasting(() => this.finish(run, 'FAILED', message));
+      await this.outlasting(() => lease.release(null));
       await this.connections.recordError(connectionId, message);
       this.logger.warn({ connectionId, module, runId: run.id }, message);
     }
@@ -154,22 +178,37 @@ export class SyncService {
       syncRunId: run.id,
     };
     for await (const page of pages) {
-      // Each page in one transaction: a run that dies part-way keeps the pages it stored.
-      const { stored, rejected, deviations } = await this.intake.take(source, module, page.items, page.deviations);
+      // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
+      lease.assertHeld();
+      // Each page in one transaction: a run that dies part-way keeps the pages it stored. Taken again if the database
+      // went away meanwhile (a restart): the page's writes are idempotent, so a commit whose answer was lost does no harm.
+      const { stored, rejected, deviations } = await this.outlasting(() => this.intake.take(source, module, page.items, page.deviations));
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
       run.objectsRejected += rejected;
       run.deviations += deviations;
-      await this.db.getRepository(SyncRunEntity).update(run.id, {
-        pages: run.pages,
-        objectsReceived: run.objectsReceived,
-        objectsStored: run.objectsStored,
-        objectsRejected: run.objectsRejected,
-        deviations: run.deviations,
-      });
-      await lease.renew();
+      await this.outlasting(() =>
+        this.db.getRepository(SyncRunEntity).update(run.id, {
+          pages: run.pages,
+          objectsReceived: run.objectsReceived,
+          objectsStored: run.objectsStored,
+          objectsRejected: run.objectsRejected,
+          deviations: run.deviations,
+        }),
+      );
     }
+  }
+
+  /**
+   * Runs a pull's database step again while the database is unavailable (a restart, a cut connection), for as long
+   * as the pull's lease lasts: longer, and another instance may have taken the lease, which the next renewal finds.
+   * Only for steps that may run twice (one transaction, idempotent writes).
+   */
+  private outlasting<T>(step: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(step, this.config.env.SYNC_LEASE_TTL_SECONDS * 1000, (error, waitMs) =>
+      this.logger.warn(`The database is unavailable (${(error as Error).message}); trying again in ${waitMs} ms`),
+    );
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {

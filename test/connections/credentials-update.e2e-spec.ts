@@ -39,7 +39,7 @@ const around = { center: { latitude: 52.09, longitude: 5.12 }, radiusKm: 3 };
 
 describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ version, encoding, section }) => {
   const suffix = version.replace(/\./g, '').slice(0, 2);
-  it(`${section.put}: the CPO PUTs new credentials; we fetch its endpoints again with its new token and answer a new token; the old one stops working`, async () => {
+  it(`${section.put}: the CPO PUTs new credentials; we fetch its endpoints again with its new token and answer a new token; the old one stops working once it uses the new one`, async () => {
     const cpo = await invited({ version, countryCode: 'NL', partyId: `P${suffix}`, businessName: 'Before' });
     const before = cpo.simulator.registration;
     const requestsBefore = cpo.simulator.requests.length;
@@ -51,8 +51,9 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
       ['GET', 'B', encoding],
       ['GET', 'B', encoding],
     ]);
-    expect((await ocpiCall(cpo.versionsUrl, before.tokenForClient!, { encoding })).status).toBe(401);
+    // Our answer may not have reached it (unsettled-rotation.e2e-spec.ts): the old token works until it uses the new one.
     expect((await ocpiCall(cpo.versionsUrl, after.tokenForClient!, { encoding })).status).toBe(200);
+    expect((await ocpiCall(cpo.versionsUrl, before.tokenForClient!, { encoding })).status).toBe(401);
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'REGISTERED', ocpi_version: version });
   });
 

@@ -36,6 +36,11 @@ export class OcpiCallError extends Error {
     /** One line in plain words: what went wrong and what to do. */
     readonly explanation: string,
     readonly details: OcpiCallDetails,
+    /**
+     * The body the CPO answered, when it answered one: an error envelope may still carry data (e.g. credentials after
+     * a failed PUT). Kept apart from `details`, which is logged: a body may hold a credentials token.
+     */
+    readonly responseBody?: string,
   ) {
     super(`${details.method} ${details.url}: ${explanation}`);
   }

@@ -248,7 +248,7 @@ export class OcpiClient {
     // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
     if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {
       this.logger.debug({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
-      return new OcpiCallError(kind, explanation, details);
+      return new OcpiCallError(kind, explanation, details, extra.responseBody);
     }
     this.logger.warn({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
     await this.recorder?.record({
@@ -267,7 +267,7 @@ export class OcpiClient {
       responseBody: extra.responseBody ?? null,
       explanation: call.attempts > 1 ? `${explanation} (${call.attempts} attempts)` : explanation,
     });
-    return new OcpiCallError(kind, explanation, details);
+    return new OcpiCallError(kind, explanation, details, extra.responseBody);
   }
 }
 

@@ -21,6 +21,7 @@ export class QuirkEngine {
   private dropped = 0;
   private lists = 0;
   private delayed = 0;
+  private undelayed = 0;
 
   constructor(quirks: SimulatorQuirks | undefined) {
     this.set(quirks);
@@ -34,6 +35,7 @@ export class QuirkEngine {
     this.dropped = 0;
     this.lists = 0;
     this.delayed = 0;
+    this.undelayed = 0;
   }
 
   /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */
@@ -86,12 +88,32 @@ export class QuirkEngine {
     return out;
   }
 
+  /**
+   * Takes the method, URL and routed reply of a request; when it was a credentials PUT that succeeded (i.e. was
+   * applied), returns the answer `putAfterApplying` asks for instead; null otherwise.
+   */
+  afterApplied(method: string, url: URL, reply: OcpiReply): Interception {
+    const quirk = this.quirks.putAfterApplying;
+    if (!quirk || method !== 'PUT' || moduleOf(url) !== 'credentials' || reply.httpStatus !== 200 || reply.body.status_code !== OcpiStatus.SUCCESS) return null;
+    const error = fail(200, OcpiStatus.SERVER_ERROR, 'Simulated failure after the credentials were applied');
+    switch (quirk.answer) {
+      case 'drop':
+        return { drop: true };
+      case 'ocpi-error':
+        return { reply: error };
+      case 'ocpi-error-with-credentials':
+        return { reply: { ...error, body: { ...error.body, data: reply.body.data } } };
+    }
+  }
+
   /** Writes the reply, late or raw when a quirk says so; never throws on a connection the client dropped. */
   async write(res: ServerResponse, url: URL, reply: OcpiReply, baseHeaders: Record<string, string>): Promise<void> {
     const applies = this.applies(url);
-    if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
+    if (applies && this.quirks.delayMs && this.undelayed < (this.quirks.delayAfter ?? 0)) this.undelayed += 1;
+    else if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
       this.delayed += 1;
-      await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs));
+      // unref: a delay still pending when a test closes the simulator must not keep the test process alive.
+      await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs).unref());
     }
     if (res.destroyed) return;
     const raw = applies ? this.quirks.envelope?.rawBody : undefined;

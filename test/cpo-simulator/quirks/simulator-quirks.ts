@@ -29,10 +29,20 @@ export interface SimulatorQuirks {
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
   delayCount?: number;
+  /** The first N matching responses go out at once, the delay applies from the next one (a pull that slows down mid-way). */
+  delayAfter?: number;
   /** The first N matching requests get their connection closed without an answer. */
   dropConnections?: number;
   /** How served objects are dressed on the wire (list and object GETs). */
   wire?: WireStyleQuirks;
+  /**
+   * A PUT on its credentials endpoint (credentials §PUT) is applied (the eMSP's new token kept, a new token issued for
+   * the eMSP) and then answered badly: 'ocpi-error' (HTTP 200, status 3000, no data), 'ocpi-error-with-credentials'
+   * (the same, with its new credentials in data), 'drop' (the connection closed without an answer). With
+   * `keepOldToken`, the token it issued before keeps working too (the grace period some CPOs give), and a GET on its
+   * credentials endpoint with it answers the new one.
+   */
+  putAfterApplying?: { answer: 'ocpi-error' | 'ocpi-error-with-credentials' | 'drop'; keepOldToken?: boolean };
   /** Present the simulator's credentials role as HUB instead of CPO (credentials 2.2.1 §CredentialsRole). */
   presentAsHub?: boolean;
 }
