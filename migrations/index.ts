@@ -6,6 +6,7 @@ import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-Locat
 import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 import { Cdrs1796100000000 } from './1796100000000-Cdrs';
 import { SearchIndexChanges1796200000000 } from './1796200000000-SearchIndexChanges';
+import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -20,4 +21,5 @@ export const migrations = [
   TariffHistory1796003500000,
   Cdrs1796100000000,
   SearchIndexChanges1796200000000,
+  CdrDeviations1796313000000,
 ];

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
-import { tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
 import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
@@ -19,8 +19,8 @@ const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: '
 /**
  * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the
  * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
- * module's store for what was accepted, rejected_object for what was not (raw, with the reason), and the day's
- * deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
+ * module's store for what was accepted (with what each object bent of the spec), rejected_object for what was not
+ * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
  * nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in the batch won) or REJECTED.
  */
 @Injectable()
@@ -40,20 +40,19 @@ export class IntakeService {
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
     // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
-    if (source.agreedVersion && source.agreedVersion !== source.adapter.version) {
-      tallyDeviations(
-        tally,
-        items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })),
-      );
-    }
+    const otherVersion: WireDeviation[] =
+      source.agreedVersion && source.agreedVersion !== source.adapter.version
+        ? [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` }]
+        : [];
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
     const outcomes = new Array<ItemOutcome | undefined>(items.length);
     const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
     items.forEach((raw, index) => {
       const normalised = normaliseWireObject(module, raw);
-      tallyDeviations(tally, normalised.deviations);
       const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
+      const own = [...otherVersion, ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
+      tallyDeviations(tally, own);
       if (!mapped.ok) {
         outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${mapped.reason}`, identity: mapped.identity };
         return;
@@ -65,7 +64,7 @@ export class IntakeService {
         outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason, identity: { countryCode: country_code, partyId: party_id, id } };
         return;
       }
-      accepted.push({ value: mapped.value, raw, index });
+      accepted.push({ value: mapped.value, raw, deviations: countDeviations(own), index });
     });
     const deviations = [...tally.values()];
     const stored = await this.db.transaction(async (m) => {

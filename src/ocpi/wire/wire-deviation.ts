@@ -54,6 +54,13 @@ export interface WireDeviationCount extends WireDeviation {
   count: number;
 }
 
+/** `deviations` summed per (kind, field), in the order first seen: e.g. what one object showed. */
+export function countDeviations(deviations: readonly WireDeviation[]): WireDeviationCount[] {
+  const counts = new Map<string, WireDeviationCount>();
+  tallyDeviations(counts, deviations);
+  return [...counts.values()];
+}
+
 /** Adds `deviations` into `into`, keyed by kind and field. */
 export function tallyDeviations(into: Map<string, WireDeviationCount>, deviations: readonly WireDeviation[]): void {
   for (const d of deviations) {
