@@ -63,7 +63,7 @@ function offSpec(version: Version, cdr: Raw): { cdr: Raw; deviation: { kind: str
   return { cdr: { ...cdr, total_cost: before }, deviation: { kind: 'PRICE_AS_NUMBER', field: 'total_cost', example: String(before) } };
 }
 
-async function fixtures(version: Version, owner: { countryCode: string; partyId: string }, idPrefix: string) {
+function fixtures(version: Version, owner: { countryCode: string; partyId: string }, idPrefix: string) {
   const locations = locationsFor(version, { count: 2, seed: 13, center: { latitude: 52.09, longitude: 5.12 }, radiusKm: 2, tariffIds: ['AC-KWH', 'AC-TIME'], ...owner }) as Raw[];
   const tariffs = simpleTariffs(owner).map((t) => tariffFor(version, t));
   const cdrs = generateCdrs({ version, locations, tariffs, ...owner, count: 3, mispriced: [1], withoutTariffs: [], idPrefix }) as Raw[];
@@ -82,7 +82,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs against the field rule
     let cpo: RegisteredCpo;
     let cdrs: Raw[];
     beforeAll(async () => {
-      const f = await fixtures(version, owner, 'FPUSH-');
+      const f = fixtures(version, owner, 'FPUSH-');
       cdrs = f.cdrs;
       cpo = await registerCpo(service, { version, ...owner, locations: f.locations, tariffs: f.tariffs });
       await cpo.sync();
@@ -154,7 +154,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs against the field rule
     let invalid: Array<{ cdr: Raw; reason: string }>;
     let outcome: Raw;
     beforeAll(async () => {
-      const f = await fixtures(version, owner, 'FPULL-');
+      const f = fixtures(version, owner, 'FPULL-');
       invalid = invalidCdrs(version, f.cdrs[0], 'FPULL-X-');
       cdrs = [f.cdrs[0], offSpec(version, f.cdrs[1]).cdr];
       cpo = await registerCpo(service, { version, ...owner, locations: f.locations, tariffs: f.tariffs, cdrs: [...cdrs, ...invalid.map((i) => i.cdr)], maxPageLimit: 5 });
