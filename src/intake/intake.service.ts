@@ -11,7 +11,7 @@ import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
 import { fileRejections, Rejection } from './rejected-objects';
-import { addDeviations } from './wire-deviation.store';
+import { addDeviations } from '../call-log/wire-deviation.store';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
 const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
