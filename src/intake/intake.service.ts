@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { addDeviations } from '../call-log/wire-deviation.store';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
@@ -11,7 +12,6 @@ import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
 import { fileRejections, Rejection } from './rejected-objects';
-import { addDeviations } from '../call-log/wire-deviation.store';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
 const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
@@ -20,8 +20,9 @@ const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: '
  * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the
  * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
  * module's store for what was accepted (with what each object bent of the spec), rejected_object for what was not
- * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
- * nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in the batch won) or REJECTED.
+ * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad
+ * object never sinks the others, and nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in
+ * the batch won) or REJECTED.
  */
 @Injectable()
 export class IntakeService {
