@@ -23,6 +23,12 @@ export class AppConfig {
     return Buffer.from(this.env.TOKEN_ENCRYPTION_KEY, 'hex');
   }
 
+  /** The keys a stored token may be encrypted under: the current one first, then the one it replaces (rotation). */
+  get tokenDecryptionKeys(): Buffer[] {
+    const previous = this.env.TOKEN_ENCRYPTION_KEY_PREVIOUS;
+    return previous ? [this.tokenEncryptionKey, Buffer.from(previous, 'hex')] : [this.tokenEncryptionKey];
+  }
+
   /** Our own identity as an eMSP party. */
   get ourParty(): { countryCode: string; partyId: string; businessName: string } {
     return {

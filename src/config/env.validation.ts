@@ -36,6 +36,14 @@ export class Environment {
   @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (a 32-byte key)' })
   TOKEN_ENCRYPTION_KEY: string;
 
+  /**
+   * Secret, only while rotating TOKEN_ENCRYPTION_KEY: the key it replaces. Tokens still under it are read with it and
+   * re-encrypted under the new key at start-up; remove it once every instance runs with the new key.
+   */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters (a 32-byte key)' })
+  TOKEN_ENCRYPTION_KEY_PREVIOUS?: string;
+
   /** Secret: API key of the operations endpoints (connecting CPOs, sync status, rejected objects). */
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters' })
@@ -76,6 +84,25 @@ export class Environment {
   @Max(1000)
   OCPI_PAGE_LIMIT: number = 100;
 
+  /**
+   * Largest request body we read, in bytes (every route; the OCPI Receiver interfaces are what it is for: one pushed
+   * object per request). A larger one is refused with HTTP 413 naming the limit, before it is read whole. 10 MiB.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  /**
+   * Largest object a CPO sends (pushed or in a pulled page), in bytes of JSON, that we take in and keep raw. A larger
+   * one is rejected and kept in rejected_object cut to its first 64 KiB, marked with its size. 2 MiB: a Location with
+   * a few hundred EVSEs, or a CDR with thousands of charging periods, stays well below it.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_OBJECT_BYTES: number = 2 * 1024 * 1024;
+
   /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -87,6 +114,15 @@ export class Environment {
   @IsInt()
   @Min(1)
   CALL_LOG_RETENTION_DAYS: number = 30;
+
+  /**
+   * Requests per minute one CPO (one credentials token) may make to our OCPI endpoints, per instance; beyond it HTTP 429
+   * with Retry-After and an OCPI envelope. 0 disables the limit.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  OCPI_RATE_LIMIT_PER_MINUTE: number = 6000;
 
   /**
    * Milliseconds between two reads of what changed in the database, by the in-memory search index of the mobile-app

@@ -8,6 +8,7 @@ import { CredentialsReceiverService } from './credentials-receiver.service';
 import { CredentialsSenderService } from './credentials-sender.service';
 import { EndpointDiscovery } from './endpoint-discovery';
 import { SenderPages } from './sender-pages';
+import { TokenKeyRotation } from './token-key-rotation';
 
 /**
  * CPO connections and the credentials handshakes both ways (our credentials endpoint, in ocpi/server, calls
@@ -16,7 +17,17 @@ import { SenderPages } from './sender-pages';
  */
 @Module({
   imports: [OcpiClientModule],
-  providers: [ConnectionsService, AuthObservations, CpoCaller, EndpointDiscovery, CredentialsSenderService, CredentialsReceiverService, SenderPages, ConnectionDirectory],
+  providers: [
+    ConnectionsService,
+    AuthObservations,
+    CpoCaller,
+    EndpointDiscovery,
+    CredentialsSenderService,
+    CredentialsReceiverService,
+    SenderPages,
+    ConnectionDirectory,
+    TokenKeyRotation,
+  ],
   exports: [ConnectionsService, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
 })
 export class ConnectionsModule {}

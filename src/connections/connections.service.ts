@@ -2,7 +2,7 @@ import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { decryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
+import { decryptWithAnyKey, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
@@ -119,7 +119,7 @@ export class ConnectionsService {
     return {
       connection,
       adapter,
-      token: decryptToken(connection.theirTokenEncrypted, this.config.tokenEncryptionKey),
+      token: decryptWithAnyKey(connection.theirTokenEncrypted, this.config.tokenDecryptionKeys).token,
       encoding: connection.theirTokenEncoding ?? adapter.tokenEncoding,
     };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDeviations } from '../call-log/wire-deviation.store';
+import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
@@ -11,13 +12,16 @@ import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } fr
 import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
+import { rawFitness } from './raw-limits';
 import { fileRejections, Rejection } from './rejected-objects';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
 const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
 
 /**
- * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the
+ * The one path every object a CPO sends takes, pulled or pushed, for every module: a door that refuses what no reader
+ * or store may meet (no body, nesting too deep, larger than OCPI_MAX_OBJECT_BYTES, text PostgreSQL cannot hold: see
+ * rawFitness, which also says what of it is kept), tolerant reading (counted), the
  * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
  * module's store for what was accepted (with what each object bent of the spec), rejected_object for what was not
  * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad
@@ -29,6 +33,7 @@ export class IntakeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly modules: IntakeModules,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -48,8 +53,16 @@ export class IntakeService {
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
     const outcomes = new Array<ItemOutcome | undefined>(items.length);
+    // What rejected_object keeps of each item: the raw object, unless the door below kept a storable form of it.
+    const kept = [...items];
     const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
     items.forEach((raw, index) => {
+      const fitness = rawFitness(raw, this.config.env.OCPI_MAX_OBJECT_BYTES);
+      if (!fitness.ok) {
+        kept[index] = fitness.keep;
+        outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${fitness.reason}`, identity: readIdentity(raw) };
+        return;
+      }
       const normalised = normaliseWireObject(module, raw);
       const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
       const own = [...otherVersion, ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
@@ -77,7 +90,7 @@ export class IntakeService {
           o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
       });
       const rejections: Rejection[] = [];
-      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: items[i], reason: o.reason, identity: o.identity }));
+      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: kept[i], reason: o.reason, identity: o.identity }));
       await fileRejections(m, { connectionId: source.connectionId, syncRunId: source.syncRunId, module, ocpiVersion: source.adapter.version }, rejections);
       await addDeviations(m, source.connectionId, module, deviations);
       return storeOutcomes;

@@ -141,7 +141,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs against the field rule
         const r = await cpo.simulator.pushCdr({ ...cdrs[2], id: 'FPUSH-COMMA', total_cost: '4,00' });
         expect(r).toMatchObject({
           ocpiStatus: 2001,
-          message: 'Invalid CDR: total_cost: must be a Price object (types §Price class), not "4,00" (a decimal comma is not a JSON number)',
+          message: 'Invalid CDR: total_cost: must be a Price object, not "4,00" (a decimal comma is not a JSON number)',
         });
       });
     }

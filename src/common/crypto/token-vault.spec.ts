@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decryptToken, encryptToken, hashToken, newCredentialsToken, tokenMatchesHash } from './token-vault';
+import { decryptToken, decryptWithAnyKey, encryptToken, hashToken, newCredentialsToken, tokenMatchesHash } from './token-vault';
 
 /** Credentials tokens at rest: hashed when we only check them, encrypted when we send them again. */
 describe('token vault', () => {
@@ -26,5 +26,14 @@ describe('token vault', () => {
     expect(token).toMatch(/^[\x21-\x7e]{64}$/);
     expect(tokenMatchesHash(token, hashToken(token))).toBe(true);
     expect(tokenMatchesHash(`${token}x`, hashToken(token))).toBe(false);
+  });
+});
+
+describe('decryptWithAnyKey (rotation of TOKEN_ENCRYPTION_KEY)', () => {
+  it('opens a token with the current key or the previous one, says which, and refuses a token under neither', () => {
+    const [current, previous, other] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+    expect(decryptWithAnyKey(encryptToken('under-current', current), [current, previous])).toEqual({ token: 'under-current', keyIndex: 0 });
+    expect(decryptWithAnyKey(encryptToken('under-previous', previous), [current, previous])).toEqual({ token: 'under-previous', keyIndex: 1 });
+    expect(() => decryptWithAnyKey(encryptToken('under-other', other), [current, previous])).toThrow('neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS');
   });
 });

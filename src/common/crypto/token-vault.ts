@@ -32,6 +32,22 @@ export function encryptToken(plain: string, key: Buffer): string {
   return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(':');
 }
 
+/**
+ * Reverses {@link encryptToken} with the first of `keys` that fits (the current key, then the one it replaced while
+ * TOKEN_ENCRYPTION_KEY is rotated). @returns the token and the index of the key that opened it.
+ * @throws Error when none fits or the value was tampered with.
+ */
+export function decryptWithAnyKey(sealed: string, keys: Buffer[]): { token: string; keyIndex: number } {
+  for (const [keyIndex, key] of keys.entries()) {
+    try {
+      return { token: decryptToken(sealed, key), keyIndex };
+    } catch {
+      // the next key, if any
+    }
+  }
+  throw new Error('cannot decrypt a stored credentials token: neither TOKEN_ENCRYPTION_KEY nor TOKEN_ENCRYPTION_KEY_PREVIOUS is the key it was encrypted with');
+}
+
 /** Reverses {@link encryptToken}. @throws Error when the key is wrong or the value was tampered with. */
 export function decryptToken(sealed: string, key: Buffer): string {
   const [version, iv, tag, data] = sealed.split(':');

@@ -2,10 +2,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../../common/assert-never';
 import { RequestWithUnparsedBody } from './json-body-parser';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiError } from '../wire/ocpi-error';
 import { ocpiFailure, OcpiResponse } from '../wire/ocpi-response';
 import { OcpiStatus, OcpiStatusCode } from '../wire/ocpi-status';
+
+/** What we ask a caller to wait when our database cannot be reached (a restart takes seconds). */
+export const RETRY_AFTER_SECONDS = 5;
 
 /**
  * Every error on an OCPI-facing route leaves as an OCPI envelope (transport_and_format 2.2.1 §Response
@@ -24,7 +28,10 @@ export class OcpiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiPartner?: { id: string } }>();
     const { httpStatus, body } = this.answer(exception);
+    if (httpStatus === Number(HttpStatus.SERVICE_UNAVAILABLE)) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     void reply.status(httpStatus).send(body);
+    // A CPO over its rate limit is refused before any work; logging each refusal would turn its flood into writes.
+    if (httpStatus === Number(HttpStatus.TOO_MANY_REQUESTS)) return;
     void this.recorder?.record({
       direction: 'INCOMING',
       connectionId: request.ocpiPartner?.id ?? null,
@@ -50,6 +57,14 @@ export class OcpiExceptionFilter implements ExceptionFilter {
       // A 400 is a request we could not read or whose parameters are invalid: 2001 says exactly that.
       const code = status >= 500 ? OcpiStatus.SERVER_ERROR : status === 400 ? OcpiStatus.INVALID_OR_MISSING_PARAMETERS : OcpiStatus.CLIENT_ERROR;
       return { httpStatus: status, body: ocpiFailure(code, exception.message) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // Nothing was stored (no commit); the CPO should send it again (status_codes 2.2.1 §3xxx: server errors).
+      this.logger.warn(`database unavailable, answered 503: ${(exception as Error).message}`);
+      return {
+        httpStatus: HttpStatus.SERVICE_UNAVAILABLE,
+        body: ocpiFailure(OcpiStatus.SERVER_ERROR, 'Temporarily unavailable (our database cannot be reached); nothing was stored: retry later.'),
+      };
     }
     this.logger.error(exception);
     return { httpStatus: HttpStatus.INTERNAL_SERVER_ERROR, body: ocpiFailure(OcpiStatus.SERVER_ERROR, 'Internal error; it has been logged.') };

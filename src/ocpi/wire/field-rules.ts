@@ -98,7 +98,7 @@ export function amountProblem(amount: string, rule: { negativeAllowed: boolean }
 
 /**
  * A field the spec types as a class (e.g. Price): a JSON object, not a list, string or number. `what` names the
- * class for the message, e.g. "a Price object (types §Price class)".
+ * class for the message, e.g. "a Price object".
  */
 export function objectProblem(value: unknown, what: string): string | null {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return null;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
@@ -12,6 +12,7 @@ import { OcpiStatus } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
 import { pushSource } from './push-source';
+import { PushedObject } from './pushed-object.decorator';
 
 /**
  * Our CDRs Receiver interface, one per version (mod_cdrs 2.2.1 §Receiver Interface, 2.1.1 §2.2 eMSP Interface,
@@ -40,7 +41,7 @@ export class CdrsReceiverController {
   async post(
     @Param('version') version: string,
     @Req() request: OcpiAuthenticatedRequest,
-    @Body() body: unknown,
+    @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OcpiResponse<never>> {
     const source = pushSource(version, request);

@@ -93,7 +93,7 @@ export class CdrCommonDto {
 }
 
 /** What a Price field that is not an object is told (types 2.2.1 / 2.3.0 §Price class). */
-export const PRICE = 'a Price object (types §Price class)';
+export const PRICE = 'a Price object';
 
 export class CdrDto extends CdrCommonDto {
   @IsWireObject(PRICE) @ValidateNested() @IsDefined() @Type(() => PriceDto) total_cost: PriceDto;

@@ -1,0 +1,44 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decryptWithAnyKey, encryptToken } from '../common/crypto/token-vault';
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Rotation of TOKEN_ENCRYPTION_KEY: started with a new key and TOKEN_ENCRYPTION_KEY_PREVIOUS set to the old one, an
+ * instance re-encrypts, at start-up, every stored token still under the old key. Each row is re-read under a row lock
+ * in its own transaction, so several instances starting together (or a token rewritten meanwhile by a handshake) never
+ * lose a token: a row already under the new key is left alone. Until every row is done, both keys read.
+ */
+@Injectable()
+export class TokenKeyRotation implements OnApplicationBootstrap {
+  private readonly logger = new Logger(TokenKeyRotation.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.tokenDecryptionKeys.length < 2) return;
+    const moved = await this.reencryptUnderCurrentKey();
+    this.logger.log(`TOKEN_ENCRYPTION_KEY rotation: ${moved} stored token(s) re-encrypted under the new key`);
+  }
+
+  /** Re-encrypts the tokens still under the previous key. @returns how many were re-encrypted. */
+  async reencryptUnderCurrentKey(): Promise<number> {
+    const ids = await this.db.query<Array<{ id: string }>>(`SELECT id FROM cpo_connection WHERE their_token_encrypted IS NOT NULL ORDER BY id`);
+    let moved = 0;
+    for (const { id } of ids) {
+      moved += await this.db.transaction(async (m) => {
+        const [row] = await m.query<Array<{ sealed: string | null }>>(`SELECT their_token_encrypted AS sealed FROM cpo_connection WHERE id = $1 FOR UPDATE`, [id]);
+        if (!row?.sealed) return 0;
+        const { token, keyIndex } = decryptWithAnyKey(row.sealed, this.config.tokenDecryptionKeys);
+        if (keyIndex === 0) return 0;
+        await m.query(`UPDATE cpo_connection SET their_token_encrypted = $2 WHERE id = $1`, [id, encryptToken(token, this.config.tokenEncryptionKey)]);
+        return 1;
+      });
+    }
+    return moved;
+  }
+}
