@@ -6,6 +6,7 @@ import { LocationFieldsOfEveryVersion1765000100000 } from './1765000100000-Locat
 import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 import { Cdrs1796100000000 } from './1796100000000-Cdrs';
 import { SearchIndexChanges1796200000000 } from './1796200000000-SearchIndexChanges';
+import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
 import { SyncRunRunningIndex1797100000000 } from './1797100000000-SyncRunRunningIndex';
 import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCredentials';
 
@@ -22,6 +23,7 @@ export const migrations = [
   TariffHistory1796003500000,
   Cdrs1796100000000,
   SearchIndexChanges1796200000000,
+  CdrDeviations1796313000000,
   SyncRunRunningIndex1797100000000,
   UnsettledCredentials1797100100000,
 ];

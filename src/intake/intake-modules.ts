@@ -8,6 +8,7 @@ import { LocationStore } from '../locations/location.store';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { MappingContext, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult } from '../ocpi/wire/mapping-result';
+import { WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffStore } from '../tariffs/tariff.store';
 import { StoreOutcome } from './intake-outcome';
@@ -21,10 +22,15 @@ export interface CanonicalOf {
 }
 export type IntakeModuleId = keyof CanonicalOf;
 
-/** An accepted object (mapped, of one of the connection's parties) with the raw object it came from. */
+/**
+ * An accepted object (mapped, of one of the connection's parties) with the raw object it came from and what it bent
+ * of the spec (per kind and field, as the tolerant-reading pass, its version mapper and the intake found it), for a
+ * store that keeps it with the object.
+ */
 export interface Accepted<T> {
   value: T;
   raw: unknown;
+  deviations: WireDeviationCount[];
 }
 
 /** What is particular to one module in the one intake step: its version mapper, its store and what follows a store. */
@@ -89,7 +95,7 @@ export class IntakeModules {
             source.connectionId,
             source.adapter.version,
             source.channel,
-            batch.map((b) => ({ cdr: b.value, raw: b.raw })),
+            batch.map((b) => ({ cdr: b.value, raw: b.raw, deviations: b.deviations })),
           );
           return stored.map((o): StoreOutcome =>
             o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' },

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { addDeviations } from '../call-log/wire-deviation.store';
 import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
-import { tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
 import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
@@ -13,7 +14,6 @@ import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
 import { rawFitness } from './raw-limits';
 import { fileRejections, Rejection } from './rejected-objects';
-import { addDeviations } from './wire-deviation.store';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
 const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', cdrs: 'CDR' };
@@ -23,9 +23,10 @@ const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: '
  * or store may meet (no body, nesting too deep, larger than OCPI_MAX_OBJECT_BYTES, text PostgreSQL cannot hold: see
  * rawFitness, which also says what of it is kept), tolerant reading (counted), the
  * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
- * module's store for what was accepted, rejected_object for what was not (raw, with the reason), and the day's
- * deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
- * nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in the batch won) or REJECTED.
+ * module's store for what was accepted (with what each object bent of the spec), rejected_object for what was not
+ * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad
+ * object never sinks the others, and nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in
+ * the batch won) or REJECTED.
  */
 @Injectable()
 export class IntakeService {
@@ -45,12 +46,10 @@ export class IntakeService {
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
     // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
-    if (source.agreedVersion && source.agreedVersion !== source.adapter.version) {
-      tallyDeviations(
-        tally,
-        items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })),
-      );
-    }
+    const otherVersion: WireDeviation[] =
+      source.agreedVersion && source.agreedVersion !== source.adapter.version
+        ? [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` }]
+        : [];
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
     const outcomes = new Array<ItemOutcome | undefined>(items.length);
@@ -65,8 +64,9 @@ export class IntakeService {
         return;
       }
       const normalised = normaliseWireObject(module, raw);
-      tallyDeviations(tally, normalised.deviations);
       const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
+      const own = [...otherVersion, ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
+      tallyDeviations(tally, own);
       if (!mapped.ok) {
         outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${mapped.reason}`, identity: mapped.identity };
         return;
@@ -78,7 +78,7 @@ export class IntakeService {
         outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason, identity: { countryCode: country_code, partyId: party_id, id } };
         return;
       }
-      accepted.push({ value: mapped.value, raw, index });
+      accepted.push({ value: mapped.value, raw, deviations: countDeviations(own), index });
     });
     const deviations = [...tally.values()];
     const stored = await this.db.transaction(async (m) => {

@@ -8,7 +8,7 @@ import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
 import { listRejections } from '../intake/rejected-objects';
-import { listDeviations, WireDeviationView } from '../intake/wire-deviation.store';
+import { listDeviations, WireDeviationView } from '../call-log/wire-deviation.store';
 import { CdrStore } from '../cdrs/cdr.store';
 import { LocationStore } from '../locations/location.store';
 import { TariffStore } from '../tariffs/tariff.store';

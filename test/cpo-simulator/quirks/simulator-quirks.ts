@@ -45,6 +45,11 @@ export interface SimulatorQuirks {
   putAfterApplying?: { answer: 'ocpi-error' | 'ocpi-error-with-credentials' | 'drop'; keepOldToken?: boolean };
   /** Present the simulator's credentials role as HUB instead of CPO (credentials 2.2.1 §CredentialsRole). */
   presentAsHub?: boolean;
+  /**
+   * How its version details `data` (version_information_endpoint §Version details: one object) is dressed: `asList`
+   * sends a list of that many copies of the object (0: an empty list), `version` names another version in it.
+   */
+  versionDetails?: { asList?: number; version?: string };
 }
 
 export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'cdrs';
