@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDeviations } from '../call-log/wire-deviation.store';
@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
@@ -108,7 +109,9 @@ export class IntakeService {
   /**
    * Takes in one object a CPO pushed to our Receiver interface.
    * @returns how it was stored (created or already held, our row id when the store has one).
-   * @throws OcpiError 2001 (HTTP 400) with the reason it was filed under in rejected_object.
+   * @throws OcpiError 2001 with the reason it was filed under in rejected_object: in HTTP 200, since the request reached
+   *   the OCPI layer; in HTTP 400 when there was no body at all ("a message [that] does not contain a valid JSON
+   *   string", status_codes 2.2.1 §Status codes).
    */
   async takeOne(source: IntakeSource, module: IntakeModuleId, raw: unknown): Promise<Extract<StoreOutcome, { kind: 'STORED' }>> {
     const { outcomes } = await this.take(source, module, [raw]);
@@ -120,6 +123,7 @@ export class IntakeService {
         // One object has no later copy to lose to; kept for the switch to stay exhaustive.
         throw new Error('a single pushed object cannot be superseded');
       case 'REJECTED':
+        if (raw === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, outcome.reason, HttpStatus.BAD_REQUEST);
         throw OcpiError.invalidParameters(outcome.reason);
     }
   }

@@ -1,5 +1,6 @@
-import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { findUnstorableText } from '../json/storable-text';
+import { InvalidInputException } from './invalid-input.exception';
 
 /** Options of the global validation: DTO instances; an unknown property is a 400. */
 export const VALIDATION_OPTIONS = { transform: true, whitelist: true, forbidNonWhitelisted: true };
@@ -20,7 +21,7 @@ const WHERE: Record<string, string> = { query: 'query parameter', param: 'path p
  *
  * Before either, one rule for every query, path parameter and body: no text PostgreSQL cannot hold (U+0000, a lone
  * surrogate; see storable-text.ts), refused with HTTP 400 naming where, e.g. "query parameter module: contains U+0000
- * (NUL), which no text we store may hold" (under /ocpi/ that is OCPI 2001). Objects a CPO pushes are not read here
+ * (NUL), which no text we store may hold" (under /ocpi/ that is OCPI 2001 in HTTP 200). Objects a CPO pushes are not read here
  * (they come through a custom decorator, which this pipe leaves alone): the intake step refuses them with the same
  * words and keeps them raw.
  */
@@ -36,10 +37,10 @@ export class FastPathValidationPipe extends ValidationPipe {
   }
 }
 
-/** @throws BadRequestException naming the first string or key PostgreSQL cannot hold. */
+/** @throws InvalidInputException (HTTP 400; OCPI 2001 in HTTP 200) naming the first string or key PostgreSQL cannot hold. */
 function refuseUnstorableText(value: unknown, metadata: ArgumentMetadata): void {
   const found = findUnstorableText(value);
   if (!found) return;
   const path = [metadata.data, found.path].filter(Boolean).join(found.path.startsWith('[') ? '' : '.');
-  throw new BadRequestException(`${WHERE[metadata.type] ?? metadata.type}${path ? ` ${path}` : ''}: ${found.problem}`);
+  throw new InvalidInputException(`${WHERE[metadata.type] ?? metadata.type}${path ? ` ${path}` : ''}: ${found.problem}`);
 }

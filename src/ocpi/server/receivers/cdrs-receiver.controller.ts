@@ -19,7 +19,7 @@ import { PushedObject } from './pushed-object.decorator';
  * 2.3.0 §Receiver Interface): POST a new CDR, GET it back at the URL the POST's Location header gave. PUT, PATCH and
  * DELETE are "n/a (CDRs cannot be replaced / updated / removed)". Authenticated by the CPO's credentials token.
  * A CDR takes the intake step like every object a CPO sends: invalid ones, another party's, and a different CDR
- * under an id we hold are refused with OCPI 2001 (HTTP 400), kept raw with the reason; the same CDR again is accepted.
+ * under an id we hold are refused with OCPI 2001 (in HTTP 200), kept raw with the reason; the same CDR again is accepted.
  */
 @ApiExcludeController()
 @Controller('ocpi/emsp/:version/cdrs')
@@ -35,7 +35,7 @@ export class CdrsReceiverController {
 
   /**
    * POST: the full, final CDR. HTTP 201 when new, 200 when we already held the same CDR; either way a Location header
-   * with the URL to GET it (§POST Method, Response Headers). OCPI 2001 (HTTP 400) with the reason otherwise.
+   * with the URL to GET it (§POST Method, Response Headers). OCPI 2001 (in HTTP 200) with the reason otherwise.
    */
   @Post()
   async post(
