@@ -156,7 +156,7 @@ export class OcpiClient {
   async *pages(req: Omit<OcpiRequest, 'method' | 'body'>): AsyncGenerator<OcpiPage> {
     const correlationId = req.context?.correlationId ?? randomUUID();
     const limit = req.params?.limit === undefined ? null : Number(req.params.limit);
-    const walker = new PageWalker({ requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
+    const walker = new PageWalker(req.url, { requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
     let url: string | null = withParams(req.url, req.params ?? {});
     while (url) {
       const refused = walker.beforeFetch(url);

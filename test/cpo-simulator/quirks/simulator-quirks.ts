@@ -69,6 +69,11 @@ export interface PaginationQuirks {
   ignoreOffset?: boolean;
   /** Report an X-Total-Count one lower on every further list request. */
   shrinkingTotal?: boolean;
+  /**
+   * The next-page Link keeps its path and query but points at this origin instead (e.g. `http://127.0.0.1:<other
+   * port>` or `http://localhost:<port>`): a CPO, or whoever tampers with its answers, sending the client elsewhere.
+   */
+  foreignLinkOrigin?: string;
 }
 
 export interface WireStyleQuirks {
