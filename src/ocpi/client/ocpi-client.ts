@@ -8,7 +8,8 @@ import { readEnvelope } from '../wire/ocpi-envelope';
 import { isOcpiSuccess } from '../wire/ocpi-status';
 import { TRANSPORT_RULES_2_2, TransportRules } from '../wire/transport-rules';
 import { WireDeviation } from '../wire/wire-deviation';
-import { explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
+import { AttemptLimits, cutoffOf, installAttemptLimits } from './attempt-limits';
+import { explainCutoff, explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
 import { OcpiCallError, OcpiFailureKind, TransportCause } from './ocpi-call.error';
 import { headerInt, PageWalker } from './page-walker';
 import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy } from './retry-policy';
@@ -43,6 +44,8 @@ export interface OcpiRequest {
   context?: OcpiCallContext;
   /** HTTP statuses the caller expects and handles (e.g. 401 while trying token encodings): logged at debug, not warn. */
   expectedStatuses?: number[];
+  /** Aborts the call, retries included (e.g. the service is stopping): it fails as TRANSPORT, cause CANCELLED. */
+  signal?: AbortSignal;
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -105,20 +108,27 @@ export class OcpiClient {
     @Optional() @Inject(OCPI_CLIENT_TUNING) tuning?: Partial<OcpiClientTuning>,
   ) {
     this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: 10_000, ...tuning };
+    const env = config.env;
+    const limits: AttemptLimits = {
+      connectTimeoutMs: env.OCPI_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: env.OCPI_RESPONSE_TIMEOUT_MS,
+      bodyTimeoutMs: env.OCPI_BODY_TIMEOUT_MS,
+      maxResponseBytes: env.OCPI_MAX_RESPONSE_BYTES,
+    };
     this.http = axios.create({
-      timeout: config.env.OCPI_REQUEST_TIMEOUT_MS,
       responseType: 'text',
       transformResponse: (body: unknown) => body,
       maxRedirects: 0,
       // axios-retry only sees statuses outside this range; they are classified after the last attempt.
       validateStatus: (status) => status < 500 && status !== 429,
     });
+    installAttemptLimits(this.http, limits);
     installRetries(this.http, this.tuning);
   }
 
   /**
-   * Sends one request and unwraps the OCPI envelope.
-   * @throws OcpiCallError classified as TRANSPORT, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
+   * Sends one request and unwraps the OCPI envelope. Each attempt has its deadlines and size cap (attempt-limits.ts).
+   * @throws OcpiCallError classified as TRANSPORT, RESPONSE_TOO_LARGE, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
    */
   async request<T = unknown>(req: OcpiRequest): Promise<OcpiReply<T>> {
     const rules = req.transport ?? TRANSPORT_RULES_2_2;
@@ -131,11 +141,17 @@ export class OcpiClient {
         params: req.params,
         data: req.body === undefined ? undefined : JSON.stringify(req.body),
         headers: this.headers(req, rules, call),
+        signal: req.signal,
       });
     } catch (error) {
       const err = error as AxiosError<string>;
       call.attempts = attemptsOf(err.config);
       call.requestId = String(err.config?.headers?.get?.('X-Request-ID') ?? call.requestId);
+      const cutoff = cutoffOf(err);
+      if (cutoff) {
+        const { kind, cause, explanation } = explainCutoff(cutoff);
+        throw await this.fail(kind, explanation, call, { transportCause: cause });
+      }
       if (!err.response) {
         const { cause, explanation } = explainTransport(err);
         throw await this.fail('TRANSPORT', explanation, call, { transportCause: cause });

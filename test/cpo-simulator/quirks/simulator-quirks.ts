@@ -25,7 +25,9 @@ export interface SimulatorQuirks {
    * `after`, that many matching requests succeed first (a CPO that breaks down in the middle of a paginated pull).
    */
   failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[]; after?: number };
-  /** Matching responses wait this long before they are written (to trigger client timeouts). */
+  /** How the bytes of matching responses go out (size, encoding, pace). */
+  body?: BodyQuirks;
+  /** Matching responses wait this long before they are written (to trigger client timeouts); a client that hangs up ends the wait. */
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
   delayCount?: number;
@@ -54,6 +56,17 @@ export interface EnvelopeQuirks {
   dataNotAList?: boolean;
   /** Prefix the JSON with a UTF-8 byte order mark. */
   byteOrderMark?: boolean;
+}
+
+export interface BodyQuirks {
+  /** An unknown field `x_padding` of this many characters in the first object of each list page (a page too large to read). */
+  padBytes?: number;
+  /** No Content-Length (chunked transfer), so the client learns the size only by reading. */
+  chunked?: boolean;
+  /** gzip-compressed (Content-Encoding: gzip), whatever the client accepts: small on the wire, large once inflated. */
+  gzip?: boolean;
+  /** The headers at once, then the body trickles out: `bytes` every `everyMs` milliseconds. */
+  trickle?: { bytes: number; everyMs: number };
 }
 
 export interface PaginationQuirks {
