@@ -114,12 +114,25 @@ export class SyncService implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Runs the begun pulls one after the other; never rejects. */
+  /**
+   * Runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
+   * brought a tariff a stored CDR waited for), the CDRs priced before their tariffs are checked again after every
+   * pull, before the last run closes: whoever follows the runs sees the re-check done once they have all finished.
+   */
   private async runAll(connectionId: string, begun: Array<BegunPull | SyncOutcome>): Promise<SyncOutcome[]> {
     const outcomes: SyncOutcome[] = [];
-    for (const pull of begun) outcomes.push('lease' in pull ? await this.runModule(pull) : pull);
-    // Only the instance that pulled the tariffs: it is the one that may have brought a tariff a stored CDR waited for.
-    if (outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
+    const last = begun.map((pull) => 'lease' in pull).lastIndexOf(true);
+    for (const [i, pull] of begun.entries()) {
+      if (!('lease' in pull)) {
+        outcomes.push(pull);
+        continue;
+      }
+      // begun[0] is the tariffs pull: when it is also the last run, its own success decides.
+      const beforeClosing = async (succeeded: boolean) => {
+        if (i === 0 ? succeeded : outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
+      };
+      outcomes.push(await this.runModule(pull, i === last ? beforeClosing : undefined));
+    }
     return outcomes;
   }
 
@@ -197,21 +210,33 @@ export class SyncService implements BeforeApplicationShutdown {
     });
   }
 
-  /** Pulls one begun module; its failure is its outcome (FAILED with the reason), never thrown. */
-  private async runModule({ lease, run }: BegunPull): Promise<SyncOutcome> {
+  /**
+   * Pulls one begun module; its failure is its outcome (FAILED with the reason), never thrown. `beforeClosing` runs
+   * after the pull, whatever its result, before the run is closed. @throws nothing
+   */
+  private async runModule({ lease, run }: BegunPull, beforeClosing?: (succeeded: boolean) => Promise<void>): Promise<SyncOutcome> {
     const { connectionId, module } = run;
+    let failure: unknown = null;
     try {
       if (this.stopping.signal.aborted) throw new Error('the service stopped before this pull started');
       // It may have waited for the modules before it: keep the lease ours.
       await lease.renew();
       const session = await this.connections.session(connectionId);
       await this.pull(session, module, run, lease);
-      await this.finish(run, 'SUCCEEDED', null);
-      await lease.release(run.startedAt);
-      await this.connections.recordError(connectionId, null);
     } catch (error) {
-      await this.close({ lease, run }, error);
+      failure = error;
     }
+    await beforeClosing?.(failure === null);
+    try {
+      if (failure === null) {
+        await this.finish(run, 'SUCCEEDED', null);
+        await lease.release(run.startedAt);
+        await this.connections.recordError(connectionId, null);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    if (failure !== null) await this.close({ lease, run }, failure);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
   }
