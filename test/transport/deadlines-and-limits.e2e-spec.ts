@@ -46,7 +46,12 @@ describe('transport_and_format 2.2.1 §Offline behaviour: per-attempt deadlines 
     const error = await callError(direct.client.request(cpo.call('locations')));
     expect(error).toMatchObject({ kind: 'TRANSPORT', details: { transportCause: 'TIMEOUT', attempts: 3 } });
     expect(error.explanation).toContain('no answer within OCPI_RESPONSE_TIMEOUT_MS (200 ms) of sending the request');
-    expect(attempts(before)).toHaveLength(3);
+    const sent = attempts(before);
+    expect(sent).toHaveLength(3);
+    // transport_and_format 2.2.1 §Unique message IDs: each attempt is a new request (its own X-Request-ID) of one call (one X-Correlation-ID).
+    expect(new Set(sent.map((r) => r.headers['x-request-id'])).size).toBe(3);
+    expect(new Set(sent.map((r) => r.headers['x-correlation-id'])).size).toBe(1);
+    expect(error.details.requestId).toBe(sent[2].headers['x-request-id']);
   });
 
   it('whole body: a body that trickles in (a few bytes every 50 ms, never idle long) is cut at OCPI_BODY_TIMEOUT_MS and the GET retried', async () => {
