@@ -91,8 +91,9 @@ interface CallState {
 
 /**
  * The one way this service talks to a CPO (transport_and_format 2.2.1): the Authorization header of the
- * version, X-Request-ID / X-Correlation-ID and routing headers where the version has them, a timeout per
- * attempt, retries of GETs only (see retry-policy.ts), a tolerant reading of the envelope, and every failure
+ * version, X-Request-ID / X-Correlation-ID and routing headers where the version has them, deadlines to connect, to
+ * the first byte and for the whole body and a size cap per attempt (attempt-limits.ts), retries of GETs only (see
+ * retry-policy.ts), no redirect followed, a tolerant reading of the envelope, and every failure
  * turned into an {@link OcpiCallError} of one kind with a plain-words explanation, logged (never a token) and
  * written to the call log.
  */
