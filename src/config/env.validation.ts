@@ -71,11 +71,29 @@ export class Environment {
   @IsString()
   OCPI_BUSINESS_NAME: string = 'Open eMSP';
 
-  /** Timeout of one call to a CPO, in milliseconds. */
+  /** Per attempt of a call to a CPO: milliseconds to connect (DNS, TCP and TLS). */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(100)
-  OCPI_REQUEST_TIMEOUT_MS: number = 30000;
+  OCPI_CONNECT_TIMEOUT_MS: number = 10000;
+
+  /** Per attempt of a call to a CPO: milliseconds from sending the request to the first byte of the answer. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  OCPI_RESPONSE_TIMEOUT_MS: number = 30000;
+
+  /** Per attempt of a call to a CPO: milliseconds from the first byte of the answer to its last, however it trickles. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  OCPI_BODY_TIMEOUT_MS: number = 60000;
+
+  /** Largest answer we read from a CPO, in bytes (on the wire and once decompressed); a larger one fails unread. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1024)
+  OCPI_MAX_RESPONSE_BYTES: number = 20 * 1024 * 1024;
 
   /** Page size we ask CPOs for when pulling (a CPO may answer with a smaller X-Limit). */
   @Transform(({ value }) => Number(value))

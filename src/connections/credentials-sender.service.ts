@@ -405,6 +405,8 @@ function describePutFailure(error: unknown): string {
       case 'SCHEMA_VIOLATION':
       case 'PAGINATION':
         return `got an answer we could not read (${error.explanation})`;
+      case 'RESPONSE_TOO_LARGE':
+        return `got an answer larger than we read (${error.explanation})`;
       default:
         return assertNever(error.kind, 'failure kind');
     }

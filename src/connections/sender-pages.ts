@@ -28,14 +28,14 @@ export class SenderPages {
 
   /**
    * Pages of `module`, following the CPO's pagination (OcpiClient.pages), with the version's transport rules,
-   * routing headers towards `routeTo` when the CPO sits behind a hub, and `context` for the call log.
+   * routing headers towards `routeTo` when the CPO sits behind a hub, `context` for the call log, and `signal` to cancel.
    * @throws OcpiCallError, Error
    */
   async *pages(
     session: CpoSession,
     module: PulledModule,
     params: Record<string, string | number | undefined>,
-    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext } = {},
+    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext; signal?: AbortSignal } = {},
   ): AsyncGenerator<OcpiPage> {
     const { adapter, connection } = session;
     let url = adapter.senderUrl(connection.theirEndpoints, module);

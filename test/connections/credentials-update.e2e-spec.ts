@@ -7,6 +7,7 @@ import { generateLocations } from '../cpo-simulator';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { locationsFor, ocpiCall, VERSIONS } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 let service: TestService;
@@ -63,13 +64,13 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     await cpo.simulator.unregisterFromClient();
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'UNREGISTERED', unregistered_at: expect.any(String) });
     expect((await ocpiCall(cpo.simulator.registration.clientCredentials?.url ?? `${service.url}/ocpi/emsp/versions`, token, { encoding })).status).toBe(401);
-    const sync = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
-    expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([
+    const outcomes = await syncAndWait(service, cpo.connectionId);
+    expect(outcomes.map((o) => [o.module, o.status])).toEqual([
       ['tariffs', 'FAILED'],
       ['locations', 'FAILED'],
       ['cdrs', 'FAILED'],
     ]);
-    expect(sync.body[0].message).toContain('UNREGISTERED, not registered');
+    expect(outcomes[0].message).toContain('UNREGISTERED, not registered');
   });
 
   it(`${section.updating}: operations rotate; we PUT our new token, keep the CPO's new one, and our old token stops working`, async () => {

@@ -10,6 +10,7 @@ import { encodeAuthorization } from '../cpo-simulator';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { locationsFor, ocpiCall, VERSIONS } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 let service: TestService;
@@ -71,9 +72,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 }
 
 async function syncStatuses(connectionId: string): Promise<any[]> {
-  const { status, body } = await service.ops('POST', `/connections/${connectionId}/sync`);
-  expect(status).toBe(201);
-  return body;
+  return syncAndWait(service, connectionId);
 }
 
 describe('credentials 2.2.1 §Updating the credentials and resetting the credentials token: our PUT fails or its answer is lost', () => {

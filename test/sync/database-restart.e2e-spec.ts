@@ -8,6 +8,7 @@
 import { generateLocations } from '../cpo-simulator';
 import { PrivatePostgres, startPrivatePostgres } from '../support/private-postgres';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { finishedRuns, startSync, syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 jest.setTimeout(120_000);
@@ -37,7 +38,7 @@ describe('fault: PostgreSQL restarts during a pull', () => {
 
   it.each(['fast', 'immediate'] as const)('restart (%s) after the second page: the pull resumes when the database is back and stores every Location once', async (mode) => {
     cpo.simulator.setQuirks({ modules: ['locations'], delayMs: 400 });
-    const pulling = service.ops('POST', `/connections/${cpo.connectionId}/sync?full=true`);
+    const started = await startSync(service, cpo.connectionId, true);
     const runs = async () => (await service.ops('GET', `/connections/${cpo.connectionId}/sync-runs`)).body.filter((r: any) => r.module === 'locations');
     let running: any;
     for (let i = 0; i < 100 && !running; i++) {
@@ -47,9 +48,8 @@ describe('fault: PostgreSQL restarts during a pull', () => {
     expect(running).toBeDefined();
     postgres.restart(mode);
 
-    const { status, body } = await pulling;
-    expect(status).toBe(201);
-    const outcome = body.find((o: any) => o.module === 'locations');
+    // Followed as operations would, through the restart (a 503 meanwhile means: ask again).
+    const outcome = (await finishedRuns(service, cpo.connectionId, started)).find((o) => o.module === 'locations');
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', run_id: running.id, pages: COUNT / PAGE, received: COUNT });
     const summary = (await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body;
     expect(summary.stored.locations).toBe(COUNT);
@@ -57,7 +57,7 @@ describe('fault: PostgreSQL restarts during a pull', () => {
 
     // The lease was released: the next pull runs at once.
     cpo.simulator.setQuirks({});
-    const again = (await service.ops('POST', `/connections/${cpo.connectionId}/sync`)).body.find((o: any) => o.module === 'locations');
+    const again = (await syncAndWait(service, cpo.connectionId)).find((o) => o.module === 'locations')!;
     expect(again.status).toBe('SUCCEEDED');
   });
 });

@@ -8,6 +8,7 @@
 import { generateLocations } from '../cpo-simulator';
 import { ChildService, startChildService } from '../support/child-service';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { finishedRuns, startSync, syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 jest.setTimeout(120_000);
@@ -39,7 +40,7 @@ async function locationRuns(service: TestService, cpo: RegisteredCpo): Promise<a
 async function childMidPull(survivor: TestService, cpo: RegisteredCpo): Promise<{ child: ChildService; runId: string }> {
   cpo.simulator.setQuirks({ modules: ['locations'], delayMs: SLOW_PAGE_MS, delayAfter: 1 });
   const child = await startChildService(survivor, LEASE);
-  // The answer never comes: the child is killed while it pulls.
+  // Answered 202 at once; the child then pulls in the background until it is killed.
   void child.ops('POST', `/connections/${cpo.connectionId}/sync`).catch(() => undefined);
   const run = await waitFor('the child stores its first locations page', 30_000, async () =>
     (await locationRuns(survivor, cpo)).find((r) => r.status === 'RUNNING' && r.pages >= 1),
@@ -71,16 +72,16 @@ describe('sync lease: a killed instance (SIGKILL mid-pull) blocks its CPO only u
     child = midPull.child;
     // The child now waits for a page that takes 3 × the lease: its heartbeat must keep the lease all that time.
     await sleep(TTL_SECONDS * 1000 + 1500);
-    const during = (await survivor.ops('POST', `/connections/${cpo.connectionId}/sync`)).body.find((o: any) => o.module === 'locations');
+    const during = (await startSync(survivor, cpo.connectionId)).runs.find((o: any) => o.module === 'locations');
     expect(during).toMatchObject({ status: 'SKIPPED', message: expect.stringContaining('another instance') });
 
     await child.kill('SIGKILL');
     const killedAt = Date.now();
     cpo.simulator.setQuirks({});
     const pulled = await waitFor('the survivor pulls locations', 30_000, async () => {
-      const outcomes = (await survivor.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
-      const outcome = outcomes.find((o: any) => o.module === 'locations');
-      return outcome.status === 'SKIPPED' ? null : outcome;
+      const started = await startSync(survivor, cpo.connectionId);
+      if (started.runs.find((o: any) => o.module === 'locations').status === 'SKIPPED') return null;
+      return (await finishedRuns(survivor, cpo.connectionId, started)).find((o) => o.module === 'locations');
     });
     const waitedMs = Date.now() - killedAt;
     expect(pulled).toMatchObject({ status: 'SUCCEEDED', stored: locations.length });
@@ -127,7 +128,7 @@ describe('sync lease: the periodic sweep closes the run of a killed instance eve
     expect(closed.error).toMatch(EXPIRED_REASON);
 
     cpo.simulator.setQuirks({});
-    const outcomes = (await survivor.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
-    expect(outcomes.find((o: any) => o.module === 'locations')).toMatchObject({ status: 'SUCCEEDED', stored: 40 });
+    const outcomes = await syncAndWait(survivor, cpo.connectionId);
+    expect(outcomes.find((o) => o.module === 'locations')).toMatchObject({ status: 'SUCCEEDED', stored: 40 });
   });
 });

@@ -25,7 +25,9 @@ export interface SimulatorQuirks {
    * `after`, that many matching requests succeed first (a CPO that breaks down in the middle of a paginated pull).
    */
   failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[]; after?: number };
-  /** Matching responses wait this long before they are written (to trigger client timeouts). */
+  /** How the bytes of matching responses go out (size, encoding, pace). */
+  body?: BodyQuirks;
+  /** Matching responses wait this long before they are written (to trigger client timeouts); a client that hangs up ends the wait. */
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
   delayCount?: number;
@@ -71,6 +73,17 @@ export interface EnvelopeQuirks {
   byteOrderMark?: boolean;
 }
 
+export interface BodyQuirks {
+  /** An unknown field `x_padding` of this many characters in the first object of each list page (a page too large to read). */
+  padBytes?: number;
+  /** No Content-Length (chunked transfer), so the client learns the size only by reading. */
+  chunked?: boolean;
+  /** gzip-compressed (Content-Encoding: gzip), whatever the client accepts: small on the wire, large once inflated. */
+  gzip?: boolean;
+  /** The headers at once, then the body trickles out: `bytes` every `everyMs` milliseconds. */
+  trickle?: { bytes: number; everyMs: number };
+}
+
 export interface PaginationQuirks {
   /**
    * How the next-page Link is given: 'absolute' (spec), 'relative' (path and query only), 'bare-rel'
@@ -84,6 +97,11 @@ export interface PaginationQuirks {
   ignoreOffset?: boolean;
   /** Report an X-Total-Count one lower on every further list request. */
   shrinkingTotal?: boolean;
+  /**
+   * The next-page Link keeps its path and query but points at this origin instead (e.g. `http://127.0.0.1:<other
+   * port>` or `http://localhost:<port>`): a CPO, or whoever tampers with its answers, sending the client elsewhere.
+   */
+  foreignLinkOrigin?: string;
 }
 
 export interface WireStyleQuirks {
