@@ -23,7 +23,7 @@ import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, t
 import { runLoad, type LoadRun } from './api-load';
 import type { ApiWorkerMessage, ApiWorkerRequest, SearchIndexStats } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
-import { opsClient, type Connection, type ConnectionSummary, type SyncOutcome } from './ops-client';
+import { opsClient, syncAndWait, type Connection, type ConnectionSummary } from './ops-client';
 import { round } from './stats';
 
 export interface ApiOptions {
@@ -82,7 +82,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     const connection = await ops<Connection>('POST', '/connections', { name: 'API bench CPO', versions_url: simulator.versionsUrl, token_a: simulator.tokenA });
     log(`  loading ${locations.length} locations by a pull from the simulator…`);
     const t0 = performance.now();
-    const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
+    const outcomes = await syncAndWait(ops, connection.id);
     const wallMs = performance.now() - t0;
     // This simulator serves no Sessions or CDRs: their pulls are SKIPPED, as they should be; anything else not SUCCEEDED is a failure.
     const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'sessions' && o.module !== 'cdrs'));

@@ -47,7 +47,7 @@ async function start(request: ApiWorkerRequest): Promise<void> {
     LOG_LEVEL: 'silent',
     SYNC_INTERVAL_MINUTES: '0',
     OCPI_PAGE_LIMIT: String(request.pageLimit),
-    OCPI_REQUEST_TIMEOUT_MS: '120000',
+    OCPI_RESPONSE_TIMEOUT_MS: '120000',
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,

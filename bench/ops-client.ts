@@ -1,26 +1,18 @@
 /**
- * Minimal client of the operations API over node:http. Not fetch: undici's default 300 s headers timeout
- * would abort a long synchronous POST …/sync on a slow machine, and this must never be the thing that fails.
+ * Minimal client of the operations API over node:http (no undici headers timeout to think about on a slow machine).
+ * "Sync now" answers 202 at once; scripts/follow-sync.ts follows the runs.
  */
 import { request } from 'node:http';
+import type { Ops } from '../scripts/follow-sync';
+
+export { syncAndWait, type SyncOutcome } from '../scripts/follow-sync';
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */
-export type OpsClient = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
+export type OpsClient = Ops;
 
 /** The parts of the operations API's answers the benchmarks read (see src/operations). */
 export interface Connection {
   id: string;
-}
-
-/** POST /connections/{id}/sync answers one per module. */
-export interface SyncOutcome {
-  module: string;
-  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
-  pages: number;
-  received: number;
-  stored: number;
-  rejected: number;
-  message: string | null;
 }
 
 /** GET /connections/{id}/summary: what is held from the CPO. */

@@ -1,7 +1,7 @@
 /**
  * Benchmark 1: a full pull of N generated Locations (plus the specification's example Tariffs) from a CPO
  * simulator into a fresh database, timed through the operations API, 1 insert run + (runs − 1) re-pulls.
- * Units: wall time in ms (the POST …/sync request, tariffs + locations), locations/s = locations received /
+ * Units: wall time in ms (from POST …/sync to the service closing its last run, tariffs + locations), locations/s = locations received /
  * wall time, RSS in MiB of the service process (a forked worker; see pull-worker.ts).
  */
 import { fork } from 'node:child_process';
@@ -19,7 +19,7 @@ export interface PullOptions {
   seed: number;
 }
 
-/** One timed POST …/sync and what the database held afterwards (GET …/summary). */
+/** One timed "sync now" (POST …/sync, its runs followed until finished) and what the database held afterwards (GET …/summary). */
 export interface PullRun {
   run: number;
   kind: 'insert' | 'update';

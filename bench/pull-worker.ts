@@ -2,13 +2,13 @@
  * Child process of the pull benchmark (forked by pull-locations.bench.ts, so its memory figures are the
  * service's own plus, for PGlite, the embedded database's; the CPO simulator lives in the parent).
  * Starts the service on the database it is given, registers with the simulator through the operations API,
- * then times `runs` × POST /connections/{id}/sync (run 1 inserts, later runs use ?full=true: same objects
- * again, the idempotent update path). Reports over IPC; never prints.
+ * then times `runs` × "sync now" (POST /connections/{id}/sync, then its runs followed until finished; run 1 inserts,
+ * later runs use ?full=true: same objects again, the idempotent update path). Reports over IPC; never prints.
  */
 import { randomBytes } from 'node:crypto';
 import { loadEnvironment } from '../src/config/env.validation';
 import { RunningService, startService } from '../src/service';
-import { opsClient, type Connection, type ConnectionSummary, type SyncOutcome } from './ops-client';
+import { opsClient, syncAndWait, type Connection, type ConnectionSummary } from './ops-client';
 import { round, toMiB } from './stats';
 import type { PullRun, PullWorkerRequest, PullWorkerMessage } from './pull-locations.bench';
 
@@ -54,9 +54,10 @@ async function run(request: PullWorkerRequest): Promise<void> {
     const runs: PullRun[] = [];
     for (let i = 1; i <= request.runs; i++) {
       rss.reset();
-      const started = performance.now();
-      const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync${i === 1 ? '' : '?full=true'}`);
-      const wallMs = performance.now() - started;
+      const started = Date.now();
+      const outcomes = await syncAndWait(ops, connection.id, { full: i > 1 });
+      // From the POST to the service closing the last run (its own clock, the same machine's): no polling delay in it.
+      const wallMs = Math.max(...outcomes.map((o) => (o.finished_at ? Date.parse(o.finished_at) : started))) - started;
       const peakRss = rss.peak();
       // This simulator serves no Sessions or CDRs: their pulls are SKIPPED, as they should be; anything else not SUCCEEDED is a failure.
       const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'sessions' && o.module !== 'cdrs'));

@@ -7,6 +7,9 @@ import { TariffHistory1796003500000 } from './1796003500000-TariffHistory';
 import { Cdrs1796100000000 } from './1796100000000-Cdrs';
 import { SearchIndexChanges1796200000000 } from './1796200000000-SearchIndexChanges';
 import { Sessions1796300000000 } from './1796300000000-Sessions';
+import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
+import { SyncRunRunningIndex1797100000000 } from './1797100000000-SyncRunRunningIndex';
+import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCredentials';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -22,4 +25,7 @@ export const migrations = [
   Cdrs1796100000000,
   SearchIndexChanges1796200000000,
   Sessions1796300000000,
+  CdrDeviations1796313000000,
+  SyncRunRunningIndex1797100000000,
+  UnsettledCredentials1797100100000,
 ];

@@ -30,6 +30,7 @@ import {
   withOcpi230Fields,
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
+import { syncAndWait, type Ops } from './follow-sync';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
@@ -190,7 +191,6 @@ async function startDemoService(): Promise<RunningService> {
 }
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */
-type Ops = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
 /** The parts of the APIs' answers the demo reads (see src/operations, src/finance and src/locations/search). */
 interface Connection {
@@ -204,17 +204,6 @@ interface Invitation {
   connection: { id: string };
   token_a: string;
   versions_url: string;
-}
-
-/** POST /connections/{id}/sync answers one per module. */
-interface SyncOutcome {
-  module: string;
-  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
-  pages: number;
-  received: number;
-  stored: number;
-  rejected: number;
-  message: string | null;
 }
 
 /** GET /connections/{id}/summary. */
@@ -271,7 +260,8 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
   }
   const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
   log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
-  const outcomes = await ops<SyncOutcome[]>('POST', `/connections/${connection.id}/sync`);
+  // 202 at once with each module's run; followed until every run has finished.
+  const outcomes = await syncAndWait(ops, connection.id);
   for (const o of outcomes) {
     log(
       `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,

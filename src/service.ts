@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
+import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
@@ -34,7 +35,16 @@ export async function startService(env: Environment): Promise<RunningService> {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
     await migrateDatabase(databaseUrl, { exclusive: !embedded });
     const config = new AppConfig(env);
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), new FastifyAdapter(), {
+    // The router's own errors are answered by our global filter, which exists only once the application does.
+    const late: { filter?: ProtocolExceptionFilter } = {};
+    const adapter = new FastifyAdapter({
+      // Every request body (a push to a Receiver interface is one object): larger ones get 413 before being read whole.
+      bodyLimit: env.OCPI_MAX_BODY_BYTES,
+      maxParamLength: MAX_PATH_SEGMENT,
+      frameworkErrors: answerFrameworkErrors(() => late.filter),
+      clientErrorHandler: answerClientError,
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
       bufferLogs: true,
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; we accept no other body format.
       bodyParser: false,
@@ -46,7 +56,9 @@ export async function startService(env: Environment): Promise<RunningService> {
     fastify.addHook('onRequest', messageIdHeadersHook);
     keepUnparseableJsonBodies(fastify);
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
-    app.useGlobalFilters(app.get(ProtocolExceptionFilter));
+    const protocolFilter = app.get(ProtocolExceptionFilter);
+    late.filter = protocolFilter;
+    app.useGlobalFilters(protocolFilter);
     // No enableShutdownHooks(): whoever starts the service (main.ts, the demo) handles SIGINT / SIGTERM and calls
     // stop() once; Nest's own signal handler would close the app a second time ("Called end on pool more than once").
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));

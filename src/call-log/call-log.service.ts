@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/wire/ocpi-call-recorder';
+import { storableText } from '../common/json/storable-text';
 import { redactForLog } from './body-redaction';
 
 /** Advisory lock key of the call-log pruning ("CLOG" in ASCII). */
@@ -65,6 +66,9 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
   }
 
   private async write(entry: OcpiCallRecord): Promise<void> {
+    // Every text as PostgreSQL can hold it: a CPO's NUL or lone surrogate (in a URL, an id it sent, a message quoting
+    // its input) is written out as `\u0000` / `\ud800` rather than losing the entry.
+    const text = (value: string | null) => (value === null ? null : storableText(value));
     try {
       await this.db.query(
         `INSERT INTO ocpi_call_log (connection_id, direction, module, method, url, kind, http_status, ocpi_status, duration_ms,
@@ -73,18 +77,18 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
         [
           entry.connectionId,
           entry.direction,
-          entry.module,
-          entry.method,
-          entry.url.slice(0, 2048),
+          text(entry.module),
+          text(entry.method),
+          text(entry.url.slice(0, 2048)),
           entry.kind,
           entry.httpStatus,
           entry.ocpiStatus,
           entry.durationMs === null ? null : Math.round(entry.durationMs),
-          entry.requestId,
-          entry.correlationId,
+          text(entry.requestId),
+          text(entry.correlationId),
           redactForLog(entry.requestBody),
           redactForLog(entry.responseBody),
-          entry.explanation,
+          text(entry.explanation),
         ],
       );
     } catch (error) {

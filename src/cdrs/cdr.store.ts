@@ -2,10 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CanonicalCdr } from './cdr.model';
 
-/** A canonical CDR with the raw wire object it came from. */
+/** One way the CDR bent the spec that we tolerated (e.g. kind PRICE_AS_NUMBER, field total_cost), how often, an example. */
+export interface CdrDeviation {
+  kind: string;
+  field: string;
+  example?: string;
+  count: number;
+}
+
+/** A canonical CDR with the raw wire object it came from and what it bent of the spec (empty: none). */
 export interface IncomingCdr {
   cdr: CanonicalCdr;
   raw: unknown;
+  deviations: CdrDeviation[];
 }
 
 /** How one incoming CDR ended: a new row, the same CDR we already hold, or a different CDR under a held id. */
@@ -20,7 +29,7 @@ export type CdrStoreOutcome =
  * party_id) with the same content is idempotent; the same id with other content is a CONFLICT that the caller files as
  * rejected — the stored row is never touched. "The same content" is compared on what we read, the canonical CDR
  * (md5 of its jsonb): key order, a number sent as a string or a DateTime with milliseconds do not make another CDR,
- * since a CPO retrying after a timeout may serialise differently.
+ * since a CPO retrying after a timeout may serialise differently (the first copy's deviations are the ones kept).
  */
 @Injectable()
 export class CdrStore {
@@ -72,14 +81,14 @@ export class CdrStore {
     const inserted = await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
       `INSERT INTO cdr (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, content_hash, raw, mapped,
          start_date_time, end_date_time, location_id, evse_uid, connector_id, currency, stated_before_taxes, stated_after_taxes,
-         total_energy, credit, last_updated, received_at)
+         total_energy, credit, last_updated, deviations, received_at)
        SELECT $2, $3, $4, x.country_code, x.party_id, x.ocpi_id, md5(x.mapped::text), x.raw, x.mapped,
          x.start_date_time, x.end_date_time, x.location_id, x.evse_uid, x.connector_id, x.currency, x.stated_before_taxes,
-         x.stated_after_taxes, x.total_energy, x.credit, x.last_updated, now()
+         x.stated_after_taxes, x.total_energy, x.credit, x.last_updated, x.deviations, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, raw jsonb, mapped jsonb,
          start_date_time timestamptz, end_date_time timestamptz, location_id text, evse_uid text, connector_id text,
          currency text, stated_before_taxes numeric, stated_after_taxes numeric, total_energy numeric, credit boolean,
-         last_updated timestamptz)
+         last_updated timestamptz, deviations jsonb)
        ON CONFLICT (country_code, party_id, ocpi_id) DO NOTHING
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion, source],
@@ -111,7 +120,7 @@ export class CdrStore {
 }
 
 /** The row's columns, from the canonical CDR; money and energy stay decimal strings into numeric. */
-function row({ cdr: c, raw }: IncomingCdr) {
+function row({ cdr: c, raw, deviations }: IncomingCdr) {
   return {
     country_code: c.country_code,
     party_id: c.party_id,
@@ -129,5 +138,6 @@ function row({ cdr: c, raw }: IncomingCdr) {
     total_energy: c.total_energy,
     credit: c.credit,
     last_updated: c.last_updated,
+    deviations,
   };
 }

@@ -29,6 +29,14 @@ describe('loadEnvironment', () => {
     expect(() => loadEnvironment({ ...valid, [name]: value })).toThrow(message);
   });
 
+  it('sync leases: 30 s, renewed every 5 s by default; a renewal interval not below the lease is refused', () => {
+    expect(loadEnvironment(valid)).toMatchObject({ SYNC_LEASE_TTL_SECONDS: 30, SYNC_LEASE_RENEW_SECONDS: 5, SYNC_LEASE_SWEEP_SECONDS: 30 });
+    expect(loadEnvironment({ ...valid, SYNC_LEASE_TTL_SECONDS: '3', SYNC_LEASE_RENEW_SECONDS: '1' })).toMatchObject({ SYNC_LEASE_TTL_SECONDS: 3, SYNC_LEASE_RENEW_SECONDS: 1 });
+    expect(() => loadEnvironment({ ...valid, SYNC_LEASE_TTL_SECONDS: '5', SYNC_LEASE_RENEW_SECONDS: '5' })).toThrow(
+      new EnvironmentError('Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (5)'),
+    );
+  });
+
   it('treats an empty value as absent', () => {
     expect(loadEnvironment({ ...valid, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

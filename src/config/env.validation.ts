@@ -71,11 +71,29 @@ export class Environment {
   @IsString()
   OCPI_BUSINESS_NAME: string = 'Open eMSP';
 
-  /** Timeout of one call to a CPO, in milliseconds. */
+  /** Per attempt of a call to a CPO: milliseconds to connect (DNS, TCP and TLS). */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(100)
-  OCPI_REQUEST_TIMEOUT_MS: number = 30000;
+  OCPI_CONNECT_TIMEOUT_MS: number = 10000;
+
+  /** Per attempt of a call to a CPO: milliseconds from sending the request to the first byte of the answer. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  OCPI_RESPONSE_TIMEOUT_MS: number = 30000;
+
+  /** Per attempt of a call to a CPO: milliseconds from the first byte of the answer to its last, however it trickles. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(100)
+  OCPI_BODY_TIMEOUT_MS: number = 60000;
+
+  /** Largest answer we read from a CPO, in bytes (on the wire and once decompressed); a larger one fails unread. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1024)
+  OCPI_MAX_RESPONSE_BYTES: number = 20 * 1024 * 1024;
 
   /** Page size we ask CPOs for when pulling (a CPO may answer with a smaller X-Limit). */
   @Transform(({ value }) => Number(value))
@@ -84,11 +102,52 @@ export class Environment {
   @Max(1000)
   OCPI_PAGE_LIMIT: number = 100;
 
+  /**
+   * Largest request body we read, in bytes (every route; the OCPI Receiver interfaces are what it is for: one pushed
+   * object per request). A larger one is refused with HTTP 413 naming the limit, before it is read whole. 10 MiB.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
+
+  /**
+   * Largest object a CPO sends (pushed or in a pulled page), in bytes of JSON, that we take in and keep raw. A larger
+   * one is rejected and kept in rejected_object cut to its first 64 KiB, marked with its size. 2 MiB: a Location with
+   * a few hundred EVSEs, or a CDR with thousands of charging periods, stays well below it.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  OCPI_MAX_OBJECT_BYTES: number = 2 * 1024 * 1024;
+
   /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)
   SYNC_INTERVAL_MINUTES: number = 15;
+
+  /**
+   * Seconds a pull's lease on (CPO, module) lasts unless renewed: how soon after an instance dies (kill -9, lost
+   * machine) another one may pull that module again, and its run is closed as FAILED. Keep it well above
+   * SYNC_LEASE_RENEW_SECONDS, so that one late renewal does not lose a lease.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(2)
+  SYNC_LEASE_TTL_SECONDS: number = 30;
+
+  /** Seconds between two renewals of a running pull's lease (a heartbeat, whatever the pages do); below SYNC_LEASE_TTL_SECONDS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  SYNC_LEASE_RENEW_SECONDS: number = 5;
+
+  /** Seconds between two looks, by every instance, for pulls whose instance died (their run is closed as FAILED); 0: only the next pull of that module closes them. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SYNC_LEASE_SWEEP_SECONDS: number = 30;
 
   /** Days a call-log entry is kept; older ones are deleted every hour. */
   @Transform(({ value }) => Number(value))
@@ -151,6 +210,9 @@ export function loadEnvironment(env: Record<string, string | undefined>): Enviro
   const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const errors = validateSync(environment, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
+  if (environment.SYNC_LEASE_RENEW_SECONDS >= environment.SYNC_LEASE_TTL_SECONDS) {
+    throw new EnvironmentError(`Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (${environment.SYNC_LEASE_TTL_SECONDS})`);
+  }
   return environment;
 }
 

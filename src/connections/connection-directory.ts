@@ -20,7 +20,8 @@ export class ConnectionDirectory {
    * The connection whose credentials token an `Authorization: Token …` header carries, trying the `expected`
    * encoding first and the other one after (transport_and_format 2.2.1 §Authorization header; many CPOs get the
    * encoding wrong), keeping only connections `accept` takes. Returns the connection, the token in clear (never
-   * logged) and the encoding that matched; null when none does.
+   * logged) and the encoding that matched; null when none does. After an unsettled credentials update, this use of one
+   * of our two tokens settles which one the CPO holds (ConnectionsService.noteOurTokenUsed).
    */
   async findByAuthorization(
     header: string | undefined,
@@ -29,7 +30,9 @@ export class ConnectionDirectory {
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
     for (const candidate of candidateTokens(header, expected)) {
       const connection = await this.connections.findByOurToken(candidate.token);
-      if (connection && accept(connection)) return { partner: connection, ...candidate };
+      if (!connection || !accept(connection)) continue;
+      await this.connections.noteOurTokenUsed(connection, candidate.token);
+      return { partner: connection, ...candidate };
     }
     return null;
   }

@@ -1,6 +1,7 @@
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
-import { AuthObservationEntity, CpoConnectionEntity } from './cpo-connection.entity';
+import { assertNever } from '../common/assert-never';
+import { AuthObservationEntity, CpoConnectionEntity, NeedsAttention, TokenRotation } from './cpo-connection.entity';
 
 /** A connection as operations see it: never a token, not even encrypted. */
 export interface ConnectionView {
@@ -31,6 +32,16 @@ export interface ConnectionView {
   };
   /** While INVITED: when token A stops working. */
   invitation_expires_at: string | null;
+  /**
+   * Set when no token we hold for the CPO works any more (e.g. it applied our credentials PUT but its answer, with its
+   * new token, never reached us): what happened and what operations must do. Pulls are paused meanwhile.
+   */
+  needs_attention: NeedsAttention | null;
+  /**
+   * A credentials update (PUT, either way) still open, or whose outcome the CPO has not shown yet: we accept both
+   * tokens of ours it may hold, and try both tokens it may accept from us, until it settles. Null when settled.
+   */
+  token_rotation: { state: TokenRotation; since: string | null; note: string } | null;
   last_error: string | null;
   registered_at: string | null;
   unregistered_at: string | null;
@@ -59,6 +70,8 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
       observations: (c.authObservations ?? []).map(observationView),
     },
     invitation_expires_at: c.status === 'INVITED' && c.ourTokenExpiresAt ? c.ourTokenExpiresAt.toISOString() : null,
+    needs_attention: c.needsAttention,
+    token_rotation: c.tokenRotation ? { state: c.tokenRotation, since: c.tokenRotationAt?.toISOString() ?? null, note: rotationNote(c.tokenRotation) } : null,
     last_error: c.lastError,
     registered_at: c.registeredAt ? c.registeredAt.toISOString() : null,
     unregistered_at: c.unregisteredAt ? c.unregisteredAt.toISOString() : null,
@@ -80,4 +93,18 @@ function observationView(o: AuthObservationEntity): ConnectionView['authorizatio
     last_seen: o.lastSeen.toISOString(),
     note,
   };
+}
+
+/** What an open or unsettled credentials update means for operations. */
+function rotationNote(rotation: TokenRotation): string {
+  switch (rotation) {
+    case 'OURS_OPEN':
+      return 'Our credentials PUT is on its way: the CPO may already call us with the new token.';
+    case 'OURS_UNSETTLED':
+      return 'Our credentials PUT failed or got no answer: we accept our previous and our new token until the CPO uses one, and keep the tokens it may accept from us until one works.';
+    case 'THEIRS_UNSETTLED':
+      return 'The CPO sent us new credentials and our answer may not have reached it: we accept our previous and our new token until it uses one, and keep its previous token in case it refuses the new one.';
+    default:
+      return assertNever(rotation, 'token rotation');
+  }
 }

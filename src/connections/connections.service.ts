@@ -1,18 +1,24 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { assertNever } from '../common/assert-never';
 import { AppConfig } from '../config/app-config';
 import { decryptWithAnyKey, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
-import { CpoConnectionEntity } from './cpo-connection.entity';
+import { CpoConnectionEntity, NeedsAttention, TokenRotation } from './cpo-connection.entity';
+
+/** After this long an OURS_OPEN update is taken for one whose instance died mid-PUT: it settles like an unsettled one. */
+const OPEN_PUT_GIVEN_UP_MS = 10 * 60 * 1000;
 
 /** What calling a registered CPO takes: its version adapter, our token for it (clear) and how to encode it. */
 export interface CpoSession {
   connection: CpoConnectionEntity;
   adapter: OcpiVersionAdapter;
   token: string;
+  /** After an unsettled credentials update: the other token the CPO may accept from us, tried on HTTP 401. */
+  fallbackToken: string | null;
   /** The encoding the CPO accepts: its version's, unless it turned out to want the other one. */
   encoding: TokenEncoding;
 }
@@ -120,12 +126,135 @@ export class ConnectionsService {
       connection,
       adapter,
       token: decryptWithAnyKey(connection.theirTokenEncrypted, this.config.tokenDecryptionKeys).token,
+      fallbackToken: connection.theirFallbackTokenEncrypted ? decryptWithAnyKey(connection.theirFallbackTokenEncrypted, this.config.tokenDecryptionKeys).token : null,
       encoding: connection.theirTokenEncoding ?? adapter.tokenEncoding,
     };
+  }
+
+  /**
+   * The CPO called us with `token` (found on `connection`). After an unsettled credentials update we accept two tokens
+   * of ours; the first one the CPO uses shows which it holds, and the other stops working (credentials §PUT: the
+   * token in the answer replaces the old one, once we know the answer arrived). `connection` is updated to match.
+   */
+  async noteOurTokenUsed(connection: CpoConnectionEntity, token: string): Promise<void> {
+    if (!connection.ourPendingTokenHash || !settlesOnUse(connection.tokenRotation, connection.tokenRotationAt)) return;
+    const hash = hashToken(token);
+    const usedPending = hash === connection.ourPendingTokenHash;
+    if (!usedPending && hash !== connection.ourTokenHash) return;
+    const result: unknown = await this.db.query(
+      `UPDATE cpo_connection SET our_token_hash = CASE WHEN $2 THEN our_pending_token_hash ELSE our_token_hash END, our_pending_token_hash = NULL,
+         token_rotation = CASE WHEN their_fallback_token_encrypted IS NULL THEN NULL ELSE token_rotation END,
+         token_rotation_at = CASE WHEN their_fallback_token_encrypted IS NULL THEN NULL ELSE token_rotation_at END
+       WHERE id = $1 AND our_pending_token_hash = $3 AND our_token_hash = $4`,
+      [connection.id, usedPending, connection.ourPendingTokenHash, connection.ourTokenHash],
+    );
+    if (affectedRows(result) === 0) return; // settled meanwhile by another request
+    if (usedPending) connection.ourTokenHash = connection.ourPendingTokenHash;
+    connection.ourPendingTokenHash = null;
+    if (!connection.theirFallbackTokenEncrypted) {
+      connection.tokenRotation = null;
+      connection.tokenRotationAt = null;
+    }
+    this.logger.log(
+      { connectionId: connection.id },
+      `CPO "${connection.name}" used our ${usedPending ? 'new' : 'previous'} token after an unsettled credentials update; the other one no longer works`,
+    );
+  }
+
+  /**
+   * A call with our `current` token for the CPO, or with the `fallback` one, worked: that one is the CPO's token from
+   * now on, the other is dropped, and the connection no longer needs attention.
+   */
+  async theirTokenWorked(connectionId: string, which: 'current' | 'fallback'): Promise<void> {
+    await this.db.query(
+      `UPDATE cpo_connection SET
+         their_token_encrypted = CASE WHEN $2 AND their_fallback_token_encrypted IS NOT NULL THEN their_fallback_token_encrypted ELSE their_token_encrypted END,
+         their_fallback_token_encrypted = NULL, needs_attention = NULL,
+         token_rotation = CASE WHEN our_pending_token_hash IS NULL AND token_rotation <> 'OURS_OPEN' THEN NULL ELSE token_rotation END,
+         token_rotation_at = CASE WHEN our_pending_token_hash IS NULL AND token_rotation <> 'OURS_OPEN' THEN NULL ELSE token_rotation_at END
+       WHERE id = $1 AND status = 'REGISTERED'`,
+      [connectionId, which === 'fallback'],
+    );
+    if (which === 'fallback') this.logger.log({ connectionId }, 'The CPO accepts our previous token, not the new one: using it again');
+  }
+
+  /**
+   * Every token we hold for the CPO got HTTP 401 (`where`: the call, in words) after a credentials update that is not
+   * settled: no call can work until the CPO or operations act. Holds the connection as needing attention, saying what
+   * happened and what to do (pulls pause meanwhile). Does nothing when no update is unsettled (a plain 401 is reported
+   * by the call that met it) or when attention is already asked for.
+   */
+  async noTokenWorks(connectionId: string, where: string): Promise<void> {
+    const connection = await this.get(connectionId);
+    if (!connection.tokenRotation || connection.needsAttention) return;
+    const since = connection.tokenRotationAt?.toISOString() ?? 'an unknown time';
+    const update = describeRotation(connection.tokenRotation, since);
+    await this.needsAttention(connection, `${update}; since then the CPO answers HTTP 401 to every token we hold for it (${where}).`);
+  }
+
+  /**
+   * Holds the connection as needing attention: `whatHappened` in plain words; what operations must do is added here
+   * (the CPO can still reach us with either token of ours, and its credentials PUT to us restores the connection).
+   */
+  async needsAttention(connection: CpoConnectionEntity, whatHappened: string): Promise<NeedsAttention> {
+    const version = connection.ocpiVersion ?? 'its version';
+    const attention: NeedsAttention = {
+      since: new Date().toISOString(),
+      what_happened: whatHappened,
+      what_to_do:
+        `Pulls from this CPO are paused. We accept both our previous and our new token from it, so it can still reach us. ` +
+        `Ask the CPO to send us its current credentials with a PUT on our credentials endpoint (${this.config.publicUrl}/ocpi/emsp/${version}/credentials), ` +
+        `authenticated with either token; that gives us a token that works and resumes the pulls. If it cannot, get a new token A from the CPO and ` +
+        `register again (DELETE /api/v1/operations/connections/${connection.id}, then POST /api/v1/operations/connections).`,
+    };
+    await this.db.getRepository(CpoConnectionEntity).update(connection.id, { needsAttention: attention, lastError: `Needs attention: ${whatHappened}` });
+    this.logger.warn({ connectionId: connection.id }, `CPO "${connection.name}" needs attention: ${whatHappened}`);
+    return attention;
+  }
+
+  /** Why this connection needs attention, or null (then it may be pulled). @throws NotFoundException */
+  async attentionOf(id: string): Promise<NeedsAttention | null> {
+    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, select: { id: true, needsAttention: true } });
+    if (!found) throw new NotFoundException(`No CPO connection ${id}`);
+    return found.needsAttention;
   }
 
   /** Records a failure in plain words on the connection, for operations. */
   async recordError(connectionId: string, message: string | null): Promise<void> {
     await this.db.getRepository(CpoConnectionEntity).update(connectionId, { lastError: message });
   }
+}
+
+/** Whether a use of one of our two tokens settles `rotation`: not while our own PUT is still open (the CPO calls our versions with the new one then). */
+function settlesOnUse(rotation: TokenRotation | null, since: Date | null): boolean {
+  switch (rotation) {
+    case null:
+      return false;
+    case 'OURS_OPEN':
+      return since !== null && Date.now() - since.getTime() > OPEN_PUT_GIVEN_UP_MS;
+    case 'OURS_UNSETTLED':
+    case 'THEIRS_UNSETTLED':
+      return true;
+    default:
+      return assertNever(rotation, 'token rotation');
+  }
+}
+
+/** An unsettled credentials update in words, for operations. */
+export function describeRotation(rotation: TokenRotation, since: string): string {
+  switch (rotation) {
+    case 'OURS_OPEN':
+      return `Our credentials PUT to the CPO started at ${since} and did not finish`;
+    case 'OURS_UNSETTLED':
+      return `Our credentials PUT to the CPO at ${since} failed or got no answer, so the CPO may or may not have applied it`;
+    case 'THEIRS_UNSETTLED':
+      return `The CPO sent us new credentials (PUT) at ${since}; we applied them, but our answer may not have reached it`;
+    default:
+      return assertNever(rotation, 'token rotation');
+  }
+}
+
+/** Rows changed by an UPDATE through DataSource.query (TypeORM's postgres driver answers [rows, count]). */
+function affectedRows(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
 }

@@ -6,6 +6,7 @@ import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiClient, OcpiReply, OcpiRequest } from '../ocpi/client/ocpi-client';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { AuthObservations } from './auth-observations';
+import { ConnectionsService } from './connections.service';
 import { CpoConnectionEntity } from './cpo-connection.entity';
 
 /**
@@ -18,11 +19,19 @@ export interface CpoTarget {
   prescribed: TokenEncoding;
   preferred: TokenEncoding | null;
   token: string;
+  /** After an unsettled credentials update: the other token the CPO may accept, tried when `token` gets HTTP 401. */
+  fallback?: string | null;
+  /**
+   * The connection's tokens are unsettled (an update not settled, a fallback, or attention asked for): the first call
+   * that works settles them (ConnectionsService.theirTokenWorked), and one refused with every token may ask for attention.
+   */
+  unsettled?: boolean;
 }
 
-/** A target for a connection's stored state. */
-export function targetOf(connection: CpoConnectionEntity, version: string | null, prescribed: TokenEncoding, token: string): CpoTarget {
-  return { connectionId: connection.id, version, prescribed, preferred: connection.theirTokenEncoding, token };
+/** A target for a connection's stored state; `fallback` from its session (CpoSession.fallbackToken). */
+export function targetOf(connection: CpoConnectionEntity, version: string | null, prescribed: TokenEncoding, token: string, fallback: string | null = null): CpoTarget {
+  const unsettled = fallback !== null || connection.tokenRotation !== null || connection.needsAttention !== null;
+  return { connectionId: connection.id, version, prescribed, preferred: connection.theirTokenEncoding, token, fallback, unsettled };
 }
 
 /** True for an HTTP 401 answer: the CPO did not recognise our credentials token (as we encoded it). */
@@ -34,20 +43,54 @@ export function isUnauthorized(error: unknown): boolean {
  * Calls a CPO with its credentials token, tolerant of CPOs that want the other token encoding
  * (transport_and_format 2.2.1 §Authorization header, NOTE): the encoding we know the CPO accepts, else the
  * one its version prescribes; on HTTP 401 once more with the other encoding. When that one works, it is
- * remembered on the connection and counted as a THEY_ACCEPT observation for operations.
+ * remembered on the connection and counted as a THEY_ACCEPT observation for operations. After a credentials update
+ * whose outcome the CPO has not shown yet (credentials §PUT), a token refused with HTTP 401 in both encodings is
+ * followed by the other token the CPO may hold; whichever works settles the connection's tokens.
  */
 @Injectable()
 export class CpoCaller {
   constructor(
     private readonly client: OcpiClient,
     private readonly observations: AuthObservations,
+    private readonly connections: ConnectionsService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
-   * One request. @returns the reply. @throws OcpiCallError of the first attempt when both encodings fail.
+   * One request. @returns the reply. @throws OcpiCallError of the first attempt when both encodings (and the fallback
+   * token, if any) fail.
    */
   async request<T = unknown>(target: CpoTarget, call: Omit<OcpiRequest, 'token' | 'encoding'>): Promise<OcpiReply<T>> {
+    let reply: OcpiReply<T>;
+    let worked: 'current' | 'fallback' = 'current';
+    try {
+      reply = await this.inEitherEncoding<T>(target, call);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      const fallback = target.fallback;
+      if (!fallback) {
+        if (target.unsettled && target.connectionId) await this.connections.noTokenWorks(target.connectionId, `${call.method.toUpperCase()} ${call.url}`);
+        throw error;
+      }
+      const alternative: CpoTarget = { ...target, token: fallback, fallback: null, preferred: null };
+      try {
+        reply = await this.inEitherEncoding<T>(alternative, call);
+      } catch (second) {
+        if (isUnauthorized(second) && target.connectionId) await this.connections.noTokenWorks(target.connectionId, `${call.method.toUpperCase()} ${call.url}`);
+        throw error;
+      }
+      Object.assign(target, { token: fallback, fallback: null, preferred: alternative.preferred });
+      worked = 'fallback';
+    }
+    if (target.unsettled && target.connectionId) {
+      await this.connections.theirTokenWorked(target.connectionId, worked);
+      target.unsettled = false;
+      target.fallback = null;
+    }
+    return reply;
+  }
+
+  private async inEitherEncoding<T>(target: CpoTarget, call: Omit<OcpiRequest, 'token' | 'encoding'>): Promise<OcpiReply<T>> {
     const first = target.preferred ?? target.prescribed;
     // The version's transport rules (2.2 rules before a version is agreed) and the call-log context.
     const req = {

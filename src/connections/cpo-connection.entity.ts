@@ -11,6 +11,24 @@ import { TokenEncoding } from '../ocpi/wire/authorization-header';
  */
 export type ConnectionStatus = 'INVITED' | 'PENDING' | 'REGISTERED' | 'FAILED' | 'UNREGISTERED';
 
+/**
+ * A credentials update whose outcome is open or not yet shown by the CPO (credentials §PUT):
+ * OURS_OPEN: our PUT is on its way (our new token already works: the CPO calls our versions with it);
+ * OURS_UNSETTLED: our PUT failed or its answer was lost after it was sent: the CPO may or may not have applied it;
+ * THEIRS_UNSETTLED: we applied the CPO's PUT and answered, but the answer may not have reached it.
+ * While unsettled we accept both tokens of ours the CPO may hold until it uses one, and keep both tokens it may accept
+ * from us until one works.
+ */
+export type TokenRotation = 'OURS_OPEN' | 'OURS_UNSETTLED' | 'THEIRS_UNSETTLED';
+
+/** Why no call to the CPO can work until someone acts, and what operations must do; shown in the connection view. */
+export interface NeedsAttention {
+  /** ISO 8601 UTC. */
+  since: string;
+  what_happened: string;
+  what_to_do: string;
+}
+
 /** An OCPI endpoint as listed in a CPO's version details (version_information_endpoint §Version details). */
 export interface TheirEndpoint {
   identifier: string;
@@ -44,8 +62,19 @@ export class CpoConnectionEntity {
   @Column('text', { name: 'their_token_encoding', nullable: true }) theirTokenEncoding: TokenEncoding | null;
   /** SHA-256 of the token the CPO sends us (our token A while INVITED, then B or C). */
   @Column('text', { name: 'our_token_hash', nullable: true }) ourTokenHash: string | null;
-  /** SHA-256 of the new token we are offering in an open PUT of ours; accepted alongside the current one until it ends. */
+  /**
+   * SHA-256 of the other token of ours the CPO may hold, accepted alongside the current one: the new one we offer in an
+   * open PUT of ours; after an unsettled update (see `tokenRotation`), whichever of old and new is not current, until
+   * the CPO uses one of them.
+   */
   @Column('text', { name: 'our_pending_token_hash', nullable: true }) ourPendingTokenHash: string | null;
+  /** The other token the CPO may accept from us after an unsettled update (AES-GCM encrypted): tried on HTTP 401, dropped once one works. */
+  @Column('text', { name: 'their_fallback_token_encrypted', nullable: true }) theirFallbackTokenEncrypted: string | null;
+  /** A credentials update still open or unsettled, and since when; null when both sides are known to hold the same tokens. */
+  @Column('text', { name: 'token_rotation', nullable: true }) tokenRotation: TokenRotation | null;
+  @Column('timestamptz', { name: 'token_rotation_at', nullable: true }) tokenRotationAt: Date | null;
+  /** Set when no token we hold for the CPO works any more: what happened and what operations must do. Pulls pause meanwhile. */
+  @Column('jsonb', { name: 'needs_attention', nullable: true }) needsAttention: NeedsAttention | null;
   /** When our token A of an invitation stops working; null for other tokens. */
   @Column('timestamptz', { name: 'our_token_expires_at', nullable: true }) ourTokenExpiresAt: Date | null;
   /** Why the last registration or sync step failed, in plain words for operations. */

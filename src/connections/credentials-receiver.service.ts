@@ -47,13 +47,32 @@ export class CredentialsReceiverService {
   /** POST: registers a CPO that authenticated with token A. @returns our credentials (token C) in `adapter`'s shape. */
   async register(connection: CpoConnectionEntity, presentedToken: string, adapter: OcpiVersionAdapter, body: unknown): Promise<unknown> {
     if (connection.status !== 'INVITED') throw OcpiError.methodNotAllowed('Already registered (or registering): use PUT to update the credentials.');
-    return this.exchange(connection, presentedToken, adapter, body, { status: 'REGISTERED', registeredAt: new Date(), ourTokenExpiresAt: null });
+    return this.exchange(connection, presentedToken, adapter, body, {
+      status: 'REGISTERED',
+      registeredAt: new Date(),
+      ourTokenExpiresAt: null,
+      ourPendingTokenHash: null,
+      theirFallbackTokenEncrypted: null,
+      tokenRotation: null,
+      tokenRotationAt: null,
+    });
   }
 
-  /** PUT: new credentials from a registered CPO. @returns our credentials with a new token in `adapter`'s shape. */
+  /**
+   * PUT: new credentials from a registered CPO. @returns our credentials with a new token in `adapter`'s shape.
+   * Our answer may never reach the CPO (a dropped connection, its timeout), and we cannot tell: until the CPO uses one
+   * of them, the token it authenticated with keeps working next to the new one, and its previous token stays our
+   * fallback should its new one be refused (it may have given up on the update). See ConnectionsService.noteOurTokenUsed
+   * and CpoCaller.
+   */
   async update(connection: CpoConnectionEntity, presentedToken: string, adapter: OcpiVersionAdapter, body: unknown): Promise<unknown> {
     if (connection.status !== 'REGISTERED') throw OcpiError.methodNotAllowed('Not registered: use POST to register.');
-    return this.exchange(connection, presentedToken, adapter, body, {});
+    return this.exchange(connection, presentedToken, adapter, body, {
+      ourPendingTokenHash: hashToken(presentedToken),
+      theirFallbackTokenEncrypted: connection.theirTokenEncrypted,
+      tokenRotation: 'THEIRS_UNSETTLED',
+      tokenRotationAt: new Date(),
+    });
   }
 
   /** DELETE: unregisters a registered CPO. */
@@ -82,14 +101,15 @@ export class CredentialsReceiverService {
       const updated = await m.getRepository(CpoConnectionEntity).update(
         { id: connection.id, ourTokenHash: hashToken(presentedToken) },
         {
-          ...extra,
           ocpiVersion: adapter.version,
           theirVersionsUrl: theirs.url,
           theirEndpoints: platform.endpoints,
           theirTokenEncrypted: encryptToken(theirs.token, this.config.tokenEncryptionKey),
           theirTokenEncoding: target.preferred,
           ourTokenHash: hashToken(ourToken),
+          needsAttention: null,
           lastError: null,
+          ...extra,
         },
       );
       if (!updated.affected) throw OcpiError.methodNotAllowed('These credentials were changed by another request meanwhile.');

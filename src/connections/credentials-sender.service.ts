@@ -1,13 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { assertNever } from '../common/assert-never';
 import { AppConfig } from '../config/app-config';
 import { encryptToken, hashToken, newCredentialsToken } from '../common/crypto/token-vault';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { Credentials } from '../ocpi/adapter/ocpi-version-adapter';
 import { pickVersion, SUPPORTED_VERSIONS } from '../ocpi/versions/version-registry';
 import { ConnectionsService } from './connections.service';
-import { CpoCaller, CpoTarget, targetOf } from './cpo-caller';
+import { CpoCaller, CpoTarget, isUnauthorized, targetOf } from './cpo-caller';
 import { ConnectionColumns, CpoConnectionEntity, TheirEndpoint } from './cpo-connection.entity';
 import { DiscoveredPlatform, DiscoveryError, EndpointDiscovery } from './endpoint-discovery';
 import { claimParties, PartyConflictError } from './party-claims';
@@ -94,26 +95,147 @@ export class CredentialsSenderService {
 
   /**
    * Rotates the tokens of a REGISTERED connection, switching to the highest mutual version if the CPO now
-   * offers a higher one. @throws RegistrationError; on failure the old tokens stay in force.
+   * offers a higher one. @throws RegistrationError. When the PUT fails after it was sent (an error answer, even in
+   * HTTP 200, or no answer), the CPO may have applied it anyway: see {@link settleFailedPut}.
    */
   async rotate(connectionId: string): Promise<{ connection: CpoConnectionEntity; previousVersion: string }> {
     const session = await this.registered(connectionId);
     const { connection } = session;
     const repo = this.db.getRepository(CpoConnectionEntity);
     const newToken = newCredentialsToken();
+    const target = targetOf(connection, session.adapter.version, session.adapter.tokenEncoding, session.token, session.fallbackToken);
+    let platform: DiscoveredPlatform;
     try {
-      const target = targetOf(connection, session.adapter.version, session.adapter.tokenEncoding, session.token);
-      const platform = await this.discover(target, connection.theirVersionsUrl!);
-      await repo.update(connectionId, { ourPendingTokenHash: hashToken(newToken) });
-      const theirs = await this.exchange('PUT', target, platform, newToken);
-      await this.store(connectionId, platform, theirs, target, { ourTokenHash: hashToken(newToken) });
-      this.logger.log({ connectionId, version: platform.adapter.version }, `Rotated credentials tokens with CPO "${connection.name}"`);
-      return { connection: await this.connections.get(connectionId), previousVersion: session.adapter.version };
+      platform = await this.discover(target, connection.theirVersionsUrl!);
     } catch (error) {
+      // Nothing was sent: the tokens stay as they were.
       const failure = asRegistrationError(error, connectionId);
-      await repo.update(connectionId, { ourPendingTokenHash: null, lastError: `Rotating credentials failed: ${failure.message}` });
+      await this.connections.recordError(connectionId, `Rotating credentials failed: ${failure.message}`);
       throw failure;
     }
+    // From here the CPO may take our new token (it calls our versions with it while the PUT is open).
+    const putAt = new Date();
+    await repo.update(connectionId, { ourPendingTokenHash: hashToken(newToken), tokenRotation: 'OURS_OPEN', tokenRotationAt: putAt });
+    let answered: unknown;
+    try {
+      answered = await this.put(target, platform, newToken);
+    } catch (error) {
+      throw await this.settleFailedPut(connection, target, platform, putAt, error, carriedToken(error));
+    }
+    let theirs: Credentials;
+    try {
+      theirs = platform.adapter.parseCredentials(answered);
+    } catch (error) {
+      const malformed = new RegistrationError('CREDENTIALS_MALFORMED', `was answered with an invalid credentials object: ${(error as Error).message}`);
+      throw await this.settleFailedPut(connection, target, platform, putAt, malformed, carriedTokenOf(answered));
+    }
+    try {
+      await this.store(connectionId, platform, theirs, target, { ourTokenHash: hashToken(newToken) });
+    } catch (error) {
+      // The CPO applied it (it answered its new credentials) but we cannot take them (e.g. a party now held by
+      // another connection): our new token must keep working, so the update stays unsettled.
+      const failure = asRegistrationError(error, connectionId);
+      await repo.update(connectionId, { tokenRotation: 'OURS_UNSETTLED', lastError: `Rotating credentials failed: ${failure.message}` });
+      throw failure;
+    }
+    this.logger.log({ connectionId, version: platform.adapter.version }, `Rotated credentials tokens with CPO "${connection.name}"`);
+    return { connection: await this.connections.get(connectionId), previousVersion: session.adapter.version };
+  }
+
+  /**
+   * Our credentials PUT failed after it was sent: an error answer (even in HTTP 200), an answer we cannot read, or
+   * none at all. The CPO may have applied it (taken our new token, issued a new one for us) or not, so:
+   * - both our previous and our new token keep working until the CPO uses one of them (ConnectionsService.noteOurTokenUsed);
+   * - a token the answer carried anyway (in an error envelope, or in credentials we could not read) is taken as the
+   *   CPO's new token, with the one we held as fallback;
+   * - we ask with a credentials GET (credentials §GET Method: the answer holds the token to use) with each token we
+   *   may use: one that works settles which token is the CPO's, and one the CPO answers in it is used from then on;
+   * - when the CPO refuses every token we hold (HTTP 401), the connection needs attention: nothing we can send works.
+   * @returns the RegistrationError for operations, with what was found.
+   */
+  private async settleFailedPut(
+    connection: CpoConnectionEntity,
+    target: CpoTarget,
+    platform: DiscoveredPlatform,
+    putAt: Date,
+    error: unknown,
+    carried: string | null,
+  ): Promise<RegistrationError> {
+    const url = credentialsUrlOf(platform);
+    const answer = describePutFailure(error);
+    const held = target.token;
+    const candidates = [...new Set([carried, held, target.fallback].filter((t): t is string => !!t))];
+    const check = await this.askCredentials(target, platform, candidates);
+    const key = this.config.tokenEncryptionKey;
+    const base = { tokenRotation: 'OURS_UNSETTLED' as const, tokenRotationAt: putAt };
+    let finding: string;
+    switch (check.outcome) {
+      case 'ANSWERED': {
+        // The token the CPO says we must use now; the one it accepted stays as fallback until one works for a pull.
+        const current = check.theirToken ?? check.accepted;
+        const applied = current !== held;
+        await this.db.getRepository(CpoConnectionEntity).update(connection.id, {
+          ...base,
+          theirTokenEncrypted: encryptToken(current, key),
+          theirFallbackTokenEncrypted: current === check.accepted ? null : encryptToken(check.accepted, key),
+          theirTokenEncoding: target.preferred,
+          needsAttention: null,
+          ...(applied ? { ocpiVersion: platform.adapter.version, theirEndpoints: platform.endpoints } : {}),
+        });
+        finding = !applied
+          ? `We asked (GET ${url}): the CPO still accepts the token we hold, so it most likely did not apply the PUT; we keep using it.`
+          : check.accepted === carried
+            ? `But its answer carried a new token, which works (GET ${url}): the CPO applied the PUT, and we use its new token now.`
+            : `We asked (GET ${url}) with the token we held: the CPO answered a new token, so it applied the PUT; we use the new one now.`;
+        break;
+      }
+      case 'REFUSED': {
+        // The CPO knows none of our tokens: it most likely applied the PUT and issued a token we never received.
+        const attention = await this.connections.needsAttention(
+          connection,
+          `Our credentials PUT to ${url} at ${putAt.toISOString()} ${answer}; ` +
+            `since then the CPO answers HTTP 401 to every token we hold for it (GET ${url}), so it most likely applied the PUT and issued a new token for us that never reached us.`,
+        );
+        await this.db.getRepository(CpoConnectionEntity).update(connection.id, { ...base, needsAttention: attention });
+        finding = `The CPO now refuses every token we hold: the connection needs attention (see the connection's needs_attention).`;
+        break;
+      }
+      case 'UNKNOWN': {
+        await this.db.getRepository(CpoConnectionEntity).update(connection.id, {
+          ...base,
+          ...(carried ? { theirTokenEncrypted: encryptToken(carried, key), theirFallbackTokenEncrypted: encryptToken(held, key) } : {}),
+        });
+        finding = `We could not ask the CPO which token is current (GET ${url}: ${check.reason}); ${carried ? 'the next calls try the token its answer carried, then the one we held' : 'the next calls try the token we hold'}.`;
+        break;
+      }
+      default:
+        return assertNever(check, 'credentials check');
+    }
+    const message = `PUT ${url} ${answer}. ${finding} Both our previous and our new token keep working until the CPO uses one of them.`;
+    await this.db.getRepository(CpoConnectionEntity).update(connection.id, { lastError: `Rotating credentials failed: ${message}` });
+    this.logger.warn({ connectionId: connection.id, outcome: check.outcome }, `Rotating credentials with CPO "${connection.name}" failed: ${message}`);
+    return new RegistrationError(error instanceof RegistrationError ? error.failure : 'CREDENTIALS_REJECTED', message, connection.id);
+  }
+
+  /**
+   * GET on the CPO's credentials endpoint with each candidate token in turn (each in both encodings, see CpoCaller):
+   * ANSWERED with the first that works and the token the CPO's answer holds for us (null when unreadable); REFUSED
+   * when every one got HTTP 401; UNKNOWN when a call failed otherwise.
+   */
+  private async askCredentials(target: CpoTarget, platform: DiscoveredPlatform, candidates: string[]): Promise<CredentialsCheck> {
+    const url = credentialsUrlOf(platform);
+    for (const token of candidates) {
+      const attempt: CpoTarget = { ...target, token, fallback: null, unsettled: false };
+      try {
+        const reply = await this.caller.request(attempt, { method: 'GET', url });
+        target.preferred = attempt.preferred;
+        return { outcome: 'ANSWERED', accepted: token, theirToken: carriedTokenOf(reply.data) };
+      } catch (error) {
+        if (isUnauthorized(error)) continue;
+        return { outcome: 'UNKNOWN', reason: error instanceof OcpiCallError ? error.explanation : (error as Error).message };
+      }
+    }
+    return { outcome: 'REFUSED' };
   }
 
   /**
@@ -131,7 +253,7 @@ export class CredentialsSenderService {
       const url = connection.theirEndpoints.find((e) => e.identifier === 'credentials')?.url;
       try {
         if (!url) throw new Error('its endpoints list no credentials endpoint');
-        await this.caller.request(targetOf(connection, session.adapter.version, session.adapter.tokenEncoding, session.token), { method: 'DELETE', url });
+        await this.caller.request(targetOf(connection, session.adapter.version, session.adapter.tokenEncoding, session.token, session.fallbackToken), { method: 'DELETE', url });
         cpoNotified = true;
       } catch (error) {
         cpoError = `The CPO was not told: DELETE credentials failed: ${error instanceof OcpiCallError ? error.explanation : (error as Error).message}`;
@@ -150,7 +272,7 @@ export class CredentialsSenderService {
     const session = await this.registered(connectionId);
     const { connection, adapter } = session;
     try {
-      const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token);
+      const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token, session.fallbackToken);
       const platform = await this.discover(target, connection.theirVersionsUrl!, adapter.version);
       const endpointsChanged = endpointKeys(platform.endpoints) !== endpointKeys(connection.theirEndpoints);
       await this.db.getRepository(CpoConnectionEntity).update(connectionId, { theirEndpoints: platform.endpoints, lastError: null });
@@ -182,7 +304,7 @@ export class CredentialsSenderService {
 
   /** POSTs or PUTs our credentials with `ourToken` and reads the CPO's answer. */
   private async exchange(method: 'POST' | 'PUT', target: CpoTarget, platform: DiscoveredPlatform, ourToken: string): Promise<Credentials> {
-    const url = platform.endpoints.find((e) => e.identifier === 'credentials')!.url;
+    const url = credentialsUrlOf(platform);
     let reply: unknown;
     try {
       reply = (await this.caller.request(target, { method, url, body: platform.adapter.serialiseCredentials(ourCredentials(this.config, ourToken)) })).data;
@@ -195,6 +317,15 @@ export class CredentialsSenderService {
     } catch (error) {
       throw new RegistrationError('CREDENTIALS_MALFORMED', `The CPO answered our credentials ${method} with an invalid credentials object: ${(error as Error).message}.`);
     }
+  }
+
+  /**
+   * PUTs our credentials with `ourToken`; returns the `data` of the CPO's answer.
+   * @throws OcpiCallError as the call failed (settleFailedPut reads it).
+   */
+  private async put(target: CpoTarget, platform: DiscoveredPlatform, ourToken: string): Promise<unknown> {
+    const body = platform.adapter.serialiseCredentials(ourCredentials(this.config, ourToken));
+    return (await this.caller.request(target, { method: 'PUT', url: credentialsUrlOf(platform), body })).data;
   }
 
   /** Stores a successful exchange in one transaction: parties, version, endpoints, the CPO's token, our token. */
@@ -210,7 +341,11 @@ export class CredentialsSenderService {
         theirTokenEncrypted: encryptToken(theirs.token, this.config.tokenEncryptionKey),
         // What the CPO accepted from us on this version (the new token comes from the same platform).
         theirTokenEncoding: target.preferred,
+        theirFallbackTokenEncrypted: null,
         ourPendingTokenHash: null,
+        tokenRotation: null,
+        tokenRotationAt: null,
+        needsAttention: null,
         lastError: null,
       });
     });
@@ -225,6 +360,10 @@ export async function markUnregistered(db: DataSource, connectionId: string, las
     ourPendingTokenHash: null,
     ourTokenExpiresAt: null,
     theirTokenEncrypted: null,
+    theirFallbackTokenEncrypted: null,
+    tokenRotation: null,
+    tokenRotationAt: null,
+    needsAttention: null,
     unregisteredAt: new Date(),
     lastError,
   });
@@ -243,4 +382,56 @@ function asRegistrationError(error: unknown, connectionId: string): Registration
   if (error instanceof PartyConflictError) return new RegistrationError('PARTY_ALREADY_CONNECTED', error.message, connectionId);
   const failure: RegistrationFailure = 'CREDENTIALS_MALFORMED';
   return new RegistrationError(failure, `Registration failed: ${(error as Error).message}`, connectionId);
+}
+
+/** What a credentials GET after a failed PUT found (see settleFailedPut). */
+type CredentialsCheck = { outcome: 'ANSWERED'; accepted: string; theirToken: string | null } | { outcome: 'REFUSED' } | { outcome: 'UNKNOWN'; reason: string };
+
+function credentialsUrlOf(platform: DiscoveredPlatform): string {
+  return platform.endpoints.find((e) => e.identifier === 'credentials')!.url;
+}
+
+/** How a PUT failed, in words that complete "Our credentials PUT … at <time> …". */
+function describePutFailure(error: unknown): string {
+  if (error instanceof OcpiCallError) {
+    const { httpStatus, ocpiStatus, transportCause } = error.details;
+    switch (error.kind) {
+      case 'TRANSPORT':
+        return `got no answer (${transportCause ?? 'network failure'}: ${error.explanation})`;
+      case 'OCPI_STATUS':
+      case 'HTTP_STATUS':
+        return ocpiStatus !== undefined ? `was answered with OCPI status ${ocpiStatus} in HTTP ${httpStatus}` : `was answered with HTTP ${httpStatus}`;
+      case 'UNPARSEABLE':
+      case 'SCHEMA_VIOLATION':
+      case 'PAGINATION':
+        return `got an answer we could not read (${error.explanation})`;
+      case 'RESPONSE_TOO_LARGE':
+        return `got an answer larger than we read (${error.explanation})`;
+      default:
+        return assertNever(error.kind, 'failure kind');
+    }
+  }
+  if (error instanceof RegistrationError) return error.message;
+  return `got an answer we could not use (${(error as Error).message})`;
+}
+
+/** A credentials token the failed PUT's answer carried anyway: in the data of an error envelope, or in credentials we could not read. */
+function carriedToken(error: unknown): string | null {
+  if (!(error instanceof OcpiCallError) || !error.responseBody) return null;
+  try {
+    const envelope: unknown = JSON.parse(error.responseBody);
+    return carriedTokenOf(isRecord(envelope) ? envelope.data : null);
+  } catch {
+    return null;
+  }
+}
+
+/** `data.token` when it can be a credentials token (credentials §Credentials object: string(64), printable ASCII). */
+function carriedTokenOf(data: unknown): string | null {
+  const token = isRecord(data) ? data.token : undefined;
+  return typeof token === 'string' && /^[\x21-\x7e]{1,64}$/.test(token) ? token : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

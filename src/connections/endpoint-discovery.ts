@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { addDeviations } from '../call-log/wire-deviation.store';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
-import { adapterFor, pickVersion, readVersionList, SUPPORTED_VERSIONS } from '../ocpi/versions/version-registry';
+import { adapterFor, pickVersion, readVersionDetails, readVersionList, SUPPORTED_VERSIONS } from '../ocpi/versions/version-registry';
+import { countDeviations, WireDeviation } from '../ocpi/wire/wire-deviation';
 import { CpoCaller, CpoTarget } from './cpo-caller';
 import { TheirEndpoint } from './cpo-connection.entity';
 
@@ -42,11 +46,15 @@ export function missingEndpoints(adapter: OcpiVersionAdapter, endpoints: TheirEn
  * Reads a CPO's versions and version details (version_information_endpoint §Versions, §Version details):
  * GET versions, choose a version (the one asked for, or the highest both sides speak), GET its details and
  * check the endpoints we need. Calls go through CpoCaller, so a CPO wanting the other token encoding is
- * tolerated; `target` is updated to the chosen version.
+ * tolerated; `target` is updated to the chosen version. Details sent as a list of one are read and counted as a
+ * deviation of the connection (module "versions"); see readVersionDetails for what fails.
  */
 @Injectable()
 export class EndpointDiscovery {
-  constructor(private readonly caller: CpoCaller) {}
+  constructor(
+    private readonly caller: CpoCaller,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   /**
    * @param wanted the version to use (a PUT switches to the version of the endpoint it was sent to);
@@ -64,18 +72,27 @@ export class EndpointDiscovery {
       );
     }
     this.switchTo(target, chosen.adapter);
-    const details = await this.get(target, chosen.url, 'VERSION_DETAILS_UNREACHABLE');
+    const unusable = (reason: string) => new DiscoveryError('VERSION_DETAILS_UNREACHABLE', `The CPO's version details at ${chosen.url} are not usable: ${reason}.`);
+    const details = readVersionDetails(await this.get(target, chosen.url, 'VERSION_DETAILS_UNREACHABLE'), chosen.adapter.version);
+    if (!details.ok) throw unusable(details.reason);
+    await this.count(target, details.deviations);
     let endpoints: TheirEndpoint[];
     try {
-      endpoints = chosen.adapter.parseEndpoints(details);
+      endpoints = chosen.adapter.parseEndpoints(details.details);
     } catch (error) {
-      throw new DiscoveryError('VERSION_DETAILS_UNREACHABLE', `The CPO's ${chosen.adapter.version} version details are malformed: ${(error as Error).message}.`);
+      throw unusable((error as Error).message);
     }
     const missing = missingEndpoints(chosen.adapter, endpoints);
     if (missing.length > 0) {
       throw new DiscoveryError('REQUIRED_ENDPOINTS_MISSING', `The CPO's ${chosen.adapter.version} endpoints lack ${missing.join(' and ')}, which we need.`);
     }
     return { adapter: chosen.adapter, versionUrl: chosen.url, endpoints, offered };
+  }
+
+  /** Adds what the CPO's configuration answers bent to the connection's deviation counts (module "versions"). */
+  private async count(target: CpoTarget, deviations: WireDeviation[]): Promise<void> {
+    if (!target.connectionId || deviations.length === 0) return;
+    await addDeviations(this.db.manager, target.connectionId, 'versions', countDeviations(deviations));
   }
 
   /** What the token encoding learnt for one version says nothing about another: start again from the prescribed one. */

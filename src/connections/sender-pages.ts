@@ -3,7 +3,7 @@ import { otherEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiCallContext, OcpiClient, OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
 import { PulledModule } from '../ocpi/adapter/ocpi-version-adapter';
-import { CpoSession } from './connections.service';
+import { ConnectionsService, CpoSession } from './connections.service';
 import { CpoCaller, isUnauthorized, targetOf } from './cpo-caller';
 import { CredentialsSenderService } from './credentials-sender.service';
 
@@ -11,7 +11,9 @@ import { CredentialsSenderService } from './credentials-sender.service';
  * The pages of one module's Sender interface at a CPO, for a pull. Before the first page arrives, two things
  * are put right once each: an HTTP 401 is retried with the other token encoding (remembered on the
  * connection when it works, see CpoCaller), and an HTTP 404 re-discovers the CPO's endpoints (it may have
- * moved them: credentials §Changing endpoints for the current version) and retries at the new URL.
+ * moved them: credentials §Changing endpoints for the current version) and retries at the new URL. After a
+ * credentials update whose outcome is not settled, a token refused in both encodings is followed by the other token
+ * the CPO may hold (CpoSession.fallbackToken); the first page settles which one it is.
  */
 @Injectable()
 export class SenderPages {
@@ -21,32 +23,36 @@ export class SenderPages {
     private readonly client: OcpiClient,
     private readonly caller: CpoCaller,
     private readonly sender: CredentialsSenderService,
+    private readonly connections: ConnectionsService,
   ) {}
 
   /**
    * Pages of `module`, following the CPO's pagination (OcpiClient.pages), with the version's transport rules,
-   * routing headers towards `routeTo` when the CPO sits behind a hub, and `context` for the call log.
+   * routing headers towards `routeTo` when the CPO sits behind a hub, `context` for the call log, and `signal` to cancel.
    * @throws OcpiCallError, Error
    */
   async *pages(
     session: CpoSession,
     module: PulledModule,
     params: Record<string, string | number | undefined>,
-    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext } = {},
+    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext; signal?: AbortSignal } = {},
   ): AsyncGenerator<OcpiPage> {
     const { adapter, connection } = session;
     let url = adapter.senderUrl(connection.theirEndpoints, module);
     if (!url) throw new Error(`the CPO's ${adapter.version} endpoints list no ${module} SENDER interface`);
-    const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token);
+    const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token, session.fallbackToken);
+    let token = session.token;
+    let fallback = session.fallbackToken;
     let encoding = session.encoding;
     let retried401 = false;
     let rediscovered = false;
     for (;;) {
       let started = false;
       try {
-        const request = { url, token: session.token, encoding, params, transport: adapter.transport, ...options };
+        const request = { url, token, encoding, params, transport: adapter.transport, ...options };
         for await (const page of this.client.pages(request)) {
           if (!started && (retried401 || encoding !== adapter.tokenEncoding)) await this.caller.accepted(target, encoding);
+          if (!started && target.unsettled) await this.connections.theirTokenWorked(connection.id, token === session.token ? 'current' : 'fallback');
           started = true;
           yield page;
         }
@@ -58,6 +64,12 @@ export class SenderPages {
           encoding = otherEncoding(encoding);
           continue;
         }
+        if (isUnauthorized(error) && fallback) {
+          this.logger.log({ connectionId: connection.id, module }, 'HTTP 401 with our current token after an unsettled credentials update: trying the other one');
+          [token, fallback, retried401, encoding] = [fallback, null, false, adapter.tokenEncoding];
+          continue;
+        }
+        if (isUnauthorized(error) && target.unsettled) await this.connections.noTokenWorks(connection.id, `GET ${url}`);
         if (!rediscovered && error instanceof OcpiCallError && error.details.httpStatus === 404) {
           rediscovered = true;
           url = await this.movedUrl(session, module, url);

@@ -25,20 +25,33 @@ export class TokenKeyRotation implements OnApplicationBootstrap {
     this.logger.log(`TOKEN_ENCRYPTION_KEY rotation: ${moved} stored token(s) re-encrypted under the new key`);
   }
 
-  /** Re-encrypts the tokens still under the previous key. @returns how many were re-encrypted. */
+  /** Re-encrypts the tokens still under the previous key (the current token and the fallback of an unsettled rotation). @returns how many. */
   async reencryptUnderCurrentKey(): Promise<number> {
-    const ids = await this.db.query<Array<{ id: string }>>(`SELECT id FROM cpo_connection WHERE their_token_encrypted IS NOT NULL ORDER BY id`);
+    const ids = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM cpo_connection WHERE their_token_encrypted IS NOT NULL OR their_fallback_token_encrypted IS NOT NULL ORDER BY id`,
+    );
     let moved = 0;
     for (const { id } of ids) {
       moved += await this.db.transaction(async (m) => {
-        const [row] = await m.query<Array<{ sealed: string | null }>>(`SELECT their_token_encrypted AS sealed FROM cpo_connection WHERE id = $1 FOR UPDATE`, [id]);
-        if (!row?.sealed) return 0;
-        const { token, keyIndex } = decryptWithAnyKey(row.sealed, this.config.tokenDecryptionKeys);
-        if (keyIndex === 0) return 0;
-        await m.query(`UPDATE cpo_connection SET their_token_encrypted = $2 WHERE id = $1`, [id, encryptToken(token, this.config.tokenEncryptionKey)]);
+        const [row] = await m.query<Array<{ token: string | null; fallback: string | null }>>(
+          `SELECT their_token_encrypted AS token, their_fallback_token_encrypted AS fallback FROM cpo_connection WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
+        if (!row) return 0;
+        const token = this.underCurrentKey(row.token);
+        const fallback = this.underCurrentKey(row.fallback);
+        if (token === row.token && fallback === row.fallback) return 0;
+        await m.query(`UPDATE cpo_connection SET their_token_encrypted = $2, their_fallback_token_encrypted = $3 WHERE id = $1`, [id, token, fallback]);
         return 1;
       });
     }
     return moved;
+  }
+
+  /** `sealed` as it is when the current key opens it, else opened with the previous key and sealed under the current. */
+  private underCurrentKey(sealed: string | null): string | null {
+    if (sealed === null) return null;
+    const { token, keyIndex } = decryptWithAnyKey(sealed, this.config.tokenDecryptionKeys);
+    return keyIndex === 0 ? sealed : encryptToken(token, this.config.tokenEncryptionKey);
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ConnectionsService } from '../connections/connections.service';
 import { Dec, minorUnits } from '../tariffs/engine/money';
+import { CdrDeviation } from '../cdrs/cdr.store';
 import { CostDimension } from '../tariffs/engine/charge-cost.model';
 import { CostByDimension, costByDimension } from './cost-by-dimension';
 
@@ -35,6 +36,8 @@ export interface FinanceCdrLine {
   /** False when the CPO's own dimension costs do not add up to its total_cost; null when it states none. */
   stated_parts_add_up: boolean | null;
   priced_with: 'CDR_TARIFFS' | 'LOCATION_TARIFFS' | 'NONE' | null;
+  /** True when the CDR arrived bending the spec in a way we tolerated (the detail's `deviations` say how). */
+  off_spec: boolean;
   received_at: string;
   recomputed_at: string | null;
 }
@@ -69,7 +72,7 @@ const LIST_COLUMNS = `c.id, c.connection_id, c.country_code, c.party_id, c.ocpi_
   c.stated_before_taxes::text AS stated_before_taxes, c.stated_after_taxes::text AS stated_after_taxes,
   c.computed_before_taxes::text AS computed_before_taxes, c.computed_after_taxes::text AS computed_after_taxes,
   c.difference_before_taxes::text AS difference_before_taxes, c.difference_after_taxes::text AS difference_after_taxes,
-  c.exact, c.not_exact_because, c.priced_with, c.received_at, c.recomputed_at, ${DIMENSION_COLUMNS}`;
+  c.exact, c.not_exact_because, c.priced_with, jsonb_array_length(c.deviations) > 0 AS off_spec, c.received_at, c.recomputed_at, ${DIMENSION_COLUMNS}`;
 
 /** A row as LIST_COLUMNS reads it: numerics as decimal strings (never through a JS number), times as Date. */
 interface CdrListRow {
@@ -97,6 +100,7 @@ interface CdrListRow {
   exact: boolean | null;
   not_exact_because: string[] | null;
   priced_with: FinanceCdrLine['priced_with'];
+  off_spec: boolean;
   received_at: Date | string;
   recomputed_at: Date | string | null;
   stated_costs: Parameters<typeof costByDimension>[0] & { credit?: boolean };
@@ -183,18 +187,30 @@ export class FinanceCdrsService {
   }
 
   /**
-   * One CDR with the CDR as mapped and as sent, the breakdown, the tariff differences, and cost_by_dimension: per
-   * dimension stated / computed / difference, the CPO's dimension costs summed against its total_cost, notes.
+   * One CDR with the CDR as mapped and as sent, the breakdown, the tariff differences, cost_by_dimension (per
+   * dimension stated / computed / difference, the CPO's dimension costs summed against its total_cost, notes) and
+   * `deviations`: how it bent the spec in ways we tolerated, per kind and field with a count and an example (e.g.
+   * { kind: 'PRICE_AS_NUMBER', field: 'total_cost', example: '4', count: 1 }); [] for a spec-perfect CDR.
    * @throws NotFoundException
    */
-  async detail(id: string): Promise<FinanceCdrLine & { cost_by_dimension: CostByDimension; cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
-    const rows: Array<CdrListRow & { mapped: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> = await this.db.query(
-      `SELECT ${LIST_COLUMNS}, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`,
+  async detail(
+    id: string,
+  ): Promise<FinanceCdrLine & { cost_by_dimension: CostByDimension; deviations: CdrDeviation[]; cdr: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> {
+    const rows: Array<CdrListRow & { deviations: CdrDeviation[]; mapped: unknown; raw: unknown; recomputation: unknown; tariff_differences: unknown }> = await this.db.query(
+      `SELECT ${LIST_COLUMNS}, c.deviations, c.mapped, c.raw, c.recomputation, c.tariff_differences FROM ${FROM} WHERE c.id = $1`,
       [id],
     );
     if (rows.length === 0) throw new NotFoundException(`No CDR with id ${id}`);
     const [r] = await this.named(rows);
-    return { ...toLine(r), cost_by_dimension: dimensionsOf(r), cdr: r.mapped, raw: r.raw, recomputation: r.recomputation, tariff_differences: r.tariff_differences };
+    return {
+      ...toLine(r),
+      cost_by_dimension: dimensionsOf(r),
+      deviations: r.deviations,
+      cdr: r.mapped,
+      raw: r.raw,
+      recomputation: r.recomputation,
+      tariff_differences: r.tariff_differences,
+    };
   }
 
   /** Counts and summed differences per connection and currency. */
@@ -261,6 +277,7 @@ function toLine(r: CdrListRow & { connection_name: string | null }): FinanceCdrL
     differing_dimensions: byDimension.differing_dimensions,
     stated_parts_add_up: byDimension.stated_parts_sum?.adds_up ?? null,
     priced_with: r.priced_with,
+    off_spec: r.off_spec,
     received_at: iso(r.received_at)!,
     recomputed_at: iso(r.recomputed_at),
   };

@@ -10,6 +10,7 @@ import { MappingContext, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version
 import { MappingResult } from '../ocpi/wire/mapping-result';
 import { CanonicalSession } from '../sessions/session.model';
 import { SessionStore, SessionStoreOutcome } from '../sessions/session.store';
+import { WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffStore } from '../tariffs/tariff.store';
 import { StoreOutcome } from './intake-outcome';
@@ -24,10 +25,15 @@ export interface CanonicalOf {
 }
 export type IntakeModuleId = keyof CanonicalOf;
 
-/** An accepted object (mapped, of one of the connection's parties) with the raw object it came from. */
+/**
+ * An accepted object (mapped, of one of the connection's parties) with the raw object it came from and what it bent
+ * of the spec (per kind and field, as the tolerant-reading pass, its version mapper and the intake found it), for a
+ * store that keeps it with the object.
+ */
 export interface Accepted<T> {
   value: T;
   raw: unknown;
+  deviations: WireDeviationCount[];
 }
 
 /** What is particular to one module in the one intake step: its version mapper, its store and what follows a store. */
@@ -110,7 +116,7 @@ export class IntakeModules {
             source.connectionId,
             source.adapter.version,
             source.channel,
-            batch.map((b) => ({ cdr: b.value, raw: b.raw })),
+            batch.map((b) => ({ cdr: b.value, raw: b.raw, deviations: b.deviations })),
           );
           // A new CDR names its Session (2.2.1+): linked when we hold it; a credit CDR names its original's, already linked.
           const links = stored.flatMap((o) =>

@@ -1,33 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { addDeviations } from '../call-log/wire-deviation.store';
+import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
-import { tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { OcpiStatus } from '../ocpi/wire/ocpi-status';
+import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
 import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
+import { rawFitness } from './raw-limits';
 import { fileRejections, Rejection } from './rejected-objects';
-import { addDeviations } from './wire-deviation.store';
 
 /** A module's objects by the name the spec gives one of them, for messages. */
 const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session', cdrs: 'CDR' };
 
 /**
- * The one path every object a CPO sends takes, pulled or pushed, for every module: tolerant reading (counted), the
+ * The one path every object a CPO sends takes, pulled or pushed, for every module: a door that refuses what no reader
+ * or store may meet (no body, nesting too deep, larger than OCPI_MAX_OBJECT_BYTES, text PostgreSQL cannot hold: see
+ * rawFitness, which also says what of it is kept), tolerant reading (counted), the
  * version mapper, the ownership check (a CPO sends only objects of its own parties), then in one transaction the
- * module's store for what was accepted, rejected_object for what was not (raw, with the reason), and the day's
- * deviation counts; after the commit, the module's after-store step. One bad object never sinks the others, and
- * nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in the batch won) or REJECTED.
+ * module's store for what was accepted (with what each object bent of the spec), rejected_object for what was not
+ * (raw, with the reason), and the day's deviation counts; after the commit, the module's after-store step. One bad
+ * object never sinks the others, and nothing a CPO sent is lost: every object ends STORED, SUPERSEDED (a later copy in
+ * the batch won) or REJECTED.
  */
 @Injectable()
 export class IntakeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly modules: IntakeModules,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -40,20 +47,27 @@ export class IntakeService {
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
     // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
-    if (source.agreedVersion && source.agreedVersion !== source.adapter.version) {
-      tallyDeviations(
-        tally,
-        items.map(() => ({ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` })),
-      );
-    }
+    const otherVersion: WireDeviation[] =
+      source.agreedVersion && source.agreedVersion !== source.adapter.version
+        ? [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` }]
+        : [];
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
     const outcomes = new Array<ItemOutcome | undefined>(items.length);
+    // What rejected_object keeps of each item: the raw object, unless the door below kept a storable form of it.
+    const kept = [...items];
     const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
     items.forEach((raw, index) => {
+      const fitness = rawFitness(raw, this.config.env.OCPI_MAX_OBJECT_BYTES);
+      if (!fitness.ok) {
+        kept[index] = fitness.keep;
+        outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${fitness.reason}`, identity: readIdentity(raw) };
+        return;
+      }
       const normalised = normaliseWireObject(module, raw);
-      tallyDeviations(tally, normalised.deviations);
       const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
+      const own = [...otherVersion, ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
+      tallyDeviations(tally, own);
       if (!mapped.ok) {
         outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${mapped.reason}`, identity: mapped.identity };
         return;
@@ -65,7 +79,7 @@ export class IntakeService {
         outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason, identity: { countryCode: country_code, partyId: party_id, id } };
         return;
       }
-      accepted.push({ value: mapped.value, raw, index });
+      accepted.push({ value: mapped.value, raw, deviations: countDeviations(own), index });
     });
     const deviations = [...tally.values()];
     const stored = await this.db.transaction(async (m) => {
@@ -77,7 +91,7 @@ export class IntakeService {
           o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
       });
       const rejections: Rejection[] = [];
-      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: items[i], reason: o.reason, identity: o.identity }));
+      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: kept[i], reason: o.reason, identity: o.identity }));
       await fileRejections(m, { connectionId: source.connectionId, syncRunId: source.syncRunId, module, ocpiVersion: source.adapter.version }, rejections);
       await addDeviations(m, source.connectionId, module, deviations);
       return storeOutcomes;
@@ -95,7 +109,9 @@ export class IntakeService {
   /**
    * Takes in one object a CPO pushed to our Receiver interface.
    * @returns how it was stored (created or already held, our row id when the store has one).
-   * @throws OcpiError 2001 (HTTP 400) with the reason it was filed under in rejected_object.
+   * @throws OcpiError 2001 with the reason it was filed under in rejected_object: in HTTP 200, since the request reached
+   *   the OCPI layer; in HTTP 400 when there was no body at all ("a message [that] does not contain a valid JSON
+   *   string", status_codes 2.2.1 §Status codes).
    */
   async takeOne(source: IntakeSource, module: IntakeModuleId, raw: unknown): Promise<Extract<StoreOutcome, { kind: 'STORED' }>> {
     const { outcomes } = await this.take(source, module, [raw]);
@@ -107,6 +123,7 @@ export class IntakeService {
         // One object has no later copy to lose to; kept for the switch to stay exhaustive.
         throw new Error('a single pushed object cannot be superseded');
       case 'REJECTED':
+        if (raw === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, outcome.reason, HttpStatus.BAD_REQUEST);
         throw OcpiError.invalidParameters(outcome.reason);
     }
   }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { storableCopy } from '../common/json/storable-text';
 
 /** Who an object claimed to be, as far as it could be read (any part may be missing from a broken object). */
 export interface RejectedIdentity {
@@ -16,7 +17,9 @@ export interface Rejection {
 
 /**
  * Files refused objects in rejected_object (see RejectedObjectEntity), raw and with the reason, so nothing a CPO sent
- * is lost and operations can show it what was wrong. `syncRunId` is null for objects a CPO pushed to us.
+ * is lost and operations can show it what was wrong. `syncRunId` is null for objects a CPO pushed to us. Every string
+ * is made storable first (NUL and lone surrogates written out as `\u0000` / `\ud800`: see storable-text.ts), and a
+ * raw `null` (the JSON value, or no body) is kept as the jsonb null.
  */
 export async function fileRejections(
   m: Pick<EntityManager, 'query'>,
@@ -26,21 +29,24 @@ export async function fileRejections(
   if (rejections.length === 0) return;
   await m.query(
     `INSERT INTO rejected_object (connection_id, sync_run_id, module, ocpi_version, country_code, party_id, object_id, reason, raw, received_at)
-     SELECT $1, $2, $3, $4, x.country_code, x.party_id, x.object_id, x.reason, x.raw, now()
-     FROM jsonb_to_recordset($5::jsonb) AS x(country_code text, party_id text, object_id text, reason text, raw jsonb)`,
+     SELECT $1, $2, $3, $4, x->>'country_code', x->>'party_id', x->>'object_id', x->>'reason', x->'raw', now()
+     FROM jsonb_array_elements($5::jsonb) AS x`,
     [
       source.connectionId,
       source.syncRunId,
       source.module,
       source.ocpiVersion,
       JSON.stringify(
-        rejections.map((r) => ({
-          country_code: r.identity.countryCode,
-          party_id: r.identity.partyId,
-          object_id: r.identity.id,
-          reason: r.reason,
-          raw: r.raw ?? null,
-        })),
+        storableCopy(
+          rejections.map((r) => ({
+            country_code: r.identity.countryCode,
+            party_id: r.identity.partyId,
+            object_id: r.identity.id,
+            reason: r.reason,
+            // JSON null, not an absent key: x->'raw' is then the jsonb null, never SQL NULL.
+            raw: r.raw ?? null,
+          })),
+        ),
       ),
     ],
   );

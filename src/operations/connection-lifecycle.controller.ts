@@ -44,7 +44,8 @@ export class ConnectionLifecycleController {
    * POST {id}/rotate: PUTs our new credentials (new token) to the CPO's credentials endpoint of the highest
    * mutual version (switching version if the CPO now offers a higher one) and keeps the CPO's new token.
    * 200 with { connection, previous_version }; the old tokens stop working. 409 if not registered, 502 if the
-   * CPO failed (the old tokens stay in force).
+   * CPO failed: the message says whether the CPO applied the PUT anyway (our old and new token both keep working
+   * until it uses one; the connection view's needs_attention says when no token of its works for us any more).
    */
   @Post(':id/rotate')
   @HttpCode(200)

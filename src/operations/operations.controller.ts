@@ -1,14 +1,14 @@
-import { BadRequestException, Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
-import { SyncOutcome, SyncService } from '../sync/sync.service';
+import { StartedRun, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
 import { listRejections } from '../intake/rejected-objects';
-import { listDeviations, WireDeviationView } from '../intake/wire-deviation.store';
+import { listDeviations, WireDeviationView } from '../call-log/wire-deviation.store';
 import { CdrStore } from '../cdrs/cdr.store';
 import { LocationStore } from '../locations/location.store';
 import { SessionStore } from '../sessions/session.store';
@@ -28,6 +28,13 @@ export interface ConnectionSummary {
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
   /** What the CPO bent and we tolerated over the last 30 days, per module, kind and field. */
   deviations: WireDeviationView[];
+}
+
+/** What POST {id}/sync answers (HTTP 202): per module, in pull order, the run to follow or why there is none. */
+export interface SyncStarted {
+  connection_id: string;
+  /** `href`: GET it until `status` is no longer RUNNING (null for a SKIPPED module). */
+  runs: Array<StartedRun & { href: string | null }>;
 }
 
 /** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
@@ -72,14 +79,21 @@ export class OperationsController {
   }
 
   /**
-   * POST {id}/sync[?full=true]: pulls tariffs, locations and CDRs from this CPO now (CDRs SKIPPED, said why, when it
-   * offers no cdrs Sender interface); returns what each pull did, one outcome per module.
+   * POST {id}/sync[?full=true]: starts pulling tariffs, then locations, then sessions, then CDRs from this CPO and answers at once,
+   * HTTP 202, without waiting for the CPO: per module the RUNNING run to follow (`run_id`, `href` of
+   * GET {id}/sync-runs/{runId}), or SKIPPED with the reason (another pull of that module from this CPO is under way,
+   * on this instance or another; no cdrs Sender interface). 404 for an unknown connection.
    */
   @Post(':id/sync')
-  @ApiOperation({ summary: 'Pull tariffs, locations and CDRs from one CPO now' })
-  async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query('full') full?: string): Promise<SyncOutcome[]> {
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs from one CPO now (202 with the runs to follow)' })
+  async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query('full') full?: string): Promise<SyncStarted> {
     await this.connections.get(id);
-    return this.sync.syncConnection(id, { full: full === 'true' });
+    const { runs } = await this.sync.start(id, { full: full === 'true' });
+    return {
+      connection_id: id,
+      runs: runs.map((run) => ({ ...run, href: run.run_id === null ? null : `/api/v1/operations/connections/${id}/sync-runs/${run.run_id}` })),
+    };
   }
 
   /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs) and rejections by module. */
@@ -116,6 +130,18 @@ export class OperationsController {
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
   syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
     return this.sync.recentRuns(id, 50);
+  }
+
+  /**
+   * GET {id}/sync-runs/{runId}: one pull, as in the list: status RUNNING until it has finished, then SUCCEEDED or FAILED
+   * (with `error`), its counts so far and `finished_at`. 404 when this connection has no such run.
+   */
+  @Get(':id/sync-runs/:runId')
+  @ApiOperation({ summary: 'One sync run of one CPO (follow it after POST …/sync)' })
+  async syncRun(@Param('id', new ParseUUIDPipe()) id: string, @Param('runId', new ParseUUIDPipe()) runId: string): Promise<unknown> {
+    const run = await this.sync.oneRun(id, runId);
+    if (run === null) throw new NotFoundException(`No sync run ${runId} of CPO connection ${id}`);
+    return run;
   }
 
   /**

@@ -28,6 +28,13 @@ export class SyncScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
+    const sweepSeconds = this.config.env.SYNC_LEASE_SWEEP_SECONDS;
+    // Independent of the pull schedule: a run left RUNNING by a dead instance is closed even where nothing pulls.
+    if (sweepSeconds > 0)
+      this.registry.addInterval(
+        'close-abandoned-runs',
+        setInterval(() => void this.closeAbandonedRuns(), sweepSeconds * 1000),
+      );
     const minutes = this.config.env.SYNC_INTERVAL_MINUTES;
     if (minutes === 0) return;
     this.registry.addInterval(
@@ -56,6 +63,15 @@ export class SyncScheduler implements OnApplicationBootstrap {
       return [];
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Closes as FAILED the runs of instances that died while pulling (see SyncService.closeAbandonedRuns); never throws. */
+  async closeAbandonedRuns(): Promise<void> {
+    try {
+      await this.sync.closeAbandonedRuns();
+    } catch (error) {
+      this.logger.warn(`Closing the runs of stopped instances failed, trying again later: ${(error as Error).message}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -11,7 +11,8 @@ import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiParty } from '../ocpi/client/ocpi-client';
-import { SyncLease } from './sync-lease';
+import { retryWhileDatabaseUnavailable } from '../database/database-outage';
+import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
 /** Outcome of one module pull from one CPO. */
@@ -30,15 +31,34 @@ export interface SyncOutcome {
   message: string | null;
 }
 
+/** A module whose pull has its lease and its RUNNING run, waiting for its turn. */
+interface BegunPull {
+  lease: SyncLease;
+  run: SyncRunEntity;
+}
+
+/** One module of a sync just started: the run to follow, or why there is none (SKIPPED, with the reason). */
+export interface StartedRun {
+  module: SyncModule;
+  status: 'RUNNING' | 'SKIPPED';
+  run_id: string | null;
+  message: string | null;
+}
+
+/** A sync started by {@link SyncService.start}: its runs at once, and their outcomes when all have finished. */
+export interface StartedSync {
+  runs: StartedRun[];
+  /** Never rejects: each module's failure is its outcome. */
+  done: Promise<SyncOutcome[]>;
+}
+
 /** Incremental pulls ask for objects changed since the last good run started, minus this margin for clock skew. */
 const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
 
-/**
- * A first (or full) pull of Sessions still sends date_from, which mod_sessions requires (2.1.1 §2.1.1, 2.2.1 §GET
- * Method: "date_from … Required: yes"): the sessions changed in the last 30 days (running ones, and finished ones whose
- * CDR may still be due). Other modules' first pull asks for everything.
- */
+/** A first (or full) pull of sessions asks for the last this many days: mod_sessions requires date_from. */
 const SESSIONS_FIRST_PULL_DAYS = 30;
+
+/** The date_from of a first or full pull: none, but for sessions (mod_sessions 2.2.1 §Sender Interface: date_from required). */
 function firstDateFrom(module: SyncModule): Date | null {
   return module === 'sessions' ? new Date(Date.now() - SESSIONS_FIRST_PULL_DAYS * 86_400_000) : null;
 }
@@ -50,8 +70,11 @@ function firstDateFrom(module: SyncModule): Date | null {
  * the stores make the overlap harmless (upserts; CDRs: the identical-content check): no gap, no duplicate.
  */
 @Injectable()
-export class SyncService {
+export class SyncService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
+  /** Aborted when the service stops: cancels the calls of every pull in flight. */
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new Set<Promise<SyncOutcome[]>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -64,19 +87,73 @@ export class SyncService {
   ) {}
 
   /**
-   * Pulls tariffs, then locations, then sessions, then CDRs from one registered CPO (CDRs last, so that they are priced
-   * with the tariffs and time zones just pulled, and find their sessions). Sessions and CDRs only when the CPO offers
-   * their Sender interface (else SKIPPED, said why: it may push them instead). `full` ignores the incremental date_from.
+   * Pulls tariffs, then locations, then sessions, then CDRs from one registered CPO and waits for the outcomes (see
+   * {@link start}).
+   * `full` ignores the incremental date_from.
    */
   async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
-    const outcomes: SyncOutcome[] = [];
-    for (const module of ['tariffs', 'locations'] as const) outcomes.push(await this.syncModule(connectionId, module, options));
-    for (const module of ['sessions', 'cdrs'] as const) {
-      const none = await this.withoutSender(connectionId, module);
-      outcomes.push(none ? skipped(module, none) : await this.syncModule(connectionId, module, options));
+    return (await this.start(connectionId, options)).done;
+  }
+
+  /**
+   * Starts a sync of one CPO without waiting for it: takes the lease of each module now (one that another pull holds,
+   * here or on another instance, is SKIPPED with the reason) and opens its RUNNING run, then pulls tariffs, locations,
+   * sessions and CDRs one after the other in the background (CDRs last, so that they are priced with the tariffs and
+   * time zones just pulled and find their sessions; sessions and CDRs only when the CPO offers their Sender interface,
+   * else SKIPPED, said why: it may push them instead).
+   * Resolves as soon as the runs exist (database work only, no call to the CPO). Every module SKIPPED, with the
+   * reason, while the connection needs attention (no token we hold works).
+   */
+  async start(connectionId: string, options: { full?: boolean } = {}): Promise<StartedSync> {
+    const attention = await this.connections.attentionOf(connectionId).catch(() => null);
+    if (attention) {
+      // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
+      const message = `the connection needs attention, so pulls are paused: ${attention.what_happened} ${attention.what_to_do}`;
+      const outcomes = (['tariffs', 'locations', 'sessions', 'cdrs'] as const).map((module) => skipped(module, message));
+      return { runs: outcomes.map(startedRun), done: Promise.resolve(outcomes) };
     }
-    // Only the instance that pulled the tariffs: it is the one that may have brought a tariff a stored CDR waited for.
-    if (outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
+    const begun: Array<BegunPull | SyncOutcome> = [];
+    try {
+      for (const module of ['tariffs', 'locations'] as const) begun.push(await this.begin(connectionId, module, options));
+      for (const module of ['sessions', 'cdrs'] as const) {
+        const none = await this.withoutSender(connectionId, module);
+        begun.push(none ? skipped(module, none) : await this.begin(connectionId, module, options));
+      }
+    } catch (error) {
+      for (const pull of begun) if ('lease' in pull) await this.close(pull, error);
+      throw error;
+    }
+    const done = this.runAll(connectionId, begun);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return { runs: begun.map(startedRun), done };
+  }
+
+  /** On shutdown: cancels the calls of the pulls in flight and waits for them to close their runs and leases. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
+   * brought a tariff a stored CDR waited for), the CDRs priced before their tariffs are checked again after every
+   * pull, before the last run closes: whoever follows the runs sees the re-check done once they have all finished.
+   */
+  private async runAll(connectionId: string, begun: Array<BegunPull | SyncOutcome>): Promise<SyncOutcome[]> {
+    const outcomes: SyncOutcome[] = [];
+    const last = begun.map((pull) => 'lease' in pull).lastIndexOf(true);
+    for (const [i, pull] of begun.entries()) {
+      if (!('lease' in pull)) {
+        outcomes.push(pull);
+        continue;
+      }
+      // begun[0] is the tariffs pull: when it is also the last run, its own success decides.
+      const beforeClosing = async (succeeded: boolean) => {
+        if (i === 0 ? succeeded : outcomes[0].status === 'SUCCEEDED') await this.recheckStaleCdrs(connectionId);
+      };
+      outcomes.push(await this.runModule(pull, i === last ? beforeClosing : undefined));
+    }
     return outcomes;
   }
 
@@ -101,6 +178,16 @@ export class SyncService {
     }
   }
 
+  /**
+   * Closes as FAILED, with the reason, every run still RUNNING whose instance died (its lease expired or is free).
+   * Returns how many were closed.
+   */
+  async closeAbandonedRuns(): Promise<number> {
+    const closed = await closeAbandonedRuns(this.db);
+    if (closed > 0) this.logger.warn({ closed }, 'Closed the runs of instances that died while pulling (their leases expired)');
+    return closed;
+  }
+
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
     return this.db.query(
@@ -110,15 +197,39 @@ export class SyncService {
     );
   }
 
-  /** Pulls one module from one CPO, unless another instance is already doing so (then SKIPPED). */
-  async syncModule(connectionId: string, module: SyncModule, options: { full?: boolean } = {}): Promise<SyncOutcome> {
-    const lease = new SyncLease(this.db, connectionId, module);
-    const { acquired, lastSuccessStarted } = await lease.acquire();
+  /** One run of a CPO (snake_case, as in {@link recentRuns}), or null when this connection has no such run. */
+  async oneRun(connectionId: string, runId: string): Promise<unknown> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
+       FROM sync_run WHERE connection_id = $1 AND id = $2`,
+      [connectionId, runId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Takes the lease of one module and opens its RUNNING run, unless another pull holds it (then SKIPPED). */
+  private async begin(connectionId: string, module: SyncModule, options: { full?: boolean }): Promise<BegunPull | SyncOutcome> {
+    const env = this.config.env;
+    const lease = new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
+    const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
     if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
+    if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
+    // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
+    lease.startHeartbeat();
     const dateFrom = options.full || !lastSuccessStarted ? firstDateFrom(module) : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
-    const run = await this.db.getRepository(SyncRunEntity).save({
+    try {
+      const run = await this.openRun(connectionId, module, dateFrom);
+      return { lease, run };
+    } catch (error) {
+      await lease.release(null);
+      throw error;
+    }
+  }
+
+  private openRun(connectionId: string, module: SyncModule, dateFrom: Date | null): Promise<SyncRunEntity> {
+    return this.db.getRepository(SyncRunEntity).save({
       connectionId,
       module,
       status: 'RUNNING',
@@ -132,21 +243,53 @@ export class SyncService {
       deviations: 0,
       error: null,
     });
+  }
+
+  /**
+   * Pulls one begun module; its failure is its outcome (FAILED with the reason), never thrown. `beforeClosing` runs
+   * after the pull, whatever its result, before the run is closed. @throws nothing
+   */
+  private async runModule({ lease, run }: BegunPull, beforeClosing?: (succeeded: boolean) => Promise<void>): Promise<SyncOutcome> {
+    const { connectionId, module } = run;
+    let failure: unknown = null;
     try {
+      if (this.stopping.signal.aborted) throw new Error('the service stopped before this pull started');
+      lease.assertHeld();
       const session = await this.connections.session(connectionId);
       await this.pull(session, module, run, lease);
-      await this.finish(run, 'SUCCEEDED', null);
-      await lease.release(run.startedAt);
-      await this.connections.recordError(connectionId, null);
     } catch (error) {
-      const message = describeFailure(module, error);
-      await this.finish(run, 'FAILED', message);
-      await lease.release(null);
-      await this.connections.recordError(connectionId, message);
-      this.logger.warn({ connectionId, module, runId: run.id }, message);
+      failure = error;
     }
+    await beforeClosing?.(failure === null);
+    try {
+      if (failure === null) {
+        // Still ours: had it expired, another instance might have taken it and be pulling the same module.
+        await this.outlasting(() => lease.renew());
+        await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
+        await this.outlasting(() => lease.release(run.startedAt));
+        await this.connections.recordError(connectionId, null);
+      }
+    } catch (error) {
+      failure = error;
+    }
+    if (failure !== null) await this.close({ lease, run }, failure);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
+  }
+
+  /** Closes a begun pull as FAILED with the reason; releases its lease. */
+  private async close({ lease, run }: BegunPull, error: unknown): Promise<void> {
+    const { connectionId, module } = run;
+    const message = describeFailure(module, error);
+    lease.stopHeartbeat();
+    try {
+      await this.outlasting(() => this.finish(run, 'FAILED', message));
+      await this.outlasting(() => lease.release(null));
+      await this.connections.recordError(connectionId, message);
+    } catch (closing) {
+      this.logger.error({ connectionId, module, runId: run.id }, `Closing the run failed: ${(closing as Error).message}`);
+    }
+    this.logger.warn({ connectionId, module, runId: run.id }, message);
   }
 
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
@@ -156,6 +299,7 @@ export class SyncService {
       routeTo: hubOf(connection.parties),
       // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
       context: { connectionId: connection.id, module, correlationId: randomUUID() },
+      signal: this.stopping.signal,
     });
     const source: IntakeSource = {
       connectionId: connection.id,
@@ -166,22 +310,37 @@ export class SyncService {
       syncRunId: run.id,
     };
     for await (const page of pages) {
-      // Each page in one transaction: a run that dies part-way keeps the pages it stored.
-      const { stored, rejected, deviations } = await this.intake.take(source, module, page.items, page.deviations);
+      // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
+      lease.assertHeld();
+      // Each page in one transaction: a run that dies part-way keeps the pages it stored. Taken again if the database
+      // went away meanwhile (a restart): the page's writes are idempotent, so a commit whose answer was lost does no harm.
+      const { stored, rejected, deviations } = await this.outlasting(() => this.intake.take(source, module, page.items, page.deviations));
       run.pages += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
       run.objectsRejected += rejected;
       run.deviations += deviations;
-      await this.db.getRepository(SyncRunEntity).update(run.id, {
-        pages: run.pages,
-        objectsReceived: run.objectsReceived,
-        objectsStored: run.objectsStored,
-        objectsRejected: run.objectsRejected,
-        deviations: run.deviations,
-      });
-      await lease.renew();
+      await this.outlasting(() =>
+        this.db.getRepository(SyncRunEntity).update(run.id, {
+          pages: run.pages,
+          objectsReceived: run.objectsReceived,
+          objectsStored: run.objectsStored,
+          objectsRejected: run.objectsRejected,
+          deviations: run.deviations,
+        }),
+      );
     }
+  }
+
+  /**
+   * Runs a pull's database step again while the database is unavailable (a restart, a cut connection), for as long
+   * as the pull's lease lasts: longer, and another instance may have taken the lease, which the next renewal finds.
+   * Only for steps that may run twice (one transaction, idempotent writes).
+   */
+  private outlasting<T>(step: () => Promise<T>): Promise<T> {
+    return retryWhileDatabaseUnavailable(step, this.config.env.SYNC_LEASE_TTL_SECONDS * 1000, (error, waitMs) =>
+      this.logger.warn(`The database is unavailable (${(error as Error).message}); trying again in ${waitMs} ms`),
+    );
   }
 
   private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
@@ -208,6 +367,11 @@ function describeFailure(module: SyncModule, error: unknown): string {
 
 function skipped(module: SyncModule, message: string): SyncOutcome {
   return { module, status: 'SKIPPED', run_id: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
+}
+
+function startedRun(pull: BegunPull | SyncOutcome): StartedRun {
+  if ('lease' in pull) return { module: pull.run.module, status: 'RUNNING', run_id: pull.run.id, message: null };
+  return { module: pull.module, status: 'SKIPPED', run_id: null, message: pull.message };
 }
 
 function outcome(run: SyncRunEntity): SyncOutcome {

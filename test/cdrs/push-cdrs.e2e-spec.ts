@@ -71,11 +71,11 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (
     expect(entry.explanation).toMatch(/^the CPO asked for an object we do not hold/);
   });
 
-  it(`${SECTION[version]}: an invalid CDR is OCPI 2001 (HTTP 400) with the reason, kept raw in rejected_object`, async () => {
+  it(`${SECTION[version]}: an invalid CDR is OCPI 2001 in HTTP 200 (status_codes §Status codes: it reached the OCPI layer) with the reason, kept raw in rejected_object`, async () => {
     const invalid = { ...cdrs[2] };
     delete invalid[version === '2.1.1' ? 'auth_id' : 'cdr_token'];
     const r = await cpo.simulator.pushCdr(invalid);
-    expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001 });
+    expect(r).toMatchObject({ httpStatus: 200, ocpiStatus: 2001 });
     expect(r.message).toMatch(version === '2.1.1' ? /^Invalid CDR: auth_id/ : /^Invalid CDR: cdr_token/);
     const rejected = (await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=cdrs`)).body;
     expect(rejected.find((x: any) => x.raw.id === 'PUSH-00003')).toMatchObject({ reason: r.message });
@@ -90,20 +90,20 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pushed by a %s CPO', (
 
   it(`${SECTION[version]}: a CDR under an id we hold with other content is refused (CDRs cannot be replaced), the original kept`, async () => {
     const r = await cpo.simulator.pushCdr({ ...cdrs[0], total_energy: 99 });
-    expect(r).toMatchObject({ httpStatus: 400, ocpiStatus: 2001 });
+    expect(r).toMatchObject({ httpStatus: 200, ocpiStatus: 2001 });
     expect(r.message).toMatch(/was already received on .* with other content; a CDR cannot be replaced/);
   });
 });
 
 describe('a CPO may only push CDRs of its own parties', () => {
-  it("mod_cdrs 2.2.1 §CDR object: another party's country_code / party_id is OCPI 2001 (HTTP 400), naming both", async () => {
+  it("mod_cdrs 2.2.1 §CDR object: another party's country_code / party_id is OCPI 2001 in HTTP 200, naming both", async () => {
     const owner = { countryCode: 'NL', partyId: 'PSD' };
     const cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [] });
     try {
       const foreign = { ...loadCdrExample('2.2.1'), country_code: 'BE', party_id: 'BEC' };
       const r = await cpo.simulator.pushCdr(foreign);
       expect(r).toMatchObject({
-        httpStatus: 400,
+        httpStatus: 200,
         ocpiStatus: 2001,
         message: 'CDR 12345 belongs to party BE*BEC, which is not a party of this connection (NL*PSD): a CPO may only send objects of its own parties',
       });

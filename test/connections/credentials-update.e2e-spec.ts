@@ -7,6 +7,7 @@ import { generateLocations } from '../cpo-simulator';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { locationsFor, ocpiCall, VERSIONS } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 let service: TestService;
@@ -39,7 +40,7 @@ const around = { center: { latitude: 52.09, longitude: 5.12 }, radiusKm: 3 };
 
 describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ version, encoding, section }) => {
   const suffix = version.replace(/\./g, '').slice(0, 2);
-  it(`${section.put}: the CPO PUTs new credentials; we fetch its endpoints again with its new token and answer a new token; the old one stops working`, async () => {
+  it(`${section.put}: the CPO PUTs new credentials; we fetch its endpoints again with its new token and answer a new token; the old one stops working once it uses the new one`, async () => {
     const cpo = await invited({ version, countryCode: 'NL', partyId: `P${suffix}`, businessName: 'Before' });
     const before = cpo.simulator.registration;
     const requestsBefore = cpo.simulator.requests.length;
@@ -51,8 +52,9 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
       ['GET', 'B', encoding],
       ['GET', 'B', encoding],
     ]);
-    expect((await ocpiCall(cpo.versionsUrl, before.tokenForClient!, { encoding })).status).toBe(401);
+    // Our answer may not have reached it (unsettled-rotation.e2e-spec.ts): the old token works until it uses the new one.
     expect((await ocpiCall(cpo.versionsUrl, after.tokenForClient!, { encoding })).status).toBe(200);
+    expect((await ocpiCall(cpo.versionsUrl, before.tokenForClient!, { encoding })).status).toBe(401);
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'REGISTERED', ocpi_version: version });
   });
 
@@ -62,14 +64,14 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     await cpo.simulator.unregisterFromClient();
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'UNREGISTERED', unregistered_at: expect.any(String) });
     expect((await ocpiCall(cpo.simulator.registration.clientCredentials?.url ?? `${service.url}/ocpi/emsp/versions`, token, { encoding })).status).toBe(401);
-    const sync = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
-    expect(sync.body.map((o: any) => [o.module, o.status])).toEqual([
+    const outcomes = await syncAndWait(service, cpo.connectionId);
+    expect(outcomes.map((o) => [o.module, o.status])).toEqual([
       ['tariffs', 'FAILED'],
       ['locations', 'FAILED'],
       ['sessions', 'FAILED'],
       ['cdrs', 'FAILED'],
     ]);
-    expect(sync.body[0].message).toContain('UNREGISTERED, not registered');
+    expect(outcomes[0].message).toContain('UNREGISTERED, not registered');
   });
 
   it(`${section.updating}: operations rotate; we PUT our new token, keep the CPO's new one, and our old token stops working`, async () => {

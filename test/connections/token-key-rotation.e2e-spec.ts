@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateLocations } from '../cpo-simulator';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { syncAndWait } from '../support/sync-runs';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestService, TestService } from '../support/test-service';
 
@@ -23,7 +24,7 @@ describe('credentials 2.2.1 §Credentials object: token C stays usable across a 
     return service;
   };
   // Through the instance running now (cpo.sync() would call the first one).
-  const pull = async () => (await service!.ops('POST', `/connections/${cpo.connectionId}/sync`)).body as Array<{ module: string; status: string; message: string | null }>;
+  const pull = () => syncAndWait(service!, cpo.connectionId);
   const pullStatuses = async () => (await pull()).slice(0, 2).map((o) => [o.module, o.status]);
 
   beforeAll(async () => {

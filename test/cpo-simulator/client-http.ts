@@ -22,7 +22,10 @@ export class ClientApiError extends Error {
 }
 
 /** Takes the call; resolves to the envelope's `data` on HTTP 2xx with status_code 1xxx, else throws ClientApiError. */
-export async function callClient(ctx: SimulatorContext, call: { method: string; url: string; token: string; body?: unknown; correlationId?: string }): Promise<unknown> {
+export async function callClient(
+  ctx: SimulatorContext,
+  call: { method: string; url: string; token: string; body?: unknown; correlationId?: string; signal?: AbortSignal },
+): Promise<unknown> {
   const encoding = sendingEncoding(ctx);
   const requestId = randomUUID();
   const correlationId = call.correlationId ?? randomUUID();
@@ -47,7 +50,7 @@ export async function callClient(ctx: SimulatorContext, call: { method: string; 
         ...(call.body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       body: call.body === undefined ? undefined : JSON.stringify(call.body),
-      signal: AbortSignal.timeout(CLIENT_TIMEOUT_MS),
+      signal: call.signal ? AbortSignal.any([call.signal, AbortSignal.timeout(CLIENT_TIMEOUT_MS)]) : AbortSignal.timeout(CLIENT_TIMEOUT_MS),
     });
   } catch (error) {
     throw new ClientApiError(`${call.method} ${call.url} failed: ${(error as Error).message}`, 0, null);

@@ -45,11 +45,32 @@ export async function registerWithClient(ctx: SimulatorContext, versionsUrl: str
   await sendCredentials(ctx, 'POST', await clientDetails(ctx, versionsUrl, tokenA), tokenA);
 }
 
-/** PUT new credentials; the eMSP's details are read again first (they may have moved or changed version). */
-export async function updateClientCredentials(ctx: SimulatorContext): Promise<void> {
+/**
+ * PUT new credentials; the eMSP's details are read again first (they may have moved or changed version). With
+ * `answerLost`, see CpoSimulator.updateCredentials.
+ */
+export async function updateClientCredentials(ctx: SimulatorContext, options: { answerLost?: 'keep-old' | 'keep-new' } = {}): Promise<void> {
   const client = ctx.registration.client;
   if (!client) throw new Error('Not registered');
-  await sendCredentials(ctx, 'PUT', await clientDetails(ctx, client.url, client.token), client.token);
+  const details = await clientDetails(ctx, client.url, client.token);
+  if (!options.answerLost) return sendCredentials(ctx, 'PUT', details, client.token);
+  const offered = ctx.registration.offer();
+  const cut = new AbortController();
+  let uses = 0;
+  // The eMSP reads our versions, then our details, with the offered token; after that it applies the PUT and answers.
+  ctx.onOfferedTokenUse = () => {
+    uses += 1;
+    if (uses >= 2) cut.abort();
+  };
+  try {
+    await callClient(ctx, { method: 'PUT', url: credentialsUrl(details), token: client.token, body: ownCredentials(ctx, offered), signal: cut.signal });
+  } catch {
+    // The answer we chose to lose (or, if the eMSP failed before answering, its error: lost all the same).
+  } finally {
+    ctx.onOfferedTokenUse = undefined;
+  }
+  if (options.answerLost === 'keep-old') ctx.registration.abandon();
+  else ctx.registration.commitOffered();
 }
 
 /** DELETE our registration at the eMSP, then forget it. */

@@ -91,6 +91,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     const receivedAt = Date.now();
     const ids = messageIdHeaders(req);
     const { auth, token } = authenticate(req.headers.authorization, ctx);
+    const offered = registration.isOffered(auth.token);
     const method = req.method ?? 'GET';
     const asked = new URL(req.url ?? '/', origin);
     const log = (status: number, ocpiStatus: number) =>
@@ -119,11 +120,19 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     } catch (error) {
       reply = fail(500, OcpiStatus.SERVER_ERROR, `Simulator error: ${(error as Error).message}`);
     }
+    const applied = quirks.afterApplied(method, asked, reply);
+    if (applied && 'drop' in applied) {
+      req.socket.destroy();
+      log(0, 0);
+      return;
+    }
+    if (applied) reply = applied.reply;
     if (!req.readableEnded) req.resume();
     const sent = quirks.loggedStatus(asked, reply);
     log(sent.status, sent.ocpiStatus);
     // transport_and_format 2.2.1 §Unique message IDs: 2.1.1 has no such headers.
     await quirks.write(res, asked, reply, ctx.adapter.routingHeaders ? ids : {});
+    if (offered) ctx.onOfferedTokenUse?.();
   };
   server.on('request', (req, res) => void handle(req, res));
 
@@ -157,8 +166,8 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       await registerWithClient(ctx, versionsUrl, tokenA);
       return registration.snapshot();
     },
-    async updateCredentials() {
-      await updateClientCredentials(ctx);
+    async updateCredentials(options = {}) {
+      await updateClientCredentials(ctx, options);
       return registration.snapshot();
     },
     unregisterFromClient: () => unregisterFromClient(ctx),

@@ -10,7 +10,7 @@ import { ownCredentials, type SimulatorContext } from './simulator-context';
 import type { TokenKind } from './simulator-types';
 
 /** POST and PUT share this: validate, call the client back with its token, issue a new token for it. */
-async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext): Promise<OcpiReply> {
+async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext, method: 'POST' | 'PUT'): Promise<OcpiReply> {
   const body = await readBody();
   if (!body.ok) return fail(400, OcpiStatus.INVALID_PARAMETERS, body.message);
   const parsed = ctx.adapter.parseClientCredentials(body.value);
@@ -21,7 +21,7 @@ async function exchange(readBody: () => Promise<JsonBody>, ctx: SimulatorContext
   try {
     const client = await fetchClientVersionDetails(parsed.value.url, parsed.value.token, ctx);
     if (!client.ok) return fail(200, client.statusCode, client.message);
-    const issued = ctx.registration.register(parsed.value, client.details);
+    const issued = ctx.registration.register(parsed.value, client.details, { keepPrevious: method === 'PUT' && ctx.quirks.putAfterApplying?.keepOldToken });
     return ok(ownCredentials(ctx, issued));
   } finally {
     ctx.registration.busy = false;
@@ -43,10 +43,10 @@ export async function handleCredentials(method: string, token: TokenKind, readBo
       return ok(ownCredentials(ctx, registered ? ctx.registration.snapshot().tokenForUs! : ctx.registration.tokenA));
     case 'POST':
       if (registered) return fail(405, OcpiStatus.CLIENT_ERROR, 'Client is already registered; use PUT to update');
-      return exchange(readBody, ctx);
+      return exchange(readBody, ctx, 'POST');
     case 'PUT':
       if (!registered) return fail(405, OcpiStatus.CLIENT_ERROR, 'Client is not registered; use POST');
-      return exchange(readBody, ctx);
+      return exchange(readBody, ctx, 'PUT');
     case 'DELETE':
       if (!registered) return fail(405, OcpiStatus.CLIENT_ERROR, 'Client is not registered');
       ctx.registration.unregister();

@@ -14,6 +14,8 @@ export class RegistrationState {
   private issued?: string;
   /** Offered in an open POST/PUT of ours: the eMSP calls our versions with it before the call returns. */
   private pendingIssued?: string;
+  /** The token issued before the last PUT, still accepted (quirk putAfterApplying.keepOldToken). */
+  private graceIssued?: string;
   private clientCredentials?: Credentials;
   private clientVersionDetails?: OcpiVersionDetails;
   /** True while a POST/PUT is talking to the client, so a concurrent one is refused. */
@@ -41,7 +43,7 @@ export class RegistrationState {
    */
   identify(token: string | null): TokenKind {
     if (token === null) return 'none';
-    if (token === this.issued || token === this.pendingIssued) return this.initiatedBy === 'CPO' || (!this.issued && this.pendingIssued) ? 'B' : 'C';
+    if (token === this.issued || token === this.pendingIssued || token === this.graceIssued) return this.initiatedBy === 'CPO' || (!this.issued && this.pendingIssued) ? 'B' : 'C';
     if (this.tokenAValid && token === this.tokenA) return 'A';
     return 'unknown';
   }
@@ -50,8 +52,9 @@ export class RegistrationState {
    * The eMSP POSTed or PUT its credentials (token B) and we fetched its version details: returns
    * a new token for it (string(64) limit: a UUID). Token A stops working.
    */
-  register(client: Credentials, details: OcpiVersionDetails): string {
+  register(client: Credentials, details: OcpiVersionDetails, options: { keepPrevious?: boolean } = {}): string {
     this.initiatedBy ??= 'EMSP';
+    this.graceIssued = options.keepPrevious ? this.issued : undefined;
     this.clientCredentials = client;
     this.clientVersionDetails = details;
     this.issued = randomUUID();
@@ -75,6 +78,20 @@ export class RegistrationState {
     this.tokenAValid = false;
   }
 
+  /** True when `token` is the one offered in our open POST or PUT. */
+  isOffered(token: string | null): boolean {
+    return token !== null && token === this.pendingIssued;
+  }
+
+  /**
+   * Our PUT's answer never arrived, and we switch to the token we offered anyway: the eMSP must use it from now on,
+   * while we keep calling the eMSP with its previous token (we never received a new one).
+   */
+  commitOffered(): void {
+    this.issued = this.pendingIssued;
+    this.pendingIssued = undefined;
+  }
+
   /** Our POST or PUT failed: the offered token never becomes valid. */
   abandon(): void {
     this.pendingIssued = undefined;
@@ -83,6 +100,7 @@ export class RegistrationState {
   /** credentials 2.2.1 §DELETE: forget the client; our token for it stops working, token A stays spent. */
   unregister(): void {
     this.issued = undefined;
+    this.graceIssued = undefined;
     this.pendingIssued = undefined;
     this.clientCredentials = undefined;
     this.clientVersionDetails = undefined;

@@ -82,6 +82,13 @@ function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'loca
   return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
 }
 
+/** The version details object, or what the versionDetails quirk makes of it. */
+function versionDetails(ctx: SimulatorContext): unknown {
+  const quirk = ctx.quirks.versionDetails;
+  const details = { version: quirk?.version ?? ctx.adapter.version, endpoints: ctx.adapter.endpoints(servedUrls(ctx)) };
+  return quirk?.asList === undefined ? details : Array.from({ length: quirk.asList }, () => details);
+}
+
 /** Takes the request and the simulator context; resolves to the reply to send. */
 export async function routeRequest(request: RoutedRequest, basePath: string, ctx: SimulatorContext): Promise<OcpiReply> {
   const segments = segmentsOf(request.url.pathname, basePath);
@@ -110,7 +117,7 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
       return ok([{ version: ctx.adapter.version, url: ctx.urls.details }]);
     case 'details':
       if (method !== 'GET') return fail(405, OcpiStatus.CLIENT_ERROR, `${method} is not supported on version details`);
-      return ok({ version: ctx.adapter.version, endpoints: ctx.adapter.endpoints(servedUrls(ctx)) });
+      return ok(versionDetails(ctx));
     case 'credentials':
       return handleCredentials(method, request.token, request.readBody, ctx);
     case 'locations':

@@ -34,6 +34,8 @@ export interface SimulatorContext {
   store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null };
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
+  /** Called after answering a request of the eMSP made with the token offered in our open POST or PUT. */
+  onOfferedTokenUse?: () => void;
 }
 
 /** The encoding we send our tokens in: the version's, unless a quirk says otherwise. */

@@ -144,8 +144,14 @@ export interface CpoSimulator {
    * keeps the eMSP's token C. Resolves to the new state; rejects with the eMSP's answer when it fails.
    */
   registerWith(versionsUrl: string, tokenA: string): Promise<SimulatorRegistration>;
-  /** credentials §PUT towards the eMSP: new token for the eMSP, keeps the eMSP's new token. */
-  updateCredentials(): Promise<SimulatorRegistration>;
+  /**
+   * credentials §PUT towards the eMSP: new token for the eMSP, keeps the eMSP's new token. With `answerLost`, the
+   * connection is closed once the eMSP has read our version details with the new token (so it applies the PUT, and
+   * its answer is lost), and then we either keep our old state ('keep-old': we call with its old token and accept
+   * only our old one) or switch to the token we offered ('keep-new') while still calling with its old token; resolves
+   * to the state then.
+   */
+  updateCredentials(options?: { answerLost?: 'keep-old' | 'keep-new' }): Promise<SimulatorRegistration>;
   /** credentials §DELETE towards the eMSP: unregisters. */
   unregisterFromClient(): Promise<void>;
   /**

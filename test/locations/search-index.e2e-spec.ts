@@ -13,6 +13,7 @@ import { decodeCursor, LocationSearch, queryFingerprint } from '../../src/locati
 import type { SearchPage } from '../../src/locations/search/search-result';
 import { boxCentre } from '../../src/locations/search/search-sql';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 const mine = { countryCode: 'NL', partyId: 'IDX' };
@@ -218,7 +219,7 @@ describe('search index: same answers as the SQL path, and follows the database',
     Object.assign(moved, { coordinates: far, last_updated: now });
     cpo.simulator.setLocations(locations);
     // This time the second instance pulls: the first learns it by polling.
-    const outcomes = (await second.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
+    const outcomes = await syncAndWait(second, cpo.connectionId);
     expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']); // tariffs, locations; no sessions or cdrs Sender
     const around = (point: { latitude: number; longitude: number }): LocationSearch => ({
       area: { kind: 'radius', centre: point, radiusM: 500 },

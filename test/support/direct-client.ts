@@ -19,8 +19,21 @@ export interface DirectClient {
   config: AppConfig;
 }
 
-/** An OcpiClient as the service builds it; `timeoutMs` per attempt, `tuning` for retries and the page cap. */
-export function directClient(options: { timeoutMs?: number; tuning?: Partial<OcpiClientTuning> } = {}): DirectClient {
+/** Settings of one client: per-attempt deadlines (ms), the size cap (bytes), retries and the page cap. */
+export interface DirectClientOptions {
+  /** OCPI_RESPONSE_TIMEOUT_MS: connected → first byte of the answer (default here 2000). */
+  timeoutMs?: number;
+  /** OCPI_CONNECT_TIMEOUT_MS (default here 2000). */
+  connectTimeoutMs?: number;
+  /** OCPI_BODY_TIMEOUT_MS: first byte → last byte (default here 2000). */
+  bodyTimeoutMs?: number;
+  /** OCPI_MAX_RESPONSE_BYTES (default: the service's). */
+  maxResponseBytes?: number;
+  tuning?: Partial<OcpiClientTuning>;
+}
+
+/** An OcpiClient as the service builds it, with the settings of `options`. */
+export function directClient(options: DirectClientOptions = {}): DirectClient {
   // The service logs through pino at LOG_LEVEL; here Nest's console logger would print every expected failure.
   Logger.overrideLogger(false);
   const env = loadEnvironment({
@@ -30,7 +43,10 @@ export function directClient(options: { timeoutMs?: number; tuning?: Partial<Ocp
     FINANCE_API_KEY: 'finance-key-for-transport-tests',
     OCPI_COUNTRY_CODE: 'NL',
     OCPI_PARTY_ID: 'EMS',
-    OCPI_REQUEST_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
+    OCPI_RESPONSE_TIMEOUT_MS: String(options.timeoutMs ?? 2000),
+    OCPI_CONNECT_TIMEOUT_MS: String(options.connectTimeoutMs ?? 2000),
+    OCPI_BODY_TIMEOUT_MS: String(options.bodyTimeoutMs ?? 2000),
+    OCPI_MAX_RESPONSE_BYTES: options.maxResponseBytes === undefined ? undefined : String(options.maxResponseBytes),
   });
   const config = new AppConfig(env);
   const recorded: OcpiCallRecord[] = [];

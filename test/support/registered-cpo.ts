@@ -2,12 +2,13 @@
  * A simulated CPO registered with a test service through the operations API, as operations would do it.
  */
 import { CpoSimulator, CpoSimulatorOptions, startCpoSimulator } from '../cpo-simulator';
+import { syncAndWait } from './sync-runs';
 import { TestService } from './test-service';
 
 export interface RegisteredCpo {
   simulator: CpoSimulator;
   connectionId: string;
-  /** POST …/sync; returns the outcomes per module. */
+  /** POST …/sync (202), then follows each module's run until it has finished; the outcomes in pull order (SyncOutcome). */
   sync(full?: boolean): Promise<any[]>;
   close(): Promise<void>;
 }
@@ -26,11 +27,7 @@ export async function registerCpo(service: TestService, options: CpoSimulatorOpt
   return {
     simulator,
     connectionId: body.id,
-    async sync(full = false) {
-      const result = await service.ops('POST', `/connections/${body.id}/sync${full ? '?full=true' : ''}`);
-      if (result.status !== 201) throw new Error(`sync failed: ${result.status} ${JSON.stringify(result.body)}`);
-      return result.body;
-    },
+    sync: (full = false) => syncAndWait(service, body.id, full),
     // A test may already have stopped the CPO on purpose.
     close: () => simulator.close().catch(() => undefined),
   };

@@ -36,7 +36,7 @@ export async function startTestService(options: { database?: TestDatabase; env?:
     FINANCE_API_KEY: TEST_FINANCE_API_KEY,
     LOG_LEVEL: 'silent',
     SYNC_INTERVAL_MINUTES: '0',
-    OCPI_REQUEST_TIMEOUT_MS: '5000',
+    OCPI_RESPONSE_TIMEOUT_MS: '5000',
     ...options.env,
   });
   const service = await startService(env);

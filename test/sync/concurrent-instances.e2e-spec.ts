@@ -4,6 +4,7 @@
  */
 import { generateLocations } from '../cpo-simulator';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
+import { finishedRuns, startSync, syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 const owner = { countryCode: 'NL', partyId: 'TWO' };
@@ -25,19 +26,19 @@ describe('scheduled work across instances: one pull per (CPO, module) at a time'
     await first?.stop();
   });
 
-  it('of two simultaneous pulls of the same module, one runs and the other is SKIPPED with a reason', async () => {
-    const path = `/connections/${cpo.connectionId}/sync`;
-    const [a, b] = await Promise.all([first.ops('POST', path), second.ops('POST', path)]);
-    const locationOutcomes = [a.body, b.body].map((outcomes: any[]) => outcomes.find((o) => o.module === 'locations'));
+  it('of two simultaneous pulls of the same module, one runs and the other is SKIPPED with a reason; both answer at once', async () => {
+    const [a, b] = await Promise.all([startSync(first, cpo.connectionId), startSync(second, cpo.connectionId)]);
+    const [outcomesA, outcomesB] = await Promise.all([finishedRuns(first, cpo.connectionId, a), finishedRuns(second, cpo.connectionId, b)]);
+    const locationOutcomes = [outcomesA, outcomesB].map((outcomes) => outcomes.find((o) => o.module === 'locations')!);
     const statuses = locationOutcomes.map((o) => o.status).sort();
     expect(statuses).toEqual(['SKIPPED', 'SUCCEEDED']);
-    expect(locationOutcomes.find((o) => o.status === 'SKIPPED').message).toContain('another instance');
+    expect(locationOutcomes.find((o) => o.status === 'SKIPPED')!.message).toContain('another instance');
     const runs = (await first.ops('GET', `/connections/${cpo.connectionId}/sync-runs`)).body;
     expect(runs.filter((r: any) => r.module === 'locations')).toHaveLength(1);
   });
 
   it('after the lease is released, the other instance can pull', async () => {
-    const outcomes = (await second.ops('POST', `/connections/${cpo.connectionId}/sync`)).body;
+    const outcomes = await syncAndWait(second, cpo.connectionId);
     // This CPO offers no sessions or cdrs Sender interface: both SKIPPED (mod_sessions and mod_cdrs are optional).
     expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']);
   });

@@ -124,7 +124,7 @@ describe('status_codes 2.2.1: every failure is classified, explained and recorde
     cpo.simulator.setQuirks({ delayMs: 1000 });
     const error = await callError(direct.client.request(cpo.call('locations')));
     expect(error).toMatchObject({ kind: 'TRANSPORT', details: { transportCause: 'TIMEOUT', attempts: 3 } });
-    expect(error.explanation).toContain('did not answer within the timeout');
+    expect(error.explanation).toContain('no answer within OCPI_RESPONSE_TIMEOUT_MS');
   });
 
   it('TRANSPORT, connection closed without an answer', async () => {

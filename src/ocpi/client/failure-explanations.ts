@@ -1,5 +1,6 @@
 import { AxiosError } from 'axios';
 import { describeOcpiStatus, ReceivedOcpiStatusCode } from '../wire/ocpi-status';
+import { AttemptCutoff } from './attempt-limits';
 import { TransportCause } from './ocpi-call.error';
 
 const TLS_CODES = /^(EPROTO|ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(GET|VERIFY)_)/;
@@ -22,6 +23,42 @@ export function explainTransport(error: AxiosError): { cause: TransportCause; ex
     };
   }
   return { cause: 'OTHER', explanation: `network failure (${code || error.message}).` };
+}
+
+/**
+ * An attempt we cut short ourselves (attempt-limits.ts), naming the setting and its value.
+ * @returns the failure kind (TRANSPORT, or RESPONSE_TOO_LARGE), the transport cause where it is one, and one line.
+ */
+export function explainCutoff(cutoff: AttemptCutoff): { kind: 'TRANSPORT' | 'RESPONSE_TOO_LARGE'; cause?: TransportCause; explanation: string } {
+  switch (cutoff.kind) {
+    case 'CONNECT_TIMEOUT':
+      return {
+        kind: 'TRANSPORT',
+        cause: 'TIMEOUT',
+        explanation: `no connection (TCP and TLS) within OCPI_CONNECT_TIMEOUT_MS (${cutoff.limitMs} ms): the CPO's host is unreachable or overloaded (retried where safe); check the URL, or ask the CPO.`,
+      };
+    case 'RESPONSE_TIMEOUT':
+      return {
+        kind: 'TRANSPORT',
+        cause: 'TIMEOUT',
+        explanation: `no answer within OCPI_RESPONSE_TIMEOUT_MS (${cutoff.limitMs} ms) of sending the request (retried where safe); retry later or ask the CPO about its response times.`,
+      };
+    case 'BODY_TIMEOUT':
+      return {
+        kind: 'TRANSPORT',
+        cause: 'TIMEOUT',
+        explanation: `the body was not complete within OCPI_BODY_TIMEOUT_MS (${cutoff.limitMs} ms) of its first byte: the CPO sends too slowly (retried where safe); ask the CPO, or allow more time.`,
+      };
+    case 'TOO_LARGE': {
+      const declared = cutoff.declaredBytes === null ? '' : ` (its Content-Length: ${cutoff.declaredBytes})`;
+      return {
+        kind: 'RESPONSE_TOO_LARGE',
+        explanation: `the answer is larger than OCPI_MAX_RESPONSE_BYTES (${cutoff.limitBytes} bytes)${declared}: not read, not retried. Ask the CPO for smaller pages (or lower OCPI_PAGE_LIMIT), or raise the setting.`,
+      };
+    }
+    case 'CANCELLED':
+      return { kind: 'TRANSPORT', cause: 'CANCELLED', explanation: 'the call was cancelled before it finished (the service is stopping); the next pull tries again.' };
+  }
 }
 
 /** An HTTP error or redirect status, with the CPO's own message when its body was an envelope. */

@@ -10,10 +10,11 @@ export type OcpiFailureKind =
   | 'OCPI_STATUS' // HTTP fine but the envelope's status_code is not 1xxx (2xxx client, 3xxx server, 4xxx hub error)
   | 'UNPARSEABLE' // the body is not JSON or not an OCPI envelope
   | 'SCHEMA_VIOLATION' // a valid envelope whose data has the wrong shape (e.g. no list from a list endpoint)
-  | 'PAGINATION'; // the CPO's pages do not add up (a loop, a Link that never ends, a shrinking total)
+  | 'PAGINATION' // the CPO's pages do not add up (a loop, a Link that never ends, a shrinking total, a Link to another origin)
+  | 'RESPONSE_TOO_LARGE'; // the answer is larger than OCPI_MAX_RESPONSE_BYTES: not read, not retried
 
 /** For TRANSPORT failures: what broke. */
-export type TransportCause = 'TIMEOUT' | 'REFUSED' | 'TLS' | 'DNS' | 'RESET' | 'OTHER';
+export type TransportCause = 'TIMEOUT' | 'REFUSED' | 'TLS' | 'DNS' | 'RESET' | 'CANCELLED' | 'OTHER';
 
 export interface OcpiCallDetails {
   method: string;
@@ -36,6 +37,11 @@ export class OcpiCallError extends Error {
     /** One line in plain words: what went wrong and what to do. */
     readonly explanation: string,
     readonly details: OcpiCallDetails,
+    /**
+     * The body the CPO answered, when it answered one: an error envelope may still carry data (e.g. credentials after
+     * a failed PUT). Kept apart from `details`, which is logged: a body may hold a credentials token.
+     */
+    readonly responseBody?: string,
   ) {
     super(`${details.method} ${details.url}: ${explanation}`);
   }

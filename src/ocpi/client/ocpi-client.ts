@@ -8,7 +8,8 @@ import { readEnvelope } from '../wire/ocpi-envelope';
 import { isOcpiSuccess } from '../wire/ocpi-status';
 import { TRANSPORT_RULES_2_2, TransportRules } from '../wire/transport-rules';
 import { WireDeviation } from '../wire/wire-deviation';
-import { explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
+import { AttemptLimits, cutoffOf, installAttemptLimits } from './attempt-limits';
+import { explainCutoff, explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
 import { OcpiCallError, OcpiFailureKind, TransportCause } from './ocpi-call.error';
 import { headerInt, PageWalker } from './page-walker';
 import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy } from './retry-policy';
@@ -43,6 +44,8 @@ export interface OcpiRequest {
   context?: OcpiCallContext;
   /** HTTP statuses the caller expects and handles (e.g. 401 while trying token encodings): logged at debug, not warn. */
   expectedStatuses?: number[];
+  /** Aborts the call, retries included (e.g. the service is stopping): it fails as TRANSPORT, cause CANCELLED. */
+  signal?: AbortSignal;
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -88,8 +91,9 @@ interface CallState {
 
 /**
  * The one way this service talks to a CPO (transport_and_format 2.2.1): the Authorization header of the
- * version, X-Request-ID / X-Correlation-ID and routing headers where the version has them, a timeout per
- * attempt, retries of GETs only (see retry-policy.ts), a tolerant reading of the envelope, and every failure
+ * version, X-Request-ID / X-Correlation-ID and routing headers where the version has them, deadlines to connect, to
+ * the first byte and for the whole body and a size cap per attempt (attempt-limits.ts), retries of GETs only (see
+ * retry-policy.ts), no redirect followed, a tolerant reading of the envelope, and every failure
  * turned into an {@link OcpiCallError} of one kind with a plain-words explanation, logged (never a token) and
  * written to the call log.
  */
@@ -105,20 +109,27 @@ export class OcpiClient {
     @Optional() @Inject(OCPI_CLIENT_TUNING) tuning?: Partial<OcpiClientTuning>,
   ) {
     this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: 10_000, ...tuning };
+    const env = config.env;
+    const limits: AttemptLimits = {
+      connectTimeoutMs: env.OCPI_CONNECT_TIMEOUT_MS,
+      responseTimeoutMs: env.OCPI_RESPONSE_TIMEOUT_MS,
+      bodyTimeoutMs: env.OCPI_BODY_TIMEOUT_MS,
+      maxResponseBytes: env.OCPI_MAX_RESPONSE_BYTES,
+    };
     this.http = axios.create({
-      timeout: config.env.OCPI_REQUEST_TIMEOUT_MS,
       responseType: 'text',
       transformResponse: (body: unknown) => body,
       maxRedirects: 0,
       // axios-retry only sees statuses outside this range; they are classified after the last attempt.
       validateStatus: (status) => status < 500 && status !== 429,
     });
+    installAttemptLimits(this.http, limits);
     installRetries(this.http, this.tuning);
   }
 
   /**
-   * Sends one request and unwraps the OCPI envelope.
-   * @throws OcpiCallError classified as TRANSPORT, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
+   * Sends one request and unwraps the OCPI envelope. Each attempt has its deadlines and size cap (attempt-limits.ts).
+   * @throws OcpiCallError classified as TRANSPORT, RESPONSE_TOO_LARGE, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
    */
   async request<T = unknown>(req: OcpiRequest): Promise<OcpiReply<T>> {
     const rules = req.transport ?? TRANSPORT_RULES_2_2;
@@ -131,11 +142,17 @@ export class OcpiClient {
         params: req.params,
         data: req.body === undefined ? undefined : JSON.stringify(req.body),
         headers: this.headers(req, rules, call),
+        signal: req.signal,
       });
     } catch (error) {
       const err = error as AxiosError<string>;
       call.attempts = attemptsOf(err.config);
       call.requestId = String(err.config?.headers?.get?.('X-Request-ID') ?? call.requestId);
+      const cutoff = cutoffOf(err);
+      if (cutoff) {
+        const { kind, cause, explanation } = explainCutoff(cutoff);
+        throw await this.fail(kind, explanation, call, { transportCause: cause });
+      }
       if (!err.response) {
         const { cause, explanation } = explainTransport(err);
         throw await this.fail('TRANSPORT', explanation, call, { transportCause: cause });
@@ -156,7 +173,7 @@ export class OcpiClient {
   async *pages(req: Omit<OcpiRequest, 'method' | 'body'>): AsyncGenerator<OcpiPage> {
     const correlationId = req.context?.correlationId ?? randomUUID();
     const limit = req.params?.limit === undefined ? null : Number(req.params.limit);
-    const walker = new PageWalker({ requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
+    const walker = new PageWalker(req.url, { requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
     let url: string | null = withParams(req.url, req.params ?? {});
     while (url) {
       const refused = walker.beforeFetch(url);
@@ -248,7 +265,7 @@ export class OcpiClient {
     // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
     if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {
       this.logger.debug({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
-      return new OcpiCallError(kind, explanation, details);
+      return new OcpiCallError(kind, explanation, details, extra.responseBody);
     }
     this.logger.warn({ kind, ...details, connectionId: req.context?.connectionId }, explanation);
     await this.recorder?.record({
@@ -267,7 +284,7 @@ export class OcpiClient {
       responseBody: extra.responseBody ?? null,
       explanation: call.attempts > 1 ? `${explanation} (${call.attempts} attempts)` : explanation,
     });
-    return new OcpiCallError(kind, explanation, details);
+    return new OcpiCallError(kind, explanation, details, extra.responseBody);
   }
 }
 

@@ -10,7 +10,9 @@ const STOPPED = 'Stopped; what was received so far is kept and the next pull sta
 
 /**
  * Decides the next page of a paginated GET (transport_and_format 2.2.1 §Pagination) and refuses to spin:
- * - follows `Link: <…>; rel="next"` (relative or absolute);
+ * - follows `Link: <…>; rel="next"` (relative or absolute), only to the origin (scheme, host, port) of the endpoint
+ *   the CPO listed in its version details: each request carries our credentials token, which must never reach
+ *   another host (transport_and_format 2.2.1 §Security and authentication, §Interface endpoints);
  * - without a Link, continues with offset/limit while X-Total-Count says more remain, or, without X-Total-Count,
  *   while pages come back full; the limit asked for is the CPO's X-Limit when it is smaller than ours;
  * - stops with an error on a page URL seen before, the same objects as an earlier page, an empty page that still
@@ -23,7 +25,15 @@ export class PageWalker {
   private pages = 0;
   private lastTotal: number | null = null;
 
-  constructor(private readonly options: { requestedLimit: number | null; maxPages: number }) {}
+  private readonly origin: string;
+
+  /** `endpointUrl`: the module's endpoint from the CPO's version details; every page must share its origin. */
+  constructor(
+    endpointUrl: string,
+    private readonly options: { requestedLimit: number | null; maxPages: number },
+  ) {
+    this.origin = new URL(endpointUrl).origin;
+  }
 
   /** Call before fetching `url`. @returns why it must not be fetched, or null. */
   beforeFetch(url: string): string | null {
@@ -60,6 +70,12 @@ export class PageWalker {
   }
 
   private checkLink(link: string, pageSize: number): PageStep {
+    // URL.origin compares scheme, host (lower-cased) and port (default ports elided): 127.0.0.1 and localhost differ.
+    if (new URL(link).origin !== this.origin) {
+      return {
+        error: `the CPO's next-page Link points to ${link}, another origin than the endpoint the CPO gave us (${this.origin}): not followed, and our token was not sent there. Ask the CPO to link only within its own endpoint. ${STOPPED}`,
+      };
+    }
     if (pageSize === 0) {
       return { error: `the CPO sent an empty page that still links to a next one (${link}): its Link never ends. ${STOPPED}` };
     }

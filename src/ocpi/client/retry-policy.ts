@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AxiosError, AxiosHeaders, AxiosInstance } from 'axios';
 import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
+import { cutoffOf, isTimeout, restoreCallSignal } from './attempt-limits';
 
 /** How hard one call tries. Defaults suit scheduled pulls; tests pass smaller values. */
 export interface RetryPolicy {
@@ -29,21 +30,25 @@ export function retryAfterTooLong(error: AxiosError, policy: RetryPolicy): boole
 
 /**
  * Installs axios-retry on `http`: only GETs are retried (a repeated POST or PUT may not be idempotent at the CPO,
- * and transport_and_format §Offline behaviour says not to resend them), on network errors, timeouts, 429 and 5xx,
- * with exponential backoff that waits at least the Retry-After of a 429 or 503 (seconds or HTTP-date, read by
- * axios-retry's own parser). Each attempt gets the full timeout and a fresh X-Request-ID (every request is a new
- * one, transport_and_format 2.2.1 §Unique message IDs); the X-Correlation-ID stays.
+ * and transport_and_format §Offline behaviour says not to resend them), on network errors, timeouts of any phase
+ * (attempt-limits.ts), 429 and 5xx, never an answer too large or a call the caller cancelled, with exponential
+ * backoff that waits at least the Retry-After of a 429 or 503 (seconds or HTTP-date, read by axios-retry's own
+ * parser). Each attempt gets its full deadlines and a fresh X-Request-ID (every request is a new one,
+ * transport_and_format 2.2.1 §Unique message IDs); the X-Correlation-ID stays.
  */
 export function installRetries(http: AxiosInstance, policy: RetryPolicy): void {
   axiosRetry(http, {
     retries: policy.retries,
     shouldResetTimeout: true,
-    retryCondition: (error: AxiosError) =>
-      error.config?.method?.toUpperCase() === 'GET' &&
-      (isNetworkError(error) || error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || RETRIED_STATUSES.has(error.response?.status ?? 0)) &&
-      !retryAfterTooLong(error, policy),
+    retryCondition: (error: AxiosError) => {
+      if (error.config?.method?.toUpperCase() !== 'GET') return false;
+      const cutoff = cutoffOf(error);
+      if (cutoff !== null) return isTimeout(cutoff);
+      return (isNetworkError(error) || RETRIED_STATUSES.has(error.response?.status ?? 0)) && !retryAfterTooLong(error, policy);
+    },
     retryDelay: (count, error) => Math.max(retryAfterMs(error), exponentialDelay(count, undefined, policy.baseDelayMs)),
     onRetry: (_count, _error, config) => {
+      restoreCallSignal(config);
       const headers = AxiosHeaders.from(config.headers as AxiosHeaders);
       if (headers.has('X-Request-ID')) config.headers = headers.set('X-Request-ID', randomUUID());
     },

@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injec
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { assertNever } from '../../common/assert-never';
 import { RequestWithUnparsedBody } from './json-body-parser';
-import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { InvalidInputException } from '../../common/validation/invalid-input.exception';
+import { isDatabaseUnavailable } from '../../database/database-outage';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiError } from '../wire/ocpi-error';
 import { ocpiFailure, OcpiResponse } from '../wire/ocpi-response';
@@ -52,6 +53,8 @@ export class OcpiExceptionFilter implements ExceptionFilter {
 
   private answer(exception: unknown): { httpStatus: number; body: OcpiResponse<never> } {
     if (exception instanceof OcpiError) return { httpStatus: exception.httpStatus, body: ocpiFailure(exception.ocpiStatus, exception.message) };
+    // Content refused after it was read: the OCPI layer answers, in HTTP 200 (status_codes 2.2.1 §Status codes).
+    if (exception instanceof InvalidInputException) return { httpStatus: HttpStatus.OK, body: ocpiFailure(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, exception.message) };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // A 400 is a request we could not read or whose parameters are invalid: 2001 says exactly that.

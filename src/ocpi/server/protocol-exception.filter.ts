@@ -1,25 +1,32 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../../database/database-unavailable';
+import { isDatabaseUnavailable } from '../../database/database-outage';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { OCPI_CALL_RECORDER, OcpiCallRecorder } from '../wire/ocpi-call-recorder';
 import { OcpiError } from '../wire/ocpi-error';
 import { OcpiExceptionFilter, RETRY_AFTER_SECONDS } from './ocpi-exception.filter';
 import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
-/** Fastify says only "Unsupported Media Type": name what came and what we read. */
+/** Fastify says only "Unsupported Media Type" or "Request body is too large": name what came, what we read, the limit. */
 function plainWords(exception: unknown, request: FastifyRequest): unknown {
-  if (exception instanceof HttpException && exception.getStatus() === Number(HttpStatus.UNSUPPORTED_MEDIA_TYPE)) {
+  if (!(exception instanceof HttpException)) return exception;
+  const status = exception.getStatus();
+  if (status === Number(HttpStatus.UNSUPPORTED_MEDIA_TYPE)) {
     const type = String(request.headers['content-type'] ?? 'none').slice(0, 100);
-    return new HttpException(`Content-Type "${type}" is not supported: OCPI request bodies are application/json`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+    return new HttpException(`Content-Type "${type}" is not supported: request bodies are application/json`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+  }
+  if (status === Number(HttpStatus.PAYLOAD_TOO_LARGE)) {
+    // The route's bodyLimit: OCPI_MAX_BODY_BYTES (Fastify refused the body before reading it whole).
+    return new HttpException(`Request body larger than the ${request.routeOptions.bodyLimit} bytes we accept`, HttpStatus.PAYLOAD_TOO_LARGE);
   }
   return exception;
 }
 
 /**
  * The global exception filter: errors that no controller's own filter answered, above all those the framework raises
- * before a controller runs (a body that is not JSON, an unsupported Content-Type, a path we do not serve).
+ * before a controller runs (a body that is not JSON, nested too deep, too large, an unsupported Content-Type, a path we
+ * do not serve, and the router's own errors, handed here by answerFrameworkErrors).
  * Under /ocpi/ they are answered as OCPI (an envelope with 2000/2001/3000, transport_and_format 2.2.1 §Response
  * format) and call-logged against the calling CPO when its token identifies it, since no guard has run yet;
  * elsewhere (internal and operations APIs) Nest's own HTTP answer is kept.
@@ -40,7 +47,7 @@ export class ProtocolExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest & { ocpiPartner?: OcpiPartner }>();
     if (!request.url.startsWith('/ocpi/')) {
-      if (!isDatabaseUnavailable(exception)) return super.catch(exception, host);
+      if (!isDatabaseUnavailable(exception)) return super.catch(plainWords(exception, request), host);
       // The internal and operations APIs: retry later, as on our OCPI endpoints (never a bare 500 for an outage).
       const message = 'Temporarily unavailable (our database cannot be reached): retry later.';
       void host

@@ -1,9 +1,13 @@
+import { WireDeviation } from './wire-deviation';
+
 /**
  * What a version mapper returns for one wire object: the canonical object, or why it was rejected.
  * The identity (country_code, party_id, id) is read best-effort even from a rejected object, so the
- * rejection can be filed against the right object.
+ * rejection can be filed against the right object. `deviations`: what the mapper read although the object bent its
+ * version's spec (e.g. a 2.2.1 total_cost sent as a bare number), beyond what the version-independent tolerant-reading
+ * pass already found; the intake counts them with those.
  */
-export type MappingResult<T> = { ok: true; value: T } | { ok: false; reason: string; identity: ObjectIdentity };
+export type MappingResult<T> = { ok: true; value: T; deviations?: WireDeviation[] } | { ok: false; reason: string; identity: ObjectIdentity };
 
 export interface ObjectIdentity {
   countryCode: string | null;

@@ -24,8 +24,12 @@ export class OcpiError extends Error {
     return new OcpiError(OcpiStatus.CLIENT_ERROR, message, HttpStatus.METHOD_NOT_ALLOWED);
   }
 
-  /** 2001: invalid or missing parameters. */
+  /**
+   * 2001 in HTTP 200: the request was read (valid JSON, authenticated, an existing resource), so it "has reached the
+   * OCPI layer" and its refusal is said by the OCPI status alone: "To such a request, an HTTP error status code MUST
+   * NOT be returned" (status_codes 2.2.1 §Status codes; 2.1.1 likewise).
+   */
   static invalidParameters(message: string): OcpiError {
-    return new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, message, HttpStatus.BAD_REQUEST);
+    return new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, message, HttpStatus.OK);
   }
 }

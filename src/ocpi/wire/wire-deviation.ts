@@ -25,7 +25,21 @@ export type WireDeviationKind =
   /** A list endpoint answered 1000 with data null or absent; read as an empty list. */
   | 'ENVELOPE_DATA_NULL'
   /** The CPO called one of our endpoints of another OCPI version than the one agreed at registration; read as that version. */
-  | 'OTHER_VERSION_ENDPOINT';
+  | 'OTHER_VERSION_ENDPOINT'
+  /**
+   * A Price (types 2.2.1 / 2.3.0 §Price class) sent as a bare number or numeric string, as 2.1.1's total_cost was;
+   * read as the amount before taxes, after taxes unknown.
+   */
+  | 'PRICE_AS_NUMBER'
+  /** A 2.3.0 Price with the 2.2.1 names excl_vat / incl_vat; read as before_taxes / after_taxes. */
+  | 'PRICE_WITH_2_2_1_NAMES'
+  /** An ISO 4217 currency code in lower or mixed case ("eur"); read in upper case. */
+  | 'CURRENCY_NOT_UPPER_CASE'
+  /**
+   * Version details `data` sent as a list holding the one version details object (version_information_endpoint
+   * §Version details: an object); read as that object.
+   */
+  | 'VERSION_DETAILS_AS_LIST';
 
 export interface WireDeviation {
   kind: WireDeviationKind;
@@ -38,6 +52,13 @@ export interface WireDeviation {
 /** Deviations summed per (kind, field), keeping the last example: what is stored and shown. */
 export interface WireDeviationCount extends WireDeviation {
   count: number;
+}
+
+/** `deviations` summed per (kind, field), in the order first seen: e.g. what one object showed. */
+export function countDeviations(deviations: readonly WireDeviation[]): WireDeviationCount[] {
+  const counts = new Map<string, WireDeviationCount>();
+  tallyDeviations(counts, deviations);
+  return [...counts.values()];
 }
 
 /** Adds `deviations` into `into`, keyed by kind and field. */

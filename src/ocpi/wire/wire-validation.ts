@@ -27,8 +27,11 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
     const path = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     // Optional fields are skipped when absent, so constraints on an absent value mean a required field is missing.
     if ((error.value === undefined || error.value === null) && error.constraints) return [`${path}: is required`];
+    // A value that is not an object fails @ValidateNested too; when another constraint already says what is wrong, once is enough.
+    const { nestedValidation, ...others } = error.constraints ?? {};
+    const constraints = Object.keys(others).length > 0 ? others : { ...(nestedValidation ? { nestedValidation } : {}) };
     // Messages read "<property> must …" (class-validator's defaults, and ours): the path replaces the property.
-    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message.replace(/^\S+ /, '')}`);
+    const own = Object.values(constraints).map((message) => `${path}: ${message.replace(/^\S+ /, '')}`);
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }

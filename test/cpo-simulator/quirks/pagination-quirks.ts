@@ -33,6 +33,14 @@ export function bendPaginationHeaders(headers: Record<string, string>, requested
     case undefined:
       break; // the Link as served (absolute URLs)
   }
+  if (quirks.foreignLinkOrigin && out.Link) {
+    const target = /^<([^>]*)>/.exec(out.Link)![1];
+    const foreign = new URL(target, requested);
+    const origin = new URL(quirks.foreignLinkOrigin);
+    foreign.protocol = origin.protocol;
+    foreign.host = origin.host;
+    out.Link = out.Link.replace(/^<[^>]*>/, `<${foreign.toString()}>`);
+  }
   if (quirks.omitTotalCount) delete out['X-Total-Count'];
   else if (quirks.shrinkingTotal && out['X-Total-Count'] !== undefined) out['X-Total-Count'] = String(Math.max(0, Number(out['X-Total-Count']) - earlierLists));
   return out;

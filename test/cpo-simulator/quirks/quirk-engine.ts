@@ -4,9 +4,10 @@
  * writing (delay, raw non-JSON bodies, byte order mark).
  */
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { fail, OcpiStatus, writeReply, type OcpiReply } from '../http-envelope';
 import { bendPaginationHeaders } from './pagination-quirks';
-import type { QuirkModule, SimulatorQuirks } from './simulator-quirks';
+import type { BodyQuirks, QuirkModule, SimulatorQuirks } from './simulator-quirks';
 import { restyle } from './wire-style-quirks';
 
 /** What to do with a request before it is routed. */
@@ -21,6 +22,7 @@ export class QuirkEngine {
   private dropped = 0;
   private lists = 0;
   private delayed = 0;
+  private undelayed = 0;
 
   constructor(quirks: SimulatorQuirks | undefined) {
     this.set(quirks);
@@ -34,6 +36,7 @@ export class QuirkEngine {
     this.dropped = 0;
     this.lists = 0;
     this.delayed = 0;
+    this.undelayed = 0;
   }
 
   /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */
@@ -74,6 +77,11 @@ export class QuirkEngine {
     if (isList && this.quirks.pagination) out.headers = bendPaginationHeaders(out.headers!, url, this.lists, this.quirks.pagination);
     if (isList) this.lists += 1;
     if (this.quirks.wire && out.body.data !== undefined) out.body.data = restyle(out.body.data, this.quirks.wire);
+    const padBytes = this.quirks.body?.padBytes;
+    if (padBytes && Array.isArray(out.body.data) && out.body.data.length > 0) {
+      const [first, ...rest] = out.body.data as unknown[];
+      out.body.data = [{ ...(first as object), x_padding: 'x'.repeat(padBytes) }, ...rest];
+    }
     const envelope = this.quirks.envelope ?? {};
     if (envelope.dataNull) out.body.data = null;
     if (envelope.dataNotAList && isList) out.body.data = { objects: out.body.data };
@@ -86,12 +94,31 @@ export class QuirkEngine {
     return out;
   }
 
+  /**
+   * Takes the method, URL and routed reply of a request; when it was a credentials PUT that succeeded (i.e. was
+   * applied), returns the answer `putAfterApplying` asks for instead; null otherwise.
+   */
+  afterApplied(method: string, url: URL, reply: OcpiReply): Interception {
+    const quirk = this.quirks.putAfterApplying;
+    if (!quirk || method !== 'PUT' || moduleOf(url) !== 'credentials' || reply.httpStatus !== 200 || reply.body.status_code !== OcpiStatus.SUCCESS) return null;
+    const error = fail(200, OcpiStatus.SERVER_ERROR, 'Simulated failure after the credentials were applied');
+    switch (quirk.answer) {
+      case 'drop':
+        return { drop: true };
+      case 'ocpi-error':
+        return { reply: error };
+      case 'ocpi-error-with-credentials':
+        return { reply: { ...error, body: { ...error.body, data: reply.body.data } } };
+    }
+  }
+
   /** Writes the reply, late or raw when a quirk says so; never throws on a connection the client dropped. */
   async write(res: ServerResponse, url: URL, reply: OcpiReply, baseHeaders: Record<string, string>): Promise<void> {
     const applies = this.applies(url);
-    if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
+    if (applies && this.quirks.delayMs && this.undelayed < (this.quirks.delayAfter ?? 0)) this.undelayed += 1;
+    else if (applies && this.quirks.delayMs && this.delayed < (this.quirks.delayCount ?? Infinity)) {
       this.delayed += 1;
-      await new Promise((resolve) => setTimeout(resolve, this.quirks.delayMs));
+      await untilOrClosed(res, this.quirks.delayMs);
     }
     if (res.destroyed) return;
     const raw = applies ? this.quirks.envelope?.rawBody : undefined;
@@ -104,6 +131,11 @@ export class QuirkEngine {
       const payload = `\uFEFF${JSON.stringify(reply.body)}`;
       res.writeHead(reply.httpStatus, { ...baseHeaders, ...(reply.headers ?? {}), 'Content-Type': 'application/json' });
       res.end(payload);
+      return;
+    }
+    const body = applies ? this.quirks.body : undefined;
+    if (body && (body.chunked || body.gzip || body.trickle)) {
+      await writeBent(res, reply, baseHeaders, body);
       return;
     }
     writeReply(res, reply, baseHeaders);
@@ -119,6 +151,44 @@ export class QuirkEngine {
     const module = moduleOf(url);
     return module !== null && (this.quirks.modules ?? DEFAULT_MODULES).includes(module);
   }
+}
+
+/** Waits `ms`, or less when the client closes the connection meanwhile (a hung CPO must not outlive its client). */
+function untilOrClosed(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    // unref: a delay still pending when a test closes the simulator must not keep the test process alive.
+    timer.unref();
+    res.once('close', done);
+    function done() {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    }
+  });
+}
+
+/** Writes `reply` chunked, gzip-compressed and/or trickling, as `quirks` say. */
+async function writeBent(res: ServerResponse, reply: OcpiReply, baseHeaders: Record<string, string>, quirks: BodyQuirks): Promise<void> {
+  const json = Buffer.from(JSON.stringify(reply.body));
+  const payload = quirks.gzip ? gzipSync(json) : json;
+  res.writeHead(reply.httpStatus, {
+    ...baseHeaders,
+    ...(reply.headers ?? {}),
+    'Content-Type': 'application/json',
+    ...(quirks.gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    ...(quirks.chunked ? {} : { 'Content-Length': String(payload.length) }),
+  });
+  if (!quirks.trickle) {
+    res.end(payload);
+    return;
+  }
+  res.flushHeaders();
+  for (let at = 0; at < payload.length && !res.destroyed; at += quirks.trickle.bytes) {
+    res.write(payload.subarray(at, at + quirks.trickle.bytes));
+    await untilOrClosed(res, quirks.trickle.everyMs);
+  }
+  if (!res.destroyed) res.end();
 }
 
 /** The endpoint a simulator URL addresses, from its path: …/versions, …/<version>, …/<version>/<module>/…. */

@@ -25,16 +25,33 @@ export interface SimulatorQuirks {
    * `after`, that many matching requests succeed first (a CPO that breaks down in the middle of a paginated pull).
    */
   failures?: { count: number; httpStatus: number; retryAfter?: string; methods?: string[]; after?: number };
-  /** Matching responses wait this long before they are written (to trigger client timeouts). */
+  /** How the bytes of matching responses go out (size, encoding, pace). */
+  body?: BodyQuirks;
+  /** Matching responses wait this long before they are written (to trigger client timeouts); a client that hangs up ends the wait. */
   delayMs?: number;
   /** Only the first N matching responses are delayed (default: all). */
   delayCount?: number;
+  /** The first N matching responses go out at once, the delay applies from the next one (a pull that slows down mid-way). */
+  delayAfter?: number;
   /** The first N matching requests get their connection closed without an answer. */
   dropConnections?: number;
   /** How served objects are dressed on the wire (list and object GETs). */
   wire?: WireStyleQuirks;
+  /**
+   * A PUT on its credentials endpoint (credentials §PUT) is applied (the eMSP's new token kept, a new token issued for
+   * the eMSP) and then answered badly: 'ocpi-error' (HTTP 200, status 3000, no data), 'ocpi-error-with-credentials'
+   * (the same, with its new credentials in data), 'drop' (the connection closed without an answer). With
+   * `keepOldToken`, the token it issued before keeps working too (the grace period some CPOs give), and a GET on its
+   * credentials endpoint with it answers the new one.
+   */
+  putAfterApplying?: { answer: 'ocpi-error' | 'ocpi-error-with-credentials' | 'drop'; keepOldToken?: boolean };
   /** Present the simulator's credentials role as HUB instead of CPO (credentials 2.2.1 §CredentialsRole). */
   presentAsHub?: boolean;
+  /**
+   * How its version details `data` (version_information_endpoint §Version details: one object) is dressed: `asList`
+   * sends a list of that many copies of the object (0: an empty list), `version` names another version in it.
+   */
+  versionDetails?: { asList?: number; version?: string };
 }
 
 export type QuirkModule = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs';
@@ -56,6 +73,17 @@ export interface EnvelopeQuirks {
   byteOrderMark?: boolean;
 }
 
+export interface BodyQuirks {
+  /** An unknown field `x_padding` of this many characters in the first object of each list page (a page too large to read). */
+  padBytes?: number;
+  /** No Content-Length (chunked transfer), so the client learns the size only by reading. */
+  chunked?: boolean;
+  /** gzip-compressed (Content-Encoding: gzip), whatever the client accepts: small on the wire, large once inflated. */
+  gzip?: boolean;
+  /** The headers at once, then the body trickles out: `bytes` every `everyMs` milliseconds. */
+  trickle?: { bytes: number; everyMs: number };
+}
+
 export interface PaginationQuirks {
   /**
    * How the next-page Link is given: 'absolute' (spec), 'relative' (path and query only), 'bare-rel'
@@ -69,6 +97,11 @@ export interface PaginationQuirks {
   ignoreOffset?: boolean;
   /** Report an X-Total-Count one lower on every further list request. */
   shrinkingTotal?: boolean;
+  /**
+   * The next-page Link keeps its path and query but points at this origin instead (e.g. `http://127.0.0.1:<other
+   * port>` or `http://localhost:<port>`): a CPO, or whoever tampers with its answers, sending the client elsewhere.
+   */
+  foreignLinkOrigin?: string;
 }
 
 export interface WireStyleQuirks {

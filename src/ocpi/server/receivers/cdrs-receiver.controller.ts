@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
@@ -12,13 +12,14 @@ import { OcpiStatus } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
 import { pushSource } from './push-source';
+import { PushedObject } from './pushed-object.decorator';
 
 /**
  * Our CDRs Receiver interface, one per version (mod_cdrs 2.2.1 §Receiver Interface, 2.1.1 §2.2 eMSP Interface,
  * 2.3.0 §Receiver Interface): POST a new CDR, GET it back at the URL the POST's Location header gave. PUT, PATCH and
  * DELETE are "n/a (CDRs cannot be replaced / updated / removed)". Authenticated by the CPO's credentials token.
  * A CDR takes the intake step like every object a CPO sends: invalid ones, another party's, and a different CDR
- * under an id we hold are refused with OCPI 2001 (HTTP 400), kept raw with the reason; the same CDR again is accepted.
+ * under an id we hold are refused with OCPI 2001 (in HTTP 200), kept raw with the reason; the same CDR again is accepted.
  */
 @ApiExcludeController()
 @Controller('ocpi/emsp/:version/cdrs')
@@ -34,13 +35,13 @@ export class CdrsReceiverController {
 
   /**
    * POST: the full, final CDR. HTTP 201 when new, 200 when we already held the same CDR; either way a Location header
-   * with the URL to GET it (§POST Method, Response Headers). OCPI 2001 (HTTP 400) with the reason otherwise.
+   * with the URL to GET it (§POST Method, Response Headers). OCPI 2001 (in HTTP 200) with the reason otherwise.
    */
   @Post()
   async post(
     @Param('version') version: string,
     @Req() request: OcpiAuthenticatedRequest,
-    @Body() body: unknown,
+    @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OcpiResponse<never>> {
     const source = pushSource(version, request);

@@ -3,7 +3,8 @@ import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { toUtcIso } from '../../wire/ocpi-datetime';
 import { validateWireObject } from '../../wire/wire-validation';
-import { mapCdrTariffs, mapChargingPeriod } from '../../v2_2_1/cdrs/cdr.mapper';
+import { WireDeviation } from '../../wire/wire-deviation';
+import { checkedAmount, mapCdrTariffs, mapChargingPeriod, PriceContext, upperCaseCurrency } from '../../v2_2_1/cdrs/cdr.mapper';
 import { mapTariff211, TariffOwner } from '../tariffs/tariff.mapper';
 import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
 
@@ -17,7 +18,9 @@ import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
  *   more is said in notes) become the snapshot, with the connector's tariff_id as tariff_ids and the Location's
  *   time_zone when it has one.
  * - tariffs go through the 2.1.1 Tariff mapper under the same owner.
- * Rejects, with every reason: a missing required field or an invalid tariff. Never throws.
+ * Rejects, with every reason: a missing required field, a field breaking its rule (identifiers, ISO 4217 currency,
+ * quantities: see cdr.dto.ts; total_cost at most MAX_AMOUNT and never negative, 2.1.1 having no credit CDRs) or an
+ * invalid tariff. Tolerated and returned as a deviation: a lower-case currency. Never throws.
  */
 export function mapCdr211(raw: unknown, owner?: TariffOwner): MappingResult<CanonicalCdr> {
   const checked = validateWireObject(CdrDto211, raw);
@@ -26,14 +29,18 @@ export function mapCdr211(raw: unknown, owner?: TariffOwner): MappingResult<Cano
   const countryCode = owner?.country_code ?? dto.country_code;
   const partyId = owner?.party_id ?? dto.party_id;
   if (!countryCode || !partyId) return { ok: false, reason: 'a 2.1.1 CDR carries no country_code / party_id and no owner was given', identity: readIdentity(raw) };
-  const problems: string[] = [];
-  const notes: string[] = [];
+  const context: PriceContext = { notes: [], problems: [], deviations: [], negativeAllowed: false };
+  const { notes, problems } = context;
   const tariffOwner = { country_code: countryCode, party_id: partyId };
   const tariffs = mapCdrTariffs(dto.tariffs, (t) => mapTariff211(t, tariffOwner), problems);
+  const totalCost = checkedAmount('total_cost', toDecimalString(dto.total_cost)!, context);
   if (problems.length > 0) return { ok: false, reason: problems.join('; '), identity: readIdentity(raw) };
+  const deviations: WireDeviation[] = [];
+  const currency = upperCaseCurrency(dto.currency, deviations);
   const location = snapshot(dto.location, notes);
   return {
     ok: true,
+    deviations,
     value: {
       country_code: countryCode.toUpperCase(),
       party_id: partyId.toUpperCase(),
@@ -47,11 +54,11 @@ export function mapCdr211(raw: unknown, owner?: TariffOwner): MappingResult<Cano
       authorization_reference: null,
       cdr_location: location,
       meter_id: dto.meter_id ?? null,
-      currency: dto.currency.toUpperCase(),
+      currency,
       tariffs,
       charging_periods: dto.charging_periods.map(mapChargingPeriod),
       signed_data: null,
-      total_cost: { before_taxes: toDecimalString(dto.total_cost)!, after_taxes: null, taxes: null },
+      total_cost: { before_taxes: totalCost, after_taxes: null, taxes: null },
       total_fixed_cost: null,
       total_energy_cost: null,
       total_time_cost: null,

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { IsOcpiId } from '../../wire/field-rules.decorators';
 import { GeoLocationDto } from '../../v2_2_1/locations/location.dto';
 
 /**
@@ -7,10 +8,11 @@ import { GeoLocationDto } from '../../v2_2_1/locations/location.dto';
  * no country_code / party_id / publish on the Location (the connection's party owns it), `type` (LocationType)
  * instead of parking_type, optional time_zone, ids and uids up to 39 characters, and on the Connector
  * `voltage` / `amperage` / a single `tariff_id` instead of max_voltage / max_amperage / tariff_ids.
- * Enum fields are read as strings and kept as sent, as in every version.
+ * Enum fields are read as strings and kept as sent, as in every version. Ids and uids are printable ASCII, not blank
+ * (types 2.1.1 §string and §CiString).
  */
 export class Connector211Dto {
-  @IsString() @MaxLength(36) id: string;
+  @IsOcpiId({ max: 36 }) id: string;
   @IsString() standard: string;
   @IsString() format: string;
   @IsString() power_type: string;
@@ -22,7 +24,7 @@ export class Connector211Dto {
 }
 
 export class Evse211Dto {
-  @IsString() @MaxLength(39) uid: string;
+  @IsOcpiId({ max: 39 }) uid: string;
   @IsOptional() @IsString() evse_id?: string;
   @IsString() status: string;
   @IsOptional() @IsArray() @IsString({ each: true }) capabilities?: string[];
@@ -37,7 +39,7 @@ export class Evse211Dto {
 }
 
 export class Location211Dto {
-  @IsString() @MaxLength(39) id: string;
+  @IsOcpiId({ max: 39 }) id: string;
   /** LocationType (mod_locations 2.1.1 §4.16). */
   @IsString() type: string;
   @IsOptional() @IsString() name?: string;

@@ -1,8 +1,10 @@
 import { CanonicalCdr, CdrAmount, CdrChargingPeriod, CdrLocationSnapshot } from '../../../cdrs/cdr.model';
 import { CanonicalTariff } from '../../../tariffs/tariff.model';
+import { amountProblem } from '../../wire/field-rules';
 import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { toUtcIso } from '../../wire/ocpi-datetime';
+import { WireDeviation } from '../../wire/wire-deviation';
 import { validateWireObject } from '../../wire/wire-validation';
 import { PriceDto } from '../tariffs/tariff.dto';
 import { mapTariff221 } from '../tariffs/tariff.mapper';
@@ -11,21 +13,72 @@ import { CdrCommonDto, CdrDto, CdrLocationDto, ChargingPeriodDto } from './cdr.d
 /**
  * Maps an OCPI 2.2.1 CDR (mod_cdrs 2.2.1 §CDR object) to the canonical CDR. Costs are Price (excl_vat / incl_vat:
  * types 2.2.1 §Price class) → before_taxes / after_taxes. The tariffs it carries go through the 2.2.1 Tariff mapper.
- * Rejects, with every reason: a missing required field, a tariff that is not a valid Tariff, a credit CDR without
- * credit_reference_id (§CDR object: "needs to be set as well"). Never throws.
+ * Rejects, with every reason: a missing required field, a field breaking its rule (CiString identifiers, ISO 4217
+ * currency, quantities, amounts: see cdr.dto.ts and mapCdrBody), a tariff that is not a valid Tariff, a credit CDR
+ * without credit_reference_id (§CDR object: "needs to be set as well"). Tolerated and returned as deviations: a
+ * total_cost sent as a bare number (see readBareTotalCost), a currency in lower case. Never throws.
  */
 export function mapCdr221(raw: unknown): MappingResult<CanonicalCdr> {
-  const checked = validateWireObject(CdrDto, raw);
+  const bare = readBareTotalCost(raw, 'excl_vat');
+  const checked = validateWireObject(CdrDto, bare?.object ?? raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
-  const dto = checked.value;
-  return mapCdrBody(raw, dto, mapPrice221, mapTariff221, []);
+  return mapCdrBody(raw, checked.value, mapPrice221, mapTariff221, bare);
 }
 
-/** Price 2.2.1 (types 2.2.1 §Price class) → CdrAmount; shared with the Session mapper. */
-export function mapPrice221(dto: PriceDto | undefined): CdrAmount | null {
+/** Price 2.2.1 (types 2.2.1 §Price class) → CdrAmount, each side checked as an amount under its own name; shared with the Session mapper. */
+export function mapPrice221(dto: PriceDto | undefined, field: string, context: PriceContext): CdrAmount | null {
   if (!dto) return null;
-  const incl = dto.incl_vat === undefined || dto.incl_vat === null ? null : toDecimalString(dto.incl_vat);
-  return { before_taxes: toDecimalString(dto.excl_vat)!, after_taxes: incl, taxes: null };
+  const before = checkedAmount(`${field}.excl_vat`, toDecimalString(dto.excl_vat)!, context);
+  const after = dto.incl_vat === undefined || dto.incl_vat === null ? null : checkedAmount(`${field}.incl_vat`, toDecimalString(dto.incl_vat)!, context);
+  return { before_taxes: before, after_taxes: after, taxes: null };
+}
+
+/** What reading one cost of a CDR needs besides its value: where to say what it found, and the CDR's sign rule. */
+export interface PriceContext {
+  notes: string[];
+  problems: string[];
+  deviations: WireDeviation[];
+  /** Only a credit CDR carries negative amounts (mod_cdrs 2.2.1 §Credit CDRs). */
+  negativeAllowed: boolean;
+}
+
+/** Reads one cost in the version's Price shape (`field` names it in problems), or null when absent. */
+export type PriceReader<P> = (dto: P | undefined, field: string, context: PriceContext) => CdrAmount | null;
+
+/**
+ * `amount` (a decimal string) as it is, after checking it against the amount rules (field-rules.ts amountProblem: at
+ * most MAX_AMOUNT either way, negative only on a credit CDR); a breach is a problem naming `field`.
+ */
+export function checkedAmount(field: string, amount: string, context: PriceContext): string {
+  const problem = amountProblem(amount, { negativeAllowed: context.negativeAllowed });
+  if (problem) context.problems.push(`${field}: ${problem}`);
+  return amount;
+}
+
+/** A total_cost sent as a bare number: the object to validate with it as a Price, the amount, and the deviation. */
+export interface BareTotalCost {
+  object: Record<string, unknown>;
+  amount: string;
+  deviation: WireDeviation;
+}
+
+/**
+ * Tolerated: total_cost as a bare number or numeric string, the 2.1.1 habit ("Total cost (excluding VAT)"), under a
+ * version whose total_cost is a Price (2.2.1 / 2.3.0 §CDR object). Read as the amount before taxes (`side` of the
+ * version's Price), after taxes unknown. Anything else that is not a Price ("4,00", a list) is left for the DTO to
+ * refuse, naming the field. @returns null when total_cost is not a bare number.
+ */
+export function readBareTotalCost(raw: unknown, side: 'excl_vat' | 'before_taxes'): BareTotalCost | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const value = (raw as Record<string, unknown>).total_cost;
+  if (typeof value !== 'number' && typeof value !== 'string') return null;
+  const amount = toDecimalString(value);
+  if (amount === null) return null;
+  return {
+    object: { ...(raw as Record<string, unknown>), total_cost: { [side]: value } },
+    amount,
+    deviation: { kind: 'PRICE_AS_NUMBER', field: 'total_cost', example: String(value) },
+  };
 }
 
 /** The fields 2.2.1 and 2.3.0 CDRs share; `price` reads a cost in the version's Price shape. */
@@ -38,19 +91,33 @@ export interface CdrBodyDto extends CdrCommonDto {
   total_reservation_cost?: unknown;
 }
 
-/** Shared by the 2.2.1 and 2.3.0 mappers (the CDR object is the same but for the Price class). */
+/** The longest id of a CDR that is not a credit CDR (mod_cdrs 2.2.1 §CDR object id: "a maximum length of 36"). */
+const MAX_ID_LENGTH_NOT_CREDIT = 36;
+
+/**
+ * Shared by the 2.2.1 and 2.3.0 mappers (the CDR object is the same but for the Price class). Checks what spans
+ * fields: a credit CDR names the CDR it credits; only a credit CDR has an id longer than 36 or negative amounts.
+ * `bare`: total_cost came as a bare number (readBareTotalCost), so it is read from there.
+ */
 export function mapCdrBody<P>(
   raw: unknown,
   dto: CdrBodyDto,
-  price: (dto: P | undefined, notes: string[], problems: string[], field: string) => CdrAmount | null,
+  price: PriceReader<P>,
   mapTariff: (raw: unknown) => MappingResult<CanonicalTariff>,
-  notes: string[],
+  bare: BareTotalCost | null,
 ): MappingResult<CanonicalCdr> {
-  const problems: string[] = [];
-  const cost = (field: keyof CdrBodyDto) => price(dto[field] as P | undefined, notes, problems, field);
+  const credit = dto.credit === true;
+  const context: PriceContext = { notes: [], problems: [], deviations: [], negativeAllowed: credit };
+  const { notes, problems, deviations } = context;
+  const cost = (field: keyof CdrBodyDto) => price(dto[field] as P | undefined, field, context);
+  if (!credit && dto.id.length > MAX_ID_LENGTH_NOT_CREDIT) {
+    problems.push(`id: must be shorter than or equal to ${MAX_ID_LENGTH_NOT_CREDIT} characters unless the CDR is a credit CDR (credit: true)`);
+  }
   const tariffs = mapCdrTariffs(dto.tariffs, mapTariff, problems);
-  if (dto.credit === true && !dto.credit_reference_id) problems.push('credit_reference_id: is required for a credit CDR (credit: true)');
-  const totalCost = cost('total_cost');
+  if (credit && !dto.credit_reference_id) problems.push('credit_reference_id: is required for a credit CDR (credit: true)');
+  if (bare) deviations.push(bare.deviation);
+  const totalCost = bare ? { before_taxes: checkedAmount('total_cost', bare.amount, context), after_taxes: null, taxes: null } : cost('total_cost');
+  const currency = upperCaseCurrency(dto.currency, deviations);
   const costs = {
     total_fixed_cost: cost('total_fixed_cost'),
     total_energy_cost: cost('total_energy_cost'),
@@ -62,6 +129,7 @@ export function mapCdrBody<P>(
   const token = dto.cdr_token;
   return {
     ok: true,
+    deviations,
     value: {
       country_code: dto.country_code.toUpperCase(),
       party_id: dto.party_id.toUpperCase(),
@@ -75,7 +143,7 @@ export function mapCdrBody<P>(
       authorization_reference: dto.authorization_reference ?? null,
       cdr_location: mapCdrLocation221(dto.cdr_location),
       meter_id: dto.meter_id ?? null,
-      currency: dto.currency.toUpperCase(),
+      currency,
       tariffs,
       charging_periods: dto.charging_periods.map(mapChargingPeriod),
       signed_data: dto.signed_data ?? null,
@@ -93,6 +161,13 @@ export function mapCdrBody<P>(
       ...(notes.length > 0 ? { notes } : {}),
     },
   };
+}
+
+/** An ISO 4217 code in upper case, as ISO writes them; one sent in another case is read so and is a deviation. */
+export function upperCaseCurrency(currency: string, deviations: WireDeviation[]): string {
+  const upper = currency.toUpperCase();
+  if (upper !== currency) deviations.push({ kind: 'CURRENCY_NOT_UPPER_CASE', field: 'currency', example: currency });
+  return upper;
 }
 
 /** The CDR's own tariffs through the version's Tariff mapper; each failure is a problem naming its index. */

@@ -1,12 +1,14 @@
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsOcpiId } from '../../wire/field-rules.decorators';
 
 /**
  * OCPI 2.2.1 Location, EVSE and Connector as they arrive on the wire (mod_locations 2.2.1 §8.3.1–8.3.3).
  * Required fields and types are checked; enum fields are read as strings so that a value added by a later
  * version or a CPO extension is kept rather than rejected (the canonical model carries it as sent).
  * Coordinates are checked as decimal strings in range; the spec's stricter 5–7 decimals pattern is bent by
- * many CPOs and does not change the meaning, so it is not enforced.
+ * many CPOs and does not change the meaning, so it is not enforced. Identifiers (country_code, party_id, id, uid) are
+ * CiString: printable ASCII of their length, not blank (types 2.2.1 §CiString).
  */
 export class GeoLocationDto {
   @Matches(/^-?\d{1,2}(\.\d+)?$/, { message: 'latitude must be a decimal string' })
@@ -17,7 +19,7 @@ export class GeoLocationDto {
 }
 
 export class ConnectorDto {
-  @IsString() @MaxLength(36) id: string;
+  @IsOcpiId({ max: 36 }) id: string;
   @IsString() standard: string;
   @IsString() format: string;
   @IsString() power_type: string;
@@ -30,7 +32,7 @@ export class ConnectorDto {
 }
 
 export class EvseDto {
-  @IsString() @MaxLength(36) uid: string;
+  @IsOcpiId({ max: 36 }) uid: string;
   @IsOptional() @IsString() evse_id?: string;
   @IsString() status: string;
   @IsOptional() @IsArray() @IsString({ each: true }) capabilities?: string[];
@@ -45,9 +47,9 @@ export class EvseDto {
 }
 
 export class LocationDto {
-  @IsString() @Length(2, 2) country_code: string;
-  @IsString() @Length(1, 3) party_id: string;
-  @IsString() @MaxLength(36) id: string;
+  @IsOcpiId({ min: 2, max: 2 }) country_code: string;
+  @IsOcpiId({ max: 3 }) party_id: string;
+  @IsOcpiId({ max: 36 }) id: string;
   @IsBoolean() publish: boolean;
   @IsOptional() @IsString() name?: string;
   @IsString() address: string;

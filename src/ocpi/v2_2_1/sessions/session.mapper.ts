@@ -3,7 +3,7 @@ import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { readOcpiDateTime } from '../../wire/ocpi-datetime';
 import { validateWireObject } from '../../wire/wire-validation';
-import { mapPrice221 } from '../cdrs/cdr.mapper';
+import { mapPrice221, PriceContext } from '../cdrs/cdr.mapper';
 import { SessionChargingPeriodDto, SessionCommonDto, SessionDto } from './session.dto';
 
 /**
@@ -14,7 +14,7 @@ import { SessionChargingPeriodDto, SessionCommonDto, SessionDto } from './sessio
 export function mapSession221(raw: unknown): MappingResult<CanonicalSession> {
   const checked = validateWireObject(SessionDto, raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
-  return mapSessionBody<SessionDto['total_cost']>(raw, checked.value, mapPrice221, '2.2.1');
+  return mapSessionBody<SessionDto['total_cost']>(raw, checked.value, (dto, notes, problems, field) => mapPrice221(dto, field, sessionPriceContext(notes, problems)), '2.2.1');
 }
 
 /** The fields 2.2.1 and 2.3.0 Sessions share; total_cost is read by the version's Price reader. */
@@ -101,4 +101,9 @@ export function instant(value: string): string {
   const read = readOcpiDateTime(value);
   if (read === null) throw new RangeError(`not an OCPI DateTime: ${value}`); // the DTO's IsOcpiDateTime let it through: cannot happen
   return read;
+}
+
+/** How a Session's cost is read with the CDR's Price readers: amounts bounded as a CDR's, never negative (no credit Session). */
+export function sessionPriceContext(notes: string[], problems: string[]): PriceContext {
+  return { notes, problems, deviations: [], negativeAllowed: false };
 }

@@ -1,7 +1,8 @@
 // class-transformer's @Type reads decorator metadata: load the polyfill wherever these DTOs are used (also outside Nest).
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDateString, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDateString, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
+import { IsOcpiId } from '../../wire/field-rules.decorators';
 import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 
 /**
@@ -48,9 +49,9 @@ export class PriceDto {
 }
 
 export class TariffDto {
-  @IsString() @Length(2, 2) country_code: string;
-  @IsString() @Length(1, 3) party_id: string;
-  @IsString() @MaxLength(36) id: string;
+  @IsOcpiId({ min: 2, max: 2 }) country_code: string;
+  @IsOcpiId({ max: 3 }) party_id: string;
+  @IsOcpiId({ max: 36 }) id: string;
   @IsString() @Length(3, 3) currency: string;
   @IsOptional() @IsString() type?: string;
   @IsOptional() @IsArray() tariff_alt_text?: Array<{ language: string; text: string }>;

@@ -3,7 +3,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsArray, IsDefined, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
-import { CdrCommonDto } from '../../v2_2_1/cdrs/cdr.dto';
+import { IsWireObject } from '../../wire/field-rules.decorators';
+import { CdrCommonDto, PRICE } from '../../v2_2_1/cdrs/cdr.dto';
 
 /** TaxAmount (types 2.3.0 §TaxAmount class). */
 export class TaxAmountDto {
@@ -26,10 +27,10 @@ export class PriceDto230 {
 
 /** OCPI 2.3.0 CDR on the wire (mod_cdrs 2.3.0 §CDR object): the 2.2.1 object with costs as the 2.3.0 Price class. */
 export class CdrDto230 extends CdrCommonDto {
-  @ValidateNested() @IsDefined() @Type(() => PriceDto230) total_cost: PriceDto230;
-  @IsOptional() @ValidateNested() @Type(() => PriceDto230) total_fixed_cost?: PriceDto230;
-  @IsOptional() @ValidateNested() @Type(() => PriceDto230) total_energy_cost?: PriceDto230;
-  @IsOptional() @ValidateNested() @Type(() => PriceDto230) total_time_cost?: PriceDto230;
-  @IsOptional() @ValidateNested() @Type(() => PriceDto230) total_parking_cost?: PriceDto230;
-  @IsOptional() @ValidateNested() @Type(() => PriceDto230) total_reservation_cost?: PriceDto230;
+  @IsWireObject(PRICE) @ValidateNested() @IsDefined() @Type(() => PriceDto230) total_cost: PriceDto230;
+  @IsOptional() @IsWireObject(PRICE) @ValidateNested() @Type(() => PriceDto230) total_fixed_cost?: PriceDto230;
+  @IsOptional() @IsWireObject(PRICE) @ValidateNested() @Type(() => PriceDto230) total_energy_cost?: PriceDto230;
+  @IsOptional() @IsWireObject(PRICE) @ValidateNested() @Type(() => PriceDto230) total_time_cost?: PriceDto230;
+  @IsOptional() @IsWireObject(PRICE) @ValidateNested() @Type(() => PriceDto230) total_parking_cost?: PriceDto230;
+  @IsOptional() @IsWireObject(PRICE) @ValidateNested() @Type(() => PriceDto230) total_reservation_cost?: PriceDto230;
 }

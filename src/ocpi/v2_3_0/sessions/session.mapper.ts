@@ -1,7 +1,7 @@
 import { CanonicalSession } from '../../../sessions/session.model';
 import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { validateWireObject } from '../../wire/wire-validation';
-import { mapSessionBody } from '../../v2_2_1/sessions/session.mapper';
+import { mapSessionBody, sessionPriceContext } from '../../v2_2_1/sessions/session.mapper';
 import { mapPrice230 } from '../cdrs/cdr.mapper';
 import { PriceDto230 } from '../cdrs/cdr.dto';
 import { SessionDto230 } from './session.dto';
@@ -15,5 +15,5 @@ import { SessionDto230 } from './session.dto';
 export function mapSession230(raw: unknown): MappingResult<CanonicalSession> {
   const checked = validateWireObject(SessionDto230, raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
-  return mapSessionBody<PriceDto230>(raw, checked.value, mapPrice230, '2.3.0');
+  return mapSessionBody<PriceDto230>(raw, checked.value, (dto, notes, problems, field) => mapPrice230(dto, field, sessionPriceContext(notes, problems)), '2.3.0');
 }

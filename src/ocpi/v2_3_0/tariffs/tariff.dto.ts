@@ -1,7 +1,8 @@
 // class-transformer's @Type reads decorator metadata: load the polyfill wherever these DTOs are used (also outside Nest).
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsDateString, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { IsOcpiId } from '../../wire/field-rules.decorators';
 import { IsOcpiNumber } from '../../wire/is-ocpi-number.decorator';
 import { TariffElementDto } from '../../v2_2_1/tariffs/tariff.dto';
 
@@ -22,9 +23,9 @@ export class PriceLimitDto {
  * from 2.2.1 (only the meaning of `price` follows `tax_included`), so their DTOs are shared.
  */
 export class TariffDto230 {
-  @IsString() @Length(2, 2) country_code: string;
-  @IsString() @Length(1, 3) party_id: string;
-  @IsString() @MaxLength(36) id: string;
+  @IsOcpiId({ min: 2, max: 2 }) country_code: string;
+  @IsOcpiId({ max: 3 }) party_id: string;
+  @IsOcpiId({ max: 36 }) id: string;
   @IsString() @Length(3, 3) currency: string;
   @IsOptional() @IsString() type?: string;
   @IsOptional() @IsArray() tariff_alt_text?: Array<{ language: string; text: string }>;

@@ -13,8 +13,9 @@ export interface WireDeviationView {
 }
 
 /**
- * Adds a page's deviation counts to today's (UTC) row per (connection, module, kind, field), inside the page's
- * transaction `m`, in one statement.
+ * Adds deviation counts to today's (UTC) row per (connection, module, kind, field), in one statement, through `m`: a
+ * pulled or pushed page's transaction (the intake step), or the data source's manager (the credentials handshake,
+ * module "versions").
  */
 export async function addDeviations(m: EntityManager, connectionId: string, module: string, counts: WireDeviationCount[]): Promise<void> {
   if (counts.length === 0) return;
