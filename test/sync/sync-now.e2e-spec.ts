@@ -1,6 +1,6 @@
 /**
  * "Sync now" never waits for a CPO (transport_and_format 2.2.1 §Offline behaviour: a party may be unreachable for an
- * undefined time): POST …/connections/{id}/sync starts the pulls of mod_tariffs, mod_locations and mod_cdrs
+ * undefined time): POST …/connections/{id}/sync starts the pulls of mod_tariffs, mod_locations, mod_sessions and mod_cdrs
  * (Sender interfaces) and answers 202 at once with each module's run; GET …/sync-runs/{runId} follows one run.
  * The pull itself is bounded by the per-attempt deadlines, and a stopping service cancels it and closes its runs.
  */
@@ -45,7 +45,8 @@ describe('transport_and_format 2.2.1 §Offline behaviour: POST …/sync against 
       runs: [
         { module: 'tariffs', status: 'RUNNING', run_id: expect.any(String), message: null, href: expect.stringMatching(/\/sync-runs\/[0-9a-f-]{36}$/) },
         { module: 'locations', status: 'RUNNING', run_id: expect.any(String), message: null, href: expect.any(String) },
-        // This CPO lists no cdrs Sender interface (mod_cdrs is optional for a pull).
+        // This CPO lists no sessions or cdrs Sender interface (both modules are optional for a pull).
+        { module: 'sessions', status: 'SKIPPED', run_id: null, message: expect.stringContaining('no sessions SENDER interface'), href: null },
         { module: 'cdrs', status: 'SKIPPED', run_id: null, message: expect.stringContaining('no cdrs SENDER interface'), href: null },
       ],
     });
@@ -88,11 +89,12 @@ describe('transport_and_format 2.2.1 §Offline behaviour: POST …/sync against 
     expect(second.runs.map((r: any) => [r.module, r.status])).toEqual([
       ['tariffs', 'SKIPPED'],
       ['locations', 'SKIPPED'],
+      ['sessions', 'SKIPPED'],
       ['cdrs', 'SKIPPED'],
     ]);
     expect(second.runs[0].message).toContain('another instance is pulling this module from this CPO right now');
     const outcomes = await finishedRuns(service, cpo.connectionId, first);
-    expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'SUCCEEDED', 'SKIPPED']);
+    expect(outcomes.map((o) => o.status)).toEqual(['FAILED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']);
   });
 });
 
@@ -127,6 +129,6 @@ describe('a service that stops while a CPO hangs: the pull is cancelled and its 
 
     cpo.simulator.setQuirks(undefined);
     const outcomes = await finishedRuns(second, cpo.connectionId, await startSync(second, cpo.connectionId));
-    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED']);
+    expect(outcomes.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']);
   });
 });
