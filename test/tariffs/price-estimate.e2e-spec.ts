@@ -4,9 +4,11 @@
  * spec's example tariffs (mod_tariffs 2.2.1 §Tariff object examples: "Simple Tariff example € 0.25 per kWh", "with
  * minimum price", "Complex Tariff example"), pulled from the CPO simulator over HTTP.
  */
+import { DataSource } from 'typeorm';
 import { generateLocations, loadFixtureFiles } from '../cpo-simulator';
+import { SearchIndexService } from '../../src/locations/search/index/search-index.service';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
-import { startTestService, TestService } from '../support/test-service';
+import { startTestService, TEST_INTERNAL_API_KEY, TestService } from '../support/test-service';
 
 const owner = { countryCode: 'NL', partyId: 'PRC' };
 
@@ -164,4 +166,65 @@ describe('price estimate for a connector (internal API), mod_tariffs 2.2.1 examp
     expect(tooEarly.body.estimates).toEqual([]);
     expect(tooEarly.body.missing_tariff_ids).toEqual(['16', 'NOT-PULLED']);
   });
+  it('answers from the search index in memory, without a database read, byte for byte what the database answers; from the database when an older version was in force', async () => {
+    // Same database: one instance whose index loads once and is not polled (so any query below is the estimate's),
+    // one without an index (the database path, as while the index loads at start-up).
+    const memory = await startTestService({ database: service.database, env: { SEARCH_INDEX_POLL_MS: '3600000' } });
+    const database = await startTestService({ database: service.database, env: { SEARCH_INDEX_POLL_MS: '0' } });
+    try {
+      for (let i = 0; i < 100 && !memory.app.get(SearchIndexService).ready; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect([memory.app.get(SearchIndexService).ready, database.app.get(SearchIndexService).ready]).toEqual([true, false]);
+      const queries = recordQueries(memory);
+      const text = async (s: TestService, evseUid: string, query: string) => {
+        const response = await fetch(`${s.url}/api/v1/connectors/${ids[evseUid]}/price-estimate?${query}`, { headers: { 'X-API-Key': TEST_INTERNAL_API_KEY } });
+        return `${response.status} ${await response.text()}`;
+      };
+      // tariff 16 is in its version 2 since 2024-01-01 (the test above): from then on, and in the future, memory answers.
+      const charges = [
+        'energy_kwh=20&duration_minutes=60&start=2025-03-03T08:00:00Z',
+        'energy_kwh=30.25&duration_minutes=207&power_kw=11&start=2024-06-03T09:30:00%2B02:00',
+        'energy_kwh=30&duration_minutes=60&power_kw=50&start=2031-12-24T18:00:00Z',
+        'energy_kwh=500&duration_minutes=10&start=2025-03-03T08:00:00Z',
+        'energy_kwh=5&duration_minutes=60&power_kw=50&start=2025-03-03T08:00:00Z',
+      ];
+      let compared = 0;
+      for (const evseUid of ['E-SIMPLE', 'E-MIN', 'E-AC', 'E-DC', 'E-ENDED', 'E-NONE']) {
+        for (const charge of charges) {
+          queries.length = 0;
+          const fromMemory = await text(memory, evseUid, charge);
+          expect([evseUid, charge, queries]).toEqual([evseUid, charge, []]);
+          expect([evseUid, charge, fromMemory]).toEqual([evseUid, charge, await text(database, evseUid, charge)]);
+          compared += fromMemory.startsWith('200 ') ? 1 : 0;
+        }
+      }
+      expect(compared).toBe(14); // the rest are 400s (more than 22 kW asked of the AC connectors), compared too
+      // In 2023 tariff 16 was in its version 1: memory holds only the current one, so the database answers, the same.
+      queries.length = 0;
+      const older = await text(memory, 'E-SIMPLE', 'energy_kwh=20&duration_minutes=60&start=2023-06-01T10:00:00Z');
+      expect(queries.some((q) => q.includes('tariff_version'))).toBe(true);
+      expect(older).toBe(await text(database, 'E-SIMPLE', 'energy_kwh=20&duration_minutes=60&start=2023-06-01T10:00:00Z'));
+      expect(JSON.parse(older.slice(4)).estimates[0]).toMatchObject({ version: { version_no: 1 }, total: { before_taxes: '5.00' } });
+    } finally {
+      await database.stop();
+      await memory.stop();
+    }
+  });
 });
+
+/** The SQL of every query the service sends from now on (through TypeORM and through its pool's named statements). */
+function recordQueries(s: TestService): string[] {
+  const seen: string[] = [];
+  const dataSource = s.app.get(DataSource);
+  const query = dataSource.query.bind(dataSource);
+  dataSource.query = ((sql: string, ...rest: unknown[]) => {
+    seen.push(sql);
+    return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+  }) as DataSource['query'];
+  const pool = (dataSource.driver as unknown as { master: { query: (...args: any[]) => Promise<unknown> } }).master;
+  const poolQuery = pool.query.bind(pool);
+  pool.query = (config: any, ...rest: unknown[]) => {
+    seen.push(typeof config === 'string' ? config : config.text);
+    return poolQuery(config, ...rest);
+  };
+  return seen;
+}

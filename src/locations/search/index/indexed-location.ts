@@ -15,6 +15,8 @@ export interface IndexedConnector {
   format: string;
   powerType: string;
   maxPowerKw: number;
+  /** V (line to neutral for AC_3_PHASE): the price estimate derives the current on AC from it. */
+  maxVoltage: number;
   source: 'declared' | 'computed';
   tariffIds: string[];
   /** tariffKey (indexed-tariff.ts) of each listed tariff: party and OCPI id. */

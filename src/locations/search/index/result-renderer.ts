@@ -30,6 +30,11 @@ export class ResultRenderer {
     this.tariffGeneration += 1;
   }
 
+  /** The current version of a tariff (by tariffKey), if held. */
+  tariff(key: string): IndexedTariff | undefined {
+    return this.tariffs.get(key);
+  }
+
   /** Replaces the CPO names; rendered Locations are rendered again only when a name changed. */
   setPartyNames(names: Map<string, string | null>): void {
     if (names.size === this.partyNames.size && [...names].every(([k, v]) => this.partyNames.get(k) === v)) return;
