@@ -39,7 +39,10 @@ export class PriceEstimateController {
   @Get(':connectorId/price-estimate')
   @ApiOperation({ summary: 'Estimate the cost of a charge at one connector' })
   @ApiOkResponse({ description: 'ConnectorPriceEstimate' })
-  @ApiBadRequestResponse({ description: 'Invalid query, or a charge that cannot happen' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid query, or a charge the connector cannot deliver (more energy than its maximum power or power_kw gives in the stay, or power_kw above its maximum), naming the figures',
+  })
   @ApiNotFoundResponse({ description: 'No such connector' })
   async estimate(@Param('connectorId', new ParseUUIDPipe()) connectorId: string, @Query() q: PriceEstimateQueryDto): Promise<ConnectorPriceEstimate> {
     const charge = { energyKwh: q.energy_kwh, durationMinutes: q.duration_minutes, start: q.start ? new Date(q.start) : new Date(), powerKw: q.power_kw ?? null };
