@@ -95,11 +95,12 @@ function estimateUnderTariff(tariff: CanonicalTariff, charge: ChargeToEstimate, 
   const timeline = chargeTimeline(charge);
   const notes: string[] = [];
   const ac = connector.power_type.startsWith('AC') && connector.max_voltage > 0;
-  if (ac) {
-    for (const p of timeline.periods) if (p.kind === 'CHARGING') p.current_a = currentOf(p, connector.max_voltage);
-  }
   const usesCurrent = tariff.elements.some((e) => isSet(e.restrictions?.min_current) || isSet(e.restrictions?.max_current));
-  if (ac && usesCurrent) notes.push(`current taken as power / ${connector.max_voltage} V (the connector's voltage, summed over its phases)`);
+  // Only a current restriction reads the current: without one it changes nothing, so it is not worked out.
+  if (ac && usesCurrent) {
+    for (const p of timeline.periods) if (p.kind === 'CHARGING') p.current_a = currentOf(p, connector.max_voltage);
+    notes.push(`current taken as power / ${connector.max_voltage} V (the connector's voltage, summed over its phases)`);
+  }
   const { cost, reasons } = priceChargeWithReasons(tariff, connector.time_zone, timeline);
   if (cost.exact || ac || !usesCurrent || !reasons.every(settledByCurrentBands)) return finish(cost, codesOf(reasons), notes, null);
   return byCurrentBand(tariff, connector, timeline, cost, codesOf(reasons), notes);
