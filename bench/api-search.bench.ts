@@ -7,14 +7,17 @@
  * ANALYZE, as autovacuum would do after such a load (the test server runs with autovacuum off).
  * Then the service's in-memory search index is dropped and loaded again from scratch, as at start-up, for its load
  * time and heap (the worker runs with --expose-gc to measure the heap after full collections); searches are answered
- * from it (see src/locations/search/index/), the price estimate from the database.
+ * from it (see src/locations/search/index/), and so is the price estimate (connector and current tariff versions from
+ * the same index, priced by the tariff engine per request; the database only for a start before a tariff's current
+ * version, which the load does not ask for).
  * Processes: the service runs in a forked child (api-worker.ts; with PGlite, the database is in that child too), the
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
  *   bare    GET /bare
  *   search  GET /api/v1/locations?latitude&longitude&radius_m=2000&available_now=true (the list view, 20 per page),
  *           the centre taken in turn from 1,000 fixed points within 25 km of the middle
- *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=45, over connectors seen in searches
+ *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=120 (starting now), over connectors seen
+ *           in searches (20 kWh in 2 hours: every generated connector, 11 kW and up, can deliver it)
  */
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -44,6 +47,8 @@ export interface ApiResult {
   runs: LoadRun[];
   /** search requests/s ÷ bare requests/s, same run. */
   searchToBareRatio: number;
+  /** price estimate requests/s ÷ bare requests/s, same run. */
+  priceToBareRatio: number;
   serviceMaxRssMiB: number;
   /** The service's in-memory search index, loaded again from scratch after the pull (as at start-up). */
   searchIndex: SearchIndexStats;
@@ -104,7 +109,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       headers,
       searchPaths.slice(0, 50).map((path) => `${path}&evses=true`),
     );
-    const pricePaths = sample.connectorIds.map((id) => `/api/v1/connectors/${id}/price-estimate?energy_kwh=20&duration_minutes=45`);
+    const pricePaths = sample.connectorIds.map((id) => `/api/v1/connectors/${id}/price-estimate?energy_kwh=20&duration_minutes=120`);
     if (pricePaths.length === 0) throw new Error('no connector with a tariff in the sample searches');
 
     const load = { connections: options.connections, durationS: options.durationS, warmupS: options.warmupS };
@@ -135,6 +140,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       searchSample: { meanResults: sample.meanResults, fullPages: sample.fullPages },
       runs,
       searchToBareRatio: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
+      priceToBareRatio: round(runs[2].requestsPerSecond / runs[0].requestsPerSecond, 3),
       serviceMaxRssMiB,
       searchIndex,
       loadAverage: { before: loadBefore, after: loadAfter },

@@ -133,7 +133,7 @@ export function formatReport(report: BenchReport): string {
       ),
     );
     lines.push(
-      `  search ÷ bare throughput: ${a.searchToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
+      `  search ÷ bare throughput: ${a.searchToBareRatio}; price estimate ÷ bare: ${a.priceToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
     );
     if (a.searchIndex) {
       lines.push(

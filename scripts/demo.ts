@@ -325,8 +325,8 @@ async function showInternalApi(service: RunningService): Promise<void> {
     log('   (no connector with a tariff in the results)');
     return;
   }
-  const priceUrl = `${service.url}/api/v1/connectors/${connector.id}/price-estimate?energy_kwh=20&duration_minutes=45`;
-  log(`\n== What 20 kWh in 45 minutes costs at connector ${connector.ocpi_id} (${connector.standard}, ${connector.max_power_kw} kW):`);
+  const priceUrl = `${service.url}/api/v1/connectors/${connector.id}/price-estimate?energy_kwh=10&duration_minutes=60`;
+  log(`\n== What 10 kWh in 60 minutes cost at connector ${connector.ocpi_id} (${connector.standard}, ${connector.max_power_kw} kW):`);
   log(`   curl -s -H 'X-API-Key: ${key}' '${priceUrl}'`);
   const price = await (await fetch(priceUrl, { headers: { 'X-API-Key': key } })).json();
   log(indent(JSON.stringify(price, null, 2), 60));

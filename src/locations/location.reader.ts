@@ -15,6 +15,8 @@ export interface StoredConnector {
   power_type: string;
   /** V (mod_locations 2.2.1 §Connector object: line to neutral for AC_3_PHASE). */
   max_voltage: number;
+  /** kW, as connector-power.ts computes it (column connector.max_power_kw): what the app sees as max_power_kw. */
+  max_power_kw: number;
   /** Connector.tariff_ids, as the CPO listed them (OCPI ids of the Location's party). */
   tariff_ids: string[];
   /** The Location's IANA time zone; null when unknown. */
@@ -42,8 +44,8 @@ export class LocationReader {
 
   /** The connector with our id `connectorId` (uuid); null when we hold none. */
   async connector(connectorId: string): Promise<StoredConnector | null> {
-    const [row] = await this.db.query<Array<Omit<StoredConnector, 'time_zone'> & { time_zone: string | null }>>(
-      `SELECT c.id, c.ocpi_id, c.tariff_ids, c.power_type, c.max_voltage, e.uid AS evse_uid, l.id AS location_id, l.country_code,
+    const [row] = await this.db.query<Array<Omit<StoredConnector, 'time_zone' | 'max_power_kw'> & { time_zone: string | null; max_power_kw: string }>>(
+      `SELECT c.id, c.ocpi_id, c.tariff_ids, c.power_type, c.max_voltage, c.max_power_kw, e.uid AS evse_uid, l.id AS location_id, l.country_code,
          l.party_id, l.time_zone
        FROM connector c JOIN evse e ON e.id = c.evse_id JOIN location l ON l.id = e.location_id WHERE c.id = $1`,
       [connectorId],
@@ -58,6 +60,8 @@ export class LocationReader {
       party_id: row.party_id,
       power_type: row.power_type,
       max_voltage: row.max_voltage,
+      // numeric, read as the search reads it (a number of kW)
+      max_power_kw: Number(row.max_power_kw),
       tariff_ids: row.tariff_ids,
       time_zone: row.time_zone ?? null,
     };

@@ -53,6 +53,12 @@ describe('mod_tariffs 2.2.1 §4.4.3 PriceComponent: the list view\'s "from … p
     expect(s).toMatchObject({ free: true, start_fee: { excl_vat: '0', incl_vat: '0' }, text: 'free' });
   });
 
+  it('example "with reservation price" (tariff_15): the reservation-only TIME element is not a price of the charge (§TariffRestrictions reservation)', () => {
+    const s = summariseTariff(example('tariff_15_reservation_5_euro_per_hour.json'), 'en');
+    expect(s).toMatchObject({ time_per_hour: null, restricted: false, energy_per_kwh: { incl_vat: '0.275' }, start_fee: { incl_vat: '0.6' } });
+    expect(s.text).toBe('€0.275/kWh + €0.60 start');
+  });
+
   it('example "3 hour + parking" (tariff_13): time and parking per hour', () => {
     expect(summariseTariff(example('tariff_13_simple_3hour_5parking.json'), 'en').text).toBe('€3.30/h + parking €6.00/h');
   });

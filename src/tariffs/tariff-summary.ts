@@ -5,9 +5,13 @@
  * Decimal strings throughout (decimal.js).
  *
  * Rules, and why:
- * - Each dimension shows the LOWEST price any TariffElement gives it ("from"), because restrictions (time of day,
- *   kWh, duration…) choose the element during the charge and the list view cannot know them in advance. `restricted`
- *   says whether any element has restrictions, i.e. whether the "from" is a real minimum rather than the price.
+ * - Only elements that price a charge count: one with a `reservation` restriction prices the reservation
+ *   (§TariffRestrictions class), which the list view does not show, as the estimate charges it nothing for a charge
+ *   (pricesTheCharge in tariff.model.ts, the engine's rule).
+ * - Each dimension shows the LOWEST price any of those TariffElements gives it ("from"), because restrictions (time
+ *   of day, kWh, duration…) choose the element during the charge and the list view cannot know them in advance.
+ *   `restricted` says whether any of them has restrictions, i.e. whether the "from" is a real minimum rather than
+ *   the price.
  * - Taxes as the engine reads them (src/tariffs/engine/taxes.ts): with `tax_included` NO the price is before VAT and
  *   after = price × (1 + vat / 100); with YES the price is after VAT and before = price / (1 + vat / 100) (6
  *   decimals); with N/A there are no taxes. An omitted `vat` means no VAT (2.2.1, `omitted_vat` NO_VAT: both sides
@@ -19,7 +23,7 @@
  */
 import Decimal from 'decimal.js';
 import { isTariffActive } from './tariff-activity';
-import type { CanonicalTariff } from './tariff.model';
+import { type CanonicalTariff, pricesTheCharge } from './tariff.model';
 
 /** What the summary reads of a canonical Tariff. */
 export type SummarisableTariff = Pick<CanonicalTariff, 'id' | 'currency' | 'type' | 'start_date_time' | 'end_date_time' | 'elements' | 'tax_included' | 'omitted_vat'>;
@@ -61,14 +65,15 @@ const WORDS: Record<string, { from: string; start: string; parking: string; free
  * @param lang BCP 47 tag for the words and number format of `text`
  */
 export function summariseTariff(tariff: SummarisableTariff, lang: string): TariffSummary {
-  const lowest = (type: string) => lowestPrice(tariff, type);
+  const forCharge = tariff.elements.filter(pricesTheCharge);
+  const lowest = (type: string) => lowestPrice(forCharge, tariff, type);
   const energy = lowest('ENERGY');
   const flat = lowest('FLAT');
   const time = lowest('TIME');
   const parking = lowest('PARKING_TIME');
   const prices = [energy, flat, time, parking].filter((p): p is SummaryPrice => p !== null);
   const free = prices.every((p) => new Decimal((p.incl_vat ?? p.excl_vat)!).isZero());
-  const restricted = tariff.elements.some((e) => hasRestrictions(e.restrictions));
+  const restricted = forCharge.some((e) => hasRestrictions(e.restrictions));
   const inclVat = prices.every((p) => p.incl_vat !== null);
   return {
     tariff_id: tariff.id,
@@ -100,9 +105,9 @@ function hasRestrictions(r: unknown): boolean {
   return typeof r === 'object' && r !== null && Object.values(r).some((v) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0));
 }
 
-function lowestPrice(tariff: SummarisableTariff, type: string): SummaryPrice | null {
+function lowestPrice(elements: SummarisableTariff['elements'], tariff: SummarisableTariff, type: string): SummaryPrice | null {
   let best: { sides: SummaryPrice; rank: Decimal } | null = null;
-  for (const element of tariff.elements) {
+  for (const element of elements) {
     for (const pc of element.price_components ?? []) {
       if (pc.type !== type) continue;
       const sides = taxSides(new Decimal(pc.price), pc.vat === null || pc.vat === undefined ? null : new Decimal(pc.vat), tariff);

@@ -68,6 +68,16 @@ export interface TariffElement {
 }
 
 /**
+ * Whether a TariffElement prices the charge itself rather than a reservation (mod_tariffs 2.2.1 §TariffRestrictions
+ * class: "When this field [reservation] is present, the TariffElement describes reservation costs"). Any value counts
+ * as present, also one we cannot read: such an element never prices a charge. 2.1.1 has no reservation restriction.
+ * The one rule for the tariff engine and the list-view price line.
+ */
+export function pricesTheCharge(element: Pick<TariffElement, 'restrictions'>): boolean {
+  return !element.restrictions?.reservation;
+}
+
+/**
  * A price bound: Price (types 2.2.1, excl_vat / incl_vat) and PriceLimit (mod_tariffs 2.3.0, before_taxes /
  * after_taxes) in one shape. Decimal strings, major units.
  */

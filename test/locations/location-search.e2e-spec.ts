@@ -166,6 +166,36 @@ describe('Location search (internal API) per mod_locations 2.2.1', () => {
     expect(body.data.every((r: any) => r.free_evse_count > 0)).toBe(true);
   });
 
+  it('available_now narrows the EVSEs listed to the free ones, as the connector filters do (§8.4.22 Status): index and database alike', async () => {
+    // The same database without the in-memory index answers from SQL (as while the index loads at start-up).
+    const sqlOnly = await startTestService({ database: service.database, env: { SEARCH_INDEX_POLL_MS: '0' } });
+    try {
+      for (const s of [service, sqlOnly]) {
+        const withEvses = (await s.api(`/api/v1/locations?${near}&radius_m=10000&limit=100&available_now=true&evses=true`)).body;
+        const mixed = withEvses.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id);
+        expect(mixed.evses.map((e: any) => [e.uid, e.status, e.free])).toEqual([['MIX-4', 'AVAILABLE', true]]);
+        expect(mixed).toMatchObject({ evse_count: 1, free_evse_count: 1, not_free_counts: {} });
+        expect(mixed.connectors.map((g: any) => [g.evse_count, g.free_evse_count])).toEqual([[1, 1]]);
+        // The status age is that of the EVSEs shown: MIX-4 changed last (2025-05-01).
+        expect(mixed.status_age_seconds).toBe(mixed.evses[0].status_age_seconds);
+        for (const r of withEvses.data) {
+          expect(r.evse_count).toBe(r.free_evse_count);
+          expect(r.evses.every((e: any) => e.free)).toBe(true);
+        }
+        const listView = (await s.api(`/api/v1/locations?${near}&radius_m=10000&limit=100&available_now=true`)).body;
+        const mixedList = listView.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id);
+        expect(mixedList).toMatchObject({ evse_count: 1, free_evse_count: 1, not_free_counts: {} });
+        expect(mixedList.connectors.map((g: any) => [g.evse_count, g.free_evse_count])).toEqual([[1, 1]]);
+        // Combined with a connector filter: both narrow.
+        const combined = (await s.api(`/api/v1/locations?${near}&radius_m=10000&limit=100&available_now=true&evses=true&connector_standard=${template.connectors[0].standard}`))
+          .body;
+        expect(combined.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id).evses.map((e: any) => e.uid)).toEqual(['MIX-4']);
+      }
+    } finally {
+      await sqlOnly.stop();
+    }
+  });
+
   it('each EVSE says when its status last changed and how old it is; the result gives the oldest age', async () => {
     const { body } = await search(`${near}&radius_m=10000&limit=100&evses=true`);
     const mixed = body.data.find((r: any) => r.location.ocpi_id === mixedStatuses.id);

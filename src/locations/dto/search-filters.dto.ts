@@ -55,7 +55,8 @@ export class SearchFiltersDto {
   open_24_7: boolean = false;
 
   @ApiPropertyOptional({
-    description: 'Only Locations with an EVSE free now: status AVAILABLE at a Location open now by its opening_times in its own time zone (and matching the EVSE filters)',
+    description:
+      'Only Locations with an EVSE free now: status AVAILABLE at a Location open now by its opening_times in its own time zone (and matching the EVSE filters); like the other EVSE filters it narrows the EVSEs each result lists and counts to the free ones',
     default: false,
   })
   @IsOptional()

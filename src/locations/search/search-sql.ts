@@ -151,7 +151,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
       -- (mod_locations 2.2.1 §8.1, see location-visibility.ts): at least one EVSE listed and matching the EVSE
       -- filters (AVAILABLE for available_now). Checked on the candidates in distance order, so only until the page is full: OFFSET 0
       -- keeps the planner from pushing this test below the sort, where it would run for every candidate.
-      WHERE EXISTS (SELECT 1 FROM evse e WHERE e.location_id = c.id AND ${evseFilter}${q.availableNow ? ` AND e.status = 'AVAILABLE'` : ''})
+      WHERE EXISTS (SELECT 1 FROM evse e WHERE e.location_id = c.id AND ${evseFilter})
       LIMIT ${p.add(limit, '::int')}
     ) page
     JOIN location l ON l.id = page.id
@@ -159,9 +159,14 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   return { text, values: p.values };
 }
 
-/** EVSEs (alias e) listed and counted: listed (not REMOVED), with the capabilities asked for and a matching connector. */
+/**
+ * EVSEs (alias e) listed and counted: listed (not REMOVED), with the capabilities asked for and a matching connector,
+ * and AVAILABLE for available_now (free now, once the caller has dropped the Locations closed now): every EVSE filter
+ * narrows the EVSEs a result lists in the same way.
+ */
 function evseFilterSql(q: LocationSearch, p: Params): string {
   const parts = [listedEvseSql()];
+  if (q.availableNow) parts.push(`e.status = 'AVAILABLE'`);
   if (q.capabilities.length > 0) parts.push(`e.capabilities @> ${p.add(q.capabilities, '::text[]')}`);
   const connector: string[] = [];
   if (q.connectorStandards.length > 0) connector.push(`c.standard = ANY(${p.add(q.connectorStandards, '::text[]')})`);

@@ -99,8 +99,11 @@ export interface BreakdownLine {
  * - NO_TIME_ZONE: the Location has no valid time zone, so time, day and date restrictions could not be evaluated.
  * - PRICE_BOUND_VAT_GUESSED: a min/max price without its after-tax value, and no single VAT rate to derive it from.
  * - CURRENT_BANDS_DIFFER: (estimates) the current on DC is not known and the tariff's current bands cost differently.
+ * - TARIFF_NOT_IN_FORCE: (estimates) the charge starts outside the tariff's start_date_time / end_date_time
+ *   (mod_tariffs 2.2.1 §Tariff object), so nothing of it would be charged under this tariff.
  */
-export type NotExactCode = 'UNDEFINED_COMPONENT_TYPE' | 'RESTRICTION_NOT_EVALUATED' | 'CURRENT_NOT_KNOWN' | 'NO_TIME_ZONE' | 'PRICE_BOUND_VAT_GUESSED' | 'CURRENT_BANDS_DIFFER';
+export type NotExactCode =
+  'UNDEFINED_COMPONENT_TYPE' | 'RESTRICTION_NOT_EVALUATED' | 'CURRENT_NOT_KNOWN' | 'NO_TIME_ZONE' | 'PRICE_BOUND_VAT_GUESSED' | 'CURRENT_BANDS_DIFFER' | 'TARIFF_NOT_IN_FORCE';
 
 /** One reason a price is not exact: `code` to decide by, `text` to show (what not_exact_because lists). */
 export interface NotExactReason {

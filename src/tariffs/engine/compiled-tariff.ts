@@ -2,7 +2,7 @@
  * A canonical Tariff read once into what the engine needs: decimals parsed, restriction values read (or the reason
  * they cannot be), and the thresholds at which a restriction can start or stop holding during a charge.
  */
-import { CanonicalTariff, PriceLimit, TARIFF_DIMENSION_TYPES, TariffRestrictions } from '../tariff.model';
+import { CanonicalTariff, PriceLimit, pricesTheCharge, TARIFF_DIMENSION_TYPES, TariffRestrictions } from '../tariff.model';
 import { NotExactReason } from './charge-cost.model';
 import { Dec, minorUnits, toDec, toDecOrNull } from './money';
 
@@ -101,7 +101,7 @@ export function compileTariff(tariff: CanonicalTariff): CompiledTariff {
       for (const d of [restrictions.minDuration, restrictions.maxDuration]) if (d) durations.push(d);
       for (const e of [restrictions.minKwh, restrictions.maxKwh]) if (e) energies.push(e);
     }
-    return { index, components, restrictions, forSession: !restrictions?.reservation && !restrictions?.source.reservation };
+    return { index, components, restrictions, forSession: pricesTheCharge(element) };
   });
   if (usesDate) dayMinutes.add(0);
   return {

@@ -75,7 +75,18 @@ export function toDecOrNull(value: unknown, what: string, nonNegative = false): 
  */
 export function showDec(d: Dec, minDecimals = 0): string {
   const r = d.decimalPlaces() > 8 ? d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP) : d;
-  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? r.toFixed(minDecimals) : r.toFixed();
+  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? fixed(r, minDecimals) : r.toFixed();
+}
+
+/**
+ * d.toFixed(decimals), the same string: when d has no more decimals than that, its exact digits padded with zeros,
+ * which skips decimal.js's rounding pass (the larger part of an estimate's cost went into formatting amounts).
+ */
+export function fixed(d: Dec, decimals: number): string {
+  const places = d.decimalPlaces();
+  if (places > decimals) return d.toFixed(decimals);
+  const exact = d.toFixed();
+  return places === decimals ? exact : `${exact}${places === 0 ? '.' : ''}${'0'.repeat(decimals - places)}`;
 }
 
 /** Rounded half-up to the currency's minor unit, with exactly that many decimals. */

@@ -11,7 +11,7 @@
  */
 import { Amount, NotExactReason, TaxLine } from './charge-cost.model';
 import { CompiledTariff } from './compiled-tariff';
-import { Dec, HUNDRED, ONE, ZERO, roundMoney, showDec } from './money';
+import { Dec, HUNDRED, ONE, ZERO, fixed, roundMoney, showDec } from './money';
 
 /** Before / after taxes (null: unknown) and the VAT per percentage (null: unknown). */
 export interface Money {
@@ -159,14 +159,14 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
       const largest = rounded.reduce((a, b) => (b.amount.abs().gt(a.amount.abs()) ? b : a));
       largest.amount = largest.amount.plus(residue);
     }
-    taxes = rounded.map((r) => taxLine(r.rate, r.amount.toFixed(minor)));
+    taxes = rounded.map((r) => taxLine(r.rate, fixed(r.amount, minor)));
   }
-  return { before_taxes: before?.toFixed(minor) ?? null, taxes, after_taxes: after?.toFixed(minor) ?? null };
+  return { before_taxes: before === null ? null : fixed(before, minor), taxes, after_taxes: after === null ? null : fixed(after, minor) };
 }
 
 /** Nothing: most dimensions of most charges. */
 function zeroAmount(minDecimals: number): Amount {
-  const zero = ZERO.toFixed(minDecimals);
+  const zero = fixed(ZERO, minDecimals);
   return { before_taxes: zero, taxes: [], after_taxes: zero };
 }
 

@@ -15,6 +15,8 @@ export interface IndexedConnector {
   format: string;
   powerType: string;
   maxPowerKw: number;
+  /** V (line to neutral for AC_3_PHASE): the price estimate derives the current on AC from it. */
+  maxVoltage: number;
   source: 'declared' | 'computed';
   tariffIds: string[];
   /** tariffKey (indexed-tariff.ts) of each listed tariff: party and OCPI id. */
@@ -79,8 +81,8 @@ export interface IndexedLocation {
   json?: { head: string; namesGeneration: number };
   /** Its EVSEs and connector groups packed for the list view (see RenderPlan), made on first use; null: too many groups. */
   plan?: RenderPlan | null;
-  /** Its last list view, kept while nothing it depends on changes (see ResultRenderer.renderPlanned). */
-  rendered?: RenderedListView;
+  /** The same for its AVAILABLE EVSEs only (the list view of available_now); `plan` itself when all are AVAILABLE. */
+  freePlan?: RenderPlan | null;
 }
 
 /** The opening state last evaluated for a Location, its JSON, and the span of instants [from, until) it holds for. */
@@ -123,6 +125,8 @@ export interface RenderPlan {
   /** [status, status_changed_at ms, group mask] per EVSE. */
   evses: Float64Array;
   groups: PlanGroup[];
+  /** Its last list view, kept while nothing it depends on changes (see ResultRenderer.renderPlanned). */
+  rendered?: RenderedListView;
 }
 
 /** A group of a RenderPlan: one connector kind with one list of tariffs (objects shared by every Location). */

@@ -30,6 +30,11 @@ export class ResultRenderer {
     this.tariffGeneration += 1;
   }
 
+  /** The current version of a tariff (by tariffKey), if held. */
+  tariff(key: string): IndexedTariff | undefined {
+    return this.tariffs.get(key);
+  }
+
   /** Replaces the CPO names; rendered Locations are rendered again only when a name changed. */
   setPartyNames(names: Map<string, string | null>): void {
     if (names.size === this.partyNames.size && [...names].every(([k, v]) => this.partyNames.get(k) === v)) return;
@@ -50,8 +55,8 @@ export class ResultRenderer {
       if (i > 0) out.add(',');
       const l = hit.location;
       if (evseMatches === null && !q.withEvses) {
-        if (l.plan === undefined) l.plan = planOf(l);
-        if (l.plan !== null) return this.renderPlanned(hit, l.plan, q, atMs, out);
+        const plan = planFor(l, q.availableNow);
+        if (plan !== null) return this.renderPlanned(hit, plan, q, atMs, out);
       }
       out.add(this.render(hit, q, evseMatches, atMs));
     });
@@ -75,6 +80,8 @@ export class ResultRenderer {
     const primaries = new Map<IndexedConnector, IndexedTariff | null>();
     for (const e of l.evses) {
       if (evseMatches !== null && !evseMatches(e)) continue;
+      // available_now narrows the EVSEs listed like the other EVSE filters (the scan kept only open Locations).
+      if (q.availableNow && e.status !== 'AVAILABLE') continue;
       count += 1;
       const age = Math.max(0, Math.floor((atMs - e.statusChangedMs) / 1000));
       if (age > oldest) oldest = age;
@@ -123,7 +130,7 @@ export class ResultRenderer {
     const l = hit.location;
     const opening = openingOf(l, q.at, atMs);
     const dataAsOf = (l.connectionId !== null && this.dataAsOf.get(l.connectionId)) || null;
-    const kept = l.rendered;
+    const kept = plan.rendered;
     if (
       kept !== undefined &&
       kept.opening === opening &&
@@ -198,7 +205,7 @@ export class ResultRenderer {
       ageAt: Buffer.byteLength(before) + Buffer.byteLength(after),
       oldestChangedMs, // Infinity without EVSEs: age 0, as Math.max(0) of none
     };
-    l.rendered = rendered;
+    plan.rendered = rendered;
     withDistanceAndAge(rendered, hit.distanceM, atMs, out);
   }
 
@@ -338,11 +345,27 @@ function statusCode(status: string): number {
 /** Plan groups by kind and tariff keys, one object each (shared by every Location: they stay in the CPU caches). */
 const planGroups = new Map<string, PlanGroup>();
 
-/** The Location's RenderPlan; null when its connectors fall in more than 31 groups (a group mask is 31 bits). */
-function planOf(l: IndexedLocation): RenderPlan | null {
+/**
+ * The plan of the Location's list view (made on first use, kept on the Location): of all its listed EVSEs, or with
+ * `availableOnly` (available_now) of its AVAILABLE ones, the same plan when all are AVAILABLE.
+ */
+function planFor(l: IndexedLocation, availableOnly: boolean): RenderPlan | null {
+  if (!availableOnly) {
+    if (l.plan === undefined) l.plan = planOf(l.evses);
+    return l.plan;
+  }
+  if (l.freePlan === undefined) {
+    const available = l.evses.filter((e) => e.status === 'AVAILABLE');
+    l.freePlan = available.length === l.evses.length ? planFor(l, false) : planOf(available);
+  }
+  return l.freePlan;
+}
+
+/** The RenderPlan of these EVSEs; null when their connectors fall in more than 31 groups (a group mask is 31 bits). */
+function planOf(listed: IndexedEvse[]): RenderPlan | null {
   const groups: PlanGroup[] = [];
-  const evses = new Float64Array(l.evses.length * 3);
-  l.evses.forEach((e, i) => {
+  const evses = new Float64Array(listed.length * 3);
+  listed.forEach((e, i) => {
     let mask = 0;
     for (const c of e.connectors) {
       const key = `${c.kind.json}#${c.tariffKeys.join(',')}`;

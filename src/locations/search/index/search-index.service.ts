@@ -7,7 +7,7 @@ import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
 import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
 import { IndexedTariff, tariffKey } from './indexed-tariff';
-import { SearchIndex } from './search-index';
+import { PriceInputs, SearchIndex } from './search-index';
 import { RADIANS_PER_DEGREE } from './search-grid';
 
 /** Locations read per statement, at start-up and after changes. */
@@ -101,6 +101,18 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     return this.index.search(q);
   }
 
+  /**
+   * What a price estimate at our connector `connectorId` starting at `start` needs, from memory (SearchIndex.priceInputs),
+   * or null when the database must answer: the index is not loaded or is behind, or memory cannot tell (see there).
+   * Catches up first when this instance wrote since the last refresh, as a search does.
+   */
+  async priceInputs(connectorId: string, start: Date): Promise<PriceInputs | null> {
+    if (!this.index) return null;
+    if (this.dirty) await this.refresh();
+    if (this.behind) return null;
+    return this.index.priceInputs(connectorId, start.getTime());
+  }
+
   /** Reads what changed since the watermark; concurrent callers share one run. Never throws (logs). */
   refresh(): Promise<void> {
     if (this.running) {
@@ -142,12 +154,12 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     const t0 = performance.now();
     const index = new SearchIndex();
     this.watermark = await this.snapshotXmin();
-    for (const t of await this.db.rows<{ id: string; tariff: CanonicalTariff }>(
-      `SELECT DISTINCT ON (country_code, party_id, ocpi_id) id, tariff FROM tariff_version
-       ORDER BY country_code, party_id, ocpi_id, version_no DESC`,
+    for (const t of await this.db.rows<TariffRow>(
+      `SELECT DISTINCT ON (v.country_code, v.party_id, v.ocpi_id) ${TARIFF_COLUMNS} FROM tariff_version v
+       ORDER BY v.country_code, v.party_id, v.ocpi_id, v.version_no DESC`,
       [],
     )) {
-      index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+      putTariff(index, t);
     }
     await this.readSmallTables(index);
     let after = '00000000-0000-0000-0000-000000000000';
@@ -199,13 +211,13 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
 
   /** The current version of each tariff that has one of these new versions. */
   private async readTariffs(index: SearchIndex, versionIds: string[]): Promise<void> {
-    const rows = await this.db.rows<{ id: string; tariff: CanonicalTariff }>(
-      `SELECT DISTINCT ON (v.country_code, v.party_id, v.ocpi_id) v.id, v.tariff FROM tariff_version v
+    const rows = await this.db.rows<TariffRow>(
+      `SELECT DISTINCT ON (v.country_code, v.party_id, v.ocpi_id) ${TARIFF_COLUMNS} FROM tariff_version v
        WHERE (v.country_code, v.party_id, v.ocpi_id) IN (SELECT n.country_code, n.party_id, n.ocpi_id FROM tariff_version n WHERE n.id = ANY($1::uuid[]))
        ORDER BY v.country_code, v.party_id, v.ocpi_id, v.version_no DESC`,
       [versionIds],
     );
-    for (const t of rows) index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff));
+    for (const t of rows) putTariff(index, t);
   }
 
   private async readSmallTables(index: SearchIndex): Promise<void> {
@@ -231,7 +243,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         [ids],
       ),
       await this.db.rows<ConnectorRow>(
-        `SELECT c.id, c.evse_id, c.ocpi_id, c.standard, c.format, c.power_type, c.max_power_kw,
+        `SELECT c.id, c.evse_id, c.ocpi_id, c.standard, c.format, c.power_type, c.max_power_kw, c.max_voltage,
            coalesce(c.max_electric_power > 0, false) AS declared, c.tariff_ids
          FROM connector c JOIN evse e ON e.id = c.evse_id
          WHERE e.location_id = ANY($1::uuid[]) AND ${listedEvseSql()} ORDER BY c.evse_id, c.ocpi_id`,
@@ -269,6 +281,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         format: intern(c.format),
         powerType: intern(c.power_type),
         maxPowerKw,
+        maxVoltage: c.max_voltage,
         source: c.declared ? 'declared' : 'computed',
         tariffIds: c.tariff_ids,
         tariffKeys: internList(party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`))),
@@ -307,6 +320,28 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     }
     for (const id of ids) if (!found.has(id)) index.remove(id);
   }
+}
+
+/**
+ * A tariff version's columns for the index: the canonical tariff and its place in the history (IndexedTariff's
+ * HistoryPlace; valid_from also as epoch ms rounded up, from the exact numeric epoch, so that comparing it with a
+ * whole-millisecond instant gives what `valid_from <= instant` gives in TariffReader.findValidAt).
+ */
+const TARIFF_COLUMNS = `v.id, v.tariff, v.version_no, v.valid_from, v.first_seen,
+  ceil(extract(epoch FROM v.valid_from) * 1000)::float8 AS valid_from_ceil_ms`;
+
+interface TariffRow {
+  id: string;
+  tariff: CanonicalTariff;
+  version_no: number;
+  valid_from: Date;
+  first_seen: Date;
+  valid_from_ceil_ms: number;
+}
+
+function putTariff(index: SearchIndex, t: TariffRow): void {
+  const history = { versionNo: t.version_no, validFrom: new Date(t.valid_from), validFromCeilMs: Number(t.valid_from_ceil_ms), firstSeen: new Date(t.first_seen) };
+  index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff, history));
 }
 
 /**
@@ -391,6 +426,7 @@ interface ConnectorRow {
   format: string;
   power_type: string;
   max_power_kw: string;
+  max_voltage: number;
   declared: boolean;
   tariff_ids: string[];
 }

@@ -13,17 +13,29 @@
  *
  * The parts: indexed-location.ts and indexed-tariff.ts (what is held), search-grid.ts (the cells), search-scan.ts
  * (the candidates of a search), kept-opening.ts (opening states), result-renderer.ts (the JSON).
+ *
+ * It also holds what a price estimate reads (priceInputs): every connector of a listed EVSE with its Location's
+ * party and time zone, and the current tariff versions; the estimate itself is the tariffs domain's.
  */
+import type { ConnectorToPrice, VersionInForce } from '../../../tariffs/price-estimate.service';
 import { encodeCursor, LocationSearch, queryFingerprint } from '../search-query';
-import type { IndexedLocation } from './indexed-location';
+import type { IndexedConnector, IndexedEvse, IndexedLocation } from './indexed-location';
 import type { IndexedTariff } from './indexed-tariff';
 import { JsonBytes } from './json-bytes';
 import { ResultRenderer } from './result-renderer';
 import { SearchGrid } from './search-grid';
 import { evseMatcher, scanNearest } from './search-scan';
 
+/** What a price estimate needs, from memory: the connector and the versions of its tariffs in force at the start. */
+export interface PriceInputs {
+  connector: ConnectorToPrice;
+  versions: VersionInForce[];
+}
+
 export class SearchIndex {
   private readonly locations = new Map<string, IndexedLocation>();
+  /** The Location of each connector held (our connector id), for the price estimate. */
+  private readonly connectorLocations = new Map<string, IndexedLocation>();
   private readonly grid = new SearchGrid();
   private readonly renderer = new ResultRenderer();
 
@@ -61,6 +73,7 @@ export class SearchIndex {
     if (location.evses.length === 0) return;
     this.locations.set(location.id, location);
     this.grid.add(location);
+    for (const e of location.evses) for (const c of e.connectors) this.connectorLocations.set(c.id, location);
   }
 
   /** Drops a Location (our id); nothing when it is not held. */
@@ -69,6 +82,49 @@ export class SearchIndex {
     if (!old) return;
     this.locations.delete(id);
     this.grid.remove(old);
+    for (const e of old.evses) for (const c of e.connectors) if (this.connectorLocations.get(c.id) === old) this.connectorLocations.delete(c.id);
+  }
+
+  /**
+   * What PriceEstimateService.estimateWith needs for a charge at connector `connectorId` (our id) starting at `startMs`
+   * (epoch ms): the same connector facts LocationReader.connector reads and, of each tariff it lists, the version
+   * TariffReader.findValidAt finds. Null when memory cannot tell: a connector not held here (of an unpublished
+   * Location or a REMOVED EVSE, or unknown), or a listed tariff whose current version took effect after the start
+   * (an older version may have been in force: the database keeps the history). A start at or after every current
+   * version's valid_from, in the past or the future, is answered here: no later version is known anywhere.
+   */
+  priceInputs(connectorId: string, startMs: number): PriceInputs | null {
+    const location = this.connectorLocations.get(connectorId);
+    if (!location) return null;
+    for (const evse of location.evses) {
+      for (const c of evse.connectors) if (c.id === connectorId) return this.priceInputsOf(location, evse, c, startMs);
+    }
+    return null;
+  }
+
+  private priceInputsOf(l: IndexedLocation, e: IndexedEvse, c: IndexedConnector, startMs: number): PriceInputs | null {
+    const versions: VersionInForce[] = [];
+    for (let i = 0; i < c.tariffKeys.length; i++) {
+      const tariff = this.renderer.tariff(c.tariffKeys[i]);
+      if (tariff === undefined || c.tariffKeys.indexOf(c.tariffKeys[i]) < i) continue; // not held, or listed twice
+      const version = tariff.inForceAt(startMs);
+      if (version === null) return null;
+      versions.push(version);
+    }
+    const connector: ConnectorToPrice = {
+      id: c.id,
+      ocpi_id: c.ocpiId,
+      evse_uid: e.uid,
+      location_id: l.id,
+      country_code: l.countryCode,
+      party_id: l.partyId,
+      power_type: c.powerType,
+      max_voltage: c.maxVoltage,
+      max_power_kw: c.maxPowerKw,
+      tariff_ids: c.tariffIds,
+      time_zone: l.timeZone,
+    };
+    return { connector, versions };
   }
 
   /**
