@@ -37,6 +37,14 @@ describe('loadEnvironment', () => {
     );
   });
 
+  it('refuses a setting an earlier release had, naming what replaced it (instead of ignoring it)', () => {
+    expect(() => loadEnvironment({ ...valid, OCPI_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
+      new EnvironmentError(
+        'Setting OCPI_REQUEST_TIMEOUT_MS no longer exists: each attempt of a call to a CPO now has three deadlines, OCPI_CONNECT_TIMEOUT_MS, OCPI_RESPONSE_TIMEOUT_MS (to the first byte) and OCPI_BODY_TIMEOUT_MS (the whole body)',
+      ),
+    );
+  });
+
   it('treats an empty value as absent', () => {
     expect(loadEnvironment({ ...valid, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

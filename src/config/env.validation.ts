@@ -207,6 +207,10 @@ export class EnvironmentError extends Error {}
  */
 export function loadEnvironment(env: Record<string, string | undefined>): Environment {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  // A setting that no longer exists would otherwise be ignored without a word, and the operator believe it applies.
+  for (const [name, replacement] of Object.entries(REPLACED_SETTINGS)) {
+    if (name in present) throw new EnvironmentError(`Setting ${name} no longer exists: ${replacement}`);
+  }
   const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const errors = validateSync(environment, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
@@ -215,6 +219,12 @@ export function loadEnvironment(env: Record<string, string | undefined>): Enviro
   }
   return environment;
 }
+
+/** Settings of earlier releases, and what replaced them. */
+const REPLACED_SETTINGS: Record<string, string> = {
+  OCPI_REQUEST_TIMEOUT_MS:
+    'each attempt of a call to a CPO now has three deadlines, OCPI_CONNECT_TIMEOUT_MS, OCPI_RESPONSE_TIMEOUT_MS (to the first byte) and OCPI_BODY_TIMEOUT_MS (the whole body)',
+};
 
 function describe(error: ValidationError): string {
   const value = error.value === undefined ? 'missing' : 'invalid';

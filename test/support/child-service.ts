@@ -32,7 +32,7 @@ export async function startChildService(peer: TestService, env: Record<string, s
       FINANCE_API_KEY: TEST_FINANCE_API_KEY,
       LOG_LEVEL: 'silent',
       SYNC_INTERVAL_MINUTES: '0',
-      OCPI_REQUEST_TIMEOUT_MS: '5000',
+      OCPI_RESPONSE_TIMEOUT_MS: '5000',
       ...env,
     },
   });
