@@ -1,26 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { ConnectorToPrice } from '../tariffs/price-estimate.service';
 
-/** One stored connector with what pricing needs of it and of its EVSE and Location. */
-export interface StoredConnector {
-  /** Our connector id (uuid). */
-  id: string;
-  ocpi_id: string;
-  evse_uid: string;
-  /** Our Location id (uuid). */
-  location_id: string;
-  country_code: string;
-  party_id: string;
-  power_type: string;
-  /** V (mod_locations 2.2.1 §Connector object: line to neutral for AC_3_PHASE). */
-  max_voltage: number;
-  /** kW, as connector-power.ts computes it (column connector.max_power_kw): what the app sees as max_power_kw. */
+/**
+ * One stored connector with what pricing needs of it and of its EVSE and Location: the price estimate's connector
+ * (ConnectorToPrice), its max_power_kw always known here (connector-power.ts computes it when the CPO declares none).
+ */
+export interface StoredConnector extends ConnectorToPrice {
   max_power_kw: number;
-  /** Connector.tariff_ids, as the CPO listed them (OCPI ids of the Location's party). */
-  tariff_ids: string[];
-  /** The Location's IANA time zone; null when unknown. */
-  time_zone: string | null;
 }
 
 /** A connector named as OCPI names it: the Location's party and OCPI id, the EVSE's uid, the connector's OCPI id. */

@@ -5,7 +5,7 @@
  * anything else (a repeated parameter, spaces, an unknown or out-of-range value, a missing required parameter) is
  * left to the ValidationPipe, which answers as before (query-fast-path.spec.ts checks both agree).
  */
-import { CAPABILITIES, CONNECTOR_TYPES, PARKING_TYPES, POWER_TYPES } from '../ocpi-enums';
+import { CAPABILITIES, CONNECTOR_TYPES, PARKING_TYPES, POWER_TYPES } from '../../ocpi/wire/location-enums';
 
 /** How one query parameter is read, and whether it must be present. */
 export type FastField =

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CAPABILITIES, CONNECTOR_TYPES, PARKING_TYPES, POWER_TYPES } from '../ocpi-enums';
+import { CAPABILITIES, CONNECTOR_TYPES, PARKING_TYPES, POWER_TYPES } from '../../ocpi/wire/location-enums';
 import { notOneOf, toBoolean, toList } from './query-transforms';
 
 /** Filters, paging and language shared by every chargers search endpoint. Lists: comma-separated or repeated. */

@@ -10,70 +10,15 @@ export type FieldSpec =
 
 export type VocabularyModule = 'locations' | 'tariffs' | 'cdrs' | 'sessions';
 
+import { CAPABILITIES, CONNECTOR_TYPES, PARKING_TYPES, POWER_TYPES } from './location-enums';
+
 const set = (...values: string[]): ReadonlySet<string> => new Set(values);
 
 // mod_locations 2.1.1 §4, 2.2.1 §8.4, 2.3.0 §8.4 (union).
-const CAPABILITY = set(
-  'CHARGING_PREFERENCES_CAPABLE',
-  'CHARGING_PROFILE_CAPABLE',
-  'CHIP_CARD_SUPPORT',
-  'CONTACTLESS_CARD_SUPPORT',
-  'CREDIT_CARD_PAYABLE',
-  'DEBIT_CARD_PAYABLE',
-  'PED_TERMINAL',
-  'REMOTE_START_STOP_CAPABLE',
-  'RESERVABLE',
-  'RFID_READER',
-  'START_SESSION_CONNECTOR_REQUIRED',
-  'TOKEN_GROUP_CAPABLE',
-  'UNLOCK_CAPABLE',
-);
-const CONNECTOR_TYPE = set(
-  'CHADEMO',
-  'CHAOJI',
-  'DOMESTIC_A',
-  'DOMESTIC_B',
-  'DOMESTIC_C',
-  'DOMESTIC_D',
-  'DOMESTIC_E',
-  'DOMESTIC_F',
-  'DOMESTIC_G',
-  'DOMESTIC_H',
-  'DOMESTIC_I',
-  'DOMESTIC_J',
-  'DOMESTIC_K',
-  'DOMESTIC_L',
-  'DOMESTIC_M',
-  'DOMESTIC_N',
-  'DOMESTIC_O',
-  'GBT_AC',
-  'GBT_DC',
-  'IEC_60309_2_single_16',
-  'IEC_60309_2_three_16',
-  'IEC_60309_2_three_32',
-  'IEC_60309_2_three_64',
-  'IEC_62196_T1',
-  'IEC_62196_T1_COMBO',
-  'IEC_62196_T2',
-  'IEC_62196_T2_COMBO',
-  'IEC_62196_T3A',
-  'IEC_62196_T3C',
-  'MCS',
-  'NEMA_5_20',
-  'NEMA_6_30',
-  'NEMA_6_50',
-  'NEMA_10_30',
-  'NEMA_10_50',
-  'NEMA_14_30',
-  'NEMA_14_50',
-  'PANTOGRAPH_BOTTOM_UP',
-  'PANTOGRAPH_TOP_DOWN',
-  'SAE_J3400',
-  'TESLA_R',
-  'TESLA_S',
-);
+const CAPABILITY: ReadonlySet<string> = new Set(CAPABILITIES);
+const CONNECTOR_TYPE: ReadonlySet<string> = new Set(CONNECTOR_TYPES);
 const CONNECTOR_FORMAT = set('CABLE', 'SOCKET');
-const POWER_TYPE = set('AC_1_PHASE', 'AC_2_PHASE', 'AC_2_PHASE_SPLIT', 'AC_3_PHASE', 'DC');
+const POWER_TYPE: ReadonlySet<string> = new Set(POWER_TYPES);
 const STATUS = set('AVAILABLE', 'BLOCKED', 'CHARGING', 'INOPERATIVE', 'OUTOFORDER', 'PLANNED', 'REMOVED', 'RESERVED', 'UNKNOWN');
 const FACILITY = set(
   'AIRPORT',
@@ -98,7 +43,7 @@ const FACILITY = set(
   'WIFI',
 );
 const PARKING_RESTRICTION = set('CUSTOMERS', 'DISABLED', 'EMPLOYEES', 'EV_ONLY', 'MOTORCYCLES', 'PLUGGED', 'TAXIS', 'TENANTS');
-const PARKING_TYPE = set('ALONG_MOTORWAY', 'ON_DRIVEWAY', 'ON_STREET', 'PARKING_GARAGE', 'PARKING_LOT', 'UNDERGROUND_GARAGE');
+const PARKING_TYPE: ReadonlySet<string> = new Set(PARKING_TYPES);
 const LOCATION_TYPE_2_1_1 = set('ON_STREET', 'OTHER', 'PARKING_GARAGE', 'PARKING_LOT', 'UNDERGROUND_GARAGE', 'UNKNOWN');
 const IMAGE_CATEGORY = set('CHARGER', 'ENTRANCE', 'LOCATION', 'NETWORK', 'OPERATOR', 'OTHER', 'OWNER');
 const ENERGY_SOURCE = set('COAL', 'GAS', 'GENERAL_FOSSIL', 'GENERAL_GREEN', 'NUCLEAR', 'SOLAR', 'WATER', 'WIND');

@@ -5,7 +5,8 @@ import { toUtcIso } from '../../wire/ocpi-datetime';
 import { validateWireObject } from '../../wire/wire-validation';
 import { WireDeviation } from '../../wire/wire-deviation';
 import { checkedAmount, mapCdrTariffs, mapChargingPeriod, PriceContext, upperCaseCurrency } from '../../v2_2_1/cdrs/cdr.mapper';
-import { mapTariff211, TariffOwner } from '../tariffs/tariff.mapper';
+import { OwningParty, owningParty } from '../owning-party';
+import { mapTariff211 } from '../tariffs/tariff.mapper';
 import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
 
 /**
@@ -22,13 +23,13 @@ import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
  * quantities: see cdr.dto.ts; total_cost at most MAX_AMOUNT and never negative, 2.1.1 having no credit CDRs) or an
  * invalid tariff. Tolerated and returned as a deviation: a lower-case currency. Never throws.
  */
-export function mapCdr211(raw: unknown, owner?: TariffOwner): MappingResult<CanonicalCdr> {
+export function mapCdr211(raw: unknown, owner?: OwningParty): MappingResult<CanonicalCdr> {
   const checked = validateWireObject(CdrDto211, raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
   const dto = checked.value;
-  const countryCode = owner?.country_code ?? dto.country_code;
-  const partyId = owner?.party_id ?? dto.party_id;
-  if (!countryCode || !partyId) return { ok: false, reason: 'a 2.1.1 CDR carries no country_code / party_id and no owner was given', identity: readIdentity(raw) };
+  const party = owningParty('CDR', owner, dto);
+  if ('reason' in party) return { ok: false, reason: party.reason, identity: readIdentity(raw) };
+  const { country_code: countryCode, party_id: partyId } = party;
   const context: PriceContext = { notes: [], problems: [], deviations: [], negativeAllowed: false };
   const { notes, problems } = context;
   const tariffOwner = { country_code: countryCode, party_id: partyId };

@@ -3,7 +3,7 @@ import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { validateWireObject } from '../../wire/wire-validation';
 import { instant, mapSessionChargingPeriods, readSessionStatus } from '../../v2_2_1/sessions/session.mapper';
-import { TariffOwner } from '../tariffs/tariff.mapper';
+import { OwningParty, owningParty } from '../owning-party';
 import { SessionDto211 } from './session.dto';
 
 /**
@@ -18,13 +18,13 @@ import { SessionDto211 } from './session.dto';
  * - status: ACTIVE, COMPLETED, INVALID, PENDING (§4.1); see readSessionStatus for anything else.
  * Rejects, with every reason, a missing or malformed required field. Never throws.
  */
-export function mapSession211(raw: unknown, owner?: TariffOwner): MappingResult<CanonicalSession> {
+export function mapSession211(raw: unknown, owner?: OwningParty): MappingResult<CanonicalSession> {
   const checked = validateWireObject(SessionDto211, raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
   const dto = checked.value;
-  const countryCode = owner?.country_code ?? dto.country_code;
-  const partyId = owner?.party_id ?? dto.party_id;
-  if (!countryCode || !partyId) return { ok: false, reason: 'a 2.1.1 Session carries no country_code / party_id and no owner was given', identity: readIdentity(raw) };
+  const party = owningParty('Session', owner, dto);
+  if ('reason' in party) return { ok: false, reason: party.reason, identity: readIdentity(raw) };
+  const { country_code: countryCode, party_id: partyId } = party;
   const notes: string[] = [];
   const l = dto.location;
   const evse = l.evses[0];

@@ -3,13 +3,8 @@ import { MappingResult, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { toUtcIso } from '../../wire/ocpi-datetime';
 import { validateWireObject } from '../../wire/wire-validation';
+import { OwningParty, owningParty } from '../owning-party';
 import { TariffDto211, TariffElementDto211 } from './tariff.dto';
-
-/** The party that owns a 2.1.1 Tariff: 2.1.1 objects do not say, the connection's credentials do. */
-export interface TariffOwner {
-  country_code: string;
-  party_id: string;
-}
 
 /** Fields of later versions that change a price; a 2.1.1 CPO that sends them is told they were not used. */
 const LATER_PRICE_FIELDS = ['min_price', 'max_price', 'start_date_time', 'end_date_time', 'type', 'tax_included'];
@@ -26,15 +21,13 @@ const LATER_PRICE_FIELDS = ['min_price', 'max_price', 'start_date_time', 'end_da
  *              object may carry. Without either, the object is rejected: it cannot be filed against a party.
  * @returns the canonical Tariff, or the reasons it was rejected. Never throws.
  */
-export function mapTariff211(raw: unknown, owner?: TariffOwner): MappingResult<CanonicalTariff> {
+export function mapTariff211(raw: unknown, owner?: OwningParty): MappingResult<CanonicalTariff> {
   const checked = validateWireObject(TariffDto211, raw);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
   const dto = checked.value;
-  const countryCode = owner?.country_code ?? dto.country_code;
-  const partyId = owner?.party_id ?? dto.party_id;
-  if (!countryCode || !partyId) {
-    return { ok: false, reason: 'a 2.1.1 Tariff carries no country_code / party_id and no owner was given', identity: readIdentity(raw) };
-  }
+  const party = owningParty('Tariff', owner, dto);
+  if ('reason' in party) return { ok: false, reason: party.reason, identity: readIdentity(raw) };
+  const { country_code: countryCode, party_id: partyId } = party;
   const notes = ignoredFields(raw as Record<string, unknown>);
   if (owner && dto.country_code && dto.party_id && `${dto.country_code}*${dto.party_id}`.toUpperCase() !== `${owner.country_code}*${owner.party_id}`.toUpperCase()) {
     notes.push(`the object names party ${dto.country_code}*${dto.party_id}; filed under the connection's party ${owner.country_code}*${owner.party_id}`);

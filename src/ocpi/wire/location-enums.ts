@@ -1,7 +1,7 @@
 /**
- * Enum values the search filters accept, from mod_locations 2.2.1 §8.4 (ConnectorType, PowerType, Capability,
- * ParkingType) plus the values OCPI 2.3.0 added (ConnectorType MCS and SAE_J3400). A filter value outside these
- * is a 400 (a typo must not silently match nothing); stored objects may still hold other values (kept as sent).
+ * The values of mod_locations' ConnectorType, PowerType, Capability and ParkingType (2.2.1 §8.4, with what 2.3.0 added:
+ * ConnectorType MCS and SAE_J3400), defined once: the tolerant-reading pass (wire-vocabulary.ts) counts a value outside
+ * them as unknown (kept as sent), and the search filters refuse one with a 400 (a typo must not silently match nothing).
  */
 export const CONNECTOR_TYPES = [
   'CHADEMO',
