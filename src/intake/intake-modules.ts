@@ -14,6 +14,9 @@ import { WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffStore } from '../tariffs/tariff.store';
 import { StoreOutcome } from './intake-outcome';
+import { composeLocationChange } from './location-changes';
+import { composeSessionChange, composeTariffChange } from './object-changes';
+import { ComposeChange, ObjectPath } from './pushed-change';
 import { IntakeSource } from './intake-source';
 
 /** The modules whose objects a CPO sends us, pulled or pushed, and their canonical object. */
@@ -24,6 +27,15 @@ export interface CanonicalOf {
   cdrs: CanonicalCdr;
 }
 export type IntakeModuleId = keyof CanonicalOf;
+
+/** The modules a CPO may PUT and PATCH at our Receiver interface (CDRs are only POSTed: they are never changed). */
+export type ChangedModuleId = Exclude<IntakeModuleId, 'cdrs'>;
+
+/** How a module takes a pushed PUT or PATCH: the held raw object (row locked), and how a change composes with it. */
+export interface ChangeIntake {
+  readHeld(m: EntityManager, path: ObjectPath): Promise<unknown>;
+  compose: ComposeChange;
+}
 
 /**
  * An accepted object (mapped, of one of the connection's parties) with the raw object it came from and what it bent
@@ -56,12 +68,18 @@ export interface ModuleIntake<T> {
 export class IntakeModules {
   private readonly logger = new Logger(IntakeModules.name);
   readonly table: { [K in IntakeModuleId]: ModuleIntake<CanonicalOf[K]> };
+  readonly changes: Record<ChangedModuleId, ChangeIntake>;
 
   constructor(locations: LocationStore, tariffs: TariffStore, sessions: SessionStore, cdrs: CdrStore, cdrCheck: CdrCostCheck, searchIndex: SearchIndexService) {
     // Whichever instance wrote, its next search catches up first (read-your-writes for the app).
     const searchCatchesUp = () => {
       searchIndex.markDirty();
       return Promise.resolve();
+    };
+    this.changes = {
+      locations: { readHeld: (m, path) => locations.heldRaw(m, path), compose: composeLocationChange },
+      tariffs: { readHeld: (m, path) => tariffs.heldRaw(m, path), compose: composeTariffChange },
+      sessions: { readHeld: (m, path) => sessions.heldRaw(m, path), compose: composeSessionChange },
     };
     this.table = {
       locations: {

@@ -29,3 +29,10 @@ export interface IntakeResult {
   /** Values the CPO bent and we normalised (counted per kind and field in wire_deviation). */
   deviations: number;
 }
+
+/**
+ * What became of one pushed PUT or PATCH (IntakeService.takeChange); a refused one is thrown as an OcpiError.
+ * STORED: held now (`created`: we held nothing under that id before). STALE: older than what we hold, nothing changed.
+ * NOT_HELD: a change to an object we do not hold; nothing stored.
+ */
+export type ChangeOutcome = { kind: 'STORED'; created: boolean; rowId: string | null } | { kind: 'STALE'; heldLastUpdated: string } | { kind: 'NOT_HELD'; reason: string };

@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { addDeviations } from '../call-log/wire-deviation.store';
 import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
@@ -9,10 +9,11 @@ import { OcpiError } from '../ocpi/wire/ocpi-error';
 import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
-import { Accepted, CanonicalOf, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
-import { IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
+import { Accepted, CanonicalOf, ChangedModuleId, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
+import { ChangeOutcome, IntakeResult, ItemOutcome, RejectionCode, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
+import { ObjectPath, PushedChange } from './pushed-change';
 import { rawFitness } from './raw-limits';
 import { fileRejections, Rejection } from './rejected-objects';
 
@@ -43,6 +44,89 @@ export class IntakeService {
    * @returns one outcome per object, in input order, and the tallies.
    */
   async take<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): Promise<IntakeResult> {
+    const judged = this.judge(source, module, items, transportDeviations);
+    const stored = await this.db.transaction((m) => this.commit(m, source, module, judged));
+    await this.modules.table[module].afterStore(stored);
+    return tallied(judged.outcomes as ItemOutcome[], judged.deviations);
+  }
+
+  /**
+   * Takes in one PUT or PATCH a CPO pushed to a Receiver interface (Locations, Tariffs, Sessions): the module composes
+   * it with what we hold into the whole object (see ComposeChange), which then takes the path of every object, in one
+   * transaction with the held row locked, so that two changes to one object never lose each other.
+   * The party in the URL must be one of the connection's and the stored object must be the one the URL names.
+   * @returns STORED (created: whether we held nothing before), STALE (older than what we hold: nothing changed) or
+   *   NOT_HELD (a change to an object we do not hold: nothing stored; the caller may fetch it).
+   * @throws OcpiError 2001 naming what was wrong, in HTTP 200 (filed in rejected_object with the raw body); in HTTP
+   *   400 when there was no body.
+   */
+  async takeChange(source: IntakeSource, module: ChangedModuleId, change: PushedChange): Promise<ChangeOutcome> {
+    const changes = this.modules.changes[module];
+    const noun = NOUN[module];
+    const { path, body } = change;
+    const identity = { countryCode: path.country_code, partyId: path.party_id, id: path.id };
+    const refused = async (code: RejectionCode, reason: string, kept: unknown = body): Promise<never> => {
+      await fileRejections(this.db, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [{ raw: kept, reason, identity }]);
+      if (body === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, reason, HttpStatus.BAD_REQUEST);
+      throw OcpiError.invalidParameters(reason);
+    };
+    const fitness = rawFitness(body, this.config.env.OCPI_MAX_OBJECT_BYTES);
+    if (!fitness.ok) return refused('INVALID', `Invalid ${noun}: ${fitness.reason}`, fitness.keep);
+    if (!partyFilter(source.parties)(path.country_code, path.party_id)) return refused('NOT_OWN_PARTY', notOwnParty(source, noun, path));
+    const result = await this.db.transaction(
+      async (
+        m,
+      ): Promise<
+        | Exclude<ChangeOutcome, { kind: 'STORED' }>
+        | { kind: 'STORED'; created: boolean; rowId: string | null; stored: StoreOutcome[] }
+        | { kind: 'REFUSED'; reason: string; stored: StoreOutcome[] }
+      > => {
+        const held = await changes.readHeld(m, path);
+        const composed = changes.compose(held, change);
+        switch (composed.kind) {
+          case 'STALE':
+            return composed;
+          case 'NOT_HELD':
+            await fileRejections(m, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [
+              { raw: body, reason: composed.reason, identity },
+            ]);
+            return composed;
+          case 'REFUSED': {
+            const reason = `Invalid ${noun}: ${composed.reason}`;
+            await fileRejections(m, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [{ raw: body, reason, identity }]);
+            return { kind: 'REFUSED', reason, stored: [] };
+          }
+          case 'WHOLE': {
+            const judged = this.judge(source, module, [composed.whole], [], { path, deviations: composed.deviations });
+            const stored = await this.commit(m, source, module, judged);
+            const [outcome] = judged.outcomes as ItemOutcome[];
+            if (outcome.kind === 'REJECTED') return { kind: 'REFUSED', reason: outcome.reason, stored };
+            const rowId = outcome.kind === 'STORED' ? outcome.rowId : null;
+            return { kind: 'STORED', created: held === null, rowId, stored };
+          }
+        }
+      },
+    );
+    if (result.kind === 'STORED' || result.kind === 'REFUSED') await this.modules.table[module].afterStore(result.stored);
+    if (result.kind === 'REFUSED') {
+      if (body === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, result.reason, HttpStatus.BAD_REQUEST);
+      throw OcpiError.invalidParameters(result.reason);
+    }
+    if (result.kind === 'STORED') return { kind: 'STORED', created: result.created, rowId: result.rowId };
+    return result;
+  }
+
+  /**
+   * Reads, maps and checks the ownership of `items` (no database). `expect`: the object a push's URL names, which the
+   * mapped object must be (country_code, party_id, id), with deviations the composing of the change found.
+   */
+  private judge<K extends IntakeModuleId>(
+    source: IntakeSource,
+    module: K,
+    items: unknown[],
+    transportDeviations: WireDeviation[],
+    expect?: { path: ObjectPath; deviations: WireDeviation[] },
+  ): Judged<CanonicalOf[K]> {
     const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
@@ -66,44 +150,48 @@ export class IntakeService {
       }
       const normalised = normaliseWireObject(module, raw);
       const mapped = mapSafely(() => handler.map(source.adapter, normalised.value, context), raw);
-      const own = [...otherVersion, ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
+      const own = [...otherVersion, ...(expect?.deviations ?? []), ...normalised.deviations, ...(mapped.ok ? (mapped.deviations ?? []) : [])];
       tallyDeviations(tally, own);
       if (!mapped.ok) {
         outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${mapped.reason}`, identity: mapped.identity };
         return;
       }
       const { country_code, party_id, id } = mapped.value as { country_code: string; party_id: string; id: string };
+      const identity = { countryCode: country_code, partyId: party_id, id };
       if (!owns(country_code, party_id)) {
-        const own = source.parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ');
-        const reason = `${NOUN[module]} ${id} belongs to party ${country_code}*${party_id}, which is not a party of this connection (${own}): a CPO may only send objects of its own parties`;
-        outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason, identity: { countryCode: country_code, partyId: party_id, id } };
+        outcomes[index] = { kind: 'REJECTED', code: 'NOT_OWN_PARTY', reason: notOwnParty(source, NOUN[module], { country_code, party_id, id }), identity };
+        return;
+      }
+      const elsewhere = expect && differsFromPath(expect.path, { country_code, party_id, id });
+      if (elsewhere) {
+        outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${elsewhere}`, identity };
         return;
       }
       accepted.push({ value: mapped.value, raw, deviations: countDeviations(own), index });
     });
-    const deviations = [...tally.values()];
-    const stored = await this.db.transaction(async (m) => {
-      const storeOutcomes = await handler.store(m, source, accepted);
-      storeOutcomes.forEach((o, i) => {
-        const item = accepted[i];
-        const v = item.value as { country_code: string; party_id: string; id: string };
-        outcomes[item.index] =
-          o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
-      });
-      const rejections: Rejection[] = [];
-      outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: kept[i], reason: o.reason, identity: o.identity }));
-      await fileRejections(m, { connectionId: source.connectionId, syncRunId: source.syncRunId, module, ocpiVersion: source.adapter.version }, rejections);
-      await addDeviations(m, source.connectionId, module, deviations);
-      return storeOutcomes;
+    return { outcomes, kept, accepted, deviations: [...tally.values()] };
+  }
+
+  /**
+   * Inside transaction `m`: the module's store for what `judge` accepted, rejected_object for what it refused (and what
+   * the store refused), the deviation counts. Fills in the stored objects' outcomes.
+   * @returns the store's outcomes, for the module's after-store step once the transaction committed.
+   */
+  private async commit<K extends IntakeModuleId>(m: EntityManager, source: IntakeSource, module: K, judged: Judged<CanonicalOf[K]>): Promise<StoreOutcome[]> {
+    const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
+    const { outcomes, kept, accepted, deviations } = judged;
+    const storeOutcomes = await handler.store(m, source, accepted);
+    storeOutcomes.forEach((o, i) => {
+      const item = accepted[i];
+      const v = item.value as { country_code: string; party_id: string; id: string };
+      outcomes[item.index] =
+        o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
     });
-    await handler.afterStore(stored);
-    const all = outcomes as ItemOutcome[];
-    return {
-      outcomes: all,
-      stored: all.filter((o) => o.kind === 'STORED').length,
-      rejected: all.filter((o) => o.kind === 'REJECTED').length,
-      deviations: deviations.reduce((n, c) => n + c.count, 0),
-    };
+    const rejections: Rejection[] = [];
+    outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: kept[i], reason: o.reason, identity: o.identity }));
+    await fileRejections(m, { connectionId: source.connectionId, syncRunId: source.syncRunId, module, ocpiVersion: source.adapter.version }, rejections);
+    await addDeviations(m, source.connectionId, module, deviations);
+    return storeOutcomes;
   }
 
   /**
@@ -127,6 +215,38 @@ export class IntakeService {
         throw OcpiError.invalidParameters(outcome.reason);
     }
   }
+}
+
+/** A batch after reading, mapping and the ownership check, before the store. */
+interface Judged<T> {
+  /** One per item; undefined for the accepted ones until the store decides. */
+  outcomes: Array<ItemOutcome | undefined>;
+  /** What rejected_object keeps of each item. */
+  kept: unknown[];
+  accepted: Array<Accepted<T> & { index: number }>;
+  deviations: WireDeviationCount[];
+}
+
+function tallied(all: ItemOutcome[], deviations: WireDeviationCount[]): IntakeResult {
+  return {
+    outcomes: all,
+    stored: all.filter((o) => o.kind === 'STORED').length,
+    rejected: all.filter((o) => o.kind === 'REJECTED').length,
+    deviations: deviations.reduce((n, c) => n + c.count, 0),
+  };
+}
+
+function notOwnParty(source: IntakeSource, noun: string, object: { country_code: string; party_id: string; id: string }): string {
+  const own = source.parties.map((p) => `${p.countryCode}*${p.partyId}`).join(', ');
+  return `${noun} ${object.id} belongs to party ${object.country_code}*${object.party_id}, which is not a party of this connection (${own}): a CPO may only send objects of its own parties`;
+}
+
+/** Why the mapped object is not the one the URL names (CiString: without case), or null. */
+function differsFromPath(path: ObjectPath, object: { country_code: string; party_id: string; id: string }): string | null {
+  for (const field of ['country_code', 'party_id', 'id'] as const) {
+    if (object[field].toUpperCase() !== path[field].toUpperCase()) return `${field} ${JSON.stringify(object[field])} differs from ${JSON.stringify(path[field])} in the URL`;
+  }
+  return null;
 }
 
 /** 2.1.1 objects name no owner: they belong to the connection's single party. */

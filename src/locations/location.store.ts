@@ -27,6 +27,30 @@ export interface IncomingLocation {
  */
 @Injectable()
 export class LocationStore {
+  /**
+   * The raw wire object we hold under `key`, whichever connection holds it, with its row locked for the caller's
+   * transaction (a pushed change is composed with it and written back before another change may read it); null if none.
+   */
+  async heldRaw(m: Pick<EntityManager, 'query'>, key: { country_code: string; party_id: string; id: string }): Promise<unknown> {
+    const [row] = await m.query<Array<{ raw: unknown }>>(`SELECT raw FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 FOR UPDATE`, [
+      key.country_code,
+      key.party_id,
+      key.id,
+    ]);
+    return row ? row.raw : null;
+  }
+
+  /** The raw wire Location held by `connectionId` under `key` (what a CPO may GET back from our Receiver interface); null if none. */
+  async rawHeldBy(db: Pick<EntityManager, 'query'>, connectionId: string, key: { country_code: string; party_id: string; id: string }): Promise<unknown> {
+    const [row] = await db.query<Array<{ raw: unknown }>>(`SELECT raw FROM location WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 AND connection_id = $4`, [
+      key.country_code,
+      key.party_id,
+      key.id,
+      connectionId,
+    ]);
+    return row ? row.raw : null;
+  }
+
   /** How many Locations, EVSEs and Connectors we hold from one connection (for operations). */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number; connectors: number }> {
     const [counts] = await db.query<Array<{ locations: number; evses: number; connectors: number }>>(

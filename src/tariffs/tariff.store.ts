@@ -13,6 +13,19 @@ import { IncomingTariff } from './tariff.model';
  */
 @Injectable()
 export class TariffStore {
+  /**
+   * The raw wire object we hold under `key`, whichever connection holds it, with its row locked for the caller's
+   * transaction (a pushed change is composed with it and written back before another change may read it); null if none.
+   */
+  async heldRaw(m: Pick<EntityManager, 'query'>, key: { country_code: string; party_id: string; id: string }): Promise<unknown> {
+    const [row] = await m.query<Array<{ raw: unknown }>>(`SELECT raw FROM tariff WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 FOR UPDATE`, [
+      key.country_code,
+      key.party_id,
+      key.id,
+    ]);
+    return row ? row.raw : null;
+  }
+
   /** How many Tariffs we hold from one connection (for operations). */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<number> {
     const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM tariff WHERE connection_id = $1`, [connectionId]);

@@ -55,14 +55,17 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const credentials = { identifier: 'credentials', url: `${service.url}/ocpi/emsp/${version}/credentials` };
     // mod_cdrs: our CDRs Receiver interface (2.1.1 §2.2 eMSP Interface, no roles).
     const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
+    // mod_locations: our Locations Receiver interface (2.1.1 §3.2 eMSP Interface).
+    const locations = { identifier: 'locations', url: `${service.url}/ocpi/emsp/${version}/locations` };
     expect(body.data).toEqual({
       version,
       endpoints:
         version === '2.1.1'
-          ? [credentials, cdrs]
+          ? [credentials, cdrs, locations]
           : [
               { ...credentials, role: 'SENDER' },
               { ...cdrs, role: 'RECEIVER' },
+              { ...locations, role: 'RECEIVER' },
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

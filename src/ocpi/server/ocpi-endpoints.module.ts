@@ -4,13 +4,15 @@ import { IntakeModule } from '../../intake/intake.module';
 import { ConnectionsModule } from '../../connections/connections.module';
 import { CredentialsController } from './credentials.controller';
 import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
+import { LocationsReceiverController } from './receivers/locations-receiver.controller';
+import { LocationsModule } from '../../locations/locations.module';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
  * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule],
-  controllers: [CredentialsController, CdrsReceiverController],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule],
+  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController],
 })
 export class OcpiEndpointsModule {}

@@ -27,6 +27,7 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
     return [
       { identifier: 'credentials', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', url: `${baseUrl}/cdrs` },
+      { identifier: 'locations', url: `${baseUrl}/locations` },
     ];
   },
   mapLocation: mapLocation211,

@@ -23,6 +23,7 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
     return [
       { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
+      { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
     ];
   },
   // 2.2.1 objects carry their own country_code and party_id: the context is not needed.

@@ -28,6 +28,7 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
     return [
       { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
+      { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
     ];
   },
   mapLocation: (raw: unknown) => mapLocation230(raw),

@@ -39,7 +39,17 @@ export type WireDeviationKind =
    * Version details `data` sent as a list holding the one version details object (version_information_endpoint
    * §Version details: an object); read as that object.
    */
-  | 'VERSION_DETAILS_AS_LIST';
+  | 'VERSION_DETAILS_AS_LIST'
+  /**
+   * A list in a PATCH (a Location's `evses`, an EVSE's `connectors`) that leaves out some of the elements we hold: the
+   * spec does not say whether it replaces the list; read as updating the elements it names and keeping the others.
+   */
+  | 'PATCH_PARTIAL_LIST'
+  /**
+   * A Session PATCH resending ChargingPeriods we already hold (same start_date_time): the spec adds the periods of a
+   * PATCH; read as replacing the held one, so energy and time are never counted twice.
+   */
+  | 'CHARGING_PERIODS_RESENT';
 
 export interface WireDeviation {
   kind: WireDeviationKind;
