@@ -50,8 +50,10 @@ const autocannon: Autocannon = require('autocannon');
 export interface LoadOptions {
   scenario: string;
   baseUrl: string;
-  /** Paths (with query) used in turn by every connection. */
+  /** Paths (with query) used in turn by every connection (GET). */
   paths: string[];
+  /** Instead of `paths`: each request made afresh (method, path, JSON body), e.g. PATCHes with a growing last_updated. */
+  make?: () => { method: string; path: string; body?: string };
   headers?: Record<string, string>;
   connections: number;
   durationS: number;
@@ -68,7 +70,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     duration: durationS,
     timeout: 30,
     headers: o.headers ?? {},
-    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: o.paths[next++ % o.paths.length] }) }],
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req: Record<string, unknown>) =>
+          o.make ? { ...req, ...o.make(), headers: { ...(req.headers as object), 'content-type': 'application/json' } } : { ...req, path: o.paths[next++ % o.paths.length] },
+      },
+    ],
   });
   if (o.warmupS > 0) await autocannon(options(o.warmupS));
   const r = await autocannon(options(o.durationS));
