@@ -1,5 +1,6 @@
 /**
- * Child process of the API benchmark: a bare Fastify route (GET /bare → {"ok":true}), no Nest, no database, no
+ * Child process of the API benchmark: a bare Fastify route (GET /bare → {"ok":true}; PATCH or PUT /bare/… with a JSON
+ * body → an OCPI-shaped envelope), no Nest, no database, no
  * validation. Measured in the same run and under the same load as the API, it is the ceiling this machine and the
  * load generator allow. Reports { url } over IPC, serves until told to stop.
  */
@@ -7,6 +8,8 @@ import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });
 app.get('/bare', () => Promise.resolve({ ok: true }));
+// The ceiling for pushes: the same PATCH / PUT requests, body parsed as JSON, answered with an OCPI-shaped envelope.
+app.route({ method: ['PATCH', 'PUT'], url: '/bare/*', handler: () => Promise.resolve({ status_code: 1000, timestamp: new Date().toISOString() }) });
 
 process.on('message', (message: { type: 'start' } | { type: 'stop' }) => {
   if (message.type === 'start') {

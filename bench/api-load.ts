@@ -10,6 +10,8 @@ export interface LoadRun {
   connections: number;
   durationS: number;
   requests: number;
+  /** Requests of the warm-up before the measured run (not in the figures; for per-request costs over both). */
+  warmupRequests: number;
   requestsPerSecond: number;
   p50Ms: number;
   p90Ms: number;
@@ -78,13 +80,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
       },
     ],
   });
-  if (o.warmupS > 0) await autocannon(options(o.warmupS));
+  const warmup = o.warmupS > 0 ? await autocannon(options(o.warmupS)) : null;
   const r = await autocannon(options(o.durationS));
   return {
     scenario: o.scenario,
     connections: o.connections,
     durationS: round(r.duration, 2),
     requests: r.requests.total,
+    warmupRequests: warmup?.requests.total ?? 0,
     requestsPerSecond: round(r.requests.total / r.duration),
     p50Ms: r.latency.p50,
     p90Ms: r.latency.p90,

@@ -19,12 +19,11 @@
  *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=120 (starting now), over connectors seen
  *           in searches (20 kWh in 2 hours: every generated connector, 11 kW and up, can deliver it)
  */
-import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
-import type { ApiWorkerMessage, ApiWorkerRequest, SearchIndexStats } from './api-worker';
+import type { ApiWorkerRequest, SearchIndexStats } from './api-worker';
+import { forkWorker, type Worker } from './bench-worker-client';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
 import { opsClient, syncAndWait, type Connection, type ConnectionSummary } from './ops-client';
 import { round } from './stats';
@@ -190,52 +189,4 @@ async function sampleSearches(baseUrl: string, headers: Record<string, string>, 
     for (const r of body.data) for (const e of r.evses) for (const c of e.connectors) if (c.tariff_ids.length > 0) connectorIds.add(c.id);
   }
   return { meanResults: round(results / paths.length), fullPages: round(full / paths.length, 2), connectorIds: [...connectorIds] };
-}
-
-interface Worker {
-  start(request: unknown): Promise<Extract<ApiWorkerMessage, { type: 'ready' }>>;
-  analyze(): Promise<unknown>;
-  indexStats(): Promise<SearchIndexStats>;
-  stop(): Promise<{ maxRssMiB: number }>;
-}
-
-/** Forks a bench worker (compiled, next to this file) and speaks its small IPC protocol. */
-function forkWorker(file: string): Worker {
-  const child = fork(join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
-  const next = <T extends ApiWorkerMessage['type']>(type: T) =>
-    new Promise<Extract<ApiWorkerMessage, { type: T }>>((resolve, reject) => {
-      const onMessage = (m: ApiWorkerMessage) => {
-        if (m.type === 'error') reject(new Error(m.message));
-        else if (m.type === type) resolve(m as Extract<ApiWorkerMessage, { type: T }>);
-        else return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      const onExit = (code: number | null) => reject(new Error(`${file} exited with code ${code} while we waited for "${type}"`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
-  return {
-    start(request) {
-      const ready = next('ready');
-      child.send({ type: 'start', request });
-      return ready;
-    },
-    analyze() {
-      const done = next('analyzed');
-      child.send({ type: 'analyze' });
-      return done;
-    },
-    async indexStats() {
-      const done = next('index');
-      child.send({ type: 'index' });
-      return (await done).stats;
-    },
-    stop() {
-      if (child.exitCode !== null) return Promise.resolve({ maxRssMiB: 0 });
-      const stopped = next('stopped');
-      child.send({ type: 'stop' });
-      return stopped;
-    },
-  };
 }

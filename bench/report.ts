@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import type { ApiResult } from './api-search.bench';
+import type { PushResult } from './push.bench';
 import type { ColdStartResult } from './cold-start.bench';
 import type { PullResult } from './pull-locations.bench';
 import { toMiB } from './stats';
@@ -34,6 +35,7 @@ export interface BenchReport {
   pull: PullResult[];
   coldStart: ColdStartResult | null;
   api: ApiResult[];
+  push: PushResult[];
 }
 
 export function machineInfo(projectRoot: string): MachineInfo {
@@ -140,6 +142,38 @@ export function formatReport(report: BenchReport): string {
         `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`,
       );
     }
+  }
+  for (const p of report.push) {
+    lines.push('', `Pushes to our Locations Receiver on ${p.database} (${p.description}): ${p.held.locations} locations, ${p.held.evses} EVSEs held`);
+    lines.push(
+      table(
+        ['scenario', 'conns', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx'],
+        [
+          ...p.runs.map((r) => [
+            r.scenario,
+            String(r.connections),
+            r.requestsPerSecond.toFixed(0),
+            String(r.p50Ms),
+            String(r.p90Ms),
+            String(r.p99Ms),
+            String(r.maxMs),
+            String(r.errors + r.timeouts),
+            String(r.non2xx),
+          ]),
+          ['sql UPDATE', String(report.options.connections), String(p.sql.statementsPerSecond), String(p.sql.p50Ms), '', String(p.sql.p99Ms), '', '0', '0'],
+        ],
+      ),
+    );
+    const other = p.pushToSearch.other;
+    lines.push(
+      `  service CPU per request: ${Object.entries(p.serviceCpuMsPerRequest)
+        .map(([scenario, ms]) => `${scenario} ${ms} ms`)
+        .join(
+          ', ',
+        )}; EVSE PATCH ÷ bare: ${p.evsePatchToBare}; EVSE PATCH ÷ SQL UPDATE: ${p.evsePatchToSql}; push→search same instance median ${p.pushToSearch.same.medianMs} ms, p99 ${p.pushToSearch.same.p99Ms} ms; ${
+        other ? `other instance median ${other.medianMs} ms, p99 ${other.p99Ms} ms` : 'other instance: n/a on PGlite (one process)'
+      }; service peak RSS ${p.serviceMaxRssMiB.toFixed(0)} MiB; load average ${p.loadAverage.before} before, ${p.loadAverage.after} after`,
+    );
   }
   return lines.join('\n');
 }

@@ -1,8 +1,9 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push   run one benchmark only (default: all)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
+ *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
  *   --runs N                 repetitions of the pull and cold-start benchmarks (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
  *   --duration S             seconds of each API load run, after a warm-up of a third of it (default 15)
@@ -21,26 +22,29 @@ import { ApiOptions, benchApi } from './api-search.bench';
 import { benchColdStart } from './cold-start.bench';
 import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price-estimate.bench';
 import { benchPull, PullResult } from './pull-locations.bench';
+import { benchPush, PushOptions } from './push.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
   only: (typeof ONLY)[number] | null;
   database: DatabaseKind | null;
   locations: number;
+  pushLocations: number;
   runs: number;
   evses: number;
   duration: number;
   connections: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'runs' | 'evses' | 'duration' | 'connections'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'runs' | 'evses' | 'duration' | 'connections'> = {
   '--locations': 'locations',
+  '--push-locations': 'pushLocations',
   '--runs': 'runs',
   '--evses': 'evses',
   '--duration': 'duration',
@@ -48,7 +52,7 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'runs' | 'evses' | 'duration' 
 };
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { only: null, database: null, locations: 5000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
+  const flags: Flags = { only: null, database: null, locations: 5000, pushLocations: 2000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = inline ?? argv[++i];
@@ -95,6 +99,7 @@ async function main(flags: Flags): Promise<void> {
     coldStart: null,
     price: null,
     api: [],
+    push: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -131,6 +136,20 @@ async function main(flags: Flags): Promise<void> {
       if (interrupted) return;
       log(`API under load on ${kind}: ${flags.evses} EVSEs, ${flags.connections} connections, ${flags.duration} s per scenario…`);
       report.api.push(await benchApi(kind, options, log));
+    }
+  }
+  if (flags.only === null || flags.only === 'push') {
+    const options: PushOptions = {
+      locations: flags.pushLocations,
+      durationS: flags.duration,
+      warmupS: Math.max(1, Math.round(flags.duration / 3)),
+      connections: flags.connections,
+      seed: SEED,
+    };
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Pushes on ${kind}: ${flags.pushLocations} locations held, ${flags.connections} connections, ${flags.duration} s per scenario…`);
+      report.push.push(await benchPush(kind, options, log));
     }
   }
   if (interrupted) return;

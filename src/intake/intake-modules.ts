@@ -10,13 +10,14 @@ import { MappingContext, OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version
 import { MappingResult } from '../ocpi/wire/mapping-result';
 import { CanonicalSession } from '../sessions/session.model';
 import { SessionStore, SessionStoreOutcome } from '../sessions/session.store';
-import { WireDeviationCount } from '../ocpi/wire/wire-deviation';
+import { WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { TariffStore } from '../tariffs/tariff.store';
-import { StoreOutcome } from './intake-outcome';
+import { ChangeOutcome, StoreOutcome } from './intake-outcome';
+import { evseStatusPatch } from './evse-status-patch';
 import { composeLocationChange } from './location-changes';
 import { composeSessionChange, composeTariffChange } from './object-changes';
-import { ComposeChange, ObjectPath } from './pushed-change';
+import { ComposeChange, ObjectPath, PushedChange } from './pushed-change';
 import { IntakeSource } from './intake-source';
 
 /** The modules whose objects a CPO sends us, pulled or pushed, and their canonical object. */
@@ -31,10 +32,15 @@ export type IntakeModuleId = keyof CanonicalOf;
 /** The modules a CPO may PUT and PATCH at our Receiver interface (CDRs are only POSTed: they are never changed). */
 export type ChangedModuleId = Exclude<IntakeModuleId, 'cdrs'>;
 
-/** How a module takes a pushed PUT or PATCH: the held raw object (row locked), and how a change composes with it. */
+/**
+ * How a module takes a pushed PUT or PATCH: the held raw object (row locked), and how a change composes with it; and
+ * optionally a store in place for a change so common and so simple that composing the whole object would be waste
+ * (null when it does not apply: the change then takes the general path).
+ */
 export interface ChangeIntake {
   readHeld(m: EntityManager, path: ObjectPath): Promise<unknown>;
   compose: ComposeChange;
+  inPlace?(db: EntityManager, source: IntakeSource, change: PushedChange): Promise<{ outcome: Exclude<ChangeOutcome, { kind: 'NOT_HELD' }>; deviations: WireDeviation[] } | null>;
 }
 
 /**
@@ -77,7 +83,23 @@ export class IntakeModules {
       return Promise.resolve();
     };
     this.changes = {
-      locations: { readHeld: (m, path) => locations.heldRaw(m, path), compose: composeLocationChange },
+      locations: {
+        readHeld: (m, path) => locations.heldRaw(m, path),
+        compose: composeLocationChange,
+        inPlace: async (db, source, change) => {
+          const patch = evseStatusPatch(change);
+          if (!patch) return null;
+          const stored = await locations.patchEvseStatus(db, source.connectionId, patch.path, patch);
+          switch (stored.kind) {
+            case 'OTHER':
+              return null;
+            case 'STALE':
+              return { outcome: stored, deviations: patch.deviations };
+            case 'STORED':
+              return { outcome: { kind: 'STORED', created: false, rowId: null }, deviations: patch.deviations };
+          }
+        },
+      },
       tariffs: { readHeld: (m, path) => tariffs.heldRaw(m, path), compose: composeTariffChange },
       sessions: { readHeld: (m, path) => sessions.heldRaw(m, path), compose: composeSessionChange },
     };

@@ -73,6 +73,12 @@ export class IntakeService {
     const fitness = rawFitness(body, this.config.env.OCPI_MAX_OBJECT_BYTES);
     if (!fitness.ok) return refused('INVALID', `Invalid ${noun}: ${fitness.reason}`, fitness.keep);
     if (!partyFilter(source.parties)(path.country_code, path.party_id)) return refused('NOT_OWN_PARTY', notOwnParty(source, noun, path));
+    const inPlace = changes.inPlace ? await changes.inPlace(this.db.manager, source, change) : null;
+    if (inPlace) {
+      await addDeviations(this.db.manager, source.connectionId, module, countDeviations([...otherVersionDeviation(source), ...inPlace.deviations]));
+      if (inPlace.outcome.kind === 'STORED') await this.modules.table[module].afterStore([{ kind: 'STORED', rowId: null, created: false }]);
+      return inPlace.outcome;
+    }
     const result = await this.db.transaction(
       async (
         m,
@@ -130,11 +136,7 @@ export class IntakeService {
     const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
-    // Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs.
-    const otherVersion: WireDeviation[] =
-      source.agreedVersion && source.agreedVersion !== source.adapter.version
-        ? [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` }]
-        : [];
+    const otherVersion = otherVersionDeviation(source);
     const context = mappingContext(source);
     const owns = partyFilter(source.parties);
     const outcomes = new Array<ItemOutcome | undefined>(items.length);
@@ -225,6 +227,13 @@ interface Judged<T> {
   kept: unknown[];
   accepted: Array<Accepted<T> & { index: number }>;
   deviations: WireDeviationCount[];
+}
+
+/** Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs. */
+function otherVersionDeviation(source: IntakeSource): WireDeviation[] {
+  return source.agreedVersion && source.agreedVersion !== source.adapter.version
+    ? [{ kind: 'OTHER_VERSION_ENDPOINT', field: 'path', example: `${source.adapter.version} (agreed: ${source.agreedVersion})` }]
+    : [];
 }
 
 function tallied(all: ItemOutcome[], deviations: WireDeviationCount[]): IntakeResult {

@@ -51,6 +51,53 @@ export class LocationStore {
     return row ? row.raw : null;
   }
 
+  /**
+   * An EVSE status PATCH applied in place, in one statement ("a simple status update ... the most common type of update
+   * message", mod_locations 2.2.1 §PATCH Method): the evse row's status (and since when), its last_updated, the PATCH's
+   * fields merged into that EVSE of the Location's raw payload, and the Location's last_updated moved to the later of the
+   * two; the Location row locked as a composed change locks it, so the two never lose each other's writes.
+   * Applies only to a Location `connectionId` holds whose raw payload lists the EVSE.
+   * @param lastUpdated the PATCH's last_updated as UTC ISO; `patch`: its body as sent (merged into the raw EVSE).
+   * @returns STORED, STALE (the EVSE's last_updated is later: nothing written), or OTHER (not held so, for the general path).
+   */
+  async patchEvseStatus(
+    db: Pick<EntityManager, 'query'>,
+    connectionId: string,
+    path: { country_code: string; party_id: string; id: string; evse_uid: string },
+    change: { status: string; lastUpdated: string; patch: Record<string, unknown> },
+  ): Promise<{ kind: 'STORED' } | { kind: 'STALE'; heldLastUpdated: string } | { kind: 'OTHER' }> {
+    const [row] = await db.query<Array<{ held: boolean; written: number; held_last_updated: Date | null }>>(
+      `WITH loc AS (
+         SELECT l.id, l.raw, l.last_updated FROM location l
+         WHERE l.country_code = $1 AND l.party_id = $2 AND l.ocpi_id = $3 AND l.connection_id = $5 FOR UPDATE
+       ), ev AS (
+         SELECT e.id, e.last_updated FROM evse e JOIN loc ON e.location_id = loc.id WHERE e.uid = $4 FOR UPDATE OF e
+       ), pos AS (
+         SELECT (t.ord - 1)::int AS i FROM loc,
+           jsonb_array_elements(CASE WHEN jsonb_typeof(loc.raw->'evses') = 'array' THEN loc.raw->'evses' ELSE '[]' END) WITH ORDINALITY AS t(e, ord)
+         WHERE t.e->>'uid' = $4 LIMIT 1
+       ), ue AS (
+         UPDATE evse e SET status = $6, last_updated = $7::timestamptz, stored_at = now(),
+           status_changed_at = CASE WHEN e.status IS DISTINCT FROM $6 THEN $7::timestamptz ELSE e.status_changed_at END
+         FROM ev, pos WHERE e.id = ev.id AND ev.last_updated <= $7::timestamptz
+         RETURNING e.id
+       ), ul AS (
+         UPDATE location l SET
+           raw = CASE WHEN l.last_updated < $7::timestamptz
+             THEN jsonb_set(jsonb_set(l.raw, ARRAY['evses', pos.i::text], (l.raw->'evses'->pos.i) || $8::jsonb), '{last_updated}', $8::jsonb->'last_updated')
+             ELSE jsonb_set(l.raw, ARRAY['evses', pos.i::text], (l.raw->'evses'->pos.i) || $8::jsonb) END,
+           last_updated = greatest(l.last_updated, $7::timestamptz), stored_at = now()
+         FROM loc, pos, ue WHERE l.id = loc.id
+         RETURNING l.id
+       )
+       SELECT EXISTS (SELECT 1 FROM ev, pos) AS held, (SELECT count(*) FROM ul)::int AS written, (SELECT last_updated FROM ev) AS held_last_updated`,
+      [path.country_code, path.party_id, path.id, path.evse_uid, connectionId, change.status, change.lastUpdated, JSON.stringify(change.patch)],
+    );
+    if (!row.held) return { kind: 'OTHER' };
+    if (row.written === 0) return { kind: 'STALE', heldLastUpdated: row.held_last_updated ? new Date(row.held_last_updated).toISOString() : 'unknown' };
+    return { kind: 'STORED' };
+  }
+
   /** How many Locations, EVSEs and Connectors we hold from one connection (for operations). */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number; connectors: number }> {
     const [counts] = await db.query<Array<{ locations: number; evses: number; connectors: number }>>(
@@ -180,31 +227,50 @@ export class LocationStore {
         last_updated: e.last_updated,
       })),
     );
+    const locationIdList = [...new Set(locationIds.values())];
+    // Only changed EVSEs are written (a status PATCH rewrites one row, not the Location's every EVSE); the ids of all
+    // listed ones come back, the unchanged ones read in the same statement (its snapshot holds their unchanged ids).
     const written =
       rows.length === 0
         ? []
         : await m.query<Array<{ id: string; location_id: string; uid: string }>>(
-            `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
-         physical_reference, directions, parking_restrictions, parking, accepted_service_providers, images, last_updated, stored_at)
-       SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
-         x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.parking, '[]'),
-         coalesce(x.accepted_service_providers, '{}'), coalesce(x.images, '[]'), x.last_updated, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
-         floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
-         parking_restrictions text[], parking jsonb, accepted_service_providers text[], images jsonb, last_updated timestamptz)
-       ON CONFLICT (location_id, uid) DO UPDATE SET
-         evse_id = EXCLUDED.evse_id, status = EXCLUDED.status,
-         status_changed_at = CASE WHEN evse.status IS DISTINCT FROM EXCLUDED.status THEN EXCLUDED.status_changed_at ELSE evse.status_changed_at END,
-         capabilities = EXCLUDED.capabilities, floor_level = EXCLUDED.floor_level, latitude = EXCLUDED.latitude,
-         longitude = EXCLUDED.longitude, physical_reference = EXCLUDED.physical_reference, directions = EXCLUDED.directions,
-         parking_restrictions = EXCLUDED.parking_restrictions, parking = EXCLUDED.parking,
-         accepted_service_providers = EXCLUDED.accepted_service_providers, images = EXCLUDED.images,
-         last_updated = EXCLUDED.last_updated, stored_at = now()
-       RETURNING id, location_id, uid`,
+            `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
+           floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
+           parking_restrictions text[], parking jsonb, accepted_service_providers text[], images jsonb, last_updated timestamptz)
+       ), up AS (
+         INSERT INTO evse AS e (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, latitude, longitude,
+           physical_reference, directions, parking_restrictions, parking, accepted_service_providers, images, last_updated, stored_at)
+         SELECT x.location_id, x.uid, x.evse_id, x.status, x.last_updated, x.capabilities, x.floor_level, x.latitude, x.longitude,
+           x.physical_reference, coalesce(x.directions, '[]'), x.parking_restrictions, coalesce(x.parking, '[]'),
+           coalesce(x.accepted_service_providers, '{}'), coalesce(x.images, '[]'), x.last_updated, now()
+         FROM x
+         ON CONFLICT (location_id, uid) DO UPDATE SET
+           evse_id = EXCLUDED.evse_id, status = EXCLUDED.status,
+           status_changed_at = CASE WHEN e.status IS DISTINCT FROM EXCLUDED.status THEN EXCLUDED.status_changed_at ELSE e.status_changed_at END,
+           capabilities = EXCLUDED.capabilities, floor_level = EXCLUDED.floor_level, latitude = EXCLUDED.latitude,
+           longitude = EXCLUDED.longitude, physical_reference = EXCLUDED.physical_reference, directions = EXCLUDED.directions,
+           parking_restrictions = EXCLUDED.parking_restrictions, parking = EXCLUDED.parking,
+           accepted_service_providers = EXCLUDED.accepted_service_providers, images = EXCLUDED.images,
+           last_updated = EXCLUDED.last_updated, stored_at = now()
+         WHERE (e.evse_id, e.status, e.capabilities, e.floor_level, e.latitude, e.longitude, e.physical_reference, e.directions,
+             e.parking_restrictions, e.parking, e.accepted_service_providers, e.images, e.last_updated)
+           IS DISTINCT FROM (EXCLUDED.evse_id, EXCLUDED.status, EXCLUDED.capabilities, EXCLUDED.floor_level, EXCLUDED.latitude,
+             EXCLUDED.longitude, EXCLUDED.physical_reference, EXCLUDED.directions, EXCLUDED.parking_restrictions, EXCLUDED.parking,
+             EXCLUDED.accepted_service_providers, EXCLUDED.images, EXCLUDED.last_updated)
+         RETURNING e.id, e.location_id, e.uid
+       )
+       SELECT id, location_id, uid FROM up
+       UNION
+       SELECT e.id, e.location_id, e.uid FROM evse e JOIN x ON x.location_id = e.location_id AND x.uid = e.uid`,
             [JSON.stringify(rows)],
           );
     // The Location object is the CPO's whole truth about its EVSEs: drop the ones it no longer lists.
-    await m.query(`DELETE FROM evse WHERE location_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(locationIds.values())]]);
+    await m.query(
+      `DELETE FROM evse e WHERE e.location_id = ANY($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(location_id uuid, uid text) WHERE x.location_id = e.location_id AND x.uid = e.uid)`,
+      [locationIdList, JSON.stringify(rows.map((r) => ({ location_id: r.location_id, uid: r.uid })))],
+    );
     return new Map(written.map((row) => [`${row.location_id}|${row.uid}`, row.id]));
   }
 
@@ -241,11 +307,20 @@ export class LocationStore {
            standard = EXCLUDED.standard, format = EXCLUDED.format, power_type = EXCLUDED.power_type,
            max_voltage = EXCLUDED.max_voltage, max_amperage = EXCLUDED.max_amperage,
            max_electric_power = EXCLUDED.max_electric_power, tariff_ids = EXCLUDED.tariff_ids,
-           terms_and_conditions = EXCLUDED.terms_and_conditions, capabilities = EXCLUDED.capabilities, last_updated = EXCLUDED.last_updated, stored_at = now()`,
+           terms_and_conditions = EXCLUDED.terms_and_conditions, capabilities = EXCLUDED.capabilities, last_updated = EXCLUDED.last_updated, stored_at = now()
+         WHERE (connector.standard, connector.format, connector.power_type, connector.max_voltage, connector.max_amperage,
+             connector.max_electric_power, connector.tariff_ids, connector.terms_and_conditions, connector.capabilities, connector.last_updated)
+           IS DISTINCT FROM (EXCLUDED.standard, EXCLUDED.format, EXCLUDED.power_type, EXCLUDED.max_voltage, EXCLUDED.max_amperage,
+             EXCLUDED.max_electric_power, EXCLUDED.tariff_ids, EXCLUDED.terms_and_conditions, EXCLUDED.capabilities, EXCLUDED.last_updated)`,
         [JSON.stringify(rows)],
       );
     }
-    await m.query(`DELETE FROM connector WHERE evse_id = ANY($1::uuid[]) AND stored_at < now()`, [[...new Set(evseIds.values())]]);
+    // An EVSE object lists all its Connectors: drop the ones no longer listed.
+    await m.query(
+      `DELETE FROM connector c WHERE c.evse_id = ANY($1::uuid[])
+         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(evse_id uuid, ocpi_id text) WHERE x.evse_id = c.evse_id AND x.ocpi_id = c.ocpi_id)`,
+      [[...new Set(evseIds.values())], JSON.stringify(rows.map((r) => ({ evse_id: r.evse_id, ocpi_id: r.ocpi_id })))],
+    );
   }
 }
 

@@ -84,6 +84,31 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Locations pushed by a %s CP
     expect(older).toMatchObject({ status: 200, body: { status_code: 1000 } });
     expect(older.body.status_message).toMatch(/^Not applied: we hold a newer version/);
     expect((await held(location.id)).evses.find((e: any) => e.uid === evse.uid).status).toBe('CHARGING');
+
+    // More than a status: composed with the held EVSE into the whole Location, the same outcome in the same shape.
+    const later2 = new Date(Date.parse(later) + 60_000).toISOString().replace('.000Z', 'Z');
+    expect(await call('PATCH', `/${location.id}/${evse.uid}`, { status: 'BLOCKED', floor_level: '-2', last_updated: later2 })).toMatchObject({
+      status: 200,
+      body: { status_code: 1000 },
+    });
+    const composed = await held(location.id);
+    expect(composed.row.raw.evses.find((e: any) => e.uid === evse.uid)).toEqual({ ...evse, status: 'BLOCKED', floor_level: '-2', last_updated: later2 });
+    expect(composed.evses.find((e: any) => e.uid === evse.uid).status).toBe('BLOCKED');
+    expect(new Date(composed.row.last_updated).toISOString()).toBe(new Date(later2).toISOString());
+  });
+
+  it(`${section} §EVSE Object: an unknown status pushed is kept as sent, counted, and never free`, async () => {
+    const location = locations[1];
+    const evse = location.evses[1] ?? location.evses[0];
+    const later = new Date(Date.parse(location.last_updated) + 7_200_000).toISOString().replace('.000Z', 'Z');
+    expect(await call('PATCH', `/${location.id}/${evse.uid}`, { status: 'HOVERING', last_updated: later })).toMatchObject({ status: 200, body: { status_code: 1000 } });
+    const after = await held(location.id);
+    expect(after.evses.find((e: any) => e.uid === evse.uid).status).toBe('HOVERING');
+    const detail = (await service.api(`/api/v1/locations/${after.row.id}`)).body;
+    expect(detail.evses.find((e: any) => e.uid === evse.uid)).toMatchObject({ free: false });
+    const deviations = JSON.stringify((await service.ops('GET', `/connections/${cpo.connectionId}/deviations`)).body);
+    expect(deviations).toContain('UNKNOWN_ENUM_VALUE');
+    expect(deviations).toContain('HOVERING');
   });
 
   it(`${section} §PATCH Method: "Any request to the PATCH method SHALL contain the last_updated field": 2001, nothing changes`, async () => {
@@ -162,7 +187,8 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Locations pushed by a %s CP
   });
 
   it(`${section}: a Location without coordinates is 2001 naming the field, nothing stored`, async () => {
-    const { coordinates: _, ...withoutCoordinates } = { ...locations[0], id: 'NO-COORDS' };
+    const withoutCoordinates: Record<string, any> = { ...locations[0], id: 'NO-COORDS' };
+    delete withoutCoordinates.coordinates;
     const r = await call('PUT', `/NO-COORDS`, withoutCoordinates);
     expect(r).toMatchObject({ status: 200, body: { status_code: 2001 } });
     expect(r.body.status_message).toMatch(/coordinates/);
