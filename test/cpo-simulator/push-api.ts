@@ -22,3 +22,4 @@ export {
   type SentStep,
 } from './push-sequences';
 export { percentile, runEvseStatusLoad, type EvseRef, type EvseStatusLoadOptions, type EvseStatusLoadReport } from './push-load';
+export { objectProblems, type CheckedObject } from './object-checks';

@@ -168,7 +168,7 @@ export function locationLevels(o: LocationLevelsOptions): PushSequence {
     last_updated: t(1),
   };
   const newConnector: RawObject = { ...structuredClone(connectorsOf(first)[0]), id: '9', last_updated: t(2) };
-  const name = `${String(location.name ?? 'Location')} (renamed)`;
+  const name = `${typeof location.name === 'string' ? location.name : 'Location'} (renamed)`;
   const tariffId = o.tariffId ?? 'TARIFF-NEW';
   const tariffPatch = o.version === '2.1.1' ? { tariff_id: tariffId } : { tariff_ids: [tariffId] };
   const connectorId = String(connectorsOf(first)[0].id);
