@@ -15,6 +15,7 @@ export {
   stepBody,
   tariffChange,
   type ChargingPeriodsForm,
+  type ObjectModule,
   type ExpectedObject,
   type PushIntent,
   type PushSequence,

@@ -23,6 +23,7 @@ import {
   pushClientFor,
   routingHeaders,
   runEvseStatusLoad,
+  runningSession,
   runningSessionPushes,
   runSequence,
   startCpoSimulator,
@@ -70,6 +71,7 @@ function sequencesFor(version: SimulatorVersionId): PushSequence[] {
   const { locations, tariff } = objectsFor(version);
   const base = { version, party: PARTY, at: AT };
   const session = { version, party: PARTY, locations, tariffs: [tariff], id: 'S1', start: START };
+  const sessions = ['S2', 'S3', 'S4'].map((id) => runningSession({ ...session, ...PARTY, id, at: START + 60 * 60_000 }));
   return [
     evseStatusChanges({ ...base, location: locations[0] }),
     locationLevels({ ...base, location: locations[1] }),
@@ -79,8 +81,12 @@ function sequencesFor(version: SimulatorVersionId): PushSequence[] {
     ...(version === '2.1.1' ? [tariffChange({ ...base, tariff, via: 'PATCH' })] : []),
     outOfOrderUpdates({ ...base, location: locations[0] }),
     duplicatedUpdates({ ...base, location: locations[0] }),
-    foreignParty({ ...base, location: locations[0], foreign: FOREIGN }),
-    malformedBetweenGood({ ...base, locations: [locations[0], locations[1], locations[2]] }),
+    foreignParty({ ...base, object: locations[0], foreign: FOREIGN }),
+    foreignParty({ ...base, module: 'tariffs', object: tariff, foreign: FOREIGN }),
+    foreignParty({ ...base, module: 'sessions', object: sessions[0], foreign: FOREIGN }),
+    malformedBetweenGood({ ...base, objects: [locations[0], locations[1], locations[2]] }),
+    malformedBetweenGood({ ...base, module: 'tariffs', objects: [tariff, { ...tariff, id: 'T2' }, { ...tariff, id: 'T3' }] }),
+    malformedBetweenGood({ ...base, module: 'sessions', objects: [sessions[0], sessions[1], sessions[2]] }),
     patchWithoutLastUpdated({ ...base, location: locations[0] }),
     patchUnknownObjects(base),
     partialEvsesPatch({ ...base, location: locations[0] }),
@@ -125,17 +131,24 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('push sequences in %s', (ver
     expect(owners.map((x) => [x.st.note, { countryCode: x.body.country_code, partyId: x.body.party_id }])).toEqual(
       owners.map((x) => [x.st.note, x.st.intent === 'PARTY_MISMATCH' ? FOREIGN : x.st.party]),
     );
-    const foreign = sequences.find((q) => q.name === 'foreign-party')!;
-    expect(foreign.steps.map((st) => [st.intent, st.party])).toEqual([
-      ['FOREIGN_PARTY', FOREIGN],
-      ...(version === '2.1.1' ? [] : [['PARTY_MISMATCH', PARTY]]),
-      ['FOREIGN_PARTY', FOREIGN],
-      ['NEW', PARTY],
-    ]);
-    expect(foreign.expected.map((e) => [e.party, e.object === null])).toEqual([
-      [FOREIGN, true],
-      [PARTY, false],
-    ]);
+    const foreign = sequences.filter((x) => x.name.startsWith('foreign-party'));
+    expect(foreign.map((q) => [q.name, q.steps.map((st) => `${st.intent} ${st.method} ${st.module} ${st.party!.partyId}`)])).toEqual(
+      (['locations', 'tariffs', 'sessions'] as const).map((m) => [
+        m === 'locations' ? 'foreign-party' : `foreign-party-${m}`,
+        [
+          `FOREIGN_PARTY PUT ${m} BEC`,
+          ...(version === '2.1.1' ? [] : [`PARTY_MISMATCH PUT ${m} SIM`]),
+          `FOREIGN_PARTY ${m === 'tariffs' ? 'DELETE' : 'PATCH'} ${m} BEC`,
+          `NEW PUT ${m} SIM`,
+        ],
+      ]),
+    );
+    expect(foreign.map((q) => q.expected.map((e) => [e.party, e.object === null]))).toEqual(
+      foreign.map(() => [
+        [FOREIGN, true],
+        [PARTY, false],
+      ]),
+    );
   });
 
   it(`${s.patch}: every PATCH carries last_updated except NO_LAST_UPDATED; per object, the last_updated of the steps a receiver takes grows, OLDER ones are older than what came before`, () => {
@@ -223,11 +236,17 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('push sequences in %s', (ver
     expect(patched?.steps.map((st) => st.method)).toEqual(version === '2.1.1' ? ['PUT', 'PATCH', 'GET'] : undefined);
   });
 
-  it(`${s.put}: the malformed Location sits between good ones, once without coordinates and once as unreadable JSON`, () => {
-    const q = sequences.find((x) => x.name === 'malformed-between-good')!;
-    expect(q.steps.map((st) => st.intent)).toEqual(['NEW', 'MALFORMED', 'MALFORMED', 'NEW']);
-    expect(() => JSON.parse(q.steps[2].rawBody!)).toThrow();
-    expect(q.expected.map((e) => e.object === null)).toEqual([false, true, false]);
+  it(`${s.put}: a malformed Location, Tariff or Session sits between good ones, once without a required field and once as unreadable JSON`, () => {
+    const qs = sequences.filter((x) => x.name.startsWith('malformed-between-good'));
+    expect(qs.map((q) => [q.name, q.steps.map((st) => st.intent), q.expected.map((e) => e.object === null)])).toEqual(
+      ['', '-tariffs', '-sessions'].map((m) => [`malformed-between-good${m}`, ['NEW', 'MALFORMED', 'MALFORMED', 'NEW'], [false, true, false]]),
+    );
+    for (const q of qs) expect(() => JSON.parse(q.steps[2].rawBody!)).toThrow();
+    expect(qs.map((q) => objectProblems(version, kindOf(q.steps[1].module, q.steps[1].ids), q.steps[1].body))).toEqual([
+      ['coordinates missing'],
+      ['currency missing'],
+      [version === '2.1.1' ? 'start_datetime missing' : 'start_date_time missing'],
+    ]);
   });
 
   it(`${s.patch}: a PATCH without last_updated, PATCHes of unknown objects, a partial evses list that must lose no EVSE`, () => {

@@ -357,66 +357,104 @@ export function duplicatedUpdates(o: LocationOptions): PushSequence {
   };
 }
 
-export interface ForeignPartyOptions extends LocationOptions {
+/** The modules whose whole objects a sequence can push: Locations, Tariffs, Sessions. */
+export type ObjectModule = 'locations' | 'tariffs' | 'sessions';
+
+const OBJECT_NAME: Record<ObjectModule, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session' };
+
+export interface ForeignPartyOptions extends SequenceBase {
+  /** Default 'locations'. */
+  module?: ObjectModule;
+  /** A Location, Tariff or Session in the version's shape. */
+  object: RawObject;
   /** A party the CPO's connection does not have. */
   foreign: PushParty;
 }
 
+/** The change a sequence makes to an object of another party after PUTting it: a PATCH, or for Tariffs (no PATCH in 2.2+) a DELETE. */
+function foreignChange(o: ForeignPartyOptions, object: RawObject, id: string, other: string): PushStep {
+  const lastUpdated = iso(o.at + MINUTE);
+  if (o.module === 'tariffs') return step('tariffs', 'DELETE', o.foreign, [id], 'FOREIGN_PARTY', `DELETE Tariff ${id} of ${other}`);
+  if (o.module === 'sessions') return step('sessions', 'PATCH', o.foreign, [id], 'FOREIGN_PARTY', `PATCH Session ${id} of ${other}`, { kwh: 1, last_updated: lastUpdated });
+  const uid = String(evsesOf(object)[0].uid);
+  return step('locations', 'PATCH', o.foreign, [id, uid], 'FOREIGN_PARTY', `PATCH EVSE ${uid} of ${other}`, { status: 'CHARGING', last_updated: lastUpdated });
+}
+
 /**
- * Ownership (mod_locations 2.2.1 §PUT Method Request Parameters: the URL's country_code / party_id "SHALL be the same
- * value as" the object's): the Location under another party (URL and, 2.2+, body), the same in our URL with the other
- * party in the body (2.2+), an EVSE PATCH under the other party; then the Location of our own. Expected: nothing held
- * under the other party, ours held.
+ * Ownership (mod_locations / mod_tariffs / mod_sessions 2.2.1 §PUT Method Request Parameters: the URL's country_code /
+ * party_id "SHALL be the same value as" the object's): the object under another party (URL and, 2.2+, body), the same
+ * in our URL with the other party in the body (2.2+), a change under the other party (Location: an EVSE PATCH;
+ * Session: a PATCH; Tariff: a DELETE); then the object of our own. Expected: nothing held under the other party, ours
+ * held.
  */
 export function foreignParty(o: ForeignPartyOptions): PushSequence {
-  const mine = stamped(o.version, o.location, o.party, iso(o.at));
+  const module = o.module ?? 'locations';
+  const mine = stamped(o.version, o.object, o.party, iso(o.at));
   const theirs = owned(o.version, mine, o.foreign);
   const id = String(mine.id);
-  const uid = String(evsesOf(mine)[0].uid);
   const other = `${o.foreign.countryCode}*${o.foreign.partyId}`;
+  const name = OBJECT_NAME[module];
   return {
-    name: 'foreign-party',
-    section: section(o.version, 'locations', 'PUT'),
+    name: module === 'locations' ? 'foreign-party' : `foreign-party-${module}`,
+    section: section(o.version, module, 'PUT'),
     steps: [
-      step('locations', 'PUT', o.foreign, [id], 'FOREIGN_PARTY', `PUT Location ${id} of ${other}`, theirs),
-      ...(o.version === '2.1.1' ? [] : [step('locations', 'PUT', o.party, [id], 'PARTY_MISMATCH', `PUT Location ${id} of ${other} under our URL`, theirs)]),
-      step('locations', 'PATCH', o.foreign, [id, uid], 'FOREIGN_PARTY', `PATCH EVSE ${uid} of ${other}`, { status: 'CHARGING', last_updated: iso(o.at + MINUTE) }),
-      step('locations', 'PUT', o.party, [id], 'NEW', `PUT Location ${id} of our own`, mine),
+      step(module, 'PUT', o.foreign, [id], 'FOREIGN_PARTY', `PUT ${name} ${id} of ${other}`, theirs),
+      ...(o.version === '2.1.1' ? [] : [step(module, 'PUT', o.party, [id], 'PARTY_MISMATCH', `PUT ${name} ${id} of ${other} under our URL`, theirs)]),
+      foreignChange({ ...o, module }, mine, id, other),
+      step(module, 'PUT', o.party, [id], 'NEW', `PUT ${name} ${id} of our own`, mine),
     ],
     expected: [
-      { module: 'locations', party: o.foreign, ids: [id], object: null },
-      { module: 'locations', party: o.party, ids: [id], object: mine },
+      { module, party: o.foreign, ids: [id], object: null },
+      { module, party: o.party, ids: [id], object: mine },
     ],
   };
 }
 
 export interface MalformedOptions extends SequenceBase {
-  /** Three Locations in the version's shape. */
-  locations: [RawObject, RawObject, RawObject];
+  /** Default 'locations'. */
+  module?: ObjectModule;
+  /** Three Locations, Tariffs or Sessions in the version's shape (with distinct ids). */
+  objects: [RawObject, RawObject, RawObject];
+  /**
+   * The required field the second one lacks. Default: Location coordinates (which the issue names), Tariff currency,
+   * Session start_date_time (2.1.1 start_datetime).
+   */
+  drop?: string;
+}
+
+function defaultDrop(version: SimulatorVersionId, module: ObjectModule): string {
+  if (module === 'locations') return 'coordinates';
+  if (module === 'tariffs') return 'currency';
+  return version === '2.1.1' ? 'start_datetime' : 'start_date_time';
 }
 
 /**
  * A malformed object between good ones (bad input: refused naming the field, raw body kept, nothing half-stored): the
- * first Location, the second without coordinates (mod_locations §Location object: coordinates 1), the second again as
- * unreadable JSON, then the third. Expected: the first and third held, the second not.
+ * first object, the second without a required field (§Location object coordinates, §Tariff object currency, §Session
+ * object start_date_time: cardinality 1), the second again as unreadable JSON, then the third. Expected: the first
+ * and third held, the second not.
  */
 export function malformedBetweenGood(o: MalformedOptions): PushSequence {
-  const [a, b, c] = o.locations.map((l) => stamped(o.version, l, o.party, iso(o.at)));
-  const noCoordinates = Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'coordinates'));
+  const module = o.module ?? 'locations';
+  const name = OBJECT_NAME[module];
+  const drop = o.drop ?? defaultDrop(o.version, module);
+  const [a, b, c] = o.objects.map((x) => stamped(o.version, x, o.party, iso(o.at)));
+  const [ida, idb, idc] = [a, b, c].map((x) => String(x.id));
+  const lacking = Object.fromEntries(Object.entries(b).filter(([k]) => k !== drop));
   const unreadable = JSON.stringify(b).slice(0, 40);
   return {
-    name: 'malformed-between-good',
-    section: section(o.version, 'locations', 'PUT'),
+    name: module === 'locations' ? 'malformed-between-good' : `malformed-between-good-${module}`,
+    section: section(o.version, module, 'PUT'),
     steps: [
-      step('locations', 'PUT', o.party, [String(a.id)], 'NEW', `PUT Location ${String(a.id)}`, a),
-      step('locations', 'PUT', o.party, [String(b.id)], 'MALFORMED', `PUT Location ${String(b.id)} without coordinates`, noCoordinates),
-      step('locations', 'PUT', o.party, [String(b.id)], 'MALFORMED', `PUT Location ${String(b.id)} as unreadable JSON`, undefined, unreadable),
-      step('locations', 'PUT', o.party, [String(c.id)], 'NEW', `PUT Location ${String(c.id)}`, c),
+      step(module, 'PUT', o.party, [ida], 'NEW', `PUT ${name} ${ida}`, a),
+      step(module, 'PUT', o.party, [idb], 'MALFORMED', `PUT ${name} ${idb} without ${drop}`, lacking),
+      step(module, 'PUT', o.party, [idb], 'MALFORMED', `PUT ${name} ${idb} as unreadable JSON`, undefined, unreadable),
+      step(module, 'PUT', o.party, [idc], 'NEW', `PUT ${name} ${idc}`, c),
     ],
     expected: [
-      { module: 'locations', party: o.party, ids: [String(a.id)], object: a },
-      { module: 'locations', party: o.party, ids: [String(b.id)], object: null },
-      { module: 'locations', party: o.party, ids: [String(c.id)], object: c },
+      { module, party: o.party, ids: [ida], object: a },
+      { module, party: o.party, ids: [idb], object: null },
+      { module, party: o.party, ids: [idc], object: c },
     ],
   };
 }
