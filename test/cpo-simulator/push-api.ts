@@ -11,6 +11,7 @@ export {
   patchUnknownObjects,
   patchWithoutLastUpdated,
   runningSessionPushes,
+  readBack,
   runSequence,
   stepBody,
   tariffChange,
@@ -20,7 +21,22 @@ export {
   type PushIntent,
   type PushSequence,
   type PushStep,
+  type ReadBack,
   type SentStep,
 } from './push-sequences';
-export { percentile, runEvseStatusLoad, type EvseRef, type EvseStatusLoadOptions, type EvseStatusLoadReport } from './push-load';
+export {
+  isSuccess,
+  percentile,
+  runEvseStatusLoad,
+  runLocationPutLoad,
+  runPushLoad,
+  runSessionPatchLoad,
+  type EvseRef,
+  type EvseStatusLoadOptions,
+  type LoadReport,
+  type LoadShape,
+  type LocationPutLoadOptions,
+  type PushLoadOptions,
+  type SessionPatchLoadOptions,
+} from './push-load';
 export { objectProblems, type CheckedObject } from './object-checks';

@@ -4,8 +4,6 @@
  * times order the way each sequence says, and the requests leave over real HTTP to the Receiver URLs of each version
  * with the version's Authorization encoding.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   duplicatedUpdates,
   evseStatusChanges,
@@ -18,13 +16,12 @@ import {
   partialEvsesPatch,
   patchUnknownObjects,
   patchWithoutLastUpdated,
-  percentile,
   PushClient,
   pushClientFor,
   routingHeaders,
-  runEvseStatusLoad,
   runningSession,
   runningSessionPushes,
+  readBack,
   runSequence,
   startCpoSimulator,
   stepBody,
@@ -38,6 +35,7 @@ import {
   type SimulatorVersionId,
 } from './index';
 import { parseOcpiDateTime } from './ocpi-datetime';
+import { startRecordingReceiver, type RecordingReceiver } from './recording-receiver';
 import { register, startFakeEmsp } from './spec-helpers';
 
 const PARTY = { countryCode: 'NL', partyId: 'SIM' };
@@ -267,34 +265,12 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('push sequences in %s', (ver
   });
 });
 
-/** A receiver that answers OCPI 1000 to everything and records each request. */
-interface Recorded {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-async function startRecorder(): Promise<{ server: Server; base: string; requests: Recorded[] }> {
-  const requests: Recorded[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'Content-Type': 'application/json', Location: 'http://example.invalid/x' });
-      res.end(JSON.stringify({ status_code: 1000, status_message: 'Success', data: { echo: req.url }, timestamp: '2025-03-01T12:00:00Z' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/emsp`, requests };
-}
-
 describe('the push client over real HTTP', () => {
-  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let recorder: RecordingReceiver;
   beforeAll(async () => {
-    recorder = await startRecorder();
+    recorder = await startRecordingReceiver();
   });
-  afterAll(() => new Promise<void>((resolve) => recorder.server.close(() => resolve())));
+  afterAll(() => recorder.close());
   beforeEach(() => recorder.requests.splice(0));
 
   const clientFor = (version: SimulatorVersionId) =>
@@ -344,6 +320,16 @@ describe('the push client over real HTTP', () => {
     expect(client.answers.map((a) => a.method)).toEqual(['PATCH', 'GET']);
   });
 
+  it('mod_locations / mod_sessions 2.2.1 §Receiver Interface §GET Method: readBack GETs every expected object of a sequence at its address', async () => {
+    const client = clientFor('2.2.1');
+    const q = foreignParty({ version: '2.2.1', party: PARTY, at: AT, object: objectsFor('2.2.1').locations[0], foreign: FOREIGN });
+    const back = await readBack(client, q);
+    expect(back.map((b) => [b.answer.method, b.answer.url.replace(recorder.base, ''), b.expected.object === null])).toEqual([
+      ['GET', '/locations/BE/BEC/LOC-000001', true],
+      ['GET', '/locations/NL/SIM/LOC-000001', false],
+    ]);
+  });
+
   it('an endpoint the eMSP does not list is an Error before sending; a receiver that is not there is HTTP status 0 with the reason', async () => {
     const none = new PushClient({ version: '2.2.1', token: 't', endpoints: {}, party: PARTY });
     expect(() => none.urlOf({ module: 'sessions', party: PARTY, ids: ['S1'] })).toThrow('the eMSP lists no sessions Receiver endpoint');
@@ -368,31 +354,5 @@ describe('the push client over real HTTP', () => {
       await sim.close();
       await emsp.close();
     }
-  });
-
-  it('runEvseStatusLoad (mod_locations 2.2.1 §PATCH Method): N senders, a request budget, each EVSE one sender, its last_updated growing and status alternating', async () => {
-    const evses = Array.from({ length: 6 }, (_, i) => ({ party: PARTY, locationId: `L${i}`, evseUid: `E${i}` }));
-    const report = await runEvseStatusLoad({
-      target: { version: '2.2.1', token: 't', endpoints: { locations: `${recorder.base}/locations` }, party: PARTY },
-      evses,
-      senders: 3,
-      requests: 30,
-      startAt: AT,
-    });
-    expect([report.count, report.ok, report.errors, report.latenciesMs.length]).toEqual([30, 30, {}, 30]);
-    expect(percentile(report.latenciesMs, 99)).toBeGreaterThanOrEqual(percentile(report.latenciesMs, 50));
-    const byEvse = new Map<string, RawObject[]>();
-    for (const r of recorder.requests) byEvse.set(r.url, [...(byEvse.get(r.url) ?? []), JSON.parse(r.body) as RawObject]);
-    expect([...byEvse.keys()].sort()).toEqual(evses.map((e) => `/emsp/locations/NL/SIM/${e.locationId}/${e.evseUid}`));
-    for (const bodies of byEvse.values()) {
-      expect(bodies.map((b) => b.status)).toEqual(bodies.map((_, n) => (n % 2 === 0 ? 'CHARGING' : 'AVAILABLE')));
-      expect(bodies.map((b) => b.last_updated)).toEqual(bodies.map((_, n) => new Date(AT + n * 1000).toISOString().replace('.000Z', 'Z')));
-    }
-  });
-});
-
-describe('percentile', () => {
-  it('nearest rank', () => {
-    expect([percentile([5, 1, 3, 2, 4], 50), percentile([5, 1, 3, 2, 4], 99), percentile([], 50)]).toEqual([3, 5, Number.NaN]);
   });
 });

@@ -547,6 +547,25 @@ export async function runSequence(client: PushClient, sequence: PushSequence, op
   return sent;
 }
 
+/** An expected object beside the receiver's GET answer at its address. */
+export interface ReadBack {
+  expected: ExpectedObject;
+  answer: PushAnswer;
+}
+
+/**
+ * GETs every expected object of the sequence back from the receiver (mod_locations / mod_tariffs / mod_sessions
+ * §Receiver Interface §GET Method), so a test can compare `answer.data` with `expected.object` (null: the receiver
+ * should answer that it holds nothing there).
+ */
+export async function readBack(client: PushClient, sequence: PushSequence, options: { headers?: Record<string, string> } = {}): Promise<ReadBack[]> {
+  const out: ReadBack[] = [];
+  for (const expected of sequence.expected) {
+    out.push({ expected, answer: await client.send({ module: expected.module, method: 'GET', party: expected.party, ids: expected.ids }, options) });
+  }
+  return out;
+}
+
 /** The body a step sends as an object (undefined for GET, DELETE and raw bodies). */
 export function stepBody(s: PushStep): RawObject | undefined {
   return isRecord(s.body) ? s.body : undefined;
