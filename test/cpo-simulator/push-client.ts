@@ -33,6 +33,7 @@ import { encodeAuthorization, type TokenEncoding } from './auth';
 import { isRecord } from './guards';
 import type { RawObject, SimulatorVersionId } from './ocpi-types';
 import type { CpoSimulator } from './simulator-types';
+import { VERSION_ADAPTERS } from './versions';
 
 /** The Receiver modules the push client calls. */
 export type PushModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
@@ -170,12 +171,13 @@ export class PushClient {
   /** Sends `method` to an absolute URL with our token; never rejects on an error answer. */
   async request(method: string, url: string, body: unknown, options: Pick<PushOptions, 'headers' | 'signal' | 'rawBody'> = {}): Promise<PushAnswer> {
     const target = this.current();
+    const adapter = VERSION_ADAPTERS[target.version];
     const payload = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     const headers: Record<string, string> = {
-      Authorization: encodeAuthorization(target.token, target.encoding ?? (target.version === '2.1.1' ? 'plain' : 'base64')),
+      Authorization: encodeAuthorization(target.token, target.encoding ?? adapter.tokenEncoding),
       ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
       // transport_and_format 2.2.1 §Unique message IDs; 2.1.1 has none.
-      ...(target.version === '2.1.1' ? {} : { 'X-Request-ID': randomUUID(), 'X-Correlation-ID': randomUUID() }),
+      ...(adapter.routingHeaders ? { 'X-Request-ID': randomUUID(), 'X-Correlation-ID': randomUUID() } : {}),
       ...(options.headers ?? {}),
     };
     const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS);
