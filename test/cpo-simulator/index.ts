@@ -24,3 +24,4 @@ export { loadCdrExample } from './fixtures';
 export type { PushResult } from './cdr-push';
 export type { SimulatorVersionAdapter } from './versions';
 export type * from './ocpi-types';
+export * from './push-api';

@@ -1,0 +1,42 @@
+/** The push side of the simulator (a Sender calling an eMSP's Receiver interfaces): client, sequences, load driver. */
+export { PushClient, pushClientFor, routingHeaders, type PushAnswer, type PushModule, type PushOptions, type PushParty, type PushRequest, type PushTarget } from './push-client';
+export {
+  duplicatedUpdates,
+  evseStatusChanges,
+  foreignParty,
+  locationLevels,
+  malformedBetweenGood,
+  outOfOrderUpdates,
+  partialEvsesPatch,
+  patchUnknownObjects,
+  patchWithoutLastUpdated,
+  runningSessionPushes,
+  readBack,
+  runSequence,
+  stepBody,
+  tariffChange,
+  type ChargingPeriodsForm,
+  type ObjectModule,
+  type ExpectedObject,
+  type PushIntent,
+  type PushSequence,
+  type PushStep,
+  type ReadBack,
+  type SentStep,
+} from './push-sequences';
+export {
+  isSuccess,
+  percentile,
+  runEvseStatusLoad,
+  runLocationPutLoad,
+  runPushLoad,
+  runSessionPatchLoad,
+  type EvseRef,
+  type EvseStatusLoadOptions,
+  type LoadReport,
+  type LoadShape,
+  type LocationPutLoadOptions,
+  type PushLoadOptions,
+  type SessionPatchLoadOptions,
+} from './push-load';
+export { objectProblems, type CheckedObject } from './object-checks';
