@@ -181,6 +181,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       ctx.prefix = [`moved-${ctx.prefix.length + 1}`];
       ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);
     },
+    setRoles(roles) {
+      ctx.roles = rolesOf(roles ? { ...options, roles } : options);
+    },
     setSenders(modules) {
       ctx.senders = modules ? new Set(modules) : null;
     },

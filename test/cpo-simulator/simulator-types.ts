@@ -167,6 +167,8 @@ export interface CpoSimulator {
    * OCPI status, message and Location header (never rejects on an error answer).
    */
   pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
+  /** The roles of its credentials from its next credentials exchange on (undefined: back to the options' roles). */
+  setRoles(roles: SimulatorRole[] | undefined): void;
   /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */
   setSenders(modules: SenderModule[] | undefined): void;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
