@@ -227,7 +227,8 @@ export class ConnectionsService {
   async setModuleMode(id: string, module: ConnectionModule, mode: ModuleMode | null): Promise<CpoConnectionEntity> {
     const connection = await this.get(id);
     const adapter = adapterFor(connection.ocpiVersion);
-    if (connection.status !== 'REGISTERED' || !adapter) throw new ConflictException(`Connection "${connection.name}" is ${connection.status}, not registered: its modes are set once it is.`);
+    if (connection.status !== 'REGISTERED' || !adapter)
+      throw new ConflictException(`Connection "${connection.name}" is ${connection.status}, not registered: its modes are set once it is.`);
     if (mode !== null && includesPull(mode) && !adapter.senderUrl(connection.theirEndpoints, module)) {
       throw new ConflictException(
         `Cannot set ${module} to ${mode}: the CPO's ${adapter.version} endpoints list no ${module} SENDER interface to pull from. ` +

@@ -152,7 +152,11 @@ describe('credentials 2.2.1 §Errors during registration, §Required endpoints n
     const first = await invite({ countryCode: 'NL', partyId: 'DUP' });
     const second = await invite({ countryCode: 'NL', partyId: 'DUP' });
     const connection = await connectionOf(second.connectionId);
-    expect(connection).toMatchObject({ status: 'REGISTERED', parties: [], refused_parties: [{ country_code: 'NL', party_id: 'DUP', reason: 'HELD_BY_ANOTHER_CONNECTION', held_by: first.connectionId }] });
+    expect(connection).toMatchObject({
+      status: 'REGISTERED',
+      parties: [],
+      refused_parties: [{ country_code: 'NL', party_id: 'DUP', reason: 'HELD_BY_ANOTHER_CONNECTION', held_by: first.connectionId }],
+    });
     expect(connection.needs_attention).toMatchObject({ reason: 'PARTY_CLAIM_REFUSED', what_happened: expect.stringContaining('NL*DUP') });
   });
 });

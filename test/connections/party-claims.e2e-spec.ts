@@ -120,7 +120,11 @@ describe.each(['2.2.1', '2.3.0'] as const)('%s', (version) => {
       expect((await connectionOf(holder.connectionId)).needs_attention).toBeNull();
 
       const pushed = await cpo.simulator.pushCdr(loadCdrExample(version, { countryCode: 'NL', partyId: held.partyId }));
-      expect(pushed).toMatchObject({ httpStatus: 200, ocpiStatus: 2001, message: expect.stringContaining(`belongs to party NL*${held.partyId}, which is not a party of this connection`) });
+      expect(pushed).toMatchObject({
+        httpStatus: 200,
+        ocpiStatus: 2001,
+        message: expect.stringContaining(`belongs to party NL*${held.partyId}, which is not a party of this connection`),
+      });
     });
   });
 });
@@ -137,7 +141,7 @@ describe('credentials 2.1.1 §2.1 Credentials object: the single party of a 2.1.
     const { status, body } = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
     expect(status).toBe(202);
     expect(body.runs.map((r: any) => r.status)).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
-    expect(body.runs[0].message).toContain('the connection needs attention, so pulls are paused: The CPO\'s credentials claim party NL*EMS');
+    expect(body.runs[0].message).toContain("the connection needs attention, so pulls are paused: The CPO's credentials claim party NL*EMS");
     expect(cpo.simulator.requests.slice(before)).toEqual([]);
 
     const pushed = await cpo.simulator.pushCdr(loadCdrExample('2.1.1'));
