@@ -123,8 +123,8 @@ export class CpoConnectionEntity {
 export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations' | 'moduleModes'>>;
 
 /**
- * The mode of one module of a connection. DEFAULT rows follow the endpoints the CPO lists (re-derived whenever they
- * are read again); an OPERATOR row is kept as chosen until operations change it (see module-modes.ts).
+ * The mode of one module of a connection. DEFAULT rows follow the endpoints the CPO lists (re-derived whenever its
+ * endpoints are read again); an OPERATOR row is kept as chosen until operations change it (see module-modes.ts).
  */
 @Entity('connection_module_mode')
 export class ConnectionModuleModeEntity {
