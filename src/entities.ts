@@ -1,6 +1,6 @@
-import { AuthObservationEntity, ConnectionPartyEntity, CpoConnectionEntity } from './connections/cpo-connection.entity';
+import { AuthObservationEntity, ConnectionModuleModeEntity, ConnectionPartyEntity, CpoConnectionEntity } from './connections/cpo-connection.entity';
 import { RejectedObjectEntity } from './intake/rejected-object.entity';
 import { SyncRunEntity } from './sync/sync-run.entity';
 
 /** Every TypeORM entity (the bulk tables Location / EVSE / Connector / Tariff / CDR are written with SQL). */
-export const ENTITIES = [CpoConnectionEntity, ConnectionPartyEntity, AuthObservationEntity, SyncRunEntity, RejectedObjectEntity];
+export const ENTITIES = [CpoConnectionEntity, ConnectionPartyEntity, AuthObservationEntity, ConnectionModuleModeEntity, SyncRunEntity, RejectedObjectEntity];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
 import { AuthObservations } from './auth-observations';
 import { ConnectionsService } from './connections.service';
-import { CpoConnectionEntity } from './cpo-connection.entity';
+import { ConnectionModule, CpoConnectionEntity } from './cpo-connection.entity';
 
 /**
  * The connections domain's side of the OCPI server's partner port (OcpiPartners in ocpi/server; the composition root
@@ -35,6 +35,14 @@ export class ConnectionDirectory {
       return { partner: connection, ...candidate };
     }
     return null;
+  }
+
+  /**
+   * Whether the partner's pushes of `module` are to be taken: its mode is RECEIVE or BOTH (set by default from the
+   * endpoints it lists, or by operations). For the Receiver interfaces. @throws NotFoundException for an unknown id
+   */
+  receives(connectionId: string, module: ConnectionModule): Promise<boolean> {
+    return this.connections.receives(connectionId, module);
   }
 
   /** One more sighting of the CPO sending its token in the encoding `version` does not prescribe. */

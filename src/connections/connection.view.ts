@@ -1,7 +1,12 @@
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { assertNever } from '../common/assert-never';
-import { AuthObservationEntity, CpoConnectionEntity, NeedsAttention, TokenRotation } from './cpo-connection.entity';
+import { AuthObservationEntity, ConnectionModule, CpoConnectionEntity, NeedsAttention, RefusedParty, TokenRotation } from './cpo-connection.entity';
+import { ModuleModeView, modesOf } from './module-modes';
+import { partyClaimAttention } from './party-claims';
+
+/** Why a connection needs attention: no token we hold for the CPO works, or its credentials claimed parties we refused. */
+export type AttentionReason = 'NO_TOKEN_WORKS' | 'PARTY_CLAIM_REFUSED';
 
 /** A connection as operations see it: never a token, not even encrypted. */
 export interface ConnectionView {
@@ -33,10 +38,22 @@ export interface ConnectionView {
   /** While INVITED: when token A stops working. */
   invitation_expires_at: string | null;
   /**
-   * Set when no token we hold for the CPO works any more (e.g. it applied our credentials PUT but its answer, with its
-   * new token, never reached us): what happened and what operations must do. Pulls are paused meanwhile.
+   * Set when someone must act, with what happened and what to do: NO_TOKEN_WORKS when no token we hold for the CPO works
+   * any more (e.g. it applied our credentials PUT but its answer, with its new token, never reached us; pulls are paused
+   * meanwhile); else PARTY_CLAIM_REFUSED when its credentials claimed parties we refused (see `refused_parties`; pulls
+   * are paused only when no party of it was accepted).
    */
-  needs_attention: NeedsAttention | null;
+  needs_attention: (NeedsAttention & { reason: AttentionReason }) | null;
+  /**
+   * Parties the CPO's credentials roles claimed that we refused (our own party, or one of another live connection),
+   * each naming the party and why; objects under them are refused (NOT_OWN_PARTY). Empty when none.
+   */
+  refused_parties: RefusedParty[];
+  /**
+   * Per module, whether we pull it, receive it, or both (`mode`), who chose that (DEFAULT from the endpoints the CPO
+   * lists, or OPERATOR), whether the CPO offers its Sender interface, and what that makes of it (`pulled`, `received`).
+   */
+  modules: Record<ConnectionModule, ModuleModeView>;
   /**
    * A credentials update (PUT, either way) still open, or whose outcome the CPO has not shown yet: we accept both
    * tokens of ours it may hold, and try both tokens it may accept from us, until it settles. Null when settled.
@@ -70,12 +87,21 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
       observations: (c.authObservations ?? []).map(observationView),
     },
     invitation_expires_at: c.status === 'INVITED' && c.ourTokenExpiresAt ? c.ourTokenExpiresAt.toISOString() : null,
-    needs_attention: c.needsAttention,
+    needs_attention: attentionOf(c),
+    refused_parties: c.refusedParties ?? [],
+    modules: modesOf(c),
     token_rotation: c.tokenRotation ? { state: c.tokenRotation, since: c.tokenRotationAt?.toISOString() ?? null, note: rotationNote(c.tokenRotation) } : null,
     last_error: c.lastError,
     registered_at: c.registeredAt ? c.registeredAt.toISOString() : null,
     unregistered_at: c.unregisteredAt ? c.unregisteredAt.toISOString() : null,
   };
+}
+
+/** The token problem first (nothing can be called then), else the refused party claims. */
+function attentionOf(c: CpoConnectionEntity): ConnectionView['needs_attention'] {
+  if (c.needsAttention) return { reason: 'NO_TOKEN_WORKS', ...c.needsAttention };
+  const parties = partyClaimAttention(c);
+  return parties ? { reason: 'PARTY_CLAIM_REFUSED', ...parties } : null;
 }
 
 function observationView(o: AuthObservationEntity): ConnectionView['authorization']['observations'][number] {

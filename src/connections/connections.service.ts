@@ -1,4 +1,4 @@
-import { Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertNever } from '../common/assert-never';
@@ -7,7 +7,8 @@ import { decryptWithAnyKey, hashToken, newCredentialsToken } from '../common/cry
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
-import { CpoConnectionEntity, NeedsAttention, TokenRotation } from './cpo-connection.entity';
+import { ConnectionModule, CpoConnectionEntity, ModuleMode, NeedsAttention, TokenRotation } from './cpo-connection.entity';
+import { includesPull, modesOf, writeChosenMode } from './module-modes';
 
 /** After this long an OURS_OPEN update is taken for one whose instance died mid-PUT: it settles like an unsettled one. */
 const OPEN_PUT_GIVEN_UP_MS = 10 * 60 * 1000;
@@ -75,14 +76,18 @@ export class ConnectionsService {
 
   /** Every connection with its parties and Authorization observations, newest first. */
   list(): Promise<CpoConnectionEntity[]> {
-    return this.db.getRepository(CpoConnectionEntity).find({ relations: { parties: true, authObservations: true }, order: { createdAt: 'DESC' } });
+    return this.db.getRepository(CpoConnectionEntity).find({ relations: { parties: true, authObservations: true, moduleModes: true }, order: { createdAt: 'DESC' } });
   }
 
-  /** Ids of the connections REGISTERED before `registeredBefore` that no pull has ever started on, oldest first. */
+  /**
+   * Ids of the connections REGISTERED before `registeredBefore` that no pull has ever started on, oldest first; a
+   * connection none of whose modules is pulled (a CPO that only pushes) never has a run, and is left out.
+   */
   async neverPulled(registeredBefore: Date): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
       `SELECT c.id FROM cpo_connection c
        WHERE c.status = 'REGISTERED' AND c.registered_at < $1 AND NOT EXISTS (SELECT 1 FROM sync_run r WHERE r.connection_id = c.id)
+         AND EXISTS (SELECT 1 FROM connection_module_mode m WHERE m.connection_id = c.id AND m.mode IN ('PULL', 'BOTH'))
        ORDER BY c.registered_at`,
       [registeredBefore],
     );
@@ -98,7 +103,7 @@ export class ConnectionsService {
 
   /** One connection with its parties and Authorization observations. @throws NotFoundException */
   async get(id: string): Promise<CpoConnectionEntity> {
-    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true } });
+    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true, moduleModes: true } });
     if (!found) throw new NotFoundException(`No CPO connection ${id}`);
     return found;
   }
@@ -215,11 +220,37 @@ export class ConnectionsService {
     return attention;
   }
 
-  /** Why this connection needs attention, or null (then it may be pulled). @throws NotFoundException */
-  async attentionOf(id: string): Promise<NeedsAttention | null> {
-    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, select: { id: true, needsAttention: true } });
+  /**
+   * Sets how we get one module's objects from a REGISTERED connection: `mode` PULL, RECEIVE or BOTH, kept through
+   * re-discoveries and credentials updates; null goes back to the default from the CPO's endpoints (BOTH when it offers
+   * the module's Sender interface, else RECEIVE). Returns the connection.
+   * @throws NotFoundException; ConflictException when the connection is not registered, or when `mode` includes pulling
+   *   and the CPO lists no Sender interface of the module (naming the module and version).
+   */
+  async setModuleMode(id: string, module: ConnectionModule, mode: ModuleMode | null): Promise<CpoConnectionEntity> {
+    const connection = await this.get(id);
+    const adapter = adapterFor(connection.ocpiVersion);
+    if (connection.status !== 'REGISTERED' || !adapter)
+      throw new ConflictException(`Connection "${connection.name}" is ${connection.status}, not registered: its modes are set once it is.`);
+    if (mode !== null && includesPull(mode) && !adapter.senderUrl(connection.theirEndpoints, module)) {
+      throw new ConflictException(
+        `Cannot set ${module} to ${mode}: the CPO's ${adapter.version} endpoints list no ${module} SENDER interface to pull from. ` +
+          `Choose RECEIVE, or re-discover its endpoints (POST /api/v1/operations/connections/${id}/rediscover) once it offers one.`,
+      );
+    }
+    await writeChosenMode(this.db.manager, id, module, mode, adapter, connection.theirEndpoints);
+    this.logger.log({ connectionId: id, module, mode }, `Mode of ${module} for CPO "${connection.name}" set to ${mode ?? 'the default'}`);
+    return this.get(id);
+  }
+
+  /**
+   * Whether this connection's pushes of `module` are to be taken (its mode is RECEIVE or BOTH): the question a Receiver
+   * interface asks. @throws NotFoundException
+   */
+  async receives(id: string, module: ConnectionModule): Promise<boolean> {
+    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { moduleModes: true } });
     if (!found) throw new NotFoundException(`No CPO connection ${id}`);
-    return found.needsAttention;
+    return modesOf(found)[module].received;
   }
 
   /** Records a failure in plain words on the connection, for operations. */

@@ -29,6 +29,35 @@ export interface NeedsAttention {
   what_to_do: string;
 }
 
+/** Why a party a CPO claimed in its credentials roles was refused (credentials 2.2.1 §CredentialsRole). */
+export type PartyRefusal = 'OUR_OWN_PARTY' | 'HELD_BY_ANOTHER_CONNECTION';
+
+/**
+ * A CredentialsRole the CPO claimed that we did not make one of its parties: objects under it are refused as another
+ * party's (NOT_OWN_PARTY), and the connection needs attention until a credentials update no longer claims it.
+ */
+export interface RefusedParty {
+  role: string;
+  country_code: string;
+  party_id: string;
+  reason: PartyRefusal;
+  /** HELD_BY_ANOTHER_CONNECTION: the connection that holds it; null otherwise. */
+  held_by: string | null;
+  /** ISO 8601 UTC: the credentials exchange that claimed it. */
+  since: string;
+  /** In plain words, naming the party and why. */
+  message: string;
+}
+
+/**
+ * How we get a module's objects from a CPO: PULL from its Sender interface, RECEIVE its pushes on our Receiver
+ * interface, or BOTH.
+ */
+export type ModuleMode = 'PULL' | 'RECEIVE' | 'BOTH';
+
+/** The modules whose objects a CPO owns and we pull or receive. */
+export type ConnectionModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+
 /** An OCPI endpoint as listed in a CPO's version details (version_information_endpoint §Version details). */
 export interface TheirEndpoint {
   identifier: string;
@@ -81,14 +110,34 @@ export class CpoConnectionEntity {
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'registered_at', nullable: true }) registeredAt: Date | null;
   @Column('timestamptz', { name: 'unregistered_at', nullable: true }) unregisteredAt: Date | null;
+  /** Parties its credentials roles claimed that we refused (our own, another live connection's); empty when none. */
+  @Column('jsonb', { name: 'refused_parties', default: () => "'[]'::jsonb" }) refusedParties: RefusedParty[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @OneToMany(() => ConnectionPartyEntity, (party) => party.connection) parties: ConnectionPartyEntity[];
   @OneToMany(() => AuthObservationEntity, (o) => o.connection) authObservations: AuthObservationEntity[];
+  @OneToMany(() => ConnectionModuleModeEntity, (m) => m.connection) moduleModes: ConnectionModuleModeEntity[];
 }
 
 /** Column values of a connection, for updates (relations excluded). */
-export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations'>>;
+export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations' | 'moduleModes'>>;
+
+/**
+ * The mode of one module of a connection. DEFAULT rows follow the endpoints the CPO lists (re-derived whenever its
+ * endpoints are read again); an OPERATOR row is kept as chosen until operations change it (see module-modes.ts).
+ */
+@Entity('connection_module_mode')
+export class ConnectionModuleModeEntity {
+  @PrimaryColumn('uuid', { name: 'connection_id' }) connectionId: string;
+  @PrimaryColumn('text') module: ConnectionModule;
+  @Column('text') mode: ModuleMode;
+  @Column('text', { name: 'chosen_by' }) chosenBy: 'DEFAULT' | 'OPERATOR';
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  @ManyToOne(() => CpoConnectionEntity, (c) => c.moduleModes, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id' })
+  // Relation<>: no design-time type reference to a class declared further down this file.
+  connection: Relation<CpoConnectionEntity>;
+}
 
 /**
  * One CredentialsRole of a connection (credentials 2.2.1 §CredentialsRole class): the parties behind a

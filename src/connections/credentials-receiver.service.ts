@@ -10,7 +10,8 @@ import { CpoTarget } from './cpo-caller';
 import { ConnectionColumns, CpoConnectionEntity } from './cpo-connection.entity';
 import { markUnregistered } from './credentials-sender.service';
 import { DiscoveredPlatform, DiscoveryError, DiscoveryFailure, EndpointDiscovery } from './endpoint-discovery';
-import { claimParties, PartyConflictError } from './party-claims';
+import { writeDefaultModes } from './module-modes';
+import { claimParties } from './party-claims';
 import { ourCredentials } from './our-credentials';
 
 /** OCPI status for each discovery failure while calling the CPO back (credentials §Errors during registration). */
@@ -93,10 +94,11 @@ export class CredentialsReceiverService {
     };
     const platform = await this.callBack(connection, target, theirs.url, adapter);
     const ourToken = newCredentialsToken();
-    await this.db.transaction(async (m) => {
-      await claimParties(m, connection.id, theirs.roles).catch((error: unknown) => {
-        throw error instanceof PartyConflictError ? new OcpiError(OcpiStatus.CLIENT_ERROR, error.message, HttpStatus.OK) : error;
-      });
+    const refusedParties = await this.db.transaction(async (m) => {
+      // A party we refuse (our own, another live connection's) does not fail the exchange: the CPO gets its token, the
+      // refused party none of its objects, and operations a connection that needs attention saying which and why.
+      const refused = await claimParties(m, connection.id, theirs.roles, this.config.ourParty);
+      await writeDefaultModes(m, connection.id, adapter, platform.endpoints);
       // Only the token it authenticated with may be replaced: a concurrent POST or PUT with it loses here.
       const updated = await m.getRepository(CpoConnectionEntity).update(
         { id: connection.id, ourTokenHash: hashToken(presentedToken) },
@@ -108,12 +110,15 @@ export class CredentialsReceiverService {
           theirTokenEncoding: target.preferred,
           ourTokenHash: hashToken(ourToken),
           needsAttention: null,
+          refusedParties: refused,
           lastError: null,
           ...extra,
         },
       );
       if (!updated.affected) throw OcpiError.methodNotAllowed('These credentials were changed by another request meanwhile.');
+      return refused;
     });
+    if (refusedParties.length > 0) this.logger.warn({ connectionId: connection.id }, `Refused parties the CPO claimed: ${refusedParties.map((r) => r.message).join(' ')}`);
     this.logger.log(
       { connectionId: connection.id, version: adapter.version },
       `CPO "${connection.name}" sent its credentials (${connection.status === 'INVITED' ? 'registered' : 'updated'})`,

@@ -11,7 +11,8 @@ import { ConnectionsService } from './connections.service';
 import { CpoCaller, CpoTarget, isUnauthorized, targetOf } from './cpo-caller';
 import { ConnectionColumns, CpoConnectionEntity, TheirEndpoint } from './cpo-connection.entity';
 import { DiscoveredPlatform, DiscoveryError, EndpointDiscovery } from './endpoint-discovery';
-import { claimParties, PartyConflictError } from './party-claims';
+import { writeDefaultModes } from './module-modes';
+import { claimParties } from './party-claims';
 import { ourCredentials } from './our-credentials';
 import { RegistrationError, RegistrationFailure } from './registration.error';
 
@@ -132,8 +133,8 @@ export class CredentialsSenderService {
     try {
       await this.store(connectionId, platform, theirs, target, { ourTokenHash: hashToken(newToken) });
     } catch (error) {
-      // The CPO applied it (it answered its new credentials) but we cannot take them (e.g. a party now held by
-      // another connection): our new token must keep working, so the update stays unsettled.
+      // The CPO applied it (it answered its new credentials) but we could not store them (e.g. the database went away):
+      // our new token must keep working, so the update stays unsettled.
       const failure = asRegistrationError(error, connectionId);
       await repo.update(connectionId, { tokenRotation: 'OURS_UNSETTLED', lastError: `Rotating credentials failed: ${failure.message}` });
       throw failure;
@@ -174,13 +175,16 @@ export class CredentialsSenderService {
         // The token the CPO says we must use now; the one it accepted stays as fallback until one works for a pull.
         const current = check.theirToken ?? check.accepted;
         const applied = current !== held;
-        await this.db.getRepository(CpoConnectionEntity).update(connection.id, {
-          ...base,
-          theirTokenEncrypted: encryptToken(current, key),
-          theirFallbackTokenEncrypted: current === check.accepted ? null : encryptToken(check.accepted, key),
-          theirTokenEncoding: target.preferred,
-          needsAttention: null,
-          ...(applied ? { ocpiVersion: platform.adapter.version, theirEndpoints: platform.endpoints } : {}),
+        await this.db.transaction(async (m) => {
+          await m.getRepository(CpoConnectionEntity).update(connection.id, {
+            ...base,
+            theirTokenEncrypted: encryptToken(current, key),
+            theirFallbackTokenEncrypted: current === check.accepted ? null : encryptToken(check.accepted, key),
+            theirTokenEncoding: target.preferred,
+            needsAttention: null,
+            ...(applied ? { ocpiVersion: platform.adapter.version, theirEndpoints: platform.endpoints } : {}),
+          });
+          if (applied) await writeDefaultModes(m, connection.id, platform.adapter, platform.endpoints);
         });
         finding = !applied
           ? `We asked (GET ${url}): the CPO still accepts the token we hold, so it most likely did not apply the PUT; we keep using it.`
@@ -275,7 +279,11 @@ export class CredentialsSenderService {
       const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token, session.fallbackToken);
       const platform = await this.discover(target, connection.theirVersionsUrl!, adapter.version);
       const endpointsChanged = endpointKeys(platform.endpoints) !== endpointKeys(connection.theirEndpoints);
-      await this.db.getRepository(CpoConnectionEntity).update(connectionId, { theirEndpoints: platform.endpoints, lastError: null });
+      await this.db.transaction(async (m) => {
+        await m.getRepository(CpoConnectionEntity).update(connectionId, { theirEndpoints: platform.endpoints, lastError: null });
+        // Modes operations chose stay; the defaults follow the endpoints the CPO lists now.
+        await writeDefaultModes(m, connectionId, platform.adapter, platform.endpoints);
+      });
       const best = pickVersion(platform.offered.map((version) => ({ version, url: '' })))?.adapter.version ?? adapter.version;
       return { connection: await this.connections.get(connectionId), endpointsChanged, newerMutualVersion: best !== adapter.version ? best : null };
     } catch (error) {
@@ -328,12 +336,18 @@ export class CredentialsSenderService {
     return (await this.caller.request(target, { method: 'PUT', url: credentialsUrlOf(platform), body })).data;
   }
 
-  /** Stores a successful exchange in one transaction: parties, version, endpoints, the CPO's token, our token. */
+  /**
+   * Stores a successful exchange in one transaction: parties (those we refuse are kept apart, and the connection needs
+   * attention for them: see claimParties), version, endpoints and the modes they default to, the CPO's token, our token.
+   */
   private async store(connectionId: string, platform: DiscoveredPlatform, theirs: Credentials, target: CpoTarget, ours: ConnectionColumns): Promise<void> {
     await this.db.transaction(async (m) => {
-      await claimParties(m, connectionId, theirs.roles);
+      const refusedParties = await claimParties(m, connectionId, theirs.roles, this.config.ourParty);
+      if (refusedParties.length > 0) this.logger.warn({ connectionId }, `Refused parties the CPO claimed: ${refusedParties.map((r) => r.message).join(' ')}`);
+      await writeDefaultModes(m, connectionId, platform.adapter, platform.endpoints);
       await m.getRepository(CpoConnectionEntity).update(connectionId, {
         ...ours,
+        refusedParties,
         status: 'REGISTERED',
         ocpiVersion: platform.adapter.version,
         theirVersionsUrl: theirs.url,
@@ -379,7 +393,6 @@ function endpointKeys(endpoints: TheirEndpoint[]): string {
 
 function asRegistrationError(error: unknown, connectionId: string): RegistrationError {
   if (error instanceof RegistrationError) return new RegistrationError(error.failure, error.message, connectionId);
-  if (error instanceof PartyConflictError) return new RegistrationError('PARTY_ALREADY_CONNECTED', error.message, connectionId);
   const failure: RegistrationFailure = 'CREDENTIALS_MALFORMED';
   return new RegistrationError(failure, `Registration failed: ${(error as Error).message}`, connectionId);
 }

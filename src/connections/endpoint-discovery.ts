@@ -31,15 +31,13 @@ export interface DiscoveredPlatform {
 }
 
 /**
- * The endpoints we need at every CPO (credentials §Required endpoints not available): its credentials
- * endpoint (required for all implementations; we PUT and DELETE there) and its Locations Sender interface,
- * without which an eMSP aggregator has nothing to aggregate. Returns the missing ones in plain words.
+ * The endpoints we need at every CPO (credentials §Required endpoints not available): its credentials endpoint
+ * (required for all implementations; we PUT and DELETE there). No Sender interface is required: a CPO (or Hub) that
+ * only pushes registers too, and each module's mode (module-modes.ts) says what we pull and what we receive.
+ * Returns the missing ones in plain words.
  */
-export function missingEndpoints(adapter: OcpiVersionAdapter, endpoints: TheirEndpoint[]): string[] {
-  const missing: string[] = [];
-  if (!endpoints.some((e) => e.identifier === 'credentials')) missing.push('credentials');
-  if (!adapter.senderUrl(endpoints, 'locations')) missing.push(adapter.version === '2.1.1' ? 'locations' : 'locations (SENDER)');
-  return missing;
+export function missingEndpoints(endpoints: TheirEndpoint[]): string[] {
+  return endpoints.some((e) => e.identifier === 'credentials') ? [] : ['credentials'];
 }
 
 /**
@@ -82,7 +80,7 @@ export class EndpointDiscovery {
     } catch (error) {
       throw unusable((error as Error).message);
     }
-    const missing = missingEndpoints(chosen.adapter, endpoints);
+    const missing = missingEndpoints(endpoints);
     if (missing.length > 0) {
       throw new DiscoveryError('REQUIRED_ENDPOINTS_MISSING', `The CPO's ${chosen.adapter.version} endpoints lack ${missing.join(' and ')}, which we need.`);
     }

@@ -11,7 +11,6 @@ export type RegistrationFailure =
   | 'REQUIRED_ENDPOINTS_MISSING'
   | 'CREDENTIALS_REJECTED'
   | 'CREDENTIALS_MALFORMED'
-  | 'PARTY_ALREADY_CONNECTED'
   | 'NOT_REGISTERED';
 
 export class RegistrationError extends Error {

@@ -1,16 +1,19 @@
-import { Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { ConnectionsService } from '../connections/connections.service';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
+import { ConnectionModule } from '../connections/cpo-connection.entity';
 import { InviteConnectionDto } from '../connections/dto/invite-connection.dto';
+import { SetModuleModeDto } from '../connections/dto/set-module-mode.dto';
+import { CONNECTION_MODULES } from '../connections/module-modes';
 import { registrationHttpError } from './registration-http-error';
 
 /**
  * Operations API for a connection's life beyond the first registration: inviting a CPO to register itself,
  * rotating tokens, unregistering, re-discovering endpoints (credentials §Registration, §PUT, §DELETE,
- * §Changing endpoints). Errors: 404 unknown connection, 409 wrong state, 502 the CPO failed us, with
+ * §Changing endpoints), and choosing per module whether we pull it, receive it, or both. Errors: 404 unknown connection, 409 wrong state, 502 the CPO failed us, with
  * { statusCode, error, message, connection_id }.
  */
 @ApiTags('operations')
@@ -90,5 +93,22 @@ export class ConnectionLifecycleController {
     } catch (error) {
       throw registrationHttpError(error);
     }
+  }
+
+  /**
+   * PATCH {id}/modules/{module} with { mode }: how we get this module's objects from the CPO: PULL (from its Sender
+   * interface), RECEIVE (its pushes to our Receiver interface) or BOTH; null goes back to the default (BOTH when the CPO
+   * lists the Sender interface, else RECEIVE). The choice is kept through re-discoveries and credentials updates.
+   * 200 with the connection (its `modules`). 400 for another module or mode; 404 unknown connection; 409 when not
+   * registered, or PULL / BOTH for a module whose Sender interface the CPO does not list.
+   */
+  @Patch(':id/modules/:module')
+  @ApiOperation({ summary: 'Choose whether a module of a CPO is pulled, received (pushed by the CPO), or both' })
+  @ApiParam({ name: 'module', enum: CONNECTION_MODULES })
+  async setModuleMode(@Param('id', new ParseUUIDPipe()) id: string, @Param('module') module: string, @Body() body: SetModuleModeDto): Promise<ConnectionView> {
+    if (!(CONNECTION_MODULES as readonly string[]).includes(module)) {
+      throw new BadRequestException(`module must be one of ${CONNECTION_MODULES.join(', ')}, got "${module}"`);
+    }
+    return toConnectionView(await this.connections.setModuleMode(id, module as ConnectionModule, body.mode));
   }
 }

@@ -35,6 +35,8 @@ export interface SyncStarted {
   connection_id: string;
   /** `href`: GET it until `status` is no longer RUNNING (null for a SKIPPED module). */
   runs: Array<StartedRun & { href: string | null }>;
+  /** When nothing is pulled (every module SKIPPED: received only, no Sender interface, or pulls paused): why; else null. */
+  message: string | null;
 }
 
 /** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
@@ -57,8 +59,9 @@ export class OperationsController {
 
   /**
    * POST: registers with a CPO from its versions URL and token A (credentials §Registration, eMSP-initiated).
-   * 201 with the REGISTERED connection; 409 when one of its parties is already connected; 502 when the CPO
-   * could not be registered (the connection stays as FAILED). Errors carry
+   * 201 with the REGISTERED connection (parties it claimed that are ours or another live connection's are refused:
+   * see its `refused_parties` and `needs_attention`); 502 when the CPO could not be registered (the connection stays
+   * as FAILED). Errors carry
    * { statusCode, error: RegistrationFailure, message, connection_id }.
    */
   @Post()
@@ -82,17 +85,20 @@ export class OperationsController {
    * POST {id}/sync[?full=true]: starts pulling tariffs, then locations, then sessions, then CDRs from this CPO and answers at once,
    * HTTP 202, without waiting for the CPO: per module the RUNNING run to follow (`run_id`, `href` of
    * GET {id}/sync-runs/{runId}), or SKIPPED with the reason (another pull of that module from this CPO is under way,
-   * on this instance or another; no cdrs Sender interface). 404 for an unknown connection.
+   * on this instance or another; the module is received only, or its Sender interface not listed; pulls paused while
+   * the connection needs attention). When no module is pulled, every run is SKIPPED and `message` says why (still 202:
+   * nothing failed, there is simply nothing to pull). 404 for an unknown connection.
    */
   @Post(':id/sync')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs from one CPO now (202 with the runs to follow)' })
   async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query('full') full?: string): Promise<SyncStarted> {
     await this.connections.get(id);
-    const { runs } = await this.sync.start(id, { full: full === 'true' });
+    const { runs, message } = await this.sync.start(id, { full: full === 'true' });
     return {
       connection_id: id,
       runs: runs.map((run) => ({ ...run, href: run.run_id === null ? null : `/api/v1/operations/connections/${id}/sync-runs/${run.run_id}` })),
+      message,
     };
   }
 

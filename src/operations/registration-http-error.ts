@@ -3,9 +3,8 @@ import { assertNever } from '../common/assert-never';
 import { RegistrationError, RegistrationFailure } from '../connections/registration.error';
 
 /**
- * A RegistrationError as the operations API answers it: 409 when a party is already connected or the
- * connection is not in a state for the action, 502 when the CPO failed us. Body:
- * { statusCode, error: RegistrationFailure, message, connection_id }. Other errors pass through unchanged.
+ * A RegistrationError as the operations API answers it: 409 when the connection is not in a state for the action,
+ * 502 when the CPO failed us. Body: { statusCode, error: RegistrationFailure, message, connection_id }. Other errors pass through unchanged.
  */
 export function registrationHttpError(error: unknown): unknown {
   if (!(error instanceof RegistrationError)) return error;
@@ -16,7 +15,6 @@ export function registrationHttpError(error: unknown): unknown {
 /** 409 for a conflict with our own state, 502 for what the CPO did or failed to do; every failure decided here. */
 function httpStatusOf(failure: RegistrationFailure): HttpStatus {
   switch (failure) {
-    case 'PARTY_ALREADY_CONNECTED':
     case 'NOT_REGISTERED':
       return HttpStatus.CONFLICT;
     case 'VERSIONS_UNREACHABLE':

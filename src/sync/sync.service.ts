@@ -4,7 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectionsService, CpoSession } from '../connections/connections.service';
+import { ConnectionModule, CpoConnectionEntity } from '../connections/cpo-connection.entity';
+import { includesPull, modesOf } from '../connections/module-modes';
+import { pullsPausedFor } from '../connections/party-claims';
 import { SenderPages } from '../connections/sender-pages';
+import { adapterFor } from '../ocpi/versions/version-registry';
 import { CdrCostCheck } from '../finance/cdr-cost-check.service';
 import { IntakeSource } from '../intake/intake-source';
 import { IntakeService } from '../intake/intake.service';
@@ -48,6 +52,8 @@ export interface StartedRun {
 /** A sync started by {@link SyncService.start}: its runs at once, and their outcomes when all have finished. */
 export interface StartedSync {
   runs: StartedRun[];
+  /** When no module is pulled (every one SKIPPED): why, in one sentence; null otherwise. */
+  message: string | null;
   /** Never rejects: each module's failure is its outcome. */
   done: Promise<SyncOutcome[]>;
 }
@@ -99,34 +105,37 @@ export class SyncService implements BeforeApplicationShutdown {
    * Starts a sync of one CPO without waiting for it: takes the lease of each module now (one that another pull holds,
    * here or on another instance, is SKIPPED with the reason) and opens its RUNNING run, then pulls tariffs, locations,
    * sessions and CDRs one after the other in the background (CDRs last, so that they are priced with the tariffs and
-   * time zones just pulled and find their sessions; sessions and CDRs only when the CPO offers their Sender interface,
-   * else SKIPPED, said why: it may push them instead).
-   * Resolves as soon as the runs exist (database work only, no call to the CPO). Every module SKIPPED, with the
-   * reason, while the connection needs attention (no token we hold works).
+   * time zones just pulled and find their sessions).
+   * Only the modules we pull are begun: a module whose mode is RECEIVE, or whose Sender interface the CPO does not list,
+   * is SKIPPED, said why (it may push them instead). Every module SKIPPED, with the reason, while the connection is not
+   * registered, while it needs attention because no token we hold works, or while none of the parties it claimed was
+   * accepted (nothing pulled could be stored). A connection that pulls nothing gets no run at all and `message` says so.
+   * Resolves as soon as the runs exist (database work only, no call to the CPO). @throws NotFoundException
    */
   async start(connectionId: string, options: { full?: boolean } = {}): Promise<StartedSync> {
-    const attention = await this.connections.attentionOf(connectionId).catch(() => null);
-    if (attention) {
-      // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
-      const message = `the connection needs attention, so pulls are paused: ${attention.what_happened} ${attention.what_to_do}`;
-      const outcomes = (['tariffs', 'locations', 'sessions', 'cdrs'] as const).map((module) => skipped(module, message));
-      return { runs: outcomes.map(startedRun), done: Promise.resolve(outcomes) };
+    const connection = await this.connections.get(connectionId);
+    const paused = pausedBecause(connection);
+    if (paused) {
+      const outcomes = PULL_ORDER.map((module) => skipped(module, paused));
+      return { runs: outcomes.map(startedRun), message: `Nothing is pulled from this CPO: ${paused}`, done: Promise.resolve(outcomes) };
     }
     const begun: Array<BegunPull | SyncOutcome> = [];
     try {
-      for (const module of ['tariffs', 'locations'] as const) begun.push(await this.begin(connectionId, module, options));
-      for (const module of ['sessions', 'cdrs'] as const) {
-        const none = await this.withoutSender(connectionId, module);
-        begun.push(none ? skipped(module, none) : await this.begin(connectionId, module, options));
+      for (const module of PULL_ORDER) {
+        const notPulled = whyNotPulled(connection, module);
+        begun.push(notPulled ? skipped(module, notPulled) : await this.begin(connectionId, module, options));
       }
     } catch (error) {
       for (const pull of begun) if ('lease' in pull) await this.close(pull, error);
       throw error;
     }
+    // Skipped because another instance pulls it is no "nothing to pull".
+    const pullsNothing = begun.every((pull) => !('lease' in pull) && pull.message !== ANOTHER_INSTANCE);
+    const message = pullsNothing ? 'Nothing is pulled from this CPO: every module is received only or has no Sender interface (see each module).' : null;
     const done = this.runAll(connectionId, begun);
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
-    return { runs: begun.map(startedRun), done };
+    return { runs: begun.map(startedRun), message, done };
   }
 
   /** On shutdown: cancels the calls of the pulls in flight and waits for them to close their runs and leases. */
@@ -167,17 +176,6 @@ export class SyncService implements BeforeApplicationShutdown {
     }
   }
 
-  /** Why `module` cannot be pulled from this CPO (it lists no Sender interface for it), or null when it can. */
-  private async withoutSender(connectionId: string, module: 'sessions' | 'cdrs'): Promise<string | null> {
-    try {
-      const { adapter, connection } = await this.connections.session(connectionId);
-      if (adapter.senderUrl(connection.theirEndpoints, module)) return null;
-      return `the CPO's ${adapter.version} endpoints list no ${module} SENDER interface: nothing to pull (a CPO may push its ${module} instead)`;
-    } catch {
-      return null; // syncModule reports why the connection cannot be used
-    }
-  }
-
   /**
    * Closes as FAILED, with the reason, every run still RUNNING whose instance died (its lease expired or is free).
    * Returns how many were closed.
@@ -214,7 +212,7 @@ export class SyncService implements BeforeApplicationShutdown {
     const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
-    if (!acquired) return skipped(module, 'another instance is pulling this module from this CPO right now');
+    if (!acquired) return skipped(module, ANOTHER_INSTANCE);
     if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
     // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
     lease.startHeartbeat();
@@ -349,6 +347,33 @@ export class SyncService implements BeforeApplicationShutdown {
     run.finishedAt = new Date();
     await this.db.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt: run.finishedAt });
   }
+}
+
+/** The order modules are pulled in: tariffs first and CDRs last (priced with the tariffs, linked to the sessions). */
+const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+
+const ANOTHER_INSTANCE = 'another instance is pulling this module from this CPO right now';
+
+/** Why nothing may be pulled from this connection now, or null. */
+function pausedBecause(connection: CpoConnectionEntity): string | null {
+  if (connection.status !== 'REGISTERED') return `the connection is ${connection.status}, not registered`;
+  // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
+  const attention = connection.needsAttention;
+  if (attention) return `the connection needs attention, so pulls are paused: ${attention.what_happened} ${attention.what_to_do}`;
+  const parties = pullsPausedFor(connection);
+  return parties ? `the connection needs attention, so pulls are paused: ${parties}` : null;
+}
+
+/** Why `module` is not pulled from this connection (its mode, or no Sender interface listed), or null when it is. */
+function whyNotPulled(connection: CpoConnectionEntity, module: ConnectionModule): string | null {
+  const view = modesOf(connection)[module];
+  if (!view.sender_offered) {
+    const version = adapterFor(connection.ocpiVersion)?.version ?? connection.ocpiVersion;
+    const chosen = view.chosen_by === 'OPERATOR' && includesPull(view.mode) ? ` (its mode ${view.mode} was chosen while it did)` : '';
+    return `the CPO's ${version} endpoints list no ${module} SENDER interface: nothing to pull (a CPO may push its ${module} instead)${chosen}`;
+  }
+  if (!includesPull(view.mode)) return `its mode is ${view.mode} (chosen by ${view.chosen_by === 'OPERATOR' ? 'operations' : 'default'}): ${module} are received, not pulled`;
+  return null;
 }
 
 /**

@@ -127,13 +127,14 @@ describe('credentials 2.2.1 §Errors during registration, §Required endpoints n
     expect((await connectionOf(cpo.connectionId)).status).toBe('INVITED');
   });
 
-  it('credentials 2.2.1 §Required endpoints not available: no Locations Sender interface → 3003', async () => {
-    const cpo = await invite({ countryCode: 'NL', partyId: 'E03', quirks: { omitModules: ['locations'] } }, false);
-    await expect(cpo.simulator.registerWith(cpo.versionsUrl, cpo.tokenA)).rejects.toThrow(/status_code 3003.*locations/);
+  it('credentials 2.2.1 §Required endpoints not available: no credentials endpoint in its version details → 3003', async () => {
+    const cpo = await invite({ countryCode: 'NL', partyId: 'E03', quirks: { omitModules: ['credentials'] } }, false);
+    await expect(cpo.simulator.registerWith(cpo.versionsUrl, cpo.tokenA)).rejects.toThrow(/status_code 3003.*credentials/);
+    expect((await connectionOf(cpo.connectionId)).status).toBe('INVITED');
   });
 
   it('credentials 2.1.1 §3.6 Required endpoints not available: the same for a 2.1.1 CPO → 3003', async () => {
-    const cpo = await invite({ version: '2.1.1', countryCode: 'NL', partyId: 'E04', quirks: { omitModules: ['locations'] } }, false);
+    const cpo = await invite({ version: '2.1.1', countryCode: 'NL', partyId: 'E04', quirks: { omitModules: ['credentials'] } }, false);
     await expect(cpo.simulator.registerWith(cpo.versionsUrl, cpo.tokenA)).rejects.toThrow(/status_code 3003/);
   });
 
@@ -147,11 +148,16 @@ describe('credentials 2.2.1 §Errors during registration, §Required endpoints n
     expect(response.body).toMatchObject({ status_code: 2001, status_message: expect.stringContaining('roles') });
   });
 
-  it('credentials 2.2.1 §CredentialsRole class: a party already connected elsewhere → 2000, not registered', async () => {
-    await invite({ countryCode: 'NL', partyId: 'DUP' });
-    const second = await invite({ countryCode: 'NL', partyId: 'DUP' }, false);
-    await expect(second.simulator.registerWith(second.versionsUrl, second.tokenA)).rejects.toThrow(/status_code 2000.*NL\*DUP/);
-    expect((await connectionOf(second.connectionId)).status).toBe('INVITED');
+  it('credentials 2.2.1 §CredentialsRole class: a party already connected elsewhere is refused, not silently taken: registered, needs attention', async () => {
+    const first = await invite({ countryCode: 'NL', partyId: 'DUP' });
+    const second = await invite({ countryCode: 'NL', partyId: 'DUP' });
+    const connection = await connectionOf(second.connectionId);
+    expect(connection).toMatchObject({
+      status: 'REGISTERED',
+      parties: [],
+      refused_parties: [{ country_code: 'NL', party_id: 'DUP', reason: 'HELD_BY_ANOTHER_CONNECTION', held_by: first.connectionId }],
+    });
+    expect(connection.needs_attention).toMatchObject({ reason: 'PARTY_CLAIM_REFUSED', what_happened: expect.stringContaining('NL*DUP') });
   });
 });
 

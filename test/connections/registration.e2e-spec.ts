@@ -77,12 +77,13 @@ describe('credentials 2.2.1 §Registration: eMSP-initiated handshake with a 2.2.
     expect(body.data).toMatchObject({ token: tokenB, url: `${service.url}/ocpi/emsp/versions`, roles: [{ role: 'EMSP' }] });
   });
 
-  it('refuses a second connection for a party that is already connected (409), naming the party', async () => {
+  it('credentials 2.2.1 §CredentialsRole class: a second connection claiming a connected party registers without it, and needs attention naming it', async () => {
     const again = await startCpoSimulator({ countryCode: 'NL', partyId: 'REG' });
     try {
       const { status, body } = await service.ops('POST', '/connections', { name: 'Duplicate', versions_url: again.versionsUrl, token_a: again.tokenA });
-      expect(status).toBe(409);
-      expect(body).toMatchObject({ error: 'PARTY_ALREADY_CONNECTED', message: expect.stringContaining('NL*REG') });
+      expect(status).toBe(201);
+      expect(body).toMatchObject({ status: 'REGISTERED', parties: [], refused_parties: [{ country_code: 'NL', party_id: 'REG', reason: 'HELD_BY_ANOTHER_CONNECTION' }] });
+      expect(body.needs_attention).toMatchObject({ reason: 'PARTY_CLAIM_REFUSED', what_happened: expect.stringContaining('NL*REG') });
     } finally {
       await again.close();
     }

@@ -108,7 +108,7 @@ describe('credentials 2.2.1 §Updating the credentials and resetting the credent
       expect(cpo.simulator.requests.at(-1)).toMatchObject({ method: 'GET', url: expect.stringContaining('/credentials'), status: 401 });
       const connection = await connectionOf(cpo.connectionId);
       expect(connection.status).toBe('REGISTERED');
-      expect(connection.needs_attention).toEqual({ since: expect.any(String), what_happened: expect.any(String), what_to_do: expect.any(String) });
+      expect(connection.needs_attention).toEqual({ reason: 'NO_TOKEN_WORKS', since: expect.any(String), what_happened: expect.any(String), what_to_do: expect.any(String) });
       expect(connection.needs_attention.what_happened).toContain('OCPI status 3000');
       expect(connection.needs_attention.what_happened).toContain('HTTP 401');
       expect(connection.needs_attention.what_to_do).toContain(`/ocpi/emsp/${version}/credentials`);

@@ -83,6 +83,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       sessions: options.sessions ? [...options.sessions] : null,
       cdrs: options.cdrs ? [...options.cdrs] : null,
     },
+    senders: options.senders ? new Set(options.senders) : null,
     clientCalls,
   };
 
@@ -179,6 +180,12 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     relocateEndpoints() {
       ctx.prefix = [`moved-${ctx.prefix.length + 1}`];
       ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);
+    },
+    setRoles(roles) {
+      ctx.roles = rolesOf(roles ? { ...options, roles } : options);
+    },
+    setSenders(modules) {
+      ctx.senders = modules ? new Set(modules) : null;
     },
     setQuirks(next) {
       ctx.quirks = { ...(next ?? {}) };

@@ -7,6 +7,7 @@ export type {
   SimulatorQuirks,
   SimulatorRegistration,
   SimulatorRequestLogEntry,
+  SenderModule,
   SimulatorRole,
   TokenKind,
 } from './simulator-types';

@@ -48,7 +48,8 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   const served =
     module === 'credentials' ||
     ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
-      !ctx.quirks.omitModules?.includes(module));
+      !ctx.quirks.omitModules?.includes(module) &&
+      (ctx.senders === null || ctx.senders.has(module)));
   if (!served || (module === 'credentials' && rest.length > 0)) return null;
   return { target: module, rest };
 }
@@ -79,6 +80,7 @@ function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'loca
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
   if (ctx.store.sessions === null) omitted.add('sessions');
   if (ctx.store.cdrs === null) omitted.add('cdrs');
+  for (const m of ['locations', 'tariffs', 'sessions', 'cdrs'] as const) if (ctx.senders !== null && !ctx.senders.has(m)) omitted.add(m);
   return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
 }
 

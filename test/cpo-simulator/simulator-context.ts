@@ -32,6 +32,8 @@ export interface SimulatorContext {
    * null: no Sessions / CDRs module.
    */
   store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null };
+  /** The Sender interfaces offered; null: every module served. */
+  senders: ReadonlySet<string> | null;
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
   /** Called after answering a request of the eMSP made with the token offered in our open POST or PUT. */

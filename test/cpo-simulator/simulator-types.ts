@@ -15,6 +15,9 @@ export interface SimulatorRole {
   businessName?: string;
 }
 
+/** The modules a CPO may offer as Sender interface (mod_* §Sender Interface; 2.1.1 §CPO Interface). */
+export type SenderModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+
 export interface CpoSimulatorOptions {
   /** Interface to listen on. Default '127.0.0.1'. */
   host?: string;
@@ -47,6 +50,11 @@ export interface CpoSimulatorOptions {
   cdrs?: unknown[];
   /** Session objects served as they are (see generateSessions); absent: no Sessions module in the version details. */
   sessions?: unknown[];
+  /**
+   * The Sender interfaces it offers (listed in its version details and served); default: every module it serves. []
+   * plays a CPO (or Hub) that only pushes: its version details list credentials alone.
+   */
+  senders?: SenderModule[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -159,6 +167,10 @@ export interface CpoSimulator {
    * OCPI status, message and Location header (never rejects on an error answer).
    */
   pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
+  /** The roles of its credentials from its next credentials exchange on (undefined: back to the options' roles). */
+  setRoles(roles: SimulatorRole[] | undefined): void;
+  /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */
+  setSenders(modules: SenderModule[] | undefined): void;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
   switchVersion(version: SimulatorVersionId): void;
   /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */

@@ -40,6 +40,16 @@ describe('first pull of a newly registered CPO', () => {
     expect(await scheduler.pullNewConnections(0)).toEqual([]);
   });
 
+  it('a CPO that only pushes (no Sender interface: every module RECEIVE) is never picked up: it would never have a run', async () => {
+    const pushOnly = await inviteCpo(service, { countryCode: 'NL', partyId: 'PSO', senders: [] });
+    try {
+      expect(await service.app.get(SyncScheduler).pullNewConnections(0)).toEqual([]);
+      expect((await service.ops('GET', `/connections/${pushOnly.connectionId}/sync-runs`)).body).toEqual([]);
+    } finally {
+      await pushOnly.close();
+    }
+  });
+
   it('an invitation not used yet is not pulled', async () => {
     const invited = await service.ops('POST', '/connections/invitations', { name: 'never registers' });
     expect(await service.app.get(SyncScheduler).pullNewConnections(0)).not.toContain(invited.body.connection.id);

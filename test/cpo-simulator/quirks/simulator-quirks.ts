@@ -10,8 +10,11 @@ export interface SimulatorQuirks {
   sendTokenEncoding?: TokenEncoding;
   /** Encodings it accepts on incoming requests (default: only its version's). */
   acceptTokenEncoding?: TokenEncoding | 'either';
-  /** Modules left out of its version details (e.g. ['locations'] to provoke 3003). */
-  omitModules?: Array<'locations' | 'tariffs' | 'sessions' | 'cdrs'>;
+  /**
+   * Modules left out of its version details (and not served), e.g. ['sessions']; 'credentials' is only left out of the
+   * list (it is required of every platform: credentials §Required endpoints not available, hence 3003).
+   */
+  omitModules?: Array<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs'>;
   /** The versions URL it puts in its own credentials instead of its real one (e.g. an unreachable one: 3001). */
   advertisedVersionsUrl?: string;
   /** When it registers or updates itself, use the eMSP's credentials endpoint of this version instead of its own (3002). */
