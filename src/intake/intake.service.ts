@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { MappingContext } from '../ocpi/adapter/ocpi-version-adapter';
 import { MappingResult, readIdentity } from '../ocpi/wire/mapping-result';
 import { OcpiError } from '../ocpi/wire/ocpi-error';
+import { ocpiTimestamp } from '../ocpi/wire/ocpi-response';
 import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
@@ -88,7 +89,7 @@ export class IntakeService {
         | { kind: 'REFUSED'; reason: string; stored: StoreOutcome[] }
       > => {
         const held = await changes.readHeld(m, path);
-        const composed = changes.compose(held, change);
+        const composed = changes.compose(held, { ...change, lastUpdatedRequired: source.adapter.patchRequiresLastUpdated, receivedAt: ocpiTimestamp() });
         switch (composed.kind) {
           case 'STALE':
             return composed;

@@ -1,5 +1,5 @@
 import { WireDeviation } from '../ocpi/wire/wire-deviation';
-import { ComposeChange, Composed, disagreement, isJsonObject, lastUpdatedOf, ObjectPath, patchWithoutLastUpdated, PushedChange } from './pushed-change';
+import { ComposeChange, Composed, disagreement, isJsonObject, lastUpdatedOf, ObjectPath, patchWithLastUpdated, ChangeToCompose } from './pushed-change';
 
 type Json = Record<string, unknown>;
 
@@ -18,9 +18,10 @@ type Json = Record<string, unknown>;
  *   in an EVSE PATCH) that leaves out some of ours is read as updating the ones it names (by uid / id) and keeping the
  *   others, not as removing them (removal is a status REMOVED, §Example: delete an EVSE); counted as PATCH_PARTIAL_LIST.
  */
-export const composeLocationChange: ComposeChange = (held: unknown, change: PushedChange): Composed => {
-  const { method, path, body } = change;
-  if (!isJsonObject(body)) return { kind: 'REFUSED', reason: 'the body must be a JSON object' };
+export const composeLocationChange: ComposeChange = (held: unknown, change: ChangeToCompose): Composed => {
+  const { method, path } = change;
+  if (!isJsonObject(change.body)) return { kind: 'REFUSED', reason: 'the body must be a JSON object' };
+  let body = change.body;
   const level = path.connector_id !== undefined ? 'Connector' : path.evse_uid !== undefined ? 'EVSE' : 'Location';
   const mismatch = disagreement(
     body,
@@ -36,8 +37,9 @@ export const composeLocationChange: ComposeChange = (held: unknown, change: Push
   );
   if (mismatch) return { kind: 'REFUSED', reason: mismatch };
   if (method === 'PATCH') {
-    const missing = patchWithoutLastUpdated(body);
-    if (missing) return { kind: 'REFUSED', reason: missing };
+    const dated = patchWithLastUpdated(body, change);
+    if ('refused' in dated) return { kind: 'REFUSED', reason: dated.refused };
+    body = dated.body;
   }
   const location = isJsonObject(held) ? held : null;
   if (level === 'Location' && method === 'PUT') {

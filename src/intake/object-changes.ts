@@ -1,6 +1,6 @@
 import { readOcpiDateTime } from '../ocpi/wire/ocpi-datetime';
 import { WireDeviation } from '../ocpi/wire/wire-deviation';
-import { ComposeChange, Composed, disagreement, isJsonObject, lastUpdatedOf, patchWithoutLastUpdated, PushedChange } from './pushed-change';
+import { ComposeChange, Composed, disagreement, isJsonObject, lastUpdatedOf, patchWithLastUpdated, ChangeToCompose } from './pushed-change';
 
 type Json = Record<string, unknown>;
 
@@ -41,9 +41,10 @@ function startOf(period: unknown): string {
 }
 
 /** PUT or PATCH of an object without children addressed in the URL: `{endpoint}/{country_code}/{party_id}/{id}`. */
-function composeFlat(held: unknown, change: PushedChange, noun: string, patchLists: (whole: Json, patch: Json, held: Json, deviations: WireDeviation[]) => Json): Composed {
-  const { method, path, body } = change;
-  if (!isJsonObject(body)) return { kind: 'REFUSED', reason: 'the body must be a JSON object' };
+function composeFlat(held: unknown, change: ChangeToCompose, noun: string, patchLists: (whole: Json, patch: Json, held: Json, deviations: WireDeviation[]) => Json): Composed {
+  const { method, path } = change;
+  if (!isJsonObject(change.body)) return { kind: 'REFUSED', reason: 'the body must be a JSON object' };
+  let body = change.body;
   const mismatch = disagreement(body, [
     ['country_code', path.country_code],
     ['party_id', path.party_id],
@@ -51,8 +52,9 @@ function composeFlat(held: unknown, change: PushedChange, noun: string, patchLis
   ]);
   if (mismatch) return { kind: 'REFUSED', reason: mismatch };
   if (method === 'PATCH') {
-    const missing = patchWithoutLastUpdated(body);
-    if (missing) return { kind: 'REFUSED', reason: missing };
+    const dated = patchWithLastUpdated(body, change);
+    if ('refused' in dated) return { kind: 'REFUSED', reason: dated.refused };
+    body = dated.body;
   }
   const object = isJsonObject(held) ? held : null;
   const heldAt = lastUpdatedOf(object);

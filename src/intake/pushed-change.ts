@@ -22,6 +22,14 @@ export interface PushedChange {
   body: unknown;
 }
 
+/** A change as the intake step reads it: with what the version says of a PATCH's last_updated. */
+export interface ChangeToCompose extends PushedChange {
+  /** The version requires last_updated in a PATCH (OcpiVersionAdapter.patchRequiresLastUpdated). */
+  lastUpdatedRequired: boolean;
+  /** When we received it, as an OCPI DateTime: the last_updated of a PATCH that may (2.1.1) and does come without one. */
+  receivedAt: string;
+}
+
 /**
  * What a module makes of a change against what we hold: the whole object to take in (through the version mapper and
  * the store, like a pulled one), or why not. A closed set, so every receiver answers each case the same way.
@@ -37,7 +45,7 @@ export type Composed =
   | { kind: 'REFUSED'; reason: string };
 
 /** How a module composes a change with the object it holds (null: none held). Pure: never reads or throws. */
-export type ComposeChange = (held: unknown, change: PushedChange) => Composed;
+export type ComposeChange = (held: unknown, change: ChangeToCompose) => Composed;
 
 /** A JSON object (not an array, not null), as a PUT or PATCH body must be. */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
@@ -71,9 +79,16 @@ export function disagreement(body: Record<string, unknown>, expected: Array<[fie
   return null;
 }
 
-/** "Any request to the PATCH method SHALL contain the last_updated field" (mod_locations / mod_sessions §PATCH Method). */
-export function patchWithoutLastUpdated(body: Record<string, unknown>): string | null {
-  if (body.last_updated === undefined || body.last_updated === null) return 'a PATCH must contain last_updated';
-  if (readOcpiDateTime(body.last_updated) === null) return `last_updated ${JSON.stringify(body.last_updated)} is not a DateTime`;
-  return null;
+/**
+ * A PATCH's last_updated: "Any request to the PATCH method SHALL contain the last_updated field" (mod_locations /
+ * mod_sessions 2.2.1 §PATCH Method); where the version does not require it (2.1.1), a PATCH without one changed the
+ * object when we received it: the body gets that time, so that what we hold moves forward and a later-dated change
+ * still wins. @returns the body to compose with, or the reason it is refused.
+ */
+export function patchWithLastUpdated(body: Record<string, unknown>, change: ChangeToCompose): { body: Record<string, unknown> } | { refused: string } {
+  if (body.last_updated === undefined || body.last_updated === null) {
+    return change.lastUpdatedRequired ? { refused: 'a PATCH must contain last_updated' } : { body: { ...body, last_updated: change.receivedAt } };
+  }
+  if (readOcpiDateTime(body.last_updated) === null) return { refused: `last_updated ${JSON.stringify(body.last_updated)} is not a DateTime` };
+  return { body };
 }

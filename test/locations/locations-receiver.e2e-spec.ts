@@ -111,14 +111,27 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Locations pushed by a %s CP
     expect(deviations).toContain('HOVERING');
   });
 
-  it(`${section} §PATCH Method: "Any request to the PATCH method SHALL contain the last_updated field": 2001, nothing changes`, async () => {
-    const location = locations[2];
-    await call('PUT', `/${location.id}`, location);
-    const before = await held(location.id);
-    const r = await call('PATCH', `/${location.id}/${location.evses[0].uid}`, { status: 'OUTOFORDER' });
-    expect(r).toMatchObject({ status: 200, body: { status_code: 2001, status_message: 'Invalid Location: a PATCH must contain last_updated' } });
-    expect(await held(location.id)).toEqual(before);
-  });
+  it(
+    version === '2.1.1'
+      ? `${section} §2.2.3 PATCH Method (no last_updated required): a PATCH without one is applied as of when we received it`
+      : `${section} §PATCH Method: "Any request to the PATCH method SHALL contain the last_updated field": 2001, nothing changes`,
+    async () => {
+      const location = locations[2];
+      await call('PUT', `/${location.id}`, location);
+      const before = await held(location.id);
+      const sentAt = Date.now() - 1000;
+      const r = await call('PATCH', `/${location.id}/${location.evses[0].uid}`, { status: 'OUTOFORDER' });
+      const after = await held(location.id);
+      const status = after.evses.find((e: any) => e.uid === location.evses[0].uid).status;
+      // 2.1.1: taken, dated when received; 2.2.1 and 2.3.0: refused, nothing changed.
+      const expected =
+        version === '2.1.1'
+          ? { code: 1000, status: 'OUTOFORDER', movedForward: true }
+          : { code: 2001, status: before.evses.find((e: any) => e.uid === location.evses[0].uid).status, movedForward: false };
+      expect({ code: r.body.status_code, status, movedForward: new Date(after.row.last_updated).getTime() >= sentAt }).toEqual(expected);
+      expect(r.body.status_message ?? null).toBe(version === '2.1.1' ? null : 'Invalid Location: a PATCH must contain last_updated');
+    },
+  );
 
   it(`${section} §PUT Method: a Connector PUT replaces that Connector and moves the EVSE's and the Location's last_updated`, async () => {
     const location = locations[3];

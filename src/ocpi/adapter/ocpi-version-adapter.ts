@@ -52,6 +52,12 @@ export interface OcpiVersionAdapter {
   readonly tokenEncoding: TokenEncoding;
   /** Message ids and routing headers: which the version has (transport_and_format §Unique message IDs, §Message Routing). */
   readonly transport: TransportRules;
+  /**
+   * Whether a PATCH to a Receiver interface must carry last_updated: "Any request to the PATCH method SHALL contain the
+   * last_updated field" (mod_locations / mod_sessions 2.2.1 §PATCH Method, 2.3.0 alike); 2.1.1 says no such thing (its
+   * own status example, mod_locations 2.1.1 §2.2.3, has none).
+   */
+  readonly patchRequiresLastUpdated: boolean;
   /** Reads version details `data` (version_information_endpoint §Version details). @throws Error when malformed. */
   parseEndpoints(data: unknown): OcpiEndpoint[];
   /** The URL of the CPO's Sender interface of `module`, or null when it offers none. */

@@ -15,6 +15,7 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   version: '2.1.1',
   tokenEncoding: 'plain',
   transport: TRANSPORT_RULES_2_1,
+  patchRequiresLastUpdated: false,
   parseEndpoints: parseVersionDetails211,
   senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
     // 2.1.1 has no interface roles: a CPO's module endpoint is its CPO (sender) interface.

@@ -12,6 +12,7 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   version: '2.2.1',
   tokenEncoding: 'base64',
   transport: TRANSPORT_RULES_2_2,
+  patchRequiresLastUpdated: true,
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;

@@ -16,6 +16,7 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   version: '2.3.0',
   tokenEncoding: 'base64',
   transport: TRANSPORT_RULES_2_2,
+  patchRequiresLastUpdated: true,
   // version_information_endpoint 2.3.0: the Endpoint class is unchanged from 2.2.1.
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
