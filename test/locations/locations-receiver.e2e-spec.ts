@@ -162,7 +162,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Locations pushed by a %s CP
   });
 
   it(`${section}: a Location without coordinates is 2001 naming the field, nothing stored`, async () => {
-    const { coordinates: _, ...withoutCoordinates } = { ...locations[0], id: 'NO-COORDS' };
+    const { coordinates: _, ...withoutCoordinates }: Record<string, any> = { ...locations[0], id: 'NO-COORDS' };
     const r = await call('PUT', `/NO-COORDS`, withoutCoordinates);
     expect(r).toMatchObject({ status: 200, body: { status_code: 2001 } });
     expect(r.body.status_message).toMatch(/coordinates/);
