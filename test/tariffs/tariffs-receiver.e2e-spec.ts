@@ -130,7 +130,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Tariffs pushed by a %s CPO'
     expect(await ocpiCall(`${service.url}/ocpi/emsp/${version}/cdrs`, cpo.simulator.registration.tokenForClient!, { method: 'POST', body: cdr, encoding })).toMatchObject({
       status: 201,
     });
-    const line = async () => (await service.finance('GET', `/cdrs?cdr_id=${encodeURIComponent(cdr.id)}`)).body.data[0];
+    const line = async () => (await service.finance('GET', `/cdrs?cdr_id=${encodeURIComponent(String(cdr.id))}`)).body.data[0];
     expect(await line()).toMatchObject({ exact: true, difference: { before_taxes: '0.00' } });
     expect((await service.finance('POST', '/cdrs/recompute', { body: { connection_id: cpo.connectionId } })).status).toBe(200);
     expect(await line()).toMatchObject({ exact: true, difference: { before_taxes: '0.00' } });
