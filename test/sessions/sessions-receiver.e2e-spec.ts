@@ -106,6 +106,12 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Sessions pushed by a %s CPO
     expect((await held('S-PATCH')).mapped.charging_periods).toEqual([]);
   });
 
+  it(`transport_and_format §Authorization header: the other Authorization form works on the Sessions paths too`, async () => {
+    const other = encoding === 'plain' ? 'base64' : 'plain';
+    const r = await ocpiCall(`${base}/S-PUT`, cpo.simulator.registration.tokenForClient!, { encoding: other });
+    expect(r).toMatchObject({ status: 200, body: { status_code: 1000, data: { id: 'S-PUT' } } });
+  });
+
   if (version !== '2.1.1') {
     it(`${section} §PATCH Method: "Any request to the PATCH method SHALL contain the last_updated field": 2001, nothing changes`, async () => {
       const session = sessionNamed('S-NO-LU', { status: 'ACTIVE' });

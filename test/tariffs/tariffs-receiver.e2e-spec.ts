@@ -154,6 +154,12 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Tariffs pushed by a %s CPO'
     expect(foreign.body.status_message).toMatch(/belongs to party BE\*BEC, which is not a party of this connection/);
   });
 
+  it(`transport_and_format §Authorization header: the other Authorization form works on the Tariffs paths too`, async () => {
+    const other = encoding === 'plain' ? 'base64' : 'plain';
+    const r = await ocpiCall(`${base}/T-PUT`, cpo.simulator.registration.tokenForClient!, { encoding: other });
+    expect(r).toMatchObject({ status: 200, body: { status_code: 1000, data: { id: 'T-PUT' } } });
+  });
+
   if (version === '2.1.1') {
     it(`${section} §2.2.3 PATCH Method: the fields sent replace ours (elements whole), a new history version; an unknown Tariff is 2000 in HTTP 404, nothing stored`, async () => {
       const tariff = tariffNamed('T-PATCH');
