@@ -11,6 +11,7 @@ import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
 import { SyncRunRunningIndex1797100000000 } from './1797100000000-SyncRunRunningIndex';
 import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCredentials';
 import { ModuleModesAndRefusedParties1797200000000 } from './1797200000000-ModuleModesAndRefusedParties';
+import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTariffsAndSessions';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -30,4 +31,5 @@ export const migrations = [
   SyncRunRunningIndex1797100000000,
   UnsettledCredentials1797100100000,
   ModuleModesAndRefusedParties1797200000000,
+  PushedTariffsAndSessions1797500000000,
 ];

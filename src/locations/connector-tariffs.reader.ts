@@ -39,11 +39,12 @@ export interface ConnectorRef {
 
 /**
  * SQL: the current version of the tariff of party (cc, pid) with OCPI id `id` (expressions): the latest row of
- * tariff_version, the same version the tariff engine prices with (TariffReader.find).
+ * tariff_version, the same version the tariff engine prices with (TariffReader.find); NULL when there is none or the
+ * latest is the tombstone of a deletion (mod_tariffs §DELETE Method: the tariff is not used any more).
  */
 export function currentVersionSql(cc: string, pid: string, id: string): string {
-  return `(SELECT v.id FROM tariff_version v WHERE v.country_code = ${cc} AND v.party_id = ${pid} AND v.ocpi_id = ${id}
-    ORDER BY v.version_no DESC LIMIT 1)`;
+  return `(SELECT CASE WHEN v.deleted THEN NULL ELSE v.id END FROM tariff_version v
+    WHERE v.country_code = ${cc} AND v.party_id = ${pid} AND v.ocpi_id = ${id} ORDER BY v.version_no DESC LIMIT 1)`;
 }
 
 const MAX_CACHED = 10_000;

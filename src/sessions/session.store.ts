@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CanonicalSession, SessionChargingPeriod } from './session.model';
+import { CanonicalSession } from './session.model';
 
 /** A whole canonical Session (pulled, or PUT by the CPO) with the raw wire object it came from. */
 export interface IncomingSession {
@@ -23,38 +23,6 @@ export type SessionStoreOutcome =
   /** Held through another connection (another route to the same CPO): that one's copy stays. */
   | { kind: 'HELD_ELSEWHERE'; rowId: string; reason: string };
 
-/**
- * A PATCH of a Session (mod_sessions 2.2.1 §PATCH Method), already read into canonical values by the receiver: only the
- * fields sent, the ChargingPeriods to add, and the raw body. The Session's identity comes from the URL.
- */
-export interface SessionPatch {
-  country_code: string;
-  party_id: string;
-  id: string;
-  /** "Any request to the PATCH method SHALL contain the last_updated field." ISO-8601 UTC. */
-  last_updated: string;
-  /** The fields the PATCH sets, canonical (a status with its status_as_sent); absent ones are unchanged. */
-  fields: Partial<Omit<CanonicalSession, 'country_code' | 'party_id' | 'id' | 'charging_periods' | 'last_updated'>>;
-  /** ChargingPeriods to add ("a request to add all the ChargingPeriod objects to the existing Session"); empty: none. */
-  charging_periods: SessionChargingPeriod[];
-  raw: unknown;
-}
-
-/** How one PATCH ended. */
-export type SessionPatchOutcome =
-  /**
-   * Applied. `added`: ChargingPeriods new to the session; `already_held`: ones whose start instant it already had (a
-   * CPO that sends the periods cumulatively): the PATCH's copy replaces the held one, so nothing is doubled or lost.
-   */
-  | { kind: 'PATCHED'; rowId: string; added: number; already_held: number }
-  /** Nothing changes (e.g. the same PATCH again). */
-  | { kind: 'UNCHANGED'; rowId: string }
-  /** Older than what we hold: not applied. */
-  | { kind: 'STALE'; rowId: string; held_last_updated: string }
-  /** We hold no such Session (the receiver answers as the spec says, and may fetch it). */
-  | { kind: 'NOT_HELD' }
-  | { kind: 'HELD_ELSEWHERE'; rowId: string; reason: string };
-
 /** A CDR of a session (CDR.session_id, mod_cdrs 2.2.1 §CDR object) as held: what links the two. */
 export interface SessionCdrLink {
   country_code: string;
@@ -66,11 +34,12 @@ export interface SessionCdrLink {
 
 /**
  * Writes Sessions (mod_sessions 2.2.1 §Session object), keyed by (country_code, party_id, id), inside the caller's
- * transaction. A whole Session (a pull, or a PUT: "SHALL replace the existing object", ChargingPeriods included) is
- * upserted: an older one (by last_updated) never overwrites what we hold, the same one again changes nothing (compared
- * as read: md5 of the canonical Session), a row held through another connection is left to it. A PATCH changes the
- * fields it sends and adds ChargingPeriods. The raw wire object is kept (the last whole one, and the PATCH bodies
- * since).
+ * transaction. Every Session arrives whole: pulled, PUT ("SHALL replace the existing object", ChargingPeriods
+ * included), or PATCHed, which the intake step composes with the held wire Session into the whole one before it is
+ * mapped and stored here (intake/object-changes.ts: fields replaced, ChargingPeriods added). It is upserted: an older
+ * one (by last_updated) never overwrites what we hold, the same one again changes nothing (compared as read: md5 of
+ * the canonical Session), a row held through another connection is left to it. The raw wire object kept is the whole
+ * Session as the CPO's last PUT or pull and its PATCHes since made it.
  */
 @Injectable()
 export class SessionStore {
@@ -83,6 +52,20 @@ export class SessionStore {
       key.country_code,
       key.party_id,
       key.id,
+    ]);
+    return row ? row.raw : null;
+  }
+
+  /**
+   * The raw wire Session connection `connectionId` sent us under `key` (for our Receiver interface's GET); null when we
+   * hold none from that connection.
+   */
+  async rawHeldBy(db: Pick<EntityManager, 'query'>, connectionId: string, key: { country_code: string; party_id: string; id: string }): Promise<unknown> {
+    const [row] = await db.query<Array<{ raw: unknown }>>(`SELECT raw FROM session WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 AND connection_id = $4`, [
+      key.country_code,
+      key.party_id,
+      key.id,
+      connectionId,
     ]);
     return row ? row.raw : null;
   }
@@ -126,7 +109,7 @@ export class SessionStore {
          kwh = EXCLUDED.kwh, currency = EXCLUDED.currency, stated_before_taxes = EXCLUDED.stated_before_taxes,
          stated_after_taxes = EXCLUDED.stated_after_taxes, token_uid = EXCLUDED.token_uid, contract_id = EXCLUDED.contract_id,
          location_id = EXCLUDED.location_id, evse_uid = EXCLUDED.evse_uid, connector_id = EXCLUDED.connector_id,
-         content_hash = EXCLUDED.content_hash, mapped = EXCLUDED.mapped, raw = EXCLUDED.raw, raw_patches = '[]',
+         content_hash = EXCLUDED.content_hash, mapped = EXCLUDED.mapped, raw = EXCLUDED.raw,
          last_updated = EXCLUDED.last_updated, changed_at = now()
        WHERE (session.connection_id = EXCLUDED.connection_id OR session.connection_id IS NULL)
          AND session.last_updated <= EXCLUDED.last_updated AND session.content_hash <> EXCLUDED.content_hash
@@ -148,52 +131,6 @@ export class SessionStore {
       outcomeOf.set(i, classify(h, s.last_updated, connectionId, s));
     }
     return batch.map((_, i) => outcomeOf.get(i) ?? { kind: 'SUPERSEDED' });
-  }
-
-  /**
-   * Applies PATCHes (mod_sessions 2.2.1 §PATCH Method), in order: the fields sent replace ours; ChargingPeriods are added
-   * (one whose start instant we hold replaces that one: a CPO sending them cumulatively doubles nothing); an empty list
-   * changes none. A PATCH older than what we hold (last_updated) is not applied.
-   * @returns one outcome per patch, in input order.
-   */
-  async applyPatches(m: EntityManager, connectionId: string, ocpiVersion: string, patches: SessionPatch[]): Promise<SessionPatchOutcome[]> {
-    const outcomes: SessionPatchOutcome[] = [];
-    for (const patch of patches) {
-      const [row] = await m.query<HeldRow[]>(
-        `SELECT id, connection_id, last_updated, content_hash, mapped FROM session WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 FOR UPDATE`,
-        [patch.country_code, patch.party_id, patch.id],
-      );
-      if (!row) {
-        outcomes.push({ kind: 'NOT_HELD' });
-        continue;
-      }
-      if (row.connection_id !== null && row.connection_id !== connectionId) {
-        outcomes.push({ kind: 'HELD_ELSEWHERE', rowId: row.id, reason: heldElsewhere(patch) });
-        continue;
-      }
-      if (new Date(row.last_updated).getTime() > Date.parse(patch.last_updated)) {
-        outcomes.push({ kind: 'STALE', rowId: row.id, held_last_updated: new Date(row.last_updated).toISOString() });
-        continue;
-      }
-      const { session, added, alreadyHeld } = patched(row.mapped, patch);
-      const updated = await m.query<Array<{ id: string }>>(
-        // As a CTE, so that the driver hands back the rows (an UPDATE … RETURNING alone comes back as [rows, count]).
-        `WITH u AS (UPDATE session SET ocpi_version = $2, source = 'PUSH', status = x.status, start_date_time = x.start_date_time,
-           end_date_time = x.end_date_time, kwh = x.kwh, currency = x.currency, stated_before_taxes = x.stated_before_taxes,
-           stated_after_taxes = x.stated_after_taxes, token_uid = x.token_uid, contract_id = x.contract_id,
-           location_id = x.location_id, evse_uid = x.evse_uid, connector_id = x.connector_id, content_hash = md5($3::jsonb::text),
-           mapped = $3::jsonb, raw_patches = session.raw_patches || jsonb_build_array($4::jsonb), last_updated = x.last_updated,
-           connection_id = $5, changed_at = now()
-         FROM jsonb_to_record($6::jsonb) AS x(status text, start_date_time timestamptz, end_date_time timestamptz, kwh numeric,
-           currency text, stated_before_taxes numeric, stated_after_taxes numeric, token_uid text, contract_id text,
-           location_id text, evse_uid text, connector_id text, last_updated timestamptz)
-         WHERE session.id = $1 AND session.content_hash <> md5($3::jsonb::text)
-         RETURNING session.id) SELECT id FROM u`,
-        [row.id, ocpiVersion, JSON.stringify(session), JSON.stringify(patch.raw ?? null), connectionId, JSON.stringify(columnsOf(session))],
-      );
-      outcomes.push(updated.length === 1 ? { kind: 'PATCHED', rowId: row.id, added, already_held: alreadyHeld } : { kind: 'UNCHANGED', rowId: row.id });
-    }
-    return outcomes;
   }
 
   /**
@@ -231,7 +168,6 @@ interface HeldRow {
   connection_id: string | null;
   last_updated: Date;
   content_hash: string;
-  mapped: CanonicalSession;
 }
 
 function keyOf(s: { country_code: string; party_id: string; id: string }): string {
@@ -248,29 +184,6 @@ function classify(h: HeldRow, lastUpdated: string, connectionId: string, s: Cano
 
 function heldElsewhere(s: { country_code: string; party_id: string; id: string }): string {
   return `Session ${s.country_code}*${s.party_id} ${s.id} is held through another connection (another route to the same CPO); that copy is kept`;
-}
-
-/** The canonical Session with a PATCH applied, and how its ChargingPeriods went. */
-function patched(held: CanonicalSession, patch: SessionPatch): { session: CanonicalSession; added: number; alreadyHeld: number } {
-  const periods = new Map(held.charging_periods.map((p) => [Date.parse(p.start_date_time), p]));
-  let alreadyHeld = 0;
-  for (const p of patch.charging_periods) {
-    if (periods.has(Date.parse(p.start_date_time))) alreadyHeld += 1;
-    periods.set(Date.parse(p.start_date_time), p);
-  }
-  const charging_periods = [...periods.entries()].sort(([a], [b]) => a - b).map(([, p]) => p);
-  const notes = [...(held.notes ?? []), ...(patch.fields.notes ?? [])];
-  const session: CanonicalSession = {
-    ...held,
-    ...patch.fields,
-    country_code: held.country_code,
-    party_id: held.party_id,
-    id: held.id,
-    charging_periods,
-    last_updated: patch.last_updated,
-    ...(notes.length > 0 ? { notes: [...new Set(notes)] } : {}),
-  };
-  return { session, added: patch.charging_periods.length - alreadyHeld, alreadyHeld };
 }
 
 /** The columns of a row, from the canonical Session; money and energy stay decimal strings into numeric. */

@@ -42,13 +42,16 @@ export class TariffReader {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The current versions of party (countryCode, partyId)'s tariffs with the given OCPI ids; unknown ids are absent. */
+  /**
+   * The current versions of party (countryCode, partyId)'s tariffs with the given OCPI ids; unknown ids are absent, and
+   * so are deleted ones (their latest version is a tombstone: TariffHistoryStore.recordDeletion).
+   */
   async find(countryCode: string, partyId: string, ids: string[]): Promise<CanonicalTariff[]> {
     if (ids.length === 0) return [];
     const rows: VersionRow[] = await this.db.query(
-      `SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
-       WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[])
-       ORDER BY ocpi_id, version_no DESC`,
+      `SELECT * FROM (SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
+         WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[])
+         ORDER BY ocpi_id, version_no DESC) current WHERE NOT deleted`,
       [countryCode, partyId, ids],
     );
     return rows.map((r) => this.shared(r).tariff);
@@ -57,26 +60,25 @@ export class TariffReader {
   /**
    * The versions in force at `at` of party (countryCode, partyId)'s tariffs with the given ids: for each, the version
    * with the latest valid_from not after `at`. An id is absent when we know no version in force by then (none stored,
-   * or the first one took effect later).
+   * or the first one took effect later), or when the CPO had deleted the tariff by then (a tombstone in force).
    */
   async findValidAt(countryCode: string, partyId: string, ids: string[], at: Date): Promise<TariffVersionAt[]> {
     if (ids.length === 0) return [];
     const rows: VersionRow[] = await this.db.query(
-      `SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
-       WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[]) AND valid_from <= $4::timestamptz
-       ORDER BY ocpi_id, valid_from DESC, version_no DESC`,
+      `SELECT * FROM (SELECT DISTINCT ON (ocpi_id) ${COLUMNS} FROM tariff_version v
+         WHERE country_code = $1 AND party_id = $2 AND ocpi_id = ANY($3::text[]) AND valid_from <= $4::timestamptz
+         ORDER BY ocpi_id, valid_from DESC, version_no DESC) in_force WHERE NOT deleted`,
       [countryCode, partyId, ids, at.toISOString()],
     );
     return rows.map((r) => ({ ...toVersion(this.shared(r)), basis: new Date(r.first_seen) <= at ? 'held' : 'cpo_last_updated' }));
   }
 
-  /** Every version of one tariff, oldest first. */
+  /** Every version of one tariff, oldest first; a deletion shows as the valid_until of the version it ended. */
   async history(countryCode: string, partyId: string, id: string): Promise<TariffVersion[]> {
-    const rows: VersionRow[] = await this.db.query(`SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 ORDER BY version_no`, [
-      countryCode,
-      partyId,
-      id,
-    ]);
+    const rows: VersionRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM tariff_version v WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 AND NOT deleted ORDER BY version_no`,
+      [countryCode, partyId, id],
+    );
     return rows.map((r) => toVersion(this.shared(r)));
   }
 
@@ -90,7 +92,7 @@ export class TariffReader {
   }
 }
 
-const COLUMNS = `v.id, v.tariff, v.version_no, v.ocpi_version, v.valid_from, v.first_seen, v.last_seen,
+const COLUMNS = `v.id, v.tariff, v.version_no, v.ocpi_version, v.valid_from, v.first_seen, v.last_seen, v.deleted,
   (SELECT min(n.valid_from) FROM tariff_version n WHERE n.country_code = v.country_code AND n.party_id = v.party_id
      AND n.ocpi_id = v.ocpi_id AND n.version_no > v.version_no) AS valid_until`;
 
@@ -103,6 +105,7 @@ interface VersionRow {
   valid_until: Date | null;
   first_seen: Date;
   last_seen: Date;
+  deleted: boolean;
 }
 
 function toVersion(r: VersionRow): TariffVersion {

@@ -3,11 +3,22 @@ import { EntityManager } from 'typeorm';
 import { TariffHistoryStore } from './tariff-history.store';
 import { IncomingTariff } from './tariff.model';
 
+/** A Tariff's identity (mod_tariffs 2.2.1 §Receiver Interface URL: country_code, party_id, tariff_id). */
+export interface TariffKey {
+  country_code: string;
+  party_id: string;
+  id: string;
+}
+
+/** What a DELETE of a Tariff did (TariffStore.markDeleted). */
+export type TariffDeletion = { kind: 'DELETED' } | { kind: 'ALREADY_DELETED'; deletedAt: string } | { kind: 'NOT_HELD' };
+
 /**
  * Writes canonical Tariffs with their TariffElements and PriceComponents (mod_tariffs 2.2.1 §4.3.1),
  * a batch at a time, idempotently: upsert keyed by (country_code, party_id, id); elements have no identity
  * of their own in OCPI, so a written tariff's elements are replaced as a whole. An object older than the
  * stored one (by last_updated) does not overwrite it, nor is an identical one rewritten. Prices stay decimal strings into `numeric` columns.
+ * A deleted Tariff (markDeleted) written again, pushed or pulled, is back in use: the CPO sends it as current.
  * Every batch also goes to the tariff history (TariffHistoryStore): a new version when the content changed, a later
  * last_seen when it did not.
  */
@@ -17,18 +28,50 @@ export class TariffStore {
    * The raw wire object we hold under `key`, whichever connection holds it, with its row locked for the caller's
    * transaction (a pushed change is composed with it and written back before another change may read it); null if none.
    */
-  async heldRaw(m: Pick<EntityManager, 'query'>, key: { country_code: string; party_id: string; id: string }): Promise<unknown> {
-    const [row] = await m.query<Array<{ raw: unknown }>>(`SELECT raw FROM tariff WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 FOR UPDATE`, [
-      key.country_code,
-      key.party_id,
-      key.id,
-    ]);
+  async heldRaw(m: Pick<EntityManager, 'query'>, key: TariffKey): Promise<unknown> {
+    const [row] = await m.query<Array<{ raw: unknown; deleted_at: Date | null }>>(
+      `SELECT raw, deleted_at FROM tariff WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 FOR UPDATE`,
+      [key.country_code, key.party_id, key.id],
+    );
+    // A deleted Tariff is not held: a PUT brings it back as new (201), a PATCH of it is a change to an unknown object.
+    return row && row.deleted_at === null ? row.raw : null;
+  }
+
+  /**
+   * The raw wire Tariff connection `connectionId` sent us under `key`, unless deleted (for our Receiver interface's GET).
+   * @returns null when we hold none from that connection.
+   */
+  async rawHeldBy(db: Pick<EntityManager, 'query'>, connectionId: string, key: TariffKey): Promise<unknown> {
+    const [row] = await db.query<Array<{ raw: unknown }>>(
+      `SELECT raw FROM tariff WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 AND connection_id = $4 AND deleted_at IS NULL`,
+      [key.country_code, key.party_id, key.id, connectionId],
+    );
     return row ? row.raw : null;
+  }
+
+  /**
+   * Marks the Tariff `key` that connection `connectionId` sent us deleted at `at` (mod_tariffs 2.2.1 §DELETE Method),
+   * inside the caller's transaction: nothing is removed. The row keeps its content with deleted_at set, and the tariff
+   * history gets a tombstone version taking effect at `at` (see migration PushedTariffsAndSessions): from then on no
+   * version is in force (the price estimate and the list-view price line leave it out), before then the versions
+   * stay as they were (CDR re-pricing and a session's cost of charges that started earlier). A PUT brings it back.
+   * @returns DELETED; ALREADY_DELETED (nothing changes); NOT_HELD when that connection sent us no such Tariff.
+   */
+  async markDeleted(m: EntityManager, connectionId: string, key: TariffKey, at = new Date()): Promise<TariffDeletion> {
+    const [row] = await m.query<Array<{ id: string; deleted_at: Date | null }>>(
+      `SELECT id, deleted_at FROM tariff WHERE country_code = $1 AND party_id = $2 AND ocpi_id = $3 AND connection_id = $4 FOR UPDATE`,
+      [key.country_code, key.party_id, key.id, connectionId],
+    );
+    if (!row) return { kind: 'NOT_HELD' };
+    if (row.deleted_at !== null) return { kind: 'ALREADY_DELETED', deletedAt: new Date(row.deleted_at).toISOString() };
+    await m.query(`UPDATE tariff SET deleted_at = $2 WHERE id = $1`, [row.id, at.toISOString()]);
+    await this.history.recordDeletion(m, connectionId, key, at);
+    return { kind: 'DELETED' };
   }
 
   /** How many Tariffs we hold from one connection (for operations). */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<number> {
-    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM tariff WHERE connection_id = $1`, [connectionId]);
+    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM tariff WHERE connection_id = $1 AND deleted_at IS NULL`, [connectionId]);
     return row.n;
   }
 
@@ -78,9 +121,9 @@ export class TariffStore {
          max_price_excl_vat = EXCLUDED.max_price_excl_vat, max_price_incl_vat = EXCLUDED.max_price_incl_vat,
          start_date_time = EXCLUDED.start_date_time, end_date_time = EXCLUDED.end_date_time,
          energy_mix = EXCLUDED.energy_mix, last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now(),
-         tax_included = EXCLUDED.tax_included
-       WHERE tariff.connection_id = EXCLUDED.connection_id AND tariff.last_updated <= EXCLUDED.last_updated
-         AND tariff.raw IS DISTINCT FROM EXCLUDED.raw
+         tax_included = EXCLUDED.tax_included, deleted_at = NULL
+       WHERE tariff.connection_id = EXCLUDED.connection_id AND (tariff.deleted_at IS NOT NULL
+         OR (tariff.last_updated <= EXCLUDED.last_updated AND tariff.raw IS DISTINCT FROM EXCLUDED.raw))
        RETURNING id, country_code, party_id, ocpi_id`,
       [JSON.stringify(rows), connectionId, ocpiVersion],
     );

@@ -57,15 +57,20 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
     // mod_locations: our Locations Receiver interface (2.1.1 §3.2 eMSP Interface).
     const locations = { identifier: 'locations', url: `${service.url}/ocpi/emsp/${version}/locations` };
+    // mod_sessions and mod_tariffs: our Sessions and Tariffs Receiver interfaces (2.1.1 §2.2 eMSP Interface of each).
+    const sessions = { identifier: 'sessions', url: `${service.url}/ocpi/emsp/${version}/sessions` };
+    const tariffs = { identifier: 'tariffs', url: `${service.url}/ocpi/emsp/${version}/tariffs` };
     expect(body.data).toEqual({
       version,
       endpoints:
         version === '2.1.1'
-          ? [credentials, cdrs, locations]
+          ? [credentials, cdrs, locations, sessions, tariffs]
           : [
               { ...credentials, role: 'SENDER' },
               { ...cdrs, role: 'RECEIVER' },
               { ...locations, role: 'RECEIVER' },
+              { ...sessions, role: 'RECEIVER' },
+              { ...tariffs, role: 'RECEIVER' },
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

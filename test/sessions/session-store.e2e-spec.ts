@@ -2,8 +2,8 @@
  * The Session store on a real database (PGlite, or PostgreSQL with DATABASE_URL): a whole Session (pulled, or PUT:
  * mod_sessions 2.2.1 §Receiver Interface §PUT Method "SHALL replace the existing object", ChargingPeriods included) is
  * upserted by (country_code, party_id, id), an older one never overwrites what we hold, the same one again changes
- * nothing; a PATCH (§PATCH Method) changes the fields it sends and adds ChargingPeriods; the raw payload is kept; a CDR
- * is linked to its Session.
+ * nothing; the raw payload is kept; a CDR is linked to its Session. A PATCH (§PATCH Method) reaches the store as the
+ * whole Session the intake step composed: its cases are proven through the receiver (sessions-receiver.e2e-spec.ts).
  */
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../../src/database/database-options';
@@ -11,7 +11,7 @@ import { ENTITIES } from '../../src/entities';
 import { ocpi221Adapter } from '../../src/ocpi/v2_2_1/v2-2-1.adapter';
 import { normaliseWireObject } from '../../src/ocpi/wire/wire-normaliser';
 import { CanonicalSession } from '../../src/sessions/session.model';
-import { SessionPatch, SessionStore } from '../../src/sessions/session.store';
+import { SessionStore } from '../../src/sessions/session.store';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { specSessions } from './support/spec-sessions';
 
@@ -25,7 +25,7 @@ const { starting, finished } = specSessions('2.2.1');
 /** The spec's starting session, renamed so each test has its own. */
 const sessionNamed = (id: string, extra: Record<string, unknown> = {}) => ({ ...starting, id, ...extra });
 
-describe('Session store (mod_sessions 2.2.1 §Session object, §Receiver Interface PUT and PATCH)', () => {
+describe('Session store (mod_sessions 2.2.1 §Session object, §Receiver Interface PUT)', () => {
   let database: TestDatabase;
   let db: DataSource;
   const store = new SessionStore();
@@ -42,7 +42,6 @@ describe('Session store (mod_sessions 2.2.1 §Session object, §Receiver Interfa
         raws.map((raw) => ({ session: canonical(raw), raw })),
       ),
     );
-  const patch = (p: SessionPatch, connection = connectionId) => db.transaction((m) => store.applyPatches(m, connection, '2.2.1', [p]));
   const row = async (id: string) => {
     const [r] = await db.query(`SELECT *, changed_at::text AS changed_at_text FROM session WHERE country_code = 'NL' AND party_id = 'STK' AND ocpi_id = $1`, [id]);
     return r;
@@ -79,7 +78,6 @@ describe('Session store (mod_sessions 2.2.1 §Session object, §Receiver Interfa
       evse_uid: '3256',
       connector_id: '1',
       raw: sessionNamed('S-NEW'),
-      raw_patches: [],
       cdr_id: null,
     });
     expect(new Date(first.start_date_time).toISOString()).toBe('2020-03-09T10:17:09.000Z');
@@ -121,67 +119,6 @@ describe('Session store (mod_sessions 2.2.1 §Session object, §Receiver Interfa
       reason: 'Session NL*STK S-MINE is held through another connection (another route to the same CPO); that copy is kept',
     });
     expect((await row('S-MINE')).kwh).toBe('0');
-  });
-
-  describe('§PATCH Method: the fields sent change, ChargingPeriods are added', () => {
-    const periodAt = (start: string, kwh: string) => ({ start_date_time: start, dimensions: [{ type: 'ENERGY', volume: kwh }], tariff_id: null });
-    // The spec's example "adding a new ChargingPeriod" (kwh 15, one period, total_cost 0.80 / 0.88), as a receiver reads it.
-    const addPeriod = (id: string, extra: Partial<SessionPatch> = {}): SessionPatch => ({
-      country_code: 'NL',
-      party_id: 'STK',
-      id,
-      last_updated: '2020-03-09T11:16:02.000Z',
-      fields: { kwh: '15', total_cost: { before_taxes: '0.8', after_taxes: '0.88', taxes: null } },
-      charging_periods: [periodAt('2020-03-09T11:16:02.000Z', '2200')],
-      raw: { kwh: 15, last_updated: '2020-03-09T11:16:02Z' },
-      ...extra,
-    });
-
-    it('adds the period and sets the fields; the PATCH body is kept; the same PATCH again changes nothing', async () => {
-      await put([sessionNamed('S-PATCH', { status: 'ACTIVE', charging_periods: [{ start_date_time: '2020-03-09T10:17:09Z', dimensions: [{ type: 'ENERGY', volume: 1 }] }] })]);
-      const [done] = await patch(addPeriod('S-PATCH'));
-      expect(done).toMatchObject({ kind: 'PATCHED', added: 1, already_held: 0 });
-      const r = await row('S-PATCH');
-      expect([r.kwh, r.stated_before_taxes, r.stated_after_taxes, r.status]).toEqual(['15', '0.8', '0.88', 'ACTIVE']);
-      expect(r.mapped.charging_periods.map((p: any) => p.start_date_time)).toEqual(['2020-03-09T10:17:09.000Z', '2020-03-09T11:16:02.000Z']);
-      expect(r.raw_patches).toEqual([{ kwh: 15, last_updated: '2020-03-09T11:16:02Z' }]);
-      expect(new Date(r.last_updated).toISOString()).toBe('2020-03-09T11:16:02.000Z');
-      expect(await patch(addPeriod('S-PATCH'))).toEqual([{ kind: 'UNCHANGED', rowId: r.id }]);
-      expect((await row('S-PATCH')).raw_patches).toHaveLength(1);
-    });
-
-    it('periods sent cumulatively (every period again, the last one grown) are neither doubled nor lost', async () => {
-      await put([sessionNamed('S-CUMUL', { status: 'ACTIVE' })]);
-      await patch(addPeriod('S-CUMUL', { charging_periods: [periodAt('2020-03-09T10:20:00.000Z', '1')], last_updated: '2020-03-09T10:30:00.000Z' }));
-      const [second] = await patch(
-        addPeriod('S-CUMUL', {
-          charging_periods: [periodAt('2020-03-09T10:20:00.000Z', '1.5'), periodAt('2020-03-09T10:35:00.000Z', '2')],
-          last_updated: '2020-03-09T10:40:00.000Z',
-        }),
-      );
-      expect(second).toMatchObject({ kind: 'PATCHED', added: 1, already_held: 1 });
-      const periods = (await row('S-CUMUL')).mapped.charging_periods;
-      expect(periods.map((p: any) => [p.start_date_time, p.dimensions[0].volume])).toEqual([
-        ['2020-03-09T10:20:00.000Z', '1.5'],
-        ['2020-03-09T10:35:00.000Z', '2'],
-      ]);
-    });
-
-    it('a PATCH older than what we hold is STALE and not applied; one for a Session we do not hold is NOT_HELD', async () => {
-      await put([sessionNamed('S-LATE', { status: 'ACTIVE', last_updated: '2020-03-09T12:00:00Z' })]);
-      const [late] = await patch(addPeriod('S-LATE'));
-      expect(late).toMatchObject({ kind: 'STALE', held_last_updated: '2020-03-09T12:00:00.000Z' });
-      expect((await row('S-LATE')).mapped.charging_periods).toEqual([]);
-      expect(await patch(addPeriod('S-NOBODY'))).toEqual([{ kind: 'NOT_HELD' }]);
-    });
-
-    it('a whole Session after PATCHes replaces them (the PATCH bodies it supersedes are cleared)', async () => {
-      await put([sessionNamed('S-REPUT', { status: 'ACTIVE' })]);
-      await patch(addPeriod('S-REPUT'));
-      await put([sessionNamed('S-REPUT', { status: 'COMPLETED', kwh: 16, last_updated: '2020-03-09T11:30:00Z' })]);
-      const r = await row('S-REPUT');
-      expect([r.status, r.kwh, r.raw_patches, r.mapped.charging_periods]).toEqual(['COMPLETED', '16', [], []]);
-    });
   });
 
   it('mod_cdrs 2.2.1 §CDR object session_id: a CDR is linked to its Session once, the first link kept', async () => {

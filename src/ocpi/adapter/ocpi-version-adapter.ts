@@ -68,6 +68,11 @@ export interface OcpiVersionAdapter {
   parseCredentials(data: unknown): Credentials;
   /** Our own version details endpoints, under `baseUrl` (e.g. https://host/ocpi/emsp/2.2.1). */
   ourEndpoints(baseUrl: string): unknown[];
+  /**
+   * Whether the Tariffs Receiver interface has PATCH (mod_tariffs 2.1.1 §2.2.3: yes; 2.2.1 and 2.3.0 §Receiver
+   * Interface: "PATCH n/a", a changed Tariff is PUT whole).
+   */
+  readonly tariffsReceiverPatch: boolean;
   /** Maps one wire Location; never throws. */
   mapLocation(raw: unknown, context: MappingContext): MappingResult<CanonicalLocation>;
   /** Maps one wire Tariff; never throws. */

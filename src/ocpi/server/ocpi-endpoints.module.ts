@@ -6,13 +6,17 @@ import { CredentialsController } from './credentials.controller';
 import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
 import { LocationsReceiverController } from './receivers/locations-receiver.controller';
 import { LocationsModule } from '../../locations/locations.module';
+import { SessionsModule } from '../../sessions/sessions.module';
+import { TariffsModule } from '../../tariffs/tariffs.module';
+import { SessionsReceiverController } from './receivers/sessions-receiver.controller';
+import { TariffsReceiverController } from './receivers/tariffs-receiver.controller';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
  * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule],
-  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule],
+  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController, TariffsReceiverController, SessionsReceiverController],
 })
 export class OcpiEndpointsModule {}

@@ -29,8 +29,12 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
       { identifier: 'credentials', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', url: `${baseUrl}/cdrs` },
       { identifier: 'locations', url: `${baseUrl}/locations` },
+      // mod_sessions 2.1.1 §2.2 and mod_tariffs 2.1.1 §2.2 eMSP Interface.
+      { identifier: 'sessions', url: `${baseUrl}/sessions` },
+      { identifier: 'tariffs', url: `${baseUrl}/tariffs` },
     ];
   },
+  tariffsReceiverPatch: true,
   mapLocation: mapLocation211,
   // 2.1.1 Tariffs name no owner: the connection's single party owns them.
   mapTariff: (raw, context) => mapTariff211(raw, context.owner ?? undefined),

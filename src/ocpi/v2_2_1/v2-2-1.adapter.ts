@@ -25,8 +25,11 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
       { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
       { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
+      { identifier: 'sessions', role: 'RECEIVER', url: `${baseUrl}/sessions` },
+      { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
     ];
   },
+  tariffsReceiverPatch: false,
   // 2.2.1 objects carry their own country_code and party_id: the context is not needed.
   mapLocation: (raw: unknown) => mapLocation221(raw),
   mapTariff: (raw: unknown) => mapTariff221(raw),

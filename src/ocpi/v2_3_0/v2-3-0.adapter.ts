@@ -30,8 +30,11 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
       { identifier: 'cdrs', role: 'RECEIVER', url: `${baseUrl}/cdrs` },
       { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
+      { identifier: 'sessions', role: 'RECEIVER', url: `${baseUrl}/sessions` },
+      { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
     ];
   },
+  tariffsReceiverPatch: false,
   mapLocation: (raw: unknown) => mapLocation230(raw),
   mapTariff: (raw) => mapTariff230(raw),
   mapCdr: (raw) => mapCdr230(raw),

@@ -87,10 +87,15 @@ describe('version_information_endpoint §Version details per version', () => {
     expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([
       { identifier: 'credentials', url: 'https://us/2.1.1/credentials' },
       { identifier: 'cdrs', url: 'https://us/2.1.1/cdrs' },
+      { identifier: 'locations', url: 'https://us/2.1.1/locations' },
+      { identifier: 'sessions', url: 'https://us/2.1.1/sessions' },
+      { identifier: 'tariffs', url: 'https://us/2.1.1/tariffs' },
     ]);
+    // mod_tariffs 2.1.1 §2.2.3: the eMSP Tariffs interface has PATCH.
+    expect(adapter.tariffsReceiverPatch).toBe(true);
   });
 
-  it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER', () => {
+  it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER, our Receiver interfaces as RECEIVER', () => {
     for (const v of ['2.2.1', '2.3.0']) {
       const adapter = adapterFor(v)!;
       expect(adapter.senderUrl(adapter.parseEndpoints(data), 'locations')).toBe('https://l');
@@ -98,7 +103,12 @@ describe('version_information_endpoint §Version details per version', () => {
       expect(adapter.ourEndpoints(`https://us/${v}`)).toEqual([
         { identifier: 'credentials', role: 'SENDER', url: `https://us/${v}/credentials` },
         { identifier: 'cdrs', role: 'RECEIVER', url: `https://us/${v}/cdrs` },
+        { identifier: 'locations', role: 'RECEIVER', url: `https://us/${v}/locations` },
+        { identifier: 'sessions', role: 'RECEIVER', url: `https://us/${v}/sessions` },
+        { identifier: 'tariffs', role: 'RECEIVER', url: `https://us/${v}/tariffs` },
       ]);
+      // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
+      expect(adapter.tariffsReceiverPatch).toBe(false);
     }
   });
 });

@@ -30,6 +30,11 @@ export class ResultRenderer {
     this.tariffGeneration += 1;
   }
 
+  /** Drops a deleted tariff (kept list views are rendered again); nothing when it is not held. */
+  removeTariff(key: string): void {
+    if (this.tariffs.delete(key)) this.tariffGeneration += 1;
+  }
+
   /** The current version of a tariff (by tariffKey), if held. */
   tariff(key: string): IndexedTariff | undefined {
     return this.tariffs.get(key);

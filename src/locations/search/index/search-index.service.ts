@@ -209,7 +209,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     return row.xmin;
   }
 
-  /** The current version of each tariff that has one of these new versions. */
+  /** The current version of each tariff that has one of these new versions (a deletion's tombstone drops it). */
   private async readTariffs(index: SearchIndex, versionIds: string[]): Promise<void> {
     const rows = await this.db.rows<TariffRow>(
       `SELECT DISTINCT ON (v.country_code, v.party_id, v.ocpi_id) ${TARIFF_COLUMNS} FROM tariff_version v
@@ -327,7 +327,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
  * HistoryPlace; valid_from also as epoch ms rounded up, from the exact numeric epoch, so that comparing it with a
  * whole-millisecond instant gives what `valid_from <= instant` gives in TariffReader.findValidAt).
  */
-const TARIFF_COLUMNS = `v.id, v.tariff, v.version_no, v.valid_from, v.first_seen,
+const TARIFF_COLUMNS = `v.id, v.tariff, v.version_no, v.valid_from, v.first_seen, v.deleted,
   ceil(extract(epoch FROM v.valid_from) * 1000)::float8 AS valid_from_ceil_ms`;
 
 interface TariffRow {
@@ -337,11 +337,15 @@ interface TariffRow {
   valid_from: Date;
   first_seen: Date;
   valid_from_ceil_ms: number;
+  /** The tombstone of a deletion (TariffHistoryStore.recordDeletion). */
+  deleted: boolean;
 }
 
 function putTariff(index: SearchIndex, t: TariffRow): void {
+  const key = tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id);
+  if (t.deleted) return index.deleteTariff(key, Number(t.valid_from_ceil_ms));
   const history = { versionNo: t.version_no, validFrom: new Date(t.valid_from), validFromCeilMs: Number(t.valid_from_ceil_ms), firstSeen: new Date(t.first_seen) };
-  index.setTariff(tariffKey(t.tariff.country_code, t.tariff.party_id, t.tariff.id), new IndexedTariff(t.id, t.tariff, history));
+  index.setTariff(key, new IndexedTariff(t.id, t.tariff, history));
 }
 
 /**

@@ -39,9 +39,26 @@ export class SearchIndex {
   private readonly grid = new SearchGrid();
   private readonly renderer = new ResultRenderer();
 
+  /**
+   * Deleted tariffs (mod_tariffs §DELETE Method) by tariffKey: when the deletion took effect (the tombstone's valid_from,
+   * epoch ms rounded up as HistoryPlace.validFromCeilMs). Before that instant an older version was in force, which only
+   * the database holds; from then on none is.
+   */
+  private readonly deletedFrom = new Map<string, number>();
+
   /** Puts the current version of a tariff (kept list views are rendered again). */
   setTariff(key: string, tariff: IndexedTariff): void {
+    this.deletedFrom.delete(key);
     this.renderer.setTariff(key, tariff);
+  }
+
+  /**
+   * Drops a tariff whose latest version is the tombstone of a deletion taking effect at `deletedFromCeilMs`: no list-view
+   * price line and no estimate from then on (TariffReader.findValidAt finds none in force).
+   */
+  deleteTariff(key: string, deletedFromCeilMs: number): void {
+    this.deletedFrom.set(key, deletedFromCeilMs);
+    this.renderer.removeTariff(key);
   }
 
   /** Replaces the CPO names (business_details.name by country|party); rendered Locations are rendered again only when a name changed. */
@@ -89,8 +106,8 @@ export class SearchIndex {
    * What PriceEstimateService.estimateWith needs for a charge at connector `connectorId` (our id) starting at `startMs`
    * (epoch ms): the same connector facts LocationReader.connector reads and, of each tariff it lists, the version
    * TariffReader.findValidAt finds. Null when memory cannot tell: a connector not held here (of an unpublished
-   * Location or a REMOVED EVSE, or unknown), or a listed tariff whose current version took effect after the start
-   * (an older version may have been in force: the database keeps the history). A start at or after every current
+   * Location or a REMOVED EVSE, or unknown), or a listed tariff whose current version (or deletion) took effect after
+   * the start (an older version may have been in force: the database keeps the history). A start at or after every current
    * version's valid_from, in the past or the future, is answered here: no later version is known anywhere.
    */
   priceInputs(connectorId: string, startMs: number): PriceInputs | null {
@@ -106,7 +123,9 @@ export class SearchIndex {
     const versions: VersionInForce[] = [];
     for (let i = 0; i < c.tariffKeys.length; i++) {
       const tariff = this.renderer.tariff(c.tariffKeys[i]);
-      if (tariff === undefined || c.tariffKeys.indexOf(c.tariffKeys[i]) < i) continue; // not held, or listed twice
+      // A tariff deleted after the start: the version in force then is an older one, in the database only.
+      if (tariff === undefined && (this.deletedFrom.get(c.tariffKeys[i]) ?? -Infinity) > startMs) return null;
+      if (tariff === undefined || c.tariffKeys.indexOf(c.tariffKeys[i]) < i) continue; // not held (or deleted), or listed twice
       const version = tariff.inForceAt(startMs);
       if (version === null) return null;
       versions.push(version);

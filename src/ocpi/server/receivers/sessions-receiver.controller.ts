@@ -1,0 +1,114 @@
+import { Controller, Get, HttpStatus, Logger, Optional, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { IntakeService } from '../../../intake/intake.service';
+import { partyFilter } from '../../../intake/own-parties';
+import { ObjectPath, PushedChange } from '../../../intake/pushed-change';
+import { SessionStore } from '../../../sessions/session.store';
+import { OcpiError } from '../../wire/ocpi-error';
+import { ocpiSuccess, OcpiResponse } from '../../wire/ocpi-response';
+import { OcpiStatus } from '../../wire/ocpi-status';
+import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
+import { OcpiExceptionFilter } from '../ocpi-exception.filter';
+import { answerChange } from './change-answer';
+import { GapHealing } from './gap-healing.port';
+import { pushSource } from './push-source';
+import { PushedObject } from './pushed-object.decorator';
+
+const PATH = ':country_code/:party_id/:session_id';
+
+interface PathParams {
+  country_code: string;
+  party_id: string;
+  session_id: string;
+}
+
+/**
+ * Our Sessions Receiver interface, one per version (mod_sessions 2.2.1 / 2.3.0 §Receiver Interface; 2.1.1 §2.2 eMSP
+ * Interface): `{sessions}/{country_code}/{party_id}/{session_id}` with GET, PUT and PATCH (POST and DELETE are n/a).
+ * Every change is made into the whole Session and takes the one intake step (IntakeService.takeChange): the party in the
+ * URL must be one of the connection's, the body must agree with the URL, older changes change nothing; a PATCH's
+ * charging_periods are added to ours (one resent with a start we hold replaces ours: nothing doubled). Stored with
+ * source PUSH, linked to its CDR when we hold it. OCPI has no "unknown Session" code: an unknown one is 2000 in HTTP 404,
+ * as for an unknown CDR. Authenticated by the CPO's credentials token, in either Authorization form.
+ */
+@ApiExcludeController()
+@Controller('ocpi/emsp/:version/sessions')
+@UseGuards(OcpiAuthGuard)
+@UseFilters(OcpiExceptionFilter)
+export class SessionsReceiverController {
+  private readonly logger = new Logger(SessionsReceiverController.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly intake: IntakeService,
+    private readonly sessions: SessionStore,
+    // Bound by the sync domain when it heals gaps; until then a PATCH of an unknown Session is only answered and filed.
+    @Optional() private readonly healing: GapHealing | null,
+  ) {}
+
+  /**
+   * GET: the Session as we hold it from this CPO, in its own wire form (§GET Method): the last whole one with every
+   * PATCH since composed in.
+   * @throws OcpiError 2000 in HTTP 404 for one we do not hold from this connection, or of another party.
+   */
+  @Get(PATH)
+  async get(@Param('version') version: string, @Param() params: PathParams, @Req() request: OcpiAuthenticatedRequest): Promise<OcpiResponse<unknown>> {
+    const source = pushSource(version, request);
+    const path = objectPath(params);
+    const found = partyFilter(source.parties)(path.country_code, path.party_id) ? await this.sessions.rawHeldBy(this.db, source.connectionId, path) : null;
+    if (found === null) throw new OcpiError(OcpiStatus.CLIENT_ERROR, `Unknown Session ${path.country_code}/${path.party_id}/${path.id}`, HttpStatus.NOT_FOUND);
+    return ocpiSuccess(found);
+  }
+
+  /**
+   * PUT: a new or replacing Session, its charging_periods replacing ours (§PUT Method). HTTP 201 when new, 200 otherwise
+   * (also when ours is newer: then nothing changes, said in status_message).
+   * @throws OcpiError 2001 naming the field: invalid Session, URL and body disagree, another party's.
+   */
+  @Put(PATH)
+  put(
+    @Param('version') version: string,
+    @Param() params: PathParams,
+    @Req() request: OcpiAuthenticatedRequest,
+    @PushedObject() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OcpiResponse<never>> {
+    return this.change(version, request, reply, { method: 'PUT', path: objectPath(params), body });
+  }
+
+  /**
+   * PATCH: the fields that change, with last_updated; charging_periods are added (§PATCH Method). 200 when applied (or
+   * older than ours). For a Session we do not hold: 2000 in HTTP 404, nothing stored, and the Session is fetched from
+   * the CPO's Sender interface.
+   * @throws OcpiError 2001: no last_updated, an invalid result, URL and body disagree, another party's.
+   */
+  @Patch(PATH)
+  patch(
+    @Param('version') version: string,
+    @Param() params: PathParams,
+    @Req() request: OcpiAuthenticatedRequest,
+    @PushedObject() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OcpiResponse<never>> {
+    return this.change(version, request, reply, { method: 'PATCH', path: objectPath(params), body });
+  }
+
+  private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, change: PushedChange): Promise<OcpiResponse<never>> {
+    const source = pushSource(version, request);
+    const outcome = await this.intake.takeChange(source, 'sessions', change);
+    if (outcome.kind === 'NOT_HELD' && this.healing) {
+      const { country_code, party_id, id } = change.path;
+      await this.healing.requestFetch(source.connectionId, 'sessions', { country_code, party_id, id }).catch((error: Error) => {
+        this.logger.warn(`Could not schedule the fetch of Session ${country_code}/${party_id}/${id}: ${error.message}`);
+      });
+    }
+    return answerChange(outcome, reply, OcpiStatus.CLIENT_ERROR);
+  }
+}
+
+function objectPath(params: PathParams): ObjectPath {
+  return { country_code: params.country_code, party_id: params.party_id, id: params.session_id };
+}
