@@ -2,15 +2,18 @@ import { Module } from '@nestjs/common';
 import { CdrsModule } from '../../cdrs/cdrs.module';
 import { IntakeModule } from '../../intake/intake.module';
 import { ConnectionsModule } from '../../connections/connections.module';
+import { HubsModule } from '../../hubs/hubs.module';
 import { CredentialsController } from './credentials.controller';
 import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
+import { HubClientInfoReceiverController } from './receivers/hubclientinfo-receiver.controller';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
- * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step).
+ * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step), and the
+ * hubclientinfo Receiver interface (what a Hub tells us of the parties behind it).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule],
-  controllers: [CredentialsController, CdrsReceiverController],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, HubsModule],
+  controllers: [CredentialsController, CdrsReceiverController, HubClientInfoReceiverController],
 })
 export class OcpiEndpointsModule {}
