@@ -29,9 +29,9 @@ export interface SimulatorContext {
   quirks: SimulatorQuirks;
   /**
    * Served objects, in page order; replaced wholesale by setLocations/setTariffs/setSessions/setCdrs. sessions / cdrs
-   * null: no Sessions / CDRs module.
+   * null: no Sessions / CDRs module. hubClientInfo: the ClientInfo list a Hub serves (null: no hubclientinfo module).
    */
-  store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null };
+  store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null; hubClientInfo: unknown[] | null };
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
   /** Called after answering a request of the eMSP made with the token offered in our open POST or PUT. */

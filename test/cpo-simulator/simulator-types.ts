@@ -47,6 +47,11 @@ export interface CpoSimulatorOptions {
   cdrs?: unknown[];
   /** Session objects served as they are (see generateSessions); absent: no Sessions module in the version details. */
   sessions?: unknown[];
+  /**
+   * Playing a Hub: the ClientInfo objects its hubclientinfo Sender interface serves (mod_hub_client_info §Sender
+   * Interface; see hub-mode.ts); absent: no hubclientinfo module in the version details.
+   */
+  hubClientInfo?: unknown[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -159,6 +164,14 @@ export interface CpoSimulator {
    * OCPI status, message and Location header (never rejects on an error answer).
    */
   pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
+  /** Playing a Hub: the ClientInfo list its hubclientinfo Sender interface serves from now on (null: none). */
+  setHubClientInfo(objects: unknown[] | null): void;
+  /** Playing a Hub: PUT one ClientInfo to the eMSP's hubclientinfo Receiver (at the object's party, or `at`). */
+  pushClientInfo(info: unknown, at?: { countryCode: string; partyId: string }): Promise<import('./hub-mode').HubPushResult>;
+  /** Playing a Hub: GET one ClientInfo back from the eMSP's hubclientinfo Receiver. */
+  getClientInfo(countryCode: string, partyId: string): Promise<import('./hub-mode').HubPushResult>;
+  /** A request to one of the eMSP's Receiver interfaces with the routing headers given (see hub-mode.ts callEmsp). */
+  callEmsp(request: Parameters<typeof import('./hub-mode').callEmsp>[1]): Promise<import('./hub-mode').HubPushResult>;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
   switchVersion(version: SimulatorVersionId): void;
   /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */
