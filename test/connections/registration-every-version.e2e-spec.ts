@@ -55,15 +55,11 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const credentials = { identifier: 'credentials', url: `${service.url}/ocpi/emsp/${version}/credentials` };
     // mod_cdrs: our CDRs Receiver interface (2.1.1 §2.2 eMSP Interface, no roles).
     const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
+    // mod_hub_client_info §Receiver Interface: where a Hub pushes ClientInfo (2.2+; 2.1.1 has no Hubs).
+    const hubclientinfo = { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${service.url}/ocpi/emsp/${version}/hubclientinfo` };
     expect(body.data).toEqual({
       version,
-      endpoints:
-        version === '2.1.1'
-          ? [credentials, cdrs]
-          : [
-              { ...credentials, role: 'SENDER' },
-              { ...cdrs, role: 'RECEIVER' },
-            ],
+      endpoints: version === '2.1.1' ? [credentials, cdrs] : [{ ...credentials, role: 'SENDER' }, { ...cdrs, role: 'RECEIVER' }, hubclientinfo],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);
   });

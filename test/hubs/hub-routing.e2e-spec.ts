@@ -29,7 +29,13 @@ const cdrsOf = async (connectionId: string) => (await service.finance('GET', `/c
  * role: Hub"). 2.3.0: its Role enum has no HUB; the Hub names itself in hub_party_id and lists reachable parties in roles.
  */
 const HUBS = {
-  '2.2.1': { countryCode: 'DE', partyId: 'HBA', roles: [{ role: 'HUB' as const, countryCode: 'DE', partyId: 'HBA', businessName: 'Hub 2.2.1' }], hubPartyId: undefined, listed: null },
+  '2.2.1': {
+    countryCode: 'DE',
+    partyId: 'HBA',
+    roles: [{ role: 'HUB' as const, countryCode: 'DE', partyId: 'HBA', businessName: 'Hub 2.2.1' }],
+    hubPartyId: undefined,
+    listed: null,
+  },
   '2.3.0': {
     countryCode: 'DE',
     partyId: 'HBB',
@@ -92,7 +98,9 @@ describe.each(['2.2.1', '2.3.0'] as const)('a %s Hub', (version) => {
   it(`transport_and_format ${version} §Message Routing Headers: through a Hub, a push carries objects of the OCPI-from party only: another party's CDR is OCPI 2001, nothing stored`, async () => {
     const r = await push(cdrOf(cpoB, 'HUB-OTHER-1'), { from: cpoA, to: US });
     expect(r).toMatchObject({ httpStatus: 200, ocpiStatus: 2001 });
-    expect(r.message).toBe(`CDR HUB-OTHER-1 belongs to party ${cpoB.countryCode}*${cpoB.partyId}, which is not a party of this connection (${cpoA.countryCode}*${cpoA.partyId}): a CPO may only send objects of its own parties`);
+    expect(r.message).toBe(
+      `CDR HUB-OTHER-1 belongs to party ${cpoB.countryCode}*${cpoB.partyId}, which is not a party of this connection (${cpoA.countryCode}*${cpoA.partyId}): a CPO may only send objects of its own parties`,
+    );
     expect((await cdrsOf(hub.connectionId)).map((c) => c.cdr_id)).not.toContain('HUB-OTHER-1');
   });
 
@@ -144,8 +152,14 @@ describe.each(['2.2.1', '2.3.0'] as const)('a %s Hub', (version) => {
     const first = await hub.simulator.pushClientInfo(clientInfo(later.countryCode, later.partyId, 'CPO', 'PLANNED', '2026-11-02T08:00:00Z'));
     expect(first).toMatchObject({ httpStatus: 201, ocpiStatus: 1000 });
     expect(routingHeadersOf(first.headers)).toEqual({});
-    expect(await hub.simulator.pushClientInfo(clientInfo(later.countryCode, later.partyId, 'CPO', 'CONNECTED', '2026-11-02T09:00:00Z'))).toMatchObject({ httpStatus: 200, ocpiStatus: 1000 });
-    expect(await hub.simulator.pushClientInfo(clientInfo(later.countryCode, later.partyId, 'CPO', 'OFFLINE', '2026-11-02T08:30:00Z'))).toMatchObject({ httpStatus: 200, ocpiStatus: 1000 });
+    expect(await hub.simulator.pushClientInfo(clientInfo(later.countryCode, later.partyId, 'CPO', 'CONNECTED', '2026-11-02T09:00:00Z'))).toMatchObject({
+      httpStatus: 200,
+      ocpiStatus: 1000,
+    });
+    expect(await hub.simulator.pushClientInfo(clientInfo(later.countryCode, later.partyId, 'CPO', 'OFFLINE', '2026-11-02T08:30:00Z'))).toMatchObject({
+      httpStatus: 200,
+      ocpiStatus: 1000,
+    });
     const got = await hub.simulator.getClientInfo(later.countryCode, later.partyId);
     expect(got).toMatchObject({ httpStatus: 200, ocpiStatus: 1000 });
     expect(got.data).toEqual(clientInfo(later.countryCode, later.partyId, 'CPO', 'CONNECTED', '2026-11-02T09:00:00Z'));
@@ -178,12 +192,31 @@ describe.each(['2.2.1', '2.3.0'] as const)('a %s Hub', (version) => {
 
   it(`mod_hub_client_info ${version} §Sender Interface §GET Method: each sync pulls the list again; a party it no longer lists is "no longer valid" and forgotten`, async () => {
     const newcomer = p('NW');
-    hub.simulator.setHubClientInfo([...announced.filter((c) => c.party_id !== cpoB.partyId), clientInfo(newcomer.countryCode, newcomer.partyId, 'CPO', 'CONNECTED', '2026-11-04T08:00:00Z')]);
+    hub.simulator.setHubClientInfo([
+      ...announced.filter((c) => c.party_id !== cpoB.partyId),
+      clientInfo(newcomer.countryCode, newcomer.partyId, 'CPO', 'CONNECTED', '2026-11-04T08:00:00Z'),
+    ]);
     await hub.sync();
     const parties = (await held()).map((c) => c.party_id);
     expect(parties).toContain(newcomer.partyId);
     expect(parties).not.toContain(cpoB.partyId);
     expect(await push(cdrOf(cpoB, 'HUB-FORGOTTEN'), { from: cpoB, to: US })).toMatchObject({ httpStatus: 200, ocpiStatus: 2001 });
+  });
+
+  it('transport_and_format 2.1.1 has no Message Routing: a Hub pushing on a 2.1.1 path (it could not say for whom) is OCPI 2001; 2.1.1 has no hubclientinfo (HTTP 404)', async () => {
+    const authorization = `Token ${hub.simulator.registration.tokenForClient!}`;
+    const r = await fetch(`${service.url}/ocpi/emsp/2.1.1/cdrs`, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+      body: JSON.stringify(cdrOf(cpoA, 'HUB-ON-211')),
+    });
+    const body = (await r.json()) as { status_code: number; status_message: string };
+    expect([r.status, body.status_code]).toEqual([200, 2001]);
+    expect(body.status_message).toBe(
+      `A Hub (${hubParty.countryCode}*${hubParty.partyId}) must push on a version with message routing (2.2.1 or later): 2.1.1 has no OCPI-from-* headers to say for whom`,
+    );
+    const clientInfoOn211 = await fetch(`${service.url}/ocpi/emsp/2.1.1/hubclientinfo/NL/ABC`, { headers: { Authorization: authorization } });
+    expect(clientInfoOn211.status).toBe(404);
   });
 
   if (version === '2.3.0') {
