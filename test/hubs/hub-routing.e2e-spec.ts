@@ -221,7 +221,7 @@ describe.each(['2.2.1', '2.3.0'] as const)('a %s Hub', (version) => {
 
   if (version === '2.3.0') {
     it('credentials 2.3.0 §Credentials object: a CPO the Hub lists in its roles may push through it without a ClientInfo', async () => {
-      const listed = HUBS['2.3.0'].listed!;
+      const listed = HUBS['2.3.0'].listed;
       expect(await push(cdrOf(listed, 'HUB-LISTED'), { from: listed, to: US })).toMatchObject({ httpStatus: 201, ocpiStatus: 1000 });
     });
   }
