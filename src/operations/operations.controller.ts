@@ -69,12 +69,9 @@ export class OperationsController {
   @Post()
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
   async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
-    let connection;
-    try {
-      connection = await this.sender.register(body.name, body.versions_url, body.token_a);
-    } catch (error) {
+    const connection = await this.sender.register(body.name, body.versions_url, body.token_a).catch((error: unknown) => {
       throw registrationHttpError(error);
-    }
+    });
     await this.hubClients.refresh(connection.id);
     return toConnectionView(connection);
   }
