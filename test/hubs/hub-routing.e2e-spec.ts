@@ -77,6 +77,15 @@ describe.each(['2.2.1', '2.3.0'] as const)('a %s Hub', (version) => {
     expect(calls.filter((r) => !/\/(tariffs|locations|sessions|cdrs)/.test(r.url)).flatMap((r) => Object.keys(r.headers).filter((h) => h.startsWith('ocpi-')))).toEqual([]);
   });
 
+  it(`transport_and_format ${version} §Message Routing Headers: the Hub's versions and credentials calls need no routing headers and get none`, async () => {
+    const authorization = `Token ${Buffer.from(hub.simulator.registration.tokenForClient!).toString('base64')}`;
+    for (const path of ['/ocpi/emsp/versions', `/ocpi/emsp/${version}`, `/ocpi/emsp/${version}/credentials`]) {
+      const response = await fetch(`${service.url}${path}`, { headers: { Authorization: authorization } });
+      expect([path, response.status, ((await response.json()) as { status_code: number }).status_code]).toEqual([path, 200, 1000]);
+      expect([...response.headers.keys()].filter((h) => h.startsWith('ocpi-'))).toEqual([]);
+    }
+  });
+
   it(`credentials ${version} §CredentialsRole: the partner is held as a Hub (role HUB${version === '2.3.0' ? ', from hub_party_id' : ''})`, async () => {
     const connection = (await service.ops('GET', '/connections')).body.find((c: any) => c.id === hub.connectionId);
     expect(connection.parties.map((x: any) => `${x.role} ${x.country_code}*${x.party_id}`)).toContain(`HUB ${hubParty.countryCode}*${hubParty.partyId}`);
