@@ -11,6 +11,7 @@ import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
 import { SyncRunRunningIndex1797100000000 } from './1797100000000-SyncRunRunningIndex';
 import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCredentials';
 import { ModuleModesAndRefusedParties1797200000000 } from './1797200000000-ModuleModesAndRefusedParties';
+import { HubClientInfo1797300000000 } from './1797300000000-HubClientInfo';
 import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTariffsAndSessions';
 
 /**
@@ -31,5 +32,6 @@ export const migrations = [
   SyncRunRunningIndex1797100000000,
   UnsettledCredentials1797100100000,
   ModuleModesAndRefusedParties1797200000000,
+  HubClientInfo1797300000000,
   PushedTariffsAndSessions1797500000000,
 ];

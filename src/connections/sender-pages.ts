@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { otherEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiCallContext, OcpiClient, OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
-import { PulledModule } from '../ocpi/adapter/ocpi-version-adapter';
+import { SenderModule } from '../ocpi/adapter/ocpi-version-adapter';
 import { ConnectionsService, CpoSession } from './connections.service';
 import { CpoCaller, isUnauthorized, targetOf } from './cpo-caller';
 import { CredentialsSenderService } from './credentials-sender.service';
@@ -33,7 +33,7 @@ export class SenderPages {
    */
   async *pages(
     session: CpoSession,
-    module: PulledModule,
+    module: SenderModule,
     params: Record<string, string | number | undefined>,
     options: { routeTo?: OcpiParty | null; context?: OcpiCallContext; signal?: AbortSignal } = {},
   ): AsyncGenerator<OcpiPage> {
@@ -81,7 +81,7 @@ export class SenderPages {
   }
 
   /** Re-discovers the CPO's endpoints; returns the module's URL now. @throws Error when it has none or the same one. */
-  private async movedUrl(session: CpoSession, module: PulledModule, oldUrl: string): Promise<string> {
+  private async movedUrl(session: CpoSession, module: SenderModule, oldUrl: string): Promise<string> {
     const { connection } = await this.sender.rediscover(session.connection.id);
     const url = session.adapter.senderUrl(connection.theirEndpoints, module);
     this.logger.log({ connectionId: connection.id, module }, `HTTP 404 at the ${module} endpoint: re-discovered the CPO's endpoints`);

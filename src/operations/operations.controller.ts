@@ -3,6 +3,8 @@ import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { HeldClientInfo, HubClientInfoStore } from '../hubs/hub-client-info.store';
+import { HubClientInfoPull } from '../sync/hub-client-info.pull';
 import { StartedRun, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
@@ -17,8 +19,8 @@ import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 
-/** The modules whose objects can be rejected (pulled or pushed). */
-const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs'] as const;
+/** The modules whose objects can be rejected (pulled or pushed; hubclientinfo: a Hub's ClientInfo). */
+const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const;
 
 export interface ConnectionSummary {
   connection: ConnectionView;
@@ -55,23 +57,38 @@ export class OperationsController {
     private readonly sessionViews: SessionsService,
     private readonly cdrs: CdrStore,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly hubClients: HubClientInfoPull,
+    private readonly clientInfo: HubClientInfoStore,
   ) {}
 
   /**
    * POST: registers with a CPO from its versions URL and token A (credentials §Registration, eMSP-initiated).
    * 201 with the REGISTERED connection (parties it claimed that are ours or another live connection's are refused:
    * see its `refused_parties` and `needs_attention`); 502 when the CPO could not be registered (the connection stays
-   * as FAILED). Errors carry
-   * { statusCode, error: RegistrationFailure, message, connection_id }.
+   * as FAILED). Errors carry { statusCode, error: RegistrationFailure, message, connection_id }. A Hub's ClientInfo list
+   * is pulled before the answer (mod_hub_client_info §Pull model); its failure does not fail the registration (see GET
+   * {id}/hub-clients).
    */
   @Post()
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
   async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
-    try {
-      return toConnectionView(await this.sender.register(body.name, body.versions_url, body.token_a));
-    } catch (error) {
+    const connection = await this.sender.register(body.name, body.versions_url, body.token_a).catch((error: unknown) => {
       throw registrationHttpError(error);
-    }
+    });
+    await this.hubClients.refresh(connection.id);
+    return toConnectionView(connection);
+  }
+
+  /**
+   * GET {id}/hub-clients: the parties a Hub connection announced (mod_hub_client_info §ClientInfo Object), each with
+   * its role, status (CONNECTED, OFFLINE, PLANNED, SUSPENDED: pushes through the Hub are taken for every status but
+   * SUSPENDED), the Hub's last_updated and when we took it. Empty for a connection that is no Hub; 404 for an unknown one.
+   */
+  @Get(':id/hub-clients')
+  @ApiOperation({ summary: 'The parties a Hub connection announced, with their connection status' })
+  async hubClientList(@Param('id', new ParseUUIDPipe()) id: string): Promise<Array<Omit<HeldClientInfo, 'raw'>>> {
+    await this.connections.get(id);
+    return (await this.clientInfo.list(id)).map(({ raw: _raw, ...info }) => info);
   }
 
   /** GET: every connection with its status, parties, endpoints and last error. */

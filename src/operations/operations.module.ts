@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
 import { SyncModule } from '../sync/sync.module';
 import { CdrsModule } from '../cdrs/cdrs.module';
+import { HubsModule } from '../hubs/hubs.module';
 import { LocationsModule } from '../locations/locations.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TariffsModule } from '../tariffs/tariffs.module';
@@ -11,7 +12,7 @@ import { OperationsController } from './operations.controller';
 
 /** The operations API: connecting CPOs, their credentials' life, and chasing their errors. */
 @Module({
-  imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, SessionsModule, CdrsModule],
+  imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, SessionsModule, CdrsModule, HubsModule],
   controllers: [OperationsController, ConnectionLifecycleController, CallLogController],
 })
 export class OperationsModule {}

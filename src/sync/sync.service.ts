@@ -16,6 +16,7 @@ import { SearchIndexService } from '../locations/search/index/search-index.servi
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiParty } from '../ocpi/client/ocpi-client';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
+import { HubClientInfoPull } from './hub-client-info.pull';
 import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
@@ -90,6 +91,7 @@ export class SyncService implements BeforeApplicationShutdown {
     private readonly cdrCheck: CdrCostCheck,
     private readonly config: AppConfig,
     private readonly searchIndex: SearchIndexService,
+    private readonly hubClientInfo: HubClientInfoPull,
   ) {}
 
   /**
@@ -145,11 +147,13 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
+   * Pulls a Hub's ClientInfo list, then runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
    * brought a tariff a stored CDR waited for), the CDRs priced before their tariffs are checked again after every
    * pull, before the last run closes: whoever follows the runs sees the re-check done once they have all finished.
    */
   private async runAll(connectionId: string, begun: Array<BegunPull | SyncOutcome>): Promise<SyncOutcome[]> {
+    // A Hub's ClientInfo list first (mod_hub_client_info §Pull model): who may push through it. Never throws.
+    await this.hubClientInfo.refresh(connectionId, this.stopping.signal);
     const outcomes: SyncOutcome[] = [];
     const last = begun.map((pull) => 'lease' in pull).lastIndexOf(true);
     for (const [i, pull] of begun.entries()) {

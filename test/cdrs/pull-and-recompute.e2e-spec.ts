@@ -51,7 +51,7 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('CDRs pulled from a %s CPO',
     // Operations see the CDRs among what we hold; a module that has no rejections to show is a 400.
     expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.stored.cdrs).toBe(7);
     const wrong = await service.ops('GET', `/connections/${cpo.connectionId}/rejected-objects?module=sessionz`);
-    expect(wrong).toMatchObject({ status: 400, body: { message: 'module must be one of locations, tariffs, sessions, cdrs, got "sessionz"' } });
+    expect(wrong).toMatchObject({ status: 400, body: { message: 'module must be one of locations, tariffs, sessions, cdrs, hubclientinfo, got "sessionz"' } });
   });
 
   it(`${SECTIONS[version]} "Example of a CDR": stored, recomputed from its own tariff to its stated total (difference 0)`, async () => {

@@ -55,6 +55,8 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const credentials = { identifier: 'credentials', url: `${service.url}/ocpi/emsp/${version}/credentials` };
     // mod_cdrs: our CDRs Receiver interface (2.1.1 §2.2 eMSP Interface, no roles).
     const cdrs = { identifier: 'cdrs', url: `${service.url}/ocpi/emsp/${version}/cdrs` };
+    // mod_hub_client_info §Receiver Interface: where a Hub pushes ClientInfo (2.2+; 2.1.1 has no Hubs).
+    const hubclientinfo = { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${service.url}/ocpi/emsp/${version}/hubclientinfo` };
     // mod_locations: our Locations Receiver interface (2.1.1 §3.2 eMSP Interface).
     const locations = { identifier: 'locations', url: `${service.url}/ocpi/emsp/${version}/locations` };
     // mod_sessions and mod_tariffs: our Sessions and Tariffs Receiver interfaces (2.1.1 §2.2 eMSP Interface of each).
@@ -71,6 +73,7 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
               { ...locations, role: 'RECEIVER' },
               { ...sessions, role: 'RECEIVER' },
               { ...tariffs, role: 'RECEIVER' },
+              hubclientinfo,
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

@@ -15,6 +15,7 @@ import { RegistrationState } from './registration-state';
 import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import { pushCdr } from './cdr-push';
+import { callEmsp, getClientInfo, pushClientInfo } from './hub-mode';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
@@ -33,6 +34,7 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     tariffs: `${details}/tariffs`,
     sessions: `${details}/sessions`,
     cdrs: `${details}/cdrs`,
+    hubclientinfo: `${details}/hubclientinfo`,
   };
 }
 
@@ -82,6 +84,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       tariffs: [...(options.tariffs ?? [])],
       sessions: options.sessions ? [...options.sessions] : null,
       cdrs: options.cdrs ? [...options.cdrs] : null,
+      hubClientInfo: options.hubClientInfo ? [...options.hubClientInfo] : null,
     },
     senders: options.senders ? new Set(options.senders) : null,
     clientCalls,
@@ -173,6 +176,12 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     },
     unregisterFromClient: () => unregisterFromClient(ctx),
     pushCdr: (cdr) => pushCdr(ctx, cdr),
+    setHubClientInfo(objects) {
+      ctx.store.hubClientInfo = objects ? [...objects] : null;
+    },
+    pushClientInfo: (info, at) => pushClientInfo(ctx, info, at),
+    getClientInfo: (countryCode, partyId) => getClientInfo(ctx, countryCode, partyId),
+    callEmsp: (request) => callEmsp(ctx, request),
     switchVersion(version) {
       ctx.adapter = adapterOf(version);
       ctx.urls = urlsFor(baseUrl, ctx.prefix, ctx.adapter.version);

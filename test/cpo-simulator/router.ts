@@ -16,6 +16,7 @@ import type { TokenKind } from './simulator-types';
 import { handleTariffs } from './tariffs-module';
 import { handleCdrs } from './cdrs-module';
 import { handleSessions } from './sessions-module';
+import { handleHubClientInfo } from './hub-mode';
 
 /** What the router needs from one request. */
 export interface RoutedRequest {
@@ -26,7 +27,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -47,6 +48,7 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   if (module === undefined) return { target: 'details', rest };
   const served =
     module === 'credentials' ||
+    (module === 'hubclientinfo' && ctx.store.hubClientInfo !== null) ||
     ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
       !ctx.quirks.omitModules?.includes(module) &&
       (ctx.senders === null || ctx.senders.has(module)));
@@ -76,12 +78,13 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
 }
 
 /** The module URLs listed in version details: all but the ones a quirk leaves out. */
-function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs', string>> {
+function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo', string>> {
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
   if (ctx.store.sessions === null) omitted.add('sessions');
   if (ctx.store.cdrs === null) omitted.add('cdrs');
   for (const m of ['locations', 'tariffs', 'sessions', 'cdrs'] as const) if (ctx.senders !== null && !ctx.senders.has(m)) omitted.add(m);
-  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+  if (ctx.store.hubClientInfo === null) omitted.add('hubclientinfo');
+  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
 }
 
 /** The version details object, or what the versionDetails quirk makes of it. */
@@ -122,6 +125,9 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
       return ok(versionDetails(ctx));
     case 'credentials':
       return handleCredentials(method, request.token, request.readBody, ctx);
+    case 'hubclientinfo':
+      // A configuration module: never routed (transport_and_format 2.2.1 §Message Routing Headers).
+      return handleHubClientInfo(method, rest, params, ctx);
     case 'locations':
     case 'tariffs':
     case 'sessions':

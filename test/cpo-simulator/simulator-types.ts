@@ -55,6 +55,11 @@ export interface CpoSimulatorOptions {
    * plays a CPO (or Hub) that only pushes: its version details list credentials alone.
    */
   senders?: SenderModule[];
+  /**
+   * Playing a Hub: the ClientInfo objects its hubclientinfo Sender interface serves (mod_hub_client_info §Sender
+   * Interface; see hub-mode.ts); absent: no hubclientinfo module in the version details.
+   */
+  hubClientInfo?: unknown[];
   /** Largest page the server returns (X-Limit). Default 50. */
   maxPageLimit?: number;
   /** Path prefix of every endpoint. Default '/ocpi/cpo'. */
@@ -171,6 +176,14 @@ export interface CpoSimulator {
   setRoles(roles: SimulatorRole[] | undefined): void;
   /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */
   setSenders(modules: SenderModule[] | undefined): void;
+  /** Playing a Hub: the ClientInfo list its hubclientinfo Sender interface serves from now on (null: none). */
+  setHubClientInfo(objects: unknown[] | null): void;
+  /** Playing a Hub: PUT one ClientInfo to the eMSP's hubclientinfo Receiver (at the object's party, or `at`). */
+  pushClientInfo(info: unknown, at?: { countryCode: string; partyId: string }): Promise<import('./hub-mode').HubPushResult>;
+  /** Playing a Hub: GET one ClientInfo back from the eMSP's hubclientinfo Receiver. */
+  getClientInfo(countryCode: string, partyId: string): Promise<import('./hub-mode').HubPushResult>;
+  /** A request to one of the eMSP's Receiver interfaces with the routing headers given (see hub-mode.ts callEmsp). */
+  callEmsp(request: Parameters<typeof import('./hub-mode').callEmsp>[1]): Promise<import('./hub-mode').HubPushResult>;
   /** Serves another version from now on (the CPO upgraded), keeping its registration. */
   switchVersion(version: SimulatorVersionId): void;
   /** Moves the version details and module endpoints to new URLs (the old ones answer 404); the versions URL stays. */

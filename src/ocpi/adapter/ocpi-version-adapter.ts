@@ -1,4 +1,5 @@
 import { CanonicalCdr } from '../../cdrs/cdr.model';
+import { ClientInfo } from '../../hubs/client-info';
 import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalSession } from '../../sessions/session.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
@@ -8,6 +9,20 @@ import { TransportRules } from '../wire/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
 export type PulledModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+
+/** Sender interfaces we read: the pulled modules, and a Hub's hubclientinfo (mod_hub_client_info §Sender Interface). */
+export type SenderModule = PulledModule | 'hubclientinfo';
+
+/**
+ * The HubClientInfo module of a version (mod_hub_client_info 2.2.1 §ClientInfo Object; 2.3.0 the same). 2.1.1 has no
+ * Hubs and no such module.
+ */
+export interface HubClientInfoWire {
+  /** Reads one ClientInfo object; never throws (a malformed one comes back rejected, the field named). */
+  map(raw: unknown): MappingResult<ClientInfo>;
+  /** A ClientInfo on the wire, as our Receiver interface's GET answers it. */
+  serialise(info: ClientInfo): unknown;
+}
 
 /** An endpoint from version details, version-neutral (2.1.1 has no role: null). */
 export interface OcpiEndpoint {
@@ -60,8 +75,10 @@ export interface OcpiVersionAdapter {
   readonly patchRequiresLastUpdated: boolean;
   /** Reads version details `data` (version_information_endpoint §Version details). @throws Error when malformed. */
   parseEndpoints(data: unknown): OcpiEndpoint[];
-  /** The URL of the CPO's Sender interface of `module`, or null when it offers none. */
-  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null;
+  /** The URL of the CPO's (or Hub's) Sender interface of `module`, or null when it offers none or the version has no such module. */
+  senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null;
+  /** The HubClientInfo module's objects (mod_hub_client_info); null when the version has no Hubs (2.1.1). */
+  readonly hubClientInfo: HubClientInfoWire | null;
   /** Our credentials object on the wire (credentials §Credentials object). */
   serialiseCredentials(credentials: Credentials): unknown;
   /** Reads a CPO's credentials object. @throws Error naming the missing or malformed field. */

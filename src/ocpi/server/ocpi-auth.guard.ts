@@ -1,9 +1,10 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { FastifyRequest } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
 import { adapterFor, SUPPORTED_VERSIONS } from '../versions/version-registry';
 import { TokenEncoding } from '../wire/authorization-header';
 import { OcpiError } from '../wire/ocpi-error';
+import { functionalModuleOf, MessageRoute, MessageRouting } from './message-routing';
 import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 
 /**
@@ -14,6 +15,11 @@ export interface OcpiAuthenticatedRequest<P extends OcpiPartner = OcpiPartner> e
   ocpiPartner: P;
   /** The credentials token the CPO presented (needed to answer GET credentials); never logged. */
   ocpiToken: string;
+  /**
+   * How a request to a functional module was routed (transport_and_format 2.2.1 §Message Routing), set by the guard
+   * for a registered partner; absent on the configuration modules (versions, credentials, hubclientinfo).
+   */
+  ocpiRoute?: MessageRoute;
 }
 
 const ACCEPTS_TOKEN_A = 'ocpi:accepts-token-a';
@@ -30,14 +36,17 @@ export const AcceptsTokenA = () => SetMetadata(ACCEPTS_TOKEN_A, true);
  * up by its hash. The encoding the route's version prescribes is tried first, the other one after, because
  * many CPOs get it wrong; when the other one matched, it is counted per connection (THEY_SEND) for operations.
  * Token A of an invitation works on versions and credentials only, and only until it expires.
+ * On a functional module (not versions, credentials or hubclientinfo), a registered partner's request is then routed
+ * (MessageRouting: a Hub's must name us and a party it announced) and answered with the routing headers swapped.
  * @throws OcpiError HTTP 401 when the header is missing, the token unknown, expired, of an unregistered
- *   connection, or a token A on another module.
+ *   connection, or a token A on another module; 2001 (HTTP 200) for routing headers that do not fit.
  */
 @Injectable()
 export class OcpiAuthGuard implements CanActivate {
   constructor(
     @Inject(OCPI_PARTNERS) private readonly partners: OcpiPartners,
     private readonly reflector: Reflector,
+    private readonly routing: MessageRouting,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -52,6 +61,13 @@ export class OcpiAuthGuard implements CanActivate {
     request.ocpiPartner = partner;
     request.ocpiToken = token;
     await this.noteEncoding(partner, routeAdapter?.version ?? partner.ocpiVersion, encoding);
+    if (routeAdapter && partner.status === 'REGISTERED' && functionalModuleOf(request.url)) {
+      const routingHeaders = routeAdapter.transport.routingHeaders;
+      const answer = routingHeaders ? this.routing.replyHeaders(partner, request.headers) : null;
+      // Before routing: a refusal carries them too (transport_and_format 2.2.1 §Message Routing Headers: "request/response").
+      if (answer) void context.switchToHttp().getResponse<FastifyReply>().headers(answer);
+      request.ocpiRoute = await this.routing.route(partner, request.headers, routingHeaders);
+    }
     return true;
   }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CdrsModule } from '../../cdrs/cdrs.module';
 import { IntakeModule } from '../../intake/intake.module';
 import { ConnectionsModule } from '../../connections/connections.module';
+import { HubsModule } from '../../hubs/hubs.module';
 import { CredentialsController } from './credentials.controller';
 import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
 import { LocationsReceiverController } from './receivers/locations-receiver.controller';
@@ -10,13 +11,15 @@ import { SessionsModule } from '../../sessions/sessions.module';
 import { TariffsModule } from '../../tariffs/tariffs.module';
 import { SessionsReceiverController } from './receivers/sessions-receiver.controller';
 import { TariffsReceiverController } from './receivers/tariffs-receiver.controller';
+import { HubClientInfoReceiverController } from './receivers/hubclientinfo-receiver.controller';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
- * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step).
+ * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step), and the
+ * hubclientinfo Receiver interface (what a Hub tells us of the parties behind it).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule],
-  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController, TariffsReceiverController, SessionsReceiverController],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule],
+  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController, TariffsReceiverController, SessionsReceiverController, HubClientInfoReceiverController],
 })
 export class OcpiEndpointsModule {}

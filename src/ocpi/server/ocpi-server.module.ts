@@ -1,11 +1,14 @@
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { HubsModule } from '../../hubs/hubs.module';
+import { MessageRouting } from './message-routing';
 import { OcpiAuthGuard } from './ocpi-auth.guard';
 import { OCPI_PARTNERS, OcpiPartners } from './ocpi-partners.port';
 import { ProtocolExceptionFilter } from './protocol-exception.filter';
 import { VersionsController } from './versions.controller';
 
 /**
- * The OCPI server side: the auth guard, the global exception filter and our versions endpoints. Global, so that every
+ * The OCPI server side: the auth guard (with the message routing of functional modules), the global exception filter
+ * and our versions endpoints. Global, so that every
  * module's OCPI controllers can use the guard; the partner directory behind the guard is handed in by the composition
  * root (the connections domain implements it), so nothing here imports the domain.
  */
@@ -15,10 +18,10 @@ export class OcpiServerModule {
     return {
       module: OcpiServerModule,
       global: true,
-      imports: options.imports,
-      providers: [{ provide: OCPI_PARTNERS, useExisting: options.partners }, OcpiAuthGuard, ProtocolExceptionFilter],
+      imports: [...(options.imports ?? []), HubsModule],
+      providers: [{ provide: OCPI_PARTNERS, useExisting: options.partners }, OcpiAuthGuard, MessageRouting, ProtocolExceptionFilter],
       controllers: [VersionsController],
-      exports: [OCPI_PARTNERS, OcpiAuthGuard, ProtocolExceptionFilter],
+      exports: [OCPI_PARTNERS, OcpiAuthGuard, MessageRouting, ProtocolExceptionFilter],
     };
   }
 }

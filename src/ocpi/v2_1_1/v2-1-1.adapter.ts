@@ -1,6 +1,6 @@
 import { mapCdr211 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_1 } from '../wire/transport-rules';
-import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
+import { OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
 import { mapLocation211 } from './locations/location.mapper';
 import { mapSession211 } from './sessions/session.mapper';
@@ -17,10 +17,12 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   transport: TRANSPORT_RULES_2_1,
   patchRequiresLastUpdated: false,
   parseEndpoints: parseVersionDetails211,
-  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
-    // 2.1.1 has no interface roles: a CPO's module endpoint is its CPO (sender) interface.
+  senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
+    // 2.1.1 has no Hubs (no hubclientinfo module) and no interface roles: a CPO's module endpoint is its CPO (sender) interface.
+    if (module === 'hubclientinfo') return null;
     return endpoints.find((e) => e.identifier === module)?.url ?? null;
   },
+  hubClientInfo: null,
   serialiseCredentials: serialiseCredentials211,
   parseCredentials: parseCredentials211,
   ourEndpoints(baseUrl: string) {

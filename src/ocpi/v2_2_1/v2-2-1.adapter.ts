@@ -1,7 +1,8 @@
 import { mapCdr221 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
-import { Credentials, OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
+import { Credentials, OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
+import { mapClientInfo221, serialiseClientInfo221 } from './hubclientinfo/client-info.mapper';
 import { mapLocation221 } from './locations/location.mapper';
 import { mapSession221 } from './sessions/session.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';
@@ -14,11 +15,12 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   transport: TRANSPORT_RULES_2_2,
   patchRequiresLastUpdated: true,
   parseEndpoints: parseVersionDetails221,
-  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
+  senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
   },
   serialiseCredentials: (credentials: Credentials) => serialiseCredentials221(credentials),
   parseCredentials: parseCredentials221,
+  hubClientInfo: { map: mapClientInfo221, serialise: serialiseClientInfo221 },
   ourEndpoints(baseUrl: string) {
     // version_information_endpoint 2.2.1 §Endpoint: "SENDER" is advised for one's own credentials endpoint.
     return [
@@ -27,6 +29,8 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
       { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
       { identifier: 'sessions', role: 'RECEIVER', url: `${baseUrl}/sessions` },
       { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
+      // mod_hub_client_info §Receiver Interface: where a Hub pushes the ClientInfo of the parties behind it.
+      { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
     ];
   },
   tariffsReceiverPatch: false,

@@ -1,8 +1,9 @@
 import { mapCdr230 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
+import { mapClientInfo221, serialiseClientInfo221 } from '../v2_2_1/hubclientinfo/client-info.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
-import { OcpiEndpoint, OcpiVersionAdapter, PulledModule } from '../adapter/ocpi-version-adapter';
+import { OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
 import { mapSession230 } from './sessions/session.mapper';
@@ -19,12 +20,14 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   patchRequiresLastUpdated: true,
   // version_information_endpoint 2.3.0: the Endpoint class is unchanged from 2.2.1.
   parseEndpoints: parseVersionDetails221,
-  senderUrl(endpoints: OcpiEndpoint[], module: PulledModule): string | null {
+  senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
   },
   // We are no Hub: our credentials never carry hub_party_id, so the 2.2.1 shape is the 2.3.0 one.
   serialiseCredentials: serialiseCredentials221,
   parseCredentials: parseCredentials230,
+  // mod_hub_client_info 2.3.0: the ClientInfo object is unchanged from 2.2.1.
+  hubClientInfo: { map: mapClientInfo221, serialise: serialiseClientInfo221 },
   ourEndpoints(baseUrl: string) {
     return [
       { identifier: 'credentials', role: 'SENDER', url: `${baseUrl}/credentials` },
@@ -32,6 +35,8 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       { identifier: 'locations', role: 'RECEIVER', url: `${baseUrl}/locations` },
       { identifier: 'sessions', role: 'RECEIVER', url: `${baseUrl}/sessions` },
       { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
+      // mod_hub_client_info §Receiver Interface: where a Hub pushes the ClientInfo of the parties behind it.
+      { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
     ];
   },
   tariffsReceiverPatch: false,

@@ -59,6 +59,14 @@ describe('credentials §Credentials object per version', () => {
       roles: [{ role: 'HUB', country_code: 'NL', party_id: 'HUB', business_details: { name: 'Hub' } }],
     };
     expect(adapterFor('2.3.0')!.parseCredentials(hub).hub_party_id).toBe('NLHUB');
+    // 2.3.0's Role enum has no HUB: a Hub naming itself in hub_party_id only is read as role HUB, as in 2.2.1.
+    const listing = { ...hub, hub_party_id: 'DEHBB', roles: [{ role: 'CPO', country_code: 'DE', party_id: 'LST', business_details: { name: 'Listed CPO' } }] };
+    expect(
+      adapterFor('2.3.0')!
+        .parseCredentials(listing)
+        .roles.map((r) => `${r.role} ${r.country_code}*${r.party_id}`),
+    ).toEqual(['CPO DE*LST', 'HUB DE*HBB']);
+    expect(adapterFor('2.3.0')!.parseCredentials(hub).roles).toHaveLength(1);
     expect(() => adapterFor('2.3.0')!.parseCredentials({ ...hub, hub_party_id: 'NL-HUB-1' })).toThrow('hub_party_id');
     expect(() => adapterFor('2.2.1')!.parseCredentials({ ...hub, roles: [] })).toThrow('roles');
   });
@@ -84,6 +92,9 @@ describe('version_information_endpoint §Version details per version', () => {
     });
     expect(endpoints.every((e) => e.role === null)).toBe(true);
     expect(adapter.senderUrl(endpoints, 'locations')).toBe('https://l');
+    // 2.1.1 has no Hubs: no hubclientinfo module, whatever a partner lists.
+    expect(adapter.senderUrl([{ identifier: 'hubclientinfo', role: null, url: 'https://h' }], 'hubclientinfo')).toBeNull();
+    expect(adapter.hubClientInfo).toBeNull();
     expect(adapter.ourEndpoints('https://us/2.1.1')).toEqual([
       { identifier: 'credentials', url: 'https://us/2.1.1/credentials' },
       { identifier: 'cdrs', url: 'https://us/2.1.1/cdrs' },
@@ -95,7 +106,7 @@ describe('version_information_endpoint §Version details per version', () => {
     expect(adapter.tariffsReceiverPatch).toBe(true);
   });
 
-  it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER, our Receiver interfaces as RECEIVER', () => {
+  it('2.2.1 and 2.3.0 pick the SENDER interface of a module; our credentials endpoint is listed as SENDER, our Receiver interfaces (hubclientinfo too) as RECEIVER', () => {
     for (const v of ['2.2.1', '2.3.0']) {
       const adapter = adapterFor(v)!;
       expect(adapter.senderUrl(adapter.parseEndpoints(data), 'locations')).toBe('https://l');
@@ -106,9 +117,12 @@ describe('version_information_endpoint §Version details per version', () => {
         { identifier: 'locations', role: 'RECEIVER', url: `https://us/${v}/locations` },
         { identifier: 'sessions', role: 'RECEIVER', url: `https://us/${v}/sessions` },
         { identifier: 'tariffs', role: 'RECEIVER', url: `https://us/${v}/tariffs` },
+        { identifier: 'hubclientinfo', role: 'RECEIVER', url: `https://us/${v}/hubclientinfo` },
       ]);
       // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
       expect(adapter.tariffsReceiverPatch).toBe(false);
+      // mod_hub_client_info §Sender Interface: a Hub's, found like any module's; 2.1.1 has no Hubs.
+      expect(adapter.senderUrl([{ identifier: 'hubclientinfo', role: 'SENDER', url: 'https://h' }], 'hubclientinfo')).toBe('https://h');
     }
   });
 });
