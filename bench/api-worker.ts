@@ -68,6 +68,8 @@ async function start(request: ApiWorkerRequest): Promise<void> {
     SYNC_INTERVAL_MINUTES: '0',
     OCPI_PAGE_LIMIT: String(request.pageLimit),
     OCPI_RESPONSE_TIMEOUT_MS: '120000',
+    // The push benchmark is one partner sending as fast as it can: measured without the per-partner guard.
+    OCPI_RATE_LIMIT_PER_MINUTE: '0',
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
     INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,

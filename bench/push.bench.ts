@@ -5,14 +5,16 @@
  *   sql         the one statement that stores a status (UPDATE of one evse row), `connections` loops on the service's own
  *               connection pool, in the service's process: the database's ceiling;
  *   evse-patch  PATCH …/locations/{cc}/{pid}/{location_id}/{evse_uid} {status, last_updated}: the most common push;
- *   location-put PUT …/locations/{cc}/{pid}/{location_id}, the whole Location with a newer last_updated.
+ *   location-put PUT …/locations/{cc}/{pid}/{location_id}, the whole Location with a newer last_updated;
+ *   session-patch PATCH …/sessions/{cc}/{pid}/{session_id} adding one ChargingPeriod (additive form), over 1,000 running
+ *               Sessions PUT before.
  * Data: `locations` generated Locations (test/cpo-simulator generator, 2.2.1), loaded by a pull from the simulator.
  * Then push-to-search latency: a status PATCHed to one instance, and the time until the app's search (the in-memory
  * index) shows it — on the same instance, and (PostgreSQL only: PGlite lives inside one process) on a second instance
  * of the service on the same database, which learns it by polling (SEARCH_INDEX_POLL_MS, default 1000).
  */
 import { loadavg } from 'node:os';
-import { encodeBase64Authorization, generateLocations, mulberry32, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
+import { encodeBase64Authorization, generateLocations, loadFixtureTariffs, mulberry32, runningSession, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
 import type { SqlCeilingResult } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
@@ -62,14 +64,16 @@ const VERSION = '2.2.1';
 
 /** Runs the push benchmark on one database kind. */
 export async function benchPush(kind: DatabaseKind, options: PushOptions, log: (line: string) => void): Promise<PushResult> {
-  const locations = generateLocations({ ...OWNER, count: options.locations, seed: options.seed, center: MIDDLE, radiusKm: 20 });
+  const tariffs = loadFixtureTariffs(OWNER);
+  const tariffIds = [...new Set(tariffs.map((t) => String(t.id)))];
+  const locations = generateLocations({ ...OWNER, count: options.locations, seed: options.seed, center: MIDDLE, radiusKm: 20, tariffIds });
   let simulator: CpoSimulator | undefined;
   let database: BenchDatabase | undefined;
   let service: Worker | undefined;
   let second: Worker | undefined;
   let bare: Worker | undefined;
   try {
-    simulator = await startCpoSimulator({ ...OWNER, businessName: 'Push bench CPO', locations, tariffs: [], maxPageLimit: 1000 });
+    simulator = await startCpoSimulator({ ...OWNER, businessName: 'Push bench CPO', locations, tariffs, maxPageLimit: 1000 });
     database = await createBenchDatabase(kind, process.env.DATABASE_URL);
     service = forkWorker('api-worker.js');
     const ready = await service.start({ databaseEnv: database.env, pageLimit: 1000 });
@@ -120,6 +124,10 @@ export async function benchPush(kind: DatabaseKind, options: PushOptions, log: (
     };
     runs.push(await measured(service, cpu, () => runLoad({ scenario: 'location-put', baseUrl: ready.url, make: locationPut, headers, ...load })));
     log(`  ${describe(runs[runs.length - 1])}`);
+    log(`  putting ${SESSIONS} running Sessions…`);
+    const sessionPatch = await sessionPatches(ready.url, headers, locations, tariffs);
+    runs.push(await measured(service, cpu, () => runLoad({ scenario: 'session-patch', baseUrl: ready.url, make: sessionPatch, headers, ...load })));
+    log(`  ${describe(runs[runs.length - 1])}`);
     const sql = await service.sqlCeiling({ concurrency: options.connections, durationS: options.durationS, warmupS: options.warmupS });
     log(`  sql    ${String(sql.statementsPerSecond).padStart(6)} UPDATEs/s, p50 ${sql.p50Ms} ms, p99 ${sql.p99Ms} ms`);
     const loadAfter = round(loadavg()[0], 2);
@@ -155,6 +163,50 @@ export async function benchPush(kind: DatabaseKind, options: PushOptions, log: (
     await simulator?.close();
     await database?.remove();
   }
+}
+
+const SESSIONS = 1000;
+
+/**
+ * PUTs SESSIONS running Sessions (ACTIVE, two ChargingPeriods of 15 minutes; test/cpo-simulator runningSession), 20 at a
+ * time, then returns the request maker of the session-patch scenario: Sessions in turn, each PATCH adding one
+ * ChargingPeriod of a minute and 1 kWh in the spec's additive form (mod_sessions 2.2.1 §PATCH Method, as in
+ * session_patch_example_charging_period.json) with kwh and last_updated moved on.
+ */
+async function sessionPatches(baseUrl: string, headers: Record<string, string>, locations: Location[], tariffs: unknown[]) {
+  const start = Date.parse('2030-06-01T08:00:00Z');
+  const sessions = Array.from({ length: SESSIONS }, (_, i) =>
+    runningSession({ version: VERSION, locations: locations as never, tariffs: tariffs as never, ...OWNER, id: `BENCH-S${i}`, start, at: start + 30 * 60_000, site: i }),
+  );
+  const base = `/ocpi/emsp/${VERSION}/sessions/${OWNER.countryCode}/${OWNER.partyId}`;
+  for (let i = 0; i < sessions.length; i += 20) {
+    await Promise.all(
+      sessions.slice(i, i + 20).map(async (session) => {
+        const response = await fetch(`${baseUrl}${base}/${String(session.id)}`, {
+          method: 'PUT',
+          headers: { ...headers, 'Content-Type': 'application/json' },
+          body: JSON.stringify(session),
+        });
+        if (!response.ok) throw new Error(`PUT Session answered HTTP ${response.status}: ${await response.text()}`);
+      }),
+    );
+  }
+  const patches = sessions.map(() => 0);
+  let next = 0;
+  return () => {
+    const i = next++ % sessions.length;
+    const n = patches[i]++;
+    const at = new Date(start + 30 * 60_000 + n * 60_000).toISOString().replace('.000Z', 'Z');
+    return {
+      method: 'PATCH',
+      path: `${base}/${String(sessions[i].id)}`,
+      body: JSON.stringify({
+        kwh: Number(sessions[i].kwh) + n + 1,
+        charging_periods: [{ start_date_time: at, dimensions: [{ type: 'ENERGY', volume: 1 }] }],
+        last_updated: at,
+      }),
+    };
+  };
 }
 
 /**

@@ -157,12 +157,14 @@ export class Environment {
 
   /**
    * Requests per minute one CPO (one credentials token) may make to our OCPI endpoints, per instance; beyond it HTTP 429
-   * with Retry-After and an OCPI envelope. 0 disables the limit.
+   * with Retry-After and an OCPI envelope. 0 disables the limit. A guard against a runaway client, not a throttle of
+   * normal traffic: a CPO (or a Hub relaying several) pushing every EVSE status change of a large network can send
+   * hundreds a second, hence 60,000 (1,000 a second) by default.
    */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)
-  OCPI_RATE_LIMIT_PER_MINUTE: number = 6000;
+  OCPI_RATE_LIMIT_PER_MINUTE: number = 60000;
 
   /**
    * Milliseconds between two reads of what changed in the database, by the in-memory search index of the mobile-app
