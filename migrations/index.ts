@@ -10,6 +10,7 @@ import { Sessions1796300000000 } from './1796300000000-Sessions';
 import { CdrDeviations1796313000000 } from './1796313000000-CdrDeviations';
 import { SyncRunRunningIndex1797100000000 } from './1797100000000-SyncRunRunningIndex';
 import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCredentials';
+import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -28,4 +29,5 @@ export const migrations = [
   CdrDeviations1796313000000,
   SyncRunRunningIndex1797100000000,
   UnsettledCredentials1797100100000,
+  JobQueue1797600000000,
 ];

@@ -11,6 +11,7 @@ import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
+import { JobQueueModule } from './jobs/job-queue.module';
 import { LocationsModule } from './locations/locations.module';
 import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
 import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
@@ -37,6 +38,8 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
         ScheduleModule.forRoot(),
+        // All background work, on the same database (pg-boss, schema pgboss).
+        JobQueueModule.forRoot(databaseUrl),
         HealthModule,
         CallLogModule,
         ConnectionsModule,
