@@ -4,13 +4,17 @@ import { FinanceModule } from '../finance/finance.module';
 import { IntakeModule } from '../intake/intake.module';
 import { LocationsModule } from '../locations/locations.module';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
+import { GapHealer } from './gap-healer';
 import { SyncScheduler } from './sync.scheduler';
 import { SyncService } from './sync.service';
 
-/** Scheduled and on-demand pulls from CPOs; each page goes through the intake step. */
+/**
+ * Scheduled and on-demand pulls from CPOs, and the healing fetches of objects a CPO changed that we did not hold (on the
+ * job queue); each page or object goes through the intake step.
+ */
 @Module({
   imports: [ConnectionsModule, IntakeModule, FinanceModule, LocationsModule, OcpiClientModule],
-  providers: [SyncService, SyncScheduler],
-  exports: [SyncService],
+  providers: [SyncService, SyncScheduler, GapHealer],
+  exports: [SyncService, GapHealer],
 })
 export class SyncModule {}
