@@ -55,7 +55,7 @@ type HealOutcome = 'HEALED' | 'ALREADY_HELD' | 'UNKNOWN_AT_CPO' | 'NO_SENDER';
  * change to an object we do not hold becomes one background job on the job queue, which GETs the object from the
  * CPO's Sender interface and takes it in through the intake step as a pulled object ("In case a PATCH request fails,
  * the client is expected to call the GET method", transport_and_format 2.2.1 §PATCH). Locations: GET Object
- * `{locations_endpoint_url}/{location_id}` (mod_locations 2.2.1 §Sender Interface, GET Object; 2.1.1 §3.1 CPO
+ * `{locations_endpoint_url}/{location_id}` (mod_locations 2.2.1 §Sender Interface, GET Object; 2.1.1 §2.1 CPO
  * Interface and 2.3.0 alike). Tariffs and Sessions: the Sender's list of what changed in a short window
  * (HEAL_WINDOW_MS). A CPO without that Sender interface (one that only pushes) cannot be asked: that is logged and
  * written to the call log (kind NOT_CALLED) for operations, and the gap stays until the CPO PUTs the whole object.
@@ -159,10 +159,13 @@ export class GapHealer implements OnModuleInit {
 
   /** Whether the Location is held from this connection, written at or after `since`. */
   private async storedSince(job: HealGapJob, since: Date): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `SELECT 1 FROM location WHERE connection_id = $1 AND country_code = $2 AND party_id = $3 AND ocpi_id = $4 AND stored_at >= $5`,
-      [job.connectionId, job.path.country_code, job.path.party_id, job.path.id, since],
-    );
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM location WHERE connection_id = $1 AND country_code = $2 AND party_id = $3 AND ocpi_id = $4 AND stored_at >= $5`, [
+      job.connectionId,
+      job.path.country_code,
+      job.path.party_id,
+      job.path.id,
+      since,
+    ]);
     return rows.length > 0;
   }
 
