@@ -56,7 +56,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private started: Promise<void> | null = null;
   private readonly queues = new Map<string, Promise<void>>();
   /** This instance's worker of each queue it works, to wake it when this instance sends a job. */
-  private readonly workers = new Map<string, string>();
+  private readonly workers = new Map<string, Wakeup>();
+  private readonly loops = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
   constructor(@Inject(JOB_QUEUE_DATABASE_URL) databaseUrl: string) {
@@ -64,7 +65,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       connectionString: databaseUrl,
       schema: JOB_QUEUE_SCHEMA,
       application_name: 'ocpi-jobs',
-      // A few connections are plenty: one poll per queue, the sends, the maintenance.
+      // A few connections are plenty: one fetch per queue at a time, the sends, the maintenance.
       max: 4,
       // The schema comes from our migrations; this only upgrades it after a pg-boss upgrade (a no-op otherwise).
       migrate: true,
@@ -72,9 +73,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       supervise: true,
       // No cron schedules yet (pulls are scheduled by SyncScheduler): no cron timers.
       schedule: false,
-      pollingIntervalSeconds: POLLING_INTERVAL_SECONDS,
     });
-    // pg-boss reports failed polls and maintenance here; without a listener an 'error' event would throw.
+    // pg-boss reports failed maintenance here; without a listener an 'error' event would throw.
     this.boss.on('error', (error: Error) => {
       if (this.stopping.signal.aborted) this.logger.debug(`Job queue while stopping: ${error.message}`);
       else this.logger.warn(`Job queue: ${error.message}`);
@@ -97,35 +97,77 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     });
     // This instance works the queue: start now rather than at the next poll.
     const worker = this.workers.get(queue.name);
-    if (id !== null && worker !== undefined && !options.startAfterSeconds) this.boss.notifyWorker(worker);
+    if (id !== null && worker !== undefined && !options.startAfterSeconds) worker.wake();
     return id;
   }
 
   /**
    * Works `queue` on this instance: one job at a time, each handed to one instance only. A handler that throws fails
    * the attempt; the job is retried after the queue's delay (with backoff) until its retryLimit, then failed for good.
+   * The loop is ours (pg-boss `fetch`, `complete`, `fail`) rather than pg-boss's `work`, so that stopping waits for the
+   * job in progress and its last write, and leaves no timer behind.
    */
   async work<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>): Promise<void> {
     await this.queue(queue);
-    const id = await this.boss.work<T>(queue.name, { includeMetadata: true, batchSize: 1 }, async (jobs) => {
-      for (const job of jobs) {
-        const signal = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(job.expireInSeconds * 1000)]);
-        await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal });
-      }
-    });
-    this.workers.set(queue.name, id);
+    const wakeup = new Wakeup();
+    this.workers.set(queue.name, wakeup);
+    const loop = this.workLoop(queue, handler, wakeup);
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
   }
 
-  /** Tells the jobs in progress to stop, waits for them (at most STOP_TIMEOUT_MS), stops polling and closes the pool. */
+  /**
+   * Tells the jobs in progress to stop (their signal), waits for them to finish (at most STOP_TIMEOUT_MS; one that
+   * outlasts it stays active until its expiry, then is retried), then stops pg-boss and closes its pool.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
+    for (const wakeup of this.workers.values()) wakeup.wake();
     if (!this.started) return;
     try {
       await this.started;
     } catch {
       return; // never started: nothing to stop
     }
+    if (!(await settledWithin([...this.loops], STOP_TIMEOUT_MS))) this.logger.warn(`A job did not stop within ${STOP_TIMEOUT_MS} ms; it is retried after its expiry`);
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: STOP_TIMEOUT_MS });
+  }
+
+  /** Fetches and works jobs of `queue` until the service stops; sleeps POLLING_INTERVAL_SECONDS when there are none. */
+  private async workLoop<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>, wakeup: Wakeup): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      let jobs: Array<PgBoss.JobWithMetadata<T>> | null = null;
+      try {
+        // Marks the job active in the same statement that picks it (FOR UPDATE SKIP LOCKED): one instance gets it.
+        jobs = await this.boss.fetch<T>(queue.name, { includeMetadata: true, batchSize: 1 });
+      } catch (error) {
+        this.logger.warn(`Fetching jobs of ${queue.name} failed: ${(error as Error).message}`);
+      }
+      if (jobs && jobs.length > 0) {
+        for (const job of jobs) await this.run(queue, job, handler);
+        continue; // there may be more waiting
+      }
+      await wakeup.sleep(POLLING_INTERVAL_SECONDS * 1000, this.stopping.signal);
+    }
+  }
+
+  /** Runs one job and records its outcome; never throws. */
+  private async run<T extends object>(queue: QueueDefinition<T>, job: PgBoss.JobWithMetadata<T>, handler: JobHandler<T>): Promise<void> {
+    // Past its expiry pg-boss gives the job to another attempt: this one is told to stop then.
+    const expiry = new AbortController();
+    const timer = setTimeout(() => expiry.abort(), job.expireInSeconds * 1000);
+    const signal = AbortSignal.any([this.stopping.signal, expiry.signal]);
+    try {
+      await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal });
+      await this.boss.complete(queue.name, job.id);
+    } catch (error) {
+      const message = (error as Error).message;
+      const last = job.retryCount >= job.retryLimit;
+      this.logger.warn({ queue: queue.name, jobId: job.id, attempt: job.retryCount + 1 }, `Job failed${last ? ' for good' : ', to be retried'}: ${message}`);
+      await this.boss.fail(queue.name, job.id, { message }).catch((failing: Error) => this.logger.warn(`Recording the failure of job ${job.id} failed: ${failing.message}`));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private start(): Promise<void> {
@@ -175,4 +217,43 @@ function differs(existing: PgBoss.QueueResult, wanted: QueueSettings): boolean {
     existing.retryBackoff !== wanted.retryBackoff ||
     existing.expireInSeconds !== wanted.expireInSeconds
   );
+}
+
+/** The sleep of an idle worker, cut short by a job sent on this instance or by the service stopping. */
+class Wakeup {
+  private woken = false;
+  private cut: (() => void) | null = null;
+
+  wake(): void {
+    this.woken = true;
+    this.cut?.();
+  }
+
+  async sleep(ms: number, stopping: AbortSignal): Promise<void> {
+    if (!this.woken && !stopping.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stopping.removeEventListener('abort', done);
+          this.cut = null;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stopping.addEventListener('abort', done, { once: true });
+        this.cut = done;
+      });
+    }
+    this.woken = false;
+  }
+}
+
+/** Whether every promise settled within `ms` (the timer is cleared either way). */
+async function settledWithin(promises: Array<Promise<unknown>>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
