@@ -5,6 +5,7 @@
  * request fails, the client is expected to call the GET method"), so the gap heals without waiting for the next pull.
  * Real HTTP both ways, the CPO simulator, the real job queue (pg-boss) on PGlite or PostgreSQL.
  */
+import { GapHealing } from '../../src/ocpi/server/receivers/gap-healing.port';
 import { locationsFor, ocpiCall } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { withClient } from '../support/test-database';
@@ -39,8 +40,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** The healing jobs of one object once none of them waits, runs or will be retried: their states and attempts. */
-function settledJobs(connectionId: string, owner: { countryCode: string; partyId: string }, id: string): Promise<Array<{ state: string; retry_count: number }>> {
-  const key = [connectionId, 'locations', owner.countryCode, owner.partyId, id].join('/');
+function settledJobs(
+  connectionId: string,
+  owner: { countryCode: string; partyId: string },
+  id: string,
+  module = 'locations',
+): Promise<Array<{ state: string; retry_count: number }>> {
+  const key = [connectionId, module, owner.countryCode, owner.partyId, id].join('/');
   return until(`the healing jobs of ${key} to finish`, async () => {
     const jobs = await query<{ state: string; retry_count: number }>(`SELECT state::text AS state, retry_count FROM pgboss.job WHERE name = 'heal-gap' AND singleton_key = $1`, [
       key,
@@ -159,5 +165,37 @@ describe('a CPO that only pushes (no Locations Sender interface)', () => {
         ),
       }),
     ]);
+  });
+});
+
+describe('a Tariff changed while we did not hold it (no GET of one Tariff at the Sender)', () => {
+  const owner = { countryCode: 'NL', partyId: 'GHT' };
+  const tariff = (id: string, lastUpdated: string) => ({
+    country_code: owner.countryCode,
+    party_id: owner.partyId,
+    id,
+    currency: 'EUR',
+    elements: [{ price_components: [{ type: 'ENERGY', price: 0.25, step_size: 1 }] }],
+    last_updated: lastUpdated,
+  });
+  let cpo: RegisteredCpo;
+
+  beforeAll(async () => {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    cpo = await registerCpo(service, { version: '2.2.1', ...owner, locations: [], tariffs: [tariff('T-OLD', '2025-01-01T00:00:00Z'), tariff('T-CHANGED', now)] });
+  });
+  afterAll(() => cpo?.close());
+
+  it('mod_tariffs 2.2.1 §Sender Interface (GET List, date_from): the fetch reads what changed in the last 15 minutes and holds the changed Tariff, not the older one', async () => {
+    // As the Tariffs receiver does for a change to a Tariff we do not hold (the GapHealing port).
+    await service.app.get(GapHealing).requestFetch(cpo.connectionId, 'tariffs', { country_code: 'NL', party_id: 'GHT', id: 'T-CHANGED' });
+    expect(await settledJobs(cpo.connectionId, owner, 'T-CHANGED', 'tariffs')).toEqual([{ state: 'completed', retry_count: 0 }]);
+    const held = await query(`SELECT ocpi_id FROM tariff WHERE connection_id = $1 ORDER BY ocpi_id`, [cpo.connectionId]);
+    expect(held).toEqual([{ ocpi_id: 'T-CHANGED' }]);
+    const asked = cpo.simulator.requests.filter((r) => r.method === 'GET' && new URL(r.url, 'http://x').pathname.endsWith('/tariffs'));
+    expect(asked).toHaveLength(1);
+    // date_from: 15 minutes before the fetch was asked for (the job's creation).
+    const [job] = await query(`SELECT created_on FROM pgboss.job WHERE name = 'heal-gap' AND singleton_key = $1`, [`${cpo.connectionId}/tariffs/NL/GHT/T-CHANGED`]);
+    expect(new URL(asked[0].url, 'http://x').searchParams.get('date_from')).toBe(new Date(new Date(job.created_on).getTime() - 15 * 60_000).toISOString());
   });
 });
