@@ -3,6 +3,7 @@
  * (PGlite through its socket by default, PostgreSQL with DATABASE_URL), working the same queue.
  */
 import { fork } from 'node:child_process';
+import { Logger } from '@nestjs/common';
 import { join } from 'node:path';
 import { JobContext, JobQueue } from '../../src/jobs/job-queue';
 import { defineQueue } from '../../src/jobs/queue-definition';
@@ -10,6 +11,8 @@ import { createTestDatabase, TestDatabase, withClient } from '../support/test-da
 
 let database: TestDatabase;
 beforeAll(async () => {
+  // Outside a Nest application nothing sets the log level: the queue's expected warnings would only clutter the output.
+  Logger.overrideLogger(false);
   database = await createTestDatabase();
 });
 afterAll(() => database?.drop());
