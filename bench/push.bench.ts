@@ -14,7 +14,16 @@
  * of the service on the same database, which learns it by polling (SEARCH_INDEX_POLL_MS, default 1000).
  */
 import { loadavg } from 'node:os';
-import { encodeBase64Authorization, generateLocations, loadFixtureTariffs, mulberry32, runningSession, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
+import {
+  encodeBase64Authorization,
+  generateLocations,
+  loadFixtureTariffs,
+  mulberry32,
+  runningSession,
+  startCpoSimulator,
+  type CpoSimulator,
+  type Location,
+} from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
 import type { SqlCeilingResult } from './api-worker';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';

@@ -13,6 +13,7 @@ import { UnsettledCredentials1797100100000 } from './1797100100000-UnsettledCred
 import { ModuleModesAndRefusedParties1797200000000 } from './1797200000000-ModuleModesAndRefusedParties';
 import { HubClientInfo1797300000000 } from './1797300000000-HubClientInfo';
 import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTariffsAndSessions';
+import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -34,4 +35,5 @@ export const migrations = [
   ModuleModesAndRefusedParties1797200000000,
   HubClientInfo1797300000000,
   PushedTariffsAndSessions1797500000000,
+  JobQueue1797600000000,
 ];

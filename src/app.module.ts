@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -11,13 +11,36 @@ import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
+import { JobQueueModule } from './jobs/job-queue.module';
 import { LocationsModule } from './locations/locations.module';
 import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
 import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
+import { GapHealing } from './ocpi/server/receivers/gap-healing.port';
 import { OperationsModule } from './operations/operations.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { GapHealer } from './sync/gap-healer';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
+
+/** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
+const GAP_HEALER: Type<GapHealing> = GapHealer;
+
+/**
+ * The receivers' GapHealing port, bound to the sync domain's healer for every module (global: the receivers live in
+ * OcpiEndpointsModule, which imports nothing of sync).
+ */
+@Module({})
+class GapHealingBinding {
+  static forRoot(): DynamicModule {
+    return {
+      module: GapHealingBinding,
+      global: true,
+      imports: [SyncModule],
+      providers: [{ provide: GapHealing, useExisting: GAP_HEALER }],
+      exports: [GapHealing],
+    };
+  }
+}
 
 /** The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). */
 @Module({})
@@ -37,6 +60,8 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
         ScheduleModule.forRoot(),
+        // All background work, on the same database (pg-boss, schema pgboss).
+        JobQueueModule.forRoot(databaseUrl),
         HealthModule,
         CallLogModule,
         ConnectionsModule,
@@ -48,6 +73,8 @@ export class AppModule {
         SessionsModule,
         FinanceModule,
         SyncModule,
+        // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
+        GapHealingBinding.forRoot(),
         OperationsModule,
       ],
     };

@@ -14,9 +14,9 @@ import { IntakeSource } from '../intake/intake-source';
 import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
-import { OcpiParty } from '../ocpi/client/ocpi-client';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
 import { HubClientInfoPull } from './hub-client-info.pull';
+import { hubOf } from './hub-routing';
 import { closeAbandonedRuns, SyncLease } from './sync-lease';
 import { SyncModule, SyncRunEntity } from './sync-run.entity';
 
@@ -378,15 +378,6 @@ function whyNotPulled(connection: CpoConnectionEntity, module: ConnectionModule)
   }
   if (!includesPull(view.mode)) return `its mode is ${view.mode} (chosen by ${view.chosen_by === 'OPERATOR' ? 'operations' : 'default'}): ${module} are received, not pulled`;
   return null;
-}
-
-/**
- * GET All via a hub (transport_and_format 2.2.1 §GET All via Hubs): when the connection's counterpart is a HUB,
- * our pulls address the hub itself in the OCPI-to-* headers; a direct CPO connection needs none.
- */
-function hubOf(parties: Array<{ role: string; countryCode: string; partyId: string }>): OcpiParty | null {
-  const hub = parties.find((p) => p.role === 'HUB');
-  return hub ? { countryCode: hub.countryCode, partyId: hub.partyId } : null;
 }
 
 function describeFailure(module: SyncModule, error: unknown): string {

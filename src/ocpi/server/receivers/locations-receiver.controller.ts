@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Logger, Optional, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
@@ -48,8 +48,7 @@ export class LocationsReceiverController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly intake: IntakeService,
     private readonly locations: LocationStore,
-    // Bound by the sync domain when it heals gaps; until then a change to an unknown object is only answered and filed.
-    @Optional() private readonly healing: GapHealing | null,
+    private readonly healing: GapHealing,
   ) {}
 
   /**
@@ -105,7 +104,7 @@ export class LocationsReceiverController {
   private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, change: PushedChange): Promise<OcpiResponse<never>> {
     const source = pushSource(version, request);
     const outcome = await this.intake.takeChange(source, 'locations', change);
-    if (outcome.kind === 'NOT_HELD' && this.healing) {
+    if (outcome.kind === 'NOT_HELD') {
       const { country_code, party_id, id } = change.path;
       await this.healing.requestFetch(source.connectionId, 'locations', { country_code, party_id, id }).catch((error: Error) => {
         this.logger.warn(`Could not schedule the fetch of Location ${country_code}/${party_id}/${id}: ${error.message}`);

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Logger, Optional, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
@@ -45,8 +45,7 @@ export class SessionsReceiverController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly intake: IntakeService,
     private readonly sessions: SessionStore,
-    // Bound by the sync domain when it heals gaps; until then a PATCH of an unknown Session is only answered and filed.
-    @Optional() private readonly healing: GapHealing | null,
+    private readonly healing: GapHealing,
   ) {}
 
   /**
@@ -99,7 +98,7 @@ export class SessionsReceiverController {
   private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, change: PushedChange): Promise<OcpiResponse<never>> {
     const source = pushSource(version, request);
     const outcome = await this.intake.takeChange(source, 'sessions', change);
-    if (outcome.kind === 'NOT_HELD' && this.healing) {
+    if (outcome.kind === 'NOT_HELD') {
       const { country_code, party_id, id } = change.path;
       await this.healing.requestFetch(source.connectionId, 'sessions', { country_code, party_id, id }).catch((error: Error) => {
         this.logger.warn(`Could not schedule the fetch of Session ${country_code}/${party_id}/${id}: ${error.message}`);

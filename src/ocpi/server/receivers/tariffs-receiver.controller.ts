@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpStatus, Logger, Optional, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
@@ -47,8 +47,7 @@ export class TariffsReceiverController {
     private readonly intake: IntakeService,
     private readonly tariffs: TariffStore,
     private readonly searchIndex: SearchIndexService,
-    // Bound by the sync domain when it heals gaps; until then a PATCH of an unknown Tariff is only answered and filed.
-    @Optional() private readonly healing: GapHealing | null,
+    private readonly healing: GapHealing,
   ) {}
 
   /**
@@ -135,7 +134,7 @@ export class TariffsReceiverController {
     const source = pushSource(version, request);
     const path = objectPath(params);
     const outcome = await this.intake.takeChange(source, 'tariffs', { method, path, body });
-    if (outcome.kind === 'NOT_HELD' && this.healing) {
+    if (outcome.kind === 'NOT_HELD') {
       await this.healing.requestFetch(source.connectionId, 'tariffs', path).catch((error: Error) => {
         this.logger.warn(`Could not schedule the fetch of Tariff ${path.country_code}/${path.party_id}/${path.id}: ${error.message}`);
       });

@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { JOB_QUEUE_DATABASE_URL, JobQueue } from './job-queue';
+
+/**
+ * The durable job queue (JobQueue), global: any domain sends jobs to it or works a queue of its own. Given the service's
+ * database URL by the composition root (the same PostgreSQL as TypeORM's, real or embedded).
+ */
+@Module({})
+export class JobQueueModule {
+  static forRoot(databaseUrl: string): DynamicModule {
+    return {
+      module: JobQueueModule,
+      global: true,
+      providers: [{ provide: JOB_QUEUE_DATABASE_URL, useValue: databaseUrl }, JobQueue],
+      exports: [JobQueue],
+    };
+  }
+}

@@ -1,0 +1,259 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import { QueueDefinition } from './queue-definition';
+
+/** The job queue's schema (pg-boss's tables), installed by the migration JobQueue1797600000000. */
+export const JOB_QUEUE_SCHEMA = 'pgboss';
+
+/** Injection token of the PostgreSQL URL the queue uses: the service's own database (real or the embedded one). */
+export const JOB_QUEUE_DATABASE_URL = Symbol('JOB_QUEUE_DATABASE_URL');
+
+/** How often an idle worker looks for jobs another instance sent (this instance's own sends wake it at once). */
+const POLLING_INTERVAL_SECONDS = 2;
+/** At most this long the shutdown waits for jobs in progress, after telling them to stop (their signal). */
+const STOP_TIMEOUT_MS = 10_000;
+
+/** One job as its handler sees it. */
+export interface JobContext {
+  id: string;
+  /** 0 on the first attempt, 1 on the first retry, … */
+  retryCount: number;
+  retryLimit: number;
+  /** When the job was sent (the database's clock). */
+  createdOn: Date;
+  /**
+   * Aborted when the service stops or the job's expireInSeconds has passed: the handler should cancel its calls and
+   * throw, so that the job is retried later, here or on another instance, and never runs twice at once.
+   */
+  signal: AbortSignal;
+}
+
+/** Works one job; throwing fails the attempt (retried as its queue says). */
+export type JobHandler<T> = (data: T, job: JobContext) => Promise<void>;
+
+/** What a send may add to its queue's definition. */
+export interface SendOptions {
+  /**
+   * Jobs of one key collapse as the queue's policy says (e.g. `short`: while one waits, another send is dropped).
+   */
+  singletonKey?: string;
+  /** Seconds to wait before the job may start. */
+  startAfterSeconds?: number;
+}
+
+/**
+ * The durable job queue of all background work (pg-boss 10 on the service's own PostgreSQL, schema `pgboss`). Jobs
+ * survive restarts; with several instances on one database each job is handed to one worker at a time (pg-boss
+ * fetches with `FOR UPDATE SKIP LOCKED` and marks it active in the same statement), a job whose instance died is given
+ * up after its queue's expireInSeconds and retried by whichever instance maintains the queue next. Started when the
+ * service starts (its schema is already there: migrations); stopped before the database pool closes, after the jobs
+ * in progress have been told to stop (JobContext.signal) and have finished, so nothing of it outlives the service.
+ */
+@Injectable()
+export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(JobQueue.name);
+  private readonly boss: PgBoss;
+  private started: Promise<void> | null = null;
+  private readonly queues = new Map<string, Promise<void>>();
+  /** This instance's worker of each queue it works, to wake it when this instance sends a job. */
+  private readonly workers = new Map<string, Wakeup>();
+  private readonly loops = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(@Inject(JOB_QUEUE_DATABASE_URL) databaseUrl: string) {
+    this.boss = new PgBoss({
+      connectionString: databaseUrl,
+      schema: JOB_QUEUE_SCHEMA,
+      application_name: 'ocpi-jobs',
+      // A few connections are plenty: one fetch per queue at a time, the sends, the maintenance.
+      max: 4,
+      // The schema comes from our migrations; this only upgrades it after a pg-boss upgrade (a no-op otherwise).
+      migrate: true,
+      // Expiring jobs of dead instances, archiving and deleting old jobs; pg-boss lets one instance do it at a time.
+      supervise: true,
+      // No cron schedules yet (pulls are scheduled by SyncScheduler): no cron timers.
+      schedule: false,
+    });
+    // pg-boss reports failed maintenance here; without a listener an 'error' event would throw.
+    this.boss.on('error', (error: Error) => {
+      if (this.stopping.signal.aborted) this.logger.debug(`Job queue while stopping: ${error.message}`);
+      else this.logger.warn(`Job queue: ${error.message}`);
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.start();
+  }
+
+  /**
+   * Sends one job to `queue` (created on first use). @returns the job's id, or null when the queue's policy dropped it
+   * (a job with the same singletonKey is already waiting). @throws Error when the database cannot take it.
+   */
+  async send<T extends object>(queue: QueueDefinition<T>, data: T, options: SendOptions = {}): Promise<string | null> {
+    await this.queue(queue);
+    const id = await this.boss.send(queue.name, data, {
+      ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    });
+    // This instance works the queue: start now rather than at the next poll.
+    const worker = this.workers.get(queue.name);
+    if (id !== null && worker !== undefined && !options.startAfterSeconds) worker.wake();
+    return id;
+  }
+
+  /**
+   * Works `queue` on this instance: one job at a time, each handed to one instance only. A handler that throws fails
+   * the attempt; the job is retried after the queue's delay (with backoff) until its retryLimit, then failed for good.
+   * The loop is ours (pg-boss `fetch`, `complete`, `fail`) rather than pg-boss's `work`, so that stopping waits for the
+   * job in progress and its last write, and leaves no timer behind.
+   */
+  async work<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>): Promise<void> {
+    await this.queue(queue);
+    const wakeup = new Wakeup();
+    this.workers.set(queue.name, wakeup);
+    const loop = this.workLoop(queue, handler, wakeup);
+    this.loops.add(loop);
+    void loop.finally(() => this.loops.delete(loop));
+  }
+
+  /**
+   * Tells the jobs in progress to stop (their signal), waits for them to finish (at most STOP_TIMEOUT_MS; one that
+   * outlasts it stays active until its expiry, then is retried), then stops pg-boss and closes its pool.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    for (const wakeup of this.workers.values()) wakeup.wake();
+    if (!this.started) return;
+    try {
+      await this.started;
+    } catch {
+      return; // never started: nothing to stop
+    }
+    if (!(await settledWithin([...this.loops], STOP_TIMEOUT_MS))) this.logger.warn(`A job did not stop within ${STOP_TIMEOUT_MS} ms; it is retried after its expiry`);
+    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: STOP_TIMEOUT_MS });
+  }
+
+  /** Fetches and works jobs of `queue` until the service stops; sleeps POLLING_INTERVAL_SECONDS when there are none. */
+  private async workLoop<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>, wakeup: Wakeup): Promise<void> {
+    while (!this.stopping.signal.aborted) {
+      let jobs: Array<PgBoss.JobWithMetadata<T>> | null = null;
+      try {
+        // Marks the job active in the same statement that picks it (FOR UPDATE SKIP LOCKED): one instance gets it.
+        jobs = await this.boss.fetch<T>(queue.name, { includeMetadata: true, batchSize: 1 });
+      } catch (error) {
+        this.logger.warn(`Fetching jobs of ${queue.name} failed: ${(error as Error).message}`);
+      }
+      if (jobs && jobs.length > 0) {
+        for (const job of jobs) await this.run(queue, job, handler);
+        continue; // there may be more waiting
+      }
+      await wakeup.sleep(POLLING_INTERVAL_SECONDS * 1000, this.stopping.signal);
+    }
+  }
+
+  /** Runs one job and records its outcome; never throws. */
+  private async run<T extends object>(queue: QueueDefinition<T>, job: PgBoss.JobWithMetadata<T>, handler: JobHandler<T>): Promise<void> {
+    // Past its expiry pg-boss gives the job to another attempt: this one is told to stop then.
+    const expiry = new AbortController();
+    const timer = setTimeout(() => expiry.abort(), job.expireInSeconds * 1000);
+    const signal = AbortSignal.any([this.stopping.signal, expiry.signal]);
+    try {
+      await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal });
+      await this.boss.complete(queue.name, job.id);
+    } catch (error) {
+      const message = (error as Error).message;
+      const last = job.retryCount >= job.retryLimit;
+      this.logger.warn({ queue: queue.name, jobId: job.id, attempt: job.retryCount + 1 }, `Job failed${last ? ' for good' : ', to be retried'}: ${message}`);
+      await this.boss.fail(queue.name, job.id, { message }).catch((failing: Error) => this.logger.warn(`Recording the failure of job ${job.id} failed: ${failing.message}`));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private start(): Promise<void> {
+    this.started ??= this.boss.start().then(() => undefined);
+    return this.started;
+  }
+
+  /** Creates the queue once per instance (a no-op when it exists) and brings its retry settings up to date. */
+  private queue(definition: QueueDefinition<object>): Promise<void> {
+    let ready = this.queues.get(definition.name);
+    if (!ready) {
+      const options: QueueSettings = {
+        policy: definition.policy,
+        retryLimit: definition.retryLimit,
+        retryDelay: definition.retryDelaySeconds,
+        retryBackoff: definition.retryBackoff,
+        expireInSeconds: definition.expireInSeconds,
+      };
+      ready = this.start()
+        .then(() => this.boss.getQueue(definition.name))
+        .then(async (existing) => {
+          if (!existing) await this.boss.createQueue(definition.name, { name: definition.name, ...options });
+          else if (differs(existing, options)) await this.boss.updateQueue(definition.name, { name: definition.name, ...options });
+        });
+      // A failure is not remembered: the next send or work tries again.
+      ready.catch(() => this.queues.delete(definition.name));
+      this.queues.set(definition.name, ready);
+    }
+    return ready;
+  }
+}
+
+/** A queue's settings as pg-boss stores them. */
+interface QueueSettings {
+  policy: PgBoss.QueuePolicy;
+  retryLimit: number;
+  retryDelay: number;
+  retryBackoff: boolean;
+  expireInSeconds: number;
+}
+
+function differs(existing: PgBoss.QueueResult, wanted: QueueSettings): boolean {
+  return (
+    existing.policy !== wanted.policy ||
+    existing.retryLimit !== wanted.retryLimit ||
+    existing.retryDelay !== wanted.retryDelay ||
+    existing.retryBackoff !== wanted.retryBackoff ||
+    existing.expireInSeconds !== wanted.expireInSeconds
+  );
+}
+
+/** The sleep of an idle worker, cut short by a job sent on this instance or by the service stopping. */
+class Wakeup {
+  private woken = false;
+  private cut: (() => void) | null = null;
+
+  wake(): void {
+    this.woken = true;
+    this.cut?.();
+  }
+
+  async sleep(ms: number, stopping: AbortSignal): Promise<void> {
+    if (!this.woken && !stopping.aborted) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stopping.removeEventListener('abort', done);
+          this.cut = null;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        stopping.addEventListener('abort', done, { once: true });
+        this.cut = done;
+      });
+    }
+    this.woken = false;
+  }
+}
+
+/** Whether every promise settled within `ms` (the timer is cleared either way). */
+async function settledWithin(promises: Array<Promise<unknown>>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
