@@ -30,6 +30,7 @@ import {
   withOcpi230Fields,
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
+import { sessionLine, showLivePart, type SessionLineView } from './demo-live';
 import { syncAndWait, type Ops } from './follow-sync';
 
 const once = process.argv.includes('--once');
@@ -42,6 +43,8 @@ interface DemoCpo {
   simulator: CpoSimulator;
   /** eMSP: we register with it (its token A); CPO: it registers with us (an invitation's token A). */
   initiatedBy: 'EMSP' | 'CPO';
+  /** The Locations and Tariffs it serves (wire shape), for the Sessions the live part pushes. */
+  served: { locations: Raw[]; tariffs: Raw[] };
 }
 
 async function main(): Promise<void> {
@@ -61,8 +64,11 @@ async function main(): Promise<void> {
       if (outcome.connectionId) connectionIds.push(outcome.connectionId);
     }
     await showInternalApi(service);
+    const firstAnswerS = (Date.now() - startedAt) / 1000;
+    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    await showLivePart({ serviceUrl: service.url, internalKey: service.config.env.INTERNAL_API_KEY, cpo: { simulator: nl.simulator, ...nl.served } });
     showMoreRequests(service, connectionIds[0]);
-    log(`\nFirst answer ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start.`);
+    log(`\nFirst answer ${firstAnswerS.toFixed(1)} s after start.`);
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
@@ -138,9 +144,9 @@ async function startSimulators(): Promise<DemoCpo[]> {
     sessions: demoSessions('2.3.0', deGroup[0], deLocations[0], deTariffs),
   });
   return [
-    { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP' },
-    { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP' },
-    { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO' },
+    { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP', served: { locations: nlGenerated, tariffs: nlTariffs } },
+    { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP', served: { locations: beLocations, tariffs: be211Tariffs } },
+    { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO', served: { locations: deLocations.flat(), tariffs: deTariffs } },
   ];
 }
 
@@ -335,19 +341,7 @@ async function showInternalApi(service: RunningService): Promise<void> {
 
 /** GET /api/v1/sessions (the parts the demo prints). */
 interface SessionPage {
-  data?: Array<{
-    session_id: string;
-    country_code: string;
-    party_id: string;
-    status: string;
-    duration_s: number;
-    energy_kwh: string;
-    currency: string;
-    cpo_cost: { before_taxes: string; after_taxes: string | null } | null;
-    our_cost: { before_taxes: string | null; after_taxes: string | null };
-    difference: { before_taxes: string | null } | null;
-    last_update_age_s: number;
-  }>;
+  data?: SessionLineView[];
 }
 
 /** The app following a driver's charges: each CPO's charge in progress, with its cost so far, the CPO's and ours. */
@@ -357,15 +351,7 @@ async function showChargeInProgress(service: RunningService): Promise<void> {
   log(`\n== The driver's charges in progress (contract ${RUNNING_CONTRACT}), with their cost so far:`);
   log(`   curl -s -H 'X-API-Key: ${key}' '${url}'`);
   const page = (await (await fetch(url, { headers: { 'X-API-Key': key } })).json()) as SessionPage;
-  for (const s of page.data ?? []) {
-    const money = (before: string | null, after: string | null) => `${s.currency} ${before ?? '?'} excl. VAT (${after === null ? 'VAT not told' : `${after} incl.`})`;
-    const cpo = s.cpo_cost ? money(s.cpo_cost.before_taxes, s.cpo_cost.after_taxes) : 'none given';
-    log(
-      `   ${s.country_code}*${s.party_id} ${s.session_id}: ${s.status}, ${Math.round(s.duration_s / 60)} min, ${s.energy_kwh} kWh; CPO says ${cpo}, ` +
-        `we compute ${money(s.our_cost.before_taxes, s.our_cost.after_taxes)}, difference ${s.difference?.before_taxes ?? '?'}; ` +
-        `last update ${Math.round(s.last_update_age_s / 60)} min ago`,
-    );
-  }
+  for (const s of page.data ?? []) log(`   ${sessionLine(s)}`);
 }
 
 /** Ready-to-paste requests for the finance team and operations, with the demo's keys (not secrets: demo values). */
