@@ -25,8 +25,15 @@ export interface LiveDemoContext {
   serviceUrl: string;
   internalKey: string;
   cpo: { simulator: CpoSimulator; locations: Raw[]; tariffs: Raw[] };
-  /** A registered simulator playing a Hub, and a CPO party it announced in its hubclientinfo; absent: step 3 skipped. */
-  hub?: { simulator: CpoSimulator; party: PushParty; location: Raw };
+  /** Starts and registers a simulator playing a Hub (called when step 3 begins); absent: step 3 skipped. */
+  hub?: () => Promise<DemoHub>;
+}
+
+/** A registered simulator playing a Hub, a CPO party it announced in its hubclientinfo, and a Location of that party to relay. */
+export interface DemoHub {
+  simulator: CpoSimulator;
+  party: PushParty;
+  location: Raw;
 }
 
 /** GET /api/v1/locations?…&evses=true (the parts the live part reads; see src/locations/search/search-result.ts). */
@@ -154,13 +161,14 @@ async function sessionPushedLive(ctx: LiveDemoContext): Promise<void> {
  * Step 3: the Hub pushes a Location of a CPO it announced, with OCPI-from (that CPO) and OCPI-to (us); we answer with
  * the routing headers swapped and store the Location under the CPO, so the app finds it.
  */
-async function pushThroughHub(ctx: LiveDemoContext, hub: NonNullable<LiveDemoContext['hub']>): Promise<void> {
+async function pushThroughHub(ctx: LiveDemoContext, setUp: () => Promise<DemoHub>): Promise<void> {
+  log(`\n-- 3. Through a Hub: a 2.2.1 Hub (role HUB) relays a new Location of a CPO it announced in its hubclientinfo:`);
+  const hub = await setUp();
   const sim = hub.simulator;
   const us = sim.registration.clientCredentials?.roles?.find((r) => r.role === 'EMSP');
   if (!us) throw new Error('live: the Hub holds no EMSP role of ours from the registration');
   const emsp = { countryCode: us.country_code, partyId: us.party_id };
   const from = `${hub.party.countryCode}*${hub.party.partyId}`;
-  log(`\n-- 3. Through a Hub: ${sim.countryCode}*${sim.partyId} (role HUB) relays a new Location of ${from}, a CPO it announced in its hubclientinfo:`);
   const answer = await pushClientFor(sim).putLocation(hub.location, { party: hub.party, headers: routingHeaders(hub.party, emsp) });
   const swapped = ['ocpi-from-country-code', 'ocpi-from-party-id', 'ocpi-to-country-code', 'ocpi-to-party-id'].map((h) => `${h}: ${answer.headers[h] ?? '(none)'}`).join(', ');
   log(`   PUT ${pathOf(answer.url)} with OCPI-from ${from}, OCPI-to ${emsp.countryCode}*${emsp.partyId}`);
