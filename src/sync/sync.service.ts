@@ -314,7 +314,10 @@ export class SyncService implements BeforeApplicationShutdown {
     const { moved } = await this.crawl(session, module, run, lease, { dateFrom: run.dateFrom, catchUp: false, correlationId });
     if (!moved) return;
     const dateFrom = new Date(crawlStarted - DATE_FROM_MARGIN_MS);
-    this.logger.log({ connectionId: run.connectionId, module, runId: run.id }, `The CPO's ${module} list moved while we paged: catching up with date_from ${dateFrom.toISOString()}`);
+    this.logger.log(
+      { connectionId: run.connectionId, module, runId: run.id },
+      `The CPO's ${module} list moved while we paged: catching up with date_from ${dateFrom.toISOString()}`,
+    );
     await this.crawl(session, module, run, lease, { dateFrom, catchUp: true, correlationId });
   }
 

@@ -50,7 +50,7 @@ export function bendPaginationHeaders(headers: Record<string, string>, requested
 /**
  * The page an endless Sender serves at `requested` (see PaginationQuirks.endlessObjects): `limit` objects from
  * position `offset` on, cycling through `served` (the real list's first page, non-empty) with fresh ids beyond it,
- * and a Link to the next offset, always.
+ * and a Link to the next offset, always; no X-Total-Count (there is no end to count).
  */
 export function endlessPage(served: unknown[], requested: URL, headers: Record<string, string>): { items: unknown[]; headers: Record<string, string> } {
   const limit = Number(headers['X-Limit'] ?? served.length);
@@ -62,5 +62,6 @@ export function endlessPage(served: unknown[], requested: URL, headers: Record<s
   const next = new URL(requested.toString());
   next.searchParams.set('offset', String(offset + limit));
   next.searchParams.set('limit', String(limit));
-  return { items, headers: { ...headers, Link: `<${next.toString()}>; rel="next"` } };
+  const { 'X-Total-Count': _total, ...rest } = headers;
+  return { items, headers: { ...rest, Link: `<${next.toString()}>; rel="next"` } };
 }

@@ -47,18 +47,21 @@ export class QuirkEngine {
 
   /**
    * Takes a request about to be routed and the simulator's lists; changes a list between page requests when
-   * `pagination.growAtFront` says so (a CPO inserting objects while a client crawls).
+   * `pagination.growAtFront` or `shrinkAtFront` says so (a CPO inserting or removing objects while a client crawls).
    */
   beforeRoute(method: string, url: URL, lists: Partial<Record<QuirkModule, unknown[] | null>>): void {
-    const grow = this.quirks.pagination?.growAtFront;
+    const { growAtFront: grow, shrinkAtFront: shrink } = this.quirks.pagination ?? {};
     const module = moduleOf(url);
-    if (!grow || method !== 'GET' || module === null || !this.applies(url) || !isListPath(url, module)) return;
+    if ((!grow && !shrink) || method !== 'GET' || module === null || !this.applies(url) || !isListPath(url, module)) return;
     const asked = this.listsAsked.get(module) ?? 0;
     this.listsAsked.set(module, asked + 1);
     const list = lists[module];
-    if (asked !== grow.afterLists || !list) return;
-    const now = new Date().toISOString();
-    list.unshift(...grow.objects.map((o) => ({ ...(o as object), last_updated: now })));
+    if (!list) return;
+    if (grow && asked === grow.afterLists) {
+      const now = new Date().toISOString();
+      list.unshift(...grow.objects.map((o) => ({ ...(o as object), last_updated: now })));
+    }
+    if (shrink && asked === shrink.afterLists) list.splice(0, shrink.count);
   }
 
   /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */

@@ -112,7 +112,7 @@ export interface PaginationQuirks {
   totalIsPageSize?: boolean;
   /**
    * A Sender whose list never ends: every list page comes back full (X-Limit objects) with a Link to the next offset;
-   * beyond the real list, the objects are copies of the list's objects with fresh ids (`<id>-<position>`).
+   * the objects are copies of the list's first page with fresh ids (`<id>-<position>`), and no X-Total-Count.
    */
   endlessObjects?: boolean;
   /**
@@ -121,6 +121,11 @@ export interface PaginationQuirks {
    * answered; everything the crawl has not read yet moves back by that many places.
    */
   growAtFront?: { afterLists: number; objects: unknown[] };
+  /**
+   * The list changes between page requests: after `afterLists` list requests of a module, its first `count` objects
+   * are removed, before the next request is answered; everything the crawl has not read yet moves forward.
+   */
+  shrinkAtFront?: { afterLists: number; count: number };
 }
 
 export interface WireStyleQuirks {
