@@ -25,6 +25,12 @@ describe('transport_and_format 2.2.1 §Paginated Response: PageWalker', () => {
     expect(walker.afterPage('https://cpo.example/l?offset=10&limit=5', [], { 'x-total-count': '10' })).toMatchObject({ next: null, linkMissing: false });
   });
 
+  it('a page without a Link after pages that had one is the last, even when full (the spec way of ending)', () => {
+    const walker = new PageWalker('https://cpo.example/locations', { requestedLimit: 5, maxPages: 100 });
+    walker.afterPage('https://cpo.example/l', page(0, 5), link(5));
+    expect(walker.afterPage('https://cpo.example/locations?offset=5', page(5, 5), { 'x-total-count': '10' })).toMatchObject({ next: null, linkMissing: false });
+  });
+
   it('without a Link, a short page ends the crawl once X-Total-Count is reached', () => {
     const walker = new PageWalker('https://cpo.example/locations', { requestedLimit: 5, maxPages: 100 });
     walker.afterPage('https://cpo.example/l', page(0, 5), { 'x-total-count': '8' });

@@ -22,11 +22,12 @@ export const MAX_PAGES_SETTING = 'OCPI_MAX_PAGES_PER_PULL';
  * - follows `Link: <…>; rel="next"` (relative or absolute), only to the origin (scheme, host, port) of the endpoint
  *   the CPO listed in its version details: each request carries our credentials token, which must never reach
  *   another host (transport_and_format 2.2.1 §Security and authentication, §Interface endpoints);
- * - without a Link, asks for the next offset while pages come back full (the limit asked for, or the CPO's X-Limit
- *   when smaller), or while X-Total-Count says more remain: the Link "should be provided when this is NOT the last
+ * - without a Link, when no page of the crawl had one, asks for the next offset while pages come back full (the
+ *   limit asked for, or the CPO's X-Limit when smaller), or while X-Total-Count says more remain: the Link "should be provided when this is NOT the last
  *   page", but CPOs in the field send full pages without it and an X-Total-Count equal to the page size, so neither
  *   a missing Link nor that total ends a crawl while pages are full. A short page (with X-Total-Count reached or
- *   absent) or an empty page ends it. A page found that way is a deviation (PAGINATION_LINK_MISSING);
+ *   absent) or an empty page ends it. A CPO that linked its earlier pages ends the list by leaving the Link out
+ *   (unless X-Total-Count says more remain). A page found that way is a deviation (PAGINATION_LINK_MISSING);
  * - when X-Total-Count drops by d between two pages, objects before our offset may have gone and the rest moved d
  *   places forward, past us (a gap): it re-reads from the current page's offset lowered by d (§Paginated Response
  *   advises the previous GET with the offset lowered by one after one removal), when the page URL carries an offset;
@@ -47,6 +48,8 @@ export class PageWalker {
   private received = 0;
   private pages = 0;
   private lastTotal: number | null = null;
+  /** Whether a page of this crawl carried a next-page Link: then a page without one is the last (the spec's way). */
+  private sawLink = false;
   /** Identities of the previous page's objects. */
   private previous = new Set<string>();
 
@@ -104,6 +107,7 @@ export class PageWalker {
       this.fingerprints.add(fingerprint);
     }
     const link = nextLink(headers['link'], url);
+    if (link) this.sawLink = true;
     if (link) return { ...notes, ...this.checkLink(link, items.length) };
     const next = this.fallback(url, items.length, total, headerInt(headers['x-limit']));
     if (next) this.byOffset.add(next);
@@ -144,7 +148,8 @@ export class PageWalker {
   private fallback(url: string, pageSize: number, total: number | null, xLimit: number | null): string | null {
     if (pageSize === 0) return null;
     const limit = smallest(this.options.requestedLimit, xLimit);
-    const full = limit !== null && pageSize >= limit;
+    // A CPO that links its pages ends its list by leaving the Link out: its last page may well be full.
+    const full = !this.sawLink && limit !== null && pageSize >= limit;
     const next = new URL(url);
     const offset = offsetOf(url);
     const nextOffset = offset !== null ? offset + pageSize : this.received;
