@@ -100,6 +100,27 @@ export function formatReport(report: BenchReport): string {
         ]),
       ),
     );
+    const ceilings = report.pull.filter((p) => p.ceilings?.length > 0);
+    if (ceilings.length > 0) {
+      lines.push('', 'The same rows written straight with pg (no HTTP, no validation, no Nest), fresh database, same run; ratio = pull insert loc/s ÷ this');
+      lines.push(
+        table(
+          ['database', 'method', 'wall s', 'rows', 'rows/s', 'loc/s', 'pull ratio'],
+          ceilings.flatMap((p) => [
+            [p.database, 'pull (insert run)', (p.insert.wallMs / 1000).toFixed(2), '', '', p.insert.locationsPerSecond.toFixed(0), '1'],
+            ...p.ceilings.map((c) => [
+              p.database,
+              c.method,
+              (c.wallMs / 1000).toFixed(2),
+              String(c.rows),
+              c.rowsPerSecond.toFixed(0),
+              c.locationsPerSecond.toFixed(0),
+              String(c.method === 'copy-staging' ? p.insertToCopyCeiling : p.insertToUpsertCeiling),
+            ]),
+          ]),
+        ),
+      );
+    }
   }
   const c = report.coldStart;
   if (c) {
