@@ -41,6 +41,8 @@ export interface PullCeilingRun {
   rows: number;
   rowsPerSecond: number;
   locationsPerSecond: number;
+  /** copy-staging only: ms per step (copyMs, analyzeMs, locationUpsertMs, evseUpsertMs, connectorUpsertMs, commitMs). */
+  steps?: Record<string, number>;
 }
 
 const DESCRIPTIONS: Record<CeilingMethod, (batchSize: number, kind: DatabaseKind) => string> = {
@@ -60,12 +62,13 @@ export async function benchPullCeilings(
   for (const method of ['upsert-batches', 'copy-staging'] as const) {
     const database = await createBenchDatabase(kind, process.env.DATABASE_URL);
     let sql: Sql | undefined;
+    let steps: Record<string, number> | undefined;
     try {
       const connectionId = await migrateAndRegister(database);
       sql = method === 'copy-staging' && kind === 'pglite' ? await pgliteSql(database.env.PGLITE_DATA_DIR) : await pgSql(database);
       const t0 = performance.now();
       if (method === 'upsert-batches') await upsertBatches(sql, connectionId, locations, batchSize);
-      else await copyStaging(sql, connectionId, locations);
+      else steps = await copyStaging(sql, connectionId, locations);
       const wallMs = performance.now() - t0;
       const [c] = await sql.query<{ locations: number; evses: number; connectors: number }>(
         `SELECT (SELECT count(*) FROM location)::int AS locations, (SELECT count(*) FROM evse)::int AS evses, (SELECT count(*) FROM connector)::int AS connectors`,
@@ -83,6 +86,7 @@ export async function benchPullCeilings(
         rows: total,
         rowsPerSecond: round(total / (wallMs / 1000)),
         locationsPerSecond: round(c.locations / (wallMs / 1000)),
+        ...(steps ? { steps } : {}),
       });
       onRun(runs[runs.length - 1]);
     } finally {
@@ -294,7 +298,14 @@ async function upsertBatches(client: Sql, connectionId: string, locations: reado
 }
 
 /** Ceiling (b): COPY of every row into staging tables, then one upsert per table, in one transaction. */
-async function copyStaging(client: Sql, connectionId: string, locations: readonly Location[]): Promise<void> {
+async function copyStaging(client: Sql, connectionId: string, locations: readonly Location[]): Promise<Record<string, number>> {
+  const steps: Record<string, number> = {};
+  let t = performance.now();
+  const step = (name: string) => {
+    const now = performance.now();
+    steps[name] = round(now - t);
+    t = now;
+  };
   await client.query('BEGIN');
   await client.query(`CREATE TEMP TABLE stage_location (${LOCATION_COLUMNS}) ON COMMIT DROP`);
   await client.query(`CREATE TEMP TABLE stage_evse (country_code text, party_id text, location_ocpi_id text, ${EVSE_COLUMNS}) ON COMMIT DROP`);
@@ -314,9 +325,12 @@ async function copyStaging(client: Sql, connectionId: string, locations: readonl
     'stage_connector',
     locations.flatMap((l) => l.evses.flatMap((e) => connectorRows(e).map((c) => [l.country_code, l.party_id, l.id, e.uid, ...Object.values(c)]))),
   );
+  step('copyMs');
   // Planner statistics for the joins below (temporary tables get none otherwise).
   await client.query('ANALYZE stage_location, stage_evse, stage_connector');
+  step('analyzeMs');
   await client.query(UPSERT_LOCATION('stage_location x'), [connectionId]);
+  step('locationUpsertMs');
   await client.query(
     `INSERT INTO evse (location_id, uid, evse_id, status, status_changed_at, capabilities, floor_level, physical_reference,
        parking_restrictions, last_updated, stored_at)
@@ -325,6 +339,7 @@ async function copyStaging(client: Sql, connectionId: string, locations: readonl
      FROM stage_evse x JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.location_ocpi_id
      ${EVSE_SET}`,
   );
+  step('evseUpsertMs');
   await client.query(
     `INSERT INTO connector (evse_id, ocpi_id, standard, format, power_type, max_voltage, max_amperage, max_electric_power, tariff_ids,
        last_updated, stored_at)
@@ -335,7 +350,10 @@ async function copyStaging(client: Sql, connectionId: string, locations: readonl
      JOIN evse e ON e.location_id = l.id AND e.uid = x.evse_uid
      ${CONNECTOR_SET}`,
   );
+  step('connectorUpsertMs');
   await client.query('COMMIT');
+  step('commitMs');
+  return steps;
 }
 
 /** Rows per CopyData chunk: big enough to amortise the messages, small enough to keep memory flat. */

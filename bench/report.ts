@@ -156,11 +156,11 @@ export function formatReport(report: BenchReport): string {
       ),
     );
     lines.push(
-      `  search ÷ bare throughput: ${a.searchToBareRatio}; price estimate ÷ bare: ${a.priceToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
+      `  search ÷ bare throughput: ${a.searchToBareRatio}; search ÷ bare-body (${a.searchBodyBytes ?? '?'} B, the mean search body): ${a.searchToBareBodyRatio ?? '-'}; price estimate ÷ bare: ${a.priceToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
     );
     if (a.searchIndex) {
       lines.push(
-        `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`,
+        `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB, of which JS heap in use ${a.searchIndex.processHeapMiB?.toFixed(0) ?? '?'} MiB, outside the heap ${a.searchIndex.externalMiB?.toFixed(0) ?? '?'} MiB)`,
       );
     }
   }

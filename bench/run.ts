@@ -118,7 +118,16 @@ async function main(flags: Flags): Promise<void> {
         kind,
         { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
         (r) => log(`  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`),
-        (c) => log(`  ceiling ${c.method}: ${(c.wallMs / 1000).toFixed(2)} s, ${c.rowsPerSecond.toFixed(0)} rows/s, ${c.locationsPerSecond.toFixed(0)} locations/s`),
+        (c) =>
+          log(
+            `  ceiling ${c.method}: ${(c.wallMs / 1000).toFixed(2)} s, ${c.rowsPerSecond.toFixed(0)} rows/s, ${c.locationsPerSecond.toFixed(0)} locations/s${
+              c.steps
+                ? ` (${Object.entries(c.steps)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')})`
+                : ''
+            }`,
+          ),
       );
       log(`  pull insert ÷ upsert-batches ceiling: ${result.insertToUpsertCeiling}; ÷ copy-staging ceiling: ${result.insertToCopyCeiling}`);
       report.pull.push(result);
