@@ -160,8 +160,21 @@ async function pgliteSql(dataDir: string): Promise<Sql> {
   const db = await PGlite.create({ dataDir });
   return {
     query: async <T>(text: string, params?: unknown[]) => (await db.query<T>(text, params)).rows,
+    // One COPY per few MiB: a whole 50,000-Location table in one Blob would sit in the WebAssembly heap at once.
     copyIn: async (table, chunks) => {
-      await db.query(`COPY ${table} FROM '/dev/blob'`, [], { blob: new Blob([...chunks]) });
+      let parts: Buffer[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (parts.length > 0) await db.query(`COPY ${table} FROM '/dev/blob'`, [], { blob: new Blob(parts) });
+        parts = [];
+        size = 0;
+      };
+      for (const chunk of chunks) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= PGLITE_COPY_BYTES) await flush();
+      }
+      await flush();
     },
     close: () => db.close(),
   };
@@ -355,6 +368,9 @@ async function copyStaging(client: Sql, connectionId: string, locations: readonl
   step('commitMs');
   return steps;
 }
+
+/** Bytes of text-format rows per COPY FROM '/dev/blob' on PGlite. */
+const PGLITE_COPY_BYTES = 8 * 1024 * 1024;
 
 /** Rows per CopyData chunk: big enough to amortise the messages, small enough to keep memory flat. */
 const COPY_CHUNK_ROWS = 500;
