@@ -13,7 +13,10 @@
  * Processes: the service runs in a forked child (api-worker.ts; with PGlite, the database is in that child too), the
  * bare route in another (api-bare-worker.ts), autocannon and the simulator in this process, all on the same cores.
  * Scenarios, each after a warm-up, with `connections` concurrent connections for `durationS` seconds:
- *   bare    GET /bare
+ *   bare    GET /bare ({"ok":true})
+ *   bare-body  GET /bare-body: the same bare route answering a body built once, exactly as many bytes as the mean
+ *           search page body (measured before the load over 50 of the search requests below), so the search's
+ *           distance from the limit for an answer of its size can be read
  *   search  GET /api/v1/locations?latitude&longitude&radius_m=2000&available_now=true (the list view, 20 per page),
  *           the centre taken in turn from 1,000 fixed points within 25 km of the middle
  *   price   GET /api/v1/connectors/{id}/price-estimate?energy_kwh=20&duration_minutes=120 (starting now), over connectors seen
@@ -23,6 +26,7 @@ import { loadavg } from 'node:os';
 import { generateLocations, loadFixtureTariffs, mulberry32, startCpoSimulator, type CpoSimulator, type Location } from '../test/cpo-simulator';
 import { runLoad, type LoadRun } from './api-load';
 import type { ApiWorkerRequest, SearchIndexStats } from './api-worker';
+import type { BareWorkerRequest } from './api-bare-worker';
 import { forkWorker, type Worker } from './bench-worker-client';
 import { createBenchDatabase, type BenchDatabase, type DatabaseKind } from './bench-database';
 import { opsClient, syncAndWait, type Connection, type ConnectionSummary } from './ops-client';
@@ -44,8 +48,12 @@ export interface ApiResult {
   /** What one search answers before the load (over 50 searches): results per page, share of full pages. */
   searchSample: { meanResults: number; fullPages: number };
   runs: LoadRun[];
+  /** Mean body of a search page as the load asks for it (50 requests before the load), bytes: the bare-body answer's size. */
+  searchBodyBytes: number;
   /** search requests/s ÷ bare requests/s, same run. */
   searchToBareRatio: number;
+  /** search requests/s ÷ bare-body requests/s (a body as large as a search page), same run. */
+  searchToBareBodyRatio: number;
   /** price estimate requests/s ÷ bare requests/s, same run. */
   priceToBareRatio: number;
   serviceMaxRssMiB: number;
@@ -96,7 +104,7 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
     await service.analyze();
     const searchIndex = await service.indexStats();
     log(
-      `  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB)`,
+      `  search index: ${searchIndex.locations} locations, ${searchIndex.evses} EVSEs loaded in ${(searchIndex.loadMs / 1000).toFixed(1)} s, ${searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${searchIndex.rssMiB.toFixed(0)} MiB, JS heap in use ${searchIndex.processHeapMiB.toFixed(0)} MiB, outside it ${searchIndex.externalMiB.toFixed(0)} MiB)`,
     );
 
     const headers = { 'X-API-Key': ready.internalKey };
@@ -108,15 +116,18 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       headers,
       searchPaths.slice(0, 50).map((path) => `${path}&evses=true`),
     );
+    const searchBodyBytes = await meanBodyBytes(ready.url, headers, searchPaths.slice(0, 50));
     const pricePaths = sample.connectorIds.map((id) => `/api/v1/connectors/${id}/price-estimate?energy_kwh=20&duration_minutes=120`);
     if (pricePaths.length === 0) throw new Error('no connector with a tariff in the sample searches');
 
     const load = { connections: options.connections, durationS: options.durationS, warmupS: options.warmupS };
     const loadBefore = round(loadavg()[0], 2);
     bare = forkWorker('api-bare-worker.js');
-    const bareUrl = (await bare.start(undefined)).url;
+    const bareUrl = (await bare.start({ bodyBytes: searchBodyBytes } satisfies BareWorkerRequest)).url;
     const runs: LoadRun[] = [];
     runs.push(await runLoad({ scenario: 'bare', baseUrl: bareUrl, paths: ['/bare'], ...load }));
+    log(`  ${describe(runs[runs.length - 1])}`);
+    runs.push(await runLoad({ scenario: 'bare-body', baseUrl: bareUrl, paths: ['/bare-body'], ...load }));
     log(`  ${describe(runs[runs.length - 1])}`);
     await bare.stop();
     bare = undefined;
@@ -138,8 +149,10 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
       },
       searchSample: { meanResults: sample.meanResults, fullPages: sample.fullPages },
       runs,
-      searchToBareRatio: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
-      priceToBareRatio: round(runs[2].requestsPerSecond / runs[0].requestsPerSecond, 3),
+      searchBodyBytes,
+      searchToBareRatio: ratio(runs, 'search', 'bare'),
+      searchToBareBodyRatio: ratio(runs, 'search', 'bare-body'),
+      priceToBareRatio: ratio(runs, 'price', 'bare'),
       serviceMaxRssMiB,
       searchIndex,
       loadAverage: { before: loadBefore, after: loadAfter },
@@ -152,9 +165,26 @@ export async function benchApi(kind: DatabaseKind, options: ApiOptions, log: (li
   }
 }
 
+/** Requests/s of scenario `a` ÷ those of `b`, same run (both always ran: the finds cannot miss). */
+function ratio(runs: LoadRun[], a: string, b: string): number {
+  const rate = (scenario: string) => runs.find((r) => r.scenario === scenario)!.requestsPerSecond;
+  return round(rate(a) / rate(b), 3);
+}
+
+/** Mean body size of the answers to `paths` (GET, one by one), bytes as sent. */
+async function meanBodyBytes(baseUrl: string, headers: Record<string, string>, paths: string[]): Promise<number> {
+  let bytes = 0;
+  for (const path of paths) {
+    const response = await fetch(`${baseUrl}${path}`, { headers });
+    if (!response.ok) throw new Error(`search ${path}: HTTP ${response.status} ${await response.text()}`);
+    bytes += (await response.arrayBuffer()).byteLength;
+  }
+  return Math.round(bytes / paths.length);
+}
+
 function describe(r: LoadRun): string {
   const problems = r.errors + r.timeouts + r.non2xx > 0 ? ` (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx})` : '';
-  return `${r.scenario.padEnd(6)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${problems}`;
+  return `${r.scenario.padEnd(9)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${problems}`;
 }
 
 /** 1,000 fixed points, uniform within 25 km of the middle (so most 2 km circles lie inside the data). */

@@ -19,6 +19,9 @@ export interface SearchIndexStats {
   heapMiB: number;
   /** The service's RSS right after, before any load run (the peak RSS comes from the pull). */
   rssMiB: number;
+  /** Of that RSS: the whole JS heap in use (index included) and memory outside it (buffers; PGlite's WebAssembly memory), MiB. */
+  processHeapMiB: number;
+  externalMiB: number;
 }
 
 export interface ApiWorkerRequest {
@@ -89,7 +92,15 @@ async function measureIndex(): Promise<SearchIndexStats> {
   });
   gc();
   const memory = process.memoryUsage();
-  return { locations: stats.locations, evses: stats.evses, loadMs: stats.ms, heapMiB: toMiB(memory.heapUsed - heapWithout), rssMiB: toMiB(memory.rss) };
+  return {
+    locations: stats.locations,
+    evses: stats.evses,
+    loadMs: stats.ms,
+    heapMiB: toMiB(memory.heapUsed - heapWithout),
+    rssMiB: toMiB(memory.rss),
+    processHeapMiB: toMiB(memory.heapUsed),
+    externalMiB: toMiB(memory.external),
+  };
 }
 
 async function sqlCeiling(request: SqlCeilingRequest): Promise<SqlCeilingResult> {

@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { CpoSimulator, generateLocations, loadFixtureTariffs, startCpoSimulator } from '../test/cpo-simulator';
 import { BenchDatabase, createBenchDatabase, DatabaseKind } from './bench-database';
+import { benchPullCeilings, type PullCeilingRun } from './pull-ceiling';
 import { median, round } from './stats';
 
 export interface PullOptions {
@@ -50,6 +51,11 @@ export interface PullResult {
   medianWallMs: number;
   /** process.resourceUsage().maxRSS of the service process over its whole life, MiB. */
   processMaxRssMiB: number;
+  /** The same rows written straight with pg on a fresh database after the pull (see pull-ceiling.ts). */
+  ceilings: PullCeilingRun[];
+  /** The pull's insert run in Locations/s ÷ each ceiling's (target ≥ 0.5 of copy-staging). */
+  insertToUpsertCeiling: number;
+  insertToCopyCeiling: number;
 }
 
 export interface PullWorkerRequest {
@@ -65,8 +71,16 @@ export type PullWorkerMessage =
 
 const OWNER = { countryCode: 'NL', partyId: 'BEN' };
 
-/** Runs the pull benchmark on one database kind; `onRun` is told about each run as it finishes. */
-export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun: (run: PullRun) => void): Promise<PullResult> {
+/**
+ * Runs the pull benchmark on one database kind, then its two ceilings on the same rows; `onRun` is told about each
+ * pull run as it finishes, `onCeiling` about each ceiling.
+ */
+export async function benchPull(
+  kind: DatabaseKind,
+  options: PullOptions,
+  onRun: (run: PullRun) => void,
+  onCeiling: (run: PullCeilingRun) => void = () => undefined,
+): Promise<PullResult> {
   const tariffs = loadFixtureTariffs(OWNER);
   const locations = generateLocations({
     ...OWNER,
@@ -78,6 +92,7 @@ export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun:
   });
   let simulator: CpoSimulator | undefined;
   let database: BenchDatabase | undefined;
+  let pull: Omit<PullResult, 'ceilings' | 'insertToUpsertCeiling' | 'insertToCopyCeiling'>;
   try {
     simulator = await startCpoSimulator({ ...OWNER, businessName: 'Bench CPO', locations, tariffs, maxPageLimit: options.pageLimit });
     database = await createBenchDatabase(kind, process.env.DATABASE_URL);
@@ -86,7 +101,7 @@ export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun:
       onRun,
     );
     const updates = result.runs.slice(1);
-    return {
+    pull = {
       database: kind,
       description: database.description,
       ...result,
@@ -105,6 +120,10 @@ export async function benchPull(kind: DatabaseKind, options: PullOptions, onRun:
     await simulator?.close();
     await database?.remove();
   }
+  // After the pull, so that the two never share the cores or the server.
+  const ceilings = await benchPullCeilings(kind, locations, options.pageLimit, onCeiling);
+  const ratio = (method: PullCeilingRun['method']) => round(pull.insert.locationsPerSecond / ceilings.find((c) => c.method === method)!.locationsPerSecond, 3);
+  return { ...pull, ceilings, insertToUpsertCeiling: ratio('upsert-batches'), insertToCopyCeiling: ratio('copy-staging') };
 }
 
 function runWorker(request: PullWorkerRequest, onRun: (run: PullRun) => void): Promise<Extract<PullWorkerMessage, { type: 'result' }>['result']> {

@@ -100,6 +100,27 @@ export function formatReport(report: BenchReport): string {
         ]),
       ),
     );
+    const ceilings = report.pull.filter((p) => p.ceilings?.length > 0);
+    if (ceilings.length > 0) {
+      lines.push('', 'The same rows written straight with pg (no HTTP, no validation, no Nest), fresh database, same run; ratio = pull insert loc/s ÷ this');
+      lines.push(
+        table(
+          ['database', 'method', 'wall s', 'rows', 'rows/s', 'loc/s', 'pull ratio'],
+          ceilings.flatMap((p) => [
+            [p.database, 'pull (insert run)', (p.insert.wallMs / 1000).toFixed(2), '', '', p.insert.locationsPerSecond.toFixed(0), '1'],
+            ...p.ceilings.map((c) => [
+              p.database,
+              c.method,
+              (c.wallMs / 1000).toFixed(2),
+              String(c.rows),
+              c.rowsPerSecond.toFixed(0),
+              c.locationsPerSecond.toFixed(0),
+              String(c.method === 'copy-staging' ? p.insertToCopyCeiling : p.insertToUpsertCeiling),
+            ]),
+          ]),
+        ),
+      );
+    }
   }
   const c = report.coldStart;
   if (c) {
@@ -135,11 +156,11 @@ export function formatReport(report: BenchReport): string {
       ),
     );
     lines.push(
-      `  search ÷ bare throughput: ${a.searchToBareRatio}; price estimate ÷ bare: ${a.priceToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
+      `  search ÷ bare throughput: ${a.searchToBareRatio}; search ÷ bare-body (${a.searchBodyBytes ?? '?'} B, the mean search body): ${a.searchToBareBodyRatio ?? '-'}; price estimate ÷ bare: ${a.priceToBareRatio}; service peak RSS ${a.serviceMaxRssMiB.toFixed(0)} MiB; load average ${a.loadAverage.before} before, ${a.loadAverage.after} after`,
     );
     if (a.searchIndex) {
       lines.push(
-        `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB)`,
+        `  search index: ${a.searchIndex.locations} locations, ${a.searchIndex.evses} EVSEs, loaded in ${(a.searchIndex.loadMs / 1000).toFixed(1)} s, ${a.searchIndex.heapMiB.toFixed(0)} MiB of heap (service RSS then ${a.searchIndex.rssMiB?.toFixed(0)} MiB, of which JS heap in use ${a.searchIndex.processHeapMiB?.toFixed(0) ?? '?'} MiB, outside the heap ${a.searchIndex.externalMiB?.toFixed(0) ?? '?'} MiB)`,
       );
     }
   }

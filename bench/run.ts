@@ -2,7 +2,8 @@
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
  *   --only pull|cold-start|price|api|push   run one benchmark only (default: all)
- *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000)
+ *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
+ *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
  *   --runs N                 repetitions of the pull and cold-start benchmarks (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
@@ -113,9 +114,22 @@ async function main(flags: Flags): Promise<void> {
     for (const kind of kinds) {
       if (interrupted) return;
       log(`Pull of ${flags.locations} locations on ${kind}, ${flags.runs} run(s)…`);
-      const result: PullResult = await benchPull(kind, { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED }, (r) =>
-        log(`  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s`),
+      const result: PullResult = await benchPull(
+        kind,
+        { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
+        (r) => log(`  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`),
+        (c) =>
+          log(
+            `  ceiling ${c.method}: ${(c.wallMs / 1000).toFixed(2)} s, ${c.rowsPerSecond.toFixed(0)} rows/s, ${c.locationsPerSecond.toFixed(0)} locations/s${
+              c.steps
+                ? ` (${Object.entries(c.steps)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(', ')})`
+                : ''
+            }`,
+          ),
       );
+      log(`  pull insert ÷ upsert-batches ceiling: ${result.insertToUpsertCeiling}; ÷ copy-staging ceiling: ${result.insertToCopyCeiling}`);
       report.pull.push(result);
     }
   }
