@@ -139,11 +139,12 @@ export class LocationStore {
   async markAbsentAfterFullPull(m: Pick<EntityManager, 'query'>, connectionId: string, runId: string, runStartedAt: Date): Promise<number> {
     await rememberRejectedAsSeen(m, connectionId, runId, runStartedAt);
     const marked = await m.query<Array<{ id: string }>>(
-      `UPDATE location l SET absent_since = now()
+      // In a WITH: an UPDATE's own RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH marked AS (UPDATE location l SET absent_since = now()
        WHERE l.connection_id = $1 AND l.absent_since IS NULL AND l.stored_at < $3::timestamptz
          AND NOT EXISTS (SELECT 1 FROM sync_run_seen s
            WHERE s.run_id = $2 AND s.country_code = l.country_code AND s.party_id = l.party_id AND s.ocpi_id = l.ocpi_id)
-       RETURNING l.id`,
+       RETURNING l.id) SELECT id FROM marked`,
       [connectionId, runId, runStartedAt.toISOString()],
     );
     await forgetSeen(m, runId);

@@ -97,11 +97,12 @@ export class TariffStore {
   async markAbsentAfterFullPull(m: EntityManager, connectionId: string, runId: string, runStartedAt: Date): Promise<number> {
     await rememberRejectedAsSeen(m, connectionId, runId, runStartedAt);
     const marked = await m.query<Array<{ country_code: string; party_id: string; ocpi_id: string; absent_since: Date }>>(
-      `UPDATE tariff t SET absent_since = now()
+      // In a WITH: an UPDATE's own RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH marked AS (UPDATE tariff t SET absent_since = now()
        WHERE t.connection_id = $1 AND t.absent_since IS NULL AND t.deleted_at IS NULL AND t.stored_at < $3::timestamptz
          AND NOT EXISTS (SELECT 1 FROM sync_run_seen s
            WHERE s.run_id = $2 AND s.country_code = t.country_code AND s.party_id = t.party_id AND s.ocpi_id = t.ocpi_id)
-       RETURNING t.country_code, t.party_id, t.ocpi_id, t.absent_since`,
+       RETURNING t.country_code, t.party_id, t.ocpi_id, t.absent_since) SELECT * FROM marked`,
       [connectionId, runId, runStartedAt.toISOString()],
     );
     for (const t of marked) await this.history.recordDeletion(m, connectionId, { country_code: t.country_code, party_id: t.party_id, id: t.ocpi_id }, new Date(t.absent_since));
