@@ -123,7 +123,7 @@ describe('Objects a CPO stops listing, across three full pulls (mod_locations 2.
     try {
       expect(statuses(await cpo.sync(true))).toMatchObject({ tariffs: 'SUCCEEDED', locations: 'FAILED' });
     } finally {
-      cpo.simulator.setQuirks(null);
+      cpo.simulator.setQuirks(undefined);
     }
     expect((await locationRow(laterDropped)).absent_since).toBeNull();
     expect(await absentCounts()).toEqual({ locations: 1, evses: 1, tariffs: 1 });
