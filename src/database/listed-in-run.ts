@@ -51,3 +51,15 @@ export async function clearAbsent(m: Pick<EntityManager, 'query'>, table: 'locat
     [connectionId, keys],
   );
 }
+
+/**
+ * Drops the keys left by `connectionId`'s runs that are no longer RUNNING (a run whose instance died never reached its
+ * own end). Cheap: the rows are found by run id.
+ */
+export async function forgetFinishedRuns(m: Pick<EntityManager, 'query'>, connectionId: string): Promise<void> {
+  await m.query(
+    `DELETE FROM sync_run_seen s WHERE s.run_id IN (SELECT DISTINCT x.run_id FROM sync_run_seen x JOIN sync_run r ON r.id = x.run_id
+       WHERE r.connection_id = $1 AND r.status <> 'RUNNING')`,
+    [connectionId],
+  );
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { forgetSeen } from '../database/listed-in-run';
+import { forgetFinishedRuns, forgetSeen } from '../database/listed-in-run';
 import { LocationStore } from '../locations/location.store';
 import { TariffStore } from '../tariffs/tariff.store';
 import { SyncRunEntity } from './sync-run.entity';
@@ -27,6 +27,8 @@ export class AbsentMarking {
    */
   async afterCompletePull(run: SyncRunEntity): Promise<number> {
     if (run.dateFrom !== null) return 0;
+    // What runs of dead instances left behind goes with the next full pull of the connection.
+    await forgetFinishedRuns(this.db, run.connectionId);
     switch (run.module) {
       case 'locations':
         return this.db.transaction((m) => this.locations.markAbsentAfterFullPull(m, run.connectionId, run.id, run.startedAt));
