@@ -14,6 +14,7 @@ import { ModuleModesAndRefusedParties1797200000000 } from './1797200000000-Modul
 import { HubClientInfo1797300000000 } from './1797300000000-HubClientInfo';
 import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTariffsAndSessions';
 import { JobQueue1797600000000 } from './1797600000000-JobQueue';
+import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesReread';
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 
 /**
@@ -37,5 +38,6 @@ export const migrations = [
   HubClientInfo1797300000000,
   PushedTariffsAndSessions1797500000000,
   JobQueue1797600000000,
+  SyncRunPagesReread1797700000000,
   AbsentMarks1797800000000,
 ];

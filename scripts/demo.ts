@@ -8,7 +8,10 @@
  * the 2.3.0 one registers itself with an invitation's token A), pulls their tariffs, locations, sessions and CDRs, and
  * prints per CPO what was stored and rejected and how the CDRs' stated costs compare with our recompute (finance API),
  * then ready-to-paste requests to the internal API with their answers (free chargers, a price estimate, a charge in
- * progress with its cost so far). With --once it exits 0 only if every CPO registered and synced; otherwise it keeps serving until Ctrl-C.
+ * progress with its cost so far). Then the live half (scripts/demo-live.ts): an EVSE going CHARGING by a push and how
+ * many ms later the app's search shows it, a charge pushed as it runs with the app's cost so far after each push, and
+ * a Location pushed through a Hub. With --once it exits 0 only if every CPO registered and synced and every push was
+ * taken and shown by the app; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -30,6 +33,7 @@ import {
   withOcpi230Fields,
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
+import { sessionLine, showLivePart, type DemoHub, type SessionLineView } from './demo-live';
 import { syncAndWait, type Ops } from './follow-sync';
 
 const once = process.argv.includes('--once');
@@ -42,6 +46,8 @@ interface DemoCpo {
   simulator: CpoSimulator;
   /** eMSP: we register with it (its token A); CPO: it registers with us (an invitation's token A). */
   initiatedBy: 'EMSP' | 'CPO';
+  /** The Locations and Tariffs it serves (wire shape), for the Sessions the live part pushes. */
+  served: { locations: Raw[]; tariffs: Raw[] };
 }
 
 async function main(): Promise<void> {
@@ -61,8 +67,16 @@ async function main(): Promise<void> {
       if (outcome.connectionId) connectionIds.push(outcome.connectionId);
     }
     await showInternalApi(service);
+    const firstAnswerS = (Date.now() - startedAt) / 1000;
+    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    await showLivePart({
+      serviceUrl: service.url,
+      internalKey: service.config.env.INTERNAL_API_KEY,
+      cpo: { simulator: nl.simulator, ...nl.served },
+      hub: () => startDemoHub(ops, cpos),
+    });
     showMoreRequests(service, connectionIds[0]);
-    log(`\nFirst answer ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start.`);
+    log(`\nFirst answer ${firstAnswerS.toFixed(1)} s after start.`);
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
@@ -70,13 +84,45 @@ async function main(): Promise<void> {
   if (once) {
     await service.stop();
     await Promise.all(cpos.map((c) => c.simulator.close()));
-    log(allGood ? '\nEvery CPO registered and synced.' : '\nAt least one CPO did not register or sync: see above.');
+    log(
+      allGood
+        ? '\nEvery CPO registered and synced; every push was taken and the app showed it.'
+        : '\nAt least one CPO did not register or sync, or a push was refused or not shown by the app in time: see above.',
+    );
     process.exit(allGood ? 0 : 1);
   }
   log('\nServing until Ctrl-C (the demo database is reset on the next `npm run demo`).');
   const stop = () => void Promise.all([service.stop(), ...cpos.map((c) => c.simulator.close())]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * A Hub for the live part (OCPI 2.2.1, role HUB, only pushing: no Sender interface but hubclientinfo), announcing one
+ * CPO, NL*VIA, in its hubclientinfo (mod_hub_client_info §ClientInfo Object). We register with it as with a CPO; the
+ * registration pulls its ClientInfo list. Added to `cpos` so that it is stopped with them.
+ */
+async function startDemoHub(ops: Ops, cpos: DemoCpo[]): Promise<DemoHub> {
+  const party = { countryCode: 'NL', partyId: 'VIA' };
+  const simulator = await startCpoSimulator({
+    countryCode: 'NL',
+    partyId: 'HUB',
+    roles: [{ role: 'HUB', countryCode: 'NL', partyId: 'HUB', businessName: 'Simulated Hub' }],
+    senders: [],
+    hubClientInfo: [
+      { country_code: party.countryCode, party_id: party.partyId, role: 'CPO', status: 'CONNECTED', last_updated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    ],
+  });
+  const hub: DemoCpo = { name: 'Simulated Hub', simulator, initiatedBy: 'EMSP', served: { locations: [], tariffs: [] } };
+  cpos.push(hub);
+  const connection = await connect(ops, hub);
+  const announced = await ops<Array<{ country_code: string; party_id: string; role: string; status: string }>>('GET', `/connections/${connection.id}/hub-clients`);
+  log(
+    `   registered with the Hub NL*HUB by us: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}; ` +
+      `its hubclientinfo announced ${announced.map((c) => `${c.country_code}*${c.party_id} (${c.role}, ${c.status})`).join(', ') || 'nobody'}`,
+  );
+  const [location] = generateLocations({ count: 1, seed: 9, center: { latitude: 52.3676, longitude: 4.9041 }, radiusKm: 1, ...party, tariffIds: [] }) as unknown as Raw[];
+  return { simulator, party, location: { ...location, id: 'VIA-LOC-1', name: 'Reached through the Hub' } };
 }
 
 /**
@@ -138,9 +184,9 @@ async function startSimulators(): Promise<DemoCpo[]> {
     sessions: demoSessions('2.3.0', deGroup[0], deLocations[0], deTariffs),
   });
   return [
-    { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP' },
-    { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP' },
-    { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO' },
+    { name: 'Simulated Charging NL', simulator: nl, initiatedBy: 'EMSP', served: { locations: nlGenerated, tariffs: nlTariffs } },
+    { name: 'Generated Charging BE', simulator: be, initiatedBy: 'EMSP', served: { locations: beLocations, tariffs: be211Tariffs } },
+    { name: 'Next Charging DE (group)', simulator: de, initiatedBy: 'CPO', served: { locations: deLocations.flat(), tariffs: deTariffs } },
   ];
 }
 
@@ -335,19 +381,7 @@ async function showInternalApi(service: RunningService): Promise<void> {
 
 /** GET /api/v1/sessions (the parts the demo prints). */
 interface SessionPage {
-  data?: Array<{
-    session_id: string;
-    country_code: string;
-    party_id: string;
-    status: string;
-    duration_s: number;
-    energy_kwh: string;
-    currency: string;
-    cpo_cost: { before_taxes: string; after_taxes: string | null } | null;
-    our_cost: { before_taxes: string | null; after_taxes: string | null };
-    difference: { before_taxes: string | null } | null;
-    last_update_age_s: number;
-  }>;
+  data?: SessionLineView[];
 }
 
 /** The app following a driver's charges: each CPO's charge in progress, with its cost so far, the CPO's and ours. */
@@ -357,15 +391,7 @@ async function showChargeInProgress(service: RunningService): Promise<void> {
   log(`\n== The driver's charges in progress (contract ${RUNNING_CONTRACT}), with their cost so far:`);
   log(`   curl -s -H 'X-API-Key: ${key}' '${url}'`);
   const page = (await (await fetch(url, { headers: { 'X-API-Key': key } })).json()) as SessionPage;
-  for (const s of page.data ?? []) {
-    const money = (before: string | null, after: string | null) => `${s.currency} ${before ?? '?'} excl. VAT (${after === null ? 'VAT not told' : `${after} incl.`})`;
-    const cpo = s.cpo_cost ? money(s.cpo_cost.before_taxes, s.cpo_cost.after_taxes) : 'none given';
-    log(
-      `   ${s.country_code}*${s.party_id} ${s.session_id}: ${s.status}, ${Math.round(s.duration_s / 60)} min, ${s.energy_kwh} kWh; CPO says ${cpo}, ` +
-        `we compute ${money(s.our_cost.before_taxes, s.our_cost.after_taxes)}, difference ${s.difference?.before_taxes ?? '?'}; ` +
-        `last update ${Math.round(s.last_update_age_s / 60)} min ago`,
-    );
-  }
+  for (const s of page.data ?? []) log(`   ${sessionLine(s)}`);
 }
 
 /** Ready-to-paste requests for the finance team and operations, with the demo's keys (not secrets: demo values). */

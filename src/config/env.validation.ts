@@ -103,6 +103,15 @@ export class Environment {
   OCPI_PAGE_LIMIT: number = 100;
 
   /**
+   * Pages of one paginated GET (a pull, a healing GET) after which we stop with an error naming this setting: a CPO
+   * whose pages never end (a Link that always points further, full pages forever) cannot keep a pull running.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  OCPI_MAX_PAGES_PER_PULL: number = 10_000;
+
+  /**
    * Largest request body we read, in bytes (every route; the OCPI Receiver interfaces are what it is for: one pushed
    * object per request). A larger one is refused with HTTP 413 naming the limit, before it is read whole. 10 MiB.
    */

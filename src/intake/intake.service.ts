@@ -11,7 +11,7 @@ import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
 import { Accepted, CanonicalOf, ChangedModuleId, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
-import { ChangeOutcome, IntakeResult, ItemOutcome, RejectionCode, StoreOutcome } from './intake-outcome';
+import { ChangeOutcome, IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
 import { ObjectPath, PushedChange } from './pushed-change';
@@ -65,62 +65,50 @@ export class IntakeService {
     const changes = this.modules.changes[module];
     const noun = NOUN[module];
     const { path, body } = change;
+    const filing = { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version };
     const identity = { countryCode: path.country_code, partyId: path.party_id, id: path.id };
-    const refused = async (code: RejectionCode, reason: string, kept: unknown = body): Promise<never> => {
-      await fileRejections(this.db, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [{ raw: kept, reason, identity }]);
-      if (body === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, reason, HttpStatus.BAD_REQUEST);
-      throw OcpiError.invalidParameters(reason);
-    };
     const fitness = rawFitness(body, this.config.env.OCPI_MAX_OBJECT_BYTES);
-    if (!fitness.ok) return refused('INVALID', `Invalid ${noun}: ${fitness.reason}`, fitness.keep);
-    if (!partyFilter(source.parties)(path.country_code, path.party_id)) return refused('NOT_OWN_PARTY', notOwnParty(source, noun, path));
+    const early = !fitness.ok
+      ? { reason: `Invalid ${noun}: ${fitness.reason}`, kept: fitness.keep }
+      : !partyFilter(source.parties)(path.country_code, path.party_id)
+        ? { reason: notOwnParty(source, noun, path), kept: body }
+        : null;
+    if (early) {
+      await fileRejections(this.db, filing, [{ raw: early.kept, reason: early.reason, identity }]);
+      throw refusal(early.reason, body);
+    }
     const inPlace = changes.inPlace ? await changes.inPlace(this.db.manager, source, change) : null;
     if (inPlace) {
       await addDeviations(this.db.manager, source.connectionId, module, countDeviations([...otherVersionDeviation(source), ...inPlace.deviations]));
       if (inPlace.outcome.kind === 'STORED') await this.modules.table[module].afterStore([{ kind: 'STORED', rowId: null, created: false }]);
       return inPlace.outcome;
     }
-    const result = await this.db.transaction(
-      async (
-        m,
-      ): Promise<
-        | Exclude<ChangeOutcome, { kind: 'STORED' }>
-        | { kind: 'STORED'; created: boolean; rowId: string | null; stored: StoreOutcome[] }
-        | { kind: 'REFUSED'; reason: string; stored: StoreOutcome[] }
-      > => {
-        const held = await changes.readHeld(m, path);
-        const composed = changes.compose(held, { ...change, lastUpdatedRequired: source.adapter.patchRequiresLastUpdated, receivedAt: ocpiTimestamp() });
-        switch (composed.kind) {
-          case 'STALE':
-            return composed;
-          case 'NOT_HELD':
-            await fileRejections(m, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [
-              { raw: body, reason: composed.reason, identity },
-            ]);
-            return composed;
-          case 'REFUSED': {
-            const reason = `Invalid ${noun}: ${composed.reason}`;
-            await fileRejections(m, { connectionId: source.connectionId, syncRunId: null, module, ocpiVersion: source.adapter.version }, [{ raw: body, reason, identity }]);
-            return { kind: 'REFUSED', reason, stored: [] };
-          }
-          case 'WHOLE': {
-            const judged = this.judge(source, module, [composed.whole], [], { path, deviations: composed.deviations });
-            const stored = await this.commit(m, source, module, judged);
-            const [outcome] = judged.outcomes as ItemOutcome[];
-            if (outcome.kind === 'REJECTED') return { kind: 'REFUSED', reason: outcome.reason, stored };
-            const rowId = outcome.kind === 'STORED' ? outcome.rowId : null;
-            return { kind: 'STORED', created: held === null, rowId, stored };
-          }
+    const result = await this.db.transaction(async (m): Promise<ComposedResult> => {
+      const held = await changes.readHeld(m, path);
+      const composed = changes.compose(held, { ...change, lastUpdatedRequired: source.adapter.patchRequiresLastUpdated, receivedAt: ocpiTimestamp() });
+      switch (composed.kind) {
+        case 'STALE':
+          return { outcome: composed, stored: [] };
+        case 'NOT_HELD':
+          await fileRejections(m, filing, [{ raw: body, reason: composed.reason, identity }]);
+          return { outcome: composed, stored: [] };
+        case 'REFUSED': {
+          const reason = `Invalid ${noun}: ${composed.reason}`;
+          await fileRejections(m, filing, [{ raw: body, reason, identity }]);
+          return { refused: reason, stored: [] };
         }
-      },
-    );
-    if (result.kind === 'STORED' || result.kind === 'REFUSED') await this.modules.table[module].afterStore(result.stored);
-    if (result.kind === 'REFUSED') {
-      if (body === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, result.reason, HttpStatus.BAD_REQUEST);
-      throw OcpiError.invalidParameters(result.reason);
-    }
-    if (result.kind === 'STORED') return { kind: 'STORED', created: result.created, rowId: result.rowId };
-    return result;
+        case 'WHOLE': {
+          const judged = this.judge(source, module, [composed.whole], [], { path, deviations: composed.deviations });
+          const stored = await this.commit(m, source, module, judged);
+          const [outcome] = judged.outcomes as ItemOutcome[];
+          if (outcome.kind === 'REJECTED') return { refused: outcome.reason, stored };
+          return { outcome: { kind: 'STORED', created: held === null, rowId: outcome.kind === 'STORED' ? outcome.rowId : null }, stored };
+        }
+      }
+    });
+    if (result.stored.length > 0) await this.modules.table[module].afterStore(result.stored);
+    if ('refused' in result) throw refusal(result.refused, body);
+    return result.outcome;
   }
 
   /**
@@ -214,10 +202,20 @@ export class IntakeService {
         // One object has no later copy to lose to; kept for the switch to stay exhaustive.
         throw new Error('a single pushed object cannot be superseded');
       case 'REJECTED':
-        if (raw === undefined) throw new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, outcome.reason, HttpStatus.BAD_REQUEST);
-        throw OcpiError.invalidParameters(outcome.reason);
+        throw refusal(outcome.reason, raw);
     }
   }
+}
+
+/** What the transaction of a composed change ends with: its outcome, or why it was refused; and what the store did. */
+type ComposedResult = ({ outcome: ChangeOutcome } | { refused: string }) & { stored: StoreOutcome[] };
+
+/**
+ * The refusal of a pushed object: 2001 in HTTP 200, since the request reached the OCPI layer; in HTTP 400 when there
+ * was no body at all ("a message [that] does not contain a valid JSON string", status_codes 2.2.1 §Status codes).
+ */
+function refusal(reason: string, body: unknown): OcpiError {
+  return body === undefined ? new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, reason, HttpStatus.BAD_REQUEST) : OcpiError.invalidParameters(reason);
 }
 
 /** A batch after reading, mapping and the ownership check, before the store. */

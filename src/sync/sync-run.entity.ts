@@ -14,7 +14,10 @@ export class SyncRunEntity {
   @Column('timestamptz', { name: 'date_from', nullable: true }) dateFrom: Date | null;
   @Column('timestamptz', { name: 'started_at' }) startedAt: Date;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
+  /** Pages received, re-reads included. */
   @Column('integer') pages: number;
+  /** Pages read again because the CPO's list moved under the crawl (see SyncService.pull). */
+  @Column('integer', { name: 'pages_reread' }) pagesReread: number;
   @Column('integer', { name: 'objects_received' }) objectsReceived: number;
   @Column('integer', { name: 'objects_stored' }) objectsStored: number;
   @Column('integer', { name: 'objects_rejected' }) objectsRejected: number;

@@ -27,6 +27,8 @@ export interface SyncOutcome {
   status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
   run_id: string | null;
   pages: number;
+  /** Pages read again because the CPO's list moved under the crawl (included in `pages`). */
+  pages_reread: number;
   received: number;
   /** Valid objects now held as the CPO sent them (written, or already identical); duplicates in a page count once. */
   stored: number;
@@ -195,7 +197,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
     return this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`,
       [connectionId, limit],
     );
@@ -204,7 +206,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** One run of a CPO (snake_case, as in {@link recentRuns}), or null when this connection has no such run. */
   async oneRun(connectionId: string, runId: string): Promise<unknown> {
     const rows: unknown[] = await this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, objects_received, objects_stored, objects_rejected, deviations, error
+      `SELECT id, module, status, date_from, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 AND id = $2`,
       [connectionId, runId],
     );
@@ -241,6 +243,7 @@ export class SyncService implements BeforeApplicationShutdown {
       startedAt: new Date(),
       finishedAt: null,
       pages: 0,
+      pagesReread: 0,
       objectsReceived: 0,
       objectsStored: 0,
       objectsRejected: 0,
@@ -301,13 +304,43 @@ export class SyncService implements BeforeApplicationShutdown {
     this.logger.warn({ connectionId, module, runId: run.id }, message);
   }
 
+  /**
+   * Pulls one module: one crawl of the Sender interface from the run's date_from, page by page. When the list moved
+   * under the crawl (X-Total-Count changed, or a page began with an object the previous page held: objects inserted
+   * or changed before our offset, which the crawl has passed), one catch-up crawl follows with date_from = the start
+   * of the first crawl minus the clock-skew margin: whatever was inserted or changed meanwhile has a last_updated at
+   * least that late (transport_and_format 2.2.1 §Paginated Request: date_from inclusive), so nothing the CPO lists
+   * at the end is missed; its pages count as re-reads. What changes during the catch-up is for the next pull, which
+   * starts from this one's start. Objects moved forward past us by removals are re-read by the page walker itself
+   * (an offset lowered by the drop of X-Total-Count, see PageWalker). Duplicates are harmless: the stores upsert.
+   */
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+    const crawlStarted = Date.now();
+    // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
+    const correlationId = randomUUID();
+    const { moved } = await this.crawl(session, module, run, lease, { dateFrom: run.dateFrom, catchUp: false, correlationId });
+    if (!moved) return;
+    const dateFrom = new Date(crawlStarted - DATE_FROM_MARGIN_MS);
+    this.logger.log(
+      { connectionId: run.connectionId, module, runId: run.id },
+      `The CPO's ${module} list moved while we paged: catching up with date_from ${dateFrom.toISOString()}`,
+    );
+    await this.crawl(session, module, run, lease, { dateFrom, catchUp: true, correlationId });
+  }
+
+  /** One crawl of the module's pages into the stores, counted on the run. @returns whether the list moved under it. */
+  private async crawl(
+    session: CpoSession,
+    module: SyncModule,
+    run: SyncRunEntity,
+    lease: SyncLease,
+    crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string },
+  ): Promise<{ moved: boolean }> {
     const { connection } = session;
-    const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: run.dateFrom?.toISOString() };
+    const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: crawl.dateFrom?.toISOString() };
     const pages = this.senderPages.pages(session, module, params, {
       routeTo: hubOf(connection.parties),
-      // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
-      context: { connectionId: connection.id, module, correlationId: randomUUID() },
+      context: { connectionId: connection.id, module, correlationId: crawl.correlationId },
       signal: this.stopping.signal,
     });
     const source: IntakeSource = {
@@ -318,13 +351,16 @@ export class SyncService implements BeforeApplicationShutdown {
       parties: connection.parties,
       syncRunId: run.id,
     };
+    let moved = false;
     for await (const page of pages) {
       // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
       lease.assertHeld();
+      moved ||= page.moved;
       // Each page in one transaction: a run that dies part-way keeps the pages it stored. Taken again if the database
       // went away meanwhile (a restart): the page's writes are idempotent, so a commit whose answer was lost does no harm.
       const { stored, rejected, deviations } = await this.outlasting(() => this.intake.take(source, module, page.items, page.deviations));
       run.pages += 1;
+      if (page.reread || crawl.catchUp) run.pagesReread += 1;
       run.objectsReceived += page.items.length;
       run.objectsStored += stored;
       run.objectsRejected += rejected;
@@ -332,6 +368,7 @@ export class SyncService implements BeforeApplicationShutdown {
       await this.outlasting(() =>
         this.db.getRepository(SyncRunEntity).update(run.id, {
           pages: run.pages,
+          pagesReread: run.pagesReread,
           objectsReceived: run.objectsReceived,
           objectsStored: run.objectsStored,
           objectsRejected: run.objectsRejected,
@@ -339,6 +376,7 @@ export class SyncService implements BeforeApplicationShutdown {
         }),
       );
     }
+    return { moved };
   }
 
   /**
@@ -393,7 +431,7 @@ function describeFailure(module: SyncModule, error: unknown): string {
 }
 
 function skipped(module: SyncModule, message: string): SyncOutcome {
-  return { module, status: 'SKIPPED', run_id: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
+  return { module, status: 'SKIPPED', run_id: null, pages: 0, pages_reread: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message };
 }
 
 function startedRun(pull: BegunPull | SyncOutcome): StartedRun {
@@ -407,6 +445,7 @@ function outcome(run: SyncRunEntity): SyncOutcome {
     status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED',
     run_id: run.id,
     pages: run.pages,
+    pages_reread: run.pagesReread,
     received: run.objectsReceived,
     stored: run.objectsStored,
     rejected: run.objectsRejected,

@@ -119,6 +119,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     let reply: OcpiReply;
     try {
       const url = quirks.rewrite(asked);
+      quirks.beforeRoute(method, url, ctx.store);
       reply = early?.reply ?? (await routeRequest({ method, url, headers: req.headers, token, readBody: () => readJsonBody(req) }, basePath, ctx));
       if (!early) reply = quirks.transform(asked, reply);
     } catch (error) {

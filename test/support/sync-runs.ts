@@ -13,6 +13,8 @@ export interface SyncOutcome {
   status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
   run_id: string | null;
   pages: number;
+  /** Pages read again because the CPO's list moved under the crawl (included in `pages`). */
+  pages_reread: number;
   received: number;
   stored: number;
   rejected: number;
@@ -32,7 +34,7 @@ export async function finishedRuns(service: Ops, connectionId: string, started: 
   const outcomes: SyncOutcome[] = [];
   for (const run of started.runs as any[]) {
     if (run.run_id === null) {
-      outcomes.push({ module: run.module, status: run.status, run_id: null, pages: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message: run.message });
+      outcomes.push({ module: run.module, status: run.status, run_id: null, pages: 0, pages_reread: 0, received: 0, stored: 0, rejected: 0, deviations: 0, message: run.message });
       continue;
     }
     const row = await untilFinished(service, connectionId, run.run_id, timeoutMs);
@@ -41,6 +43,7 @@ export async function finishedRuns(service: Ops, connectionId: string, started: 
       status: row.status,
       run_id: row.id,
       pages: row.pages,
+      pages_reread: row.pages_reread,
       received: row.objects_received,
       stored: row.objects_stored,
       rejected: row.objects_rejected,

@@ -96,12 +96,17 @@ describe('transport_and_format 2.2.1 §Paginated Response: a CPO whose pages do 
     expect(pages).toBe(6);
   });
 
-  it('an X-Total-Count that shrinks while we page: stops, keeping what was received', async () => {
+  it('an X-Total-Count that drops on every page (the list unchanged): re-reads each offset lowered by the drop, skips nothing, and stops once the Links pass the total', async () => {
     cpo.simulator.setQuirks({ pagination: { shrinkingTotal: true } });
-    const { items, pages, error } = await collectPages(direct.client, cpo.call('locations'));
-    expect(error!.explanation).toContain('X-Total-Count shrank from 23 to 22');
-    expect(pages).toBe(2);
-    expect(items).toHaveLength(10);
+    const before = cpo.simulator.requests.length;
+    const { items, error } = await collectPages(direct.client, cpo.call('locations'));
+    const calls = cpo.simulator.requests.slice(before).filter((r) => r.url.includes('/locations'));
+    const offsets = calls.map((r) => new URL(r.url, 'http://x').searchParams.get('offset'));
+    // §Paginated Response: "redo the previous GET with the offset lowered"; a re-read page does not rewind again.
+    expect(offsets.slice(0, 5)).toEqual([null, '5', '4', '9', '8']);
+    // No object skipped up to where it stopped (the Link to offset 22 lies past 15 + one page of slack).
+    expect(new Set(ids(items))).toEqual(new Set(ids(LOCATIONS.slice(0, 22))));
+    expect(error!.explanation).toContain('keeps sending next-page links after the 15 objects its X-Total-Count announced');
   });
 
   it('a cap on the number of pages (maxPages) stops any pull that goes beyond it', async () => {
@@ -109,5 +114,6 @@ describe('transport_and_format 2.2.1 §Paginated Response: a CPO whose pages do 
     const { pages, error } = await collectPages(capped.client, cpo.call('locations'));
     expect(pages).toBe(3);
     expect(error!.explanation).toContain('more than 3 pages');
+    expect(error!.explanation).toContain('OCPI_MAX_PAGES_PER_PULL');
   });
 });

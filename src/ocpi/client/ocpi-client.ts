@@ -69,13 +69,20 @@ export interface OcpiPage {
   url: string;
   /** X-Total-Count, when the CPO sent it. */
   totalCount: number | null;
-  /** Where this page's envelope bent the spec (tolerated). */
+  /** Where this page's envelope or pagination bent the spec (tolerated). */
   deviations: WireDeviation[];
+  /** This page reads an offset again because the list moved under the crawl (see PageWalker). */
+  reread: boolean;
+  /**
+   * The list changed under the crawl between the previous page and this one (X-Total-Count changed, or this page
+   * starts with an object the previous page held): objects changed meanwhile may sit before our offset.
+   */
+  moved: boolean;
 }
 
 /** Tuning of the client: retries and the page cap. */
 export interface OcpiClientTuning extends RetryPolicy {
-  /** Pages of one paginated GET after which we stop, whatever the CPO says. */
+  /** Pages of one paginated GET after which we stop, whatever the CPO says (default OCPI_MAX_PAGES_PER_PULL). */
   maxPages: number;
 }
 
@@ -108,7 +115,7 @@ export class OcpiClient {
     @Optional() @Inject(OCPI_CALL_RECORDER) private readonly recorder?: OcpiCallRecorder,
     @Optional() @Inject(OCPI_CLIENT_TUNING) tuning?: Partial<OcpiClientTuning>,
   ) {
-    this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: 10_000, ...tuning };
+    this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: config.env.OCPI_MAX_PAGES_PER_PULL, ...tuning };
     const env = config.env;
     const limits: AttemptLimits = {
       connectTimeoutMs: env.OCPI_CONNECT_TIMEOUT_MS,
@@ -188,8 +195,10 @@ export class OcpiClient {
         throw await this.fail('SCHEMA_VIOLATION', explanation, after, { httpStatus: reply.httpStatus, responseBody: reply.rawBody });
       }
       const items = Array.isArray(reply.data) ? reply.data : [];
+      const reread = walker.isReread(url);
       const step = walker.afterPage(url, items, reply.headers);
-      yield { items, url, totalCount: headerInt(reply.headers['x-total-count']), deviations };
+      if (step.linkMissing) deviations.push({ kind: 'PAGINATION_LINK_MISSING', field: 'Link' });
+      yield { items, url, totalCount: headerInt(reply.headers['x-total-count']), deviations, reread, moved: step.moved ?? false };
       if ('error' in step) throw await this.fail('PAGINATION', step.error, after, { httpStatus: reply.httpStatus, responseBody: reply.rawBody });
       url = step.next;
     }

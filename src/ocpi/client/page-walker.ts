@@ -3,27 +3,55 @@ import { nextLink } from './link-header';
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/** What to do after a page: fetch `next` (null: done), or stop with `error` (plain words). */
-export type PageStep = { next: string | null } | { error: string };
+/**
+ * What to do after a page: fetch `next` (null: done), or stop with `error` (plain words). `linkMissing`: this page
+ * was found by offset because the one before it came back full without a Link, and it holds objects (so that Link
+ * was missing). `moved`: the list changed under the crawl between the previous page and this one (X-Total-Count
+ * changed, or this page starts with an object the previous page held). `next` may re-read an offset: then `reread`.
+ */
+export type PageStep = ({ next: string | null; reread?: boolean } | { error: string }) & { linkMissing?: boolean; moved?: boolean };
 
 const STOPPED = 'Stopped; what was received so far is kept and the next pull starts again from the last successful one.';
 
+/** The setting that caps the pages of one pull (named in the error that stops a pull at the cap). */
+export const MAX_PAGES_SETTING = 'OCPI_MAX_PAGES_PER_PULL';
+
 /**
- * Decides the next page of a paginated GET (transport_and_format 2.2.1 §Pagination) and refuses to spin:
+ * Decides the next page of a paginated GET (transport_and_format 2.2.1 §Pagination; 2.1.1 §Pagination is the same
+ * but for date_from/date_to) and refuses to spin:
  * - follows `Link: <…>; rel="next"` (relative or absolute), only to the origin (scheme, host, port) of the endpoint
  *   the CPO listed in its version details: each request carries our credentials token, which must never reach
  *   another host (transport_and_format 2.2.1 §Security and authentication, §Interface endpoints);
- * - without a Link, continues with offset/limit while X-Total-Count says more remain, or, without X-Total-Count,
- *   while pages come back full; the limit asked for is the CPO's X-Limit when it is smaller than ours;
+ * - without a Link, when no page of the crawl had one, asks for the next offset while pages come back full (the
+ *   limit asked for, or the CPO's X-Limit when smaller), or while X-Total-Count says more remain: the Link "should be provided when this is NOT the last
+ *   page", but CPOs in the field send full pages without it and an X-Total-Count equal to the page size, so neither
+ *   a missing Link nor that total ends a crawl while pages are full. A short page (with X-Total-Count reached or
+ *   absent) or an empty page ends it. A CPO that linked its earlier pages ends the list by leaving the Link out
+ *   (unless X-Total-Count says more remain). A page found that way is a deviation (PAGINATION_LINK_MISSING);
+ * - when X-Total-Count drops by d between two pages, objects before our offset may have gone and the rest moved d
+ *   places forward, past us (a gap): it re-reads from the current page's offset lowered by d (§Paginated Response
+ *   advises the previous GET with the offset lowered by one after one removal), when the page URL carries an offset;
+ *   a re-read page does not rewind again, so a crawl always advances;
+ * - a total that grows, or a page that starts with an object the previous one held (objects inserted before our
+ *   offset: everything after moved back, which repeats objects, never skips one), is marked `moved` for the caller;
  * - stops with an error on a page URL seen before, the same objects as an earlier page, an empty page that still
- *   links on, Links beyond X-Total-Count, a total that shrinks, or more than `maxPages` pages.
+ *   links on, Links beyond X-Total-Count, a total that drops without an offset to rewind, or more than `maxPages`
+ *   pages (OCPI_MAX_PAGES_PER_PULL).
  */
 export class PageWalker {
   private readonly urls = new Set<string>();
   private readonly fingerprints = new Set<string>();
+  /** Page URLs we chose by offset because the page before had no Link. */
+  private readonly byOffset = new Set<string>();
+  /** Page URLs we re-read because the list moved. */
+  private readonly rereads = new Set<string>();
   private received = 0;
   private pages = 0;
   private lastTotal: number | null = null;
+  /** Whether a page of this crawl carried a next-page Link: then a page without one is the last (the spec's way). */
+  private sawLink = false;
+  /** Identities of the previous page's objects. */
+  private previous = new Set<string>();
 
   private readonly origin: string;
 
@@ -37,10 +65,12 @@ export class PageWalker {
 
   /** Call before fetching `url`. @returns why it must not be fetched, or null. */
   beforeFetch(url: string): string | null {
-    if (this.urls.has(url)) {
+    if (this.urls.has(url) && !this.rereads.has(url)) {
       return `the CPO's next-page link points back to a page we already fetched (${url}): its pagination loops. Ask the CPO to fix its Link header. ${STOPPED}`;
     }
-    if (this.pages >= this.options.maxPages) return `more than ${this.options.maxPages} pages: stopped to avoid paging forever. ${STOPPED}`;
+    if (this.pages >= this.options.maxPages) {
+      return `the CPO has more than ${this.options.maxPages} pages to send, the cap ${MAX_PAGES_SETTING} sets for one pull: stopped to avoid paging forever. If the CPO really holds that many objects, raise ${MAX_PAGES_SETTING}. ${STOPPED}`;
+    }
     this.urls.add(url);
     return null;
   }
@@ -49,24 +79,44 @@ export class PageWalker {
   afterPage(url: string, items: unknown[], headers: Headers): PageStep {
     this.pages += 1;
     this.received += items.length;
+    const reread = this.rereads.delete(url);
+    const notes = { linkMissing: this.byOffset.delete(url) && items.length > 0, moved: false };
+    const identities = items.map(identityOf);
     const total = headerInt(headers['x-total-count']);
-    const shrunk = total !== null && this.lastTotal !== null && total < this.lastTotal;
-    if (shrunk) {
-      return {
-        error: `X-Total-Count shrank from ${this.lastTotal} to ${total} during the pull: objects were removed or changed while we paged (transport_and_format §Paginated Response). ${STOPPED}`,
-      };
-    }
+    const overlaps = identities.length > 0 && this.previous.has(identities[0]);
+    const dropped = total !== null && this.lastTotal !== null && total < this.lastTotal ? this.lastTotal - total : 0;
+    notes.moved = overlaps || (total !== null && this.lastTotal !== null && total !== this.lastTotal);
     if (total !== null) this.lastTotal = total;
-    if (items.length > 0) {
-      const fingerprint = fingerprintOf(items);
+    this.previous = new Set(identities);
+    if (dropped > 0 && !reread) {
+      const rewound = rewind(url, dropped);
+      if (!rewound) {
+        return {
+          ...notes,
+          error: `X-Total-Count dropped by ${dropped} to ${total} during the pull and the page URL (${url}) has no offset to read again from: objects were removed or changed while we paged, and some may have moved past us (transport_and_format §Paginated Response). ${STOPPED}`,
+        };
+      }
+      this.rereads.add(rewound);
+      return { ...notes, next: rewound, reread: true };
+    }
+    if (items.length > 0 && !reread) {
+      const fingerprint = fingerprintOf(identities);
       if (this.fingerprints.has(fingerprint)) {
-        return { error: `the CPO returned the same objects as on an earlier page (at ${url}): it ignores offset or its Link does not advance. ${STOPPED}` };
+        return { ...notes, error: `the CPO returned the same objects as on an earlier page (at ${url}): it ignores offset or its Link does not advance. ${STOPPED}` };
       }
       this.fingerprints.add(fingerprint);
     }
     const link = nextLink(headers['link'], url);
-    if (link) return this.checkLink(link, items.length);
-    return { next: this.fallback(url, items.length, total, headerInt(headers['x-limit'])) };
+    if (link) this.sawLink = true;
+    if (link) return { ...notes, ...this.checkLink(link, items.length) };
+    const next = this.fallback(url, items.length, total, headerInt(headers['x-limit']));
+    if (next) this.byOffset.add(next);
+    return { ...notes, next };
+  }
+
+  /** Whether `url` is a page the walker chose to read again (call before {@link afterPage}). */
+  isReread(url: string): boolean {
+    return this.rereads.has(url);
   }
 
   private checkLink(link: string, pageSize: number): PageStep {
@@ -80,7 +130,7 @@ export class PageWalker {
       return { error: `the CPO sent an empty page that still links to a next one (${link}): its Link never ends. ${STOPPED}` };
     }
     const slack = this.options.requestedLimit ?? pageSize;
-    if (this.lastTotal !== null && this.received >= this.lastTotal + slack) {
+    if (this.lastTotal !== null && this.position(link) >= this.lastTotal + slack) {
       return {
         error: `the CPO keeps sending next-page links after the ${this.lastTotal} objects its X-Total-Count announced (${this.received} received): its Link never ends. ${STOPPED}`,
       };
@@ -88,18 +138,42 @@ export class PageWalker {
     return { next: link };
   }
 
-  /** Offset/limit continuation for CPOs that send no Link header. */
+  /** How far the crawl has come: the offset of `next` when it carries one (re-reads count once), else the objects received. */
+  private position(next: string): number {
+    const offset = offsetOf(next);
+    return offset ?? this.received;
+  }
+
+  /** Offset/limit continuation for CPOs that send no Link header (see the class comment for the rule). */
   private fallback(url: string, pageSize: number, total: number | null, xLimit: number | null): string | null {
     if (pageSize === 0) return null;
     const limit = smallest(this.options.requestedLimit, xLimit);
-    const more = total !== null ? this.received < total : limit !== null && pageSize >= limit;
-    if (!more) return null;
+    // A CPO that links its pages ends its list by leaving the Link out: its last page may well be full.
+    const full = !this.sawLink && limit !== null && pageSize >= limit;
     const next = new URL(url);
-    const offset = Number(next.searchParams.get('offset'));
-    next.searchParams.set('offset', String(next.searchParams.has('offset') && Number.isInteger(offset) ? offset + pageSize : this.received));
+    const offset = offsetOf(url);
+    const nextOffset = offset !== null ? offset + pageSize : this.received;
+    const more = full || (total !== null && nextOffset < total);
+    if (!more) return null;
+    next.searchParams.set('offset', String(nextOffset));
     if (limit !== null) next.searchParams.set('limit', String(limit));
     return next.toString();
   }
+}
+
+/** The `offset` query parameter of a page URL, when it is a non-negative integer. */
+function offsetOf(url: string): number | null {
+  const raw = new URL(url).searchParams.get('offset');
+  return raw !== null && /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+/** `url` with its offset lowered by `by` (not below 0), or null when it carries no offset. */
+function rewind(url: string, by: number): string | null {
+  const offset = offsetOf(url);
+  if (offset === null) return null;
+  const back = new URL(url);
+  back.searchParams.set('offset', String(Math.max(0, offset - by)));
+  return back.toString();
 }
 
 function smallest(a: number | null, b: number | null): number | null {
@@ -114,13 +188,16 @@ export function headerInt(value: string | string[] | undefined): number | null {
   return text && /^\d+$/.test(text) ? Number(text) : null;
 }
 
-/** The identities of a page's objects (country_code, party_id, id or uid, last_updated), hashed. */
-function fingerprintOf(items: unknown[]): string {
+/** An object's identity within a list (country_code, party_id, id or uid, last_updated), or its JSON without an id. */
+function identityOf(item: unknown): string {
+  const o = (item ?? {}) as Record<string, unknown>;
+  const id = o.id ?? o.uid;
+  return id === undefined ? JSON.stringify(item) : JSON.stringify([o.country_code, o.party_id, id, o.last_updated]);
+}
+
+/** The identities of a page's objects, hashed. */
+function fingerprintOf(identities: string[]): string {
   const hash = createHash('sha1');
-  for (const item of items) {
-    const o = (item ?? {}) as Record<string, unknown>;
-    const id = o.id ?? o.uid;
-    hash.update(id === undefined ? JSON.stringify(item) : JSON.stringify([o.country_code, o.party_id, id, o.last_updated])).update('\n');
-  }
+  for (const identity of identities) hash.update(identity).update('\n');
   return hash.digest('hex');
 }

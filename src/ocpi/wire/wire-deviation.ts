@@ -49,7 +49,13 @@ export type WireDeviationKind =
    * A Session PATCH resending ChargingPeriods we already hold (same start_date_time): the spec adds the periods of a
    * PATCH; read as replacing the held one, so energy and time are never counted twice.
    */
-  | 'CHARGING_PERIODS_RESENT';
+  | 'CHARGING_PERIODS_RESENT'
+  /**
+   * A page of a paginated GET without `Link: rel="next"` although more objects followed (transport_and_format 2.2.1
+   * §Paginated Response: the Link "should be provided when this is NOT the last page"); the next page was asked for by
+   * offset/limit because the page came back full. Counted on the page that was found that way.
+   */
+  | 'PAGINATION_LINK_MISSING';
 
 export interface WireDeviation {
   kind: WireDeviationKind;

@@ -42,6 +42,26 @@ export function bendPaginationHeaders(headers: Record<string, string>, requested
     out.Link = out.Link.replace(/^<[^>]*>/, `<${foreign.toString()}>`);
   }
   if (quirks.omitTotalCount) delete out['X-Total-Count'];
+  else if (quirks.totalIsPageSize && out['X-Limit'] !== undefined) out['X-Total-Count'] = out['X-Limit'];
   else if (quirks.shrinkingTotal && out['X-Total-Count'] !== undefined) out['X-Total-Count'] = String(Math.max(0, Number(out['X-Total-Count']) - earlierLists));
   return out;
+}
+
+/**
+ * The page an endless Sender serves at `requested` (see PaginationQuirks.endlessObjects): `limit` objects from
+ * position `offset` on, cycling through `served` (the real list's first page, non-empty) with fresh ids beyond it,
+ * and a Link to the next offset, always; no X-Total-Count (there is no end to count).
+ */
+export function endlessPage(served: unknown[], requested: URL, headers: Record<string, string>): { items: unknown[]; headers: Record<string, string> } {
+  const limit = Number(headers['X-Limit'] ?? served.length);
+  const offset = Number(requested.searchParams.get('offset') ?? 0);
+  const items = Array.from({ length: limit }, (_, i) => {
+    const template = served[(offset + i) % served.length] as Record<string, unknown>;
+    return { ...template, id: `${String(template.id)}-${offset + i}` };
+  });
+  const next = new URL(requested.toString());
+  next.searchParams.set('offset', String(offset + limit));
+  next.searchParams.set('limit', String(limit));
+  const { 'X-Total-Count': _total, ...rest } = headers;
+  return { items, headers: { ...rest, Link: `<${next.toString()}>; rel="next"` } };
 }

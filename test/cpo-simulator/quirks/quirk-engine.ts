@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { fail, OcpiStatus, writeReply, type OcpiReply } from '../http-envelope';
-import { bendPaginationHeaders } from './pagination-quirks';
+import { bendPaginationHeaders, endlessPage } from './pagination-quirks';
 import type { BodyQuirks, QuirkModule, SimulatorQuirks } from './simulator-quirks';
 import { restyle } from './wire-style-quirks';
 
@@ -23,6 +23,10 @@ export class QuirkEngine {
   private lists = 0;
   private delayed = 0;
   private undelayed = 0;
+  /** List requests per module seen before routing (for growAtFront). */
+  private listsAsked = new Map<QuirkModule, number>();
+  /** The first non-empty list page served per module (the templates of an endless Sender). */
+  private firstPages = new Map<QuirkModule, unknown[]>();
 
   constructor(quirks: SimulatorQuirks | undefined) {
     this.set(quirks);
@@ -37,6 +41,27 @@ export class QuirkEngine {
     this.lists = 0;
     this.delayed = 0;
     this.undelayed = 0;
+    this.listsAsked = new Map();
+    this.firstPages = new Map();
+  }
+
+  /**
+   * Takes a request about to be routed and the simulator's lists; changes a list between page requests when
+   * `pagination.growAtFront` or `shrinkAtFront` says so (a CPO inserting or removing objects while a client crawls).
+   */
+  beforeRoute(method: string, url: URL, lists: Partial<Record<QuirkModule, unknown[] | null>>): void {
+    const { growAtFront: grow, shrinkAtFront: shrink } = this.quirks.pagination ?? {};
+    const module = moduleOf(url);
+    if ((!grow && !shrink) || method !== 'GET' || module === null || !this.applies(url) || !isListPath(url, module)) return;
+    const asked = this.listsAsked.get(module) ?? 0;
+    this.listsAsked.set(module, asked + 1);
+    const list = lists[module];
+    if (!list) return;
+    if (grow && asked === grow.afterLists) {
+      const now = new Date().toISOString();
+      list.unshift(...grow.objects.map((o) => ({ ...(o as object), last_updated: now })));
+    }
+    if (shrink && asked === shrink.afterLists) list.splice(0, shrink.count);
   }
 
   /** Takes the method and URL; returns the URL the router should see (offset dropped when ignored). */
@@ -74,6 +99,14 @@ export class QuirkEngine {
     if (!this.applies(url) || reply.httpStatus !== 200) return reply;
     let out: OcpiReply = { ...reply, body: { ...reply.body }, headers: { ...(reply.headers ?? {}) } };
     const isList = Array.isArray(reply.body.data);
+    const module = moduleOf(url);
+    if (isList && module && (reply.body.data as unknown[]).length > 0 && !this.firstPages.has(module)) this.firstPages.set(module, reply.body.data as unknown[]);
+    const templates = module ? this.firstPages.get(module) : undefined;
+    if (isList && this.quirks.pagination?.endlessObjects && templates) {
+      const page = endlessPage(templates, url, out.headers!);
+      out.body.data = page.items;
+      out.headers = page.headers;
+    }
     if (isList && this.quirks.pagination) out.headers = bendPaginationHeaders(out.headers!, url, this.lists, this.quirks.pagination);
     if (isList) this.lists += 1;
     if (this.quirks.wire && out.body.data !== undefined) out.body.data = restyle(out.body.data, this.quirks.wire);
@@ -199,6 +232,12 @@ function moduleOf(url: URL): QuirkModule | null {
   const module = segments[at + 1];
   if (module === undefined) return 'details';
   return module === 'credentials' || module === 'locations' || module === 'tariffs' || module === 'sessions' || module === 'cdrs' ? module : null;
+}
+
+/** Whether `url` asks for a module's list (nothing after the module in the path). */
+function isListPath(url: URL, module: QuirkModule): boolean {
+  const segments = url.pathname.split('/').filter(Boolean);
+  return segments[segments.length - 1] === module;
 }
 
 function asHub(reply: OcpiReply): OcpiReply {

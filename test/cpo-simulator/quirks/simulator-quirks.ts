@@ -105,6 +105,27 @@ export interface PaginationQuirks {
    * port>` or `http://localhost:<port>`): a CPO, or whoever tampers with its answers, sending the client elsewhere.
    */
   foreignLinkOrigin?: string;
+  /**
+   * X-Total-Count equal to the page's X-Limit whatever the list holds (seen in the field; with `link: 'none'`: full
+   * pages, no Link, and a total that says this page is all there is).
+   */
+  totalIsPageSize?: boolean;
+  /**
+   * A Sender whose list never ends: every list page comes back full (X-Limit objects) with a Link to the next offset;
+   * the objects are copies of the list's first page with fresh ids (`<id>-<position>`), and no X-Total-Count.
+   */
+  endlessObjects?: boolean;
+  /**
+   * The list changes between page requests: after `afterLists` list requests of a module, `objects` are inserted at
+   * the front of that module's list (their last_updated set to the moment of insertion), before the next request is
+   * answered; everything the crawl has not read yet moves back by that many places.
+   */
+  growAtFront?: { afterLists: number; objects: unknown[] };
+  /**
+   * The list changes between page requests: after `afterLists` list requests of a module, its first `count` objects
+   * are removed, before the next request is answered; everything the crawl has not read yet moves forward.
+   */
+  shrinkAtFront?: { afterLists: number; count: number };
 }
 
 export interface WireStyleQuirks {
