@@ -15,6 +15,7 @@ import { HubClientInfo1797300000000 } from './1797300000000-HubClientInfo';
 import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTariffsAndSessions';
 import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesReread';
+import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -38,4 +39,5 @@ export const migrations = [
   PushedTariffsAndSessions1797500000000,
   JobQueue1797600000000,
   SyncRunPagesReread1797700000000,
+  AbsentMarks1797800000000,
 ];

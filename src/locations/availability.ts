@@ -5,7 +5,18 @@ export type Opening = OpeningState | { open: false; reason: 'UNREADABLE_OPENING_
 
 /** Why an EVSE cannot start a charge now; the EVSE Status values are mod_locations 2.2.1 §8.4.22 Status. */
 export type NotFreeReason =
-  'CHARGING' | 'BLOCKED' | 'RESERVED' | 'OUT_OF_ORDER' | 'INOPERATIVE' | 'PLANNED' | 'REMOVED' | 'UNKNOWN' | 'UNRECOGNISED_STATUS' | 'LOCATION_CLOSED' | 'OPENING_TIMES_UNREADABLE';
+  | 'CHARGING'
+  | 'BLOCKED'
+  | 'RESERVED'
+  | 'OUT_OF_ORDER'
+  | 'INOPERATIVE'
+  | 'PLANNED'
+  | 'REMOVED'
+  | 'UNKNOWN'
+  | 'UNRECOGNISED_STATUS'
+  | 'LOCATION_CLOSED'
+  | 'OPENING_TIMES_UNREADABLE'
+  | 'ABSENT';
 
 export interface NotFree {
   reason: NotFreeReason;
@@ -71,4 +82,12 @@ function localClock(localIso: string, at: Date): string {
   const today = new Date(at.getTime() + offsetMs).toISOString().slice(0, 10); // `at` on the same wall clock
   if (today === m[1]) return m[2];
   return `${WEEKDAYS[new Date(`${m[1]}T00:00:00Z`).getUTCDay()]} ${m[2]}`;
+}
+
+/**
+ * An EVSE the CPO no longer lists (it, or its whole Location, is marked absent since `absentSince`): never free,
+ * whatever its last known status said (issue 15, "never shown as free").
+ */
+export function absentAvailability(absentSince: string): Availability {
+  return { free: false, not_free: { reason: 'ABSENT', message: `no longer listed by the operator since ${absentSince}`, until: null } };
 }

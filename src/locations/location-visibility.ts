@@ -9,6 +9,9 @@
  * - A published Location none of whose EVSEs is left is not shown either: "A Location without any valid EVSE object
  *   can be considered expired and should no longer be displayed" (§8.1). Each caller applies that with the EVSEs it
  *   lists (the search only once the page is full, the detail as its own 404), so it is stated here, not built.
+ * - Absent (issue 15: a complete full pull no longer listed it, or its Location no longer lists the EVSE): kept, never
+ *   free. The search (SQL and index alike) leaves out an absent Location and absent EVSEs (not listed, not counted);
+ *   the detail still shows them, with `absent_since`, never free (not_free ABSENT), so the app can see the mark.
  */
 
 /** SQL condition: the Location (alias `location`, default `l`) is published. */
@@ -19,4 +22,14 @@ export function publishedLocationSql(location = 'l'): string {
 /** SQL condition: the EVSE (alias `evse`, default `e`) is listed, i.e. not REMOVED. */
 export function listedEvseSql(evse = 'e'): string {
   return `${evse}.status <> 'REMOVED'`;
+}
+
+/** SQL condition: the Location (alias `location`, default `l`) is searched: published and not absent. */
+export function searchedLocationSql(location = 'l'): string {
+  return `${publishedLocationSql(location)} AND ${location}.absent_since IS NULL`;
+}
+
+/** SQL condition: the EVSE (alias `evse`, default `e`) is searched and counted: listed, and not absent. */
+export function searchedEvseSql(evse = 'e'): string {
+  return `${listedEvseSql(evse)} AND ${evse}.absent_since IS NULL`;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CanonicalLocation } from './location.model';
 import { alwaysOpenFrom } from './opening-hours';
+import { clearAbsent, forgetSeen, rememberRejectedAsSeen, rememberSeen } from '../database/listed-in-run';
 
 /** A canonical Location with the raw wire object it came from. */
 export interface IncomingLocation {
@@ -86,7 +87,7 @@ export class LocationStore {
            raw = CASE WHEN l.last_updated < $7::timestamptz
              THEN jsonb_set(jsonb_set(l.raw, ARRAY['evses', pos.i::text], (l.raw->'evses'->pos.i) || $8::jsonb), '{last_updated}', $8::jsonb->'last_updated')
              ELSE jsonb_set(l.raw, ARRAY['evses', pos.i::text], (l.raw->'evses'->pos.i) || $8::jsonb) END,
-           last_updated = greatest(l.last_updated, $7::timestamptz), stored_at = now()
+           last_updated = greatest(l.last_updated, $7::timestamptz), stored_at = now(), absent_since = NULL
          FROM loc, pos, ue WHERE l.id = loc.id
          RETURNING l.id
        )
@@ -98,7 +99,7 @@ export class LocationStore {
     return { kind: 'STORED' };
   }
 
-  /** How many Locations, EVSEs and Connectors we hold from one connection (for operations). */
+  /** How many Locations, EVSEs and Connectors we hold from one connection (for operations), absent ones included. */
   async countHeld(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number; connectors: number }> {
     const [counts] = await db.query<Array<{ locations: number; evses: number; connectors: number }>>(
       `SELECT
@@ -112,12 +113,55 @@ export class LocationStore {
   }
 
   /**
-   * Upserts `batch` for `connectionId` inside the caller's transaction `m`.
+   * Of what we hold from one connection, how many Locations are marked absent, and how many EVSEs a held Location no
+   * longer lists (marked absent themselves; the EVSEs of an absent Location are not counted again) (for operations).
+   */
+  async countAbsent(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<{ locations: number; evses: number }> {
+    const [counts] = await db.query<Array<{ locations: number; evses: number }>>(
+      `SELECT
+         (SELECT count(*) FROM location WHERE connection_id = $1 AND absent_since IS NOT NULL)::int AS locations,
+         (SELECT count(*) FROM evse e JOIN location l ON l.id = e.location_id
+           WHERE l.connection_id = $1 AND e.absent_since IS NOT NULL)::int AS evses`,
+      [connectionId],
+    );
+    return counts;
+  }
+
+  /**
+   * The end of a complete full pull of Locations from `connectionId` (run `runId`, begun at `runStartedAt`: no
+   * date_from, every page read): the Locations that connection holds and the pull did not list are marked absent
+   * (absent_since = now; kept, never deleted), inside the caller's transaction. Listed means stored by the run
+   * (recorded in sync_run_seen by upsertMany) or sent but rejected (rejected_object of the run: the CPO still lists
+   * it; we keep our last valid copy). A row written since the run began (a push meanwhile) is left alone: the pull
+   * may have read its page before the CPO added it. The run's seen keys are dropped afterwards.
+   * @returns how many Locations were marked now.
+   */
+  async markAbsentAfterFullPull(m: Pick<EntityManager, 'query'>, connectionId: string, runId: string, runStartedAt: Date): Promise<number> {
+    await rememberRejectedAsSeen(m, connectionId, runId, runStartedAt);
+    const marked = await m.query<Array<{ id: string }>>(
+      // In a WITH: an UPDATE's own RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH marked AS (UPDATE location l SET absent_since = now()
+       WHERE l.connection_id = $1 AND l.absent_since IS NULL AND l.stored_at < $3::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM sync_run_seen s
+           WHERE s.run_id = $2 AND s.country_code = l.country_code AND s.party_id = l.party_id AND s.ocpi_id = l.ocpi_id)
+       RETURNING l.id) SELECT id FROM marked`,
+      [connectionId, runId, runStartedAt.toISOString()],
+    );
+    await forgetSeen(m, runId);
+    return marked.length;
+  }
+
+  /**
+   * Upserts `batch` for `connectionId` inside the caller's transaction `m`. A Location listed again loses its absent
+   * mark, written or not. `syncRunId`: the pull that listed them (its keys are remembered when it is a full pull).
    * @returns how many Locations were written (unchanged and older ones are skipped, not counted).
    */
-  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[]): Promise<number> {
+  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[], syncRunId: string | null = null): Promise<number> {
     if (batch.length === 0) return 0;
+    const keys = JSON.stringify(batch.map(({ location: l }) => ({ country_code: l.country_code, party_id: l.party_id, ocpi_id: l.id })));
+    if (syncRunId) await rememberSeen(m, syncRunId, keys);
     const locations = await this.upsertLocations(m, connectionId, ocpiVersion, batch);
+    await clearAbsent(m, 'location', connectionId, keys);
     const locationIds = new Map(locations.map((row) => [key(row.country_code, row.party_id, row.ocpi_id), row.id]));
     const written = batch.filter((b) => locationIds.has(key(b.location.country_code, b.location.party_id, b.location.id)));
     await this.recordRoutes(m, connectionId, batch);
@@ -252,8 +296,8 @@ export class LocationStore {
            longitude = EXCLUDED.longitude, physical_reference = EXCLUDED.physical_reference, directions = EXCLUDED.directions,
            parking_restrictions = EXCLUDED.parking_restrictions, parking = EXCLUDED.parking,
            accepted_service_providers = EXCLUDED.accepted_service_providers, images = EXCLUDED.images,
-           last_updated = EXCLUDED.last_updated, stored_at = now()
-         WHERE (e.evse_id, e.status, e.capabilities, e.floor_level, e.latitude, e.longitude, e.physical_reference, e.directions,
+           last_updated = EXCLUDED.last_updated, stored_at = now(), absent_since = NULL
+         WHERE e.absent_since IS NOT NULL OR (e.evse_id, e.status, e.capabilities, e.floor_level, e.latitude, e.longitude, e.physical_reference, e.directions,
              e.parking_restrictions, e.parking, e.accepted_service_providers, e.images, e.last_updated)
            IS DISTINCT FROM (EXCLUDED.evse_id, EXCLUDED.status, EXCLUDED.capabilities, EXCLUDED.floor_level, EXCLUDED.latitude,
              EXCLUDED.longitude, EXCLUDED.physical_reference, EXCLUDED.directions, EXCLUDED.parking_restrictions, EXCLUDED.parking,
@@ -265,9 +309,10 @@ export class LocationStore {
        SELECT e.id, e.location_id, e.uid FROM evse e JOIN x ON x.location_id = e.location_id AND x.uid = e.uid`,
             [JSON.stringify(rows)],
           );
-    // The Location object is the CPO's whole truth about its EVSEs: drop the ones it no longer lists.
+    // The Location object is the CPO's whole truth about its EVSEs: the ones it no longer lists are marked absent, not
+    // deleted (sessions, CDRs and the app may still name them; one listed again loses the mark above).
     await m.query(
-      `DELETE FROM evse e WHERE e.location_id = ANY($1::uuid[])
+      `UPDATE evse e SET absent_since = now() WHERE e.location_id = ANY($1::uuid[]) AND e.absent_since IS NULL
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(location_id uuid, uid text) WHERE x.location_id = e.location_id AND x.uid = e.uid)`,
       [locationIdList, JSON.stringify(rows.map((r) => ({ location_id: r.location_id, uid: r.uid })))],
     );
@@ -315,7 +360,8 @@ export class LocationStore {
         [JSON.stringify(rows)],
       );
     }
-    // An EVSE object lists all its Connectors: drop the ones no longer listed.
+    // An EVSE object lists all its Connectors: drop the ones a listed EVSE no longer lists (a Connector is a part of
+    // its EVSE, not an object of its own in the app; an absent EVSE keeps its Connectors, as they were).
     await m.query(
       `DELETE FROM connector c WHERE c.evse_id = ANY($1::uuid[])
          AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(evse_id uuid, ocpi_id text) WHERE x.evse_id = c.evse_id AND x.ocpi_id = c.ocpi_id)`,

@@ -25,6 +25,11 @@ const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs', 'hubclien
 export interface ConnectionSummary {
   connection: ConnectionView;
   stored: { locations: number; evses: number; connectors: number; tariffs: number; sessions: number; cdrs: number };
+  /**
+   * Of those, what the CPO no longer lists (kept, marked with absent_since: never searched, never free): Locations and
+   * Tariffs a complete full pull did not list, EVSEs a held Location no longer lists.
+   */
+  absent: { locations: number; evses: number; tariffs: number };
   /** Sessions needing attention now: STALE, CDR_OVERDUE, NO_CDR_FREE_CHARGE (see SESSION_STALE_MINUTES, SESSION_CDR_OVERDUE_HOURS). */
   flagged_sessions: { stale: number; cdr_overdue: number; no_cdr_free_charge: number };
   rejected: Array<{ module: string; object_id: string | null; reason: string }>;
@@ -119,7 +124,7 @@ export class OperationsController {
     };
   }
 
-  /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs) and rejections by module. */
+  /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs), how much of it is absent, and rejections by module. */
   @Get(':id/summary')
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
   async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
@@ -130,8 +135,9 @@ export class OperationsController {
       sessions: await this.sessions.countHeld(this.db, id),
       cdrs: await this.cdrs.countHeld(this.db, id),
     };
+    const absent = { ...(await this.locations.countAbsent(this.db, id)), tariffs: await this.tariffs.countAbsent(this.db, id) };
     const rejected = (await listRejections(this.db, id, { module: null, limit: 100 })).map((r) => ({ module: r.module, object_id: r.object_id, reason: r.reason }));
-    return { connection, stored, flagged_sessions: await this.sessionViews.flaggedCounts(id), rejected, deviations: await listDeviations(this.db, id, 30) };
+    return { connection, stored, absent, flagged_sessions: await this.sessionViews.flaggedCounts(id), rejected, deviations: await listDeviations(this.db, id, 30) };
   }
 
   /**

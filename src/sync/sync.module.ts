@@ -4,7 +4,9 @@ import { FinanceModule } from '../finance/finance.module';
 import { HubsModule } from '../hubs/hubs.module';
 import { IntakeModule } from '../intake/intake.module';
 import { LocationsModule } from '../locations/locations.module';
+import { TariffsModule } from '../tariffs/tariffs.module';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
+import { AbsentMarking } from './absent-marking';
 import { GapHealer } from './gap-healer';
 import { HubClientInfoPull } from './hub-client-info.pull';
 import { SyncScheduler } from './sync.scheduler';
@@ -15,8 +17,8 @@ import { SyncService } from './sync.service';
  * changed that we did not hold (on the job queue); each page or object goes through the intake step.
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, FinanceModule, LocationsModule, OcpiClientModule, HubsModule],
-  providers: [SyncService, SyncScheduler, HubClientInfoPull, GapHealer],
+  imports: [ConnectionsModule, IntakeModule, FinanceModule, LocationsModule, TariffsModule, OcpiClientModule, HubsModule],
+  providers: [SyncService, SyncScheduler, HubClientInfoPull, GapHealer, AbsentMarking],
   exports: [SyncService, HubClientInfoPull, GapHealer],
 })
 export class SyncModule {}

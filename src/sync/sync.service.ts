@@ -15,6 +15,7 @@ import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
+import { AbsentMarking } from './absent-marking';
 import { HubClientInfoPull } from './hub-client-info.pull';
 import { hubOf } from './hub-routing';
 import { closeAbandonedRuns, SyncLease } from './sync-lease';
@@ -94,6 +95,7 @@ export class SyncService implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly searchIndex: SearchIndexService,
     private readonly hubClientInfo: HubClientInfoPull,
+    private readonly absentMarking: AbsentMarking,
   ) {}
 
   /**
@@ -270,6 +272,8 @@ export class SyncService implements BeforeApplicationShutdown {
       if (failure === null) {
         // Still ours: had it expired, another instance might have taken it and be pulling the same module.
         await this.outlasting(() => lease.renew());
+        // A complete full pull: what the CPO no longer lists is marked absent, before the run says SUCCEEDED.
+        await this.outlasting(() => this.absentMarking.afterCompletePull(run));
         await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
         await this.outlasting(() => lease.release(run.startedAt));
         await this.connections.recordError(connectionId, null);
@@ -277,7 +281,10 @@ export class SyncService implements BeforeApplicationShutdown {
     } catch (error) {
       failure = error;
     }
-    if (failure !== null) await this.close({ lease, run }, failure);
+    if (failure !== null) {
+      await this.close({ lease, run }, failure);
+      await this.absentMarking.afterFailedPull(run); // a partial pull marks nothing
+    }
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { clearAbsent, forgetSeen, rememberRejectedAsSeen, rememberSeen } from '../database/listed-in-run';
 import { TariffHistoryStore } from './tariff-history.store';
 import { IncomingTariff } from './tariff.model';
 
@@ -75,15 +76,54 @@ export class TariffStore {
     return row.n;
   }
 
+  /** How many of the Tariffs held from one connection (not deleted) are marked absent (for operations). */
+  async countAbsent(db: Pick<EntityManager, 'query'>, connectionId: string): Promise<number> {
+    const [row]: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM tariff WHERE connection_id = $1 AND absent_since IS NOT NULL AND deleted_at IS NULL`, [
+      connectionId,
+    ]);
+    return row.n;
+  }
+
+  /**
+   * The end of a complete full pull of Tariffs from `connectionId` (run `runId`, begun at `runStartedAt`), inside the
+   * caller's transaction: each Tariff that connection holds (not deleted) and the pull did not list is marked absent
+   * (absent_since = now; kept). Like a deletion, its tariff history gets a tombstone taking effect now (see
+   * markDeleted): no new price estimate or list-view price line uses it, while charges that started before are still
+   * priced with the versions then in force (CDR re-pricing). Listed again, pulled or pushed, it loses the mark and its
+   * content becomes a new version in force from then (TariffHistoryStore.record: a version after a tombstone).
+   * Listed: stored or rejected by the run; a Tariff written since the run began is left alone (as for Locations).
+   * @returns how many Tariffs were marked now.
+   */
+  async markAbsentAfterFullPull(m: EntityManager, connectionId: string, runId: string, runStartedAt: Date): Promise<number> {
+    await rememberRejectedAsSeen(m, connectionId, runId, runStartedAt);
+    const marked = await m.query<Array<{ country_code: string; party_id: string; ocpi_id: string; absent_since: Date }>>(
+      // In a WITH: an UPDATE's own RETURNING comes back from TypeORM as [rows, count], a SELECT as rows.
+      `WITH marked AS (UPDATE tariff t SET absent_since = now()
+       WHERE t.connection_id = $1 AND t.absent_since IS NULL AND t.deleted_at IS NULL AND t.stored_at < $3::timestamptz
+         AND NOT EXISTS (SELECT 1 FROM sync_run_seen s
+           WHERE s.run_id = $2 AND s.country_code = t.country_code AND s.party_id = t.party_id AND s.ocpi_id = t.ocpi_id)
+       RETURNING t.country_code, t.party_id, t.ocpi_id, t.absent_since) SELECT * FROM marked`,
+      [connectionId, runId, runStartedAt.toISOString()],
+    );
+    for (const t of marked) await this.history.recordDeletion(m, connectionId, { country_code: t.country_code, party_id: t.party_id, id: t.ocpi_id }, new Date(t.absent_since));
+    await forgetSeen(m, runId);
+    return marked.length;
+  }
+
   private readonly history = new TariffHistoryStore();
 
   /**
    * Upserts `batch` (at most one object per tariff) inside the caller's transaction `m`.
    * @param seenAt our clock when the batch was received (first_seen / last_seen of the history)
+   * @param syncRunId the pull that listed them (its keys are remembered when it is a full pull); a Tariff listed or
+   *   sent again loses its absent mark.
    * @returns how many Tariffs were written.
    */
-  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingTariff[], seenAt = new Date()): Promise<number> {
+  async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingTariff[], seenAt = new Date(), syncRunId: string | null = null): Promise<number> {
     if (batch.length === 0) return 0;
+    const keys = JSON.stringify(batch.map(({ tariff: t }) => ({ country_code: t.country_code, party_id: t.party_id, ocpi_id: t.id })));
+    if (syncRunId) await rememberSeen(m, syncRunId, keys);
+    await clearAbsent(m, 'tariff', connectionId, keys);
     const rows = batch.map(({ tariff: t, raw }) => ({
       country_code: t.country_code,
       party_id: t.party_id,

@@ -168,6 +168,38 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Locations pushed by a %s CP
     expect(JSON.stringify(deviations)).toContain('PATCH_PARTIAL_LIST');
   });
 
+  it(`${section} §PUT Method: a Location PUT without one of its EVSEs marks that EVSE absent (kept, never free, out of the search); an EVSE PUT brings it back`, async () => {
+    const [location] = locationsFor(version, { count: 1, seed: 15, center: { latitude: 52.1, longitude: 5.1 }, radiusKm: 1, ...owner }) as any[];
+    location.id = `LOC-ABSENT-EVSE`;
+    if (location.evses.length < 2) location.evses.push({ ...location.evses[0], uid: `${location.evses[0].uid}-2` });
+    expect(await call('PUT', `/${location.id}`, location)).toMatchObject({ status: 201 });
+    const dropped = location.evses[location.evses.length - 1];
+    const later = new Date(Date.parse(location.last_updated) + 60_000).toISOString().replace('.000Z', 'Z');
+    const without = { ...location, evses: location.evses.slice(0, -1), last_updated: later };
+    expect(await call('PUT', `/${location.id}`, without)).toMatchObject({ status: 200, body: { status_code: 1000 } });
+
+    // Kept, not deleted, with since when.
+    const { row } = await held(location.id);
+    const [mark] = await query(`SELECT absent_since FROM evse WHERE location_id = $1 AND uid = $2`, [row.id, dropped.uid]);
+    expect(mark.absent_since).toEqual(expect.any(Date));
+    expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.absent).toEqual({ locations: 0, evses: 1, tariffs: 0 });
+    const detail = (await service.api(`/api/v1/locations/${row.id}`)).body;
+    expect(detail.evses.find((e: any) => e.uid === dropped.uid)).toMatchObject({ absent_since: mark.absent_since.toISOString(), free: false, not_free: { reason: 'ABSENT' } });
+    const searched = async () => {
+      const { body } = await service.api(`/api/v1/locations?latitude=52.1&longitude=5.1&radius_m=5000&party=${owner.countryCode}*${owner.partyId}&evses=true`);
+      return body.data.find((r: any) => r.location.ocpi_id === location.id);
+    };
+    expect((await searched()).evses.map((e: any) => e.uid)).not.toContain(dropped.uid);
+    expect((await searched()).evse_count).toBe(location.evses.length - 1);
+
+    // Listed again (an EVSE PUT into the held Location): the mark goes.
+    const latest = new Date(Date.parse(later) + 60_000).toISOString().replace('.000Z', 'Z');
+    expect(await call('PUT', `/${location.id}/${dropped.uid}`, { ...dropped, last_updated: latest })).toMatchObject({ status: 200, body: { status_code: 1000 } });
+    expect((await query(`SELECT absent_since FROM evse WHERE location_id = $1 AND uid = $2`, [row.id, dropped.uid]))[0].absent_since).toBeNull();
+    expect((await searched()).evse_count).toBe(location.evses.length);
+    expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.absent).toEqual({ locations: 0, evses: 0, tariffs: 0 });
+  });
+
   it(`${section}: a PATCH for an EVSE or Location we do not hold is 2003 Unknown Location in HTTP 404, and nothing is stored`, async () => {
     const later = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     expect(await call('PATCH', `/UNKNOWN-LOC/1`, { status: 'CHARGING', last_updated: later })).toMatchObject({ status: 404, body: { status_code: 2003 } });

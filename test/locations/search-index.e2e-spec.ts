@@ -4,7 +4,8 @@
  * §8.4.14 Hours at instants across days, pages followed by cursor) both answer the same. And the index follows the
  * database: a pull that changes statuses, removes (all EVSEs REMOVED, §8.1), unpublishes (§8.3.1 publish), adds a
  * Location or changes a Tariff (a new version) shows in the next search of the instance that pulled, and within a
- * poll in a second instance on the same database.
+ * poll in a second instance on the same database; so does what a complete full pull finds absent (a Location it no
+ * longer lists, an EVSE a Location no longer lists: issue 15), which both paths leave out alike.
  */
 import { generateLocations, loadFixtureTariffs, mulberry32, type Rng } from '../cpo-simulator';
 import { LocationSearchService } from '../../src/locations/search/location-search.service';
@@ -246,5 +247,44 @@ describe('search index: same answers as the SQL path, and follows the database',
         await comparePages(s, around(amsterdam), 1);
       });
     }
+  });
+
+  it('leaves out, on both paths and both instances, a Location a full pull no longer lists and an EVSE its Location no longer lists (absent)', async () => {
+    const gone = locations[20];
+    const shrunk = locations.slice(21).find((l) => l.evses.length >= 2);
+    const droppedUid = shrunk.evses[shrunk.evses.length - 1].uid;
+    cpo.simulator.setLocations(locations.filter((l) => l !== gone).map((l) => (l === shrunk ? { ...shrunk, evses: shrunk.evses.slice(0, -1) } : l)));
+    const outcomes = await cpo.sync(true);
+    expect(outcomes.map((o: any) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SKIPPED', 'SKIPPED']);
+    const near = (point: { latitude: number; longitude: number }, availableNow: boolean): LocationSearch => ({
+      area: { kind: 'radius', centre: point, radiusM: 2_000 },
+      origin: point,
+      connectorStandards: [],
+      powerTypes: [],
+      minPowerKw: null,
+      parties: [mine],
+      capabilities: [],
+      parkingTypes: [],
+      open247: false,
+      availableNow,
+      limit: 100,
+      withEvses: true,
+      cursor: null,
+      lang: 'en',
+      at: new Date(),
+    });
+    const point = (l: any) => ({ latitude: Number(l.coordinates.latitude), longitude: Number(l.coordinates.longitude) });
+    const check = async (s: TestService) => {
+      const around = JSON.parse((await services(s).index.search(near(point(gone), false)))!.toString('utf8')) as SearchPage;
+      expect(around.data.length).toBeGreaterThan(0);
+      expect(around.data.map((r) => r.location.ocpi_id)).not.toContain(gone.id);
+      const page = JSON.parse((await services(s).index.search(near(point(shrunk), false)))!.toString('utf8')) as SearchPage;
+      const kept = page.data.find((r) => r.location.ocpi_id === shrunk.id)!;
+      expect(kept.evse_count).toBe(shrunk.evses.length - 1);
+      expect(kept.evses!.map((e) => e.uid)).not.toContain(droppedUid);
+      for (const q of [near(point(gone), false), near(point(gone), true), near(point(shrunk), false), near(point(shrunk), true)]) await comparePages(s, q);
+    };
+    await check(first);
+    await eventually(() => check(second));
   });
 });

@@ -78,7 +78,7 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
     expect(locationCalls[0].url).toContain('date_from=');
   });
 
-  it('a full re-pull picks up changes: a status change and an EVSE the CPO no longer lists', async () => {
+  it('a full re-pull picks up changes: a status change, and an EVSE the CPO no longer lists kept and marked absent', async () => {
     const changed = structuredClone(locations) as any[];
     changed[0].evses[0].status = 'OUTOFORDER';
     changed[0].evses[0].last_updated = '2026-11-01T10:00:00Z';
@@ -92,15 +92,18 @@ describe('mod_locations / mod_tariffs 2.2.1 Sender interface: paginated pull int
     await cpo.sync(true);
     const rows = await withClient(service.database.url, (c) =>
       c
-        .query(`SELECT e.uid, e.status, e.status_changed_at FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [[changed[0].id, shrunk.id]])
+        .query(`SELECT e.uid, e.status, e.status_changed_at, e.absent_since FROM evse e JOIN location l ON l.id = e.location_id WHERE l.ocpi_id = ANY($1)`, [
+          [changed[0].id, shrunk.id],
+        ])
         .then((r) => r.rows),
     );
     const first = rows.find((r: any) => r.uid === changed[0].evses[0].uid);
     expect(first.status).toBe('OUTOFORDER');
     expect(new Date(first.status_changed_at).toISOString()).toBe('2026-11-01T10:00:00.000Z');
-    const uids = rows.map((r: any) => r.uid);
-    expect(uids).not.toContain(droppedUid);
-    expect(uids).toEqual(expect.arrayContaining(shrunk.evses.map((e: any) => e.uid)));
+    // Kept, not deleted (issue 15): marked absent with since when; the listed ones carry no mark.
+    const absent = rows.filter((r: any) => r.absent_since !== null).map((r: any) => r.uid);
+    expect(absent).toEqual([droppedUid]);
+    expect(rows.filter((r: any) => r.absent_since === null).map((r: any) => r.uid)).toEqual(expect.arrayContaining(shrunk.evses.map((e: any) => e.uid)));
   });
 
   it('a CPO that goes away mid-life fails the run with a plain-words reason on the run and the connection', async () => {

@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DisplayText } from '../../tariffs/tariff.model';
-import { evseAvailability } from '../availability';
+import { absentAvailability, evseAvailability } from '../availability';
 import { ConnectorTariffsReader } from '../connector-tariffs.reader';
 import { pickDisplayText } from '../display-text';
 import { maxPowerKw } from '../connector-power';
@@ -13,7 +13,8 @@ import { LocationDetail } from './location-detail';
 
 /**
  * Everything the app shows for one Location (mod_locations 2.2.1 §8.3.1 Location, §8.3.2 EVSE, §8.3.3 Connector),
- * from our database: EVSEs (not REMOVED) with free-now and why not, connectors with power and each tariff's display
+ * from our database: EVSEs (not REMOVED) with free-now and why not (an absent Location or EVSE is shown, with
+ * `absent_since`, never free), connectors with power and each tariff's display
  * text in the requested language and its "from" summary, directions, facilities, images, energy mix, operator,
  * opening hours and state, and the routes it reached us through. Time-dependent only through the opening state and
  * free-now (they change at opening-hour boundaries), never through ages, so the representation is stable enough
@@ -38,7 +39,7 @@ export class LocationDetailService {
     const [row]: LocationRow[] = await this.db.query(
       `SELECT l.id, l.ocpi_id, l.country_code, l.party_id, l.name, l.address, l.city, l.postal_code, l.state, l.country,
          l.latitude, l.longitude, l.parking_type, l.time_zone, l.opening_times, l.is_24_7, l.charging_when_closed,
-         l.directions, l.facilities, l.images, l.energy_mix, l.operator, l.suboperator, l.owner, l.last_updated,
+         l.directions, l.facilities, l.images, l.energy_mix, l.operator, l.suboperator, l.owner, l.last_updated, l.absent_since,
          coalesce(l.always_open_from <= $2::timestamptz, false) AS always_open,
          (SELECT cp.business_details FROM connection_party cp
            WHERE cp.country_code = l.country_code AND cp.party_id = l.party_id ORDER BY cp.role LIMIT 1) AS cpo_details,
@@ -51,7 +52,7 @@ export class LocationDetailService {
              'uid', e.uid, 'evse_id', e.evse_id, 'status', e.status, 'status_changed_at', e.status_changed_at,
              'capabilities', e.capabilities, 'floor_level', e.floor_level, 'latitude', e.latitude, 'longitude', e.longitude,
              'physical_reference', e.physical_reference, 'directions', e.directions, 'parking_restrictions', e.parking_restrictions,
-             'images', e.images, 'last_updated', e.last_updated,
+             'images', e.images, 'last_updated', e.last_updated, 'absent_since', e.absent_since,
              'connectors', (SELECT coalesce(json_agg(json_build_object(
                  'id', c.id, 'ocpi_id', c.ocpi_id, 'standard', c.standard, 'format', c.format, 'power_type', c.power_type,
                  'max_voltage', c.max_voltage, 'max_amperage', c.max_amperage, 'max_electric_power', c.max_electric_power,
@@ -73,6 +74,7 @@ export class LocationDetailService {
     );
     const tariffsOf = new Map(connectors.map((c, i) => [c.id, tariffs[i]]));
     const opening = openingNow(row.opening_times, row.time_zone, row.always_open, at);
+    const locationAbsentSince = row.absent_since ? new Date(row.absent_since).toISOString() : null;
     return {
       id: row.id,
       ocpi_id: row.ocpi_id,
@@ -100,45 +102,52 @@ export class LocationDetailService {
       suboperator: row.suboperator,
       owner: row.owner,
       last_updated: new Date(row.last_updated).toISOString(),
+      absent_since: locationAbsentSince,
       data_as_of: row.data_as_of ? new Date(row.data_as_of).toISOString() : null,
       routes: row.routes.map((r) => ({ ...r, last_updated: new Date(r.last_updated).toISOString() })),
-      evses: row.evse_list.map((e) => ({
-        uid: e.uid,
-        evse_id: e.evse_id,
-        status: e.status,
-        status_changed_at: new Date(e.status_changed_at).toISOString(),
-        ...evseAvailability(e.status, opening, at),
-        capabilities: e.capabilities,
-        floor_level: e.floor_level,
-        coordinates: e.latitude === null || e.longitude === null ? null : { latitude: e.latitude, longitude: e.longitude },
-        physical_reference: e.physical_reference,
-        directions: pickDisplayText(e.directions, lang),
-        parking_restrictions: e.parking_restrictions,
-        images: e.images,
-        last_updated: new Date(e.last_updated).toISOString(),
-        connectors: e.connectors.map((c) => {
-          const power = maxPowerKw(c);
-          const t = tariffsOf.get(c.id)!;
-          return {
-            id: c.id,
-            ocpi_id: c.ocpi_id,
-            standard: c.standard,
-            format: c.format,
-            power_type: c.power_type,
-            max_voltage: c.max_voltage,
-            max_amperage: c.max_amperage,
-            max_electric_power: c.max_electric_power,
-            max_power_kw: power.kw,
-            max_power_source: power.source,
-            terms_and_conditions: c.terms_and_conditions,
-            last_updated: new Date(c.last_updated).toISOString(),
-            tariff_ids: c.tariff_ids,
-            price: t.price,
-            tariffs: t.tariffs,
-            missing_tariff_ids: t.missing_tariff_ids,
-          };
-        }),
-      })),
+      evses: row.evse_list.map((e) => {
+        const absentSince = e.absent_since ? new Date(e.absent_since).toISOString() : null;
+        // An absent Location's EVSEs are absent with it (since when the Location went).
+        const absent = absentSince ?? locationAbsentSince;
+        return {
+          uid: e.uid,
+          evse_id: e.evse_id,
+          status: e.status,
+          status_changed_at: new Date(e.status_changed_at).toISOString(),
+          ...(absent ? absentAvailability(absent) : evseAvailability(e.status, opening, at)),
+          absent_since: absentSince,
+          capabilities: e.capabilities,
+          floor_level: e.floor_level,
+          coordinates: e.latitude === null || e.longitude === null ? null : { latitude: e.latitude, longitude: e.longitude },
+          physical_reference: e.physical_reference,
+          directions: pickDisplayText(e.directions, lang),
+          parking_restrictions: e.parking_restrictions,
+          images: e.images,
+          last_updated: new Date(e.last_updated).toISOString(),
+          connectors: e.connectors.map((c) => {
+            const power = maxPowerKw(c);
+            const t = tariffsOf.get(c.id)!;
+            return {
+              id: c.id,
+              ocpi_id: c.ocpi_id,
+              standard: c.standard,
+              format: c.format,
+              power_type: c.power_type,
+              max_voltage: c.max_voltage,
+              max_amperage: c.max_amperage,
+              max_electric_power: c.max_electric_power,
+              max_power_kw: power.kw,
+              max_power_source: power.source,
+              terms_and_conditions: c.terms_and_conditions,
+              last_updated: new Date(c.last_updated).toISOString(),
+              tariff_ids: c.tariff_ids,
+              price: t.price,
+              tariffs: t.tariffs,
+              missing_tariff_ids: t.missing_tariff_ids,
+            };
+          }),
+        };
+      }),
     };
   }
 }
@@ -172,6 +181,7 @@ interface LocationRow {
   suboperator: Json | null;
   owner: Json | null;
   last_updated: Date;
+  absent_since: Date | null;
   data_as_of: Date | null;
   cpo_details: Json | null;
   routes: Array<{ connection_id: string; connection_name: string; route: 'DIRECT' | 'HUB'; last_updated: string; holds: boolean }>;
@@ -189,6 +199,7 @@ interface LocationRow {
     parking_restrictions: string[];
     images: unknown[];
     last_updated: string;
+    absent_since: string | null;
     connectors: Array<{
       id: string;
       ocpi_id: string;

@@ -43,6 +43,8 @@ export interface DetailEvse {
   parking_restrictions: string[];
   images: unknown[];
   last_updated: string;
+  /** UTC; set when its Location no longer lists this EVSE (kept, never free: not_free ABSENT); null otherwise. */
+  absent_since: string | null;
   connectors: DetailConnector[];
 }
 
@@ -84,6 +86,11 @@ export interface LocationDetail {
   suboperator: Record<string, unknown> | null;
   owner: Record<string, unknown> | null;
   last_updated: string;
+  /**
+   * UTC; set when a complete full pull of its CPO no longer listed this Location (kept, not searched, every EVSE never
+   * free: not_free ABSENT); null otherwise. Cleared when the CPO lists or sends it again.
+   */
+  absent_since: string | null;
   data_as_of: string | null;
   routes: LocationRoute[];
   evses: DetailEvse[];

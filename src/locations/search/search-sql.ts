@@ -5,7 +5,7 @@
  * filters a circle exactly and orders the results (by the distance to the millimetre, see SORT_KEY_SQL).
  */
 import { currentVersionSql } from '../connector-tariffs.reader';
-import { listedEvseSql, publishedLocationSql } from '../location-visibility';
+import { searchedEvseSql, searchedLocationSql } from '../location-visibility';
 import { LatLon, LocationSearch, SearchArea } from './search-query';
 
 export const EARTH_RADIUS_M = 6371008.8;
@@ -101,7 +101,7 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
   const boxes = boxesFor(q.area).map(
     (b) => `l.geo <@ box(point(${p.add(b.west, '::float8')}, ${p.add(b.south, '::float8')}), point(${p.add(b.east, '::float8')}, ${p.add(b.north, '::float8')}))`,
   );
-  const where = [`(${boxes.join(' OR ')})`, publishedLocationSql()];
+  const where = [`(${boxes.join(' OR ')})`, searchedLocationSql()];
   if (q.area.kind === 'radius') where.push(`d.distance_m <= ${p.add(q.area.radiusM, '::float8')}`);
   if (after) where.push(`(d.sort_m, l.id) > (${p.add(after.distanceM, '::float8')}, ${p.add(after.id, '::uuid')})`);
   if (q.parties.length > 0) {
@@ -160,12 +160,12 @@ export function searchSql(q: LocationSearch, after: { distanceM: number; id: str
 }
 
 /**
- * EVSEs (alias e) listed and counted: listed (not REMOVED), with the capabilities asked for and a matching connector,
+ * EVSEs (alias e) listed and counted: listed (not REMOVED, not absent), with the capabilities asked for and a matching connector,
  * and AVAILABLE for available_now (free now, once the caller has dropped the Locations closed now): every EVSE filter
  * narrows the EVSEs a result lists in the same way.
  */
 function evseFilterSql(q: LocationSearch, p: Params): string {
-  const parts = [listedEvseSql()];
+  const parts = [searchedEvseSql()];
   if (q.availableNow) parts.push(`e.status = 'AVAILABLE'`);
   if (q.capabilities.length > 0) parts.push(`e.capabilities @> ${p.add(q.capabilities, '::text[]')}`);
   const connector: string[] = [];

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfig } from '../../../config/app-config';
 import type { CanonicalTariff } from '../../../tariffs/tariff.model';
 import type { Hours } from '../../opening-times.model';
-import { listedEvseSql, publishedLocationSql } from '../../location-visibility';
+import { searchedEvseSql, searchedLocationSql } from '../../location-visibility';
 import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
 import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
@@ -233,20 +233,20 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
            l.latitude, l.longitude, l.time_zone, l.parking_type, l.facilities, l.is_24_7, l.opening_times,
            extract(epoch FROM l.always_open_from)::float8 * 1000 AS always_open_from_ms,
            l.operator ->> 'name' AS operator_name, l.connection_id
-         FROM location l WHERE l.id = ANY($1::uuid[]) AND ${publishedLocationSql()}`,
+         FROM location l WHERE l.id = ANY($1::uuid[]) AND ${searchedLocationSql()}`,
         [ids],
       ),
       // Ordered as the SQL path's json_agg orders them (same collation).
       await this.db.rows<EvseRow>(
         `SELECT e.id, e.location_id, e.uid, e.evse_id, e.status, e.status_changed_at, e.capabilities
-         FROM evse e WHERE e.location_id = ANY($1::uuid[]) AND ${listedEvseSql()} ORDER BY e.location_id, e.uid`,
+         FROM evse e WHERE e.location_id = ANY($1::uuid[]) AND ${searchedEvseSql()} ORDER BY e.location_id, e.uid`,
         [ids],
       ),
       await this.db.rows<ConnectorRow>(
         `SELECT c.id, c.evse_id, c.ocpi_id, c.standard, c.format, c.power_type, c.max_power_kw, c.max_voltage,
            coalesce(c.max_electric_power > 0, false) AS declared, c.tariff_ids
          FROM connector c JOIN evse e ON e.id = c.evse_id
-         WHERE e.location_id = ANY($1::uuid[]) AND ${listedEvseSql()} ORDER BY c.evse_id, c.ocpi_id`,
+         WHERE e.location_id = ANY($1::uuid[]) AND ${searchedEvseSql()} ORDER BY c.evse_id, c.ocpi_id`,
         [ids],
       ),
     ];
