@@ -22,8 +22,9 @@ const BATCH = 2000;
  *   triggers on location, evse and connector) and tariff versions changed in transactions at or after that xmin, and
  *   reads those again; plus the small tables behind data_as_of (sync_state) and the CPO's name (connection_party).
  *   See migration 1796200000000 for why transaction ids make this lossless.
- * - Read-your-writes on the instance that writes: after each pull (SyncService) the index is marked dirty, and the
- *   next search first catches up (one refresh, shared by the searches waiting for it).
+ * - Read-your-writes on the instance that writes: each write (a pull's page, a push) is counted (markDirty), and a
+ *   search waits for a refresh that STARTED after the writes it knows of (one refresh, shared by the searches waiting
+ *   for it): a refresh already under way, begun before the write committed, may not see it.
  * So another instance's write reaches this one's searches within about one poll interval plus the refresh itself;
  * each result also says how old its statuses are (status_age_seconds) and when its CPO was last pulled (data_as_of).
  */
@@ -36,7 +37,9 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   /** Changes already applied whose rows may show again (changed_xid >= watermark): location id → changed_xid. */
   private seen = new Map<string, string>();
   private seenTariffVersions = new Set<string>();
-  private dirty = false;
+  /** Writes this instance noted (markDirty), and how many of them the last successful load or refresh covers. */
+  private writes = 0;
+  private caughtUpTo = 0;
   /** The last refresh failed: the index may miss writes, so searches go to the database until one succeeds. */
   private behind = false;
   private running: Promise<void> | null = null;
@@ -85,7 +88,14 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
 
   /** Data this instance (or any) wrote may be newer than the index: the next search catches up first. */
   markDirty(): void {
-    this.dirty = true;
+    this.writes += 1;
+  }
+
+  /** Waits for a load or refresh that started after the writes noted so far (unless the database cannot answer). */
+  private async catchUpWithWrites(): Promise<void> {
+    const needed = this.writes;
+    do await this.refresh();
+    while (this.caughtUpTo < needed && this.index && !this.behind && !this.stopped);
   }
 
   /**
@@ -95,7 +105,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
    */
   async search(q: LocationSearch): Promise<Buffer | null> {
     if (!this.index) return null;
-    if (this.dirty) await this.refresh();
+    if (this.caughtUpTo < this.writes) await this.catchUpWithWrites();
     // An index that could not catch up is behind a write we know of: the database answers until a refresh succeeds.
     if (this.behind) return null;
     return this.index.search(q);
@@ -108,7 +118,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
    */
   async priceInputs(connectorId: string, start: Date): Promise<PriceInputs | null> {
     if (!this.index) return null;
-    if (this.dirty) await this.refresh();
+    if (this.caughtUpTo < this.writes) await this.catchUpWithWrites();
     if (this.behind) return null;
     return this.index.priceInputs(connectorId, start.getTime());
   }
@@ -117,13 +127,15 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
   refresh(): Promise<void> {
     if (this.running) {
       // A load or refresh is under way; a write noted meanwhile needs one more after it.
-      return this.running.then(() => (this.dirty ? this.refresh() : undefined));
+      return this.running.then(() => (this.caughtUpTo < this.writes ? this.refresh() : undefined));
     }
     if (!this.index || this.stopped) return Promise.resolve();
-    this.dirty = false;
+    // Every write noted before this point committed before this refresh's snapshot: it covers them.
+    const covers = this.writes;
     this.running = this.catchUp(this.index)
       .then(() => {
         this.behind = false;
+        this.caughtUpTo = Math.max(this.caughtUpTo, covers);
       })
       .catch((error: unknown) => {
         this.behind = true;
@@ -152,6 +164,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
 
   private async load(): Promise<void> {
     const t0 = performance.now();
+    const covers = this.writes;
     const index = new SearchIndex();
     this.watermark = await this.snapshotXmin();
     for (const t of await this.db.rows<TariffRow>(
@@ -174,6 +187,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     this.loadStats = { locations: index.size, evses: index.evseCount, ms: Math.round(performance.now() - t0) };
     this.logger.log(`search index loaded: ${index.size} Locations, ${this.loadStats.evses} EVSEs in ${this.loadStats.ms} ms`);
     await this.catchUp(index);
+    this.caughtUpTo = Math.max(this.caughtUpTo, covers);
   }
 
   /**
