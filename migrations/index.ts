@@ -16,6 +16,7 @@ import { PushedTariffsAndSessions1797500000000 } from './1797500000000-PushedTar
 import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesReread';
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
+import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -40,4 +41,5 @@ export const migrations = [
   JobQueue1797600000000,
   SyncRunPagesReread1797700000000,
   AbsentMarks1797800000000,
+  SyncRunWindow1797900000000,
 ];

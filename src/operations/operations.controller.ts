@@ -18,6 +18,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
+import { SyncNowQueryDto } from './sync-now-query.dto';
 
 /** The modules whose objects can be rejected (pulled or pushed; hubclientinfo: a Hub's ClientInfo). */
 const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const;
@@ -104,19 +105,24 @@ export class OperationsController {
   }
 
   /**
-   * POST {id}/sync[?full=true]: starts pulling tariffs, then locations, then sessions, then CDRs from this CPO and answers at once,
+   * POST {id}/sync[?full=true][&module=][&date_from=&date_to=]: starts pulling tariffs, then locations, then sessions,
+   * then CDRs (or only `module`) from this CPO and answers at once,
    * HTTP 202, without waiting for the CPO: per module the RUNNING run to follow (`run_id`, `href` of
    * GET {id}/sync-runs/{runId}), or SKIPPED with the reason (another pull of that module from this CPO is under way,
    * on this instance or another; the module is received only, or its Sender interface not listed; pulls paused while
    * the connection needs attention). When no module is pulled, every run is SKIPPED and `message` says why (still 202:
-   * nothing failed, there is simply nothing to pull). 404 for an unknown connection.
+   * nothing failed, there is simply nothing to pull). `date_from` (and `date_to`) read a window again, e.g. a period a
+   * CPO says it corrected: sent to the CPO as given, the incremental starting point left where it was, nothing marked
+   * absent. 400 naming the parameter: an unknown module, a malformed date, `date_to` without `date_from` or before it,
+   * a window with `full=true`. 404 for an unknown connection.
    */
   @Post(':id/sync')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs from one CPO now (202 with the runs to follow)' })
-  async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query('full') full?: string): Promise<SyncStarted> {
+  @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs (or one module, or a window) from one CPO now (202 with the runs to follow)' })
+  async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SyncNowQueryDto): Promise<SyncStarted> {
+    const window = syncWindow(query);
     await this.connections.get(id);
-    const { runs, message } = await this.sync.start(id, { full: full === 'true' });
+    const { runs, message } = await this.sync.start(id, { full: query.full === 'true', modules: query.module ? [query.module] : undefined, window: window ?? undefined });
     return {
       connection_id: id,
       runs: runs.map((run) => ({ ...run, href: run.run_id === null ? null : `/api/v1/operations/connections/${id}/sync-runs/${run.run_id}` })),
@@ -186,4 +192,17 @@ export class OperationsController {
     }
     return listRejections(this.db, id, { module: module ?? null, limit: 200 });
   }
+}
+
+/** The window of a sync-now query, checked; null when none was asked for. @throws BadRequestException naming the parameter */
+function syncWindow(query: SyncNowQueryDto): { from: Date; to: Date | null } | null {
+  if (query.date_from === undefined) {
+    if (query.date_to !== undefined) throw new BadRequestException('date_to needs date_from: a window has a start');
+    return null;
+  }
+  if (query.full === 'true') throw new BadRequestException('full=true reads everything: it takes no date_from / date_to');
+  const from = new Date(query.date_from);
+  const to = query.date_to === undefined ? null : new Date(query.date_to);
+  if (to !== null && to.getTime() <= from.getTime()) throw new BadRequestException(`date_to ${query.date_to} must be after date_from ${query.date_from}`);
+  return { from, to };
 }

@@ -12,6 +12,10 @@ export class SyncRunEntity {
   @Column('text') status: SyncRunStatus;
   /** The date_from sent to the CPO (null: a full pull). */
   @Column('timestamptz', { name: 'date_from', nullable: true }) dateFrom: Date | null;
+  /** The date_to sent to the CPO (null: none; only a window asked for by operations has one). */
+  @Column('timestamptz', { name: 'date_to', nullable: true }) dateTo: Date | null;
+  /** Operations asked for this window: the run neither moves the incremental starting point nor marks anything absent. */
+  @Column('boolean', { name: 'window_requested' }) windowRequested: boolean;
   @Column('timestamptz', { name: 'started_at' }) startedAt: Date;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
   /** Pages received, re-reads included. */

@@ -62,6 +62,18 @@ export interface StartedSync {
   done: Promise<SyncOutcome[]>;
 }
 
+/**
+ * What a sync pulls: every module the connection's modes say (default) or only `modules`; incrementally from the last
+ * good run (default), everything (`full`), or an explicit `window` operations ask for to read a period again
+ * (date_from, and date_to when given: transport_and_format 2.2.1 §Paginated Request; such a run leaves the incremental
+ * starting point where it was and marks nothing absent).
+ */
+export interface SyncOptions {
+  full?: boolean;
+  modules?: readonly SyncModule[];
+  window?: { from: Date; to: Date | null };
+}
+
 /** Incremental pulls ask for objects changed since the last good run started, minus this margin for clock skew. */
 const DATE_FROM_MARGIN_MS = 5 * 60 * 1000;
 
@@ -103,7 +115,7 @@ export class SyncService implements BeforeApplicationShutdown {
    * {@link start}).
    * `full` ignores the incremental date_from.
    */
-  async syncConnection(connectionId: string, options: { full?: boolean } = {}): Promise<SyncOutcome[]> {
+  async syncConnection(connectionId: string, options: SyncOptions = {}): Promise<SyncOutcome[]> {
     return (await this.start(connectionId, options)).done;
   }
 
@@ -118,16 +130,17 @@ export class SyncService implements BeforeApplicationShutdown {
    * accepted (nothing pulled could be stored). A connection that pulls nothing gets no run at all and `message` says so.
    * Resolves as soon as the runs exist (database work only, no call to the CPO). @throws NotFoundException
    */
-  async start(connectionId: string, options: { full?: boolean } = {}): Promise<StartedSync> {
+  async start(connectionId: string, options: SyncOptions = {}): Promise<StartedSync> {
     const connection = await this.connections.get(connectionId);
     const paused = pausedBecause(connection);
+    const order = PULL_ORDER.filter((module) => !options.modules || options.modules.includes(module));
     if (paused) {
-      const outcomes = PULL_ORDER.map((module) => skipped(module, paused));
+      const outcomes = order.map((module) => skipped(module, paused));
       return { runs: outcomes.map(startedRun), message: `Nothing is pulled from this CPO: ${paused}`, done: Promise.resolve(outcomes) };
     }
     const begun: Array<BegunPull | SyncOutcome> = [];
     try {
-      for (const module of PULL_ORDER) {
+      for (const module of order) {
         const notPulled = whyNotPulled(connection, module);
         begun.push(notPulled ? skipped(module, notPulled) : await this.begin(connectionId, module, options));
       }
@@ -197,7 +210,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
     return this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
+      `SELECT id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`,
       [connectionId, limit],
     );
@@ -206,7 +219,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** One run of a CPO (snake_case, as in {@link recentRuns}), or null when this connection has no such run. */
   async oneRun(connectionId: string, runId: string): Promise<unknown> {
     const rows: unknown[] = await this.db.query(
-      `SELECT id, module, status, date_from, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
+      `SELECT id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
        FROM sync_run WHERE connection_id = $1 AND id = $2`,
       [connectionId, runId],
     );
@@ -214,7 +227,7 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /** Takes the lease of one module and opens its RUNNING run, unless another pull holds it (then SKIPPED). */
-  private async begin(connectionId: string, module: SyncModule, options: { full?: boolean }): Promise<BegunPull | SyncOutcome> {
+  private async begin(connectionId: string, module: SyncModule, options: SyncOptions): Promise<BegunPull | SyncOutcome> {
     const env = this.config.env;
     const lease = new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
     const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
@@ -224,9 +237,13 @@ export class SyncService implements BeforeApplicationShutdown {
     if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
     // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
     lease.startHeartbeat();
-    const dateFrom = options.full || !lastSuccessStarted ? firstDateFrom(module) : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
+    const dateFrom = options.window
+      ? options.window.from
+      : options.full || !lastSuccessStarted
+        ? firstDateFrom(module)
+        : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     try {
-      const run = await this.openRun(connectionId, module, dateFrom);
+      const run = await this.openRun(connectionId, module, dateFrom, options.window ?? null);
       return { lease, run };
     } catch (error) {
       await lease.release(null);
@@ -234,12 +251,14 @@ export class SyncService implements BeforeApplicationShutdown {
     }
   }
 
-  private openRun(connectionId: string, module: SyncModule, dateFrom: Date | null): Promise<SyncRunEntity> {
+  private openRun(connectionId: string, module: SyncModule, dateFrom: Date | null, window: SyncOptions['window'] | null): Promise<SyncRunEntity> {
     return this.db.getRepository(SyncRunEntity).save({
       connectionId,
       module,
       status: 'RUNNING',
       dateFrom,
+      dateTo: window?.to ?? null,
+      windowRequested: window !== null,
       startedAt: new Date(),
       finishedAt: null,
       pages: 0,
@@ -275,7 +294,8 @@ export class SyncService implements BeforeApplicationShutdown {
         // A complete full pull: what the CPO no longer lists is marked absent, before the run says SUCCEEDED.
         await this.outlasting(() => this.absentMarking.afterCompletePull(run));
         await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
-        await this.outlasting(() => lease.release(run.startedAt));
+        // A window read again says nothing of what changed since the last incremental pull: its start stays.
+        await this.outlasting(() => lease.release(run.windowRequested ? null : run.startedAt));
         await this.connections.recordError(connectionId, null);
       }
     } catch (error) {
@@ -337,7 +357,7 @@ export class SyncService implements BeforeApplicationShutdown {
     crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string },
   ): Promise<{ moved: boolean }> {
     const { connection } = session;
-    const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: crawl.dateFrom?.toISOString() };
+    const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: crawl.dateFrom?.toISOString(), date_to: run.dateTo?.toISOString() };
     const pages = this.senderPages.pages(session, module, params, {
       routeTo: hubOf(connection.parties),
       context: { connectionId: connection.id, module, correlationId: crawl.correlationId },
