@@ -137,6 +137,15 @@ export class Environment {
   SYNC_INTERVAL_MINUTES: number = 15;
 
   /**
+   * CPOs a scheduled round pulls at the same time (on each instance; each CPO's modules one after the other): a slow
+   * or hung CPO then holds one of these places while the others are pulled.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  SYNC_MAX_CONCURRENT_CPOS: number = 4;
+
+  /**
    * Seconds a pull's lease on (CPO, module) lasts unless renewed: how soon after an instance dies (kill -9, lost
    * machine) another one may pull that module again, and its run is closed as FAILED. Keep it well above
    * SYNC_LEASE_RENEW_SECONDS, so that one late renewal does not lose a lease.

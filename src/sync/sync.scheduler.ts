@@ -75,18 +75,31 @@ export class SyncScheduler implements OnApplicationBootstrap {
     }
   }
 
-  /** Pulls every REGISTERED connection once. */
+  /**
+   * Pulls every REGISTERED connection once, SYNC_MAX_CONCURRENT_CPOS of them at a time (each CPO's modules one after the
+   * other), so that a slow or hung CPO holds one place, not the whole round: the others are pulled meanwhile.
+   */
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
     try {
-      for (const connection of await this.connections.list()) {
-        if (connection.status === 'REGISTERED') await this.sync.syncConnection(connection.id);
-      }
+      const registered = (await this.connections.list()).filter((connection) => connection.status === 'REGISTERED');
+      await inParallel(registered, this.config.env.SYNC_MAX_CONCURRENT_CPOS, (connection) =>
+        this.sync.syncConnection(connection.id).catch((error: Error) => this.logger.error(error, `Scheduled pull of ${connection.name} failed`)),
+      );
     } catch (error) {
       this.logger.error(error, 'Scheduled pull failed');
     } finally {
       this.running = false;
     }
   }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, in order of start; resolves when all have ended. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
