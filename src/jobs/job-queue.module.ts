@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { JOB_QUEUE_DATABASE_URL, JobQueue } from './job-queue';
 
 /**
- * The durable job queue (JobQueue), global: any domain sends jobs to it or works a queue of its own. Given the service's
+ * The durable job queue (JobQueue), global: every domain sends jobs to it or works a queue of its own. Given the service's
  * database URL by the composition root (the same PostgreSQL as TypeORM's, real or embedded).
  */
 @Module({})

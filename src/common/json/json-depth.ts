@@ -35,7 +35,7 @@ export function jsonTextNestsDeeperThan(text: string, max: number = MAX_JSON_DEP
   return false;
 }
 
-/** Whether the parsed value `value` nests arrays and objects deeper than `max` (iterative: any depth is safe). */
+/** Whether the parsed value `value` nests arrays and objects deeper than `max` (iterative: safe at every depth). */
 export function valueNestsDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
   while (stack.length > 0) {

@@ -4,6 +4,7 @@ import { IntakeModule } from '../../intake/intake.module';
 import { ConnectionsModule } from '../../connections/connections.module';
 import { HubsModule } from '../../hubs/hubs.module';
 import { CredentialsController } from './credentials.controller';
+import { ChangeReceiver } from './receivers/change-receiver';
 import { CdrsReceiverController } from './receivers/cdrs-receiver.controller';
 import { LocationsReceiverController } from './receivers/locations-receiver.controller';
 import { LocationsModule } from '../../locations/locations.module';
@@ -20,6 +21,7 @@ import { HubClientInfoReceiverController } from './receivers/hubclientinfo-recei
  */
 @Module({
   imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule],
+  providers: [ChangeReceiver],
   controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController, TariffsReceiverController, SessionsReceiverController, HubClientInfoReceiverController],
 })
 export class OcpiEndpointsModule {}

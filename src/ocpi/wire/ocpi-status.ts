@@ -32,7 +32,7 @@ export const OcpiHubStatus = {
 export type OcpiStatusCode = (typeof OcpiStatus)[keyof typeof OcpiStatus];
 
 /**
- * A status_code as a CPO (or a hub between us) sent it: any integer, custom (x9xx) and unlisted codes included, so
+ * A status_code as a CPO (or a hub between us) sent it: every integer, custom (x9xx) and unlisted codes included, so
  * reading an answer never fails on a code we do not know. Classify it with ocpiStatusClass or describeOcpiStatus.
  */
 /** A hub error code (only ever received). */

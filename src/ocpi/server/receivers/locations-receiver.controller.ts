@@ -1,19 +1,17 @@
-import { Controller, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IntakeService } from '../../../intake/intake.service';
 import { partyFilter } from '../../../intake/own-parties';
-import { isJsonObject, ObjectPath, PushedChange } from '../../../intake/pushed-change';
+import { isJsonObject, ObjectPath } from '../../../intake/pushed-change';
 import { LocationStore } from '../../../locations/location.store';
 import { OcpiError } from '../../wire/ocpi-error';
 import { ocpiSuccess, OcpiResponse } from '../../wire/ocpi-response';
 import { OcpiStatus } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
-import { answerChange } from './change-answer';
-import { GapHealing } from './gap-healing.port';
+import { ChangeReceiver } from './change-receiver';
 import { pushSource } from './push-source';
 import { PushedObject } from './pushed-object.decorator';
 
@@ -42,13 +40,10 @@ interface PathParams {
 @UseGuards(OcpiAuthGuard)
 @UseFilters(OcpiExceptionFilter)
 export class LocationsReceiverController {
-  private readonly logger = new Logger(LocationsReceiverController.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly intake: IntakeService,
     private readonly locations: LocationStore,
-    private readonly healing: GapHealing,
+    private readonly changes: ChangeReceiver,
   ) {}
 
   /**
@@ -81,7 +76,7 @@ export class LocationsReceiverController {
     @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.change(version, request, reply, { method: 'PUT', path: objectPath(params), body });
+    return this.changes.receive(version, request, reply, 'locations', { method: 'PUT', path: objectPath(params), body }, OcpiStatus.UNKNOWN_LOCATION);
   }
 
   /**
@@ -98,19 +93,7 @@ export class LocationsReceiverController {
     @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.change(version, request, reply, { method: 'PATCH', path: objectPath(params), body });
-  }
-
-  private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, change: PushedChange): Promise<OcpiResponse<never>> {
-    const source = pushSource(version, request);
-    const outcome = await this.intake.takeChange(source, 'locations', change);
-    if (outcome.kind === 'NOT_HELD') {
-      const { country_code, party_id, id } = change.path;
-      await this.healing.requestFetch(source.connectionId, 'locations', { country_code, party_id, id }).catch((error: Error) => {
-        this.logger.warn(`Could not schedule the fetch of Location ${country_code}/${party_id}/${id}: ${error.message}`);
-      });
-    }
-    return answerChange(outcome, reply, OcpiStatus.UNKNOWN_LOCATION);
+    return this.changes.receive(version, request, reply, 'locations', { method: 'PATCH', path: objectPath(params), body }, OcpiStatus.UNKNOWN_LOCATION);
   }
 }
 

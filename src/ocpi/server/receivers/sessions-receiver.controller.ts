@@ -1,19 +1,17 @@
-import { Controller, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IntakeService } from '../../../intake/intake.service';
 import { partyFilter } from '../../../intake/own-parties';
-import { ObjectPath, PushedChange } from '../../../intake/pushed-change';
+import { ObjectPath } from '../../../intake/pushed-change';
 import { SessionStore } from '../../../sessions/session.store';
 import { OcpiError } from '../../wire/ocpi-error';
 import { ocpiSuccess, OcpiResponse } from '../../wire/ocpi-response';
 import { OcpiStatus } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
-import { answerChange } from './change-answer';
-import { GapHealing } from './gap-healing.port';
+import { ChangeReceiver } from './change-receiver';
 import { pushSource } from './push-source';
 import { PushedObject } from './pushed-object.decorator';
 
@@ -39,13 +37,10 @@ interface PathParams {
 @UseGuards(OcpiAuthGuard)
 @UseFilters(OcpiExceptionFilter)
 export class SessionsReceiverController {
-  private readonly logger = new Logger(SessionsReceiverController.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly intake: IntakeService,
     private readonly sessions: SessionStore,
-    private readonly healing: GapHealing,
+    private readonly changes: ChangeReceiver,
   ) {}
 
   /**
@@ -75,7 +70,7 @@ export class SessionsReceiverController {
     @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OcpiResponse<never>> {
-    return this.change(version, request, reply, { method: 'PUT', path: objectPath(params), body });
+    return this.changes.receive(version, request, reply, 'sessions', { method: 'PUT', path: objectPath(params), body }, OcpiStatus.CLIENT_ERROR);
   }
 
   /**
@@ -92,19 +87,7 @@ export class SessionsReceiverController {
     @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OcpiResponse<never>> {
-    return this.change(version, request, reply, { method: 'PATCH', path: objectPath(params), body });
-  }
-
-  private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, change: PushedChange): Promise<OcpiResponse<never>> {
-    const source = pushSource(version, request);
-    const outcome = await this.intake.takeChange(source, 'sessions', change);
-    if (outcome.kind === 'NOT_HELD') {
-      const { country_code, party_id, id } = change.path;
-      await this.healing.requestFetch(source.connectionId, 'sessions', { country_code, party_id, id }).catch((error: Error) => {
-        this.logger.warn(`Could not schedule the fetch of Session ${country_code}/${party_id}/${id}: ${error.message}`);
-      });
-    }
-    return answerChange(outcome, reply, OcpiStatus.CLIENT_ERROR);
+    return this.changes.receive(version, request, reply, 'sessions', { method: 'PATCH', path: objectPath(params), body }, OcpiStatus.CLIENT_ERROR);
   }
 }
 

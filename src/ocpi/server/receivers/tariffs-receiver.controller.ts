@@ -1,9 +1,8 @@
-import { Controller, Delete, Get, HttpStatus, Logger, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpStatus, Param, Patch, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IntakeService } from '../../../intake/intake.service';
 import { partyFilter } from '../../../intake/own-parties';
 import { ObjectPath } from '../../../intake/pushed-change';
 import { SearchIndexService } from '../../../locations/search/index/search-index.service';
@@ -13,8 +12,7 @@ import { ocpiSuccess, OcpiResponse } from '../../wire/ocpi-response';
 import { OcpiStatus } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
-import { answerChange } from './change-answer';
-import { GapHealing } from './gap-healing.port';
+import { ChangeReceiver } from './change-receiver';
 import { pushSource } from './push-source';
 import { PushedObject } from './pushed-object.decorator';
 
@@ -40,14 +38,11 @@ interface PathParams {
 @UseGuards(OcpiAuthGuard)
 @UseFilters(OcpiExceptionFilter)
 export class TariffsReceiverController {
-  private readonly logger = new Logger(TariffsReceiverController.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly intake: IntakeService,
     private readonly tariffs: TariffStore,
     private readonly searchIndex: SearchIndexService,
-    private readonly healing: GapHealing,
+    private readonly changes: ChangeReceiver,
   ) {}
 
   /**
@@ -76,7 +71,7 @@ export class TariffsReceiverController {
     @PushedObject() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OcpiResponse<never>> {
-    return this.change(version, request, reply, 'PUT', params, body);
+    return this.changes.receive(version, request, reply, 'tariffs', { method: 'PUT', path: objectPath(params), body }, OcpiStatus.CLIENT_ERROR);
   }
 
   /**
@@ -97,7 +92,7 @@ export class TariffsReceiverController {
     if (!adapter.tariffsReceiverPatch) {
       throw OcpiError.methodNotAllowed(`PATCH is not part of the ${adapter.version} Tariffs Receiver interface (mod_tariffs §Receiver Interface): PUT the whole Tariff`);
     }
-    return this.change(version, request, reply, 'PATCH', params, body);
+    return this.changes.receive(version, request, reply, 'tariffs', { method: 'PATCH', path: objectPath(params), body }, OcpiStatus.CLIENT_ERROR);
   }
 
   /**
@@ -128,18 +123,6 @@ export class TariffsReceiverController {
         this.searchIndex.markDirty();
         return ocpiSuccess<never>(undefined);
     }
-  }
-
-  private async change(version: string, request: OcpiAuthenticatedRequest, reply: FastifyReply, method: 'PUT' | 'PATCH', params: PathParams, body: unknown) {
-    const source = pushSource(version, request);
-    const path = objectPath(params);
-    const outcome = await this.intake.takeChange(source, 'tariffs', { method, path, body });
-    if (outcome.kind === 'NOT_HELD') {
-      await this.healing.requestFetch(source.connectionId, 'tariffs', path).catch((error: Error) => {
-        this.logger.warn(`Could not schedule the fetch of Tariff ${path.country_code}/${path.party_id}/${path.id}: ${error.message}`);
-      });
-    }
-    return answerChange(outcome, reply, OcpiStatus.CLIENT_ERROR);
   }
 }
 
