@@ -29,6 +29,9 @@ export interface CanonicalOf {
 }
 export type IntakeModuleId = keyof CanonicalOf;
 
+/** A module's objects by the name the spec gives one of them, for messages. */
+export const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session', cdrs: 'CDR' };
+
 /** The modules a CPO may PUT and PATCH at our Receiver interface (CDRs are only POSTed: they are never changed). */
 export type ChangedModuleId = Exclude<IntakeModuleId, 'cdrs'>;
 

@@ -10,16 +10,13 @@ import { ocpiTimestamp } from '../ocpi/wire/ocpi-response';
 import { OcpiStatus } from '../ocpi/wire/ocpi-status';
 import { countDeviations, tallyDeviations, WireDeviation, WireDeviationCount } from '../ocpi/wire/wire-deviation';
 import { normaliseWireObject } from '../ocpi/wire/wire-normaliser';
-import { Accepted, CanonicalOf, ChangedModuleId, IntakeModuleId, IntakeModules, ModuleIntake } from './intake-modules';
+import { Accepted, CanonicalOf, ChangedModuleId, IntakeModuleId, IntakeModules, ModuleIntake, NOUN } from './intake-modules';
 import { ChangeOutcome, IntakeResult, ItemOutcome, StoreOutcome } from './intake-outcome';
 import { IntakeSource } from './intake-source';
 import { partyFilter } from './own-parties';
 import { ObjectPath, PushedChange } from './pushed-change';
 import { rawFitness } from './raw-limits';
 import { fileRejections, Rejection } from './rejected-objects';
-
-/** A module's objects by the name the spec gives one of them, for messages. */
-const NOUN: Record<IntakeModuleId, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session', cdrs: 'CDR' };
 
 /**
  * The one path every object a CPO sends takes, pulled or pushed, for every module: a door that refuses what no reader

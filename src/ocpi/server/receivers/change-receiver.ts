@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
-import { ChangedModuleId } from '../../../intake/intake-modules';
+import { ChangedModuleId, NOUN } from '../../../intake/intake-modules';
 import { ChangeOutcome } from '../../../intake/intake-outcome';
 import { IntakeService } from '../../../intake/intake.service';
 import { PushedChange } from '../../../intake/pushed-change';
@@ -10,9 +10,6 @@ import { OcpiStatusCode } from '../../wire/ocpi-status';
 import { OcpiAuthenticatedRequest } from '../ocpi-auth.guard';
 import { GapHealing } from './gap-healing.port';
 import { pushSource } from './push-source';
-
-/** How a module names its objects in messages. */
-const NOUN: Record<ChangedModuleId, string> = { locations: 'Location', tariffs: 'Tariff', sessions: 'Session' };
 
 /**
  * A PUT or PATCH to one of our Receiver interfaces (Locations, Tariffs, Sessions), the same for each: the source from the
