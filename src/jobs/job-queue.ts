@@ -170,6 +170,22 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Creates a queue (a no-op when another instance just did). pg-boss's own createQueue adds a partition with DDL (a
+   * foreign key to its queue table, ATTACH PARTITION) that deadlocks when instances create queues at the same moment,
+   * as they all do when they start together; so the same function of its schema is called here behind an advisory
+   * lock held for the statement's transaction: one creation at a time, across instances.
+   */
+  private async createQueue(name: string, settings: QueueSettings): Promise<void> {
+    await this.boss
+      .getDb()
+      .executeSql(`WITH serialised AS (SELECT pg_advisory_xact_lock($3)) SELECT ${JOB_QUEUE_SCHEMA}.create_queue($1, $2) FROM serialised`, [
+        name,
+        { ...settings },
+        QUEUE_CREATION_LOCK_KEY,
+      ]);
+  }
+
   private start(): Promise<void> {
     this.started ??= this.boss.start().then(() => undefined);
     return this.started;
@@ -189,7 +205,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       ready = this.start()
         .then(() => this.boss.getQueue(definition.name))
         .then(async (existing) => {
-          if (!existing) await this.boss.createQueue(definition.name, { name: definition.name, ...options });
+          if (!existing) await this.createQueue(definition.name, options);
           else if (differs(existing, options)) await this.boss.updateQueue(definition.name, { name: definition.name, ...options });
         });
       // A failure is not remembered: the next send or work tries again.
@@ -199,6 +215,12 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     return ready;
   }
 }
+
+/**
+ * Key of the transaction-scoped advisory lock that serialises queue creation between instances (any constant; "JOBQ"
+ * in ASCII).
+ */
+const QUEUE_CREATION_LOCK_KEY = 0x4a4f4251;
 
 /** A queue's settings as pg-boss stores them. */
 interface QueueSettings {

@@ -142,4 +142,22 @@ describe('the job queue shared by two instances', () => {
     }
     expect(messages).toEqual(['stopped']);
   });
+  it('three instances creating the same new queues at once all succeed (pg-boss creates a queue with DDL that can deadlock)', async () => {
+    const names = [...Array(6).keys()].map((i) => `test-created-together-${i}`);
+    const definitions = names.map((name) =>
+      defineQueue<{ n: number }>({ name, policy: 'standard', retryLimit: 0, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60 }),
+    );
+    const queues = await Promise.all([startQueue(), startQueue(), startQueue()]);
+    try {
+      // Each instance sends to every queue in its own order, all at the same time: the first send creates the queue.
+      const orders = [definitions, [...definitions].reverse(), [...definitions.slice(3), ...definitions.slice(0, 3)]];
+      const sent = await Promise.allSettled(queues.flatMap((queue, i) => orders[i].map((definition) => queue.send(definition, { n: i }))));
+      expect(sent.filter((s) => s.status === 'rejected').map((s) => String(s.reason))).toEqual([]);
+      const created = await withClient(database.url, async (c) => (await c.query(`SELECT name FROM pgboss.queue WHERE name = ANY($1) ORDER BY name`, [names])).rows);
+      expect(created.map((r) => r.name)).toEqual(names);
+      for (const name of names) expect(await jobStates(name)).toEqual([{ state: 'created', n: 3 }]);
+    } finally {
+      await Promise.all(queues.map((queue) => queue.beforeApplicationShutdown()));
+    }
+  });
 });
