@@ -174,6 +174,45 @@ describe('the backoff passes: one probe call closes the circuit, or opens it aga
   });
 });
 
+describe('two instances on one database see one circuit, and only one of them sends the probe', () => {
+  let first: TestService;
+  let second: TestService;
+  let cpo: RegisteredCpo;
+  beforeAll(async () => {
+    const env = { CPO_CIRCUIT_FAILURES: '2', CPO_CIRCUIT_BACKOFF_MS: '300', CPO_CIRCUIT_MAX_BACKOFF_MS: '10000' };
+    first = await startTestService({ env });
+    second = await startTestService({ database: first.database, env });
+    cpo = await registerCpo(first, { ...failing, locations: someLocations(3, 2, failing) });
+  });
+  afterAll(async () => {
+    await second?.stop();
+    await first?.stop();
+    await cpo?.close();
+  });
+
+  it('opened through one instance, it is open on the other; when it is due, pulls started on both at once make one call', async () => {
+    cpo.simulator.setQuirks({ failures: { count: 1000, httpStatus: 503 } });
+    await cpo.sync();
+    const opened = await circuitOf(second, cpo);
+    expect(opened).toMatchObject({ state: 'OPEN', consecutive_failures: 2 });
+    while (Date.now() <= Date.parse(opened.open_until)) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const before = pulls(cpo);
+    const start = async (service: TestService, module: string) => {
+      const { status, body } = await service.ops('POST', `/connections/${cpo.connectionId}/sync?module=${module}`);
+      expect(status).toBe(202);
+      return finishedRuns(service, cpo.connectionId, body);
+    };
+    const [[tariffs], [locations]] = await Promise.all([start(first, 'tariffs'), start(second, 'locations')]);
+    const messages = [tariffs.message ?? '', locations.message ?? ''].sort((a, b) => Number(a.includes('CIRCUIT_OPEN')) - Number(b.includes('CIRCUIT_OPEN')));
+    expect(messages[0]).toContain('HTTP 503');
+    expect(messages[1]).toContain('(CIRCUIT_OPEN)');
+    // The probe: one call of three attempts (axios-retry); the other instance sent nothing.
+    expect(pulls(cpo)).toBe(before + 3);
+    expect((await circuitOf(first, cpo)).state).toBe('OPEN');
+  });
+});
+
 describe('one slow CPO holds none of the others, and gets at most OCPI_MAX_CALLS_PER_CPO calls at a time', () => {
   let service: TestService;
   let hung: RegisteredCpo;
