@@ -87,7 +87,7 @@ describe('a CPO that keeps failing: the circuit opens, calls fail fast, operatio
     expect((await circuitOf(service, good)).state).toBe('CLOSED');
   });
 
-  it('POST {id}/circuit/reset closes it by hand: the next pull reaches the CPO again; 404 for an unknown connection', async () => {
+  it('POST {id}/circuit/reset closes it by hand: the next pull reaches the CPO again; 404 for an unknown connection; both endpoints in the OpenAPI document', async () => {
     bad.simulator.setQuirks(undefined);
     const { status, body } = await service.ops('POST', `/connections/${bad.connectionId}/circuit/reset`);
     expect(status).toBe(200);
@@ -102,6 +102,9 @@ describe('a CPO that keeps failing: the circuit opens, calls fail fast, operatio
     ]);
     expect(pulls(bad)).toBeGreaterThan(before);
     expect((await service.ops('POST', '/connections/00000000-0000-4000-8000-000000000000/circuit/reset')).status).toBe(404);
+    const doc: any = await (await fetch(`${service.url}/api/docs-json`)).json();
+    expect(doc.paths['/api/v1/operations/connections/{id}/circuit/reset'].post.summary).toContain('circuit breaker');
+    expect(doc.paths['/api/v1/operations/connections/{id}'].get.summary).toContain('circuit breaker');
   });
 
   it('HTTP 429 with a Retry-After longer than one call waits: calls to that CPO pause until then (capped at CPO_RETRY_AFTER_MAX_SECONDS), without another request', async () => {
