@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
 import { ConnectionDirectory } from './connections/connection-directory';
 import { ConnectionsModule } from './connections/connections.module';
+import { CpoCircuitModule } from './connections/cpo-circuit.module';
 import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
@@ -64,6 +65,7 @@ export class AppModule {
         JobQueueModule.forRoot(databaseUrl),
         HealthModule,
         CallLogModule,
+        CpoCircuitModule,
         ConnectionsModule,
         // The OCPI server side finds the calling CPO through the connections domain's directory (its partner port).
         OcpiServerModule.forRoot({ imports: [ConnectionsModule], partners: ConnectionDirectory }),

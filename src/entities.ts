@@ -1,7 +1,16 @@
-import { AuthObservationEntity, ConnectionModuleModeEntity, ConnectionPartyEntity, CpoConnectionEntity } from './connections/cpo-connection.entity';
+import { AuthObservationEntity, ConnectionModuleModeEntity, ConnectionPartyEntity, CpoCircuitEntity, CpoConnectionEntity } from './connections/cpo-connection.entity';
 import { HubClientInfoEntity } from './hubs/hub-client-info.entity';
 import { RejectedObjectEntity } from './intake/rejected-object.entity';
 import { SyncRunEntity } from './sync/sync-run.entity';
 
 /** Every TypeORM entity (the bulk tables Location / EVSE / Connector / Tariff / CDR are written with SQL). */
-export const ENTITIES = [CpoConnectionEntity, ConnectionPartyEntity, AuthObservationEntity, ConnectionModuleModeEntity, SyncRunEntity, RejectedObjectEntity, HubClientInfoEntity];
+export const ENTITIES = [
+  CpoConnectionEntity,
+  ConnectionPartyEntity,
+  AuthObservationEntity,
+  ConnectionModuleModeEntity,
+  CpoCircuitEntity,
+  SyncRunEntity,
+  RejectedObjectEntity,
+  HubClientInfoEntity,
+];

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
 
-const KINDS = ['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA_VIOLATION', 'PAGINATION', 'RESPONSE_TOO_LARGE', 'NOT_CALLED'];
+const KINDS = ['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA_VIOLATION', 'PAGINATION', 'RESPONSE_TOO_LARGE', 'CIRCUIT_OPEN', 'NOT_CALLED'];
 
 /** Query of GET /api/v1/operations/call-log. */
 export class CallLogQueryDto {

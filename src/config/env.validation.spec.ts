@@ -37,6 +37,21 @@ describe('loadEnvironment', () => {
     );
   });
 
+  it('politeness towards CPOs: 4 calls in flight per CPO, a circuit opening after 5 failures for 30 s up to 30 min, Retry-After up to an hour; a cap below the backoff is refused', () => {
+    expect(loadEnvironment(valid)).toMatchObject({
+      OCPI_MAX_CALLS_PER_CPO: 4,
+      CPO_CIRCUIT_FAILURES: 5,
+      CPO_CIRCUIT_BACKOFF_MS: 30_000,
+      CPO_CIRCUIT_MAX_BACKOFF_MS: 1_800_000,
+      CPO_RETRY_AFTER_MAX_SECONDS: 3600,
+    });
+    expect(loadEnvironment({ ...valid, CPO_CIRCUIT_FAILURES: '0' }).CPO_CIRCUIT_FAILURES).toBe(0);
+    expect(() => loadEnvironment({ ...valid, OCPI_MAX_CALLS_PER_CPO: '0' })).toThrow(EnvironmentError);
+    expect(() => loadEnvironment({ ...valid, CPO_CIRCUIT_BACKOFF_MS: '60000', CPO_CIRCUIT_MAX_BACKOFF_MS: '1000' })).toThrow(
+      new EnvironmentError('Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (60000)'),
+    );
+  });
+
   it('refuses a setting an earlier release had, naming what replaced it (instead of ignoring it)', () => {
     expect(() => loadEnvironment({ ...valid, OCPI_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
       new EnvironmentError(

@@ -130,6 +130,46 @@ export class Environment {
   @Min(65536)
   OCPI_MAX_OBJECT_BYTES: number = 2 * 1024 * 1024;
 
+  /**
+   * Calls in flight to one CPO at a time, per instance (a call beyond it waits for one to end): one CPO never gets more
+   * than this from one instance, whatever runs at once (pulls of several modules, healing GETs, pushes).
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  OCPI_MAX_CALLS_PER_CPO: number = 4;
+
+  /**
+   * Failed calls in a row, of the kinds that mean a CPO is unwell (timeouts, refused or reset connections, HTTP 5xx and
+   * 429, OCPI 3000), after which its circuit opens: calls to it fail at once (CIRCUIT_OPEN) without being sent, on every
+   * instance, until the backoff has passed and one probe call finds it back. 0 turns the circuit breaker off.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  CPO_CIRCUIT_FAILURES: number = 5;
+
+  /** Milliseconds a CPO's circuit stays open the first time; doubled at each opening in a row (minus up to 20 % jitter). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  CPO_CIRCUIT_BACKOFF_MS: number = 30_000;
+
+  /** The longest a CPO's circuit stays open at a time, ms (the cap of the doubling); at least CPO_CIRCUIT_BACKOFF_MS. */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(10)
+  CPO_CIRCUIT_MAX_BACKOFF_MS: number = 1_800_000;
+
+  /**
+   * The longest Retry-After (of a CPO's HTTP 429 or 503) honoured beyond the call that got it, in seconds: calls to that
+   * CPO then pause (its circuit opens) until the time it named, at most this far ahead. 0: honoured only within a call.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  CPO_RETRY_AFTER_MAX_SECONDS: number = 3600;
+
   /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -236,6 +276,9 @@ export function loadEnvironment(env: Record<string, string | undefined>): Enviro
   if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
   if (environment.SYNC_LEASE_RENEW_SECONDS >= environment.SYNC_LEASE_TTL_SECONDS) {
     throw new EnvironmentError(`Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (${environment.SYNC_LEASE_TTL_SECONDS})`);
+  }
+  if (environment.CPO_CIRCUIT_MAX_BACKOFF_MS < environment.CPO_CIRCUIT_BACKOFF_MS) {
+    throw new EnvironmentError(`Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (${environment.CPO_CIRCUIT_BACKOFF_MS})`);
   }
   return environment;
 }

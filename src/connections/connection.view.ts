@@ -1,7 +1,8 @@
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { assertNever } from '../common/assert-never';
-import { AuthObservationEntity, ConnectionModule, CpoConnectionEntity, NeedsAttention, RefusedParty, TokenRotation } from './cpo-connection.entity';
+import { AuthObservationEntity, ConnectionModule, CpoCircuitEntity, CpoConnectionEntity, NeedsAttention, RefusedParty, TokenRotation } from './cpo-connection.entity';
+import { CircuitOpenedBy, CircuitState } from './cpo-circuit';
 import { ModuleModeView, modesOf } from './module-modes';
 import { partyClaimAttention } from './party-claims';
 
@@ -59,6 +60,13 @@ export interface ConnectionView {
    * tokens of ours it may hold, and try both tokens it may accept from us, until it settles. Null when settled.
    */
   token_rotation: { state: TokenRotation; since: string | null; note: string } | null;
+  /**
+   * The CPO's circuit breaker, shared by every instance: CLOSED (calls go out), OPEN (calls fail at once, CIRCUIT_OPEN,
+   * until `open_until`: after `consecutive_failures` unwell calls in a row, or because the CPO asked us to wait with a
+   * Retry-After: `opened_by`), HALF_OPEN (one probe call is under way). `last_failure` stays after it closes.
+   * POST {id}/circuit/reset closes it by hand.
+   */
+  circuit: CircuitView;
   last_error: string | null;
   registered_at: string | null;
   unregistered_at: string | null;
@@ -91,9 +99,34 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
     refused_parties: c.refusedParties ?? [],
     modules: modesOf(c),
     token_rotation: c.tokenRotation ? { state: c.tokenRotation, since: c.tokenRotationAt?.toISOString() ?? null, note: rotationNote(c.tokenRotation) } : null,
+    circuit: circuitView(c.circuit ?? null),
     last_error: c.lastError,
     registered_at: c.registeredAt ? c.registeredAt.toISOString() : null,
     unregistered_at: c.unregisteredAt ? c.unregisteredAt.toISOString() : null,
+  };
+}
+
+/** A connection's circuit breaker as operations see it (see ConnectionView.circuit). */
+export interface CircuitView {
+  state: CircuitState;
+  consecutive_failures: number;
+  /** OPEN: until when calls are refused; then the next call probes the CPO. Null otherwise. */
+  open_until: string | null;
+  opened_at: string | null;
+  opened_by: CircuitOpenedBy | null;
+  /** The last unwell call: when, and `<kind>: <explanation>`; null when the CPO never failed. */
+  last_failure: { at: string | null; explanation: string } | null;
+}
+
+/** A connection without a circuit row never failed: CLOSED. */
+export function circuitView(c: CpoCircuitEntity | null): CircuitView {
+  return {
+    state: c?.state ?? 'CLOSED',
+    consecutive_failures: c?.consecutiveFailures ?? 0,
+    open_until: c?.state === 'OPEN' ? (c.openUntil?.toISOString() ?? null) : null,
+    opened_at: c && c.state !== 'CLOSED' ? (c.openedAt?.toISOString() ?? null) : null,
+    opened_by: c && c.state !== 'CLOSED' ? c.openedBy : null,
+    last_failure: c?.lastFailure ? { at: c.lastFailureAt?.toISOString() ?? null, explanation: c.lastFailure } : null,
   };
 }
 

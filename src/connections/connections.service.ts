@@ -74,9 +74,11 @@ export class ConnectionsService {
     return { connection: await this.get(saved.id), tokenA, versionsUrl: this.config.ourVersionsUrl, expiresAt };
   }
 
-  /** Every connection with its parties and Authorization observations, newest first. */
+  /** Every connection with its parties, Authorization observations, module modes and circuit, newest first. */
   list(): Promise<CpoConnectionEntity[]> {
-    return this.db.getRepository(CpoConnectionEntity).find({ relations: { parties: true, authObservations: true, moduleModes: true }, order: { createdAt: 'DESC' } });
+    return this.db
+      .getRepository(CpoConnectionEntity)
+      .find({ relations: { parties: true, authObservations: true, moduleModes: true, circuit: true }, order: { createdAt: 'DESC' } });
   }
 
   /**
@@ -101,9 +103,11 @@ export class ConnectionsService {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  /** One connection with its parties and Authorization observations. @throws NotFoundException */
+  /** One connection with its parties, Authorization observations, module modes and circuit. @throws NotFoundException */
   async get(id: string): Promise<CpoConnectionEntity> {
-    const found = await this.db.getRepository(CpoConnectionEntity).findOne({ where: { id }, relations: { parties: true, authObservations: true, moduleModes: true } });
+    const found = await this.db
+      .getRepository(CpoConnectionEntity)
+      .findOne({ where: { id }, relations: { parties: true, authObservations: true, moduleModes: true, circuit: true } });
     if (!found) throw new NotFoundException(`No CPO connection ${id}`);
     return found;
   }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
+import type { CircuitOpenedBy, CircuitState } from './cpo-circuit';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 
 // A connection and its parts (its parties, its Authorization observations) are one aggregate, kept in one file: the
@@ -117,10 +118,12 @@ export class CpoConnectionEntity {
   @OneToMany(() => ConnectionPartyEntity, (party) => party.connection) parties: ConnectionPartyEntity[];
   @OneToMany(() => AuthObservationEntity, (o) => o.connection) authObservations: AuthObservationEntity[];
   @OneToMany(() => ConnectionModuleModeEntity, (m) => m.connection) moduleModes: ConnectionModuleModeEntity[];
+  /** Its circuit breaker (CpoCircuitService); none while the CPO never failed (read as CLOSED). */
+  @OneToOne(() => CpoCircuitEntity, (c) => c.connection) circuit?: Relation<CpoCircuitEntity> | null;
 }
 
 /** Column values of a connection, for updates (relations excluded). */
-export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations' | 'moduleModes'>>;
+export type ConnectionColumns = Partial<Omit<CpoConnectionEntity, 'parties' | 'authObservations' | 'moduleModes' | 'circuit'>>;
 
 /**
  * The mode of one module of a connection. DEFAULT rows follow the endpoints the CPO lists (re-derived whenever its
@@ -180,5 +183,24 @@ export class AuthObservationEntity {
   @ManyToOne(() => CpoConnectionEntity, (c) => c.authObservations, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'connection_id' })
   // Relation<>: no design-time type reference to a class declared further down this file.
+  connection: Relation<CpoConnectionEntity>;
+}
+
+/** The circuit breaker of one connection, as operations read it; written with SQL by CpoCircuitService (see cpo-circuit.ts). */
+@Entity('cpo_circuit')
+export class CpoCircuitEntity {
+  @PrimaryColumn('uuid', { name: 'connection_id' }) connectionId: string;
+  @Column('text') state: CircuitState;
+  @Column('integer', { name: 'consecutive_failures' }) consecutiveFailures: number;
+  @Column('integer') openings: number;
+  @Column('text', { name: 'opened_by', nullable: true }) openedBy: CircuitOpenedBy | null;
+  @Column('timestamptz', { name: 'opened_at', nullable: true }) openedAt: Date | null;
+  @Column('timestamptz', { name: 'open_until', nullable: true }) openUntil: Date | null;
+  @Column('timestamptz', { name: 'probe_until', nullable: true }) probeUntil: Date | null;
+  @Column('text', { name: 'last_failure', nullable: true }) lastFailure: string | null;
+  @Column('timestamptz', { name: 'last_failure_at', nullable: true }) lastFailureAt: Date | null;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+  @OneToOne(() => CpoConnectionEntity, (c) => c.circuit, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id' })
   connection: Relation<CpoConnectionEntity>;
 }

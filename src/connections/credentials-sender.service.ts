@@ -420,6 +420,8 @@ function describePutFailure(error: unknown): string {
         return `got an answer we could not read (${error.explanation})`;
       case 'RESPONSE_TOO_LARGE':
         return `got an answer larger than we read (${error.explanation})`;
+      case 'CIRCUIT_OPEN':
+        return `was not sent (${error.explanation})`;
       default:
         return assertNever(error.kind, 'failure kind');
     }

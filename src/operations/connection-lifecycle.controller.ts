@@ -4,6 +4,7 @@ import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { ConnectionsService } from '../connections/connections.service';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
+import { CpoCircuitService } from '../connections/cpo-circuit.service';
 import { ConnectionModule } from '../connections/cpo-connection.entity';
 import { InviteConnectionDto } from '../connections/dto/invite-connection.dto';
 import { SetModuleModeDto } from '../connections/dto/set-module-mode.dto';
@@ -24,7 +25,22 @@ export class ConnectionLifecycleController {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly sender: CredentialsSenderService,
+    private readonly circuits: CpoCircuitService,
   ) {}
+
+  /**
+   * POST {id}/circuit/reset: closes the CPO's circuit breaker by hand (e.g. the CPO says it is back before the backoff
+   * has passed): calls to it go out again at once, on every instance; the failure count restarts, the last failure stays
+   * on view. 200 with the connection (its `circuit`); 404 unknown connection. Nothing is sent to the CPO.
+   */
+  @Post(':id/circuit/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Close a CPO's circuit breaker by hand: calls to it resume at once" })
+  async resetCircuit(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
+    await this.connections.get(id);
+    await this.circuits.reset(id);
+    return toConnectionView(await this.connections.get(id));
+  }
 
   /**
    * POST invitations: a new CREDENTIALS_TOKEN_A for a CPO that will register with us (CPO-initiated).

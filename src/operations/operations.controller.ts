@@ -97,6 +97,13 @@ export class OperationsController {
     return (await this.clientInfo.list(id)).map(({ raw: _raw, ...info }) => info);
   }
 
+  /** GET {id}: one connection with its status, parties, endpoints, module modes, circuit breaker and last error; 404 for an unknown one. */
+  @Get(':id')
+  @ApiOperation({ summary: 'One CPO connection, with its circuit breaker' })
+  async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
+    return toConnectionView(await this.connections.get(id));
+  }
+
   /** GET: every connection with its status, parties, endpoints and last error. */
   @Get()
   @ApiOperation({ summary: 'List CPO connections' })

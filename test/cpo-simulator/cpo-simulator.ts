@@ -91,8 +91,13 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
   };
 
   const quirks = new QuirkEngine(options.quirks);
+  let open = 0;
+  let peakConcurrentRequests = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
+    open += 1;
+    peakConcurrentRequests = Math.max(peakConcurrentRequests, open);
+    res.once('close', () => (open -= 1));
     const ids = messageIdHeaders(req);
     const { auth, token } = authenticate(req.headers.authorization, ctx);
     const offered = registration.isOffered(auth.token);
@@ -154,6 +159,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       return registration.snapshot();
     },
     requests,
+    get peakConcurrentRequests() {
+      return peakConcurrentRequests;
+    },
     clientCalls,
     setLocations(objects) {
       ctx.store.locations = [...objects];

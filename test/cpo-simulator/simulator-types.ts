@@ -141,6 +141,8 @@ export interface CpoSimulator {
   readonly registration: SimulatorRegistration;
   /** Every request received, in order (live array). */
   readonly requests: readonly SimulatorRequestLogEntry[];
+  /** The most requests it has had open at the same moment (received, not yet answered or dropped) since it started. */
+  readonly peakConcurrentRequests: number;
   /** Every call made to the eMSP, in order (live array). */
   readonly clientCalls: readonly SimulatorClientCall[];
   /** Replaces the served Location list (order = page order). */

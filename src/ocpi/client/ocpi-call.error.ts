@@ -11,7 +11,8 @@ export type OcpiFailureKind =
   | 'UNPARSEABLE' // the body is not JSON or not an OCPI envelope
   | 'SCHEMA_VIOLATION' // a valid envelope whose data has the wrong shape (e.g. no list from a list endpoint)
   | 'PAGINATION' // the CPO's pages do not add up (a loop, a Link that never ends, a shrinking total, a Link to another origin)
-  | 'RESPONSE_TOO_LARGE'; // the answer is larger than OCPI_MAX_RESPONSE_BYTES: not read, not retried
+  | 'RESPONSE_TOO_LARGE' // the answer is larger than OCPI_MAX_RESPONSE_BYTES: not read, not retried
+  | 'CIRCUIT_OPEN'; // not sent: calls to this CPO are paused (it kept failing, or asked us to wait with Retry-After)
 
 /** For TRANSPORT failures: what broke. */
 export type TransportCause = 'TIMEOUT' | 'REFUSED' | 'TLS' | 'DNS' | 'RESET' | 'CANCELLED' | 'OTHER';
@@ -29,6 +30,8 @@ export interface OcpiCallDetails {
   /** HTTP attempts made (1 + retries). */
   attempts?: number;
   transportCause?: TransportCause;
+  /** The Retry-After of a 429 or 503 answer, in ms from when it came (seconds or HTTP-date, RFC 9110 §10.2.3). */
+  retryAfterMs?: number;
 }
 
 export class OcpiCallError extends Error {

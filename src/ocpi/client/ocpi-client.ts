@@ -9,10 +9,12 @@ import { isOcpiSuccess } from '../wire/ocpi-status';
 import { TRANSPORT_RULES_2_2, TransportRules } from '../wire/transport-rules';
 import { WireDeviation } from '../wire/wire-deviation';
 import { AttemptLimits, cutoffOf, installAttemptLimits } from './attempt-limits';
+import { CallsInFlight } from './calls-in-flight';
+import { CallAdmission, CPO_CALL_GATE, CpoCallGate, healthOf } from './cpo-call-gate';
 import { explainCutoff, explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
 import { OcpiCallError, OcpiFailureKind, TransportCause } from './ocpi-call.error';
 import { headerInt, PageWalker } from './page-walker';
-import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy } from './retry-policy';
+import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy, retryAfterMs } from './retry-policy';
 
 /** A party as OCPI addresses it (CredentialsRole country_code / party_id). */
 export interface OcpiParty {
@@ -94,6 +96,8 @@ interface CallState {
   requestId: string;
   correlationId: string;
   attempts: number;
+  /** The Retry-After of the last answer, when it was a 429 or 503 that carried one (ms). */
+  retryAfterMs?: number;
 }
 
 /**
@@ -109,14 +113,21 @@ export class OcpiClient {
   private readonly logger = new Logger(OcpiClient.name);
   private readonly http: AxiosInstance;
   private readonly tuning: OcpiClientTuning;
+  private readonly inFlight: CallsInFlight;
+  /** The longest one call may last, all attempts and backoffs included: how long a probe claim holds. */
+  private readonly callBudgetMs: number;
 
   constructor(
     private readonly config: AppConfig,
     @Optional() @Inject(OCPI_CALL_RECORDER) private readonly recorder?: OcpiCallRecorder,
     @Optional() @Inject(OCPI_CLIENT_TUNING) tuning?: Partial<OcpiClientTuning>,
+    @Optional() @Inject(CPO_CALL_GATE) private readonly gate?: CpoCallGate,
   ) {
     this.tuning = { ...DEFAULT_RETRY_POLICY, maxPages: config.env.OCPI_MAX_PAGES_PER_PULL, ...tuning };
     const env = config.env;
+    this.inFlight = new CallsInFlight(env.OCPI_MAX_CALLS_PER_CPO);
+    const attemptMs = env.OCPI_CONNECT_TIMEOUT_MS + env.OCPI_RESPONSE_TIMEOUT_MS + env.OCPI_BODY_TIMEOUT_MS;
+    this.callBudgetMs = attemptMs * (this.tuning.retries + 1) + this.tuning.maxRetryAfterMs * this.tuning.retries;
     const limits: AttemptLimits = {
       connectTimeoutMs: env.OCPI_CONNECT_TIMEOUT_MS,
       responseTimeoutMs: env.OCPI_RESPONSE_TIMEOUT_MS,
@@ -136,9 +147,50 @@ export class OcpiClient {
 
   /**
    * Sends one request and unwraps the OCPI envelope. Each attempt has its deadlines and size cap (attempt-limits.ts).
-   * @throws OcpiCallError classified as TRANSPORT, RESPONSE_TOO_LARGE, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE.
+   * A call for a connection first asks the CPO's circuit (CpoCallGate: shared by every instance) and waits for one of
+   * the connection's OCPI_MAX_CALLS_PER_CPO places on this instance; its outcome is reported to the circuit.
+   * @throws OcpiCallError classified as TRANSPORT, RESPONSE_TOO_LARGE, HTTP_STATUS, OCPI_STATUS or UNPARSEABLE, or
+   *   CIRCUIT_OPEN (nothing sent: calls to the CPO are paused; the explanation says until when and why).
    */
   async request<T = unknown>(req: OcpiRequest): Promise<OcpiReply<T>> {
+    const connectionId = req.context?.connectionId;
+    if (!connectionId) return this.send<T>(req);
+    const admission = this.gate ? await this.gate.admit(connectionId, this.callBudgetMs) : null;
+    if (admission && 'refused' in admission) {
+      const call: CallState = { req, started: Date.now(), requestId: '', correlationId: req.context?.correlationId ?? randomUUID(), attempts: 0 };
+      throw await this.fail('CIRCUIT_OPEN', admission.refused, call);
+    }
+    let release: () => void;
+    try {
+      release = await this.inFlight.acquire(connectionId, req.signal);
+    } catch {
+      const call: CallState = { req, started: Date.now(), requestId: '', correlationId: req.context?.correlationId ?? randomUUID(), attempts: 0 };
+      const error = await this.fail('TRANSPORT', 'the call was cancelled before it was sent (the service is stopping); the next pull tries again.', call, {
+        transportCause: 'CANCELLED',
+      });
+      if (admission) await this.gate!.settle(admission, { health: 'OURS', failure: null, retryAfterMs: null });
+      throw error;
+    }
+    try {
+      const reply = await this.send<T>(req);
+      if (admission) await this.gate!.settle(admission, { health: 'ANSWERED', failure: null, retryAfterMs: null });
+      return reply;
+    } catch (error) {
+      if (admission) await this.settleFailure(admission, error);
+      throw error;
+    } finally {
+      release();
+    }
+  }
+
+  private async settleFailure(admission: CallAdmission, error: unknown): Promise<void> {
+    if (!(error instanceof OcpiCallError)) return this.gate!.settle(admission, { health: 'OURS', failure: null, retryAfterMs: null });
+    const health = healthOf(error);
+    await this.gate!.settle(admission, { health, failure: `${error.kind}: ${error.explanation}`, retryAfterMs: error.details.retryAfterMs ?? null });
+  }
+
+  /** One request, without the circuit and the limit of calls in flight (see {@link request}). */
+  private async send<T>(req: OcpiRequest): Promise<OcpiReply<T>> {
     const rules = req.transport ?? TRANSPORT_RULES_2_2;
     const call: CallState = { req, started: Date.now(), requestId: randomUUID(), correlationId: req.context?.correlationId ?? randomUUID(), attempts: 1 };
     let response: AxiosResponse<string>;
@@ -165,6 +217,7 @@ export class OcpiClient {
         throw await this.fail('TRANSPORT', explanation, call, { transportCause: cause });
       }
       response = err.response;
+      call.retryAfterMs = retryAfterMs(err) || undefined;
     }
     call.attempts = attemptsOf(response.config);
     call.requestId = String(response.config?.headers?.get?.('X-Request-ID') ?? call.requestId);
@@ -270,6 +323,7 @@ export class OcpiClient {
       correlationId: call.correlationId,
       attempts: call.attempts,
       transportCause: extra.transportCause,
+      retryAfterMs: call.retryAfterMs,
     };
     // A status the caller expects and handles (e.g. 401 while trying token encodings) is not a failure to file.
     if (extra.httpStatus !== undefined && req.expectedStatuses?.includes(extra.httpStatus)) {

@@ -17,8 +17,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 2, baseDelayMs: 200,
 
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-/** Statuses whose Retry-After we honour (RFC 9110 §10.2.3 with 503, RFC 6585 §4 with 429). */
-function retryAfterMs(error: AxiosError): number {
+/**
+ * The Retry-After of a 429 or 503 answer in ms from now (seconds or HTTP-date, read by axios-retry's parser); 0 when
+ * there is none or the status is another (RFC 9110 §10.2.3 with 503, RFC 6585 §4 with 429).
+ */
+export function retryAfterMs(error: AxiosError): number {
   const status = error.response?.status;
   return status === 429 || status === 503 ? retryAfter(error) : 0;
 }
