@@ -164,7 +164,7 @@ describe('invoice reconciliation, one line per CDR (mod_cdrs 2.2.1 §CDR object)
 });
 
 describe('another layout: comma-separated, decimal point, only amounts incl. VAT, matched by location, start and energy', () => {
-  it('each line finds its CDR without any id; a mapping that cannot work is refused naming why', async () => {
+  it('each line finds its CDR without any id, a CDR already on an earlier invoice is INVOICED_TWICE; a mapping that cannot work is refused naming why', async () => {
     const bad = await service.finance('PUT', `/invoice-mappings/${cpo.connectionId}`, { body: { columns: { location_id: 'Site' }, currency: 'EUR' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toEqual([
@@ -173,14 +173,18 @@ describe('another layout: comma-separated, decimal point, only amounts incl. VAT
     ]);
     const mapping = { currency: 'EUR', columns: { location_id: 'Site', start_date_time: 'Started', energy_kwh: 'Energy', amount_incl_vat: 'Total' } };
     expect((await service.finance('PUT', `/invoice-mappings/${cpo.connectionId}`, { body: mapping })).status).toBe(200);
-    const csv = ['Site,Started,Energy,Total', ...g.slice(0, 2).map((c) => `${c.cdr_location.id},${c.start_date_time},${c.total_energy},${incl(c).toFixed(2)}`)].join('\n');
+    // CDR 6 was invoiced nowhere yet; CDR 1 is on the current INV-2024-06 already (line 2).
+    const csv = ['Site,Started,Energy,Total', ...[g[5], g[0]].map((c) => `${c.cdr_location.id},${c.start_date_time},${c.total_energy},${incl(c).toFixed(2)}`)].join('\n');
     const imported = await importInvoice(csv, { invoice_number: 'INV-SITES' });
     expect(imported.status).toBe(201);
     const report = (await service.finance('GET', `/invoices/${imported.body.invoice.id}/reconciliation`)).body;
     expect(report.lines.map((l: any) => [l.outcome, l.unit.matched_by, l.unit.cdr_ids])).toEqual([
-      ['MATCHED', 'LOCATION_START_ENERGY', [g[0].id]],
-      ['MATCHED', 'LOCATION_START_ENERGY', [g[1].id]],
+      ['MATCHED', 'LOCATION_START_ENERGY', [g[5].id]],
+      ['INVOICED_TWICE', 'LOCATION_START_ENERGY', [g[0].id]],
     ]);
-    expect(report.not_invoiced.cdrs.map((c: any) => c.cdr_id)).toEqual(g.slice(2).map((c) => c.id));
+    expect(report.disputes[0].tell_cpo).toBe(
+      `Line 3 invoices CDR ${g[0].id} again, already invoiced on invoice INV-2024-06, line 2. Please remove it (${incl(g[0]).toFixed(2)} EUR incl. VAT).`,
+    );
+    expect(report.not_invoiced.cdrs).toEqual([]);
   });
 });

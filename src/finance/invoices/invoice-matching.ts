@@ -72,8 +72,9 @@ export interface LineResult {
   quantity_differences: QuantityDifference[];
   /** On matched lines: whether the CDR's own total differs from our recomputed price (issue 17). */
   cdr_price_check: { differs: boolean; exact: boolean | null; difference_before_taxes: string | null; difference_after_taxes: string | null } | null;
-  /** The line that invoiced the same CDR first (INVOICED_TWICE). */
+  /** The line that invoiced the same CDR first (INVOICED_TWICE): on this invoice (invoice_number null) or an earlier one. */
   first_line_no: number | null;
+  first_invoice_number: string | null;
   /** The VAT rate the CDR's total implies, in %, (VAT_RATE_DIFFERS). */
   cdr_vat_rate: string | null;
 }
@@ -86,11 +87,21 @@ export interface Matching {
 
 const START_TOLERANCE_MS = 60_000;
 
+/** Where a CDR was invoiced already, on another (earlier, current) invoice of the CPO, by lower-cased CDR id. */
+export type InvoicedElsewhere = ReadonlyMap<string, { invoice_number: string; line_no: number }>;
+
 /**
  * @param cdrs every CDR of the CPO (credit CDRs included): lines may name CDRs outside the period
  * @param period the invoice's period: which CDRs should have been invoiced
+ * @param elsewhere CDRs the CPO's earlier current invoices already invoice: a line of this one invoicing them again is INVOICED_TWICE
  */
-export function matchInvoice(lines: InvoiceLineIn[], cdrs: HeldCdr[], linePer: 'CDR' | 'SESSION', period: { from: string; to: string }): Matching {
+export function matchInvoice(
+  lines: InvoiceLineIn[],
+  cdrs: HeldCdr[],
+  linePer: 'CDR' | 'SESSION',
+  period: { from: string; to: string },
+  elsewhere: InvoicedElsewhere = new Map(),
+): Matching {
   const lower = (s: string) => s.toLowerCase();
   const byId = new Map(cdrs.map((c) => [lower(c.cdr_id), c]));
   const originals = cdrs.filter((c) => !c.credit);
@@ -146,12 +157,24 @@ export function matchInvoice(lines: InvoiceLineIn[], cdrs: HeldCdr[], linePer: '
     const unit = find(l);
     const invoiced = { excl_vat: l.amount_excl_vat, incl_vat: l.amount_incl_vat, vat_rate: l.vat_rate, currency: l.currency };
     const whole = { excl_vat: l.amount_excl_vat, incl_vat: l.amount_incl_vat };
-    const base = { line_no: l.line_no, unit, invoiced, difference: null, quantity_differences: [], cdr_price_check: null, first_line_no: null, cdr_vat_rate: null };
+    const base = {
+      line_no: l.line_no,
+      unit,
+      invoiced,
+      difference: null,
+      quantity_differences: [],
+      cdr_price_check: null,
+      first_line_no: null,
+      first_invoice_number: null,
+      cdr_vat_rate: null,
+    };
     if (!unit) return { ...base, outcome: 'CDR_NOT_HELD', disputed: whole };
     const key = unit.cdr_ids.map(lower).sort().join('|');
     const first = claimed.get(key);
     if (first !== undefined) return { ...base, outcome: 'INVOICED_TWICE', disputed: whole, first_line_no: first };
     claimed.set(key, l.line_no);
+    const before = unit.cdr_ids.map((id) => elsewhere.get(lower(id))).find((e) => e !== undefined);
+    if (before) return { ...base, outcome: 'INVOICED_TWICE', disputed: whole, first_line_no: before.line_no, first_invoice_number: before.invoice_number };
     if (unit.currency !== l.currency) return { ...base, outcome: 'CURRENCY_DIFFERS', disputed: whole };
     const minor = minorUnits(l.currency);
     const diff = (line: string | null, held: string | null) => {
@@ -188,7 +211,7 @@ export function matchInvoice(lines: InvoiceLineIn[], cdrs: HeldCdr[], linePer: '
     return { ...base, outcome: 'AMOUNT_DIFFERS', difference, disputed: difference, quantity_differences: quantityDifferences, cdr_price_check: priceCheck };
   });
 
-  const invoicedIds = new Set(results.flatMap((r) => (r.unit && r.outcome !== 'INVOICED_TWICE' ? r.unit.cdr_ids.map(lower) : [])));
+  const invoicedIds = new Set([...elsewhere.keys(), ...results.flatMap((r) => (r.unit && r.outcome !== 'INVOICED_TWICE' ? r.unit.cdr_ids.map(lower) : []))]);
   const [from, to] = [Date.parse(period.from), Date.parse(period.to)];
   const notInvoiced = originals.filter((c) => {
     const at = Date.parse(c.start_date_time);

@@ -61,13 +61,6 @@ export class ReconciliationService {
   async report(invoiceId: string): Promise<ReconciliationReport> {
     const invoice = await this.invoices.get(invoiceId);
     const [{ mapping }]: Array<{ mapping: InvoiceMapping }> = await this.db.query(`SELECT mapping FROM invoice WHERE id = $1`, [invoiceId]);
-    const lines: Array<InvoiceLineIn & { start_date_time: Date | null }> = await this.db.query(
-      `SELECT line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh::text AS energy_kwh,
-         time_hours::text AS time_hours, parking_hours::text AS parking_hours, amount_excl_vat::text AS amount_excl_vat,
-         amount_incl_vat::text AS amount_incl_vat, vat_rate::text AS vat_rate, currency, raw
-       FROM invoice_line WHERE invoice_id = $1 ORDER BY line_no`,
-      [invoiceId],
-    );
     const cdrs: Array<HeldCdr & { start_date_time: Date }> = await this.db.query(
       `SELECT c.id, c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
          c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
@@ -77,13 +70,30 @@ export class ReconciliationService {
        FROM cdr c WHERE c.connection_id = $1 ORDER BY c.start_date_time, c.ocpi_id`,
       [invoice.connection_id],
     );
-    const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
-    const matching = matchInvoice(
-      lines.map((l) => ({ ...l, start_date_time: iso(l.start_date_time) })),
-      cdrs.map((c) => ({ ...c, start_date_time: new Date(c.start_date_time).toISOString() })),
-      mapping.line_per,
-      { from: invoice.period_from, to: invoice.period_to },
+    const held = cdrs.map((c) => ({ ...c, start_date_time: new Date(c.start_date_time).toISOString() }));
+    // What the CPO's earlier current invoices already invoice (first come, first claimed).
+    const earlier: Array<{ id: string; invoice_number: string; mapping: InvoiceMapping; period_from: Date; period_to: Date }> = await this.db.query(
+      `SELECT e.id, e.invoice_number, e.mapping, e.period_from, e.period_to FROM invoice e, invoice me
+       WHERE me.id = $1 AND e.connection_id = me.connection_id AND e.id <> me.id AND e.superseded_by IS NULL AND e.invoice_number <> me.invoice_number
+         AND (e.imported_at, e.id) < (me.imported_at, me.id)
+       ORDER BY e.imported_at, e.id`,
+      [invoiceId],
     );
+    const elsewhere = new Map<string, { invoice_number: string; line_no: number }>();
+    for (const e of earlier) {
+      const theirs = matchInvoice(
+        await this.linesOf(e.id),
+        held,
+        e.mapping.line_per,
+        { from: new Date(e.period_from).toISOString(), to: new Date(e.period_to).toISOString() },
+        elsewhere,
+      );
+      for (const r of theirs.lines) {
+        if (!r.unit || r.outcome === 'INVOICED_TWICE') continue;
+        for (const id of r.unit.cdr_ids) if (!elsewhere.has(id.toLowerCase())) elsewhere.set(id.toLowerCase(), { invoice_number: e.invoice_number, line_no: r.line_no });
+      }
+    }
+    const matching = matchInvoice(await this.linesOf(invoiceId), held, mapping.line_per, { from: invoice.period_from, to: invoice.period_to }, elsewhere);
     const sum = (rs: LineResult[], f: (r: LineResult) => string | null): string | null => {
       const vs = rs.map(f).filter((v): v is string => v !== null);
       // Exact; shown to at least cents, more when a line states more.
@@ -127,6 +137,17 @@ export class ReconciliationService {
         })),
       },
     };
+  }
+
+  private async linesOf(invoiceId: string): Promise<InvoiceLineIn[]> {
+    const lines: Array<InvoiceLineIn & { start_date_time: Date | null }> = await this.db.query(
+      `SELECT line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh::text AS energy_kwh,
+         time_hours::text AS time_hours, parking_hours::text AS parking_hours, amount_excl_vat::text AS amount_excl_vat,
+         amount_incl_vat::text AS amount_incl_vat, vat_rate::text AS vat_rate, currency, raw
+       FROM invoice_line WHERE invoice_id = $1 ORDER BY line_no`,
+      [invoiceId],
+    );
+    return lines.map((l) => ({ ...l, start_date_time: l.start_date_time === null ? null : new Date(l.start_date_time).toISOString() }));
   }
 
   /** The report as CSV: one row per invoice line (outcome, CDR, invoiced, difference, disputed, what to tell the CPO). */
@@ -189,7 +210,7 @@ function disputeLine(r: LineResult): DisputeLine {
       tell = `Line ${r.line_no} (${amount}): we have not received a CDR for it. Please send the CDR through OCPI before we can settle this line.`;
       break;
     case 'INVOICED_TWICE':
-      tell = `Line ${r.line_no} invoices ${cdr} again, already invoiced on line ${r.first_line_no}. Please remove it (${amount}).`;
+      tell = `Line ${r.line_no} invoices ${cdr} again, already invoiced on ${r.first_invoice_number ? `invoice ${r.first_invoice_number}, ` : ''}line ${r.first_line_no}. Please remove it (${amount}).`;
       break;
     case 'CURRENCY_DIFFERS':
       tell = `Line ${r.line_no} is in ${cur}, but ${cdr} was sent in ${r.unit!.currency}. Please invoice it in the CDR's currency.`;
