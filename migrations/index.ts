@@ -18,6 +18,7 @@ import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesRer
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
+import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -44,4 +45,5 @@ export const migrations = [
   AbsentMarks1797800000000,
   SyncRunWindow1797900000000,
   CpoCircuit1798100000000,
+  CpoInvoices1798400000000,
 ];

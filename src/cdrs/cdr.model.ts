@@ -69,6 +69,13 @@ export interface CdrLocationSnapshot {
 
 export type CdrChargingPeriod = ChargingPeriodForPricing;
 
+/**
+ * The evse_uid of a CdrLocation a CPO sent without one (deviation EVSE_UID_FROM_EVSE_ID): "" (never a valid
+ * CiString id on the wire), which the CDR store replaces with the uid derived from the evse_id through the Location we
+ * hold, or refuses the CDR. No stored CDR carries it.
+ */
+export const EVSE_UID_TO_DERIVE = '';
+
 /** The canonical CDR. */
 export interface CanonicalCdr extends CdrForPricing {
   /** Session id (2.2.1+); null when omitted and always in 2.1.1. */

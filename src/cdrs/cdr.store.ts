@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CanonicalCdr } from './cdr.model';
+import { CanonicalCdr, EVSE_UID_TO_DERIVE } from './cdr.model';
 
 /** One way the CDR bent the spec that we tolerated (e.g. kind PRICE_AS_NUMBER, field total_cost), how often, an example. */
 export interface CdrDeviation {
@@ -21,7 +21,9 @@ export interface IncomingCdr {
 export type CdrStoreOutcome =
   | { kind: 'INSERTED'; rowId: string; item: IncomingCdr }
   | { kind: 'IDENTICAL'; rowId: string; item: IncomingCdr }
-  | { kind: 'CONFLICT'; rowId: string; item: IncomingCdr; reason: string };
+  | { kind: 'CONFLICT'; rowId: string; item: IncomingCdr; reason: string }
+  /** Refused before any write: what the CPO left out cannot be derived without guessing (the reason says why). */
+  | { kind: 'UNDERIVABLE'; item: IncomingCdr; reason: string };
 
 /**
  * Writes CDRs (mod_cdrs 2.2.1 §CDR object), a batch per statement. A CDR is immutable ("CDRs cannot be replaced",
@@ -71,7 +73,53 @@ export class CdrStore {
    * @param source PULL (our GET of the CPO's Sender interface) or PUSH (the CPO's POST to our Receiver interface)
    * @returns one outcome per item, in input order.
    */
-  async insertMany(m: EntityManager, connectionId: string | null, ocpiVersion: string, source: 'PULL' | 'PUSH', batch: IncomingCdr[]): Promise<CdrStoreOutcome[]> {
+  async insertMany(m: EntityManager, connectionId: string | null, ocpiVersion: string, source: 'PULL' | 'PUSH', all: IncomingCdr[]): Promise<CdrStoreOutcome[]> {
+    const derived = await this.deriveEvseUids(m, all);
+    const batch = derived.flatMap((d) => ('item' in d ? [d.item] : []));
+    const stored = await this.insertDerived(m, connectionId, ocpiVersion, source, batch);
+    let next = 0;
+    return derived.map((d, i): CdrStoreOutcome => ('item' in d ? stored[next++] : { kind: 'UNDERIVABLE', item: all[i], reason: d.refused }));
+  }
+
+  /**
+   * The evse_uid of CDRs sent without one (EVSE_UID_TO_DERIVE, deviation EVSE_UID_FROM_EVSE_ID): the uid of the one EVSE
+   * of the Location we hold (same country_code, party_id and Location id) whose evse_id is the CDR's. EVSE IDs are
+   * compared without their optional '*' separators and case (eMI3 / ISO 15118 write them either way). No Location held,
+   * no such EVSE or several: refused, naming which. Every other CDR passes unchanged.
+   */
+  private async deriveEvseUids(m: Pick<EntityManager, 'query'>, batch: IncomingCdr[]): Promise<Array<{ item: IncomingCdr } | { refused: string }>> {
+    const pending = batch.flatMap((b, i) => (b.cdr.cdr_location.evse_uid === EVSE_UID_TO_DERIVE ? [i] : []));
+    if (pending.length === 0) return batch.map((item) => ({ item }));
+    const found: Array<{ i: number; location_held: boolean; uids: string[] }> = await m.query(
+      `SELECT x.i, bool_or(l.id IS NOT NULL) AS location_held, coalesce(array_agg(e.uid ORDER BY e.uid) FILTER (WHERE e.uid IS NOT NULL), '{}') AS uids
+       FROM jsonb_to_recordset($1::jsonb) AS x(i integer, country_code text, party_id text, location_id text, evse_id text)
+       LEFT JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.location_id
+       LEFT JOIN evse e ON e.location_id = l.id AND upper(replace(e.evse_id, '*', '')) = upper(replace(x.evse_id, '*', ''))
+       GROUP BY x.i`,
+      [
+        JSON.stringify(
+          pending.map((i) => {
+            const c = batch[i].cdr;
+            return { i, country_code: c.country_code, party_id: c.party_id, location_id: c.cdr_location.id, evse_id: c.cdr_location.evse_id };
+          }),
+        ),
+      ],
+    );
+    const byIndex = new Map(found.map((f) => [f.i, f]));
+    return batch.map((item, i) => {
+      const f = byIndex.get(i);
+      if (!f) return { item };
+      const l = item.cdr.cdr_location;
+      const what = `cdr_location.evse_uid: is missing and cannot be derived from evse_id ${l.evse_id}`;
+      if (!f.location_held) return { refused: `${what}: we hold no Location ${l.id} of ${item.cdr.country_code}*${item.cdr.party_id}` };
+      if (f.uids.length === 0) return { refused: `${what}: no EVSE of Location ${l.id} has that evse_id` };
+      if (f.uids.length > 1) return { refused: `${what}: ${f.uids.length} EVSEs of Location ${l.id} have that evse_id (uids ${f.uids.join(', ')})` };
+      const cdr = { ...item.cdr, cdr_location: { ...l, evse_uid: f.uids[0] } };
+      return { item: { ...item, cdr } };
+    });
+  }
+
+  private async insertDerived(m: EntityManager, connectionId: string | null, ocpiVersion: string, source: 'PULL' | 'PUSH', batch: IncomingCdr[]): Promise<CdrStoreOutcome[]> {
     if (batch.length === 0) return [];
     const key = (c: CanonicalCdr) => `${c.country_code}|${c.party_id}|${c.id}`;
     // The first of a key in the batch is the candidate row; later ones are compared with whatever is stored then.

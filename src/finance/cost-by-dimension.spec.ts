@@ -51,4 +51,23 @@ describe("costByDimension: the CPO's total_*_cost (mod_cdrs 2.2.1 §CDR object) 
       "the tariff's min_price / max_price changed our total: our dimension costs are before it, so they need not add up to our total",
     ]);
   });
+
+  it('sub-cent parts (issue 17): one part identical to a total of 8.1675 after taxes adds up, said without rounding', () => {
+    const r = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('6.75', '8.1675'), total_energy_cost: amount('6.75', '8.1675') }, null);
+    expect(r.stated_parts_sum).toEqual({ before_taxes: '6.75', after_taxes: '8.1675', adds_up: true });
+    expect(r.notes).toEqual([]);
+  });
+
+  it('sub-cent parts (issue 17): 0.50 + 3.8355 = 4.3355 adds up to a total of 4.3355, and to a total of 4.34 (the sum rounded once)', () => {
+    const parts = { total_fixed_cost: amount('0.50', null), total_energy_cost: amount('3.8355', null) };
+    expect(costByDimension({ currency: 'EUR', credit: false, total_cost: amount('4.3355', null), ...parts }, null).stated_parts_sum).toEqual({
+      before_taxes: '4.3355',
+      after_taxes: null,
+      adds_up: true,
+    });
+    expect(costByDimension({ currency: 'EUR', credit: false, total_cost: amount('4.34', null), ...parts }, null).stated_parts_sum?.adds_up).toBe(true);
+    const off = costByDimension({ currency: 'EUR', credit: false, total_cost: amount('4.3356', null), ...parts }, null);
+    expect(off.stated_parts_sum?.adds_up).toBe(false);
+    expect(off.notes[0]).toBe("the CPO's dimension costs add up to 4.3355, its total_cost says 4.3356 (before taxes); within the rounding of its 2 parts");
+  });
 });

@@ -102,19 +102,28 @@ function sumSide(computed: TariffDimensionCosts[], dimension: CostDimension, sid
 }
 
 /**
- * The CPO's stated dimension costs summed per side, against its total_cost. A credit CDR carries the original's
- * dimension costs and a negative total_cost (mod_cdrs 2.2.1 §Credit CDRs: "Only the values in the total_cost field
- * SHALL contain the negative amounts"): its parts are compared with the total negated.
+ * The CPO's stated dimension costs summed per side, against its total_cost, like with like: the parts as stated
+ * (unrounded: a CPO may state 3.8355) summed exactly and compared with the total as stated, so 0.50 + 3.8355 adds up to
+ * a total of 4.3355. A total stated to the currency's minor unit also adds up when it is the exact sum rounded half-up
+ * to that unit (total_cost is rounded once, mod_cdrs 2.2.1 §CDR object). A credit CDR carries the original's dimension
+ * costs and a negative total_cost (mod_cdrs 2.2.1 §Credit CDRs: "Only the values in the total_cost field SHALL contain
+ * the negative amounts"): its parts are compared with the total negated. Sums are shown to at least the minor unit.
  */
-function statedPartsSum(cdr: { currency: string; credit: boolean; total_cost: CdrAmount }, stated: DimensionCost[], minor: number, notes: string[]): Sides & { adds_up: boolean } {
-  const sum = (side: keyof Sides): string | null => {
+function statedPartsSum(
+  cdr: { currency: string; credit: boolean; total_cost: CdrAmount } & Partial<Record<StatedCostField, CdrAmount | null>>,
+  stated: DimensionCost[],
+  minor: number,
+  notes: string[],
+): Sides & { adds_up: boolean } {
+  const shown = (d: Dec) => d.toFixed(Math.max(minor, d.decimalPlaces()));
+  const sum = (side: keyof Sides): Dec | null => {
     let s = ZERO;
     for (const d of stated) {
-      const v = d.stated![side];
-      if (v === null) return null;
+      const v = cdr[d.field]?.[side];
+      if (v === null || v === undefined) return null;
       s = s.plus(v);
     }
-    return s.toFixed(minor);
+    return s;
   };
   const sums = { before_taxes: sum('before_taxes'), after_taxes: sum('after_taxes') };
   let addsUp = true;
@@ -127,16 +136,17 @@ function statedPartsSum(cdr: { currency: string; credit: boolean; total_cost: Cd
     if (parts === null || total === null) continue;
     const own = new Dec(total);
     const compareWith = cdr.credit ? own.negated() : own;
-    if (new Dec(parts).eq(compareWith)) continue;
+    if (parts.eq(compareWith)) continue;
+    if (compareWith.decimalPlaces() <= minor && roundMoney(parts, minor).eq(compareWith)) continue;
     addsUp = false;
-    const off = new Dec(parts).minus(compareWith).abs();
+    const off = parts.minus(compareWith).abs();
     const rounding = stated.length > 1 && off.lte(new Dec(stated.length - 1).times(new Dec(10).pow(-minor))) ? `; within the rounding of its ${stated.length} parts` : '';
     const credit = cdr.credit ? ' (a credit CDR: compared with its total_cost negated)' : '';
-    notes.push(`the CPO's dimension costs add up to ${parts}, its total_cost says ${own.toFixed(minor)} (${words})${credit}${rounding}`);
+    notes.push(`the CPO's dimension costs add up to ${shown(parts)}, its total_cost says ${shown(own)} (${words})${credit}${rounding}`);
   }
   const missing = DIMENSION_FIELDS.filter(([, f]) => !stated.some((d) => d.field === f)).map(([, f]) => f);
   if (!addsUp && missing.length > 0) notes.push(`not stated, so not in the sum: ${missing.join(', ')}`);
-  return { ...sums, adds_up: addsUp };
+  return { before_taxes: sums.before_taxes && shown(sums.before_taxes), after_taxes: sums.after_taxes && shown(sums.after_taxes), adds_up: addsUp };
 }
 
 function isNonZero(v: string | null): boolean {

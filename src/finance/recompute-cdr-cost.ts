@@ -41,15 +41,36 @@ export function recomputeCdrCost(cdr: CdrForPricing, tariffs: CanonicalTariff[],
     before_taxes: toDec(cdr.total_cost.before_taxes, 'total_cost').toFixed(minor),
     after_taxes: cdr.total_cost.after_taxes === null ? null : toDec(cdr.total_cost.after_taxes, 'total_cost').toFixed(minor),
   };
+  const open = flatFeeOnNothing(cdr, tariffs, computed.before_taxes, stated.before_taxes);
+  const notExactBecause = open ? [...priced.not_exact_because, open] : priced.not_exact_because;
   return {
     cdr: { country_code: cdr.country_code, party_id: cdr.party_id, id: cdr.id },
     currency: cdr.currency,
-    exact: priced.exact,
-    not_exact_because: priced.not_exact_because,
+    exact: priced.exact && !open,
+    not_exact_because: notExactBecause,
     computed,
     stated,
     difference: { before_taxes: diff(computed.before_taxes, stated.before_taxes), after_taxes: diff(computed.after_taxes, stated.after_taxes) },
     per_tariff: priced.per_tariff,
     notes: priced.notes,
   };
+}
+
+const VOLUME_DIMENSIONS = new Set(['ENERGY', 'TIME', 'PARKING_TIME']);
+
+/**
+ * A CDR of zero duration and zero energy (no ENERGY, TIME or PARKING_TIME volume above zero in its charging periods)
+ * under a tariff with a FLAT price component: mod_tariffs does not say whether the session fee is owed when nothing
+ * was charged (the engine prices no period, so 0), so the answer is not ours to give silently. @returns the reason
+ * to say on the CDR (which makes the check not exact), or null when it does not apply.
+ */
+function flatFeeOnNothing(cdr: CdrForPricing, tariffs: CanonicalTariff[], computed: string | null, stated: string): string | null {
+  const nothing = cdr.charging_periods.every((p) => p.dimensions.every((d) => !VOLUME_DIMENSIONS.has(d.type) || new Dec(d.volume).isZero()));
+  if (!nothing) return null;
+  const flat = tariffs.filter((t) => t.elements.some((e) => e.price_components.some((c) => c.type === 'FLAT' && !new Dec(c.price).isZero())));
+  if (flat.length === 0) return null;
+  return (
+    `a session of zero duration and zero energy under a tariff with a FLAT fee (${flat.map((t) => t.id).join(', ')}): the spec leaves open whether the fee is owed; ` +
+    `we priced ${computed ?? 'nothing'}, the CPO billed ${stated} (before taxes)`
+  );
 }

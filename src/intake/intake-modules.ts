@@ -171,9 +171,17 @@ export class IntakeModules {
               : [],
           );
           await sessions.linkCdrs(m, links);
-          return stored.map((o): StoreOutcome =>
-            o.kind === 'CONFLICT' ? { kind: 'CONFLICT', reason: o.reason } : { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' },
-          );
+          return stored.map((o): StoreOutcome => {
+            switch (o.kind) {
+              case 'CONFLICT':
+                return { kind: 'CONFLICT', reason: o.reason };
+              case 'UNDERIVABLE':
+                return { kind: 'INVALID', reason: o.reason };
+              case 'INSERTED':
+              case 'IDENTICAL':
+                return { kind: 'STORED', rowId: o.rowId, created: o.kind === 'INSERTED' };
+            }
+          });
         },
         afterStore: async (outcomes) => {
           const created = outcomes.flatMap((o) => (o.kind === 'STORED' && o.created && o.rowId ? [o.rowId] : []));

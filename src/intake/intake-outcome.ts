@@ -17,8 +17,11 @@ export type ItemOutcome =
   | { kind: 'SUPERSEDED' }
   | { kind: 'REJECTED'; code: RejectionCode; reason: string; identity: RejectedIdentity };
 
-/** What a store reports per accepted object: the outcomes above that only the store can decide. */
-export type StoreOutcome = Exclude<ItemOutcome, { kind: 'REJECTED' }> | { kind: 'CONFLICT'; reason: string };
+/**
+ * What a store reports per accepted object: the outcomes above that only the store can decide; INVALID: what the
+ * mapper left for the store to derive from what we hold could not be (e.g. a CDR's evse_uid from its evse_id).
+ */
+export type StoreOutcome = Exclude<ItemOutcome, { kind: 'REJECTED' }> | { kind: 'CONFLICT'; reason: string } | { kind: 'INVALID'; reason: string };
 
 /** The tally of one batch through the intake step. */
 export interface IntakeResult {

@@ -173,7 +173,14 @@ export class IntakeService {
       const item = accepted[i];
       const v = item.value as { country_code: string; party_id: string; id: string };
       outcomes[item.index] =
-        o.kind === 'CONFLICT' ? { kind: 'REJECTED', code: 'CONFLICT', reason: o.reason, identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id } } : o;
+        o.kind === 'CONFLICT' || o.kind === 'INVALID'
+          ? {
+              kind: 'REJECTED',
+              code: o.kind,
+              reason: o.kind === 'INVALID' ? `Invalid ${NOUN[module]}: ${o.reason}` : o.reason,
+              identity: { countryCode: v.country_code, partyId: v.party_id, id: v.id },
+            }
+          : o;
     });
     const rejections: Rejection[] = [];
     outcomes.forEach((o, i) => o?.kind === 'REJECTED' && rejections.push({ raw: kept[i], reason: o.reason, identity: o.identity }));

@@ -55,7 +55,17 @@ export type WireDeviationKind =
    * §Paginated Response: the Link "should be provided when this is NOT the last page"); the next page was asked for by
    * offset/limit because the page came back full. Counted on the page that was found that way.
    */
-  | 'PAGINATION_LINK_MISSING';
+  | 'PAGINATION_LINK_MISSING'
+  /**
+   * A 2.1.1 field sent under the name a later version gave it (a 2.1.1 CDR with `end_date_time` instead of
+   * `stop_date_time`, mod_cdrs 2.1.1 §3.1); read as the 2.1.1 field, its meaning being the same.
+   */
+  | 'FIELD_UNDER_LATER_VERSION_NAME'
+  /**
+   * A CdrLocation without its required `evse_uid` (mod_cdrs 2.2.1 §CdrLocation class); derived from its `evse_id`
+   * through the Location we hold, when exactly one of that Location's EVSEs has that evse_id (otherwise refused).
+   */
+  | 'EVSE_UID_FROM_EVSE_ID';
 
 export interface WireDeviation {
   kind: WireDeviationKind;

@@ -139,4 +139,11 @@ export interface WireStyleQuirks {
   emptyStringsForAbsent?: boolean;
   /** An EVSE capability no OCPI version defines ("FUTURE_CAPABILITY") on every EVSE. */
   unknownEnums?: boolean;
+  /**
+   * CDRs (2.2.1 / 2.3.0) without `cdr_location.evse_uid`, required by mod_cdrs 2.2.1 §CdrLocation class: only evse_id
+   * is sent, as an independent CPO implementation in wide use does.
+   */
+  cdrWithoutEvseUid?: boolean;
+  /** 2.1.1 CDRs with `end_date_time` (the 2.2 name) instead of `stop_date_time` (mod_cdrs 2.1.1 §3.1). */
+  cdrEndDateTime?: boolean;
 }

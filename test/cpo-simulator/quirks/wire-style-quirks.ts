@@ -10,6 +10,8 @@ export function restyle(data: unknown, style: WireStyleQuirks): unknown {
     if (object && typeof object === 'object') {
       if (style.emptyStringsForAbsent) addEmptyStrings(object as Record<string, unknown>);
       if (style.unknownEnums) addUnknownCapability(object as Record<string, unknown>);
+      if (style.cdrWithoutEvseUid) dropCdrEvseUid(object as Record<string, unknown>);
+      if (style.cdrEndDateTime) renameStopDateTime(object as Record<string, unknown>);
     }
   }
   return mapLeaves(copy, style);
@@ -47,4 +49,15 @@ function addUnknownCapability(object: Record<string, unknown>): void {
     const e = evse as Record<string, unknown>;
     e.capabilities = [...(Array.isArray(e.capabilities) ? e.capabilities : []), 'FUTURE_CAPABILITY'];
   }
+}
+
+function dropCdrEvseUid(object: Record<string, unknown>): void {
+  const location = object.cdr_location;
+  if (location && typeof location === 'object') delete (location as Record<string, unknown>).evse_uid;
+}
+
+function renameStopDateTime(object: Record<string, unknown>): void {
+  if (!('stop_date_time' in object)) return;
+  object.end_date_time = object.stop_date_time;
+  delete object.stop_date_time;
 }

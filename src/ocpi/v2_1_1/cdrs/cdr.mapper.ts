@@ -1,5 +1,5 @@
 import { CanonicalCdr } from '../../../cdrs/cdr.model';
-import { MappingResult, readIdentity } from '../../wire/mapping-result';
+import { MappingResult, ObjectIdentity, readIdentity } from '../../wire/mapping-result';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { toUtcIso } from '../../wire/ocpi-datetime';
 import { validateWireObject } from '../../wire/wire-validation';
@@ -21,22 +21,25 @@ import { CdrDto211, CdrLocationDto211 } from './cdr.dto';
  * - tariffs go through the 2.1.1 Tariff mapper under the same owner.
  * Rejects, with every reason: a missing required field, a field breaking its rule (identifiers, ISO 4217 currency,
  * quantities: see cdr.dto.ts; total_cost at most MAX_AMOUNT and never negative, 2.1.1 having no credit CDRs) or an
- * invalid tariff. Tolerated and returned as a deviation: a lower-case currency. Never throws.
+ * invalid tariff. Tolerated and returned as a deviation: a lower-case currency; `end_date_time` (the 2.2 name) instead
+ * of `stop_date_time`, seen in the field, read as stop_date_time (FIELD_UNDER_LATER_VERSION_NAME). A refused CDR is
+ * filed under the connection's party (`owner`), which 2.1.1 CDRs do not name themselves. Never throws.
  */
 export function mapCdr211(raw: unknown, owner?: OwningParty): MappingResult<CanonicalCdr> {
-  const checked = validateWireObject(CdrDto211, raw);
-  if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
+  const deviations: WireDeviation[] = [];
+  const identity = identity211(raw, owner);
+  const checked = validateWireObject(CdrDto211, stopTimeUnderAlias(raw, deviations));
+  if (!checked.ok) return { ok: false, reason: checked.reason, identity };
   const dto = checked.value;
   const party = owningParty('CDR', owner, dto);
-  if ('reason' in party) return { ok: false, reason: party.reason, identity: readIdentity(raw) };
+  if ('reason' in party) return { ok: false, reason: party.reason, identity };
   const { country_code: countryCode, party_id: partyId } = party;
   const context: PriceContext = { notes: [], problems: [], deviations: [], negativeAllowed: false };
   const { notes, problems } = context;
   const tariffOwner = { country_code: countryCode, party_id: partyId };
   const tariffs = mapCdrTariffs(dto.tariffs, (t) => mapTariff211(t, tariffOwner), problems);
   const totalCost = checkedAmount('total_cost', toDecimalString(dto.total_cost)!, context);
-  if (problems.length > 0) return { ok: false, reason: problems.join('; '), identity: readIdentity(raw) };
-  const deviations: WireDeviation[] = [];
+  if (problems.length > 0) return { ok: false, reason: problems.join('; '), identity };
   const currency = upperCaseCurrency(dto.currency, deviations);
   const location = snapshot(dto.location, notes);
   return {
@@ -77,6 +80,25 @@ export function mapCdr211(raw: unknown, owner?: OwningParty): MappingResult<Cano
       ...(notes.length > 0 ? { notes } : {}),
     },
   };
+}
+
+/** The CDR's identity for a refusal: its id, under the connection's party (2.1.1 CDRs name none), else what it says. */
+function identity211(raw: unknown, owner: OwningParty | undefined): ObjectIdentity {
+  const sent = readIdentity(raw);
+  return { countryCode: owner?.country_code ?? sent.countryCode, partyId: owner?.party_id ?? sent.partyId, id: sent.id };
+}
+
+/**
+ * `raw` with `end_date_time` read as `stop_date_time` when only the former is sent (the 2.2 name of the same instant,
+ * mod_cdrs 2.1.1 §3.1 / 2.2.1 §CDR object), recording the deviation; `raw` itself when not. Both sent: stop_date_time
+ * is the 2.1.1 field and wins, the other is left in the raw object.
+ */
+function stopTimeUnderAlias(raw: unknown, deviations: WireDeviation[]): unknown {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const o = raw as Record<string, unknown>;
+  if (o.stop_date_time !== undefined || o.end_date_time === undefined) return raw;
+  deviations.push({ kind: 'FIELD_UNDER_LATER_VERSION_NAME', field: 'end_date_time', example: 'stop_date_time' });
+  return { ...o, stop_date_time: o.end_date_time };
 }
 
 function snapshot(l: CdrLocationDto211, notes: string[]) {

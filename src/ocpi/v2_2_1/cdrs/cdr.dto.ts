@@ -53,7 +53,8 @@ export class CdrLocationDto {
   @IsOptional() @IsString() state?: string;
   @IsString() country: string;
   @ValidateNested() @IsDefined() @Type(() => GeoLocationDto) coordinates: GeoLocationDto;
-  @IsOcpiId({ max: 36 }) evse_uid: string;
+  /** Required by the spec; tolerated when absent (the mapper derives it from evse_id through our Location, see cdr.mapper.ts). */
+  @IsOptional() @IsOcpiId({ max: 36 }) evse_uid?: string;
   @IsOcpiId({ max: 48 }) evse_id: string;
   @IsOcpiId({ max: 36 }) connector_id: string;
   @IsString() connector_standard: string;

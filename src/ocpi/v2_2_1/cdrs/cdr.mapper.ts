@@ -1,4 +1,4 @@
-import { CanonicalCdr, CdrAmount, CdrChargingPeriod, CdrLocationSnapshot } from '../../../cdrs/cdr.model';
+import { CanonicalCdr, CdrAmount, CdrChargingPeriod, CdrLocationSnapshot, EVSE_UID_TO_DERIVE } from '../../../cdrs/cdr.model';
 import { CanonicalTariff } from '../../../tariffs/tariff.model';
 import { amountProblem } from '../../wire/field-rules';
 import { MappingResult, readIdentity } from '../../wire/mapping-result';
@@ -141,7 +141,7 @@ export function mapCdrBody<P>(
       auth_id: token.uid,
       auth_method: dto.auth_method,
       authorization_reference: dto.authorization_reference ?? null,
-      cdr_location: mapCdrLocation221(dto.cdr_location),
+      cdr_location: mapCdrLocation221(dto.cdr_location, deviations),
       meter_id: dto.meter_id ?? null,
       currency,
       tariffs,
@@ -190,7 +190,14 @@ export function mapChargingPeriod(p: ChargingPeriodDto): CdrChargingPeriod {
   };
 }
 
-function mapCdrLocation221(l: CdrLocationDto): CdrLocationSnapshot {
+/**
+ * CdrLocation → snapshot. Tolerated: no `evse_uid` (seen in the field: an independent CPO implementation in wide use
+ * sends only evse_id). It cannot be told from the CDR alone, so it is left as EVSE_UID_TO_DERIVE with the deviation
+ * EVSE_UID_FROM_EVSE_ID, and the CDR store derives it from the Location we hold (CdrStore.insertMany), or refuses the
+ * CDR naming why: nothing is guessed.
+ */
+function mapCdrLocation221(l: CdrLocationDto, deviations: WireDeviation[]): CdrLocationSnapshot {
+  if (l.evse_uid === undefined) deviations.push({ kind: 'EVSE_UID_FROM_EVSE_ID', field: 'cdr_location.evse_uid', example: l.evse_id });
   return {
     id: l.id,
     name: l.name ?? null,
@@ -200,7 +207,7 @@ function mapCdrLocation221(l: CdrLocationDto): CdrLocationSnapshot {
     state: l.state ?? null,
     country: l.country,
     coordinates: { latitude: toDecimalString(l.coordinates.latitude)!, longitude: toDecimalString(l.coordinates.longitude)! },
-    evse_uid: l.evse_uid,
+    evse_uid: l.evse_uid ?? EVSE_UID_TO_DERIVE,
     evse_id: l.evse_id,
     connector_id: l.connector_id,
     connector_standard: l.connector_standard,

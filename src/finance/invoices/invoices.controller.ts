@@ -1,0 +1,149 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { FastifyReply } from 'fastify';
+import { FinanceApiKeyGuard } from '../../common/auth/api-key.guard';
+import { ConnectionsService } from '../../connections/connections.service';
+import { InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
+import { ImportResult, InvoicesService, InvoiceView } from './invoices.service';
+import { ReconciliationReport, ReconciliationService } from './reconciliation.service';
+
+/** Body of PUT /api/v1/finance/invoice-mappings/{connection_id} (see InvoiceMapping). */
+export class InvoiceMappingDto implements InvoiceMapping {
+  @ApiPropertyOptional({ enum: [',', ';', '\t'], default: ',' }) @IsOptional() @IsString() delimiter: ',' | ';' | '\t';
+  @ApiPropertyOptional({ enum: ['.', ','], default: '.' }) @IsOptional() @IsString() decimal_separator: '.' | ',';
+  @ApiPropertyOptional({ enum: ['CDR', 'SESSION'], default: 'CDR' }) @IsOptional() @IsString() line_per: 'CDR' | 'SESSION';
+  @ApiPropertyOptional({ description: 'ISO 4217 code of every line when no column says; null: a currency column is mapped', nullable: true })
+  @IsOptional()
+  @IsString()
+  currency: string | null;
+  @ApiProperty({
+    description:
+      'Header name per field: cdr_id, session_id, authorization_reference, location_id, start_date_time, energy_kwh, time_hours, parking_hours, amount_excl_vat, amount_incl_vat, vat_rate, currency',
+  })
+  @IsObject()
+  columns: InvoiceColumns;
+}
+
+/** Body of POST /api/v1/finance/invoices. */
+export class ImportInvoiceDto {
+  @ApiProperty() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
+  @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  invoice_number: string;
+  @ApiProperty({ description: 'Sessions the invoice covers start at or after this instant' })
+  @IsISO8601({ strict: true }, { message: 'period_from must be an ISO-8601 date-time' })
+  period_from: string;
+  @ApiProperty({ description: '… and before this one (exclusive)' }) @IsISO8601({ strict: true }, { message: 'period_to must be an ISO-8601 date-time' }) period_to: string;
+  @ApiProperty({ description: 'The invoice file, as text (UTF-8 CSV)' }) @IsString() csv: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) file_name?: string;
+  @ApiPropertyOptional({ description: 'true: import without the lines that cannot be read (listed on the invoice as skipped); default: refuse the file' })
+  @IsOptional()
+  @IsBoolean()
+  skip_unreadable?: boolean;
+}
+
+export class ReportQueryDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv'], { message: 'format must be json or csv' }) format?: 'json' | 'csv';
+}
+
+export class InvoiceListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id?: string;
+}
+
+/**
+ * Invoices in (issue 17): each CPO's invoice CSV layout kept per connection, invoices imported with it, and each
+ * invoice reconciled line by line against the CDRs we hold. X-API-Key: FINANCE_API_KEY.
+ */
+@ApiTags('finance')
+@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@Controller('api/v1/finance')
+@UseGuards(FinanceApiKeyGuard)
+export class InvoicesController {
+  constructor(
+    private readonly invoices: InvoicesService,
+    private readonly reconciliation: ReconciliationService,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  /** GET invoice-mappings/{connection_id} — the CPO's invoice CSV mapping; 404 when none is kept. */
+  @Get('invoice-mappings/:connectionId')
+  @ApiOperation({ summary: "A CPO's invoice CSV mapping" })
+  @ApiNotFoundResponse({ description: 'No mapping kept for this CPO' })
+  async getMapping(@Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<InvoiceMapping> {
+    const mapping = await this.invoices.mapping(connectionId);
+    if (!mapping) throw new NotFoundException(`No invoice mapping for connection ${connectionId}`);
+    return mapping;
+  }
+
+  /** PUT invoice-mappings/{connection_id} — keeps the CPO's mapping (replaces); 400 listing what is wrong; 404 unknown CPO. */
+  @Put('invoice-mappings/:connectionId')
+  @ApiOperation({ summary: "Keep a CPO's invoice CSV mapping" })
+  @ApiBadRequestResponse({ description: 'What is wrong with the mapping, in plain words' })
+  async putMapping(@Param('connectionId', new ParseUUIDPipe()) connectionId: string, @Body() body: InvoiceMappingDto): Promise<InvoiceMapping> {
+    await this.knownConnection(connectionId);
+    return this.invoices.putMapping(connectionId, body);
+  }
+
+  /**
+   * POST invoices — imports an invoice CSV with its CPO's mapping: 201 with IMPORTED / SUPERSEDED_PREVIOUS, 200 with
+   * UNCHANGED (the same file again). 400: no mapping, the file or a line unreadable (unreadable_lines: line and reason
+   * each; nothing imported unless skip_unreadable). 404 unknown CPO.
+   */
+  @Post('invoices')
+  @ApiOperation({ summary: 'Import a CPO invoice (CSV)' })
+  @ApiOkResponse({ description: 'ImportResult' })
+  async importInvoice(@Body() body: ImportInvoiceDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportResult> {
+    await this.knownConnection(body.connection_id);
+    const result = await this.invoices.import({
+      connectionId: body.connection_id,
+      invoiceNumber: body.invoice_number,
+      fileName: body.file_name ?? null,
+      periodFrom: new Date(body.period_from),
+      periodTo: new Date(body.period_to),
+      csv: body.csv,
+      skipUnreadable: body.skip_unreadable ?? false,
+    });
+    void reply.status(result.status === 'UNCHANGED' ? 200 : 201);
+    return result;
+  }
+
+  /** GET invoices[?connection_id] — imported invoices, newest first, superseded ones included (superseded_by set). */
+  @Get('invoices')
+  @ApiOperation({ summary: 'Imported invoices (history included)' })
+  list(@Query() q: InvoiceListQueryDto): Promise<InvoiceView[]> {
+    return this.invoices.list(q.connection_id ?? null);
+  }
+
+  /**
+   * GET invoices/{id}/reconciliation[?format=csv] — the invoice matched line by line against the CDRs held now
+   * (ReconciliationReport as JSON; CSV: one row per line). 404 unknown invoice.
+   */
+  @Get('invoices/:id/reconciliation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reconcile an invoice against the CDRs: totals, outcome per line, lines to dispute' })
+  @ApiNotFoundResponse({ description: 'No such invoice' })
+  async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationReport | string> {
+    const report = await this.reconciliation.report(id);
+    if (q.format !== 'csv') return report;
+    void reply.header('Content-Type', 'text/csv; charset=utf-8');
+    return this.reconciliation.toCsv(report);
+  }
+
+  private async knownConnection(id: string): Promise<void> {
+    if (!(await this.connections.namesOf([id])).has(id)) throw new NotFoundException(`No connection with connection_id ${id}`);
+  }
+}

@@ -1,0 +1,160 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { readInvoiceCsv, UnreadableInvoice, UnreadableLine } from './invoice-csv.reader';
+import { InvoiceMapping, mappingProblems } from './invoice-mapping.model';
+
+/** An imported invoice as listed. */
+export interface InvoiceView {
+  id: string;
+  connection_id: string;
+  invoice_number: string;
+  file_name: string | null;
+  content_hash: string;
+  period_from: string;
+  period_to: string;
+  line_count: number;
+  /** Lines left out on request (skip_unreadable), with the reason each could not be read. */
+  skipped: UnreadableLine[];
+  supersedes: string | null;
+  superseded_by: string | null;
+  imported_at: string;
+}
+
+/** What an import did: IMPORTED (new invoice), SUPERSEDED_PREVIOUS (a corrected one replaced `supersedes`), UNCHANGED (this very file is held). */
+export interface ImportResult {
+  status: 'IMPORTED' | 'SUPERSEDED_PREVIOUS' | 'UNCHANGED';
+  invoice: InvoiceView;
+}
+
+export interface ImportRequest {
+  connectionId: string;
+  invoiceNumber: string;
+  fileName: string | null;
+  periodFrom: Date;
+  periodTo: Date;
+  csv: string;
+  skipUnreadable: boolean;
+}
+
+/**
+ * CPO invoices in: the column mapping per CPO, and importing an invoice CSV with it. The same file again (same content
+ * hash, per CPO) changes nothing; another file under a held invoice number supersedes it (the old one kept, marked);
+ * an unreadable line refuses the whole file (400 naming each line and why) unless skip_unreadable, when the line is
+ * left out and listed on the invoice. Imports of one CPO's invoice number are serialised (transaction-scoped lock), so
+ * instances importing at once never leave two current copies.
+ */
+@Injectable()
+export class InvoicesService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The CPO's mapping, or null when none is kept. */
+  async mapping(connectionId: string): Promise<InvoiceMapping | null> {
+    const rows: Array<{ mapping: InvoiceMapping }> = await this.db.query(`SELECT mapping FROM invoice_mapping WHERE connection_id = $1`, [connectionId]);
+    return rows[0]?.mapping ?? null;
+  }
+
+  /** Keeps (replaces) the CPO's mapping. @throws BadRequestException listing what is wrong with it */
+  async putMapping(connectionId: string, mapping: InvoiceMapping): Promise<InvoiceMapping> {
+    const clean: InvoiceMapping = {
+      delimiter: mapping.delimiter ?? ',',
+      decimal_separator: mapping.decimal_separator ?? '.',
+      line_per: mapping.line_per ?? 'CDR',
+      currency: mapping.currency ?? null,
+      columns: mapping.columns ?? {},
+    };
+    const problems = mappingProblems(clean);
+    if (problems.length > 0) throw new BadRequestException(problems);
+    await this.db.query(
+      `INSERT INTO invoice_mapping (connection_id, mapping, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (connection_id) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()`,
+      [connectionId, JSON.stringify(clean)],
+    );
+    return clean;
+  }
+
+  /** @throws BadRequestException for no mapping, an unreadable file or line (named); never half-imports */
+  async import(r: ImportRequest): Promise<ImportResult> {
+    const mapping = await this.mapping(r.connectionId);
+    if (!mapping) throw new BadRequestException(`no invoice mapping is kept for this CPO: PUT /api/v1/finance/invoice-mappings/${r.connectionId} first`);
+    let read;
+    try {
+      read = readInvoiceCsv(r.csv, mapping);
+    } catch (error) {
+      if (error instanceof UnreadableInvoice) throw new BadRequestException({ message: `invoice refused: ${error.message}`, unreadable_lines: [] });
+      throw error;
+    }
+    if (read.unreadable.length > 0 && !r.skipUnreadable) {
+      const first = read.unreadable[0];
+      throw new BadRequestException({
+        message: `invoice refused: line ${first.line} cannot be read: ${first.reason}${read.unreadable.length > 1 ? ` (and ${read.unreadable.length - 1} more lines)` : ''}; nothing was imported (skip_unreadable: true imports the others)`,
+        unreadable_lines: read.unreadable,
+      });
+    }
+    const hash = createHash('sha256').update(r.csv).digest('hex');
+    return this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1 || ':' || $2))`, [r.connectionId, r.invoiceNumber]);
+      const same: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, hash]);
+      if (same.length > 0) return { status: 'UNCHANGED' as const, invoice: (await this.view(m, same[0].id))! };
+      const current: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND invoice_number = $2 AND superseded_by IS NULL`, [
+        r.connectionId,
+        r.invoiceNumber,
+      ]);
+      const id = randomUUID();
+      const previous = current[0]?.id ?? null;
+      if (previous) await m.query(`UPDATE invoice SET superseded_by = $1 WHERE id = $2`, [id, previous]);
+      await m.query(
+        `INSERT INTO invoice (id, connection_id, invoice_number, file_name, content_hash, period_from, period_to, mapping, skipped, line_count, supersedes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          id,
+          r.connectionId,
+          r.invoiceNumber,
+          r.fileName,
+          hash,
+          r.periodFrom.toISOString(),
+          r.periodTo.toISOString(),
+          JSON.stringify(mapping),
+          JSON.stringify(read.unreadable),
+          read.lines.length,
+          previous,
+        ],
+      );
+      await m.query(
+        `INSERT INTO invoice_line (invoice_id, line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh,
+           time_hours, parking_hours, amount_excl_vat, amount_incl_vat, vat_rate, currency, raw)
+         SELECT $1, x.line_no, x.cdr_ref, x.session_ref, x.authorization_reference, x.location_id, x.start_date_time, x.energy_kwh,
+           x.time_hours, x.parking_hours, x.amount_excl_vat, x.amount_incl_vat, x.vat_rate, x.currency, x.raw
+         FROM jsonb_to_recordset($2::jsonb) AS x(line_no int, cdr_ref text, session_ref text, authorization_reference text, location_id text,
+           start_date_time timestamptz, energy_kwh numeric, time_hours numeric, parking_hours numeric, amount_excl_vat numeric, amount_incl_vat numeric, vat_rate numeric, currency text, raw jsonb)`,
+        [id, JSON.stringify(read.lines)],
+      );
+      return { status: previous ? ('SUPERSEDED_PREVIOUS' as const) : ('IMPORTED' as const), invoice: (await this.view(m, id))! };
+    });
+  }
+
+  /** The invoices of a CPO (or all), newest first, superseded ones included (history). */
+  async list(connectionId: string | null): Promise<InvoiceView[]> {
+    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM invoice WHERE ($1::uuid IS NULL OR connection_id = $1) ORDER BY imported_at DESC, id`, [connectionId]);
+    return Promise.all(rows.map(async (r) => (await this.view(this.db.manager, r.id))!));
+  }
+
+  /** One invoice. @throws NotFoundException */
+  async get(id: string): Promise<InvoiceView> {
+    const v = await this.view(this.db.manager, id);
+    if (!v) throw new NotFoundException(`No invoice ${id}`);
+    return v;
+  }
+
+  private async view(m: { query: DataSource['query'] }, id: string): Promise<InvoiceView | null> {
+    const rows: Array<InvoiceView & { period_from: Date; period_to: Date; imported_at: Date }> = await m.query(
+      `SELECT id, connection_id, invoice_number, file_name, content_hash, period_from, period_to, line_count, skipped, supersedes, superseded_by, imported_at
+       FROM invoice WHERE id = $1`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return { ...r, period_from: new Date(r.period_from).toISOString(), period_to: new Date(r.period_to).toISOString(), imported_at: new Date(r.imported_at).toISOString() };
+  }
+}
