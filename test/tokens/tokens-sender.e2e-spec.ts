@@ -6,6 +6,7 @@
  * every AllowedType, "unknown Token", a malformed body and no body as documented in the README.
  */
 import { AuthorizationLog } from '../../src/tokens/authorization-log';
+import { ocpiCall } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { withClient } from '../support/test-database';
 import { startTestService, TestService } from '../support/test-service';
@@ -235,6 +236,14 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Tokens Sender interface, OC
     const bare = await cpo.simulator.authorizeToken('AUTH-OK');
     expect(bare).toMatchObject({ httpStatus: 200, ocpiStatus: 1000, data: { allowed: 'ALLOWED' } });
     expect(bare.data).not.toHaveProperty('location');
+    // The same with an empty body labelled JSON, as some CPOs send it.
+    const token = cpo.simulator.registration.tokenForClient!;
+    const labelled = await ocpiCall(`${service.url}/ocpi/emsp/${version}/tokens/AUTH-OK/authorize`, token, {
+      method: 'POST',
+      encoding: version === '2.1.1' ? 'plain' : 'base64',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect(labelled).toMatchObject({ status: 200, body: { status_code: 1000, data: { allowed: 'ALLOWED' } } });
 
     for (const body of [{ evse_uids: ['EVSE-1'] }, { location_id: 'LOC-1', evse_uids: 'EVSE-1' }, ['LOC-1'], { location_id: 'x'.repeat(40) }]) {
       expect(await cpo.simulator.authorizeToken('AUTH-OK', { location: body })).toMatchObject({ httpStatus: 200, ocpiStatus: 2001 });
