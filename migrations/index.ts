@@ -18,6 +18,7 @@ import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesRer
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
+import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 
 /**
@@ -45,5 +46,6 @@ export const migrations = [
   AbsentMarks1797800000000,
   SyncRunWindow1797900000000,
   CpoCircuit1798100000000,
+  Tokens1798300000000,
   CpoInvoices1798400000000,
 ];

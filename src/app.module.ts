@@ -22,6 +22,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { GapHealer } from './sync/gap-healer';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
+import { TokensModule } from './tokens/tokens.module';
 
 /** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
 const GAP_HEALER: Type<GapHealing> = GapHealer;
@@ -73,6 +74,7 @@ export class AppModule {
         LocationsModule,
         TariffsModule,
         SessionsModule,
+        TokensModule,
         FinanceModule,
         SyncModule,
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
