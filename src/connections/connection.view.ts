@@ -2,7 +2,7 @@ import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { assertNever } from '../common/assert-never';
 import { AuthObservationEntity, ConnectionModule, CpoConnectionEntity, NeedsAttention, RefusedParty, TokenRotation } from './cpo-connection.entity';
-import { ModuleModeView, modesOf } from './module-modes';
+import { ModuleModeView, ModuleScheduleView, modesOf, ScheduleSettings, schedulesOf } from './module-modes';
 import { partyClaimAttention } from './party-claims';
 
 /** Why a connection needs attention: no token we hold for the CPO works, or its credentials claimed parties we refused. */
@@ -51,9 +51,10 @@ export interface ConnectionView {
   refused_parties: RefusedParty[];
   /**
    * Per module, whether we pull it, receive it, or both (`mode`), who chose that (DEFAULT from the endpoints the CPO
-   * lists, or OPERATOR), whether the CPO offers its Sender interface, and what that makes of it (`pulled`, `received`).
+   * lists, or OPERATOR), whether the CPO offers its Sender interface, and what that makes of it (`pulled`, `received`);
+   * and its pull `schedule`: interval, last run, next due.
    */
-  modules: Record<ConnectionModule, ModuleModeView>;
+  modules: Record<ConnectionModule, ModuleModeView & { schedule: ModuleScheduleView }>;
   /**
    * A credentials update (PUT, either way) still open, or whose outcome the CPO has not shown yet: we accept both
    * tokens of ours it may hold, and try both tokens it may accept from us, until it settles. Null when settled.
@@ -64,7 +65,8 @@ export interface ConnectionView {
   unregistered_at: string | null;
 }
 
-export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
+/** The connection as operations see it; `schedules` gives the default intervals its modules' schedules show. */
+export function toConnectionView(c: CpoConnectionEntity, schedules: ScheduleSettings): ConnectionView {
   const prescribed = adapterFor(c.ocpiVersion)?.tokenEncoding ?? null;
   return {
     id: c.id,
@@ -89,12 +91,20 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
     invitation_expires_at: c.status === 'INVITED' && c.ourTokenExpiresAt ? c.ourTokenExpiresAt.toISOString() : null,
     needs_attention: attentionOf(c),
     refused_parties: c.refusedParties ?? [],
-    modules: modesOf(c),
+    modules: modulesOf(c, schedules),
     token_rotation: c.tokenRotation ? { state: c.tokenRotation, since: c.tokenRotationAt?.toISOString() ?? null, note: rotationNote(c.tokenRotation) } : null,
     last_error: c.lastError,
     registered_at: c.registeredAt ? c.registeredAt.toISOString() : null,
     unregistered_at: c.unregisteredAt ? c.unregisteredAt.toISOString() : null,
   };
+}
+
+function modulesOf(c: CpoConnectionEntity, settings: ScheduleSettings): ConnectionView['modules'] {
+  const modes = modesOf(c);
+  const schedules = schedulesOf(c, settings);
+  const modules = {} as ConnectionView['modules'];
+  for (const module of Object.keys(modes) as ConnectionModule[]) modules[module] = { ...modes[module], schedule: schedules[module] };
+  return modules;
 }
 
 /** The token problem first (nothing can be called then), else the refused party claims. */
