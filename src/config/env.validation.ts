@@ -171,7 +171,10 @@ export class Environment {
   @Min(1)
   SYNC_LEASE_RENEW_SECONDS: number = 5;
 
-  /** Seconds between two looks, by every instance, for pulls whose instance died (their run is closed as FAILED); 0: only the next pull of that module closes them. */
+  /**
+   * Seconds between two sweeps for pulls whose instance died (their run is closed as FAILED): a job on the queue that
+   * every instance asks for, one per period whichever asks; 0: only the next pull of that module closes them.
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)

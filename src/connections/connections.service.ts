@@ -79,21 +79,6 @@ export class ConnectionsService {
     return this.db.getRepository(CpoConnectionEntity).find({ relations: { parties: true, authObservations: true, moduleModes: true }, order: { createdAt: 'DESC' } });
   }
 
-  /**
-   * Ids of the connections REGISTERED before `registeredBefore` that no pull has ever started on, oldest first; a
-   * connection none of whose modules is pulled (a CPO that only pushes) never has a run, and is left out.
-   */
-  async neverPulled(registeredBefore: Date): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT c.id FROM cpo_connection c
-       WHERE c.status = 'REGISTERED' AND c.registered_at < $1 AND NOT EXISTS (SELECT 1 FROM sync_run r WHERE r.connection_id = c.id)
-         AND EXISTS (SELECT 1 FROM connection_module_mode m WHERE m.connection_id = c.id AND m.mode IN ('PULL', 'BOTH'))
-       ORDER BY c.registered_at`,
-      [registeredBefore],
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** The names operations gave these connections, by id (unknown ids are left out). */
   async namesOf(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

@@ -64,7 +64,10 @@ export interface ModuleScheduleView {
   /** When the schedule last sent a pull of it; null: never. */
   last_scheduled_at: string | null;
   /**
-   * When the schedule pulls it next (at the first look for due pulls from then on, once a minute; a CPO being pulled
+   * When the schedule pulls it next: an interval after the last scheduled pull; never scheduled yet, the first-pull
+   * delay after the registration or an interval after the last run, whichever is later (so a "sync now" right after
+   * registering is not followed by a scheduled pull a minute later). Pulled at the first look for due pulls from then
+   * on, once a minute; a CPO being pulled
    * at that moment is taken at the first look after); null when it is not pulled by schedule (off, not pulled at all,
    * or the connection is not registered).
    */
@@ -84,15 +87,16 @@ export function schedulesOf(
     const minutes = row?.intervalMinutes ?? settings.defaults[module];
     const lastScheduled = row?.lastScheduledAt ?? null;
     const scheduled = minutes > 0 && modes[module].pulled && connection.status === 'REGISTERED';
+    const lastRun = row?.lastRunStartedAt ? new Date(row.lastRunStartedAt) : null;
     const nextDue = !scheduled
       ? null
       : lastScheduled
         ? new Date(lastScheduled.getTime() + minutes * 60_000)
-        : new Date((connection.registeredAt?.getTime() ?? 0) + settings.firstPullDelaySeconds * 1000);
+        : new Date(Math.max((connection.registeredAt?.getTime() ?? 0) + settings.firstPullDelaySeconds * 1000, lastRun ? lastRun.getTime() + minutes * 60_000 : 0));
     views[module] = {
       interval_minutes: minutes > 0 ? minutes : null,
       interval_chosen_by: row?.intervalMinutes === null || row?.intervalMinutes === undefined ? 'DEFAULT' : 'OPERATOR',
-      last_run: row?.lastRunStartedAt ? { started_at: new Date(row.lastRunStartedAt).toISOString(), status: row.lastRunStatus ?? 'UNKNOWN' } : null,
+      last_run: lastRun ? { started_at: lastRun.toISOString(), status: row?.lastRunStatus ?? 'UNKNOWN' } : null,
       last_scheduled_at: lastScheduled ? lastScheduled.toISOString() : null,
       next_due_at: nextDue ? nextDue.toISOString() : null,
     };
@@ -109,7 +113,7 @@ export interface DuePull {
 /**
  * Claims the scheduled pulls due at `at`: the modules we pull (mode PULL or BOTH) of registered connections whose
  * interval is on and has passed since the schedule last sent one (never sent: `firstPullDelaySeconds` after the
- * registration), except on a connection with a pull still RUNNING (a slow or hung CPO is not sent more work; its
+ * registration, or an interval after a pull operations asked for meanwhile, whichever is later), except on a connection with a pull still RUNNING (a slow or hung CPO is not sent more work; its
  * modules are taken at the first look after it ends). Each claimed row's last_scheduled_at becomes `at` in the same
  * statement, compared with the value the look read: of several instances looking at once, one claims each pull.
  */
@@ -133,7 +137,10 @@ async function claim(m: EntityManager, at: Date, settings: ScheduleSettings): Pr
        FROM connection_module_mode m JOIN cpo_connection c ON c.id = m.connection_id
        WHERE c.status = 'REGISTERED' AND m.mode IN ('PULL', 'BOTH')
          AND coalesce(m.interval_minutes, ($2::jsonb ->> m.module)::int, 0) > 0
-         AND CASE WHEN m.last_scheduled_at IS NULL THEN coalesce(c.registered_at, '-infinity'::timestamptz) + make_interval(secs => $3) <= $1
+         AND CASE WHEN m.last_scheduled_at IS NULL
+                  THEN greatest(coalesce(c.registered_at, '-infinity'::timestamptz) + make_interval(secs => $3),
+                                (SELECT max(r.started_at) FROM sync_run r WHERE r.connection_id = m.connection_id AND r.module = m.module)
+                                  + make_interval(mins => coalesce(m.interval_minutes, ($2::jsonb ->> m.module)::int))) <= $1
                   ELSE m.last_scheduled_at + make_interval(mins => coalesce(m.interval_minutes, ($2::jsonb ->> m.module)::int)) <= $1 END
          AND NOT EXISTS (SELECT 1 FROM sync_run r WHERE r.connection_id = m.connection_id AND r.status = 'RUNNING')
      )

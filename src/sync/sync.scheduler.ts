@@ -102,7 +102,7 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Claims the (CPO, module) pulls due at `at` (now by default; a later time in tests) and sends one `pull` job per CPO
-   * with its due modules, in pull order. @returns the jobs sent. @throws Error when the database fails (the due-check
+   * with its due modules, in pull order. @returns the jobs sent (or found already waiting: the same key). @throws Error when the database fails (the due-check
    * job then fails; the next minute looks again).
    */
   async sendDuePulls(at: Date = new Date()): Promise<PullJob[]> {

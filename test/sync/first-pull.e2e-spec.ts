@@ -7,6 +7,7 @@ import { SyncScheduler } from '../../src/sync/sync.scheduler';
 import { generateLocations } from '../cpo-simulator';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { runsByModule, untilScheduledPullsEnd } from '../support/scheduled-pulls';
+import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 /** Far beyond the test: the service's own once-a-minute look finds nothing due while the test runs. */
@@ -43,6 +44,28 @@ describe('first pull of a newly registered CPO', () => {
     expect((await service.ops('GET', `/connections/${cpo.connectionId}/summary`)).body.stored.locations).toBe(5);
 
     expect(await scheduler.sendDuePulls(new Date(at.getTime() + 60_000))).toEqual([]);
+  });
+
+  it('a CPO pulled by "sync now" first is pulled by its schedule an interval after that pull, not at the first-pull delay', async () => {
+    const party = { countryCode: 'NL', partyId: 'SYN' };
+    const pressed = await inviteCpo(service, { ...party, locations: generateLocations({ count: 2, seed: 5, center: { latitude: 52.2, longitude: 5.2 }, radiusKm: 1, ...party }) });
+    try {
+      const registered = Date.parse((await service.ops('GET', `/connections/${pressed.connectionId}/summary`)).body.connection.registered_at);
+      const outcomes = await syncAndWait(service, pressed.connectionId);
+      const locationsRun = outcomes.find((o) => o.module === 'locations')!;
+      const runs = (await service.ops('GET', `/connections/${pressed.connectionId}/sync-runs`)).body;
+      const started = Date.parse(runs.find((r: any) => r.id === locationsRun.run_id).started_at);
+      const scheduler = service.app.get(SyncScheduler);
+
+      const sent = await scheduler.sendDuePulls(new Date(registered + DELAY_SECONDS * 1000));
+      expect(sent.map((job) => job.connectionId)).not.toContain(pressed.connectionId);
+      // Locations every 15 minutes (SYNC_INTERVAL_MINUTES), tariffs every 60: locations are due 15 minutes after the pull.
+      const due = await scheduler.sendDuePulls(new Date(started + 15 * 60_000));
+      expect(due).toContainEqual({ connectionId: pressed.connectionId, modules: ['locations'] });
+      await untilScheduledPullsEnd(service.database.url);
+    } finally {
+      await pressed.close();
+    }
   });
 
   it('a CPO that only pushes (no Sender interface: every module RECEIVE) is never picked up: it would never have a run', async () => {
