@@ -10,6 +10,7 @@ import { someLocations } from '../support/direct-client';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { runsByModule, untilScheduledPullsEnd } from '../support/scheduled-pulls';
 import { syncAndWait } from '../support/sync-runs';
+import { withClient } from '../support/test-database';
 import { startTestService, TestService } from '../support/test-service';
 
 /** Far beyond the test: the service's own looks (real clock) find nothing due while it runs. */
@@ -37,6 +38,14 @@ describe('pull schedules per CPO and module', () => {
   }
   const patch = (module: string, body: unknown) => service.ops('PATCH', `/connections/${cpo.connectionId}/modules/${module}`, body);
   const scheduler = () => service.app.get(SyncScheduler);
+
+  it('the look for due pulls (every minute) and the call-log pruning (hourly) are cron schedules of the job queue, not timers of an instance', async () => {
+    const { rows } = await withClient(service.database.url, (c) => c.query(`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name`));
+    expect(rows).toEqual([
+      { name: 'call-log-retention', cron: '0 * * * *', timezone: 'UTC' },
+      { name: 'pull-due-check', cron: '* * * * *', timezone: 'UTC' },
+    ]);
+  });
 
   it('shows the default schedules: locations and CDRs every SYNC_INTERVAL_MINUTES, sessions a third of it, tariffs four times it', async () => {
     const { modules } = await connection();
