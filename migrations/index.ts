@@ -18,6 +18,7 @@ import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesRer
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { ModuleSchedules1798000000000 } from './1798000000000-ModuleSchedules';
+import { JobQueueCronQueue1798000000001 } from './1798000000001-JobQueueCronQueue';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -44,4 +45,5 @@ export const migrations = [
   AbsentMarks1797800000000,
   SyncRunWindow1797900000000,
   ModuleSchedules1798000000000,
+  JobQueueCronQueue1798000000001,
 ];
