@@ -1,5 +1,4 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CallLogModule } from './call-log/call-log.module';
@@ -61,7 +60,6 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
-        ScheduleModule.forRoot(),
         // All background work, on the same database (pg-boss, schema pgboss).
         JobQueueModule.forRoot(databaseUrl),
         HealthModule,
