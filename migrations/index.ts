@@ -17,6 +17,7 @@ import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesReread';
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
+import { SyncRunCheckpoint1798200000000 } from './1798200000000-SyncRunCheckpoint';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -42,4 +43,5 @@ export const migrations = [
   SyncRunPagesReread1797700000000,
   AbsentMarks1797800000000,
   SyncRunWindow1797900000000,
+  SyncRunCheckpoint1798200000000,
 ];

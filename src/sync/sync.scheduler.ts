@@ -66,10 +66,10 @@ export class SyncScheduler implements OnApplicationBootstrap {
     }
   }
 
-  /** Closes as FAILED the runs of instances that died while pulling (see SyncService.closeAbandonedRuns); never throws. */
+  /** Resumes, or closes as FAILED, the runs of instances that died while pulling (see SyncService.resumeAbandoned); never throws. */
   async closeAbandonedRuns(): Promise<void> {
     try {
-      await this.sync.closeAbandonedRuns();
+      await this.sync.resumeAbandoned();
     } catch (error) {
       this.logger.warn(`Closing the runs of stopped instances failed, trying again later: ${(error as Error).message}`);
     }
