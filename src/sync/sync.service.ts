@@ -451,7 +451,7 @@ export class SyncService implements BeforeApplicationShutdown {
       try {
         const moved = await this.crawlPages(session, module, run, lease, crawl, resumeFrom, (page) => {
           // The first page of a resumed crawl tells whether the list is still the one the checkpoint was taken on.
-          const why = resumeFrom && taken === 0 ? distrustTotal(resumeFrom, page, this.config.env.OCPI_PAGE_LIMIT) : null;
+          const why = resumeFrom && taken === 0 ? distrustTotal(resumeFrom, page) : null;
           if (why) throw new UntrustedCheckpoint(why);
           taken += 1;
         });
@@ -572,12 +572,14 @@ class UntrustedCheckpoint extends Error {}
 
 /**
  * Why a resumed crawl's first page shows a different list: X-Total-Count moved by more than a tenth of the checkpoint's
- * and more than a page (smaller moves the page walker handles itself: a re-read for a drop, a catch-up for a growth).
+ * and more than a page as the CPO sends them (smaller moves the page walker handles itself: a re-read for a drop, a
+ * catch-up for a growth).
  */
-function distrustTotal(at: CrawlCheckpoint, page: OcpiPage, pageLimit: number): string | null {
+function distrustTotal(at: CrawlCheckpoint, page: OcpiPage): string | null {
   if (at.total_count === null || page.totalCount === null) return null;
   const change = Math.abs(page.totalCount - at.total_count);
-  if (change <= pageLimit || change * 10 <= at.total_count) return null;
+  const pageSize = Math.ceil(at.received / Math.max(1, at.pages));
+  if (change <= pageSize || change * 10 <= at.total_count) return null;
   return `X-Total-Count was ${at.total_count} at the checkpoint and is ${page.totalCount} now`;
 }
 

@@ -137,4 +137,36 @@ describe('resumable pulls: a pull whose lease died is taken over and resumed fro
       await cpo.close();
     }
   });
+
+  it('a list that changed a lot since the checkpoint (X-Total-Count 45 → 20) is crawled again from date_from, in the same run', async () => {
+    const owner = { countryCode: 'NL', partyId: 'RST' };
+    const locations = generateLocations({ count: COUNT, seed: 23, center: { latitude: 52.09, longitude: 5.12 }, radiusKm: 4, ...owner });
+    const cpo = await registerCpo(service, { ...owner, locations, maxPageLimit: PAGE });
+    try {
+      const stalled = await stalledPull(cpo);
+      await expireLease(db, cpo.connectionId);
+      // The CPO dropped its first 25 Locations, the 20 taken among them.
+      const now = locations.slice(25);
+      cpo.simulator.setLocations(now);
+      const sweep = await sync.resumeAbandoned();
+      const [outcome] = await sweep.done;
+      expect(outcome).toMatchObject({ status: 'SUCCEEDED', run_id: stalled.runId });
+      await stalled.done;
+
+      // The resumed page (offset 20) is read and set aside (not taken, not a re-read); the list is read again from its
+      // first page, by a fresh crawl.
+      expect(locationPagesAsked(cpo)).toEqual([0, 0, 10, 10, 20, 20]);
+      const [run] = await db.query(`SELECT pages, pages_reread FROM sync_run WHERE id = $1`, [stalled.runId]);
+      expect(run).toEqual({ pages: TAKEN + 2, pages_reread: 0 });
+      const stored = await storedLocationIds(db, cpo.connectionId);
+      expect(stored).toEqual(expect.arrayContaining(now.map((l) => l.id)));
+      // The pages the first holder took stay, and count as listed by the run: nothing is marked absent from a mixed view
+      // (those 20 are marked by the next full pull).
+      expect(stored).toHaveLength(now.length + TAKEN * PAGE);
+      const [{ absent }] = await db.query(`SELECT count(*)::int AS absent FROM location WHERE connection_id = $1 AND absent_since IS NOT NULL`, [cpo.connectionId]);
+      expect(absent).toBe(0);
+    } finally {
+      await cpo.close();
+    }
+  });
 });
