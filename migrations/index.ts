@@ -20,6 +20,7 @@ import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { ModuleSchedules1798000000000 } from './1798000000000-ModuleSchedules';
 import { JobQueueCronQueue1798000000001 } from './1798000000001-JobQueueCronQueue';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
+import { SyncRunCheckpoint1798200000000 } from './1798200000000-SyncRunCheckpoint';
 import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 
@@ -50,6 +51,7 @@ export const migrations = [
   ModuleSchedules1798000000000,
   JobQueueCronQueue1798000000001,
   CpoCircuit1798100000000,
+  SyncRunCheckpoint1798200000000,
   Tokens1798300000000,
   CpoInvoices1798400000000,
 ];

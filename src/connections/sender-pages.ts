@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { otherEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiCallContext, OcpiClient, OcpiPage, OcpiParty } from '../ocpi/client/ocpi-client';
+import { WalkPosition } from '../ocpi/client/page-walker';
 import { SenderModule } from '../ocpi/adapter/ocpi-version-adapter';
 import { ConnectionsService, CpoSession } from './connections.service';
 import { CpoCaller, isUnauthorized, targetOf } from './cpo-caller';
@@ -29,13 +30,15 @@ export class SenderPages {
   /**
    * Pages of `module`, following the CPO's pagination (OcpiClient.pages), with the version's transport rules,
    * routing headers towards `routeTo` when the CPO sits behind a hub, `context` for the call log, and `signal` to cancel.
+   * `resumeFrom`: carry on a walk another instance began (its checkpoint); an HTTP 404 there is thrown as it is (the
+   * caller starts the crawl over, which re-discovers the endpoints if need be).
    * @throws OcpiCallError, Error
    */
   async *pages(
     session: CpoSession,
     module: SenderModule,
     params: Record<string, string | number | undefined>,
-    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext; signal?: AbortSignal } = {},
+    options: { routeTo?: OcpiParty | null; context?: OcpiCallContext; signal?: AbortSignal; resumeFrom?: WalkPosition } = {},
   ): AsyncGenerator<OcpiPage> {
     const { adapter, connection } = session;
     let url = adapter.senderUrl(connection.theirEndpoints, module);
@@ -70,7 +73,7 @@ export class SenderPages {
           continue;
         }
         if (isUnauthorized(error) && target.unsettled) await this.connections.noTokenWorks(connection.id, `GET ${url}`);
-        if (!rediscovered && error instanceof OcpiCallError && error.details.httpStatus === 404) {
+        if (!rediscovered && !options.resumeFrom && error instanceof OcpiCallError && error.details.httpStatus === 404) {
           rediscovered = true;
           url = await this.movedUrl(session, module, url);
           continue;

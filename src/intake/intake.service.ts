@@ -39,11 +39,23 @@ export class IntakeService {
   /**
    * Takes in a batch of raw wire objects of `module` (a pulled page, or one pushed object).
    * @param transportDeviations deviations the transport already found in the response that carried the batch
+   * @param alongside runs in the batch's own transaction once it is stored, with the tallies (a pull records there how
+   *   far it came: the batch and that record are committed together or not at all)
    * @returns one outcome per object, in input order, and the tallies.
    */
-  async take<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): Promise<IntakeResult> {
+  async take<K extends IntakeModuleId>(
+    source: IntakeSource,
+    module: K,
+    items: unknown[],
+    transportDeviations: WireDeviation[] = [],
+    alongside?: (m: EntityManager, result: IntakeResult) => Promise<void>,
+  ): Promise<IntakeResult> {
     const judged = this.judge(source, module, items, transportDeviations);
-    const stored = await this.db.transaction((m) => this.commit(m, source, module, judged));
+    const stored = await this.db.transaction(async (m) => {
+      const outcomes = await this.commit(m, source, module, judged);
+      await alongside?.(m, tallied(judged.outcomes as ItemOutcome[], judged.deviations));
+      return outcomes;
+    });
     await this.modules.table[module].afterStore(stored);
     return tallied(judged.outcomes as ItemOutcome[], judged.deviations);
   }

@@ -16,7 +16,23 @@ export interface LeaseAcquisition {
   lastSuccessStarted: Date | null;
   /** Runs of an instance that died holding this lease, closed as FAILED now. */
   closedRuns: number;
+  /** The run of a dead holder taken over now, to be resumed from its checkpoint by the new holder (null: none). */
+  resumedRunId: string | null;
 }
+
+/** A run left RUNNING by a holder that died, as {@link SyncLease.acquire} offers it for a takeover. */
+export interface AbandonedRun {
+  id: string;
+  takeovers: number;
+  windowRequested: boolean;
+  dateFrom: Date | null;
+}
+
+/**
+ * A run is taken over at most this many times: a pull that keeps killing the instances that run it (a poison page
+ * that exhausts memory, say) is then closed as FAILED instead, and the next pull starts again from the last success.
+ */
+export const MAX_TAKEOVERS = 3;
 
 /** Thrown by {@link SyncLease.assertHeld} and {@link SyncLease.renew} when this instance no longer holds the lease. */
 export class LeaseLostError extends Error {}
@@ -29,8 +45,9 @@ export class LeaseLostError extends Error {}
  *
  * While a pull runs, a heartbeat renews the lease every `renewSeconds`, whatever the pages do (one slow page may take
  * longer than the lease lasts); a holder that dies stops renewing, and `ttlSeconds` later the lease is free. Whoever
- * takes it next closes the dead holder's RUNNING runs as FAILED with the reason, as does the periodic sweep
- * ({@link closeAbandonedRuns}). A holder that finds its lease expired or taken (it was too slow to renew: a stalled
+ * takes it next takes the dead holder's RUNNING run over to resume it from its checkpoint, or closes it as FAILED
+ * with the reason (see {@link acquire}); the periodic sweep does the same (SyncService.resumeAbandoned, then
+ * {@link closeAbandonedRuns} for what cannot be resumed). A holder that finds its lease expired or taken (it was too slow to renew: a stalled
  * process, a database unreachable for longer than the lease) stops: another instance may be pulling already.
  */
 export class SyncLease {
@@ -49,10 +66,12 @@ export class SyncLease {
   ) {}
 
   /**
-   * Takes the lease when it is free or expired, in one transaction that also closes, as FAILED, any run of this
-   * module still RUNNING (only a lease holder runs one, so such a run belongs to a holder that is gone).
+   * Takes the lease when it is free or expired, in one transaction that also settles any run of this module still
+   * RUNNING (only a lease holder runs one, so such a run belongs to a holder that is gone): the newest one that
+   * `resume` accepts (taken over fewer than {@link MAX_TAKEOVERS} times) is taken over — its `takeovers` counted,
+   * `resumed_at` set, left RUNNING for the new holder to resume — and the others are closed as FAILED with the reason.
    */
-  async acquire(): Promise<LeaseAcquisition> {
+  async acquire(resume: (run: AbandonedRun) => boolean = () => false): Promise<LeaseAcquisition> {
     await this.db.query(`INSERT INTO sync_state (connection_id, module) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [this.connectionId, this.module]);
     return this.db.transaction(async (m) => {
       const [state] = rowsOf<{ lease_holder: string | null; lease_until: Date | null; last_success_started: Date | null; live: boolean }>(
@@ -62,16 +81,34 @@ export class SyncLease {
           [this.connectionId, this.module],
         ),
       );
-      if (!state || state.live) return { acquired: false, lastSuccessStarted: state?.last_success_started ?? null, closedRuns: 0 };
+      if (!state || state.live) return { acquired: false, lastSuccessStarted: state?.last_success_started ?? null, closedRuns: 0, resumedRunId: null };
       await m.query(`UPDATE sync_state SET lease_holder = $3, lease_until = now() + make_interval(secs => $4) WHERE connection_id = $1 AND module = $2`, [
         this.connectionId,
         this.module,
         this.holder,
         this.timing.ttlSeconds,
       ]);
-      const closedRuns = await closeRuns(m, this.connectionId, this.module, abandonedReason(state.lease_holder ? state.lease_until : null));
-      return { acquired: true, lastSuccessStarted: state.last_success_started, closedRuns };
+      const resumedRunId = await this.takeOver(m, resume);
+      const closedRuns = await closeRuns(m, this.connectionId, this.module, abandonedReason(state.lease_holder ? state.lease_until : null), resumedRunId);
+      return { acquired: true, lastSuccessStarted: state.last_success_started, closedRuns, resumedRunId };
     });
+  }
+
+  /** Within {@link acquire}: takes over the newest RUNNING run `resume` accepts; returns its id (null: none). */
+  private async takeOver(m: EntityManager, resume: (run: AbandonedRun) => boolean): Promise<string | null> {
+    const running = rowsOf<{ id: string; takeovers: number; window_requested: boolean; date_from: Date | null }>(
+      await m.query(
+        `SELECT id, takeovers, window_requested, date_from FROM sync_run
+         WHERE connection_id = $1 AND module = $2 AND status = 'RUNNING' ORDER BY started_at DESC`,
+        [this.connectionId, this.module],
+      ),
+    );
+    const chosen = running
+      .map((r) => ({ id: r.id, takeovers: r.takeovers, windowRequested: r.window_requested, dateFrom: r.date_from }))
+      .find((r) => r.takeovers < MAX_TAKEOVERS && resume(r));
+    if (!chosen) return null;
+    await m.query(`UPDATE sync_run SET takeovers = takeovers + 1, resumed_at = now() WHERE id = $1`, [chosen.id]);
+    return chosen.id;
   }
 
   /**
@@ -104,6 +141,25 @@ export class SyncLease {
     );
     if (rows.length === 1) return;
     this.lost = `this instance's lease on ${this.module} expired before it was renewed (the instance was stalled or the database unreachable for over ${this.timing.ttlSeconds} s); another instance may pull now, so this run stopped`;
+    throw new LeaseLostError(this.lost);
+  }
+
+  /**
+   * Inside a transaction that writes for the pull (a page, its checkpoint, the run's end): @throws LeaseLostError
+   * unless this instance still holds the lease and it has not expired, so that a holder that stalled past its lease
+   * cannot write over the run another instance took over (the whole transaction rolls back). Keeps the lease row
+   * shared-locked to the end of the transaction: a takeover waits for a page being committed.
+   */
+  async fence(m: Pick<EntityManager, 'query'>): Promise<void> {
+    const rows = rowsOf(
+      await m.query(`SELECT 1 AS ok FROM sync_state WHERE connection_id = $1 AND module = $2 AND lease_holder = $3 AND lease_until >= now() FOR SHARE`, [
+        this.connectionId,
+        this.module,
+        this.holder,
+      ]),
+    );
+    if (rows.length === 1) return;
+    this.lost ??= `this instance's lease on ${this.module} expired or was taken before it wrote (the instance was stalled or the database unreachable for over ${this.timing.ttlSeconds} s); the run is left to the instance that takes it over`;
     throw new LeaseLostError(this.lost);
   }
 
@@ -172,15 +228,34 @@ function abandonedReason(leaseUntil: Date | null): string {
   return leaseUntil ? `${REASON_EXPIRED}${leaseUntil.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : REASON_NO_LEASE;
 }
 
-async function closeRuns(m: EntityManager, connectionId: string, module: string, reason: string): Promise<number> {
+/** Closes as FAILED the RUNNING runs of (connection, module) but `keep` (a run just taken over). */
+async function closeRuns(m: EntityManager, connectionId: string, module: string, reason: string, keep: string | null): Promise<number> {
   const rows = rowsOf(
     await m.query(
-      `UPDATE sync_run SET status = 'FAILED', finished_at = now(), error = $3
-       WHERE connection_id = $1 AND module = $2 AND status = 'RUNNING' RETURNING id`,
-      [connectionId, module, reason],
+      `UPDATE sync_run SET status = 'FAILED', finished_at = now(),
+         error = CASE WHEN takeovers >= $5 THEN $3 || $4 ELSE $3 END
+       WHERE connection_id = $1 AND module = $2 AND status = 'RUNNING' AND id IS DISTINCT FROM $6::uuid RETURNING id`,
+      [connectionId, module, reason, GIVEN_UP, MAX_TAKEOVERS, keep],
     ),
   );
   return rows.length;
+}
+
+const GIVEN_UP = `; taken over ${MAX_TAKEOVERS} times already, each time its instance died: not resumed again`;
+
+/**
+ * (connection, module) pairs with a run still RUNNING whose lease is expired or free: pulls whose instance died,
+ * to be taken over (see SyncService.resumeAbandoned).
+ */
+export async function abandonedPulls(db: DataSource): Promise<Array<{ connectionId: string; module: string }>> {
+  const rows = rowsOf<{ connection_id: string; module: string }>(
+    await db.query(
+      `SELECT DISTINCT r.connection_id, r.module FROM sync_run r
+       JOIN sync_state s ON s.connection_id = r.connection_id AND s.module = r.module
+       WHERE r.status = 'RUNNING' AND (s.lease_until IS NULL OR s.lease_until < now())`,
+    ),
+  );
+  return rows.map((r) => ({ connectionId: r.connection_id, module: r.module }));
 }
 
 /** TypeORM's postgres driver returns [rows, count] for UPDATE … RETURNING; accept either form. */

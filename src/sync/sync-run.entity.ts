@@ -3,6 +3,27 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
+/**
+ * Where a run's crawl stands after its last page taken (written in that page's transaction), so that another instance
+ * can resume the run from the next page when this one dies (see SyncService.resumeAbandoned). JSON, snake_case.
+ */
+export interface CrawlCheckpoint {
+  /** Which crawl: the first one (from the run's date_from) or the catch-up one after the list moved. */
+  catch_up: boolean;
+  /** The date_from this crawl sent (ISO 8601 UTC; null: none). */
+  date_from: string | null;
+  /** The next page to fetch (the CPO's Link, or our offset URL); null: this crawl has read its last page. */
+  next_url: string | null;
+  /** X-Total-Count of the last page taken (null: the CPO sent none). */
+  total_count: number | null;
+  /** Pages and objects this crawl received so far, and whether a page of it carried a Link (see PageWalker). */
+  pages: number;
+  received: number;
+  saw_link: boolean;
+  /** The list moved under the first crawl: a catch-up crawl is due once it ends (see SyncService.pull). */
+  moved: boolean;
+}
+
 /** One pull of one module from one CPO, with what it received, stored and rejected. */
 @Entity('sync_run')
 export class SyncRunEntity {
@@ -28,4 +49,9 @@ export class SyncRunEntity {
   /** Values the CPO bent and we normalised in this run (see wire_deviation for the kinds). */
   @Column('integer') deviations: number;
   @Column('text', { nullable: true }) error: string | null;
+  /** Where the crawl stands after its last page taken (null: none taken yet). */
+  @Column('jsonb', { nullable: true }) checkpoint: CrawlCheckpoint | null;
+  /** How often another instance took this run over after its holder died, and when it last did. */
+  @Column('integer', { default: 0 }) takeovers: number;
+  @Column('timestamptz', { name: 'resumed_at', nullable: true }) resumedAt: Date | null;
 }

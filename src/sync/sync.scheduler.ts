@@ -124,9 +124,9 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     return jobs;
   }
 
-  /** Closes as FAILED the runs of instances that died while pulling (see SyncService.closeAbandonedRuns). */
+  /** Resumes, or closes as FAILED, the runs of instances that died while pulling (see SyncService.resumeAbandoned). */
   async closeAbandonedRuns(): Promise<void> {
-    await this.sync.closeAbandonedRuns();
+    await this.sync.resumeAbandoned();
   }
 
   /**

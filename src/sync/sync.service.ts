@@ -14,12 +14,14 @@ import { IntakeSource } from '../intake/intake-source';
 import { IntakeService } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
+import { OcpiPage } from '../ocpi/client/ocpi-client';
+import { WalkPosition } from '../ocpi/client/page-walker';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
 import { AbsentMarking } from './absent-marking';
 import { HubClientInfoPull } from './hub-client-info.pull';
 import { hubOf } from './hub-routing';
-import { closeAbandonedRuns, SyncLease } from './sync-lease';
-import { SyncModule, SyncRunEntity } from './sync-run.entity';
+import { AbandonedRun, abandonedPulls, closeAbandonedRuns, LeaseLostError, SyncLease } from './sync-lease';
+import { CrawlCheckpoint, SyncModule, SyncRunEntity } from './sync-run.entity';
 
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
@@ -87,9 +89,14 @@ function firstDateFrom(module: SyncModule): Date | null {
 
 /**
  * Pulls modules from a CPO's Sender interfaces (mod_locations 2.2.1 §8.2.1, mod_tariffs 2.2.1 §4.2.1, mod_sessions
- * 2.2.1 §Sender Interface, mod_cdrs 2.2.1 §Sender Interface), page by page; each page takes the intake step (IntakeService) in one transaction. A run
- * that dies part-way leaves its pages stored; the next run pulls again from the last *successful* run's start, and
- * the stores make the overlap harmless (upserts; CDRs: the identical-content check): no gap, no duplicate.
+ * 2.2.1 §Sender Interface, mod_cdrs 2.2.1 §Sender Interface), page by page; each page takes the intake step
+ * (IntakeService) in one transaction, which also records on the run where the crawl stands (its checkpoint: the next
+ * page). A run whose instance dies part-way keeps its pages stored; once its lease is known dead, the instance that
+ * finds it (the next pull of that module, or the sweep: {@link resumeAbandoned}) takes the same run over and resumes it
+ * from the next page: nothing read again, nothing skipped. A checkpoint that cannot be trusted any more (the next
+ * page's URL refused with a 4xx, the list's X-Total-Count changed by more than a tenth) is dropped: the crawl starts
+ * again from the run's date_from, in the same run. A pull that fails otherwise leaves the next run to pull again from
+ * the last *successful* run's start; the stores make the overlap harmless (upserts; CDRs: the identical-content check).
  */
 @Injectable()
 export class SyncService implements BeforeApplicationShutdown {
@@ -198,8 +205,70 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /**
+   * The sweep: takes over every run still RUNNING whose instance died (its lease expired or is free) and resumes it in
+   * the background from its checkpoint (see {@link pull}), when its connection may still be pulled; then closes as
+   * FAILED the others (connection paused or gone, module no longer pulled, or the run taken over too often).
+   * Another instance sweeping at the same time takes over none of the same runs (the lease decides).
+   * @returns the ids of the runs resumed, how many were closed, and the outcomes of the resumed pulls once they end
+   *   (never rejects).
+   */
+  async resumeAbandoned(): Promise<{ resumed: string[]; closed: number; done: Promise<SyncOutcome[]> }> {
+    const resumed: BegunPull[] = [];
+    for (const { connectionId, module } of await abandonedPulls(this.db)) {
+      if (this.stopping.signal.aborted) break;
+      const connection = await this.connections.get(connectionId).catch(() => null);
+      if (!connection || pausedBecause(connection) || whyNotPulled(connection, module as SyncModule)) continue;
+      const pull = await this.takeOver(connectionId, module as SyncModule);
+      if (pull) resumed.push(pull);
+    }
+    const closed = await this.closeAbandonedRuns();
+    const done = (async () => {
+      const outcomes: SyncOutcome[] = [];
+      for (const pull of resumed) outcomes.push(await this.runModule(pull));
+      return outcomes;
+    })();
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return { resumed: resumed.map((pull) => pull.run.id), closed, done };
+  }
+
+  /** Takes the lease of one module whose holder died and its RUNNING run over; null when another instance was first. */
+  private async takeOver(connectionId: string, module: SyncModule): Promise<BegunPull | null> {
+    const lease = this.lease(connectionId, module);
+    const { acquired, resumedRunId } = await lease.acquire(() => true);
+    if (!acquired) return null;
+    if (!resumedRunId) {
+      await lease.release(null);
+      return null;
+    }
+    return this.resumed(lease, resumedRunId);
+  }
+
+  /** The run just taken over with `lease`, its heartbeat started. */
+  private async resumed(lease: SyncLease, runId: string): Promise<BegunPull> {
+    lease.startHeartbeat();
+    try {
+      const run = await this.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
+      const from = run.checkpoint ? `after its page ${run.checkpoint.pages}${run.checkpoint.catch_up ? ' of the catch-up crawl' : ''}` : 'from its start';
+      this.logger.warn(
+        { connectionId: run.connectionId, module: run.module, runId, takeovers: run.takeovers },
+        `Took over the pull of an instance that died (its lease expired): resuming it ${from}`,
+      );
+      return { lease, run };
+    } catch (error) {
+      await lease.release(null);
+      throw error;
+    }
+  }
+
+  private lease(connectionId: string, module: SyncModule): SyncLease {
+    const env = this.config.env;
+    return new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
+  }
+
+  /**
    * Closes as FAILED, with the reason, every run still RUNNING whose instance died (its lease expired or is free).
-   * Returns how many were closed.
+   * Returns how many were closed. {@link resumeAbandoned} resumes first what it can.
    */
   async closeAbandonedRuns(): Promise<number> {
     const closed = await closeAbandonedRuns(this.db);
@@ -209,32 +278,28 @@ export class SyncService implements BeforeApplicationShutdown {
 
   /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
   recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
-    return this.db.query(
-      `SELECT id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
-       FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`,
-      [connectionId, limit],
-    );
+    return this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`, [connectionId, limit]);
   }
 
   /** One run of a CPO (snake_case, as in {@link recentRuns}), or null when this connection has no such run. */
   async oneRun(connectionId: string, runId: string): Promise<unknown> {
-    const rows: unknown[] = await this.db.query(
-      `SELECT id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error
-       FROM sync_run WHERE connection_id = $1 AND id = $2`,
-      [connectionId, runId],
-    );
+    const rows: unknown[] = await this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 AND id = $2`, [connectionId, runId]);
     return rows[0] ?? null;
   }
 
-  /** Takes the lease of one module and opens its RUNNING run, unless another pull holds it (then SKIPPED). */
+  /**
+   * Takes the lease of one module and opens its RUNNING run, unless another pull holds it (then SKIPPED). A run left
+   * RUNNING by an instance that died is taken over and resumed instead of opening a new one, when it is the pull asked
+   * for (see {@link resumableFor}); otherwise it is closed as FAILED.
+   */
   private async begin(connectionId: string, module: SyncModule, options: SyncOptions): Promise<BegunPull | SyncOutcome> {
-    const env = this.config.env;
-    const lease = new SyncLease(this.db, connectionId, module, { ttlSeconds: env.SYNC_LEASE_TTL_SECONDS, renewSeconds: env.SYNC_LEASE_RENEW_SECONDS });
-    const { acquired, lastSuccessStarted, closedRuns } = await lease.acquire();
+    const lease = this.lease(connectionId, module);
+    const { acquired, lastSuccessStarted, closedRuns, resumedRunId } = await lease.acquire((run) => resumableFor(options, run));
     // Whatever happens next (even a pull by another instance), this instance's next search catches up first.
     this.searchIndex.markDirty();
     if (!acquired) return skipped(module, ANOTHER_INSTANCE);
     if (closedRuns > 0) this.logger.warn({ connectionId, module, closedRuns }, 'Closed the runs of an instance that died while pulling (its lease expired)');
+    if (resumedRunId) return this.resumed(lease, resumedRunId);
     // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
     lease.startHeartbeat();
     const dateFrom = options.window
@@ -293,7 +358,7 @@ export class SyncService implements BeforeApplicationShutdown {
         await this.outlasting(() => lease.renew());
         // A complete full pull: what the CPO no longer lists is marked absent, before the run says SUCCEEDED.
         await this.outlasting(() => this.absentMarking.afterCompletePull(run));
-        await this.outlasting(() => this.finish(run, 'SUCCEEDED', null));
+        await this.outlasting(() => this.finish(run, lease, 'SUCCEEDED', null));
         // A window read again says nothing of what changed since the last incremental pull: its start stays.
         await this.outlasting(() => lease.release(run.windowRequested ? null : run.startedAt));
         await this.connections.recordError(connectionId, null);
@@ -301,27 +366,37 @@ export class SyncService implements BeforeApplicationShutdown {
     } catch (error) {
       failure = error;
     }
-    if (failure !== null) {
-      await this.close({ lease, run }, failure);
-      await this.absentMarking.afterFailedPull(run); // a partial pull marks nothing
-    }
+    // A partial pull marks nothing; one whose lease was lost leaves what it listed to the instance that takes it over.
+    if (failure !== null && (await this.close({ lease, run }, failure))) await this.absentMarking.afterFailedPull(run);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     return outcome(run);
   }
 
-  /** Closes a begun pull as FAILED with the reason; releases its lease. */
-  private async close({ lease, run }: BegunPull, error: unknown): Promise<void> {
+  /**
+   * Closes a begun pull as FAILED with the reason; releases its lease. A pull whose lease was lost leaves its run
+   * RUNNING, as it stands, for the instance that takes it over (it may have already): only the outcome says FAILED.
+   * @returns whether the run was closed here.
+   */
+  private async close({ lease, run }: BegunPull, error: unknown): Promise<boolean> {
     const { connectionId, module } = run;
     const message = describeFailure(module, error);
     lease.stopHeartbeat();
+    let closed = false;
     try {
-      await this.outlasting(() => this.finish(run, 'FAILED', message));
+      await this.outlasting(() => this.finish(run, lease, 'FAILED', message));
+      closed = true;
       await this.outlasting(() => lease.release(null));
       await this.connections.recordError(connectionId, message);
     } catch (closing) {
+      if (closing instanceof LeaseLostError) {
+        Object.assign(run, { status: 'FAILED', error: message });
+        this.logger.warn({ connectionId, module, runId: run.id }, `${message}; the run is left to the instance that takes it over`);
+        return false;
+      }
       this.logger.error({ connectionId, module, runId: run.id }, `Closing the run failed: ${(closing as Error).message}`);
     }
     this.logger.warn({ connectionId, module, runId: run.id }, message);
+    return closed;
   }
 
   /**
@@ -333,35 +408,83 @@ export class SyncService implements BeforeApplicationShutdown {
    * at the end is missed; its pages count as re-reads. What changes during the catch-up is for the next pull, which
    * starts from this one's start. Objects moved forward past us by removals are re-read by the page walker itself
    * (an offset lowered by the drop of X-Total-Count, see PageWalker). Duplicates are harmless: the stores upsert.
+   * A run taken over goes on from its checkpoint: the crawl it was in, from the next page (the first crawl of a
+   * resumed run counts as started when the run did: an earlier catch-up date_from, never a later one).
    */
   private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
-    const crawlStarted = Date.now();
+    const at = run.checkpoint;
+    const crawlStarted = at ? run.startedAt.getTime() : Date.now();
     // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
     const correlationId = randomUUID();
-    const { moved } = await this.crawl(session, module, run, lease, { dateFrom: run.dateFrom, catchUp: false, correlationId });
-    if (!moved) return;
-    const dateFrom = new Date(crawlStarted - DATE_FROM_MARGIN_MS);
+    let moved = at?.moved ?? false;
+    if (!at?.catch_up) {
+      // A checkpoint whose first crawl read its last page: only the catch-up (if due) remains.
+      if (!at || at.next_url !== null) {
+        ({ moved } = await this.crawl(session, module, run, lease, { dateFrom: run.dateFrom, catchUp: false, correlationId, resumeFrom: at, moved }));
+      }
+      if (!moved) return;
+    } else if (at.next_url === null) return;
+    const dateFrom = at?.catch_up ? parseDate(at.date_from) : new Date(crawlStarted - DATE_FROM_MARGIN_MS);
     this.logger.log(
       { connectionId: run.connectionId, module, runId: run.id },
-      `The CPO's ${module} list moved while we paged: catching up with date_from ${dateFrom.toISOString()}`,
+      `The CPO's ${module} list moved while we paged: catching up with date_from ${dateFrom?.toISOString()}`,
     );
-    await this.crawl(session, module, run, lease, { dateFrom, catchUp: true, correlationId });
+    await this.crawl(session, module, run, lease, { dateFrom, catchUp: true, correlationId, resumeFrom: at?.catch_up ? at : null, moved: true });
   }
 
-  /** One crawl of the module's pages into the stores, counted on the run. @returns whether the list moved under it. */
+  /**
+   * One crawl of the module's pages into the stores, counted on the run, its checkpoint written with each page (in the
+   * page's transaction). From `resumeFrom`'s next page when given; when that checkpoint cannot be trusted (see
+   * {@link distrust}), the crawl starts again from `dateFrom`. `moved`: the list already moved under this crawl.
+   * @returns whether the list moved under it.
+   */
   private async crawl(
     session: CpoSession,
     module: SyncModule,
     run: SyncRunEntity,
     lease: SyncLease,
-    crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string },
+    crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; resumeFrom: CrawlCheckpoint | null; moved: boolean },
   ): Promise<{ moved: boolean }> {
+    let resumeFrom = crawl.resumeFrom;
+    for (;;) {
+      let taken = 0;
+      try {
+        const moved = await this.crawlPages(session, module, run, lease, crawl, resumeFrom, (page) => {
+          // The first page of a resumed crawl tells whether the list is still the one the checkpoint was taken on.
+          const why = resumeFrom && taken === 0 ? distrustTotal(resumeFrom, page) : null;
+          if (why) throw new UntrustedCheckpoint(why);
+          taken += 1;
+        });
+        return { moved };
+      } catch (error) {
+        const why = resumeFrom && taken === 0 ? distrust(error) : null;
+        if (!why) throw error;
+        this.logger.warn(
+          { connectionId: run.connectionId, module, runId: run.id },
+          `The checkpoint of the run taken over cannot be trusted (${why}): crawling again from its date_from`,
+        );
+        resumeFrom = null;
+      }
+    }
+  }
+
+  /** The pages of one crawl, each taken with its checkpoint; `check` sees each page before it is taken (and may throw). */
+  private async crawlPages(
+    session: CpoSession,
+    module: SyncModule,
+    run: SyncRunEntity,
+    lease: SyncLease,
+    crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; moved: boolean },
+    resumeFrom: CrawlCheckpoint | null,
+    check: (page: OcpiPage) => void,
+  ): Promise<boolean> {
     const { connection } = session;
     const params = { limit: this.config.env.OCPI_PAGE_LIMIT, date_from: crawl.dateFrom?.toISOString(), date_to: run.dateTo?.toISOString() };
     const pages = this.senderPages.pages(session, module, params, {
       routeTo: hubOf(connection.parties),
       context: { connectionId: connection.id, module, correlationId: crawl.correlationId },
       signal: this.stopping.signal,
+      resumeFrom: resumeFrom?.next_url ? positionOf(resumeFrom) : undefined,
     });
     const source: IntakeSource = {
       connectionId: connection.id,
@@ -371,32 +494,42 @@ export class SyncService implements BeforeApplicationShutdown {
       parties: connection.parties,
       syncRunId: run.id,
     };
-    let moved = false;
+    let moved = crawl.moved;
     for await (const page of pages) {
       // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
       lease.assertHeld();
+      check(page);
       moved ||= page.moved;
-      // Each page in one transaction: a run that dies part-way keeps the pages it stored. Taken again if the database
-      // went away meanwhile (a restart): the page's writes are idempotent, so a commit whose answer was lost does no harm.
-      const { stored, rejected, deviations } = await this.outlasting(() => this.intake.take(source, module, page.items, page.deviations));
-      run.pages += 1;
-      if (page.reread || crawl.catchUp) run.pagesReread += 1;
-      run.objectsReceived += page.items.length;
-      run.objectsStored += stored;
-      run.objectsRejected += rejected;
-      run.deviations += deviations;
-      await this.outlasting(() =>
-        this.db.getRepository(SyncRunEntity).update(run.id, {
-          pages: run.pages,
-          pagesReread: run.pagesReread,
-          objectsReceived: run.objectsReceived,
-          objectsStored: run.objectsStored,
-          objectsRejected: run.objectsRejected,
-          deviations: run.deviations,
+      const checkpoint: CrawlCheckpoint = {
+        catch_up: crawl.catchUp,
+        date_from: crawl.dateFrom?.toISOString() ?? null,
+        next_url: page.position.next,
+        total_count: page.position.totalCount,
+        pages: page.position.pages,
+        received: page.position.received,
+        saw_link: page.position.sawLink,
+        moved,
+      };
+      const counts = (result: { stored: number; rejected: number; deviations: number }) => ({
+        pages: run.pages + 1,
+        pagesReread: run.pagesReread + (page.reread || crawl.catchUp ? 1 : 0),
+        objectsReceived: run.objectsReceived + page.items.length,
+        objectsStored: run.objectsStored + result.stored,
+        objectsRejected: run.objectsRejected + result.rejected,
+        deviations: run.deviations + result.deviations,
+      });
+      // Each page in one transaction with the run's counts and checkpoint: a run that dies part-way keeps the pages it
+      // stored and says where to go on. Taken again if the database went away meanwhile (a restart): the page's writes
+      // are idempotent and the counts absolute, so a commit whose answer was lost does no harm.
+      const result = await this.outlasting(() =>
+        this.intake.take(source, module, page.items, page.deviations, async (m, taken) => {
+          await lease.fence(m);
+          await m.getRepository(SyncRunEntity).update(run.id, { ...counts(taken), checkpoint });
         }),
       );
+      Object.assign(run, counts(result), { checkpoint });
     }
-    return { moved };
+    return moved;
   }
 
   /**
@@ -410,12 +543,68 @@ export class SyncService implements BeforeApplicationShutdown {
     );
   }
 
-  private async finish(run: SyncRunEntity, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
-    run.status = status;
-    run.error = error;
-    run.finishedAt = new Date();
-    await this.db.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt: run.finishedAt });
+  /** Closes the run, while `lease` is still ours. @throws LeaseLostError otherwise (the run is left as it is). */
+  private async finish(run: SyncRunEntity, lease: SyncLease, status: 'SUCCEEDED' | 'FAILED', error: string | null): Promise<void> {
+    const finishedAt = new Date();
+    await this.db.transaction(async (m) => {
+      await lease.fence(m);
+      await m.getRepository(SyncRunEntity).update(run.id, { status, error, finishedAt });
+    });
+    Object.assign(run, { status, error, finishedAt });
   }
+}
+
+/** The columns of a run operations read (snake_case). */
+const RUN_COLUMNS =
+  'id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error, takeovers, resumed_at, checkpoint';
+
+/**
+ * Whether a sync asked with `options` may take over `run`, left RUNNING by an instance that died, instead of opening a
+ * run of its own: not for a window (operations asked for that period) nor for a full pull unless the run was one.
+ */
+function resumableFor(options: SyncOptions, run: AbandonedRun): boolean {
+  if (options.window || run.windowRequested) return false;
+  return !options.full || run.dateFrom === null;
+}
+
+/** Thrown on a resumed crawl's first page when the list it reads is no longer the one the checkpoint was taken on. */
+class UntrustedCheckpoint extends Error {}
+
+/**
+ * Why a resumed crawl's first page shows a different list: X-Total-Count moved by more than a tenth of the checkpoint's
+ * and more than a page as the CPO sends them (smaller moves the page walker handles itself: a re-read for a drop, a
+ * catch-up for a growth).
+ */
+function distrustTotal(at: CrawlCheckpoint, page: OcpiPage): string | null {
+  if (at.total_count === null || page.totalCount === null) return null;
+  const change = Math.abs(page.totalCount - at.total_count);
+  const pageSize = Math.ceil(at.received / Math.max(1, at.pages));
+  if (change <= pageSize || change * 10 <= at.total_count) return null;
+  return `X-Total-Count was ${at.total_count} at the checkpoint and is ${page.totalCount} now`;
+}
+
+/**
+ * Why the failure of a resumed crawl's first page means its checkpoint cannot be trusted (the CPO refused the next
+ * page's URL: a cursor expired, an offset out of range; or the URL is no longer on its endpoint), or null when it is
+ * a failure like any other (the CPO is down: the pull fails, as it would have from the start).
+ */
+function distrust(error: unknown): string | null {
+  if (error instanceof UntrustedCheckpoint) return error.message;
+  if (!(error instanceof OcpiCallError)) return null;
+  const { httpStatus, ocpiStatus } = error.details;
+  if (error.kind === 'HTTP_STATUS' && httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500) return `the next page answered HTTP ${httpStatus}`;
+  if (error.kind === 'OCPI_STATUS' && ocpiStatus !== undefined && ocpiStatus >= 2000 && ocpiStatus < 3000) return `the next page answered OCPI status ${ocpiStatus}`;
+  if (error.kind === 'PAGINATION') return error.explanation;
+  return null;
+}
+
+/** Where the page walker goes on from a checkpoint (its next page must be known). */
+function positionOf(at: CrawlCheckpoint): WalkPosition {
+  return { next: at.next_url!, totalCount: at.total_count, pages: at.pages, received: at.received, sawLink: at.saw_link };
+}
+
+function parseDate(iso: string | null): Date | null {
+  return iso === null ? null : new Date(iso);
 }
 
 /** The order modules are pulled in: tariffs first and CDRs last (priced with the tariffs, linked to the sessions). */

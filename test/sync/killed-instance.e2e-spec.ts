@@ -1,8 +1,9 @@
 /**
  * An instance killed with SIGKILL in the middle of a pull (a real child process, no shutdown hook) holds its CPO only
  * for as long as its lease lasts: the lease is renewed by a heartbeat while the pull runs, whatever its pages do,
- * and ends SYNC_LEASE_TTL_SECONDS after its holder's death. The killed run is closed as FAILED with the reason, by
- * the next pull of that module or by the periodic sweep. Pulls per mod_locations 2.2.1 §8.2.1 (Sender interface,
+ * and ends SYNC_LEASE_TTL_SECONDS after its holder's death. The killed run is then taken over, by the next pull of
+ * that module or by the periodic sweep, and resumed from its checkpoint (the page after the last one it stored): the
+ * pages it took are not asked for again (issue 15). Pulls per mod_locations 2.2.1 §8.2.1 (Sender interface,
  * paginated per transport_and_format 2.2.1 §Pagination).
  */
 import { generateLocations } from '../cpo-simulator';
@@ -17,7 +18,6 @@ const TTL_SECONDS = 3;
 const LEASE = { SYNC_LEASE_TTL_SECONDS: String(TTL_SECONDS), SYNC_LEASE_RENEW_SECONDS: '1' };
 /** A page that takes three times as long as the lease lasts: only a heartbeat keeps the lease alive through it. */
 const SLOW_PAGE_MS = 3 * TTL_SECONDS * 1000;
-const EXPIRED_REASON = /^the instance running it stopped: lease expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,6 +30,12 @@ async function waitFor<T>(what: string, withinMs: number, probe: () => Promise<T
     if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
     await sleep(300);
   }
+}
+
+/** How often the CPO was asked for the first page of its Locations (no offset, or 0). */
+function firstPagesAsked(cpo: RegisteredCpo): number {
+  return cpo.simulator.requests.filter((r) => r.method === 'GET' && /\/locations(\?|$)/.test(r.url) && Number(new URL(r.url, 'http://cpo').searchParams.get('offset') ?? 0) === 0)
+    .length;
 }
 
 async function locationRuns(service: TestService, cpo: RegisteredCpo): Promise<any[]> {
@@ -67,7 +73,7 @@ describe('sync lease: a killed instance (SIGKILL mid-pull) blocks its CPO only u
     await survivor?.stop();
   });
 
-  it('the lease outlives a page slower than the lease (heartbeat); after SIGKILL the survivor pulls within seconds and closes the killed run as FAILED', async () => {
+  it('the lease outlives a page slower than the lease (heartbeat); after SIGKILL the survivor pulls within seconds, taking the killed run over from its second page', async () => {
     const midPull = await childMidPull(survivor, cpo);
     child = midPull.child;
     // The child now waits for a page that takes 3 × the lease: its heartbeat must keep the lease all that time.
@@ -84,18 +90,19 @@ describe('sync lease: a killed instance (SIGKILL mid-pull) blocks its CPO only u
       return (await finishedRuns(survivor, cpo.connectionId, started)).find((o) => o.module === 'locations');
     });
     const waitedMs = Date.now() - killedAt;
-    expect(pulled).toMatchObject({ status: 'SUCCEEDED', stored: locations.length });
+    // The killed run itself, taken over: the child's page and the survivor's three.
+    expect(pulled).toMatchObject({ status: 'SUCCEEDED', run_id: midPull.runId, pages: 4, received: locations.length, stored: locations.length });
     // Within the lease and a few seconds of slack, not minutes.
     expect(waitedMs).toBeLessThan((TTL_SECONDS + 5) * 1000);
 
     const killed = (await locationRuns(survivor, cpo)).find((r) => r.id === midPull.runId);
-    expect(killed).toMatchObject({ status: 'FAILED', pages: 1, finished_at: expect.any(String) });
-    expect(killed.error).toMatch(EXPIRED_REASON);
+    expect(killed).toMatchObject({ status: 'SUCCEEDED', takeovers: 1, resumed_at: expect.any(String), finished_at: expect.any(String), error: null });
+    expect(firstPagesAsked(cpo)).toBe(1);
     expect((await locationRuns(survivor, cpo)).filter((r) => r.status === 'RUNNING')).toEqual([]);
   });
 });
 
-describe('sync lease: the periodic sweep closes the run of a killed instance even when nothing pulls', () => {
+describe('sync lease: the periodic sweep resumes the run of a killed instance even when nothing pulls', () => {
   let survivor: TestService;
   let cpo: RegisteredCpo;
   let child: ChildService | null = null;
@@ -115,20 +122,21 @@ describe('sync lease: the periodic sweep closes the run of a killed instance eve
     await survivor?.stop();
   });
 
-  it('a run left RUNNING by a SIGKILLed instance is FAILED with "lease expired at …" within seconds, and the CPO can be pulled again', async () => {
+  it('a run left RUNNING by a SIGKILLed instance is taken over by the sweep within seconds and finished from its second page', async () => {
     const midPull = await childMidPull(survivor, cpo);
     child = midPull.child;
+    // The page the child waits for stays slow; the survivor asks for it again, answered at once.
+    cpo.simulator.setQuirks({});
     await child.kill('SIGKILL');
     const killedAt = Date.now();
-    const closed = await waitFor('the sweep closes the killed run', 30_000, async () =>
+    const finished = await waitFor('the sweep resumes and finishes the killed run', 30_000, async () =>
       (await locationRuns(survivor, cpo)).find((r) => r.id === midPull.runId && r.status !== 'RUNNING'),
     );
     expect(Date.now() - killedAt).toBeLessThan((TTL_SECONDS + 5) * 1000);
-    expect(closed).toMatchObject({ status: 'FAILED', pages: 1 });
-    expect(closed.error).toMatch(EXPIRED_REASON);
+    expect(finished).toMatchObject({ status: 'SUCCEEDED', pages: 4, objects_received: 40, objects_stored: 40, takeovers: 1, error: null });
+    expect(firstPagesAsked(cpo)).toBe(1);
 
-    cpo.simulator.setQuirks({});
     const outcomes = await syncAndWait(survivor, cpo.connectionId);
-    expect(outcomes.find((o) => o.module === 'locations')).toMatchObject({ status: 'SUCCEEDED', stored: 40 });
+    expect(outcomes.find((o) => o.module === 'locations')).toMatchObject({ status: 'SUCCEEDED' });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * The sync lease on the real database (see src/sync/sync-lease.ts): a holder that stops renewing loses its lease
- * after its TTL, the next holder closes its RUNNING run as FAILED with the time the lease expired, and the old holder,
- * should it wake up, finds the lease lost and stops rather than pull alongside the new one.
+ * after its TTL, the next holder closes its RUNNING run as FAILED with the time the lease expired (or takes it over to
+ * resume it, a bounded number of times), and the old holder, should it wake up, finds the lease lost and stops rather
+ * than pull alongside the new one.
  */
 import { DataSource } from 'typeorm';
-import { LeaseLostError, SyncLease } from '../../src/sync/sync-lease';
+import { LeaseLostError, MAX_TAKEOVERS, SyncLease } from '../../src/sync/sync-lease';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { startTestService, TestService } from '../support/test-service';
 
@@ -59,5 +60,25 @@ describe('sync lease: expiry, takeover and a holder that was too slow', () => {
       await holder.release(null);
     }
     expect((await new SyncLease(db, cpo.connectionId, 'locations', timing).acquire()).acquired).toBe(true);
+  });
+
+  it("a dead holder's run is taken over (left RUNNING, counted) at most MAX_TAKEOVERS times, then closed as FAILED", async () => {
+    const expire = () => db.query(`UPDATE sync_state SET lease_until = now() - interval '1 second' WHERE connection_id = $1 AND module = 'cdrs'`, [cpo.connectionId]);
+    expect((await new SyncLease(db, cpo.connectionId, 'cdrs', timing).acquire()).acquired).toBe(true);
+    const [run] = await db.query(`INSERT INTO sync_run (connection_id, module, status) VALUES ($1, 'cdrs', 'RUNNING') RETURNING id`, [cpo.connectionId]);
+    for (let takeover = 1; takeover <= MAX_TAKEOVERS; takeover++) {
+      await expire();
+      const taker = new SyncLease(db, cpo.connectionId, 'cdrs', timing);
+      expect(await taker.acquire(() => true)).toMatchObject({ acquired: true, resumedRunId: run.id, closedRuns: 0 });
+      const [row] = await db.query(`SELECT status, takeovers, resumed_at FROM sync_run WHERE id = $1`, [run.id]);
+      expect(row).toMatchObject({ status: 'RUNNING', takeovers: takeover, resumed_at: expect.any(Date) });
+    }
+    await expire();
+    const last = new SyncLease(db, cpo.connectionId, 'cdrs', timing);
+    expect(await last.acquire(() => true)).toMatchObject({ acquired: true, resumedRunId: null, closedRuns: 1 });
+    const [closed] = await db.query(`SELECT status, error FROM sync_run WHERE id = $1`, [run.id]);
+    expect(closed.status).toBe('FAILED');
+    expect(closed.error).toMatch(new RegExp(`lease expired at .*; taken over ${MAX_TAKEOVERS} times already`));
+    await last.release(null);
   });
 });

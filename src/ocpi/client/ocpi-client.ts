@@ -13,7 +13,7 @@ import { CallsInFlight } from './calls-in-flight';
 import { CallAdmission, CPO_CALL_GATE, CpoCallGate, healthOf } from './cpo-call-gate';
 import { explainCutoff, explainHttpStatus, explainOcpiStatus, explainTransport } from './failure-explanations';
 import { OcpiCallError, OcpiFailureKind, TransportCause } from './ocpi-call.error';
-import { headerInt, PageWalker } from './page-walker';
+import { headerInt, PageWalker, WalkPosition } from './page-walker';
 import { attemptsOf, DEFAULT_RETRY_POLICY, installRetries, RetryPolicy, retryAfterMs } from './retry-policy';
 
 /** A party as OCPI addresses it (CredentialsRole country_code / party_id). */
@@ -48,6 +48,8 @@ export interface OcpiRequest {
   expectedStatuses?: number[];
   /** Aborts the call, retries included (e.g. the service is stopping): it fails as TRANSPORT, cause CANCELLED. */
   signal?: AbortSignal;
+  /** {@link OcpiClient.pages} only: carry on a walk from where another one stood (its next page; `params` then unused). */
+  resumeFrom?: WalkPosition;
 }
 
 /** A successful call: the envelope's `data` and the response headers (lower-case names). */
@@ -80,6 +82,12 @@ export interface OcpiPage {
    * starts with an object the previous page held): objects changed meanwhile may sit before our offset.
    */
   moved: boolean;
+  /**
+   * Where the walk goes on after this page: `next` is the page it fetches next (null: this was the last; this page's
+   * own URL when the walk stops here with an error), with what the walker knew; a checkpoint to resume from
+   * (OcpiRequest.resumeFrom).
+   */
+  position: Omit<WalkPosition, 'next'> & { next: string | null };
 }
 
 /** Tuning of the client: retries and the page cap. */
@@ -234,7 +242,9 @@ export class OcpiClient {
     const correlationId = req.context?.correlationId ?? randomUUID();
     const limit = req.params?.limit === undefined ? null : Number(req.params.limit);
     const walker = new PageWalker(req.url, { requestedLimit: Number.isInteger(limit) ? limit : null, maxPages: this.tuning.maxPages });
-    let url: string | null = withParams(req.url, req.params ?? {});
+    let url: string | null = req.resumeFrom ? req.resumeFrom.next : withParams(req.url, req.params ?? {});
+    const foreign = req.resumeFrom ? walker.resumeAt(req.resumeFrom) : null;
+    if (foreign) throw await this.fail('PAGINATION', foreign, { req: { ...req, method: 'GET', url }, started: Date.now(), requestId: '', correlationId, attempts: 0 });
     while (url) {
       const refused = walker.beforeFetch(url);
       const base: CallState = { req: { ...req, method: 'GET', url }, started: Date.now(), requestId: '', correlationId, attempts: 0 };
@@ -251,7 +261,10 @@ export class OcpiClient {
       const reread = walker.isReread(url);
       const step = walker.afterPage(url, items, reply.headers);
       if (step.linkMissing) deviations.push({ kind: 'PAGINATION_LINK_MISSING', field: 'Link' });
-      yield { items, url, totalCount: headerInt(reply.headers['x-total-count']), deviations, reread, moved: step.moved ?? false };
+      const totalCount = headerInt(reply.headers['x-total-count']);
+      // A walk that stops here with an error would meet it again from this page: that is where to resume.
+      const position = { ...walker.progress(), next: 'next' in step ? step.next : url, totalCount };
+      yield { items, url, totalCount, deviations, reread, moved: step.moved ?? false, position };
       if ('error' in step) throw await this.fail('PAGINATION', step.error, after, { httpStatus: reply.httpStatus, responseBody: reply.rawBody });
       url = step.next;
     }

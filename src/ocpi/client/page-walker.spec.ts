@@ -85,4 +85,22 @@ describe('transport_and_format 2.2.1 §Paginated Response: PageWalker', () => {
       });
     });
   });
+
+  it("resumed from another walk's position: judges the end of the list, X-Total-Count and the page cap as that walk would have; refuses another origin", () => {
+    const resumed = new PageWalker('https://cpo.example/locations', { requestedLimit: 5, maxPages: 3 });
+    expect(resumed.resumeAt({ next: 'https://cpo.example/locations?offset=5', totalCount: 10, pages: 1, received: 5, sawLink: true })).toBeNull();
+    // The first walk saw Links: a full page without one is the last (a fresh walker would ask for the next offset).
+    expect(resumed.afterPage('https://cpo.example/locations?offset=5', page(5, 5), { 'x-total-count': '10' })).toMatchObject({ next: null, moved: false });
+    expect(resumed.progress()).toEqual({ pages: 2, received: 10, sawLink: true });
+
+    const grown = new PageWalker('https://cpo.example/locations', { requestedLimit: 5, maxPages: 3 });
+    grown.resumeAt({ next: 'https://cpo.example/locations?offset=5', totalCount: 10, pages: 2, received: 10, sawLink: true });
+    // The total seen before the takeover counts: a change since is a list that moved.
+    expect(grown.afterPage('https://cpo.example/locations?offset=5', page(5, 5), { ...link(10), 'x-total-count': '11' })).toMatchObject({ moved: true });
+    // Two pages before, one now: the cap of 3 pages is reached.
+    expect(grown.beforeFetch('https://cpo.example/locations?offset=10')).toContain('more than 3 pages');
+
+    const elsewhere = new PageWalker('https://cpo.example/locations', { requestedLimit: 5, maxPages: 3 });
+    expect(elsewhere.resumeAt({ next: 'https://other.example/locations?offset=5', totalCount: 10, pages: 1, received: 5, sawLink: true })).toContain('another origin');
+  });
 });

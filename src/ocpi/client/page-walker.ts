@@ -13,6 +13,18 @@ export type PageStep = ({ next: string | null; reread?: boolean } | { error: str
 
 const STOPPED = 'Stopped; what was received so far is kept and the next pull starts again from the last successful one.';
 
+/**
+ * Where a walk stood after a page, to carry on from there in another walk (another process, after the first died):
+ * the next page's URL and what the walker knew (see {@link PageWalker.resumeAt}).
+ */
+export interface WalkPosition {
+  next: string;
+  totalCount: number | null;
+  pages: number;
+  received: number;
+  sawLink: boolean;
+}
+
 /** The setting that caps the pages of one pull (named in the error that stops a pull at the cap). */
 export const MAX_PAGES_SETTING = 'OCPI_MAX_PAGES_PER_PULL';
 
@@ -61,6 +73,27 @@ export class PageWalker {
     private readonly options: { requestedLimit: number | null; maxPages: number },
   ) {
     this.origin = new URL(endpointUrl).origin;
+  }
+
+  /**
+   * Carries on a walk another walker began (it died): seeds what that walker knew, so that the cap, the X-Total-Count
+   * checks and the end of the list are judged as they would have been. @returns why `position.next` must not be
+   * fetched (another origin than the endpoint's), or null.
+   */
+  resumeAt(position: WalkPosition): string | null {
+    if (new URL(position.next).origin !== this.origin) {
+      return `the page to resume from (${position.next}) is on another origin than the CPO's endpoint (${this.origin}): not fetched, our token is not sent there. ${STOPPED}`;
+    }
+    this.pages = position.pages;
+    this.received = position.received;
+    this.lastTotal = position.totalCount;
+    this.sawLink = position.sawLink;
+    return null;
+  }
+
+  /** What the walker knows after the pages so far (to resume elsewhere, with the next page's URL). */
+  progress(): { pages: number; received: number; sawLink: boolean } {
+    return { pages: this.pages, received: this.received, sawLink: this.sawLink };
   }
 
   /** Call before fetching `url`. @returns why it must not be fetched, or null. */
