@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import pgBossVersion from 'pg-boss/version.json';
 import { QueueDefinition } from './queue-definition';
 
 /** The job queue's schema (pg-boss's tables), installed by the migration JobQueue1797600000000. */
@@ -7,6 +8,9 @@ export const JOB_QUEUE_SCHEMA = 'pgboss';
 
 /** Injection token of the PostgreSQL URL the queue uses: the service's own database (real or the embedded one). */
 export const JOB_QUEUE_DATABASE_URL = Symbol('JOB_QUEUE_DATABASE_URL');
+
+/** The schema version this pg-boss expects (its package's version.json). */
+const PG_BOSS_SCHEMA_VERSION: number = pgBossVersion.schema;
 
 /** How often an idle worker looks for jobs another instance sent (this instance's own sends wake it at once). */
 const POLLING_INTERVAL_SECONDS = 2;
@@ -99,6 +103,17 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const worker = this.workers.get(queue.name);
     if (id !== null && worker !== undefined && !options.startAfterSeconds) worker.wake();
     return id;
+  }
+
+  /**
+   * The job queue's schema version as its own connection pool reads it (for readiness): proves pg-boss started and can
+   * reach its tables. @returns { installed, expected } (pg-boss's schema version numbers; equal once migrated)
+   * @throws Error when pg-boss did not start or the database does not answer
+   */
+  async schemaVersion(): Promise<{ installed: number; expected: number }> {
+    await this.start();
+    const { rows } = await this.boss.getDb().executeSql(`SELECT version FROM ${JOB_QUEUE_SCHEMA}.version`, []);
+    return { installed: Number((rows[0] as { version?: unknown } | undefined)?.version), expected: PG_BOSS_SCHEMA_VERSION };
   }
 
   /**
