@@ -8,6 +8,7 @@ import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
+import { requestIdOf } from './logging/logger-options';
 import { countPushes } from './metrics/push-counting';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
@@ -42,6 +43,8 @@ export async function startService(env: Environment, options: AppOptions = {}): 
       // Every request body (a push to a Receiver interface is one object): larger ones get 413 before being read whole.
       bodyLimit: env.OCPI_MAX_BODY_BYTES,
       maxParamLength: MAX_PATH_SEGMENT,
+      // The request id of the log lines: the caller's X-Request-ID, else a UUID (see requestIdOf).
+      genReqId: requestIdOf,
       frameworkErrors: answerFrameworkErrors(() => late.filter),
       clientErrorHandler: answerClientError,
     });

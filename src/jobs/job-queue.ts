@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import pgBossVersion from 'pg-boss/version.json';
+import { withLogFields } from '../logging/log-context';
 import { QueueDefinition } from './queue-definition';
 
 /** The job queue's schema (pg-boss's tables), installed by the migration JobQueue1797600000000. */
@@ -172,8 +173,12 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const expiry = new AbortController();
     const timer = setTimeout(() => expiry.abort(), job.expireInSeconds * 1000);
     const signal = AbortSignal.any([this.stopping.signal, expiry.signal]);
+    // Every line the job logs names its queue and job, and the CPO when the job's data names a connection.
+    const connectionId = (job.data as { connectionId?: unknown }).connectionId;
+    const fields = { queue: queue.name, job_id: job.id, ...(typeof connectionId === 'string' ? { connection_id: connectionId } : {}) };
     try {
-      await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal });
+      const context = { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal };
+      await withLogFields(fields, () => handler(job.data, context));
       await this.boss.complete(queue.name, job.id);
     } catch (error) {
       const message = (error as Error).message;

@@ -30,7 +30,12 @@ function walk(value: unknown, depth: number): unknown {
   return out;
 }
 
-/** `text` with Authorization header values (`Token x`, `Bearer x`, `Basic x`) and `"token": "x"` pairs redacted. */
+/**
+ * `text` with Authorization header values (`Token x`, `Bearer x`, `Basic x`: x of 6+ characters with a digit or one of
+ * `+/=`, or of 20+, so that "the Token module" stays readable) and `"token": "x"` pairs redacted.
+ */
 export function redactLogText(text: string): string {
-  return text.replace(/("token"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi, `$1${REDACTED}$3`).replace(/\b(Token|Bearer|Basic)\s+[A-Za-z0-9+/=._~-]{6,}/g, `$1 ${REDACTED}`);
+  return text
+    .replace(/("token"\s*:\s*")((?:[^"\\]|\\.)*)(")/gi, `$1${REDACTED}$3`)
+    .replace(/\b(Token|Bearer|Basic)\s+(?:(?=[A-Za-z._~-]*[0-9+/=])[A-Za-z0-9+/=._~-]{6,}|[A-Za-z0-9+/=._~-]{20,})/g, `$1 ${REDACTED}`);
 }

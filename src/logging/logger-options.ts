@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream, Level } from 'pino';
 import { REDACTED_LOG_PATHS, redactLogObject, redactLogText } from './log-redaction';
@@ -9,8 +9,7 @@ const MAX_REQUEST_ID_LENGTH = 128;
 
 /**
  * nestjs-pino's settings: JSON lines (pino) to stdout or `destination`, at `level`. Every line written while handling
- * a request carries `request_id` (the request's X-Request-ID when it sends one, else a new UUID, which the OCPI
- * answers echo: see message-id-headers.ts) and, once the caller is known as a CPO, `connection_id` and `party`
+ * a request carries `request_id` (Fastify's request id: see requestIdOf) and, once the caller is known as a CPO, `connection_id` and `party`
  * (CpoLogContextInterceptor). Credentials tokens and API keys are redacted from headers, logged objects and messages
  * (log-redaction.ts).
  */
@@ -22,7 +21,6 @@ export function loggerOptions(level: string, destination?: DestinationStream): P
     // Each line of a request carries its id only, not the whole request (which the "request completed" line has).
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'request_id' },
-    genReqId: (req: IncomingMessage, res: ServerResponse) => requestIdOf(req, res),
     formatters: { log: redactLogObject },
     hooks: {
       logMethod(this: unknown, args: unknown[], method: (...a: unknown[]) => void, _level: Level | number) {
@@ -33,14 +31,16 @@ export function loggerOptions(level: string, destination?: DestinationStream): P
       },
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return { pinoHttp: destination ? [options, destination] : options, assignResponse: true };
 }
 
 /**
- * The request's own X-Request-ID (transport_and_format 2.2.1 §Unique message IDs), or a new UUID; a new one is written
- * into the request's headers so that the answer echoes the same id (message-id-headers.ts reads them later).
+ * The id of a request, for Fastify's `genReqId` (which pino-http then takes over as `request_id`): the request's own
+ * X-Request-ID (transport_and_format 2.2.1 §Unique message IDs) when it sends one of at most 128 characters, else a new
+ * UUID, which is then written into the request's headers so that the answer echoes the same id (message-id-headers.ts
+ * reads them after this).
  */
-function requestIdOf(req: IncomingMessage, _res: ServerResponse): string {
+export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   const first = Array.isArray(given) ? given[0] : given;
   if (first && first.length <= MAX_REQUEST_ID_LENGTH) return first;
