@@ -1,5 +1,5 @@
 /**
- * Child process of the API benchmark: a bare Fastify route (GET /bare → {"ok":true}; PATCH or PUT /bare/… with a JSON
+ * Child process of the API benchmark: a bare Fastify route (GET /bare → {"ok":true}; PATCH, PUT or POST /bare/… with a JSON
  * body → an OCPI-shaped envelope), no Nest, no database, no
  * validation. Measured in the same run and under the same load as the API, it is the ceiling this machine and the
  * load generator allow. With `bodyBytes` in the start request, GET /bare-body also answers a body built once at start
@@ -15,8 +15,8 @@ export interface BareWorkerRequest {
 
 const app = Fastify({ logger: false });
 app.get('/bare', () => Promise.resolve({ ok: true }));
-// The ceiling for pushes: the same PATCH / PUT requests, body parsed as JSON, answered with an OCPI-shaped envelope.
-app.route({ method: ['PATCH', 'PUT'], url: '/bare/*', handler: () => Promise.resolve({ status_code: 1000, timestamp: new Date().toISOString() }) });
+// The ceiling for pushes and authorizations: the same PATCH / PUT / POST requests, body parsed as JSON, answered with an OCPI-shaped envelope.
+app.route({ method: ['PATCH', 'PUT', 'POST'], url: '/bare/*', handler: () => Promise.resolve({ status_code: 1000, timestamp: new Date().toISOString() }) });
 
 /** A JSON object of exactly `bytes` bytes (at least 12): {"data":"xx…x"}. */
 export function jsonBodyOfSize(bytes: number): Buffer {

@@ -1,11 +1,12 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize   run one benchmark only (default: all)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
  *   --runs N                 repetitions of the pull and cold-start benchmarks (default 3; pull run 1 inserts, runs 2..N re-pull with ?full=true)
+ *   --tokens N               Tokens held for the authorization benchmark (default 1000000)
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
  *   --duration S             seconds of each API load run, after a warm-up of a third of it (default 15)
  *   --connections N          concurrent connections of the API load runs (default 50)
@@ -24,12 +25,13 @@ import { benchColdStart } from './cold-start.bench';
 import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price-estimate.bench';
 import { benchPull, PullResult } from './pull-locations.bench';
 import { benchPush, PushOptions } from './push.bench';
+import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -37,14 +39,16 @@ interface Flags {
   database: DatabaseKind | null;
   locations: number;
   pushLocations: number;
+  tokens: number;
   runs: number;
   evses: number;
   duration: number;
   connections: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'runs' | 'evses' | 'duration' | 'connections'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections'> = {
   '--locations': 'locations',
+  '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
   '--runs': 'runs',
   '--evses': 'evses',
@@ -53,7 +57,7 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'runs' | 'ev
 };
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { only: null, database: null, locations: 5000, pushLocations: 2000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
+  const flags: Flags = { only: null, database: null, locations: 5000, pushLocations: 2000, tokens: 1_000_000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = inline ?? argv[++i];
@@ -84,7 +88,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null } = {
+  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[] } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -101,6 +105,7 @@ async function main(flags: Flags): Promise<void> {
     price: null,
     api: [],
     push: [],
+    authorize: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -164,6 +169,16 @@ async function main(flags: Flags): Promise<void> {
       if (interrupted) return;
       log(`Pushes on ${kind}: ${flags.pushLocations} locations held, ${flags.connections} connections, ${flags.duration} s per scenario…`);
       report.push.push(await benchPush(kind, options, log));
+    }
+  }
+  if (flags.only === null || flags.only === 'authorize') {
+    const options = { tokens: flags.tokens, durationS: flags.duration, warmupS: Math.max(1, Math.round(flags.duration / 3)), connections: flags.connections, seed: SEED };
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Real-time authorization on ${kind}: ${flags.tokens} Tokens held, ${flags.connections} connections, ${flags.duration} s per scenario…`);
+      const result = await benchAuthorize(kind, options, log);
+      log(`  authorize ÷ bare: ${result.authorizeToBare}; service CPU ${result.serviceCpuMsPerRequest} ms an authorization`);
+      report.authorize.push(result);
     }
   }
   if (interrupted) return;

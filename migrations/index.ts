@@ -17,7 +17,10 @@ import { JobQueue1797600000000 } from './1797600000000-JobQueue';
 import { SyncRunPagesReread1797700000000 } from './1797700000000-SyncRunPagesReread';
 import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
+import { ModuleSchedules1798000000000 } from './1798000000000-ModuleSchedules';
+import { JobQueueCronQueue1798000000001 } from './1798000000001-JobQueueCronQueue';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
+import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 
 /**
@@ -44,6 +47,9 @@ export const migrations = [
   SyncRunPagesReread1797700000000,
   AbsentMarks1797800000000,
   SyncRunWindow1797900000000,
+  ModuleSchedules1798000000000,
+  JobQueueCronQueue1798000000001,
   CpoCircuit1798100000000,
+  Tokens1798300000000,
   CpoInvoices1798400000000,
 ];

@@ -1,6 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -27,6 +26,7 @@ import { SessionsModule } from './sessions/sessions.module';
 import { GapHealer } from './sync/gap-healer';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
+import { TokensModule } from './tokens/tokens.module';
 
 /** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
 const GAP_HEALER: Type<GapHealing> = GapHealer;
@@ -66,7 +66,6 @@ export class AppModule {
         // JSON lines with the request id and, for a CPO's request, its connection and party; tokens never logged.
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
-        ScheduleModule.forRoot(),
         // All background work, on the same database (pg-boss, schema pgboss).
         JobQueueModule.forRoot(databaseUrl),
         HealthModule,
@@ -80,6 +79,7 @@ export class AppModule {
         LocationsModule,
         TariffsModule,
         SessionsModule,
+        TokensModule,
         FinanceModule,
         SyncModule,
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).

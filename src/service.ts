@@ -9,6 +9,7 @@ import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
 import { requestIdOf } from './logging/logger-options';
+import { timeAuthorizations } from './metrics/authorization-timing';
 import { countPushes } from './metrics/push-counting';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
@@ -60,6 +61,8 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     fastify.addHook('onRequest', messageIdHeadersHook);
     // Every push of a CPO, whatever became of it, in ocpi_pushes_received_total (as the answer leaves).
     fastify.addHook('onSend', countPushes);
+    // Every answer to a real-time authorization, in authorization_latency_seconds.
+    fastify.addHook('onSend', timeAuthorizations);
     keepUnparseableJsonBodies(fastify);
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     const protocolFilter = app.get(ProtocolExceptionFilter);

@@ -170,15 +170,25 @@ export class Environment {
   @Min(0)
   CPO_RETRY_AFTER_MAX_SECONDS: number = 3600;
 
-  /** Minutes between scheduled pulls of locations and tariffs from every CPO; 0 disables the schedule. */
+  /**
+   * The default interval of the pull schedules, in minutes: locations and CDRs every N, sessions every N/3, tariffs every
+   * 4N (see module-modes.ts scheduleSettings); operations may set each (CPO, module) otherwise. 0: every schedule off
+   * unless set per module.
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)
   SYNC_INTERVAL_MINUTES: number = 15;
 
+  /** Seconds after its registration before a new connection's first scheduled pull (room to press "sync now" first). */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  SYNC_FIRST_PULL_DELAY_SECONDS: number = 60;
+
   /**
-   * CPOs a scheduled round pulls at the same time (on each instance; each CPO's modules one after the other): a slow
-   * or hung CPO then holds one of these places while the others are pulled.
+   * Scheduled pulls (jobs of the `pull` queue, one per CPO with the modules due) each instance works at the same time
+   * (each CPO's modules one after the other): a slow or hung CPO then holds one of these places while the others are pulled.
    */
   @Transform(({ value }) => Number(value))
   @IsInt()
@@ -201,7 +211,10 @@ export class Environment {
   @Min(1)
   SYNC_LEASE_RENEW_SECONDS: number = 5;
 
-  /** Seconds between two looks, by every instance, for pulls whose instance died (their run is closed as FAILED); 0: only the next pull of that module closes them. */
+  /**
+   * Seconds between two sweeps for pulls whose instance died (their run is closed as FAILED): a job on the queue that
+   * every instance asks for, one per period whichever asks; 0: only the next pull of that module closes them.
+   */
   @Transform(({ value }) => Number(value))
   @IsInt()
   @Min(0)

@@ -3,7 +3,7 @@ import { adapterFor } from '../ocpi/versions/version-registry';
 import { assertNever } from '../common/assert-never';
 import { AuthObservationEntity, ConnectionModule, CpoCircuitEntity, CpoConnectionEntity, NeedsAttention, RefusedParty, TokenRotation } from './cpo-connection.entity';
 import { CircuitOpenedBy, CircuitState } from './cpo-circuit';
-import { ModuleModeView, modesOf } from './module-modes';
+import { ModuleModeView, ModuleScheduleView, modesOf, ScheduleSettings, schedulesOf } from './module-modes';
 import { partyClaimAttention } from './party-claims';
 
 /** Why a connection needs attention: no token we hold for the CPO works, or its credentials claimed parties we refused. */
@@ -52,9 +52,10 @@ export interface ConnectionView {
   refused_parties: RefusedParty[];
   /**
    * Per module, whether we pull it, receive it, or both (`mode`), who chose that (DEFAULT from the endpoints the CPO
-   * lists, or OPERATOR), whether the CPO offers its Sender interface, and what that makes of it (`pulled`, `received`).
+   * lists, or OPERATOR), whether the CPO offers its Sender interface, and what that makes of it (`pulled`, `received`);
+   * and its pull `schedule`: interval, last run, next due.
    */
-  modules: Record<ConnectionModule, ModuleModeView>;
+  modules: Record<ConnectionModule, ModuleModeView & { schedule: ModuleScheduleView }>;
   /**
    * A credentials update (PUT, either way) still open, or whose outcome the CPO has not shown yet: we accept both
    * tokens of ours it may hold, and try both tokens it may accept from us, until it settles. Null when settled.
@@ -72,7 +73,8 @@ export interface ConnectionView {
   unregistered_at: string | null;
 }
 
-export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
+/** The connection as operations see it; `schedules` gives the default intervals its modules' schedules show. */
+export function toConnectionView(c: CpoConnectionEntity, schedules: ScheduleSettings): ConnectionView {
   const prescribed = adapterFor(c.ocpiVersion)?.tokenEncoding ?? null;
   return {
     id: c.id,
@@ -97,7 +99,7 @@ export function toConnectionView(c: CpoConnectionEntity): ConnectionView {
     invitation_expires_at: c.status === 'INVITED' && c.ourTokenExpiresAt ? c.ourTokenExpiresAt.toISOString() : null,
     needs_attention: attentionOf(c),
     refused_parties: c.refusedParties ?? [],
-    modules: modesOf(c),
+    modules: modulesOf(c, schedules),
     token_rotation: c.tokenRotation ? { state: c.tokenRotation, since: c.tokenRotationAt?.toISOString() ?? null, note: rotationNote(c.tokenRotation) } : null,
     circuit: circuitView(c.circuit ?? null),
     last_error: c.lastError,
@@ -128,6 +130,14 @@ export function circuitView(c: CpoCircuitEntity | null): CircuitView {
     opened_by: c && c.state !== 'CLOSED' ? c.openedBy : null,
     last_failure: c?.lastFailure ? { at: c.lastFailureAt?.toISOString() ?? null, explanation: c.lastFailure } : null,
   };
+}
+
+function modulesOf(c: CpoConnectionEntity, settings: ScheduleSettings): ConnectionView['modules'] {
+  const modes = modesOf(c);
+  const schedules = schedulesOf(c, settings);
+  const modules = {} as ConnectionView['modules'];
+  for (const module of Object.keys(modes) as ConnectionModule[]) modules[module] = { ...modes[module], schedule: schedules[module] };
+  return modules;
 }
 
 /** The token problem first (nothing can be called then), else the refused party claims. */

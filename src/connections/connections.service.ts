@@ -8,7 +8,7 @@ import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { ConnectionModule, CpoConnectionEntity, ModuleMode, NeedsAttention, TokenRotation } from './cpo-connection.entity';
-import { includesPull, modesOf, writeChosenMode } from './module-modes';
+import { includesPull, modesOf, writeChosenInterval, writeChosenMode } from './module-modes';
 
 /** After this long an OURS_OPEN update is taken for one whose instance died mid-PUT: it settles like an unsettled one. */
 const OPEN_PUT_GIVEN_UP_MS = 10 * 60 * 1000;
@@ -79,21 +79,6 @@ export class ConnectionsService {
     return this.db
       .getRepository(CpoConnectionEntity)
       .find({ relations: { parties: true, authObservations: true, moduleModes: true, circuit: true }, order: { createdAt: 'DESC' } });
-  }
-
-  /**
-   * Ids of the connections REGISTERED before `registeredBefore` that no pull has ever started on, oldest first; a
-   * connection none of whose modules is pulled (a CPO that only pushes) never has a run, and is left out.
-   */
-  async neverPulled(registeredBefore: Date): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT c.id FROM cpo_connection c
-       WHERE c.status = 'REGISTERED' AND c.registered_at < $1 AND NOT EXISTS (SELECT 1 FROM sync_run r WHERE r.connection_id = c.id)
-         AND EXISTS (SELECT 1 FROM connection_module_mode m WHERE m.connection_id = c.id AND m.mode IN ('PULL', 'BOTH'))
-       ORDER BY c.registered_at`,
-      [registeredBefore],
-    );
-    return rows.map((r) => r.id);
   }
 
   /** The names operations gave these connections, by id (unknown ids are left out). */
@@ -244,6 +229,22 @@ export class ConnectionsService {
     }
     await writeChosenMode(this.db.manager, id, module, mode, adapter, connection.theirEndpoints);
     this.logger.log({ connectionId: id, module, mode }, `Mode of ${module} for CPO "${connection.name}" set to ${mode ?? 'the default'}`);
+    return this.get(id);
+  }
+
+  /**
+   * Stores operations' choice of the interval between scheduled pulls of one module (minutes; 0: off; null: back to the
+   * default). Its schedule counts from the last scheduled pull, so a shorter interval may make it due at once.
+   * @throws NotFoundException; ConflictException when the connection is not registered.
+   */
+  async setModuleInterval(id: string, module: ConnectionModule, intervalMinutes: number | null): Promise<CpoConnectionEntity> {
+    const connection = await this.get(id);
+    const adapter = adapterFor(connection.ocpiVersion);
+    if (connection.status !== 'REGISTERED' || !adapter)
+      throw new ConflictException(`Connection "${connection.name}" is ${connection.status}, not registered: its schedules are set once it is.`);
+    await writeChosenInterval(this.db.manager, id, module, intervalMinutes, adapter, connection.theirEndpoints);
+    const chosen = intervalMinutes === null ? 'the default' : intervalMinutes === 0 ? 'off' : `${intervalMinutes} minutes`;
+    this.logger.log({ connectionId: id, module, intervalMinutes }, `Schedule of ${module} for CPO "${connection.name}" set to ${chosen}`);
     return this.get(id);
   }
 

@@ -1,4 +1,17 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Relation,
+  UpdateDateColumn,
+  VirtualColumn,
+} from 'typeorm';
 import type { CircuitOpenedBy, CircuitState } from './cpo-circuit';
 import { TokenEncoding } from '../ocpi/wire/authorization-header';
 
@@ -136,6 +149,21 @@ export class ConnectionModuleModeEntity {
   @Column('text') mode: ModuleMode;
   @Column('text', { name: 'chosen_by' }) chosenBy: 'DEFAULT' | 'OPERATOR';
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  /** Minutes between scheduled pulls as operations chose them; null: the default (module-modes.ts); 0: off. */
+  @Column('integer', { name: 'interval_minutes', nullable: true }) intervalMinutes: number | null;
+  /** When the schedule last sent a pull of this module (null: never); the next one is due an interval later. */
+  @Column('timestamptz', { name: 'last_scheduled_at', nullable: true }) lastScheduledAt: Date | null;
+  /** The latest pull of this module (scheduled or asked for), read with the row: when it started, and its status. */
+  @VirtualColumn({
+    type: 'timestamptz',
+    query: (row) => `SELECT max(r.started_at) FROM sync_run r WHERE r.connection_id = ${row}.connection_id AND r.module = ${row}.module`,
+  })
+  lastRunStartedAt: Date | null;
+  @VirtualColumn({
+    type: 'text',
+    query: (row) => `SELECT r.status FROM sync_run r WHERE r.connection_id = ${row}.connection_id AND r.module = ${row}.module ORDER BY r.started_at DESC LIMIT 1`,
+  })
+  lastRunStatus: string | null;
   @ManyToOne(() => CpoConnectionEntity, (c) => c.moduleModes, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'connection_id' })
   // Relation<>: no design-time type reference to a class declared further down this file.

@@ -44,6 +44,17 @@ export interface SendOptions {
   singletonKey?: string;
   /** Seconds to wait before the job may start. */
   startAfterSeconds?: number;
+  /**
+   * Throttling: at most one job of this singletonKey per slot of this many seconds (pg-boss `singletonSeconds`), whoever
+   * sends it; a further send in the same slot is dropped (null). For work every instance asks for periodically.
+   */
+  singletonSeconds?: number;
+}
+
+/** How `work` runs a queue on this instance. */
+export interface WorkOptions {
+  /** Jobs of the queue this instance works at the same time (default 1): each in a loop of its own. */
+  concurrency?: number;
 }
 
 /**
@@ -60,8 +71,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly boss: PgBoss;
   private started: Promise<void> | null = null;
   private readonly queues = new Map<string, Promise<void>>();
-  /** This instance's worker of each queue it works, to wake it when this instance sends a job. */
-  private readonly workers = new Map<string, Wakeup>();
+  /** This instance's workers (loops) of each queue it works, to wake them when this instance sends a job. */
+  private readonly workers = new Map<string, Wakeup[]>();
   private readonly loops = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
@@ -76,8 +87,8 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
       migrate: true,
       // Expiring jobs of dead instances, archiving and deleting old jobs; pg-boss lets one instance do it at a time.
       supervise: true,
-      // No cron schedules yet (pulls are scheduled by SyncScheduler): no cron timers.
-      schedule: false,
+      // Cron schedules (JobQueue.schedule): pg-boss lets one instance a minute send each scheduled job.
+      schedule: true,
     });
     // pg-boss reports failed maintenance here; without a listener an 'error' event would throw.
     this.boss.on('error', (error: Error) => {
@@ -99,10 +110,10 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const id = await this.boss.send(queue.name, data, {
       ...(options.singletonKey !== undefined ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      ...(options.singletonSeconds ? { singletonSeconds: options.singletonSeconds } : {}),
     });
     // This instance works the queue: start now rather than at the next poll.
-    const worker = this.workers.get(queue.name);
-    if (id !== null && worker !== undefined && !options.startAfterSeconds) worker.wake();
+    if (id !== null && !options.startAfterSeconds) for (const worker of this.workers.get(queue.name) ?? []) worker.wake();
     return id;
   }
 
@@ -118,18 +129,38 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Works `queue` on this instance: one job at a time, each handed to one instance only. A handler that throws fails
+   * Sends `data` to `queue` on a cron schedule (UTC, minute resolution; replaces this queue's earlier schedule). Stored in
+   * the database: every instance may declare it at start; pg-boss's cron monitor lets one instance at a time look for
+   * schedules that are due, and a throttle of 60 s per schedule sends each due job once, whichever instances run.
+   */
+  async schedule<T extends object>(queue: QueueDefinition<T>, cron: string, data: T): Promise<void> {
+    await this.queue(queue);
+    await this.boss.schedule(queue.name, cron, data, { tz: 'UTC' });
+  }
+
+  /** Removes `queue`'s cron schedule, if any (e.g. its work was switched off by configuration). */
+  async unschedule(queue: QueueDefinition<object>): Promise<void> {
+    await this.start();
+    await this.boss.unschedule(queue.name);
+  }
+
+  /**
+   * Works `queue` on this instance: `options.concurrency` jobs at a time (default one), each handed to one worker only. A handler that throws fails
    * the attempt; the job is retried after the queue's delay (with backoff) until its retryLimit, then failed for good.
    * The loop is ours (pg-boss `fetch`, `complete`, `fail`) rather than pg-boss's `work`, so that stopping waits for the
    * job in progress and its last write, and leaves no timer behind.
    */
-  async work<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>): Promise<void> {
+  async work<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>, options: WorkOptions = {}): Promise<void> {
     await this.queue(queue);
-    const wakeup = new Wakeup();
-    this.workers.set(queue.name, wakeup);
-    const loop = this.workLoop(queue, handler, wakeup);
-    this.loops.add(loop);
-    void loop.finally(() => this.loops.delete(loop));
+    const wakeups = this.workers.get(queue.name) ?? [];
+    this.workers.set(queue.name, wakeups);
+    for (let i = 0; i < Math.max(1, options.concurrency ?? 1); i++) {
+      const wakeup = new Wakeup();
+      wakeups.push(wakeup);
+      const loop = this.workLoop(queue, handler, wakeup);
+      this.loops.add(loop);
+      void loop.finally(() => this.loops.delete(loop));
+    }
   }
 
   /**
@@ -138,7 +169,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    for (const wakeup of this.workers.values()) wakeup.wake();
+    for (const wakeups of this.workers.values()) for (const wakeup of wakeups) wakeup.wake();
     if (!this.started) return;
     try {
       await this.started;

@@ -91,8 +91,9 @@ export function countSyncRun(connectionId: string, module: string, status: Finis
 }
 
 /**
- * Records how long one real-time authorization took to answer (for src/tokens: call it once per answer, with the
- * seconds from the request's arrival to the answer, e.g. `performance.now()` differences / 1000). Never throws.
+ * Records how long one real-time authorization took to answer, in seconds from the request's arrival to the answer.
+ * Our own route is timed at the edge (authorization-timing.ts); other paths that answer an authorization (e.g. one
+ * asked of the app backend) may call this or {@link startAuthorizationTimer}. Never throws.
  */
 export function observeAuthorizationLatency(seconds: number, result: AuthorizationResult): void {
   authorizationLatency.observe({ result }, seconds);

@@ -18,7 +18,9 @@ export function countPushes(request: FastifyRequest, reply: FastifyReply, payloa
   // Set by OcpiAuthGuard (ocpi/server), named here by shape only: the OCPI server layer sits above the metrics.
   const partner = (request as { ocpiPartner?: { id: string } }).ocpiPartner;
   if (partner && PUSH_METHODS.has(request.method)) {
-    const module = moduleOfRoute(request.routeOptions?.url);
+    const route = request.routeOptions?.url;
+    // A real-time authorization is a question, not a push: it has its own histogram (authorization-timing.ts).
+    const module = route?.endsWith('/authorize') ? null : moduleOfRoute(route);
     const ocpiStatus = typeof payload === 'string' ? Number(STATUS_CODE.exec(payload)?.[1] ?? 1000) : 1000;
     if (module) countPush(partner.id, module, resultOf(reply.statusCode, ocpiStatus));
   }

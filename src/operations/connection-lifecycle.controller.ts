@@ -2,6 +2,8 @@ import { BadRequestException, Body, Controller, Delete, HttpCode, Param, ParseUU
 import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
+import { AppConfig } from '../config/app-config';
+import { ScheduleSettings, scheduleSettingsOf } from '../connections/module-modes';
 import { ConnectionsService } from '../connections/connections.service';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { CpoCircuitService } from '../connections/cpo-circuit.service';
@@ -22,11 +24,17 @@ import { registrationHttpError } from './registration-http-error';
 @Controller('api/v1/operations/connections')
 @UseGuards(OperationsApiKeyGuard)
 export class ConnectionLifecycleController {
+  /** The default intervals the connections' schedules show. */
+  private readonly schedules: ScheduleSettings;
+
   constructor(
+    config: AppConfig,
     private readonly connections: ConnectionsService,
     private readonly sender: CredentialsSenderService,
     private readonly circuits: CpoCircuitService,
-  ) {}
+  ) {
+    this.schedules = scheduleSettingsOf(config.env);
+  }
 
   /**
    * POST {id}/circuit/reset: closes the CPO's circuit breaker by hand (e.g. the CPO says it is back before the backoff
@@ -39,7 +47,7 @@ export class ConnectionLifecycleController {
   async resetCircuit(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
     await this.connections.get(id);
     await this.circuits.reset(id);
-    return toConnectionView(await this.connections.get(id));
+    return toConnectionView(await this.connections.get(id), this.schedules);
   }
 
   /**
@@ -52,7 +60,7 @@ export class ConnectionLifecycleController {
   async invite(@Body() body: InviteConnectionDto) {
     const invitation = await this.connections.invite(body.name, body.valid_days ?? 7);
     return {
-      connection: toConnectionView(invitation.connection),
+      connection: toConnectionView(invitation.connection, this.schedules),
       token_a: invitation.tokenA,
       versions_url: invitation.versionsUrl,
       expires_at: invitation.expiresAt.toISOString(),
@@ -72,7 +80,7 @@ export class ConnectionLifecycleController {
   async rotate(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; previous_version: string }> {
     try {
       const { connection, previousVersion } = await this.sender.rotate(id);
-      return { connection: toConnectionView(connection), previous_version: previousVersion };
+      return { connection: toConnectionView(connection, this.schedules), previous_version: previousVersion };
     } catch (error) {
       throw registrationHttpError(error);
     }
@@ -88,7 +96,7 @@ export class ConnectionLifecycleController {
   async unregister(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; cpo_notified: boolean; cpo_error: string | null }> {
     try {
       const result = await this.sender.unregister(id);
-      return { connection: toConnectionView(result.connection), cpo_notified: result.cpoNotified, cpo_error: result.cpoError };
+      return { connection: toConnectionView(result.connection, this.schedules), cpo_notified: result.cpoNotified, cpo_error: result.cpoError };
     } catch (error) {
       throw registrationHttpError(error);
     }
@@ -105,26 +113,36 @@ export class ConnectionLifecycleController {
   async rediscover(@Param('id', new ParseUUIDPipe()) id: string) {
     try {
       const result = await this.sender.rediscover(id);
-      return { connection: toConnectionView(result.connection), endpoints_changed: result.endpointsChanged, newer_mutual_version: result.newerMutualVersion };
+      return { connection: toConnectionView(result.connection, this.schedules), endpoints_changed: result.endpointsChanged, newer_mutual_version: result.newerMutualVersion };
     } catch (error) {
       throw registrationHttpError(error);
     }
   }
 
   /**
-   * PATCH {id}/modules/{module} with { mode }: how we get this module's objects from the CPO: PULL (from its Sender
-   * interface), RECEIVE (its pushes to our Receiver interface) or BOTH; null goes back to the default (BOTH when the CPO
-   * lists the Sender interface, else RECEIVE). The choice is kept through re-discoveries and credentials updates.
-   * 200 with the connection (its `modules`). 400 for another module or mode; 404 unknown connection; 409 when not
-   * registered, or PULL / BOTH for a module whose Sender interface the CPO does not list.
+   * PATCH {id}/modules/{module} with { mode, interval_minutes } (either or both). `mode`: how we get this module's
+   * objects from the CPO: PULL (from its Sender interface), RECEIVE (its pushes to our Receiver interface) or BOTH; null
+   * goes back to the default (BOTH when the CPO lists the Sender interface, else RECEIVE). `interval_minutes`: minutes
+   * between scheduled pulls (1 to 1440), "off" (never pulled by the schedule; "sync now" still pulls it), or null for the
+   * default from SYNC_INTERVAL_MINUTES. Choices are kept through re-discoveries and credentials updates.
+   * 200 with the connection (its `modules`, each with its `schedule`). 400 for another module, mode or interval, or a
+   * body with neither; 404 unknown connection; 409 when not registered, or PULL / BOTH for a module whose Sender
+   * interface the CPO does not list.
    */
   @Patch(':id/modules/:module')
-  @ApiOperation({ summary: 'Choose whether a module of a CPO is pulled, received (pushed by the CPO), or both' })
+  @ApiOperation({ summary: 'Choose whether a module of a CPO is pulled, received (pushed by the CPO), or both, and how often it is pulled' })
   @ApiParam({ name: 'module', enum: CONNECTION_MODULES })
   async setModuleMode(@Param('id', new ParseUUIDPipe()) id: string, @Param('module') module: string, @Body() body: SetModuleModeDto): Promise<ConnectionView> {
     if (!(CONNECTION_MODULES as readonly string[]).includes(module)) {
       throw new BadRequestException(`module must be one of ${CONNECTION_MODULES.join(', ')}, got "${module}"`);
     }
-    return toConnectionView(await this.connections.setModuleMode(id, module as ConnectionModule, body.mode));
+    if (body.mode === undefined && body.interval_minutes === undefined) throw new BadRequestException('Give mode, interval_minutes, or both');
+    let connection = await this.connections.get(id);
+    if (body.mode !== undefined) connection = await this.connections.setModuleMode(id, module as ConnectionModule, body.mode);
+    if (body.interval_minutes !== undefined) {
+      const minutes = body.interval_minutes === 'off' ? 0 : body.interval_minutes;
+      connection = await this.connections.setModuleInterval(id, module as ConnectionModule, minutes);
+    }
+    return toConnectionView(connection, this.schedules);
   }
 }

@@ -8,6 +8,8 @@ import { HubClientInfoPull } from '../sync/hub-client-info.pull';
 import { StartedRun, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
+import { AppConfig } from '../config/app-config';
+import { ScheduleSettings, scheduleSettingsOf } from '../connections/module-modes';
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
 import { listRejections } from '../intake/rejected-objects';
 import { listDeviations, WireDeviationView } from '../call-log/wire-deviation.store';
@@ -53,7 +55,11 @@ export interface SyncStarted {
 @Controller('api/v1/operations/connections')
 @UseGuards(OperationsApiKeyGuard)
 export class OperationsController {
+  /** The default intervals the connections' schedules show. */
+  private readonly schedules: ScheduleSettings;
+
   constructor(
+    config: AppConfig,
     private readonly connections: ConnectionsService,
     private readonly sender: CredentialsSenderService,
     private readonly sync: SyncService,
@@ -65,7 +71,9 @@ export class OperationsController {
     @InjectDataSource() private readonly db: DataSource,
     private readonly hubClients: HubClientInfoPull,
     private readonly clientInfo: HubClientInfoStore,
-  ) {}
+  ) {
+    this.schedules = scheduleSettingsOf(config.env);
+  }
 
   /**
    * POST: registers with a CPO from its versions URL and token A (credentials §Registration, eMSP-initiated).
@@ -82,7 +90,7 @@ export class OperationsController {
       throw registrationHttpError(error);
     });
     await this.hubClients.refresh(connection.id);
-    return toConnectionView(connection);
+    return toConnectionView(connection, this.schedules);
   }
 
   /**
@@ -101,14 +109,14 @@ export class OperationsController {
   @Get(':id')
   @ApiOperation({ summary: 'One CPO connection, with its circuit breaker' })
   async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
-    return toConnectionView(await this.connections.get(id));
+    return toConnectionView(await this.connections.get(id), this.schedules);
   }
 
   /** GET: every connection with its status, parties, endpoints and last error. */
   @Get()
   @ApiOperation({ summary: 'List CPO connections' })
   async list(): Promise<ConnectionView[]> {
-    return (await this.connections.list()).map(toConnectionView);
+    return (await this.connections.list()).map((connection) => toConnectionView(connection, this.schedules));
   }
 
   /**
@@ -141,7 +149,7 @@ export class OperationsController {
   @Get(':id/summary')
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
   async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
-    const connection = toConnectionView(await this.connections.get(id));
+    const connection = toConnectionView(await this.connections.get(id), this.schedules);
     const stored = {
       ...(await this.locations.countHeld(this.db, id)),
       tariffs: await this.tariffs.countHeld(this.db, id),

@@ -1,105 +1,172 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConnectionsService } from '../connections/connections.service';
+import { ConnectionModule } from '../connections/cpo-connection.entity';
+import { claimDuePulls, CONNECTION_MODULES, scheduleSettingsOf } from '../connections/module-modes';
+import { JobContext, JobQueue } from '../jobs/job-queue';
+import { defineQueue } from '../jobs/queue-definition';
 import { SyncService } from './sync.service';
 
-/** How often we look for connections registered but never pulled, and how old they must be (ms). */
-const FIRST_PULL_CHECK_MS = 30_000;
-const FIRST_PULL_AFTER_MS = 60_000;
+/** One scheduled pull: the modules of one CPO that came due together, pulled one after the other in pull order. */
+export interface PullJob {
+  connectionId: string;
+  modules: ConnectionModule[];
+}
 
 /**
- * Pulls every registered CPO every SYNC_INTERVAL_MINUTES, and a newly registered one within about a minute and a
- * half (a CPO that registered itself should not wait for the next tick; the minute leaves room for operations to
- * press "sync now" themselves). @nestjs/schedule fires on every instance; the per-(CPO, module) lease in
- * SyncService makes sure only one instance actually pulls, and a tick that finds the previous one still running in
- * this process is skipped.
+ * The look for scheduled pulls that are due, sent by pg-boss's cron once a minute (one instance sends it: see
+ * JobQueue.schedule). `short` with one key: looks asked for while one waits add nothing. Not retried: the next minute
+ * looks again.
+ */
+export const PULL_DUE_CHECK_QUEUE = defineQueue<Record<string, never>>({
+  name: 'pull-due-check',
+  policy: 'short',
+  retryLimit: 0,
+  retryDelaySeconds: 60,
+  retryBackoff: false,
+  expireInSeconds: 120,
+});
+
+/**
+ * Scheduled pulls, one job per CPO with the modules due. The job lasts as long as its pull (so that it holds one of the
+ * SYNC_MAX_CONCURRENT_CPOS places meanwhile: a hung CPO holds one place, not all). A pull may take long (a large CPO's
+ * first full pull, or a slow one), so the expiry is pg-boss's longest (just under a day) rather than a guess of the
+ * longest pull: the guard against a pull running twice is the per-(CPO, module) lease SyncService takes, not the
+ * expiry. Past the expiry the job only gives its place up (its signal aborts; the pull goes on under its lease).
+ * Never retried (retryLimit 0): a failed or expired pull is pulled again when it is next due, and a retry could pull
+ * it twice in one interval; a job whose instance died stays active until its expiry, which holds nothing back (the
+ * policy `short` only collapses jobs *waiting* with the same key, and the lease of the dead pull expires within
+ * SYNC_LEASE_TTL_SECONDS).
+ */
+export const PULL_QUEUE = defineQueue<PullJob>({
+  name: 'pull',
+  policy: 'short',
+  retryLimit: 0,
+  retryDelaySeconds: 60,
+  retryBackoff: false,
+  expireInSeconds: 23 * 3600,
+});
+
+/** The sweep that closes the runs of instances that died while pulling (sent every SYNC_LEASE_SWEEP_SECONDS). */
+export const CLOSE_ABANDONED_RUNS_QUEUE = defineQueue<Record<string, never>>({
+  name: 'close-abandoned-runs',
+  policy: 'short',
+  retryLimit: 0,
+  retryDelaySeconds: 60,
+  retryBackoff: false,
+  expireInSeconds: 120,
+});
+
+/** Once a minute (UTC): the due-check's cron. */
+const EVERY_MINUTE = '* * * * *';
+
+/**
+ * Pulls every (CPO, module) on its schedule (interval per module, module-modes.ts), all on the durable job queue: a
+ * due-check once a minute (pg-boss cron: sent once, whichever instances run) claims the pulls that are due (one claim
+ * per pull, whatever the instances: see claimDuePulls) and sends one `pull` job per CPO with its due modules; every
+ * instance works the `pull` queue, SYNC_MAX_CONCURRENT_CPOS jobs at a time. A new connection's first pull is its
+ * schedule's first due pull (SYNC_FIRST_PULL_DELAY_SECONDS after its registration). The sweep of runs left RUNNING
+ * by dead instances is queue work too: every instance asks for it every SYNC_LEASE_SWEEP_SECONDS, throttled to one job
+ * per period across instances (pg-boss singletonSeconds) — the only timer of this process (cron has a minute's
+ * resolution, the sweep wants seconds).
  */
 @Injectable()
-export class SyncScheduler implements OnApplicationBootstrap {
+export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
-  private running = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: AppConfig,
-    private readonly registry: SchedulerRegistry,
-    private readonly connections: ConnectionsService,
+    private readonly jobs: JobQueue,
     private readonly sync: SyncService,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const sweepSeconds = this.config.env.SYNC_LEASE_SWEEP_SECONDS;
+  async onApplicationBootstrap(): Promise<void> {
+    const env = this.config.env;
+    await this.jobs.work(PULL_QUEUE, (job, context) => this.pull(job, context), { concurrency: env.SYNC_MAX_CONCURRENT_CPOS });
+    await this.jobs.work(PULL_DUE_CHECK_QUEUE, async () => void (await this.sendDuePulls()));
+    await this.jobs.work(CLOSE_ABANDONED_RUNS_QUEUE, () => this.closeAbandonedRuns());
+    // Always scheduled: operations may switch a module's schedule on even where SYNC_INTERVAL_MINUTES is 0.
+    await this.jobs.schedule(PULL_DUE_CHECK_QUEUE, EVERY_MINUTE, {});
+    const sweepSeconds = env.SYNC_LEASE_SWEEP_SECONDS;
     // Independent of the pull schedule: a run left RUNNING by a dead instance is closed even where nothing pulls.
-    if (sweepSeconds > 0)
-      this.registry.addInterval(
-        'close-abandoned-runs',
-        setInterval(() => void this.closeAbandonedRuns(), sweepSeconds * 1000),
-      );
-    const minutes = this.config.env.SYNC_INTERVAL_MINUTES;
-    if (minutes === 0) return;
-    this.registry.addInterval(
-      'pull-all-cpos',
-      setInterval(() => void this.tick(), minutes * 60_000),
-    );
-    this.registry.addInterval(
-      'first-pull',
-      setInterval(() => void this.pullNewConnections(), FIRST_PULL_CHECK_MS),
-    );
+    if (sweepSeconds > 0) this.sweepTimer = setInterval(() => void this.askForSweep(sweepSeconds), sweepSeconds * 1000);
+  }
+
+  beforeApplicationShutdown(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   /**
-   * Pulls the connections REGISTERED more than `minAgeMs` ago that have never been pulled (no sync run at all).
-   * Returns their ids. Shares the tick's "one at a time in this process" flag.
+   * Claims the (CPO, module) pulls due at `at` (now by default; a later time in tests) and sends one `pull` job per CPO
+   * with its due modules, in pull order. @returns the jobs sent (or found already waiting: the same key). @throws Error when the database fails (the due-check
+   * job then fails; the next minute looks again).
    */
-  async pullNewConnections(minAgeMs = FIRST_PULL_AFTER_MS): Promise<string[]> {
-    if (this.running) return [];
-    this.running = true;
-    try {
-      const ids = await this.connections.neverPulled(new Date(Date.now() - minAgeMs));
-      for (const id of ids) await this.sync.syncConnection(id);
-      return ids;
-    } catch (error) {
-      this.logger.error(error, 'First pull of new connections failed');
-      return [];
-    } finally {
-      this.running = false;
+  async sendDuePulls(at: Date = new Date()): Promise<PullJob[]> {
+    const due = await claimDuePulls(this.db, at, scheduleSettingsOf(this.config.env));
+    const byConnection = new Map<string, Set<ConnectionModule>>();
+    for (const { connectionId, module } of due) byConnection.set(connectionId, (byConnection.get(connectionId) ?? new Set()).add(module));
+    const jobs: PullJob[] = [];
+    for (const [connectionId, modules] of byConnection) {
+      const job = { connectionId, modules: CONNECTION_MODULES.filter((module) => modules.has(module)) };
+      try {
+        // One key per CPO and set of modules: the same pull asked for again while one waits adds nothing.
+        await this.jobs.send(PULL_QUEUE, job, { singletonKey: `${connectionId}/${job.modules.join(',')}` });
+        jobs.push(job);
+      } catch (error) {
+        // Claimed but not sent: these modules are pulled when next due (or by "sync now").
+        this.logger.error({ connectionId, modules: job.modules }, `Could not send a scheduled pull: ${(error as Error).message}`);
+      }
     }
+    return jobs;
   }
 
-  /** Closes as FAILED the runs of instances that died while pulling (see SyncService.closeAbandonedRuns); never throws. */
+  /** Closes as FAILED the runs of instances that died while pulling (see SyncService.closeAbandonedRuns). */
   async closeAbandonedRuns(): Promise<void> {
-    try {
-      await this.sync.closeAbandonedRuns();
-    } catch (error) {
-      this.logger.warn(`Closing the runs of stopped instances failed, trying again later: ${(error as Error).message}`);
-    }
+    await this.sync.closeAbandonedRuns();
   }
 
   /**
-   * Pulls every REGISTERED connection once, SYNC_MAX_CONCURRENT_CPOS of them at a time (each CPO's modules one after the
-   * other), so that a slow or hung CPO holds one place, not the whole round: the others are pulled meanwhile.
+   * One scheduled pull: the job's modules of its CPO, through SyncService (each under its lease: a module another pull
+   * holds is SKIPPED). Waits for the pull, so the job holds its place meanwhile; when the service stops (or the job
+   * expires) it returns at once, leaving the pull to SyncService, which cancels it on shutdown and closes its runs.
+   * @throws NotFoundException for a connection deleted meanwhile (the job fails, nothing to pull)
    */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  private async pull(job: PullJob, context: JobContext): Promise<void> {
+    const started = await this.sync.start(job.connectionId, { modules: job.modules });
+    const outcomes = await untilAborted(started.done, context.signal);
+    if (outcomes === null) throw new Error('the service stopped (or the job expired) while pulling; the pull is closed by SyncService');
+    const failed = outcomes.filter((outcome) => outcome.status === 'FAILED').map((outcome) => outcome.module);
+    if (failed.length > 0) this.logger.warn({ connectionId: job.connectionId, failed }, 'A scheduled pull failed (see its runs); pulled again when next due');
+  }
+
+  private async askForSweep(periodSeconds: number): Promise<void> {
     try {
-      const registered = (await this.connections.list()).filter((connection) => connection.status === 'REGISTERED');
-      await inParallel(registered, this.config.env.SYNC_MAX_CONCURRENT_CPOS, (connection) =>
-        this.sync.syncConnection(connection.id).catch((error: Error) => this.logger.error(error, `Scheduled pull of ${connection.name} failed`)),
-      );
+      await this.jobs.send(CLOSE_ABANDONED_RUNS_QUEUE, {}, { singletonKey: 'sweep', singletonSeconds: periodSeconds });
     } catch (error) {
-      this.logger.error(error, 'Scheduled pull failed');
-    } finally {
-      this.running = false;
+      this.logger.warn(`Could not ask for the sweep of stopped instances' runs, trying again later: ${(error as Error).message}`);
     }
   }
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, in order of start; resolves when all have ended. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+/** `promise`'s value, or null as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

@@ -62,11 +62,13 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     // mod_sessions and mod_tariffs: our Sessions and Tariffs Receiver interfaces (2.1.1 §2.2 eMSP Interface of each).
     const sessions = { identifier: 'sessions', url: `${service.url}/ocpi/emsp/${version}/sessions` };
     const tariffs = { identifier: 'tariffs', url: `${service.url}/ocpi/emsp/${version}/tariffs` };
+    // mod_tokens: our Tokens Sender interface (2.1.1 §2.2 eMSP Interface; 2.2+ role SENDER).
+    const tokens = { identifier: 'tokens', url: `${service.url}/ocpi/emsp/${version}/tokens` };
     expect(body.data).toEqual({
       version,
       endpoints:
         version === '2.1.1'
-          ? [credentials, cdrs, locations, sessions, tariffs]
+          ? [credentials, cdrs, locations, sessions, tariffs, tokens]
           : [
               { ...credentials, role: 'SENDER' },
               { ...cdrs, role: 'RECEIVER' },
@@ -74,6 +76,7 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
               { ...sessions, role: 'RECEIVER' },
               { ...tariffs, role: 'RECEIVER' },
               hubclientinfo,
+              { ...tokens, role: 'SENDER' },
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

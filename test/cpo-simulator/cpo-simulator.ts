@@ -15,6 +15,7 @@ import { RegistrationState } from './registration-state';
 import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import { pushCdr } from './cdr-push';
+import { authorizeToken, getTokens } from './tokens-client';
 import { callEmsp, getClientInfo, pushClientInfo } from './hub-mode';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
@@ -185,6 +186,8 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     },
     unregisterFromClient: () => unregisterFromClient(ctx),
     pushCdr: (cdr) => pushCdr(ctx, cdr),
+    getTokens: (query) => getTokens(ctx, query),
+    authorizeToken: (uid, options) => authorizeToken(ctx, uid, options),
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

@@ -23,6 +23,7 @@ export { generateCdrs, type GenerateCdrsOptions } from './cdr-generator';
 export { runningSession, sessionsOfCdrs, type RunningSessionOptions } from './session-generator';
 export { loadCdrExample } from './fixtures';
 export type { PushResult } from './cdr-push';
+export type { TokensAnswer, TokensQuery } from './tokens-client';
 export type { SimulatorVersionAdapter } from './versions';
 export type * from './ocpi-types';
 export * from './push-api';

@@ -174,6 +174,10 @@ export interface CpoSimulator {
    * OCPI status, message and Location header (never rejects on an error answer).
    */
   pushCdr(cdr: unknown): Promise<import('./cdr-push').PushResult>;
+  /** mod_tokens 2.2.1 §Sender Interface §GET Method: one page of the eMSP's Tokens (or the page a Link named). */
+  getTokens(query?: import('./tokens-client').TokensQuery): Promise<import('./tokens-client').TokensAnswer>;
+  /** mod_tokens 2.2.1 §POST Method: a real-time authorization of `uid`, with an optional LocationReferences body. */
+  authorizeToken(uid: string, options?: { type?: string; location?: unknown }): Promise<import('./tokens-client').TokensAnswer>;
   /** The roles of its credentials from its next credentials exchange on (undefined: back to the options' roles). */
   setRoles(roles: SimulatorRole[] | undefined): void;
   /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */

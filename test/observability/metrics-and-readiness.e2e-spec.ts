@@ -9,6 +9,7 @@ import { pushClientFor } from '../cpo-simulator/push-client';
 import { locationsFor } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { startTestService, TestService } from '../support/test-service';
+import { aToken, tokensApi } from '../tokens/support/tokens-api';
 import { metricValue, parseMetrics, scrapeUntil } from './support/prometheus-text';
 
 describe('liveness, readiness and Prometheus metrics', () => {
@@ -83,6 +84,19 @@ describe('liveness, readiness and Prometheus metrics', () => {
     const metrics = parseMetrics(await (await fetch(`${service.url}/metrics`)).text());
     expect(metricValue(metrics, 'ocpi_pushes_received_total', { cpo: cpo.connectionId, module: 'locations', result: 'ACCEPTED' })).toBe(2);
     expect(metricValue(metrics, 'ocpi_pushes_received_total', { cpo: cpo.connectionId, module: 'locations', result: 'REJECTED' })).toBe(1);
+  });
+
+  it('mod_tokens 2.2.1 §POST Method (real-time authorization): authorization_latency_seconds observes each answer by result', async () => {
+    const created = await tokensApi(service).create(aToken('OBS-CARD-1'));
+    expect(created.status).toBe(201);
+    expect((await cpo.simulator.authorizeToken('OBS-CARD-1')).data).toMatchObject({ allowed: 'ALLOWED' });
+    expect((await cpo.simulator.authorizeToken('OBS-NO-SUCH-CARD')).httpStatus).toBe(404);
+    const metrics = parseMetrics(await (await fetch(`${service.url}/metrics`)).text());
+    expect(metricValue(metrics, 'authorization_latency_seconds_count', { result: 'ALLOWED' })).toBe(1);
+    expect(metricValue(metrics, 'authorization_latency_seconds_count', { result: 'UNKNOWN' })).toBe(1);
+    expect(metricValue(metrics, 'authorization_latency_seconds_sum', { result: 'ALLOWED' })).toBeGreaterThan(0);
+    // A question, not a push: not in ocpi_pushes_received_total.
+    expect(metrics.filter((m) => m.name === 'ocpi_pushes_received_total' && m.labels.module === 'tokens')).toEqual([]);
   });
 
   it('job_queue_depth counts waiting jobs per queue and state; authorization_latency_seconds is registered', async () => {

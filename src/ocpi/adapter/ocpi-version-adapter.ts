@@ -3,8 +3,11 @@ import { ClientInfo } from '../../hubs/client-info';
 import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalSession } from '../../sessions/session.model';
 import { CanonicalTariff } from '../../tariffs/tariff.model';
+import { AuthorizationInfo, CanonicalToken, TokenType } from '../../tokens/token.model';
 import { TokenEncoding } from '../wire/authorization-header';
+import { LocationReferencesReading } from '../wire/location-references';
 import { MappingResult } from '../wire/mapping-result';
+import { OcpiStatusCode } from '../wire/ocpi-status';
 import { TransportRules } from '../wire/transport-rules';
 
 /** Module identifiers we pull from a CPO's Sender interfaces. */
@@ -98,4 +101,28 @@ export interface OcpiVersionAdapter {
   mapCdr(raw: unknown, context: MappingContext): MappingResult<CanonicalCdr>;
   /** Maps one whole wire Session (mod_sessions §Session object); never throws. */
   mapSession(raw: unknown, context: MappingContext): MappingResult<CanonicalSession>;
+  /** Our Tokens on the wire (mod_tokens, we are the Sender). */
+  readonly tokens: TokensWire;
+}
+
+/**
+ * The Tokens module of a version, where we are its Sender (mod_tokens 2.2.1 §Sender Interface, 2.1.1 §2.2 eMSP
+ * Interface, 2.3.0 §Sender Interface): our Tokens and authorization answers on the wire, the request body read.
+ */
+export interface TokensWire {
+  /** The TokenTypes the version has (2.1.1: OTHER, RFID; 2.2.1: + AD_HOC_USER, APP_USER; 2.3.0: + EMAID). */
+  readonly types: readonly TokenType[];
+  /** One of our Tokens, owned by `owner` (our party; 2.1.1 Tokens carry no owner). */
+  serialiseToken(token: CanonicalToken, owner: { country_code: string; party_id: string }): unknown;
+  /** An AuthorizationInfo. */
+  serialiseAuthorization(info: AuthorizationInfo, owner: { country_code: string; party_id: string }): unknown;
+  /** The optional LocationReferences body of POST …/authorize (null when none was given), or why it is malformed. */
+  readLocationReferences(raw: unknown): LocationReferencesReading;
+  /**
+   * What an authorization of a Token we do not know is answered with: HTTP 404 and, from 2.2 on, status 2004 "Unknown
+   * Token" (mod_tokens 2.2.1 §POST Method); 2.1.1 has neither rule nor code (status_codes 2.1.1 ends at 2003): 2000.
+   */
+  readonly unknownTokenStatus: OcpiStatusCode;
+  /** Whether AuthorizationInfo has authorization_reference (2.2+). */
+  readonly authorizationReference: boolean;
 }

@@ -13,15 +13,26 @@ import { TariffsModule } from '../../tariffs/tariffs.module';
 import { SessionsReceiverController } from './receivers/sessions-receiver.controller';
 import { TariffsReceiverController } from './receivers/tariffs-receiver.controller';
 import { HubClientInfoReceiverController } from './receivers/hubclientinfo-receiver.controller';
+import { TokensModule } from '../../tokens/tokens.module';
+import { TokensSenderController } from './senders/tokens-sender.controller';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
  * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step), and the
- * hubclientinfo Receiver interface (what a Hub tells us of the parties behind it).
+ * hubclientinfo Receiver interface (what a Hub tells us of the parties behind it), and our Tokens Sender interface
+ * (CPOs read our Tokens and ask for real-time authorization).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule, TokensModule],
   providers: [ChangeReceiver],
-  controllers: [CredentialsController, CdrsReceiverController, LocationsReceiverController, TariffsReceiverController, SessionsReceiverController, HubClientInfoReceiverController],
+  controllers: [
+    CredentialsController,
+    CdrsReceiverController,
+    LocationsReceiverController,
+    TariffsReceiverController,
+    SessionsReceiverController,
+    HubClientInfoReceiverController,
+    TokensSenderController,
+  ],
 })
 export class OcpiEndpointsModule {}

@@ -5,6 +5,8 @@ import { parseCredentials211, serialiseCredentials211 } from './credentials/cred
 import { mapLocation211 } from './locations/location.mapper';
 import { mapSession211 } from './sessions/session.mapper';
 import { mapTariff211 } from './tariffs/tariff.mapper';
+import { readLocationReferences211, serialiseAuthorization211, serialiseToken211 } from './tokens/token.mapper';
+import { OcpiStatus } from '../wire/ocpi-status';
 import { parseVersionDetails211 } from './versions/version-details.mapper';
 
 /**
@@ -34,6 +36,8 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
       // mod_sessions 2.1.1 §2.2 and mod_tariffs 2.1.1 §2.2 eMSP Interface.
       { identifier: 'sessions', url: `${baseUrl}/sessions` },
       { identifier: 'tariffs', url: `${baseUrl}/tariffs` },
+      // mod_tokens 2.1.1 §2.2 eMSP Interface: CPOs GET our Tokens and POST real-time authorizations.
+      { identifier: 'tokens', url: `${baseUrl}/tokens` },
     ];
   },
   tariffsReceiverPatch: true,
@@ -44,4 +48,13 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   mapCdr: (raw, context) => mapCdr211(raw, context.owner ?? undefined),
   // 2.1.1 Sessions name no owner either.
   mapSession: (raw, context) => mapSession211(raw, context.owner ?? undefined),
+  tokens: {
+    // mod_tokens 2.1.1 §4.3 TokenType: OTHER and RFID only; our app users are not served in 2.1.1.
+    types: ['OTHER', 'RFID'],
+    serialiseToken: (token) => serialiseToken211(token),
+    serialiseAuthorization: (info) => serialiseAuthorization211(info),
+    readLocationReferences: readLocationReferences211,
+    unknownTokenStatus: OcpiStatus.CLIENT_ERROR,
+    authorizationReference: false,
+  },
 };

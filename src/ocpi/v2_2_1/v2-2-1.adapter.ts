@@ -6,6 +6,8 @@ import { mapClientInfo221, serialiseClientInfo221 } from './hubclientinfo/client
 import { mapLocation221 } from './locations/location.mapper';
 import { mapSession221 } from './sessions/session.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';
+import { readLocationReferences221, serialiseAuthorization221, serialiseToken221 } from './tokens/token.mapper';
+import { OcpiStatus } from '../wire/ocpi-status';
 import { parseVersionDetails221 } from './versions/version-details.mapper';
 
 /** OCPI 2.2.1: Base64 tokens, roles on credentials and endpoints, owners on every object. */
@@ -31,6 +33,8 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
       { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
       // mod_hub_client_info §Receiver Interface: where a Hub pushes the ClientInfo of the parties behind it.
       { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
+      // mod_tokens 2.2.1 §Sender Interface: CPOs GET our Tokens and POST real-time authorizations.
+      { identifier: 'tokens', role: 'SENDER', url: `${baseUrl}/tokens` },
     ];
   },
   tariffsReceiverPatch: false,
@@ -39,4 +43,13 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   mapTariff: (raw: unknown) => mapTariff221(raw),
   mapCdr: (raw: unknown) => mapCdr221(raw),
   mapSession: (raw: unknown) => mapSession221(raw),
+  tokens: {
+    // mod_tokens 2.2.1 §TokenType.
+    types: ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'],
+    serialiseToken: serialiseToken221,
+    serialiseAuthorization: serialiseAuthorization221,
+    readLocationReferences: readLocationReferences221,
+    unknownTokenStatus: OcpiStatus.UNKNOWN_TOKEN,
+    authorizationReference: true,
+  },
 };

@@ -3,6 +3,8 @@ import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
 import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mapper';
 import { mapClientInfo221, serialiseClientInfo221 } from '../v2_2_1/hubclientinfo/client-info.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
+import { readLocationReferences221, serialiseAuthorization221, serialiseToken221 } from '../v2_2_1/tokens/token.mapper';
+import { OcpiStatus } from '../wire/ocpi-status';
 import { OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
@@ -37,6 +39,8 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
       // mod_hub_client_info §Receiver Interface: where a Hub pushes the ClientInfo of the parties behind it.
       { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
+      // mod_tokens 2.3.0 §Sender Interface: CPOs GET our Tokens and POST real-time authorizations.
+      { identifier: 'tokens', role: 'SENDER', url: `${baseUrl}/tokens` },
     ];
   },
   tariffsReceiverPatch: false,
@@ -44,4 +48,13 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   mapTariff: (raw) => mapTariff230(raw),
   mapCdr: (raw) => mapCdr230(raw),
   mapSession: (raw) => mapSession230(raw),
+  // mod_tokens 2.3.0: Token, AuthorizationInfo and LocationReferences as in 2.2.1; TokenType adds EMAID.
+  tokens: {
+    types: ['AD_HOC_USER', 'APP_USER', 'EMAID', 'OTHER', 'RFID'],
+    serialiseToken: serialiseToken221,
+    serialiseAuthorization: serialiseAuthorization221,
+    readLocationReferences: readLocationReferences221,
+    unknownTokenStatus: OcpiStatus.UNKNOWN_TOKEN,
+    authorizationReference: true,
+  },
 };

@@ -101,6 +101,8 @@ describe('version_information_endpoint §Version details per version', () => {
       { identifier: 'locations', url: 'https://us/2.1.1/locations' },
       { identifier: 'sessions', url: 'https://us/2.1.1/sessions' },
       { identifier: 'tariffs', url: 'https://us/2.1.1/tariffs' },
+      // mod_tokens 2.1.1 §2.2 eMSP Interface: our Tokens, read and authorized by CPOs.
+      { identifier: 'tokens', url: 'https://us/2.1.1/tokens' },
     ]);
     // mod_tariffs 2.1.1 §2.2.3: the eMSP Tariffs interface has PATCH.
     expect(adapter.tariffsReceiverPatch).toBe(true);
@@ -118,6 +120,8 @@ describe('version_information_endpoint §Version details per version', () => {
         { identifier: 'sessions', role: 'RECEIVER', url: `https://us/${v}/sessions` },
         { identifier: 'tariffs', role: 'RECEIVER', url: `https://us/${v}/tariffs` },
         { identifier: 'hubclientinfo', role: 'RECEIVER', url: `https://us/${v}/hubclientinfo` },
+        // mod_tokens §Sender Interface: we are the eMSP, the Sender of Tokens.
+        { identifier: 'tokens', role: 'SENDER', url: `https://us/${v}/tokens` },
       ]);
       // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
       expect(adapter.tariffsReceiverPatch).toBe(false);

@@ -1,0 +1,101 @@
+/**
+ * Child process of the authorization benchmark: the service (as api-worker.ts starts it), plus two bench-only
+ * requests over IPC: `load` writes `count` Tokens straight with SQL (one INSERT … SELECT over generate_series, change
+ * numbers drawn as the service draws them) and waits until the service's in-memory copy holds them; `measure` drops
+ * that copy and loads it again, the heap difference after full GCs (--expose-gc) being the memory the Token set holds.
+ */
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadEnvironment } from '../src/config/env.validation';
+import { RunningService, startService } from '../src/service';
+import { TokenCache } from '../src/tokens/token-cache';
+
+export type AuthorizeWorkerMessage =
+  | { type: 'ready'; url: string; internalKey: string; opsKey: string }
+  | { type: 'loaded'; tokens: number; ms: number }
+  | { type: 'measured'; tokens: number; loadMs: number; heapMiB: number; rssMiB: number }
+  | { type: 'cpu'; micros: number }
+  | { type: 'stopped'; maxRssMiB: number }
+  | { type: 'error'; message: string };
+
+const toMiB = (bytes: number) => Math.round(bytes / 1024 / 1024);
+let service: RunningService | undefined;
+
+function send(message: AuthorizeWorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, () => resolve()));
+}
+
+async function start(databaseEnv: Record<string, string>): Promise<void> {
+  const env = loadEnvironment({
+    ...databaseEnv,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SYNC_INTERVAL_MINUTES: '0',
+    OCPI_RATE_LIMIT_PER_MINUTE: '0',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
+    INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+    FINANCE_API_KEY: `fin-${randomBytes(12).toString('hex')}`,
+  });
+  service = await startService(env);
+  await send({ type: 'ready', url: service.url, internalKey: env.INTERNAL_API_KEY, opsKey: env.OPERATIONS_API_KEY });
+}
+
+/** `count` RFID Tokens BENCH-0000001…, a tenth of them blocked, in groups of 1,000. */
+async function load(count: number): Promise<void> {
+  const t0 = performance.now();
+  const db = service!.app.get(DataSource);
+  for (let from = 1; from <= count; from += 100_000) {
+    const to = Math.min(count, from + 99_999);
+    await db.query(
+      `INSERT INTO token (uid, type, contract_id, issuer, group_id, valid, whitelist, last_updated, change_seq)
+       SELECT 'BENCH-' || lpad(i::text, 7, '0'), 'RFID', 'NL-BEN-C' || lpad(i::text, 9, '0'), 'Bench eMSP', 'G' || (i / 1000), i % 10 <> 0, 'ALLOWED',
+         now(), nextval('token_change_seq')
+       FROM generate_series($1::int, $2::int) AS i`,
+      [from, to],
+    );
+  }
+  const cache = service!.app.get(TokenCache);
+  while (cache.size < count) await new Promise((resolve) => setTimeout(resolve, 100));
+  await send({ type: 'loaded', tokens: cache.size, ms: Math.round(performance.now() - t0) });
+}
+
+async function measure(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  let heapWithout = 0;
+  const stats = await service!.app.get(TokenCache).reload(() => {
+    gc();
+    heapWithout = process.memoryUsage().heapUsed;
+  });
+  gc();
+  const memory = process.memoryUsage();
+  await send({ type: 'measured', tokens: stats.tokens, loadMs: stats.ms, heapMiB: toMiB(memory.heapUsed - heapWithout), rssMiB: toMiB(memory.rss) });
+}
+
+const fail = (error: unknown) => send({ type: 'error', message: (error as Error).stack ?? String(error) });
+
+process.on(
+  'message',
+  (message: { type: 'start'; databaseEnv: Record<string, string> } | { type: 'load'; count: number } | { type: 'measure' } | { type: 'cpu' } | { type: 'stop' }) => {
+    if (message.type === 'start') {
+      start(message.databaseEnv).catch(async (error: unknown) => {
+        await fail(error);
+        process.exit(1);
+      });
+    } else if (message.type === 'load') {
+      load(message.count).catch(fail);
+    } else if (message.type === 'measure') {
+      measure().catch(fail);
+    } else if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      void send({ type: 'cpu', micros: user + system });
+    } else {
+      void (async () => {
+        await service?.stop();
+        await send({ type: 'stopped', maxRssMiB: toMiB(process.resourceUsage().maxRSS * 1024) });
+        process.exit(0);
+      })();
+    }
+  },
+);

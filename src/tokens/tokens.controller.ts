@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { InternalApiKeyGuard, OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { TokenListQueryDto } from './dto/token-list-query.dto';
+import { TokenScope } from './token.store';
+import { TokenImportOutcome, TokensService, TokenView, typeParam } from './tokens.service';
+
+const TOKEN_FIELDS =
+  'uid (1–36 printable ASCII), type (AD_HOC_USER, APP_USER, EMAID, OTHER, RFID), contract_id (1–36; the 2.1.1 auth_id), issuer (1–64), and optionally ' +
+  'visual_number, group_id, valid (default true), whitelist (ALWAYS, ALLOWED (default), ALLOWED_OFFLINE, NEVER), language, default_profile_type, ' +
+  'energy_contract { supplier_name, contract_id }, valid_until (after it: EXPIRED), denial (NO_CREDIT | NOT_ALLOWED)';
+
+/**
+ * Internal API for the mobile-app backend: our Tokens (mod_tokens §Token Object), which CPOs read from our Tokens
+ * Sender interface and authorize in real time. A Token is named by its type and uid (uid case-insensitive).
+ */
+@ApiTags('tokens')
+@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@Controller('api/v1/tokens')
+@UseGuards(InternalApiKeyGuard)
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  /** POST /api/v1/tokens: a new Token (201). 400 naming each bad field; 409 when (uid, type) exists. */
+  @Post()
+  @ApiOperation({ summary: 'Create a Token', description: TOKEN_FIELDS })
+  @ApiBody({ schema: { type: 'object', example: { uid: '012345678', type: 'RFID', contract_id: 'NL-TST-C12345678-S', issuer: 'TheNewMotion', whitelist: 'ALLOWED' } } })
+  @ApiOkResponse({ description: 'The Token as stored, last_updated set' })
+  @ApiBadRequestResponse({ description: '{ statusCode: 400, message: ["uid must be 1 to 36 characters", …] }' })
+  @ApiConflictResponse({ description: 'A Token with this uid and type exists' })
+  create(@Body() body: unknown): Promise<TokenView> {
+    return this.tokens.create(body);
+  }
+
+  /**
+   * POST /api/v1/tokens/import: a JSON array of up to 10,000 Tokens, each created or replaced (by uid and type); the
+   * invalid ones are refused one by one with their index, the rest stored. 200 with { created, updated, rejected }.
+   */
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or replace many Tokens at once (JSON array)', description: TOKEN_FIELDS })
+  @ApiOkResponse({ description: '{ created, updated, rejected: [{ index, errors }] }' })
+  @ApiBadRequestResponse({ description: 'The body is no JSON array, or holds more than 10,000' })
+  import(@Body() body: unknown): Promise<TokenImportOutcome> {
+    return this.tokens.import(body);
+  }
+
+  /** GET /api/v1/tokens?limit=&cursor=: Tokens by uid then type; meta.next_cursor gives the next page (null: the last). */
+  @Get()
+  @ApiOperation({ summary: 'List Tokens (keyset paging)' })
+  @ApiOkResponse({ description: '{ data: Token[], meta: { next_cursor } }' })
+  async list(@Query() q: TokenListQueryDto): Promise<{ data: TokenView[]; meta: { next_cursor: string | null } }> {
+    const { data, next_cursor } = await this.tokens.list(q.limit, q.cursor);
+    return { data, meta: { next_cursor } };
+  }
+
+  /** GET /api/v1/tokens/{type}/{uid}. 404 when unknown. */
+  @Get(':type/:uid')
+  @ApiOperation({ summary: 'One Token' })
+  @ApiNotFoundResponse({ description: 'No such Token' })
+  get(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
+    return this.tokens.get(typeParam(type), uid);
+  }
+
+  /** PATCH /api/v1/tokens/{type}/{uid}: changes the fields given (not uid or type). 400 naming bad fields; 404 when unknown. */
+  @Patch(':type/:uid')
+  @ApiOperation({ summary: 'Change a Token', description: 'Any field but uid and type' })
+  @ApiNotFoundResponse({ description: 'No such Token' })
+  update(@Param('type') type: string, @Param('uid') uid: string, @Body() body: unknown): Promise<TokenView> {
+    return this.tokens.update(typeParam(type), uid, body);
+  }
+
+  /** POST /api/v1/tokens/{type}/{uid}/block: valid = false; every CPO's authorization answers BLOCKED within a second. */
+  @Post(':type/:uid/block')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Block a Token (valid = false)' })
+  @ApiNotFoundResponse({ description: 'No such Token' })
+  block(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
+    return this.tokens.block(typeParam(type), uid);
+  }
+}
+
+/**
+ * Operations API: which of our Tokens a connection's CPO sees (Tokens Sender interface) and may use (real-time
+ * authorization: outside the scope, NOT_ALLOWED). ALL by default.
+ */
+@ApiTags('operations')
+@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@Controller('api/v1/operations/connections/:id/token-scope')
+@UseGuards(OperationsApiKeyGuard)
+export class TokenScopeController {
+  constructor(private readonly tokens: TokensService) {}
+
+  /** GET: { kind: ALL | NONE } or { kind: GROUPS, group_ids }. */
+  @Get()
+  @ApiOperation({ summary: "A connection's token scope" })
+  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<TokenScope> {
+    return this.tokens.scopeOf(id);
+  }
+
+  /** PUT { kind: ALL | NONE } or { kind: GROUPS, group_ids: [...] }. 400 naming the field; 404 for an unknown connection. */
+  @Put()
+  @ApiOperation({ summary: "Set a connection's token scope" })
+  @ApiBody({ schema: { type: 'object', example: { kind: 'GROUPS', group_ids: ['FLEET-1'] } } })
+  @ApiNotFoundResponse({ description: 'No such connection' })
+  set(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown): Promise<TokenScope> {
+    return this.tokens.setScope(id, body);
+  }
+}
