@@ -1,6 +1,8 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { CallLogModule } from './call-log/call-log.module';
 import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
@@ -12,7 +14,10 @@ import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { JobQueueModule } from './jobs/job-queue.module';
+import { CpoLogContextInterceptor } from './logging/cpo-log-context.interceptor';
+import { loggerOptions } from './logging/logger-options';
 import { LocationsModule } from './locations/locations.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
 import { OcpiServerModule } from './ocpi/server/ocpi-server.module';
 import { GapHealing } from './ocpi/server/receivers/gap-healing.port';
@@ -43,26 +48,28 @@ class GapHealingBinding {
   }
 }
 
+/** What the starter of the service may choose besides the settings. */
+export interface AppOptions {
+  /** Where the JSON log lines go (default stdout), e.g. a stream a test reads. */
+  logDestination?: DestinationStream;
+}
+
 /** The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
+      providers: [{ provide: APP_INTERCEPTOR, useClass: CpoLogContextInterceptor }],
       imports: [
         ConfigurationModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.env.LOG_LEVEL,
-            // Credentials tokens and API keys never reach a log line.
-            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
-            autoLogging: config.env.LOG_LEVEL === 'debug' || config.env.LOG_LEVEL === 'trace',
-          },
-        }),
+        // JSON lines with the request id and, for a CPO's request, its connection and party; tokens never logged.
+        LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
         // All background work, on the same database (pg-boss, schema pgboss).
         JobQueueModule.forRoot(databaseUrl),
         HealthModule,
+        MetricsModule,
         CallLogModule,
         CpoCircuitModule,
         ConnectionsModule,

@@ -2,12 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import { FastPathValidationPipe, VALIDATION_OPTIONS } from './common/validation/fast-path-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
+import { requestIdOf } from './logging/logger-options';
+import { timeAuthorizations } from './metrics/authorization-timing';
+import { countPushes } from './metrics/push-counting';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
@@ -29,7 +32,7 @@ export interface RunningService {
  * then the HTTP server with the OCPI endpoints, the internal and operations APIs and the OpenAPI document
  * (/api/docs, JSON at /api/docs-json).
  */
-export async function startService(env: Environment): Promise<RunningService> {
+export async function startService(env: Environment, options: AppOptions = {}): Promise<RunningService> {
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
@@ -41,10 +44,12 @@ export async function startService(env: Environment): Promise<RunningService> {
       // Every request body (a push to a Receiver interface is one object): larger ones get 413 before being read whole.
       bodyLimit: env.OCPI_MAX_BODY_BYTES,
       maxParamLength: MAX_PATH_SEGMENT,
+      // The request id of the log lines: the caller's X-Request-ID, else a UUID (see requestIdOf).
+      genReqId: requestIdOf,
       frameworkErrors: answerFrameworkErrors(() => late.filter),
       clientErrorHandler: answerClientError,
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options), adapter, {
       bufferLogs: true,
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; we accept no other body format.
       bodyParser: false,
@@ -54,6 +59,10 @@ export async function startService(env: Environment): Promise<RunningService> {
     const fastify = app.getHttpAdapter().getInstance();
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);
+    // Every push of a CPO, whatever became of it, in ocpi_pushes_received_total (as the answer leaves).
+    fastify.addHook('onSend', countPushes);
+    // Every answer to a real-time authorization, in authorization_latency_seconds.
+    fastify.addHook('onSend', timeAuthorizations);
     keepUnparseableJsonBodies(fastify);
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     const protocolFilter = app.get(ProtocolExceptionFilter);

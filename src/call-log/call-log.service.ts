@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OcpiCallRecord, OcpiCallRecorder } from '../ocpi/wire/ocpi-call-recorder';
+import { callOutcomeOf, countOcpiCall } from '../metrics/process-metrics';
+import { OcpiCallRecord, OcpiCallRecorder, OcpiCallSuccess } from '../ocpi/wire/ocpi-call-recorder';
 import { storableText } from '../common/json/storable-text';
 import { redactForLog } from './body-redaction';
 
@@ -54,11 +55,20 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Stores one failed call; a failure to store is logged, never thrown. */
+  /**
+   * Stores one failed call; a failure to store is logged, never thrown. An outgoing one is also counted in
+   * ocpi_calls_total with its kind as the outcome (incoming ones are counted as pushes, see push-counting.ts).
+   */
   record(entry: OcpiCallRecord): Promise<void> {
+    if (entry.direction === 'OUTGOING') countOcpiCall(entry.connectionId, entry.module, callOutcomeOf(entry.kind), entry.durationMs);
     const write = this.write(entry).finally(() => this.pending.delete(write));
     this.pending.add(write);
     return write;
+  }
+
+  /** Counts a successful outgoing call in ocpi_calls_total (outcome SUCCESS) and its duration; stores nothing. */
+  succeeded(call: OcpiCallSuccess): void {
+    countOcpiCall(call.connectionId, call.module, 'SUCCESS', call.durationMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

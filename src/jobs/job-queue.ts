@@ -1,5 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import pgBossVersion from 'pg-boss/version.json';
+import { withLogFields } from '../logging/log-context';
 import { QueueDefinition } from './queue-definition';
 
 /** The job queue's schema (pg-boss's tables), installed by the migration JobQueue1797600000000. */
@@ -7,6 +9,9 @@ export const JOB_QUEUE_SCHEMA = 'pgboss';
 
 /** Injection token of the PostgreSQL URL the queue uses: the service's own database (real or the embedded one). */
 export const JOB_QUEUE_DATABASE_URL = Symbol('JOB_QUEUE_DATABASE_URL');
+
+/** The schema version this pg-boss expects (its package's version.json). */
+const PG_BOSS_SCHEMA_VERSION: number = pgBossVersion.schema;
 
 /** How often an idle worker looks for jobs another instance sent (this instance's own sends wake it at once). */
 const POLLING_INTERVAL_SECONDS = 2;
@@ -113,6 +118,17 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
+   * The job queue's schema version as its own connection pool reads it (for readiness): proves pg-boss started and can
+   * reach its tables. @returns { installed, expected } (pg-boss's schema version numbers; equal once migrated)
+   * @throws Error when pg-boss did not start or the database does not answer
+   */
+  async schemaVersion(): Promise<{ installed: number; expected: number }> {
+    await this.start();
+    const { rows } = await this.boss.getDb().executeSql(`SELECT version FROM ${JOB_QUEUE_SCHEMA}.version`, []);
+    return { installed: Number((rows[0] as { version?: unknown } | undefined)?.version), expected: PG_BOSS_SCHEMA_VERSION };
+  }
+
+  /**
    * Sends `data` to `queue` on a cron schedule (UTC, minute resolution; replaces this queue's earlier schedule). Stored in
    * the database: every instance may declare it at start; pg-boss's cron monitor lets one instance at a time look for
    * schedules that are due, and a throttle of 60 s per schedule sends each due job once, whichever instances run.
@@ -188,8 +204,12 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     const expiry = new AbortController();
     const timer = setTimeout(() => expiry.abort(), job.expireInSeconds * 1000);
     const signal = AbortSignal.any([this.stopping.signal, expiry.signal]);
+    // Every line the job logs names its queue and job, and the CPO when the job's data names a connection.
+    const connectionId = (job.data as { connectionId?: unknown }).connectionId;
+    const fields = { queue: queue.name, job_id: job.id, ...(typeof connectionId === 'string' ? { connection_id: connectionId } : {}) };
     try {
-      await handler(job.data, { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal });
+      const context = { id: job.id, retryCount: job.retryCount, retryLimit: job.retryLimit, createdOn: new Date(job.createdOn), signal };
+      await withLogFields(fields, () => handler(job.data, context));
       await this.boss.complete(queue.name, job.id);
     } catch (error) {
       const message = (error as Error).message;

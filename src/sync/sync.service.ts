@@ -22,6 +22,8 @@ import { HubClientInfoPull } from './hub-client-info.pull';
 import { hubOf } from './hub-routing';
 import { AbandonedRun, abandonedPulls, closeAbandonedRuns, LeaseLostError, SyncLease } from './sync-lease';
 import { CrawlCheckpoint, SyncModule, SyncRunEntity } from './sync-run.entity';
+import { withLogFields, partyField } from '../logging/log-context';
+import { countSyncRun } from '../metrics/process-metrics';
 
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
@@ -158,7 +160,8 @@ export class SyncService implements BeforeApplicationShutdown {
     // Skipped because another instance pulls it is no "nothing to pull".
     const pullsNothing = begun.every((pull) => !('lease' in pull) && pull.message !== ANOTHER_INSTANCE);
     const message = pullsNothing ? 'Nothing is pulled from this CPO: every module is received only or has no Sender interface (see each module).' : null;
-    const done = this.runAll(connectionId, begun);
+    // Every line logged while pulling names the CPO (the pull runs outside any request).
+    const done = withLogFields({ connection_id: connectionId, party: partyField(connection.parties) }, () => this.runAll(connectionId, begun));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return { runs: begun.map(startedRun), message, done };
@@ -369,6 +372,7 @@ export class SyncService implements BeforeApplicationShutdown {
     // A partial pull marks nothing; one whose lease was lost leaves what it listed to the instance that takes it over.
     if (failure !== null && (await this.close({ lease, run }, failure))) await this.absentMarking.afterFailedPull(run);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
+    countSyncRun(connectionId, module, run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED');
     return outcome(run);
   }
 

@@ -3,6 +3,7 @@
  * Suites talk to it over HTTP like its real clients do.
  */
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { loadEnvironment } from '../../src/config/env.validation';
 import { RunningService, startService } from '../../src/service';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -23,8 +24,11 @@ export interface TestService extends RunningService {
   finance(method: string, path: string, init?: { key?: string | null; body?: unknown }): Promise<{ status: number; body: any }>;
 }
 
-/** Starts a service; pass `database` to start a second instance on the same database. */
-export async function startTestService(options: { database?: TestDatabase; env?: Record<string, string> } = {}): Promise<TestService> {
+/**
+ * Starts a service; pass `database` to start a second instance on the same database, `logDestination` to read its JSON
+ * log lines (with `env: { LOG_LEVEL: … }`: the default is silent).
+ */
+export async function startTestService(options: { database?: TestDatabase; env?: Record<string, string>; logDestination?: DestinationStream } = {}): Promise<TestService> {
   const database = options.database ?? (await createTestDatabase());
   const env = loadEnvironment({
     DATABASE_URL: database.url,
@@ -39,7 +43,7 @@ export async function startTestService(options: { database?: TestDatabase; env?:
     OCPI_RESPONSE_TIMEOUT_MS: '5000',
     ...options.env,
   });
-  const service = await startService(env);
+  const service = await startService(env, { logDestination: options.logDestination });
   return {
     ...service,
     database,

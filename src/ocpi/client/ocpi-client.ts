@@ -305,6 +305,8 @@ export class OcpiClient {
       const explanation = explainOcpiStatus(envelope.statusCode, status, envelope.statusMessage);
       throw await this.fail('OCPI_STATUS', explanation, call, { httpStatus: status, ocpiStatus: envelope.statusCode, ...body });
     }
+    const durationMs = Date.now() - call.started;
+    this.recorder?.succeeded?.({ connectionId: call.req.context?.connectionId ?? null, module: call.req.context?.module ?? null, durationMs });
     return {
       data: envelope.data as T,
       headers,
@@ -313,7 +315,7 @@ export class OcpiClient {
       deviations: envelope.deviations,
       requestId: call.requestId,
       correlationId: call.correlationId,
-      durationMs: Date.now() - call.started,
+      durationMs,
       rawBody: response.data,
     };
   }

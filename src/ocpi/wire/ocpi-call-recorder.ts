@@ -24,9 +24,18 @@ export interface OcpiCallRecord {
   explanation: string;
 }
 
+/** A call we made to a CPO that succeeded, for the metrics (the call log keeps failures only). */
+export interface OcpiCallSuccess {
+  connectionId: string | null;
+  module: string | null;
+  durationMs: number;
+}
+
 /** Where failed calls go. Must never throw into the call it records. */
 export interface OcpiCallRecorder {
   record(entry: OcpiCallRecord): Promise<void>;
+  /** Counts a successful outgoing call (metrics only; nothing is stored). Must never throw. */
+  succeeded?(call: OcpiCallSuccess): void;
 }
 
 /** Injection token of the OcpiCallRecorder (the call log). */
