@@ -19,6 +19,7 @@ import { AbsentMarks1797800000000 } from './1797800000000-AbsentMarks';
 import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
+import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-InvoiceReconciliationRecords';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -46,4 +47,5 @@ export const migrations = [
   SyncRunWindow1797900000000,
   CpoCircuit1798100000000,
   CpoInvoices1798400000000,
+  InvoiceReconciliationRecords1798500000000,
 ];

@@ -12,6 +12,7 @@ import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
+import { InvoiceReconciliationModule } from './invoice-reconciliation/invoice-reconciliation.module';
 import { JobQueueModule } from './jobs/job-queue.module';
 import { LocationsModule } from './locations/locations.module';
 import { OcpiEndpointsModule } from './ocpi/server/ocpi-endpoints.module';
@@ -74,6 +75,7 @@ export class AppModule {
         TariffsModule,
         SessionsModule,
         FinanceModule,
+        InvoiceReconciliationModule,
         SyncModule,
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
         GapHealingBinding.forRoot(),

@@ -18,6 +18,6 @@ import { MissingCdrsService } from './missing-cdrs/missing-cdrs.service';
   imports: [TariffsModule, LocationsModule, ConnectionsModule],
   providers: [CdrCostCheck, FinanceCdrsService, LedgerService, InvoicesService, ReconciliationService, MissingCdrsService],
   controllers: [FinanceController, LedgerController, InvoicesController, MissingCdrsController],
-  exports: [CdrCostCheck],
+  exports: [CdrCostCheck, ReconciliationService],
 })
 export class FinanceModule {}

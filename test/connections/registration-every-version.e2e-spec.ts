@@ -74,6 +74,8 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
               { ...sessions, role: 'RECEIVER' },
               { ...tariffs, role: 'RECEIVER' },
               hubclientinfo,
+              // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0 (direct billing: the eMSP receives).
+              ...(version === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${service.url}/ocpi/emsp/${version}/invoicereconciliation` }] : []),
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

@@ -15,6 +15,7 @@ import { RegistrationState } from './registration-state';
 import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import { pushCdr } from './cdr-push';
+import { sendInvoiceReconciliation } from './invoice-reconciliation-module';
 import { callEmsp, getClientInfo, pushClientInfo } from './hub-mode';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
@@ -35,6 +36,7 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     sessions: `${details}/sessions`,
     cdrs: `${details}/cdrs`,
     hubclientinfo: `${details}/hubclientinfo`,
+    invoicereconciliation: `${details}/invoicereconciliation`,
   };
 }
 
@@ -85,6 +87,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       sessions: options.sessions ? [...options.sessions] : null,
       cdrs: options.cdrs ? [...options.cdrs] : null,
       hubClientInfo: options.hubClientInfo ? [...options.hubClientInfo] : null,
+      invoiceReconciliation: options.invoiceReconciliation ? [...options.invoiceReconciliation] : null,
     },
     senders: options.senders ? new Set(options.senders) : null,
     clientCalls,
@@ -185,6 +188,10 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     },
     unregisterFromClient: () => unregisterFromClient(ctx),
     pushCdr: (cdr) => pushCdr(ctx, cdr),
+    setInvoiceReconciliation(objects) {
+      ctx.store.invoiceReconciliation = objects ? [...objects] : null;
+    },
+    sendInvoiceReconciliation: (method, record) => sendInvoiceReconciliation(ctx, method, record),
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

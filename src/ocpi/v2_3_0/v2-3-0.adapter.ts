@@ -37,6 +37,9 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       { identifier: 'tariffs', role: 'RECEIVER', url: `${baseUrl}/tariffs` },
       // mod_hub_client_info §Receiver Interface: where a Hub pushes the ClientInfo of the parties behind it.
       { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
+      // mod_invoice_reconciliation §Receiver Interface: with direct billing the CPO issues the records and the eMSP
+      // receives them; we are the eMSP.
+      { identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${baseUrl}/invoicereconciliation` },
     ];
   },
   tariffsReceiverPatch: false,

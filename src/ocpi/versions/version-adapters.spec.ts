@@ -118,6 +118,8 @@ describe('version_information_endpoint §Version details per version', () => {
         { identifier: 'sessions', role: 'RECEIVER', url: `https://us/${v}/sessions` },
         { identifier: 'tariffs', role: 'RECEIVER', url: `https://us/${v}/tariffs` },
         { identifier: 'hubclientinfo', role: 'RECEIVER', url: `https://us/${v}/hubclientinfo` },
+        // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0.
+        ...(v === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `https://us/${v}/invoicereconciliation` }] : []),
       ]);
       // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
       expect(adapter.tariffsReceiverPatch).toBe(false);
