@@ -1,7 +1,8 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile   run one benchmark only (default: all)
+ *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
@@ -26,12 +27,13 @@ import { benchPriceEstimates, formatPriceBench, PriceBenchResult } from './price
 import { benchPull, PullResult } from './pull-locations.bench';
 import { benchPush, PushOptions } from './push.bench';
 import { AuthorizeResult, benchAuthorize } from './authorize.bench';
+import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -44,9 +46,10 @@ interface Flags {
   evses: number;
   duration: number;
   connections: number;
+  lines: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines'> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -54,10 +57,22 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--evses': 'evses',
   '--duration': 'duration',
   '--connections': 'connections',
+  '--lines': 'lines',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { only: null, database: null, locations: 5000, pushLocations: 2000, tokens: 1_000_000, runs: 3, evses: 200_000, duration: 15, connections: 50 };
+  const flags: Flags = {
+    only: null,
+    database: null,
+    locations: 5000,
+    pushLocations: 2000,
+    tokens: 1_000_000,
+    runs: 3,
+    evses: 200_000,
+    duration: 15,
+    connections: 50,
+    lines: 100_000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = inline ?? argv[++i];
@@ -88,7 +103,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[] } = {
+  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[] } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -106,6 +121,7 @@ async function main(flags: Flags): Promise<void> {
     api: [],
     push: [],
     authorize: [],
+    reconcile: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -179,6 +195,15 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchAuthorize(kind, options, log);
       log(`  authorize ÷ bare: ${result.authorizeToBare}; service CPU ${result.serviceCpuMsPerRequest} ms an authorization`);
       report.authorize.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'reconcile') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Reconciliation of an invoice of ${flags.lines} lines against ${flags.lines} CDRs on ${kind}…`);
+      const result = await benchReconcile(kind, flags.lines);
+      log(formatReconcile(result));
+      report.reconcile.push(result);
     }
   }
   if (interrupted) return;

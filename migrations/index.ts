@@ -23,6 +23,7 @@ import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
 import { SyncRunCheckpoint1798200000000 } from './1798200000000-SyncRunCheckpoint';
 import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
+import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-InvoiceReconciliationRecords';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -54,4 +55,5 @@ export const migrations = [
   SyncRunCheckpoint1798200000000,
   Tokens1798300000000,
   CpoInvoices1798400000000,
+  InvoiceReconciliationRecords1798500000000,
 ];

@@ -13,6 +13,7 @@ import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
+import { InvoiceReconciliationModule } from './invoice-reconciliation/invoice-reconciliation.module';
 import { JobQueueModule } from './jobs/job-queue.module';
 import { CpoLogContextInterceptor } from './logging/cpo-log-context.interceptor';
 import { loggerOptions } from './logging/logger-options';
@@ -81,6 +82,7 @@ export class AppModule {
         SessionsModule,
         TokensModule,
         FinanceModule,
+        InvoiceReconciliationModule,
         SyncModule,
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
         GapHealingBinding.forRoot(),

@@ -77,6 +77,8 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
               { ...tariffs, role: 'RECEIVER' },
               hubclientinfo,
               { ...tokens, role: 'SENDER' },
+              // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0 (direct billing: the eMSP receives).
+              ...(version === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${service.url}/ocpi/emsp/${version}/invoicereconciliation` }] : []),
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

@@ -16,6 +16,7 @@ import { QuirkEngine } from './quirks/quirk-engine';
 import { routeRequest } from './router';
 import { pushCdr } from './cdr-push';
 import { authorizeToken, getTokens } from './tokens-client';
+import { sendInvoiceReconciliation } from './invoice-reconciliation-module';
 import { callEmsp, getClientInfo, pushClientInfo } from './hub-mode';
 import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
@@ -36,6 +37,7 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     sessions: `${details}/sessions`,
     cdrs: `${details}/cdrs`,
     hubclientinfo: `${details}/hubclientinfo`,
+    invoicereconciliation: `${details}/invoicereconciliation`,
   };
 }
 
@@ -86,6 +88,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       sessions: options.sessions ? [...options.sessions] : null,
       cdrs: options.cdrs ? [...options.cdrs] : null,
       hubClientInfo: options.hubClientInfo ? [...options.hubClientInfo] : null,
+      invoiceReconciliation: options.invoiceReconciliation ? [...options.invoiceReconciliation] : null,
     },
     senders: options.senders ? new Set(options.senders) : null,
     clientCalls,
@@ -188,6 +191,10 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     pushCdr: (cdr) => pushCdr(ctx, cdr),
     getTokens: (query) => getTokens(ctx, query),
     authorizeToken: (uid, options) => authorizeToken(ctx, uid, options),
+    setInvoiceReconciliation(objects) {
+      ctx.store.invoiceReconciliation = objects ? [...objects] : null;
+    },
+    sendInvoiceReconciliation: (method, record) => sendInvoiceReconciliation(ctx, method, record),
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

@@ -13,8 +13,10 @@ import type { JsonBody } from './http-request';
 import { handleLocations } from './locations-module';
 import type { SimulatorContext } from './simulator-context';
 import type { TokenKind } from './simulator-types';
+import type { SimulatorModule } from './versions';
 import { handleTariffs } from './tariffs-module';
 import { handleCdrs } from './cdrs-module';
+import { handleInvoiceReconciliation } from './invoice-reconciliation-module';
 import { handleSessions } from './sessions-module';
 import { handleHubClientInfo } from './hub-mode';
 
@@ -27,7 +29,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'invoicereconciliation';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -49,6 +51,7 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   const served =
     module === 'credentials' ||
     (module === 'hubclientinfo' && ctx.store.hubClientInfo !== null) ||
+    (module === 'invoicereconciliation' && ctx.store.invoiceReconciliation !== null && ctx.adapter.version === '2.3.0') ||
     ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
       !ctx.quirks.omitModules?.includes(module) &&
       (ctx.senders === null || ctx.senders.has(module)));
@@ -78,13 +81,17 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
 }
 
 /** The module URLs listed in version details: all but the ones a quirk leaves out. */
-function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo', string>> {
+function servedUrls(ctx: SimulatorContext): Partial<Record<SimulatorModule, string>> {
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
   if (ctx.store.sessions === null) omitted.add('sessions');
   if (ctx.store.cdrs === null) omitted.add('cdrs');
   for (const m of ['locations', 'tariffs', 'sessions', 'cdrs'] as const) if (ctx.senders !== null && !ctx.senders.has(m)) omitted.add(m);
   if (ctx.store.hubClientInfo === null) omitted.add('hubclientinfo');
-  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+  // mod_invoice_reconciliation is new in 2.3.0.
+  if (ctx.store.invoiceReconciliation === null || ctx.adapter.version !== '2.3.0') omitted.add('invoicereconciliation');
+  return Object.fromEntries(
+    (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'invoicereconciliation'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]),
+  );
 }
 
 /** The version details object, or what the versionDetails quirk makes of it. */
@@ -128,6 +135,10 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
     case 'hubclientinfo':
       // A configuration module: never routed (transport_and_format 2.2.1 §Message Routing Headers).
       return handleHubClientInfo(method, rest, params, ctx);
+    case 'invoicereconciliation': {
+      const reply = handleInvoiceReconciliation(method, rest, params, ctx);
+      return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };
+    }
     case 'locations':
     case 'tariffs':
     case 'sessions':

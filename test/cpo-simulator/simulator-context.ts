@@ -31,7 +31,15 @@ export interface SimulatorContext {
    * Served objects, in page order; replaced wholesale by setLocations/setTariffs/setSessions/setCdrs. sessions / cdrs
    * null: no Sessions / CDRs module. hubClientInfo: the ClientInfo list a Hub serves (null: no hubclientinfo module).
    */
-  store: { locations: unknown[]; tariffs: unknown[]; sessions: unknown[] | null; cdrs: unknown[] | null; hubClientInfo: unknown[] | null };
+  store: {
+    locations: unknown[];
+    tariffs: unknown[];
+    sessions: unknown[] | null;
+    cdrs: unknown[] | null;
+    hubClientInfo: unknown[] | null;
+    /** The InvoiceReconciliationRecords its Sender interface serves (2.3.0 only; null: no invoicereconciliation module). */
+    invoiceReconciliation: unknown[] | null;
+  };
   /** The Sender interfaces offered; null: every module served. */
   senders: ReadonlySet<string> | null;
   /** Calls made to the eMSP. */

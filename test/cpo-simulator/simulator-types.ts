@@ -48,6 +48,11 @@ export interface CpoSimulatorOptions {
   tariffs?: unknown[];
   /** CDR objects served as they are (see generateCdrs); absent: no CDRs module in the version details. */
   cdrs?: unknown[];
+  /**
+   * 2.3.0: the InvoiceReconciliationRecords its invoicereconciliation Sender interface serves (mod_invoice_reconciliation
+   * §Sender Interface); absent: no such module in the version details.
+   */
+  invoiceReconciliation?: unknown[];
   /** Session objects served as they are (see generateSessions); absent: no Sessions module in the version details. */
   sessions?: unknown[];
   /**
@@ -178,6 +183,16 @@ export interface CpoSimulator {
   getTokens(query?: import('./tokens-client').TokensQuery): Promise<import('./tokens-client').TokensAnswer>;
   /** mod_tokens 2.2.1 §POST Method: a real-time authorization of `uid`, with an optional LocationReferences body. */
   authorizeToken(uid: string, options?: { type?: string; location?: unknown }): Promise<import('./tokens-client').TokensAnswer>;
+  /** 2.3.0: the InvoiceReconciliationRecords served from now on (null: no such module). */
+  setInvoiceReconciliation(objects: unknown[] | null): void;
+  /**
+   * 2.3.0, direct billing: POST a new record, PUT an updated one, GET or DELETE one at the eMSP's invoicereconciliation
+   * Receiver (mod_invoice_reconciliation §Receiver Interface); the record names its own country_code, party_id and id.
+   */
+  sendInvoiceReconciliation(
+    method: 'POST' | 'PUT' | 'GET' | 'DELETE',
+    record: { country_code: string; party_id: string; id: string } & Record<string, unknown>,
+  ): Promise<import('./invoice-reconciliation-module').ReceiverReply>;
   /** The roles of its credentials from its next credentials exchange on (undefined: back to the options' roles). */
   setRoles(roles: SimulatorRole[] | undefined): void;
   /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */

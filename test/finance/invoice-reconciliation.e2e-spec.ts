@@ -4,7 +4,7 @@
  * discrepancy is planted once; every one is found with its outcome and amount, no other line flagged, sums exact.
  */
 import { Decimal } from 'decimal.js';
-import { parseCsv } from '../../src/finance/csv';
+import { parse } from 'csv-parse/sync';
 import { CdrCpo, MISPRICED, startCdrCpo } from '../cdrs/support/cdr-cpo';
 import { startTestService, TEST_FINANCE_API_KEY, TestService } from '../support/test-service';
 
@@ -124,7 +124,8 @@ describe('invoice reconciliation, one line per CDR (mod_cdrs 2.2.1 §CDR object)
     expect(tell[6]).toMatch(/^Line 6 applies 25 % VAT to CDR/);
     const response = await fetch(`${service.url}/api/v1/finance/invoices/${invoiceId}/reconciliation?format=csv`, { headers: { 'X-API-Key': TEST_FINANCE_API_KEY } });
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
-    const [header, ...rows] = parseCsv(await response.text()).map((r) => r.fields);
+    const table: string[][] = parse(await response.text());
+    const [header, ...rows] = table;
     const outcome = header.indexOf('outcome');
     const told = header.indexOf('tell_cpo');
     expect(rows.map((r) => r[outcome])).toEqual(['MATCHED', 'AMOUNT_DIFFERS', 'CDR_NOT_HELD', 'INVOICED_TWICE', 'VAT_RATE_DIFFERS', 'CURRENCY_DIFFERS', 'MATCHED']);

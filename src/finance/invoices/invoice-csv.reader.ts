@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { CsvSyntaxError, parseCsv } from '../csv';
+import { CsvError, CsvErrorCode, parse } from 'csv-parse/sync';
 import { COLUMN_FIELDS, InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 
 /** One invoice line as read: amounts and quantities exact decimal strings (decimal point), instants ISO-8601 UTC. */
@@ -38,13 +38,7 @@ export class UnreadableInvoice extends Error {}
  * @throws UnreadableInvoice when the file as a whole cannot be read
  */
 export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: InvoiceLineIn[]; unreadable: UnreadableLine[] } {
-  let records;
-  try {
-    records = parseCsv(text, mapping.delimiter);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new UnreadableInvoice(`the file is not readable CSV: ${error.message}`);
-    throw error;
-  }
+  const records = readRecords(text, mapping.delimiter);
   if (records.length === 0) throw new UnreadableInvoice('the file is empty: a header line is expected');
   const [header, ...rows] = records;
   const names = header.fields.map((f) => f.trim());
@@ -124,6 +118,50 @@ export function readNumber(v: string, separator: '.' | ','): string | null {
     .join('')
     .replace(',', '.');
   return new Decimal(normal).toFixed(Math.max(0, (normal.split('.')[1] ?? '').length));
+}
+
+/** One CSV record: the 1-based line it starts on and its fields. */
+interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/**
+ * The file's records by csv-parse (RFC 4180: quoted fields with delimiters, doubled quotes and line breaks; a UTF-8
+ * BOM skipped; CRLF, LF or CR line ends; blank lines left out). Records of any length are returned, so that a line
+ * with the wrong number of fields is named by the caller, not refused with the whole file.
+ * @throws UnreadableInvoice naming the line and the reason when the quoting is broken
+ */
+function readRecords(text: string, delimiter: string): CsvRecord[] {
+  try {
+    const parsed = parse(text, {
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    // info.lines is the line the record ends on; a quoted line break inside a field moves its start up.
+    return parsed.map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0), fields: record }));
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new UnreadableInvoice(`the file is not readable CSV: line ${line ?? '?'}: ${syntaxReason(error)}`);
+    }
+    throw error;
+  }
+}
+
+/** csv-parse's quoting errors in plain words (its codes are a closed set; any other keeps the library's message). */
+const SYNTAX_REASONS: Partial<Record<CsvErrorCode, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field',
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field is followed by more than a delimiter',
+};
+
+function syntaxReason(error: CsvError): string {
+  return SYNTAX_REASONS[error.code] ?? error.message;
 }
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([zZ]|[+-]\d{2}:?\d{2})?$/;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { toCsv } from '../csv';
+import { stringify } from 'csv-stringify/sync';
 import { InvoiceLineIn } from './invoice-csv.reader';
 import { InvoiceMapping } from './invoice-mapping.model';
 import { HeldCdr, LineOutcome, LineResult, matchInvoice, OUTCOME_WORDS, shown } from './invoice-matching';
@@ -191,7 +191,8 @@ export class ReconciliationService {
       r.cdr_price_check === null ? null : r.cdr_price_check.differs || r.cdr_price_check.exact === false,
       tell.get(r.line_no) ?? null,
     ]);
-    return toCsv([header, ...rows]);
+    // CRLF as RFC 4180; booleans as true/false (csv-stringify's default writes 1 and an empty field).
+    return stringify([header, ...rows], { record_delimiter: 'windows', cast: { boolean: (v) => String(v) } });
   }
 }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { minorUnits } from '../../tariffs/engine/money';
-import { toCsv } from '../csv';
+import { stringify } from 'csv-stringify/sync';
 
 /** Quantities and costs of a CDR or a sum of them: kWh, hours, major units of the currency; decimal strings. */
 export interface LedgerAmounts {
@@ -192,7 +192,8 @@ export class LedgerService {
       t.cost_excl_vat,
       t.cost_incl_vat,
     ]);
-    return toCsv([header, ...rows, ...totals]);
+    // CRLF as RFC 4180; booleans as true/false (csv-stringify's default writes 1 and an empty field).
+    return stringify([header, ...rows, ...totals], { record_delimiter: 'windows', cast: { boolean: (v) => String(v) } });
   }
 }
 

@@ -13,8 +13,11 @@ import { TransportRules } from '../wire/transport-rules';
 /** Module identifiers we pull from a CPO's Sender interfaces. */
 export type PulledModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
 
-/** Sender interfaces we read: the pulled modules, and a Hub's hubclientinfo (mod_hub_client_info §Sender Interface). */
-export type SenderModule = PulledModule | 'hubclientinfo';
+/**
+ * Sender interfaces we read: the pulled modules, a Hub's hubclientinfo (mod_hub_client_info §Sender Interface), and a
+ * 2.3.0 CPO's invoicereconciliation (mod_invoice_reconciliation §Sender Interface, pulled by finance).
+ */
+export type SenderModule = PulledModule | 'hubclientinfo' | 'invoicereconciliation';
 
 /**
  * The HubClientInfo module of a version (mod_hub_client_info 2.2.1 §ClientInfo Object; 2.3.0 the same). 2.1.1 has no

@@ -21,7 +21,7 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
   parseEndpoints: parseVersionDetails211,
   senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
     // 2.1.1 has no Hubs (no hubclientinfo module) and no interface roles: a CPO's module endpoint is its CPO (sender) interface.
-    if (module === 'hubclientinfo') return null;
+    if (module === 'hubclientinfo' || module === 'invoicereconciliation') return null;
     return endpoints.find((e) => e.identifier === module)?.url ?? null;
   },
   hubClientInfo: null,

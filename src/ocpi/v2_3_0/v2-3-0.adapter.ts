@@ -41,6 +41,9 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
       // mod_tokens 2.3.0 §Sender Interface: CPOs GET our Tokens and POST real-time authorizations.
       { identifier: 'tokens', role: 'SENDER', url: `${baseUrl}/tokens` },
+      // mod_invoice_reconciliation §Receiver Interface: with direct billing the CPO issues the records and the eMSP
+      // receives them; we are the eMSP.
+      { identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${baseUrl}/invoicereconciliation` },
     ];
   },
   tariffsReceiverPatch: false,

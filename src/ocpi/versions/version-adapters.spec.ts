@@ -122,6 +122,8 @@ describe('version_information_endpoint §Version details per version', () => {
         { identifier: 'hubclientinfo', role: 'RECEIVER', url: `https://us/${v}/hubclientinfo` },
         // mod_tokens §Sender Interface: we are the eMSP, the Sender of Tokens.
         { identifier: 'tokens', role: 'SENDER', url: `https://us/${v}/tokens` },
+        // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0.
+        ...(v === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `https://us/${v}/invoicereconciliation` }] : []),
       ]);
       // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
       expect(adapter.tariffsReceiverPatch).toBe(false);

@@ -1,0 +1,135 @@
+/**
+ * Child process of the reconciliation benchmark (forked by reconcile.bench.ts, so its memory figures are the
+ * service's own plus, for PGlite, the embedded database's). Starts the service, writes N CDRs of one CPO and an
+ * invoice of N lines (one per CDR, every tenth with another amount) straight into the database, first times the ceiling, the
+ * same rows read with one query (each line with its CDR) on the service's own pool, then
+ * GET /api/v1/finance/invoices/{id}/reconciliation (the report as finance asks for it): the ceiling first, so that the
+ * report's heap does not inflate the ceiling's peak RSS. Reports over IPC; never prints.
+ */
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { loadEnvironment } from '../src/config/env.validation';
+import { RunningService, startService } from '../src/service';
+import { round, toMiB } from './stats';
+
+export interface ReconcileWorkerRequest {
+  databaseEnv: Record<string, string>;
+  lines: number;
+}
+
+export interface ReconcileFigures {
+  wallMs: number;
+  peakRssMiB: number;
+  rows: number;
+}
+
+export type ReconcileWorkerMessage =
+  { type: 'result'; result: { seedMs: number; baseRssMiB: number; reconcile: ReconcileFigures; ceiling: ReconcileFigures; disputed: number } } | { type: 'error'; message: string };
+
+function send(message: ReconcileWorkerMessage): Promise<void> {
+  return new Promise((resolve) => process.send!(message, () => resolve()));
+}
+
+/** Samples the resident set size every 20 ms; `peak()` is the largest seen since the last `reset()`. */
+function rssSampler() {
+  let max = 0;
+  const sample = () => (max = Math.max(max, process.memoryUsage.rss()));
+  const timer = setInterval(sample, 20);
+  return { reset: () => ((max = 0), sample()), peak: () => (sample(), max), stop: () => clearInterval(timer) };
+}
+
+async function seed(db: DataSource, n: number): Promise<string> {
+  const [{ id: connectionId }] = await db.query(
+    `INSERT INTO cpo_connection (name, status, their_versions_url) VALUES ('Bench CPO', 'REGISTERED', 'http://127.0.0.1:9/versions') RETURNING id`,
+  );
+  await db.query(`INSERT INTO connection_party (connection_id, role, country_code, party_id) VALUES ($1, 'CPO', 'NL', 'BEN')`, [connectionId]);
+  // CDRs of June 2024, one a minute apart per Location, amounts exact decimals.
+  await db.query(
+    `INSERT INTO cdr (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, content_hash, raw, mapped, start_date_time, end_date_time,
+       location_id, evse_uid, connector_id, currency, stated_before_taxes, stated_after_taxes, total_energy, last_updated, exact,
+       difference_before_taxes, difference_after_taxes)
+     SELECT $1, '2.2.1', 'PULL', 'NL', 'BEN', 'CDR-' || i, md5(i::text), '{}'::jsonb,
+       jsonb_build_object('session_id', 'S-' || i, 'total_time', '1.5', 'total_parking_time', '0'),
+       t, t + interval '90 minutes', 'LOC-' || (i % 500), 'EVSE-' || (i % 500), '1', 'EUR',
+       (10 + (i % 400) / 100.0)::numeric(10, 2), ((10 + (i % 400) / 100.0) * 1.21)::numeric(10, 4), (5 + (i % 50))::numeric, t, true, 0, 0
+     FROM generate_series(1, $2::int) AS i, LATERAL (SELECT timestamptz '2024-06-01T00:00:00Z' + (i % 40000) * interval '1 minute' AS t) AS s`,
+    [connectionId, n],
+  );
+  const mapping = { delimiter: ',', decimal_separator: '.', line_per: 'CDR', currency: 'EUR', columns: { cdr_id: 'cdr', amount_excl_vat: 'net', amount_incl_vat: 'gross' } };
+  const [{ id: invoiceId }] = await db.query(
+    `INSERT INTO invoice (connection_id, invoice_number, content_hash, period_from, period_to, mapping, line_count)
+     VALUES ($1, 'BENCH-2024-06', md5('bench'), '2024-06-01T00:00:00Z', '2024-07-01T00:00:00Z', $2::jsonb, $3) RETURNING id`,
+    [connectionId, JSON.stringify(mapping), n],
+  );
+  // Every tenth line invoices 1.00 more than its CDR.
+  await db.query(
+    `INSERT INTO invoice_line (invoice_id, line_no, cdr_ref, amount_excl_vat, amount_incl_vat, currency, raw)
+     SELECT $1, i + 1, 'CDR-' || i, (10 + (i % 400) / 100.0)::numeric(10, 2) + CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
+       round((10 + (i % 400) / 100.0) * 1.21, 2) + CASE WHEN i % 10 = 0 THEN 1.21 ELSE 0 END, 'EUR', '{}'::jsonb
+     FROM generate_series(1, $2::int) AS i`,
+    [invoiceId, n],
+  );
+  await db.query('ANALYZE');
+  return invoiceId;
+}
+
+async function run(request: ReconcileWorkerRequest): Promise<void> {
+  const rss = rssSampler();
+  const financeKey = `fin-${randomBytes(12).toString('hex')}`;
+  const env = loadEnvironment({
+    ...request.databaseEnv,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SYNC_INTERVAL_MINUTES: '0',
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
+    INTERNAL_API_KEY: `int-${randomBytes(12).toString('hex')}`,
+    FINANCE_API_KEY: financeKey,
+  });
+  let service: RunningService | undefined;
+  try {
+    service = await startService(env);
+    const db = service.app.get(DataSource);
+    const t0 = performance.now();
+    const invoiceId = await seed(db, request.lines);
+    const seedMs = performance.now() - t0;
+    global.gc?.();
+    const baseRss = process.memoryUsage.rss();
+
+    rss.reset();
+    const t2 = performance.now();
+    // Only the count is kept: the rows must not stay alive through the report's run.
+    const ceilingRows = (
+      await db.query<unknown[]>(
+        `SELECT l.line_no, l.cdr_ref, l.amount_excl_vat::text, l.amount_incl_vat::text, c.ocpi_id, c.stated_before_taxes::text, c.stated_after_taxes::text, c.currency
+       FROM invoice_line l LEFT JOIN cdr c ON c.connection_id = (SELECT connection_id FROM invoice WHERE id = $1) AND c.ocpi_id = l.cdr_ref
+       WHERE l.invoice_id = $1 ORDER BY l.line_no`,
+        [invoiceId],
+      )
+    ).length;
+    const ceiling = { wallMs: round(performance.now() - t2), peakRssMiB: toMiB(rss.peak()), rows: ceilingRows };
+    global.gc?.();
+
+    rss.reset();
+    const t1 = performance.now();
+    const response = await fetch(`${service.url}/api/v1/finance/invoices/${invoiceId}/reconciliation`, { headers: { 'X-API-Key': financeKey } });
+    const report = (await response.json()) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };
+    if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
+    const reconcile = { wallMs: round(performance.now() - t1), peakRssMiB: toMiB(rss.peak()), rows: report.lines.length };
+    const disputed = report.totals.disputed.reduce((s, d) => s + d.lines, 0);
+    await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), reconcile, ceiling, disputed } });
+  } finally {
+    rss.stop();
+    await service?.stop();
+  }
+}
+
+process.once('message', (request: ReconcileWorkerRequest) => {
+  run(request)
+    .then(() => process.exit(0))
+    .catch(async (error: unknown) => {
+      await send({ type: 'error', message: (error as Error).stack ?? String(error) });
+      process.exit(1);
+    });
+});

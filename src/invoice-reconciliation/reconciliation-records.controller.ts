@@ -1,0 +1,68 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { FinanceApiKeyGuard } from '../common/auth/api-key.guard';
+import { ConnectionsService } from '../connections/connections.service';
+import { RecordPullOutcome, RecordPullRefused, ReconciliationRecordPuller } from './reconciliation-record.puller';
+import { RecordView, ReconciliationRecordsService } from './reconciliation-records.service';
+
+export class RecordsQueryDto {
+  @ApiProperty() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
+}
+
+/** Body of POST invoice-reconciliation-records/pull. */
+export class RecordPullDto {
+  @ApiProperty() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
+  @ApiPropertyOptional({ description: 'Records last updated at or after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'date_from must be an ISO-8601 date-time' })
+  date_from?: string;
+  @ApiPropertyOptional({ description: '… and before this one' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'date_to must be an ISO-8601 date-time' })
+  date_to?: string;
+}
+
+/** 2.3.0 InvoiceReconciliationRecords for finance: listed with our matching, and pulled on request. X-API-Key: FINANCE_API_KEY. */
+@ApiTags('finance')
+@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
+@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@Controller('api/v1/finance/invoice-reconciliation-records')
+@UseGuards(FinanceApiKeyGuard)
+export class ReconciliationRecordsController {
+  constructor(
+    private readonly records: ReconciliationRecordsService,
+    private readonly puller: ReconciliationRecordPuller,
+    private readonly connections: ConnectionsService,
+  ) {}
+
+  /** GET ?connection_id — the CPO's records (RecordView: CDRs held or not, the invoice lines for them); 404 unknown CPO. */
+  @Get()
+  @ApiOperation({ summary: "A 2.3.0 CPO's InvoiceReconciliationRecords with our matching" })
+  async list(@Query() q: RecordsQueryDto): Promise<RecordView[]> {
+    await this.knownConnection(q.connection_id);
+    return this.records.list(q.connection_id);
+  }
+
+  /**
+   * POST pull {connection_id, date_from?, date_to?} — pulls the CPO's records last updated in [date_from, date_to) from
+   * its Sender interface, every page; 200 with RecordPullOutcome. 400 when it is no 2.3.0 CPO or lists no such Sender.
+   */
+  @Post('pull')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pull a 2.3.0 CPO's InvoiceReconciliationRecords (Sender interface)" })
+  @ApiBadRequestResponse({ description: 'No registered 2.3.0 CPO, or no invoicereconciliation Sender interface' })
+  async pull(@Body() body: RecordPullDto): Promise<RecordPullOutcome> {
+    await this.knownConnection(body.connection_id);
+    try {
+      return await this.puller.pull(body.connection_id, { from: body.date_from ? new Date(body.date_from) : null, to: body.date_to ? new Date(body.date_to) : null });
+    } catch (error) {
+      if (error instanceof RecordPullRefused) throw new BadRequestException({ reason: error.reason, message: error.message });
+      throw error;
+    }
+  }
+
+  private async knownConnection(id: string): Promise<void> {
+    if (!(await this.connections.namesOf([id])).has(id)) throw new NotFoundException(`No connection with connection_id ${id}`);
+  }
+}
