@@ -50,7 +50,25 @@ export class IntakeService {
     transportDeviations: WireDeviation[] = [],
     alongside?: (m: EntityManager, result: IntakeResult) => Promise<void>,
   ): Promise<IntakeResult> {
-    const judged = this.judge(source, module, items, transportDeviations);
+    return this.store(this.prepare(source, module, items, transportDeviations), alongside);
+  }
+
+  /**
+   * The first half of {@link take}, all of it CPU and none of it database: the door, tolerant reading, the version
+   * mapper and the ownership check of a batch. A pull prepares its next page while the page before is being stored.
+   */
+  prepare<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): PreparedBatch {
+    return { source, module, judged: this.judge(source, module, items, transportDeviations) };
+  }
+
+  /**
+   * The second half of {@link take}: one transaction storing a prepared batch (accepted objects, rejections, deviation
+   * counts; then `alongside`, see take), then the module's after-store step. May run again after a failure (the
+   * database went away): the batch is not changed by storing it.
+   * @returns one outcome per object, in input order, and the tallies.
+   */
+  async store(batch: PreparedBatch, alongside?: (m: EntityManager, result: IntakeResult) => Promise<void>): Promise<IntakeResult> {
+    const { source, module, judged } = batch as PreparedOf<IntakeModuleId>;
     const stored = await this.db.transaction(async (m) => {
       const outcomes = await this.commit(m, source, module, judged);
       await alongside?.(m, tallied(judged.outcomes as ItemOutcome[], judged.deviations));
@@ -235,6 +253,20 @@ function refusal(reason: string, body: unknown): OcpiError {
 }
 
 /** A batch after reading, mapping and the ownership check, before the store. */
+/** A batch read and checked by {@link IntakeService.prepare}, to be stored by {@link IntakeService.store}. */
+export interface PreparedBatch {
+  readonly source: IntakeSource;
+  readonly module: IntakeModuleId;
+  /** What the intake step judged of each object; opaque outside it. */
+  readonly judged: unknown;
+}
+
+interface PreparedOf<K extends IntakeModuleId> {
+  source: IntakeSource;
+  module: K;
+  judged: Judged<CanonicalOf[K]>;
+}
+
 interface Judged<T> {
   /** One per item; undefined for the accepted ones until the store decides. */
   outcomes: Array<ItemOutcome | undefined>;

@@ -11,7 +11,7 @@ import { SenderPages } from '../connections/sender-pages';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { CdrCostCheck } from '../finance/cdr-cost-check.service';
 import { IntakeSource } from '../intake/intake-source';
-import { IntakeService } from '../intake/intake.service';
+import { IntakeService, PreparedBatch } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage } from '../ocpi/client/ocpi-client';
@@ -499,41 +499,61 @@ export class SyncService implements BeforeApplicationShutdown {
       syncRunId: run.id,
     };
     let moved = crawl.moved;
-    for await (const page of pages) {
-      // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
-      lease.assertHeld();
-      check(page);
-      moved ||= page.moved;
-      const checkpoint: CrawlCheckpoint = {
-        catch_up: crawl.catchUp,
-        date_from: crawl.dateFrom?.toISOString() ?? null,
-        next_url: page.position.next,
-        total_count: page.position.totalCount,
-        pages: page.position.pages,
-        received: page.position.received,
-        saw_link: page.position.sawLink,
-        moved,
-      };
-      const counts = (result: { stored: number; rejected: number; deviations: number }) => ({
-        pages: run.pages + 1,
-        pagesReread: run.pagesReread + (page.reread || crawl.catchUp ? 1 : 0),
-        objectsReceived: run.objectsReceived + page.items.length,
-        objectsStored: run.objectsStored + result.stored,
-        objectsRejected: run.objectsRejected + result.rejected,
-        deviations: run.deviations + result.deviations,
-      });
-      // Each page in one transaction with the run's counts and checkpoint: a run that dies part-way keeps the pages it
-      // stored and says where to go on. Taken again if the database went away meanwhile (a restart): the page's writes
-      // are idempotent and the counts absolute, so a commit whose answer was lost does no harm.
-      const result = await this.outlasting(() =>
-        this.intake.take(source, module, page.items, page.deviations, async (m, taken) => {
-          await lease.fence(m);
-          await m.getRepository(SyncRunEntity).update(run.id, { ...counts(taken), checkpoint });
-        }),
-      );
-      Object.assign(run, counts(result), { checkpoint });
+    // One page deep, the CPO's time, ours and the database's overlap: while a page is written, the next one is fetched
+    // and read and checked (CPU: the intake step's first half). Pages are still stored one at a time, in order, each
+    // with its checkpoint; a page is fetched only once the one before it has been read, as without the overlap.
+    let storing: Promise<void> = Promise.resolve();
+    try {
+      for await (const page of pages) {
+        // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
+        lease.assertHeld();
+        check(page);
+        moved ||= page.moved;
+        const checkpoint: CrawlCheckpoint = {
+          catch_up: crawl.catchUp,
+          date_from: crawl.dateFrom?.toISOString() ?? null,
+          next_url: page.position.next,
+          total_count: page.position.totalCount,
+          pages: page.position.pages,
+          received: page.position.received,
+          saw_link: page.position.sawLink,
+          moved,
+        };
+        const prepared = this.intake.prepare(source, module, page.items, page.deviations);
+        await storing;
+        storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp });
+        // Observed now, awaited at the next page: a failure while the next page is on its way is no unhandled rejection.
+        storing.catch(() => undefined);
+      }
+    } finally {
+      // Whatever stopped the crawl, the page being written is written (or has failed) before the run is closed.
+      await storing.catch(() => undefined);
     }
+    await storing; // its failure, if any, is the crawl's
     return moved;
+  }
+
+  /**
+   * Stores one prepared page in one transaction with the run's counts and checkpoint: a run that dies part-way keeps the
+   * pages it stored and says where to go on. Taken again if the database went away meanwhile (a restart): the page's
+   * writes are idempotent and the counts absolute, so a commit whose answer was lost does no harm.
+   */
+  private async storePage(run: SyncRunEntity, lease: SyncLease, prepared: PreparedBatch, checkpoint: CrawlCheckpoint, page: { objects: number; reread: boolean }): Promise<void> {
+    const counts = (result: { stored: number; rejected: number; deviations: number }) => ({
+      pages: run.pages + 1,
+      pagesReread: run.pagesReread + (page.reread ? 1 : 0),
+      objectsReceived: run.objectsReceived + page.objects,
+      objectsStored: run.objectsStored + result.stored,
+      objectsRejected: run.objectsRejected + result.rejected,
+      deviations: run.deviations + result.deviations,
+    });
+    const result = await this.outlasting(() =>
+      this.intake.store(prepared, async (m, taken) => {
+        await lease.fence(m);
+        await m.getRepository(SyncRunEntity).update(run.id, { ...counts(taken), checkpoint });
+      }),
+    );
+    Object.assign(run, counts(result), { checkpoint });
   }
 
   /**

@@ -1,6 +1,9 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { findUnstorableText } from '../json/storable-text';
 import { InvalidInputException } from './invalid-input.exception';
+import { installValidationMetadataCache } from './validation-metadata-cache';
+
+installValidationMetadataCache();
 
 /** Options of the global validation: DTO instances; an unknown property is a 400. */
 export const VALIDATION_OPTIONS = { transform: true, whitelist: true, forbidNonWhitelisted: true };

@@ -1,5 +1,8 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { installValidationMetadataCache } from '../../common/validation/validation-metadata-cache';
+
+installValidationMetadataCache();
 
 /** Lines of a rejection reason; more are summed up as "… and N more" (a reason is stored and shown, not a log). */
 const MAX_LINES = 30;
