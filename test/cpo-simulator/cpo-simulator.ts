@@ -21,6 +21,7 @@ import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
 import { VERSION_ADAPTERS } from './versions';
+import { newReceiversState, postResult } from './receivers-module';
 
 const DEFAULT_BASE_PATH = '/ocpi/cpo';
 const DEFAULT_MAX_PAGE_LIMIT = 50;
@@ -36,6 +37,8 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     sessions: `${details}/sessions`,
     cdrs: `${details}/cdrs`,
     hubclientinfo: `${details}/hubclientinfo`,
+    commands: `${details}/commands`,
+    tokens: `${details}/tokens`,
   };
 }
 
@@ -88,6 +91,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       hubClientInfo: options.hubClientInfo ? [...options.hubClientInfo] : null,
     },
     senders: options.senders ? new Set(options.senders) : null,
+    receivers: newReceiversState(options.receivers, options.commandAnswers),
     clientCalls,
   };
 
@@ -188,6 +192,16 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     pushCdr: (cdr) => pushCdr(ctx, cdr),
     getTokens: (query) => getTokens(ctx, query),
     authorizeToken: (uid, options) => authorizeToken(ctx, uid, options),
+    receivedCommands: ctx.receivers.commands,
+    tokenPushes: ctx.receivers.tokenPushes,
+    heldTokens: ctx.receivers.tokens,
+    setCommandAnswers(answers) {
+      ctx.receivers.answers = { ...answers };
+    },
+    postCommandResult: (to, body) => postResult(ctx, to, body),
+    setTokensReceiverDown(down) {
+      ctx.receivers.tokensDown = down;
+    },
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

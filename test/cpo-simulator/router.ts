@@ -17,6 +17,7 @@ import { handleTariffs } from './tariffs-module';
 import { handleCdrs } from './cdrs-module';
 import { handleSessions } from './sessions-module';
 import { handleHubClientInfo } from './hub-mode';
+import { handleCommands, handleTokensReceiver } from './receivers-module';
 
 /** What the router needs from one request. */
 export interface RoutedRequest {
@@ -27,7 +28,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'commands' | 'tokens';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -48,6 +49,7 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   if (module === undefined) return { target: 'details', rest };
   const served =
     module === 'credentials' ||
+    ((module === 'commands' || module === 'tokens') && ctx.receivers.modules.has(module)) ||
     (module === 'hubclientinfo' && ctx.store.hubClientInfo !== null) ||
     ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
       !ctx.quirks.omitModules?.includes(module) &&
@@ -78,13 +80,16 @@ function routingHeaders(headers: IncomingHttpHeaders, ctx: SimulatorContext): Re
 }
 
 /** The module URLs listed in version details: all but the ones a quirk leaves out. */
-function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo', string>> {
+function servedUrls(ctx: SimulatorContext): Partial<Record<'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'commands' | 'tokens', string>> {
   const omitted = new Set<string>(ctx.quirks.omitModules ?? []);
   if (ctx.store.sessions === null) omitted.add('sessions');
   if (ctx.store.cdrs === null) omitted.add('cdrs');
   for (const m of ['locations', 'tariffs', 'sessions', 'cdrs'] as const) if (ctx.senders !== null && !ctx.senders.has(m)) omitted.add(m);
   if (ctx.store.hubClientInfo === null) omitted.add('hubclientinfo');
-  return Object.fromEntries((['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]));
+  for (const m of ['commands', 'tokens'] as const) if (!ctx.receivers.modules.has(m)) omitted.add(m);
+  return Object.fromEntries(
+    (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'commands', 'tokens'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]),
+  );
 }
 
 /** The version details object, or what the versionDetails quirk makes of it. */
@@ -128,6 +133,10 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
     case 'hubclientinfo':
       // A configuration module: never routed (transport_and_format 2.2.1 §Message Routing Headers).
       return handleHubClientInfo(method, rest, params, ctx);
+    case 'commands':
+      return handleCommands(method, rest, request.readBody, ctx);
+    case 'tokens':
+      return handleTokensReceiver(method, rest, params, request.readBody, ctx);
     case 'locations':
     case 'tariffs':
     case 'sessions':
