@@ -82,7 +82,8 @@ export class CommandStore {
 
   /** A CommandResult for the command `id` of `connectionId` and `command`; false when there is no such command. */
   async resulted(id: string, connectionId: string, command: CommandType, result: CommandResult): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE command SET result = $4, result_message = $5::jsonb, result_at = now(), state = $4, updated_at = now()
        WHERE id = $1 AND connection_id = $2 AND command = $3 RETURNING id`,
       [id, connectionId, command, result.result, JSON.stringify(result.message ?? null)],
@@ -92,7 +93,7 @@ export class CommandStore {
 
   /** No result by the deadline: TIMEOUT, unless a result came (or the command was never accepted). */
   async timedOut(id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE command SET state = 'TIMEOUT', timed_out_at = now(), updated_at = now() WHERE id = $1 AND result IS NULL AND state = 'AWAITING_RESULT' RETURNING id`,
       [id],
     );

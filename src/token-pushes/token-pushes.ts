@@ -174,7 +174,8 @@ export class TokenPushes implements OnApplicationBootstrap {
    */
   private async push(job: TokenPushJob, context: JobContext): Promise<void> {
     const key = [job.connectionId, job.tokenType, job.uid];
-    const [claimed]: Array<{ pending_kind: 'PUT' | 'PATCH' }> = await this.db.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [[claimed]]: [Array<{ pending_kind: 'PUT' | 'PATCH' }>, number] = await this.db.query(
       `UPDATE token_push SET lease_until = now() + interval '${LEASE_SECONDS} seconds', attempts = attempts + 1, last_attempt_at = now()
        WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3 AND pending_seq IS NOT NULL AND (lease_until IS NULL OR lease_until < now())
        RETURNING pending_kind`,
