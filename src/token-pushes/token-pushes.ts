@@ -215,7 +215,8 @@ export class TokenPushes implements OnApplicationBootstrap {
     } catch (error) {
       const message = error instanceof OcpiCallError ? error.explanation : (error as Error).message;
       await this.db.query(`UPDATE token_push SET lease_until = NULL, last_error = $4 WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3`, [...key, message]);
-      throw error;
+      // The explanation only: the call's URL names the Token's uid, which our logs never show (the job queue logs this).
+      throw new Error(message, { cause: error });
     }
   }
 
