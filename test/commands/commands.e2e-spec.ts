@@ -182,6 +182,9 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Commands, OCPI %s', (versio
       expect(pushed.httpStatus).toBeLessThan(300);
       const linked = (await api.get(sent.body.id)).body;
       expect(linked).toMatchObject({ state: 'STARTED_LATE', session: { session_id: `LATE-${version}`, status: 'PENDING', id: expect.any(String) } });
+      // §StopSession Object: the STOP_SESSION names the Session, linked the same way.
+      const stop = await api.send('STOP_SESSION', { connection_id, session_id: `LATE-${version}` });
+      expect(stop.body).toMatchObject({ command: 'STOP_SESSION', session: { id: linked.session.id, session_id: `LATE-${version}` } });
     },
   );
 });
