@@ -24,6 +24,7 @@ import { SyncRunCheckpoint1798200000000 } from './1798200000000-SyncRunCheckpoin
 import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-InvoiceReconciliationRecords';
+import { CommandsAndTokenPushes1798700000000 } from './1798700000000-CommandsAndTokenPushes';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -56,4 +57,5 @@ export const migrations = [
   Tokens1798300000000,
   CpoInvoices1798400000000,
   InvoiceReconciliationRecords1798500000000,
+  CommandsAndTokenPushes1798700000000,
 ];

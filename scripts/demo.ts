@@ -33,6 +33,7 @@ import {
   withOcpi230Fields,
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
+import { showCommands } from './demo-commands';
 import { sessionLine, showLivePart, type DemoHub, type SessionLineView } from './demo-live';
 import { syncAndWait, type Ops } from './follow-sync';
 
@@ -61,10 +62,12 @@ async function main(): Promise<void> {
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
     const connectionIds: string[] = [];
+    const connectionOf = new Map<DemoCpo, string>();
     for (const cpo of cpos) {
       const outcome = await connectAndSync(ops, cpo);
       allGood = outcome.ok && allGood;
       if (outcome.connectionId) connectionIds.push(outcome.connectionId);
+      if (outcome.connectionId) connectionOf.set(cpo, outcome.connectionId);
     }
     await showInternalApi(service);
     const firstAnswerS = (Date.now() - startedAt) / 1000;
@@ -75,6 +78,8 @@ async function main(): Promise<void> {
       cpo: { simulator: nl.simulator, ...nl.served },
       hub: () => startDemoHub(ops, cpos),
     });
+    const live = { serviceUrl: service.url, internalKey: service.config.env.INTERNAL_API_KEY, cpo: { simulator: nl.simulator, ...nl.served } };
+    await showCommands(live, connectionOf.get(nl) ?? '');
     showMoreRequests(service, connectionIds[0]);
     log(`\nFirst answer ${firstAnswerS.toFixed(1)} s after start.`);
   } catch (error) {
@@ -148,6 +153,8 @@ async function startSimulators(): Promise<DemoCpo[]> {
     locations: [...loadFixtureLocations(nlOwner), ...nlGenerated, ...nlInvalid.filter((o) => !isTariffLike(o))],
     cdrs: demoCdrs('2.2.1', nlOwner, nlGenerated, nlTariffs),
     sessions: demoSessions('2.2.1', nlOwner, nlGenerated, nlTariffs),
+    // It takes commands (answered ACCEPTED, the result posted at once) and our pushed Tokens.
+    receivers: ['commands', 'tokens'],
   });
   const beOwner = { countryCode: 'BE', partyId: 'GEN' };
   const beTariffs = loadFixtureTariffs(beOwner);

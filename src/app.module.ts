@@ -28,6 +28,8 @@ import { GapHealer } from './sync/gap-healer';
 import { SyncModule } from './sync/sync.module';
 import { TariffsModule } from './tariffs/tariffs.module';
 import { TokensModule } from './tokens/tokens.module';
+import { CommandsModule } from './commands/commands.module';
+import { TokenPushesModule } from './token-pushes/token-pushes.module';
 
 /** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
 const GAP_HEALER: Type<GapHealing> = GapHealer;
@@ -81,6 +83,8 @@ export class AppModule {
         TariffsModule,
         SessionsModule,
         TokensModule,
+        CommandsModule,
+        TokenPushesModule,
         FinanceModule,
         InvoiceReconciliationModule,
         SyncModule,

@@ -140,6 +140,15 @@ export class Environment {
   OCPI_MAX_CALLS_PER_CPO: number = 4;
 
   /**
+   * Seconds we wait for a command's CommandResult when the CPO's CommandResponse names no timeout (2.1.1 has none;
+   * mod_commands 2.2.1 §CommandResponse Object requires one): after it the command is TIMEOUT.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(1)
+  COMMAND_RESULT_TIMEOUT_SECONDS: number = 120;
+
+  /**
    * Failed calls in a row, of the kinds that mean a CPO is unwell (timeouts, refused or reset connections, HTTP 5xx and
    * 429, OCPI 3000), after which its circuit opens: calls to it fail at once (CIRCUIT_OPEN) without being sent, on every
    * instance, until the backoff has passed and one probe call finds it back. 0 turns the circuit breaker off.

@@ -28,6 +28,6 @@ import { TokenKeyRotation } from './token-key-rotation';
     ConnectionDirectory,
     TokenKeyRotation,
   ],
-  exports: [ConnectionsService, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
+  exports: [ConnectionsService, CpoCaller, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
 })
 export class ConnectionsModule {}

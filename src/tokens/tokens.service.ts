@@ -2,6 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import { readNewToken, readTokenChange, readTokenType } from './token-input';
 import { CanonicalToken, TokenFields, TokenType } from './token.model';
 import { TokenCache } from './token-cache';
+import { TokenChangeKind, TokenChanges } from './token-changes';
 import { StoredToken, TokenCursor, TokenScope, TokenStore } from './token.store';
 
 /** A Token as the internal API shows it (every field we hold, without our change number). */
@@ -55,6 +56,7 @@ export class TokensService {
   constructor(
     private readonly store: TokenStore,
     private readonly cache: TokenCache,
+    private readonly changes: TokenChanges,
   ) {}
 
   /** @throws BadRequestException listing each problem by field; ConflictException when (uid, type) exists. */
@@ -64,6 +66,7 @@ export class TokensService {
     const [done] = await this.store.upsert([reading.value], true);
     if (!done) throw new ConflictException(`a Token with uid ${reading.value.uid} and type ${reading.value.type} exists (change it with PATCH)`);
     this.cache.apply([done.token]);
+    await this.changes.announce([done.token], 'CHANGE');
     return view(done.token);
   }
 
@@ -71,18 +74,19 @@ export class TokensService {
   async update(type: TokenType, uid: string, raw: unknown): Promise<TokenView> {
     const reading = readTokenChange(raw);
     if (!reading.ok) throw new BadRequestException(reading.errors);
-    return this.change(type, uid, reading.value);
+    return this.change(type, uid, reading.value, 'CHANGE');
   }
 
   /** valid = false: every authorization answers BLOCKED from now on (mod_tokens §AllowedType). @throws NotFoundException */
   block(type: TokenType, uid: string): Promise<TokenView> {
-    return this.change(type, uid, { valid: false });
+    return this.change(type, uid, { valid: false }, 'BLOCK');
   }
 
-  private async change(type: TokenType, uid: string, change: Partial<TokenFields>): Promise<TokenView> {
+  private async change(type: TokenType, uid: string, change: Partial<TokenFields>, kind: TokenChangeKind): Promise<TokenView> {
     const token = await this.store.update(type, uid, change);
     if (!token) throw new NotFoundException(`no Token with uid ${uid} and type ${type}`);
     this.cache.apply([token]);
+    await this.changes.announce([token], kind);
     return view(token);
   }
 
@@ -127,6 +131,10 @@ export class TokensService {
       const done = await this.store.upsert(items.slice(i, i + CHUNK));
       const stored = done.filter((d): d is NonNullable<typeof d> => d !== null);
       this.cache.apply(stored.map((d) => d.token));
+      await this.changes.announce(
+        stored.map((d) => d.token),
+        'CHANGE',
+      );
       created += stored.filter((d) => d.created).length;
       updated += stored.filter((d) => !d.created).length;
     }

@@ -64,11 +64,13 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
     const tariffs = { identifier: 'tariffs', url: `${service.url}/ocpi/emsp/${version}/tariffs` };
     // mod_tokens: our Tokens Sender interface (2.1.1 §2.2 eMSP Interface; 2.2+ role SENDER).
     const tokens = { identifier: 'tokens', url: `${service.url}/ocpi/emsp/${version}/tokens` };
+    // mod_commands: where CPOs post the results of our commands (2.1.1 §2.2 eMSP Interface; 2.2+ §Sender Interface, role SENDER).
+    const commands = { identifier: 'commands', url: `${service.url}/ocpi/emsp/${version}/commands` };
     expect(body.data).toEqual({
       version,
       endpoints:
         version === '2.1.1'
-          ? [credentials, cdrs, locations, sessions, tariffs, tokens]
+          ? [credentials, cdrs, locations, sessions, tariffs, tokens, commands]
           : [
               { ...credentials, role: 'SENDER' },
               { ...cdrs, role: 'RECEIVER' },
@@ -79,6 +81,7 @@ describe.each(VERSIONS)('OCPI $version, eMSP-initiated', ({ version, encoding, s
               { ...tokens, role: 'SENDER' },
               // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0 (direct billing: the eMSP receives).
               ...(version === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${service.url}/ocpi/emsp/${version}/invoicereconciliation` }] : []),
+              { ...commands, role: 'SENDER' },
             ],
     });
     expect(cpo.registration.clientVersionDetails?.endpoints).toEqual(body.data.endpoints);

@@ -22,6 +22,7 @@ import type { SimulatorContext, SimulatorUrls } from './simulator-context';
 import type { CredentialsRole } from './ocpi-types';
 import type { CpoSimulator, CpoSimulatorOptions, SimulatorClientCall, SimulatorRequestLogEntry, TokenKind } from './simulator-types';
 import { VERSION_ADAPTERS } from './versions';
+import { newReceiversState, postResult } from './receivers-module';
 
 const DEFAULT_BASE_PATH = '/ocpi/cpo';
 const DEFAULT_MAX_PAGE_LIMIT = 50;
@@ -38,6 +39,8 @@ function urlsFor(baseUrl: string, prefix: string[], version: string): SimulatorU
     cdrs: `${details}/cdrs`,
     hubclientinfo: `${details}/hubclientinfo`,
     invoicereconciliation: `${details}/invoicereconciliation`,
+    commands: `${details}/commands`,
+    tokens: `${details}/tokens`,
   };
 }
 
@@ -91,6 +94,7 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       invoiceReconciliation: options.invoiceReconciliation ? [...options.invoiceReconciliation] : null,
     },
     senders: options.senders ? new Set(options.senders) : null,
+    receivers: newReceiversState(options.receivers, options.commandAnswers),
     clientCalls,
   };
 
@@ -195,6 +199,16 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
       ctx.store.invoiceReconciliation = objects ? [...objects] : null;
     },
     sendInvoiceReconciliation: (method, record) => sendInvoiceReconciliation(ctx, method, record),
+    receivedCommands: ctx.receivers.commands,
+    tokenPushes: ctx.receivers.tokenPushes,
+    heldTokens: ctx.receivers.tokens,
+    setCommandAnswers(answers) {
+      ctx.receivers.answers = { ...answers };
+    },
+    postCommandResult: (to, body) => postResult(ctx, to, body),
+    setTokensReceiverDown(down) {
+      ctx.receivers.tokensDown = down;
+    },
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

@@ -19,6 +19,7 @@ import { handleCdrs } from './cdrs-module';
 import { handleInvoiceReconciliation } from './invoice-reconciliation-module';
 import { handleSessions } from './sessions-module';
 import { handleHubClientInfo } from './hub-mode';
+import { handleCommands, handleTokensReceiver } from './receivers-module';
 
 /** What the router needs from one request. */
 export interface RoutedRequest {
@@ -29,7 +30,7 @@ export interface RoutedRequest {
   readBody: () => Promise<JsonBody>;
 }
 
-type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'invoicereconciliation';
+type Target = 'versions' | 'details' | 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'invoicereconciliation' | 'commands' | 'tokens';
 
 /** Splits the path below basePath into decoded segments, or null when it is not ours. */
 function segmentsOf(pathname: string, basePath: string): string[] | null {
@@ -50,6 +51,7 @@ function targetOf(segments: string[], ctx: SimulatorContext): { target: Target; 
   if (module === undefined) return { target: 'details', rest };
   const served =
     module === 'credentials' ||
+    ((module === 'commands' || module === 'tokens') && ctx.receivers.modules.has(module)) ||
     (module === 'hubclientinfo' && ctx.store.hubClientInfo !== null) ||
     (module === 'invoicereconciliation' && ctx.store.invoiceReconciliation !== null && ctx.adapter.version === '2.3.0') ||
     ((module === 'locations' || module === 'tariffs' || (module === 'sessions' && ctx.store.sessions !== null) || (module === 'cdrs' && ctx.store.cdrs !== null)) &&
@@ -89,8 +91,11 @@ function servedUrls(ctx: SimulatorContext): Partial<Record<SimulatorModule, stri
   if (ctx.store.hubClientInfo === null) omitted.add('hubclientinfo');
   // mod_invoice_reconciliation is new in 2.3.0.
   if (ctx.store.invoiceReconciliation === null || ctx.adapter.version !== '2.3.0') omitted.add('invoicereconciliation');
+  for (const m of ['commands', 'tokens'] as const) if (!ctx.receivers.modules.has(m)) omitted.add(m);
   return Object.fromEntries(
-    (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'invoicereconciliation'] as const).filter((m) => !omitted.has(m)).map((m) => [m, ctx.urls[m]]),
+    (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'invoicereconciliation', 'commands', 'tokens'] as const)
+      .filter((m) => !omitted.has(m))
+      .map((m) => [m, ctx.urls[m]]),
   );
 }
 
@@ -139,6 +144,10 @@ export async function routeRequest(request: RoutedRequest, basePath: string, ctx
       const reply = handleInvoiceReconciliation(method, rest, params, ctx);
       return { ...reply, headers: { ...routingHeaders(request.headers, ctx), ...(reply.headers ?? {}) } };
     }
+    case 'commands':
+      return handleCommands(method, rest, request.readBody, ctx);
+    case 'tokens':
+      return handleTokensReceiver(method, rest, params, request.readBody, ctx);
     case 'locations':
     case 'tariffs':
     case 'sessions':

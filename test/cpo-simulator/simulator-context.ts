@@ -4,6 +4,7 @@ import type { CredentialsRole } from './ocpi-types';
 import type { RegistrationState } from './registration-state';
 import type { SimulatorClientCall, SimulatorQuirks } from './simulator-types';
 import type { SimulatorModule, SimulatorVersionAdapter } from './versions';
+import type { ReceiversState } from './receivers-module';
 
 export interface SimulatorUrls extends Record<SimulatorModule, string> {
   /** The versions endpoint. */
@@ -42,6 +43,8 @@ export interface SimulatorContext {
   };
   /** The Sender interfaces offered; null: every module served. */
   senders: ReadonlySet<string> | null;
+  /** The Commands and Tokens Receiver interfaces (what the eMSP sends us). */
+  receivers: ReceiversState;
   /** Calls made to the eMSP. */
   clientCalls: SimulatorClientCall[];
   /** Called after answering a request of the eMSP made with the token offered in our open POST or PUT. */

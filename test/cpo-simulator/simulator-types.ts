@@ -61,6 +61,13 @@ export interface CpoSimulatorOptions {
    */
   senders?: SenderModule[];
   /**
+   * Receiver interfaces it offers for what an eMSP sends a CPO (listed in its version details with role RECEIVER in
+   * 2.2+): commands (answered as `commandAnswers` says) and tokens (pushed Tokens kept). Default: none.
+   */
+  receivers?: Array<'commands' | 'tokens'>;
+  /** How each command is answered (see receivers-module.ts CommandAnswer); default ACCEPTED with result ACCEPTED. */
+  commandAnswers?: Partial<Record<import('./receivers-module').SimulatedCommand, import('./receivers-module').CommandAnswer>>;
+  /**
    * Playing a Hub: the ClientInfo objects its hubclientinfo Sender interface serves (mod_hub_client_info §Sender
    * Interface; see hub-mode.ts); absent: no hubclientinfo module in the version details.
    */
@@ -197,6 +204,18 @@ export interface CpoSimulator {
   setRoles(roles: SimulatorRole[] | undefined): void;
   /** Offers these Sender interfaces from now on (undefined: every module it serves; []: none, it only pushes). */
   setSenders(modules: SenderModule[] | undefined): void;
+  /** Commands received (live array), each with its body and what posting its result got back. */
+  readonly receivedCommands: import('./receivers-module').ReceivedCommand[];
+  /** Token PUTs and PATCHes received, in arrival order (live array). */
+  readonly tokenPushes: import('./receivers-module').ReceivedTokenPush[];
+  /** The Tokens held from pushes, by "country/party/uid/type". */
+  readonly heldTokens: ReadonlyMap<string, Record<string, unknown>>;
+  /** Answers commands so from now on. */
+  setCommandAnswers(answers: Partial<Record<import('./receivers-module').SimulatedCommand, import('./receivers-module').CommandAnswer>>): void;
+  /** POSTs a CommandResult (any body) to a received command's response_url, or to any { url }: a late result, or a forged one. */
+  postCommandResult(to: import('./receivers-module').ReceivedCommand | { url: string }, body: unknown): Promise<{ httpStatus: number; ocpiStatus: number | null }>;
+  /** The Tokens Receiver answers HTTP 503 while down. */
+  setTokensReceiverDown(down: boolean): void;
   /** Playing a Hub: the ClientInfo list its hubclientinfo Sender interface serves from now on (null: none). */
   setHubClientInfo(objects: unknown[] | null): void;
   /** Playing a Hub: PUT one ClientInfo to the eMSP's hubclientinfo Receiver (at the object's party, or `at`). */

@@ -1,4 +1,5 @@
 import { CanonicalCdr } from '../../cdrs/cdr.model';
+import { CommandRequest, CommandResponse, CommandResult, CommandType, WireReading } from './command-wire';
 import { ClientInfo } from '../../hubs/client-info';
 import { CanonicalLocation } from '../../locations/location.model';
 import { CanonicalSession } from '../../sessions/session.model';
@@ -29,6 +30,9 @@ export interface HubClientInfoWire {
   /** A ClientInfo on the wire, as our Receiver interface's GET answers it. */
   serialise(info: ClientInfo): unknown;
 }
+
+/** Receiver interfaces of a CPO we call: its Commands Receiver (we send commands) and Tokens Receiver (we push Tokens). */
+export type ReceiverModule = 'commands' | 'tokens';
 
 /** An endpoint from version details, version-neutral (2.1.1 has no role: null). */
 export interface OcpiEndpoint {
@@ -83,6 +87,13 @@ export interface OcpiVersionAdapter {
   parseEndpoints(data: unknown): OcpiEndpoint[];
   /** The URL of the CPO's (or Hub's) Sender interface of `module`, or null when it offers none or the version has no such module. */
   senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null;
+  /**
+   * The URL of the CPO's Receiver interface of `module` (2.2+: role RECEIVER; 2.1.1: its CPO interface, endpoints
+   * having no role), or null when it offers none.
+   */
+  receiverUrl(endpoints: OcpiEndpoint[], module: ReceiverModule): string | null;
+  /** Commands on the wire (mod_commands; we are the Sender, the CPO the Receiver). */
+  readonly commands: CommandsWire;
   /** The HubClientInfo module's objects (mod_hub_client_info); null when the version has no Hubs (2.1.1). */
   readonly hubClientInfo: HubClientInfoWire | null;
   /** Our credentials object on the wire (credentials §Credentials object). */
@@ -128,4 +139,26 @@ export interface TokensWire {
   readonly unknownTokenStatus: OcpiStatusCode;
   /** Whether AuthorizationInfo has authorization_reference (2.2+). */
   readonly authorizationReference: boolean;
+  /**
+   * Where one of our Tokens is PUT or PATCHed at a CPO's Tokens Receiver (mod_tokens 2.2.1 §Receiver Interface:
+   * {tokens_endpoint_url}/{country_code}/{party_id}/{token_uid}[?type=]; 2.1.1 §2.1 CPO Interface, no type).
+   */
+  pushUrl(tokensUrl: string, owner: { country_code: string; party_id: string }, token: CanonicalToken): string;
+}
+
+/**
+ * The Commands module of a version (mod_commands 2.2.1 / 2.3.0 §Receiver Interface, 2.1.1 §2.1 CPO Interface): our
+ * requests on the wire, the CPO's CommandResponse and the CommandResult it posts to our response_url.
+ */
+export interface CommandsWire {
+  /** The CommandTypes the version has (2.1.1: no CANCEL_RESERVATION). */
+  readonly types: readonly CommandType[];
+  /** Why this version cannot carry `request` (e.g. 2.1.1's int reservation_id), or null. */
+  refuse(request: CommandRequest): string | null;
+  /** The request body, with our `responseUrl` and Tokens owned by `owner` (our party). */
+  serialise(request: CommandRequest, responseUrl: string, owner: { country_code: string; party_id: string }): unknown;
+  /** The CPO's immediate answer (the `data` of its response). */
+  readResponse(raw: unknown): WireReading<CommandResponse>;
+  /** The body the CPO posts to our response_url. */
+  readResult(raw: unknown): WireReading<CommandResult>;
 }

@@ -15,15 +15,18 @@ import { TariffsReceiverController } from './receivers/tariffs-receiver.controll
 import { HubClientInfoReceiverController } from './receivers/hubclientinfo-receiver.controller';
 import { TokensModule } from '../../tokens/tokens.module';
 import { TokensSenderController } from './senders/tokens-sender.controller';
+import { CommandsModule } from '../../commands/commands.module';
+import { CommandsReceiverController } from './receivers/commands-receiver.controller';
 
 /**
  * Our OCPI endpoints that CPOs call, beyond versions: credentials (the handshake, served by the connections domain)
  * and the Receiver interfaces (what CPOs push to us; each route a short caller of the one intake step), and the
  * hubclientinfo Receiver interface (what a Hub tells us of the parties behind it), and our Tokens Sender interface
- * (CPOs read our Tokens and ask for real-time authorization).
+ * (CPOs read our Tokens and ask for real-time authorization), and our Commands Sender interface (CPOs post the results
+ * of our commands).
  */
 @Module({
-  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule, TokensModule],
+  imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule, TokensModule, CommandsModule],
   providers: [ChangeReceiver],
   controllers: [
     CredentialsController,
@@ -33,6 +36,7 @@ import { TokensSenderController } from './senders/tokens-sender.controller';
     SessionsReceiverController,
     HubClientInfoReceiverController,
     TokensSenderController,
+    CommandsReceiverController,
   ],
 })
 export class OcpiEndpointsModule {}

@@ -1,11 +1,12 @@
 import { mapCdr211 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_1 } from '../wire/transport-rules';
-import { OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
+import { OcpiEndpoint, OcpiVersionAdapter, ReceiverModule, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials211, serialiseCredentials211 } from './credentials/credentials.mapper';
 import { mapLocation211 } from './locations/location.mapper';
 import { mapSession211 } from './sessions/session.mapper';
 import { mapTariff211 } from './tariffs/tariff.mapper';
 import { readLocationReferences211, serialiseAuthorization211, serialiseToken211 } from './tokens/token.mapper';
+import { readCommandResponse211, readCommandResult211, refuseCommand211, serialiseCommand211 } from './commands/command.mapper';
 import { OcpiStatus } from '../wire/ocpi-status';
 import { parseVersionDetails211 } from './versions/version-details.mapper';
 
@@ -24,6 +25,18 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
     if (module === 'hubclientinfo' || module === 'invoicereconciliation') return null;
     return endpoints.find((e) => e.identifier === module)?.url ?? null;
   },
+  receiverUrl(endpoints: OcpiEndpoint[], module: ReceiverModule): string | null {
+    // A 2.1.1 CPO's commands and tokens endpoints are its CPO interfaces: where we send commands and push Tokens.
+    return endpoints.find((e) => e.identifier === module)?.url ?? null;
+  },
+  commands: {
+    // mod_commands 2.1.1 §4.2 CommandType: no CANCEL_RESERVATION.
+    types: ['RESERVE_NOW', 'START_SESSION', 'STOP_SESSION', 'UNLOCK_CONNECTOR'],
+    refuse: refuseCommand211,
+    serialise: (request, responseUrl) => serialiseCommand211(request, responseUrl),
+    readResponse: readCommandResponse211,
+    readResult: readCommandResult211,
+  },
   hubClientInfo: null,
   serialiseCredentials: serialiseCredentials211,
   parseCredentials: parseCredentials211,
@@ -38,6 +51,8 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
       { identifier: 'tariffs', url: `${baseUrl}/tariffs` },
       // mod_tokens 2.1.1 §2.2 eMSP Interface: CPOs GET our Tokens and POST real-time authorizations.
       { identifier: 'tokens', url: `${baseUrl}/tokens` },
+      // mod_commands 2.1.1 §2.2 eMSP Interface: where CPOs post the asynchronous results.
+      { identifier: 'commands', url: `${baseUrl}/commands` },
     ];
   },
   tariffsReceiverPatch: true,
@@ -56,5 +71,8 @@ export const ocpi211Adapter: OcpiVersionAdapter = {
     readLocationReferences: readLocationReferences211,
     unknownTokenStatus: OcpiStatus.CLIENT_ERROR,
     authorizationReference: false,
+    // mod_tokens 2.1.1 §2.1 CPO Interface: /tokens/{country_code}/{party_id}/{token_uid}, no type.
+    pushUrl: (tokensUrl, owner, token) =>
+      `${tokensUrl.replace(/\/$/, '')}/${encodeURIComponent(owner.country_code)}/${encodeURIComponent(owner.party_id)}/${encodeURIComponent(token.uid)}`,
   },
 };

@@ -1,12 +1,13 @@
 import { mapCdr221 } from './cdrs/cdr.mapper';
 import { TRANSPORT_RULES_2_2 } from '../wire/transport-rules';
-import { Credentials, OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
+import { Credentials, OcpiEndpoint, OcpiVersionAdapter, ReceiverModule, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials221, serialiseCredentials221 } from './credentials/credentials.mapper';
 import { mapClientInfo221, serialiseClientInfo221 } from './hubclientinfo/client-info.mapper';
 import { mapLocation221 } from './locations/location.mapper';
 import { mapSession221 } from './sessions/session.mapper';
 import { mapTariff221 } from './tariffs/tariff.mapper';
 import { readLocationReferences221, serialiseAuthorization221, serialiseToken221 } from './tokens/token.mapper';
+import { readCommandResponse221, readCommandResult221, serialiseCommand221 } from './commands/command.mapper';
 import { OcpiStatus } from '../wire/ocpi-status';
 import { parseVersionDetails221 } from './versions/version-details.mapper';
 
@@ -19,6 +20,17 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
+  },
+  receiverUrl(endpoints: OcpiEndpoint[], module: ReceiverModule): string | null {
+    return endpoints.find((e) => e.identifier === module && e.role === 'RECEIVER')?.url ?? null;
+  },
+  commands: {
+    // mod_commands 2.2.1 §CommandType.
+    types: ['CANCEL_RESERVATION', 'RESERVE_NOW', 'START_SESSION', 'STOP_SESSION', 'UNLOCK_CONNECTOR'],
+    refuse: () => null,
+    serialise: serialiseCommand221,
+    readResponse: readCommandResponse221,
+    readResult: readCommandResult221,
   },
   serialiseCredentials: (credentials: Credentials) => serialiseCredentials221(credentials),
   parseCredentials: parseCredentials221,
@@ -35,6 +47,8 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
       { identifier: 'hubclientinfo', role: 'RECEIVER', url: `${baseUrl}/hubclientinfo` },
       // mod_tokens 2.2.1 §Sender Interface: CPOs GET our Tokens and POST real-time authorizations.
       { identifier: 'tokens', role: 'SENDER', url: `${baseUrl}/tokens` },
+      // mod_commands 2.2.1 §Sender Interface: where CPOs post CommandResults (the response_url we send is below it).
+      { identifier: 'commands', role: 'SENDER', url: `${baseUrl}/commands` },
     ];
   },
   tariffsReceiverPatch: false,
@@ -51,5 +65,7 @@ export const ocpi221Adapter: OcpiVersionAdapter = {
     readLocationReferences: readLocationReferences221,
     unknownTokenStatus: OcpiStatus.UNKNOWN_TOKEN,
     authorizationReference: true,
+    pushUrl: (tokensUrl, owner, token) =>
+      `${tokensUrl.replace(/\/$/, '')}/${encodeURIComponent(owner.country_code)}/${encodeURIComponent(owner.party_id)}/${encodeURIComponent(token.uid)}?type=${token.type}`,
   },
 };

@@ -4,8 +4,9 @@ import { serialiseCredentials221 } from '../v2_2_1/credentials/credentials.mappe
 import { mapClientInfo221, serialiseClientInfo221 } from '../v2_2_1/hubclientinfo/client-info.mapper';
 import { parseVersionDetails221 } from '../v2_2_1/versions/version-details.mapper';
 import { readLocationReferences221, serialiseAuthorization221, serialiseToken221 } from '../v2_2_1/tokens/token.mapper';
+import { readCommandResponse221, readCommandResult221, serialiseCommand221 } from '../v2_2_1/commands/command.mapper';
 import { OcpiStatus } from '../wire/ocpi-status';
-import { OcpiEndpoint, OcpiVersionAdapter, SenderModule } from '../adapter/ocpi-version-adapter';
+import { OcpiEndpoint, OcpiVersionAdapter, ReceiverModule, SenderModule } from '../adapter/ocpi-version-adapter';
 import { parseCredentials230 } from './credentials/credentials.mapper';
 import { mapLocation230 } from './locations/location.mapper';
 import { mapSession230 } from './sessions/session.mapper';
@@ -24,6 +25,17 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
   parseEndpoints: parseVersionDetails221,
   senderUrl(endpoints: OcpiEndpoint[], module: SenderModule): string | null {
     return endpoints.find((e) => e.identifier === module && e.role === 'SENDER')?.url ?? null;
+  },
+  receiverUrl(endpoints: OcpiEndpoint[], module: ReceiverModule): string | null {
+    return endpoints.find((e) => e.identifier === module && e.role === 'RECEIVER')?.url ?? null;
+  },
+  commands: {
+    // mod_commands 2.3.0 §CommandType.
+    types: ['CANCEL_RESERVATION', 'RESERVE_NOW', 'START_SESSION', 'STOP_SESSION', 'UNLOCK_CONNECTOR'],
+    refuse: () => null,
+    serialise: serialiseCommand221,
+    readResponse: readCommandResponse221,
+    readResult: readCommandResult221,
   },
   // We are no Hub: our credentials never carry hub_party_id, so the 2.2.1 shape is the 2.3.0 one.
   serialiseCredentials: serialiseCredentials221,
@@ -44,6 +56,8 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
       // mod_invoice_reconciliation §Receiver Interface: with direct billing the CPO issues the records and the eMSP
       // receives them; we are the eMSP.
       { identifier: 'invoicereconciliation', role: 'RECEIVER', url: `${baseUrl}/invoicereconciliation` },
+      // mod_commands 2.3.0 §Sender Interface: where CPOs post CommandResults (the response_url we send is below it).
+      { identifier: 'commands', role: 'SENDER', url: `${baseUrl}/commands` },
     ];
   },
   tariffsReceiverPatch: false,
@@ -59,5 +73,7 @@ export const ocpi230Adapter: OcpiVersionAdapter = {
     readLocationReferences: readLocationReferences221,
     unknownTokenStatus: OcpiStatus.UNKNOWN_TOKEN,
     authorizationReference: true,
+    pushUrl: (tokensUrl, owner, token) =>
+      `${tokensUrl.replace(/\/$/, '')}/${encodeURIComponent(owner.country_code)}/${encodeURIComponent(owner.party_id)}/${encodeURIComponent(token.uid)}?type=${token.type}`,
   },
 };

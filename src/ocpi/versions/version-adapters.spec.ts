@@ -103,6 +103,8 @@ describe('version_information_endpoint §Version details per version', () => {
       { identifier: 'tariffs', url: 'https://us/2.1.1/tariffs' },
       // mod_tokens 2.1.1 §2.2 eMSP Interface: our Tokens, read and authorized by CPOs.
       { identifier: 'tokens', url: 'https://us/2.1.1/tokens' },
+      // mod_commands 2.1.1 §2.2 eMSP Interface: where CPOs post the results of our commands.
+      { identifier: 'commands', url: 'https://us/2.1.1/commands' },
     ]);
     // mod_tariffs 2.1.1 §2.2.3: the eMSP Tariffs interface has PATCH.
     expect(adapter.tariffsReceiverPatch).toBe(true);
@@ -124,6 +126,8 @@ describe('version_information_endpoint §Version details per version', () => {
         { identifier: 'tokens', role: 'SENDER', url: `https://us/${v}/tokens` },
         // mod_invoice_reconciliation §Receiver Interface: new in 2.3.0.
         ...(v === '2.3.0' ? [{ identifier: 'invoicereconciliation', role: 'RECEIVER', url: `https://us/${v}/invoicereconciliation` }] : []),
+        // mod_commands §Sender Interface: we are the Sender of commands; CPOs post their results there.
+        { identifier: 'commands', role: 'SENDER', url: `https://us/${v}/commands` },
       ]);
       // mod_tariffs 2.2.1 / 2.3.0 §Receiver Interface: "PATCH n/a".
       expect(adapter.tariffsReceiverPatch).toBe(false);

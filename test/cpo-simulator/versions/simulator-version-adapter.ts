@@ -15,7 +15,7 @@ export interface SimulatorParty {
 }
 
 /** The modules the simulator serves (version_information_endpoint §ModuleID enum). */
-export type SimulatorModule = 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'invoicereconciliation';
+export type SimulatorModule = 'credentials' | 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo' | 'invoicereconciliation' | 'commands' | 'tokens';
 
 /** The result of validating a client's credentials body. */
 export type ParsedClientCredentials = { ok: true; value: Credentials } | { ok: false; errors: string[] };
@@ -62,5 +62,7 @@ export function cpoRole(party: SimulatorParty): CredentialsRole {
 
 /** The endpoints present in `urls`, in module order, built by `make`. */
 export function presentEndpoints(urls: Partial<Record<SimulatorModule, string>>, make: (identifier: SimulatorModule, url: string) => OcpiEndpoint): OcpiEndpoint[] {
-  return (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'invoicereconciliation'] as const).flatMap((m) => (urls[m] ? [make(m, urls[m])] : []));
+  return (['credentials', 'locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo', 'invoicereconciliation', 'commands', 'tokens'] as const).flatMap((m) =>
+    urls[m] ? [make(m, urls[m])] : [],
+  );
 }

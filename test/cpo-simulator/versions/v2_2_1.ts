@@ -17,7 +17,7 @@ export const v2_2_1: SimulatorVersionAdapter = {
    * says the role "is not relevant" for credentials and advises "SENDER" for one's own.
    */
   endpoints(urls) {
-    return presentEndpoints(urls, (identifier, url) => ({ identifier, role: 'SENDER', url }));
+    return presentEndpoints(urls, (identifier, url) => ({ identifier, role: identifier === 'commands' || identifier === 'tokens' ? 'RECEIVER' : 'SENDER', url }));
   },
 
   ownCredentials(token, versionsUrl, roles) {

@@ -12,7 +12,7 @@ export const v2_3_0: SimulatorVersionAdapter = {
   routingHeaders: true,
 
   endpoints(urls) {
-    return presentEndpoints(urls, (identifier, url) => ({ identifier, role: 'SENDER', url }));
+    return presentEndpoints(urls, (identifier, url) => ({ identifier, role: identifier === 'commands' || identifier === 'tokens' ? 'RECEIVER' : 'SENDER', url }));
   },
 
   ownCredentials(token, versionsUrl, roles, hubPartyId) {
