@@ -20,6 +20,7 @@ import { SyncRunWindow1797900000000 } from './1797900000000-SyncRunWindow';
 import { CpoCircuit1798100000000 } from './1798100000000-CpoCircuit';
 import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
+import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChanges';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -48,4 +49,5 @@ export const migrations = [
   CpoCircuit1798100000000,
   Tokens1798300000000,
   CpoInvoices1798400000000,
+  ConnectionChanges1798800000000,
 ];
