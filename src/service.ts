@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
+import { acceptCsvBodies } from './common/http/csv-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
@@ -46,7 +47,7 @@ export async function startService(env: Environment): Promise<RunningService> {
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
       bufferLogs: true,
-      // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; we accept no other body format.
+      // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
     app.useLogger(app.get(Logger));
@@ -55,6 +56,7 @@ export async function startService(env: Environment): Promise<RunningService> {
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);
     keepUnparseableJsonBodies(fastify);
+    acceptCsvBodies(fastify);
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     const protocolFilter = app.get(ProtocolExceptionFilter);
     late.filter = protocolFilter;
