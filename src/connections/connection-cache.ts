@@ -14,7 +14,8 @@ export const CONNECTION_REFRESH_MS = 250;
  * every writer is covered) is at or past the xmin of the previous poll's snapshot: a change committed through any
  * instance reaches every instance within CONNECTION_REFRESH_MS plus one query, whatever order writers commit in.
  * Writers on this instance call {@link changed} after a write, which resolves once the copy holds it (read your
- * writes: a token revoked here stops working here at once). When the database is unreachable, the last copy answers
+ * writes: a token revoked here stops working here at once); a token not held is looked for in the database once
+ * ({@link catchUpIfKnown}), so a CPO just registered through another instance is not refused meanwhile. When the database is unreachable, the last copy answers
  * and the catch-up resumes after. Connections are never deleted (UNREGISTERED instead), so a poll never needs to see
  * a row go.
  */
@@ -53,6 +54,23 @@ export class ConnectionCache implements OnModuleInit, OnModuleDestroy {
   findByTokenHash(hash: string): CpoConnectionEntity | undefined {
     const held = this.byTokenHash.get(hash);
     return held ? copyOf(held) : undefined;
+  }
+
+  /**
+   * For token hashes not held here: whether the database knows one of them (a connection registered, or a token issued,
+   * through another instance since this one's last poll: the CPO may call here before the poll). If so, catches up
+   * first, so that the caller can look again. A token nobody issued costs this one query on the unique indexes (as every
+   * request did before connections were held in memory); a revoked one is not in the database, so it stays refused.
+   */
+  async catchUpIfKnown(hashes: string[]): Promise<boolean> {
+    if (hashes.length === 0) return false;
+    const [row] = await this.db.query<Array<{ known: boolean }>>(
+      `SELECT EXISTS (SELECT 1 FROM cpo_connection WHERE our_token_hash = ANY($1::text[]) OR our_pending_token_hash = ANY($1::text[])) AS known`,
+      [hashes],
+    );
+    if (!row.known) return false;
+    await this.changed();
+    return true;
   }
 
   /** The connection with this id, as a copy the caller may change; undefined when none is held (yet). */

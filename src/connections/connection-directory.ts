@@ -34,11 +34,22 @@ export class ConnectionDirectory {
     expected: TokenEncoding,
     accept: (connection: CpoConnectionEntity) => boolean = () => true,
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
-    for (const candidate of candidateTokens(header, expected)) {
-      const connection = this.cache.findByTokenHash(hashToken(candidate.token));
+    const candidates = candidateTokens(header, expected).map((c) => ({ ...c, hash: hashToken(c.token) }));
+    const found = await this.firstHeld(candidates, accept);
+    if (found || candidates.some((c) => this.cache.findByTokenHash(c.hash))) return found;
+    // None held here: issued through another instance since our last poll, or unknown. One look in the database tells.
+    return (await this.cache.catchUpIfKnown(candidates.map((c) => c.hash))) ? this.firstHeld(candidates, accept) : null;
+  }
+
+  private async firstHeld(
+    candidates: Array<{ token: string; encoding: TokenEncoding; hash: string }>,
+    accept: (connection: CpoConnectionEntity) => boolean,
+  ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
+    for (const { token, encoding, hash } of candidates) {
+      const connection = this.cache.findByTokenHash(hash);
       if (!connection || !accept(connection)) continue;
-      await this.connections.noteOurTokenUsed(connection, candidate.token);
-      return { partner: connection, ...candidate };
+      await this.connections.noteOurTokenUsed(connection, token);
+      return { partner: connection, token, encoding };
     }
     return null;
   }
