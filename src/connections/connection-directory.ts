@@ -36,6 +36,12 @@ export class ConnectionDirectory {
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
     const candidates = candidateTokens(header, expected).map((c) => ({ ...c, hash: hashToken(c.token) }));
     const found = await this.firstHeld(candidates, accept);
+    // PENDING lasts only while we register with the CPO (maybe through another instance): a copy read then may be
+    // stale by now, so it is read again before answering (the CPO calls us right after its registration).
+    if (found?.partner.status === 'PENDING') {
+      await this.cache.changed();
+      return this.firstHeld(candidates, accept);
+    }
     if (found || candidates.some((c) => this.cache.findByTokenHash(c.hash))) return found;
     // None held here: issued through another instance since our last poll, or unknown. One look in the database tells.
     return (await this.cache.catchUpIfKnown(candidates.map((c) => c.hash))) ? this.firstHeld(candidates, accept) : null;
