@@ -25,6 +25,7 @@ import { Tokens1798300000000 } from './1798300000000-Tokens';
 import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-InvoiceReconciliationRecords';
 import { CommandsAndTokenPushes1798700000000 } from './1798700000000-CommandsAndTokenPushes';
+import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChanges';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -58,4 +59,5 @@ export const migrations = [
   CpoInvoices1798400000000,
   InvoiceReconciliationRecords1798500000000,
   CommandsAndTokenPushes1798700000000,
+  ConnectionChanges1798800000000,
 ];

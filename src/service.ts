@@ -13,6 +13,7 @@ import { timeAuthorizations } from './metrics/authorization-timing';
 import { countPushes } from './metrics/push-counting';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
+import { acceptCsvBodies } from './common/http/csv-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
@@ -51,7 +52,7 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, options), adapter, {
       bufferLogs: true,
-      // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; we accept no other body format.
+      // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
     app.useLogger(app.get(Logger));
@@ -64,6 +65,7 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     // Every answer to a real-time authorization, in authorization_latency_seconds.
     fastify.addHook('onSend', timeAuthorizations);
     keepUnparseableJsonBodies(fastify);
+    acceptCsvBodies(fastify);
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     const protocolFilter = app.get(ProtocolExceptionFilter);
     late.filter = protocolFilter;

@@ -1,26 +1,32 @@
 import { Injectable } from '@nestjs/common';
+import { hashToken } from '../common/crypto/token-vault';
 import { candidateTokens, TokenEncoding } from '../ocpi/wire/authorization-header';
 import { AuthObservations } from './auth-observations';
+import { ConnectionCache } from './connection-cache';
 import { ConnectionsService } from './connections.service';
 import { ConnectionModule, CpoConnectionEntity } from './cpo-connection.entity';
+import { modesOf } from './module-modes';
 
 /**
  * The connections domain's side of the OCPI server's partner port (OcpiPartners in ocpi/server; the composition root
  * checks that this class fits it, so this folder never imports the server side): a CPO calling us is found by the hash
  * of the credentials token it presents (our token A, B or C), and its Authorization header habits are counted.
+ * Connections are found in memory (ConnectionCache: fresh within CONNECTION_REFRESH_MS on every instance, at once on
+ * the instance that wrote), so authenticating a request costs no database round trip.
  */
 @Injectable()
 export class ConnectionDirectory {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly observations: AuthObservations,
+    private readonly cache: ConnectionCache,
   ) {}
 
   /**
    * The connection whose credentials token an `Authorization: Token …` header carries, trying the `expected`
    * encoding first and the other one after (transport_and_format 2.2.1 §Authorization header; many CPOs get the
    * encoding wrong), keeping only connections `accept` takes. Returns the connection, the token in clear (never
-   * logged) and the encoding that matched; null when none does. After an unsettled credentials update, this use of one
+   * logged) and the encoding that matched (the connection is a copy the caller may change); null when none does. After an unsettled credentials update, this use of one
    * of our two tokens settles which one the CPO holds (ConnectionsService.noteOurTokenUsed).
    */
   async findByAuthorization(
@@ -28,21 +34,40 @@ export class ConnectionDirectory {
     expected: TokenEncoding,
     accept: (connection: CpoConnectionEntity) => boolean = () => true,
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
-    for (const candidate of candidateTokens(header, expected)) {
-      const connection = await this.connections.findByOurToken(candidate.token);
+    const candidates = candidateTokens(header, expected).map((c) => ({ ...c, hash: hashToken(c.token) }));
+    const found = await this.firstHeld(candidates, accept);
+    // PENDING lasts only while we register with the CPO (maybe through another instance): a copy read then may be
+    // stale by now, so it is read again before answering (the CPO calls us right after its registration).
+    if (found?.partner.status === 'PENDING') {
+      await this.cache.changed();
+      return this.firstHeld(candidates, accept);
+    }
+    if (found || candidates.some((c) => this.cache.findByTokenHash(c.hash))) return found;
+    // None held here: issued through another instance since our last poll, or unknown. One look in the database tells.
+    return (await this.cache.catchUpIfKnown(candidates.map((c) => c.hash))) ? this.firstHeld(candidates, accept) : null;
+  }
+
+  private async firstHeld(
+    candidates: Array<{ token: string; encoding: TokenEncoding; hash: string }>,
+    accept: (connection: CpoConnectionEntity) => boolean,
+  ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
+    for (const { token, encoding, hash } of candidates) {
+      const connection = this.cache.findByTokenHash(hash);
       if (!connection || !accept(connection)) continue;
-      await this.connections.noteOurTokenUsed(connection, candidate.token);
-      return { partner: connection, ...candidate };
+      await this.connections.noteOurTokenUsed(connection, token);
+      return { partner: connection, token, encoding };
     }
     return null;
   }
 
   /**
    * Whether the partner's pushes of `module` are to be taken: its mode is RECEIVE or BOTH (set by default from the
-   * endpoints it lists, or by operations). For the Receiver interfaces. @throws NotFoundException for an unknown id
+   * endpoints it lists, or by operations). For the Receiver interfaces; answered from memory (a connection not held
+   * yet is read from the database). @throws NotFoundException for an unknown id
    */
-  receives(connectionId: string, module: ConnectionModule): Promise<boolean> {
-    return this.connections.receives(connectionId, module);
+  async receives(connectionId: string, module: ConnectionModule): Promise<boolean> {
+    const held = this.cache.get(connectionId);
+    return held ? modesOf(held)[module].received : this.connections.receives(connectionId, module);
   }
 
   /** One more sighting of the CPO sending its token in the encoding `version` does not prescribe. */

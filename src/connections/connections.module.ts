@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OcpiClientModule } from '../ocpi/client/ocpi-client.module';
 import { AuthObservations } from './auth-observations';
+import { ConnectionCache } from './connection-cache';
 import { ConnectionDirectory } from './connection-directory';
 import { ConnectionsService } from './connections.service';
 import { CpoCaller } from './cpo-caller';
@@ -25,9 +26,10 @@ import { TokenKeyRotation } from './token-key-rotation';
     CredentialsSenderService,
     CredentialsReceiverService,
     SenderPages,
+    ConnectionCache,
     ConnectionDirectory,
     TokenKeyRotation,
   ],
-  exports: [ConnectionsService, CpoCaller, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory],
+  exports: [ConnectionsService, CpoCaller, CredentialsSenderService, CredentialsReceiverService, SenderPages, AuthObservations, ConnectionDirectory, ConnectionCache],
 })
 export class ConnectionsModule {}

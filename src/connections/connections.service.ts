@@ -8,6 +8,7 @@ import { TokenEncoding } from '../ocpi/wire/authorization-header';
 import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { ConnectionModule, CpoConnectionEntity, ModuleMode, NeedsAttention, TokenRotation } from './cpo-connection.entity';
+import { ConnectionCache } from './connection-cache';
 import { includesPull, modesOf, writeChosenInterval, writeChosenMode } from './module-modes';
 
 /** After this long an OURS_OPEN update is taken for one whose instance died mid-PUT: it settles like an unsettled one. */
@@ -44,6 +45,7 @@ export class ConnectionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly cache: ConnectionCache,
   ) {}
 
   /**
@@ -70,6 +72,7 @@ export class ConnectionsService {
       registeredAt: null,
       unregisteredAt: null,
     });
+    await this.cache.changed();
     this.logger.log({ connectionId: saved.id }, `Invited CPO "${name}" to register (token A valid until ${expiresAt.toISOString()})`);
     return { connection: await this.get(saved.id), tokenA, versionsUrl: this.config.ourVersionsUrl, expiresAt };
   }
@@ -95,21 +98,6 @@ export class ConnectionsService {
       .findOne({ where: { id }, relations: { parties: true, authObservations: true, moduleModes: true, circuit: true } });
     if (!found) throw new NotFoundException(`No CPO connection ${id}`);
     return found;
-  }
-
-  /**
-   * The connection a CPO identifies with `token`: our current token for it (A while INVITED, then B or C),
-   * or the new one we are offering in an open PUT of ours. Null when unknown.
-   */
-  async findByOurToken(token: string): Promise<CpoConnectionEntity | null> {
-    const hash = hashToken(token);
-    // find, not findOne: one joined query per OCPI request instead of two (findOne's limit makes TypeORM select the
-    // ids first); a token hash names at most one connection.
-    const [found] = await this.db.getRepository(CpoConnectionEntity).find({
-      where: [{ ourTokenHash: hash }, { ourPendingTokenHash: hash }],
-      relations: { parties: true },
-    });
-    return found ?? null;
   }
 
   /** What it takes to call a REGISTERED connection. @throws Error when it is not registered. */
@@ -146,6 +134,7 @@ export class ConnectionsService {
       [connection.id, usedPending, connection.ourPendingTokenHash, connection.ourTokenHash],
     );
     if (affectedRows(result) === 0) return; // settled meanwhile by another request
+    await this.cache.changed();
     if (usedPending) connection.ourTokenHash = connection.ourPendingTokenHash;
     connection.ourPendingTokenHash = null;
     if (!connection.theirFallbackTokenEncrypted) {
@@ -172,6 +161,7 @@ export class ConnectionsService {
        WHERE id = $1 AND status = 'REGISTERED'`,
       [connectionId, which === 'fallback'],
     );
+    await this.cache.changed();
     if (which === 'fallback') this.logger.log({ connectionId }, 'The CPO accepts our previous token, not the new one: using it again');
   }
 
@@ -205,6 +195,7 @@ export class ConnectionsService {
         `register again (DELETE /api/v1/operations/connections/${connection.id}, then POST /api/v1/operations/connections).`,
     };
     await this.db.getRepository(CpoConnectionEntity).update(connection.id, { needsAttention: attention, lastError: `Needs attention: ${whatHappened}` });
+    await this.cache.changed();
     this.logger.warn({ connectionId: connection.id }, `CPO "${connection.name}" needs attention: ${whatHappened}`);
     return attention;
   }
@@ -228,6 +219,7 @@ export class ConnectionsService {
       );
     }
     await writeChosenMode(this.db.manager, id, module, mode, adapter, connection.theirEndpoints);
+    await this.cache.changed();
     this.logger.log({ connectionId: id, module, mode }, `Mode of ${module} for CPO "${connection.name}" set to ${mode ?? 'the default'}`);
     return this.get(id);
   }

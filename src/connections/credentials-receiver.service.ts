@@ -11,6 +11,7 @@ import { ConnectionColumns, CpoConnectionEntity } from './cpo-connection.entity'
 import { markUnregistered } from './credentials-sender.service';
 import { DiscoveredPlatform, DiscoveryError, DiscoveryFailure, EndpointDiscovery } from './endpoint-discovery';
 import { writeDefaultModes } from './module-modes';
+import { ConnectionCache } from './connection-cache';
 import { claimParties } from './party-claims';
 import { ourCredentials } from './our-credentials';
 
@@ -43,6 +44,7 @@ export class CredentialsReceiverService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly discovery: EndpointDiscovery,
     private readonly config: AppConfig,
+    private readonly cache: ConnectionCache,
   ) {}
 
   /** POST: registers a CPO that authenticated with token A. @returns our credentials (token C) in `adapter`'s shape. */
@@ -80,6 +82,8 @@ export class CredentialsReceiverService {
   async unregister(connection: CpoConnectionEntity): Promise<void> {
     if (connection.status !== 'REGISTERED') throw OcpiError.methodNotAllowed('Not registered: nothing to unregister.');
     await markUnregistered(this.db, connection.id, null);
+    // Its token stops working on this instance at once (on the others within CONNECTION_REFRESH_MS).
+    await this.cache.changed();
     this.logger.log({ connectionId: connection.id }, `CPO "${connection.name}" unregistered itself`);
   }
 
@@ -118,6 +122,8 @@ export class CredentialsReceiverService {
       if (!updated.affected) throw OcpiError.methodNotAllowed('These credentials were changed by another request meanwhile.');
       return refused;
     });
+    // The new token works on this instance before the CPO gets our answer holding it.
+    await this.cache.changed();
     if (refusedParties.length > 0) this.logger.warn({ connectionId: connection.id }, `Refused parties the CPO claimed: ${refusedParties.map((r) => r.message).join(' ')}`);
     this.logger.log(
       { connectionId: connection.id, version: adapter.version },

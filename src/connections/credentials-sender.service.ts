@@ -12,6 +12,7 @@ import { CpoCaller, CpoTarget, isUnauthorized, targetOf } from './cpo-caller';
 import { ConnectionColumns, CpoConnectionEntity, TheirEndpoint } from './cpo-connection.entity';
 import { DiscoveredPlatform, DiscoveryError, EndpointDiscovery } from './endpoint-discovery';
 import { writeDefaultModes } from './module-modes';
+import { ConnectionCache } from './connection-cache';
 import { claimParties } from './party-claims';
 import { ourCredentials } from './our-credentials';
 import { RegistrationError, RegistrationFailure } from './registration.error';
@@ -53,6 +54,7 @@ export class CredentialsSenderService {
     private readonly discovery: EndpointDiscovery,
     private readonly caller: CpoCaller,
     private readonly config: AppConfig,
+    private readonly cache: ConnectionCache,
   ) {}
 
   /**
@@ -82,13 +84,17 @@ export class CredentialsSenderService {
       const platform = await this.discover(target, theirVersionsUrl);
       const tokenB = newCredentialsToken();
       await repo.update(connection.id, { ourTokenHash: hashToken(tokenB), ocpiVersion: platform.adapter.version, theirEndpoints: platform.endpoints });
+      // Token B works from here, on this instance at once: the CPO calls our versions with it while the POST is open.
+      await this.cache.changed();
       const theirs = await this.exchange('POST', target, platform, tokenB);
       await this.store(connection.id, platform, theirs, target, { ourTokenHash: hashToken(tokenB), registeredAt: new Date() });
+      await this.cache.changed();
       this.logger.log({ connectionId: connection.id, version: platform.adapter.version }, `Registered with CPO "${name}"`);
       return this.connections.get(connection.id);
     } catch (error) {
       const failure = asRegistrationError(error, connection.id);
       await repo.update(connection.id, { status: 'FAILED', lastError: failure.message, ourTokenHash: null });
+      await this.cache.changed();
       this.logger.warn({ connectionId: connection.id, failure: failure.failure }, failure.message);
       throw failure;
     }
@@ -100,6 +106,15 @@ export class CredentialsSenderService {
    * HTTP 200, or no answer), the CPO may have applied it anyway: see {@link settleFailedPut}.
    */
   async rotate(connectionId: string): Promise<{ connection: CpoConnectionEntity; previousVersion: string }> {
+    try {
+      return await this.rotateTokens(connectionId);
+    } finally {
+      // Whatever happened, this instance authenticates with the tokens as stored from now on.
+      await this.cache.changed();
+    }
+  }
+
+  private async rotateTokens(connectionId: string): Promise<{ connection: CpoConnectionEntity; previousVersion: string }> {
     const session = await this.registered(connectionId);
     const { connection } = session;
     const repo = this.db.getRepository(CpoConnectionEntity);
@@ -117,6 +132,7 @@ export class CredentialsSenderService {
     // From here the CPO may take our new token (it calls our versions with it while the PUT is open).
     const putAt = new Date();
     await repo.update(connectionId, { ourPendingTokenHash: hashToken(newToken), tokenRotation: 'OURS_OPEN', tokenRotationAt: putAt });
+    await this.cache.changed();
     let answered: unknown;
     try {
       answered = await this.put(target, platform, newToken);
@@ -264,6 +280,7 @@ export class CredentialsSenderService {
       }
     }
     await markUnregistered(this.db, connectionId, cpoError);
+    await this.cache.changed();
     this.logger.log({ connectionId, cpoNotified }, `Unregistered CPO "${connection.name}"`);
     return { connection: await this.connections.get(connectionId), cpoNotified, cpoError };
   }
@@ -284,6 +301,7 @@ export class CredentialsSenderService {
         // Modes operations chose stay; the defaults follow the endpoints the CPO lists now.
         await writeDefaultModes(m, connectionId, platform.adapter, platform.endpoints);
       });
+      await this.cache.changed();
       const best = pickVersion(platform.offered.map((version) => ({ version, url: '' })))?.adapter.version ?? adapter.version;
       return { connection: await this.connections.get(connectionId), endpointsChanged, newerMutualVersion: best !== adapter.version ? best : null };
     } catch (error) {

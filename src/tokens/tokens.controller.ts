@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiConsumes,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -13,7 +14,7 @@ import {
 import { InternalApiKeyGuard, OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { TokenListQueryDto } from './dto/token-list-query.dto';
 import { TokenScope } from './token.store';
-import { TokenImportOutcome, TokensService, TokenView, typeParam } from './tokens.service';
+import { TokenCsvImportOutcome, TokenImportOutcome, TokensService, TokenView, typeParam } from './tokens.service';
 
 const TOKEN_FIELDS =
   'uid (1–36 printable ASCII), type (AD_HOC_USER, APP_USER, EMAID, OTHER, RFID), contract_id (1–36; the 2.1.1 auth_id), issuer (1–64), and optionally ' +
@@ -44,16 +45,22 @@ export class TokensController {
   }
 
   /**
-   * POST /api/v1/tokens/import: a JSON array of up to 10,000 Tokens, each created or replaced (by uid and type); the
-   * invalid ones are refused one by one with their index, the rest stored. 200 with { created, updated, rejected }.
+   * POST /api/v1/tokens/import: up to 10,000 Tokens, each created or replaced (by uid and type); the invalid ones are
+   * refused one by one, the rest stored. The body is a JSON array (Content-Type: application/json): 200 with
+   * { created, updated, rejected: [{ index, errors }] }; or CSV (Content-Type: text/csv; a header row of the JSON field
+   * names, see readTokenCsv): 200 with { created, updated, rejected: [{ line, errors }] }, lines counted from the header.
    */
   @Post('import')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create or replace many Tokens at once (JSON array)', description: TOKEN_FIELDS })
-  @ApiOkResponse({ description: '{ created, updated, rejected: [{ index, errors }] }' })
-  @ApiBadRequestResponse({ description: 'The body is no JSON array, or holds more than 10,000' })
-  import(@Body() body: unknown): Promise<TokenImportOutcome> {
-    return this.tokens.import(body);
+  @ApiOperation({
+    summary: 'Create or replace many Tokens at once (JSON array, or CSV with Content-Type: text/csv)',
+    description: `${TOKEN_FIELDS}. CSV: a header row of these names (energy_contract as energy_contract.supplier_name, energy_contract.contract_id), one Token a line; an empty cell is an absent field.`,
+  })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiOkResponse({ description: '{ created, updated, rejected: [{ index, errors }] } for JSON; rejected: [{ line, errors }] for CSV' })
+  @ApiBadRequestResponse({ description: 'The body is no JSON array / no CSV with a valid header, or holds more than 10,000' })
+  import(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<TokenImportOutcome | TokenCsvImportOutcome> {
+    return isCsv(contentType) ? this.tokens.importCsv(body) : this.tokens.import(body);
   }
 
   /** GET /api/v1/tokens?limit=&cursor=: Tokens by uid then type; meta.next_cursor gives the next page (null: the last). */
@@ -89,6 +96,11 @@ export class TokensController {
   block(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
     return this.tokens.block(typeParam(type), uid);
   }
+}
+
+/** Whether a Content-Type names CSV (text/csv, with or without parameters such as charset). */
+function isCsv(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'text/csv';
 }
 
 /**

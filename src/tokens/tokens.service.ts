@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { readNewToken, readTokenChange, readTokenType } from './token-input';
+import { readNewToken, readTokenChange, readTokenType, TokenInputReading } from './token-input';
+import { readTokenCsv } from './token-csv';
 import { CanonicalToken, TokenFields, TokenType } from './token.model';
 import { TokenCache } from './token-cache';
 import { TokenChangeKind, TokenChanges } from './token-changes';
@@ -13,6 +14,13 @@ export interface TokenImportOutcome {
   created: number;
   updated: number;
   rejected: Array<{ index: number; errors: string[] }>;
+}
+
+/** What a CSV import did: as {@link TokenImportOutcome}, each refused line named by its line number (1 = the header). */
+export interface TokenCsvImportOutcome {
+  created: number;
+  updated: number;
+  rejected: Array<{ line: number; errors: string[] }>;
 }
 
 /** At most this many Tokens per import request. */
@@ -113,22 +121,49 @@ export class TokensService {
   async import(raw: unknown): Promise<TokenImportOutcome> {
     if (!Array.isArray(raw)) throw new BadRequestException('body must be a JSON array of Tokens');
     if (raw.length > MAX_IMPORT) throw new BadRequestException(`at most ${MAX_IMPORT} Tokens per import (got ${raw.length})`);
-    const rejected: TokenImportOutcome['rejected'] = [];
-    const valid = new Map<string, { index: number; fields: TokenFields }>();
-    raw.forEach((item, index) => {
-      const reading = readNewToken(item, `[${index}].`);
-      if (!reading.ok) return rejected.push({ index, errors: reading.errors });
+    const items = raw.map((item, index) => ({ at: index, reading: readNewToken(item, `[${index}].`) }));
+    const { created, updated, rejected } = await this.importReadings(items, (at) => `[${at}]`);
+    return { created, updated, rejected: rejected.map(({ at, errors }) => ({ index: at, errors })) };
+  }
+
+  /**
+   * The same import from CSV (see readTokenCsv: a header of the JSON field names, one Token a line): each line is checked
+   * as a JSON item is, with the same messages prefixed by its line number ("line 3: type must be one of …"); bad lines
+   * are refused by line number, the good ones stored; a (uid, type) given twice keeps the later line.
+   * @throws BadRequestException when the text is no CSV, its header is wrong, or it holds more than MAX_IMPORT lines.
+   */
+  async importCsv(text: unknown): Promise<TokenCsvImportOutcome> {
+    if (typeof text !== 'string') throw new BadRequestException('body must be CSV text (Content-Type: text/csv)');
+    const lines = readTokenCsv(text);
+    if (lines.length > MAX_IMPORT) throw new BadRequestException(`at most ${MAX_IMPORT} Tokens per import (got ${lines.length} lines)`);
+    const items = lines.map((l) => ({ at: l.line, reading: l.ok ? readNewToken(l.raw, `line ${l.line}: `) : { ok: false as const, errors: l.errors } }));
+    const { created, updated, rejected } = await this.importReadings(items, (at) => `line ${at}`);
+    return { created, updated, rejected: rejected.map(({ at, errors }) => ({ line: at, errors })) };
+  }
+
+  /** Stores the valid readings (the later of a repeated uid and type wins), refusing the rest at their position `at`, named by `name`. */
+  private async importReadings(
+    items: Array<{ at: number; reading: TokenInputReading<TokenFields> }>,
+    name: (at: number) => string,
+  ): Promise<{ created: number; updated: number; rejected: Array<{ at: number; errors: string[] }> }> {
+    const rejected: Array<{ at: number; errors: string[] }> = [];
+    const valid = new Map<string, { at: number; fields: TokenFields }>();
+    for (const { at, reading } of items) {
+      if (!reading.ok) {
+        rejected.push({ at, errors: reading.errors });
+        continue;
+      }
       const key = `${reading.value.type}|${reading.value.uid.toLowerCase()}`;
       const earlier = valid.get(key);
-      if (earlier) rejected.push({ index: earlier.index, errors: [`[${earlier.index}] has the same uid and type as [${index}], which replaces it`] });
+      if (earlier) rejected.push({ at: earlier.at, errors: [`${name(earlier.at)} has the same uid and type as ${name(at)}, which replaces it`] });
       valid.delete(key);
-      valid.set(key, { index, fields: reading.value });
-    });
-    const items = [...valid.values()].map((v) => v.fields);
+      valid.set(key, { at, fields: reading.value });
+    }
+    const fields = [...valid.values()].map((v) => v.fields);
     let created = 0;
     let updated = 0;
-    for (let i = 0; i < items.length; i += CHUNK) {
-      const done = await this.store.upsert(items.slice(i, i + CHUNK));
+    for (let i = 0; i < fields.length; i += CHUNK) {
+      const done = await this.store.upsert(fields.slice(i, i + CHUNK));
       const stored = done.filter((d): d is NonNullable<typeof d> => d !== null);
       this.cache.apply(stored.map((d) => d.token));
       await this.changes.announce(
@@ -138,7 +173,7 @@ export class TokensService {
       created += stored.filter((d) => d.created).length;
       updated += stored.filter((d) => !d.created).length;
     }
-    rejected.sort((a, b) => a.index - b.index);
+    rejected.sort((a, b) => a.at - b.at);
     return { created, updated, rejected };
   }
 

@@ -33,7 +33,8 @@ export const AcceptsTokenA = () => SetMetadata(ACCEPTS_TOKEN_A, true);
 /**
  * Authenticates a CPO calling our OCPI endpoints by the credentials token in its Authorization header
  * (transport_and_format 2.2.1 §Authorization header; 2.1.1 §Security and authentication): the token is looked
- * up by its hash. The encoding the route's version prescribes is tried first, the other one after, because
+ * up by its hash in the partner directory, which holds every connection in memory (no database round trip per
+ * request; a change reaches every instance within a second, the instance that made it at once). The encoding the route's version prescribes is tried first, the other one after, because
  * many CPOs get it wrong; when the other one matched, it is counted per connection (THEY_SEND) for operations.
  * Token A of an invitation works on versions and credentials only, and only until it expires.
  * On a functional module (not versions, credentials or hubclientinfo), a registered partner's request is then routed
