@@ -37,6 +37,9 @@ async function run(request: PullWorkerRequest): Promise<void> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     SYNC_INTERVAL_MINUTES: '0',
+    // SEARCH_INDEX_POLL_MS=0 in the bench's environment: an instance that only pulls (no in-memory search index), whose
+    // memory is the pull's own; by default the service holds the index, which grows with the Locations held.
+    ...(process.env.SEARCH_INDEX_POLL_MS !== undefined ? { SEARCH_INDEX_POLL_MS: process.env.SEARCH_INDEX_POLL_MS } : {}),
     OCPI_PAGE_LIMIT: String(request.pageLimit),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,

@@ -36,6 +36,8 @@ export interface ReceivedCommand {
   body: Record<string, unknown>;
   /** What posting its result got back (null while held, never posted, or in flight). */
   posted: { httpStatus: number; ocpiStatus: number | null } | null;
+  /** Why posting its result in the background failed three times, if it did. */
+  postFailure?: string;
 }
 
 /** One Token push received. */
@@ -80,7 +82,7 @@ export async function handleCommands(method: string, rest: string[], readBody: (
   const result = answer.result ?? 'ACCEPTED';
   if (response === 'ACCEPTED' && result !== 'HELD' && result !== 'NEVER') {
     // After our answer has gone out, as a Charge Point's answer would come.
-    setTimeout(() => void postResult(ctx, received, { result }), 10);
+    setTimeout(() => void postResultInBackground(ctx, received, { result }), 10);
   }
   return ok(commandResponse(ctx, response, answer.timeout ?? 30));
 }
@@ -88,6 +90,26 @@ export async function handleCommands(method: string, rest: string[], readBody: (
 function commandResponse(ctx: SimulatorContext, result: string, timeout: number): Record<string, unknown> {
   // mod_commands 2.1.1 §3.1: result only; 2.2.1 §CommandResponse Object: result and timeout.
   return ctx.adapter.version === '2.1.1' ? { result } : { result, timeout };
+}
+
+/**
+ * The CommandResult a Charge Point's answer brings, posted on its own: a connection that fails (refused, or closed by
+ * the other side while reused) is tried again twice, 200 ms apart, as a CPO's retry would; a last failure is recorded
+ * on the command (`post_failure`), never thrown: no test waits on it.
+ */
+async function postResultInBackground(ctx: SimulatorContext, received: ReceivedCommand, body: unknown): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await postResult(ctx, received, body);
+      return;
+    } catch (error) {
+      if (attempt >= 3) {
+        received.postFailure = (error as Error).message;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** POSTs `body` to the command's response_url (or any `url`) with our token; records and returns what came back. */
