@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -66,6 +67,8 @@ export class AppModule {
       providers: [{ provide: APP_INTERCEPTOR, useClass: CpoLogContextInterceptor }],
       imports: [
         ConfigurationModule.forRoot(config),
+        // This instance's own timers (the sweep request); everything scheduled across instances is a pg-boss job.
+        ScheduleModule.forRoot(),
         // JSON lines with the request id and, for a CPO's request, its connection and party; tokens never logged.
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
         TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -58,6 +59,9 @@ export const CLOSE_ABANDONED_RUNS_QUEUE = defineQueue<Record<string, never>>({
   expireInSeconds: 120,
 });
 
+/** The name of this instance's sweep timer in the SchedulerRegistry. */
+const SWEEP_TIMER = 'ask-for-abandoned-runs-sweep';
+
 /** Once a minute (UTC): the due-check's cron. */
 const EVERY_MINUTE = '* * * * *';
 
@@ -69,18 +73,18 @@ const EVERY_MINUTE = '* * * * *';
  * schedule's first due pull (SYNC_FIRST_PULL_DELAY_SECONDS after its registration). The sweep of runs left RUNNING
  * by dead instances is queue work too: every instance asks for it every SYNC_LEASE_SWEEP_SECONDS, throttled to one job
  * per period across instances (pg-boss singletonSeconds) — the only timer of this process (cron has a minute's
- * resolution, the sweep wants seconds).
+ * resolution, the sweep wants seconds), kept in @nestjs/schedule's registry of this instance's timers.
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncScheduler.name);
-  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: AppConfig,
     private readonly jobs: JobQueue,
     private readonly sync: SyncService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly timers: SchedulerRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -92,12 +96,16 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
     await this.jobs.schedule(PULL_DUE_CHECK_QUEUE, EVERY_MINUTE, {});
     const sweepSeconds = env.SYNC_LEASE_SWEEP_SECONDS;
     // Independent of the pull schedule: a run left RUNNING by a dead instance is closed even where nothing pulls.
-    if (sweepSeconds > 0) this.sweepTimer = setInterval(() => void this.askForSweep(sweepSeconds), sweepSeconds * 1000);
+    if (sweepSeconds > 0)
+      this.timers.addInterval(
+        SWEEP_TIMER,
+        setInterval(() => void this.askForSweep(sweepSeconds), sweepSeconds * 1000),
+      );
   }
 
   beforeApplicationShutdown(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    // Before the job queue stops (ScheduleModule itself clears its timers only later, at shutdown).
+    if (this.timers.doesExist('interval', SWEEP_TIMER)) this.timers.deleteInterval(SWEEP_TIMER);
   }
 
   /**
