@@ -64,10 +64,10 @@ export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: 
       const v = r.fields[at].trim();
       return v === '' ? null : v;
     };
-    const number = (field: keyof InvoiceColumns): string | null => {
+    const decimal = (field: keyof InvoiceColumns): string | null => {
       const v = text(field);
       if (v === null) return null;
-      const read = readNumber(v, mapping.decimal_separator);
+      const read = readDecimal(v, mapping.decimal_separator);
       if (read === null) problems.push(`${mapping.columns[field]}: "${v}" is not a number with a decimal ${mapping.decimal_separator === ',' ? 'comma' : 'point'}`);
       return read;
     };
@@ -83,12 +83,12 @@ export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: 
       authorization_reference: text('authorization_reference'),
       location_id: text('location_id'),
       start_date_time: startIso,
-      energy_kwh: number('energy_kwh'),
-      time_hours: number('time_hours'),
-      parking_hours: number('parking_hours'),
-      amount_excl_vat: number('amount_excl_vat'),
-      amount_incl_vat: number('amount_incl_vat'),
-      vat_rate: number('vat_rate'),
+      energy_kwh: decimal('energy_kwh'),
+      time_hours: decimal('time_hours'),
+      parking_hours: decimal('parking_hours'),
+      amount_excl_vat: decimal('amount_excl_vat'),
+      amount_incl_vat: decimal('amount_incl_vat'),
+      vat_rate: decimal('vat_rate'),
       currency,
       raw: Object.fromEntries(names.map((n, i) => [n, r.fields[i]])),
     };
@@ -106,7 +106,7 @@ export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: 
  * A decimal written with `separator` as decimal mark, optionally a leading minus and thousands grouped by the other
  * mark ("1.234,56" with a comma); null when it is not such a number. Exact: returned as a decimal string.
  */
-export function readNumber(v: string, separator: '.' | ','): string | null {
+export function readDecimal(v: string, separator: '.' | ','): string | null {
   const group = separator === ',' ? '\\.' : ',';
   const mark = separator === ',' ? ',' : '\\.';
   const plain = new RegExp(`^-?\\d+(${mark}\\d+)?$`);

@@ -1,4 +1,4 @@
-import { readInvoiceCsv, readNumber } from './invoice-csv.reader';
+import { readInvoiceCsv, readDecimal } from './invoice-csv.reader';
 import { InvoiceMapping } from './invoice-mapping.model';
 import { HeldCdr, matchInvoice } from './invoice-matching';
 
@@ -27,11 +27,11 @@ const PERIOD = { from: '2024-06-01T00:00:00Z', to: '2024-07-01T00:00:00Z' };
 
 describe('invoice CSV reading', () => {
   it('reads a decimal comma with thousands grouped by points, and a decimal point with thousands grouped by commas', () => {
-    expect(readNumber('1.234,5', ',')).toBe('1234.5');
-    expect(readNumber('-0,50', ',')).toBe('-0.50');
-    expect(readNumber('1,234.50', '.')).toBe('1234.50');
-    expect(readNumber('1,5', '.')).toBeNull();
-    expect(readNumber('12.34.5', ',')).toBeNull();
+    expect(readDecimal('1.234,5', ',')).toBe('1234.5');
+    expect(readDecimal('-0,50', ',')).toBe('-0.50');
+    expect(readDecimal('1,234.50', '.')).toBe('1234.50');
+    expect(readDecimal('1,5', '.')).toBeNull();
+    expect(readDecimal('12.34.5', ',')).toBeNull();
   });
 
   it('a start without zone is UTC; a line with too few fields or no amount is unreadable, naming why', () => {

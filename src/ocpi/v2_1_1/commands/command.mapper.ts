@@ -35,6 +35,7 @@ export function serialiseCommand211(request: CommandRequest, responseUrl: string
         response_url: responseUrl,
         token: serialiseToken211(request.token),
         expiry_date: ocpiTimestamp(new Date(request.expiry_date)),
+        // mod_commands 2.1.1 §3.2: reservation_id is an int there (checked whole before sending); an id, not an amount.
         reservation_id: Number(request.reservation_id),
         location_id: request.location_id,
         ...(request.evse_uid !== null ? { evse_uid: request.evse_uid } : {}),
