@@ -4,8 +4,8 @@ import { EnvironmentError, loadEnvironment } from './config/env.validation';
 import { startService } from './service';
 
 /**
- * Entry point of the service: reads .env if present, validates the settings (one clear line and exit 1 when
- * one is missing or malformed), starts, and stops cleanly on SIGINT / SIGTERM.
+ * Entry point of the service: reads .env if present, validates the settings (exit 1 with one line per missing or
+ * malformed setting, all of them at once), starts, and stops cleanly on SIGINT / SIGTERM.
  */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');

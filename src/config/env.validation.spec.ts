@@ -1,6 +1,6 @@
 import { EnvironmentError, loadEnvironment } from './env.validation';
 
-/** Start-up configuration: a missing or malformed setting stops the service with one line naming it. */
+/** Start-up configuration: missing or malformed settings stop the service with one line each, all at once. */
 describe('loadEnvironment', () => {
   const valid = {
     TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
@@ -17,7 +17,29 @@ describe('loadEnvironment', () => {
 
   it('names a missing setting', () => {
     const { TOKEN_ENCRYPTION_KEY: _, ...rest } = valid;
-    expect(() => loadEnvironment(rest)).toThrow(new EnvironmentError('Missing setting TOKEN_ENCRYPTION_KEY: is required but not set'));
+    expect(() => loadEnvironment(rest)).toThrow(new EnvironmentError(['Missing setting TOKEN_ENCRYPTION_KEY: required; must be 64 hexadecimal characters (a 32-byte key)']));
+  });
+
+  it('reports every missing and invalid setting at once, one a line, each naming the variable and what it expects (issue 18)', () => {
+    const env = { OPERATIONS_API_KEY: 'short', PORT: 'eighty', SYNC_LEASE_TTL_SECONDS: '5', SYNC_LEASE_RENEW_SECONDS: '5', OCPI_REQUEST_TIMEOUT_MS: '100' };
+    let thrown: unknown;
+    try {
+      loadEnvironment(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvironmentError);
+    const problems = (thrown as EnvironmentError).problems;
+    expect(problems).toEqual([
+      expect.stringMatching(/^Setting OCPI_REQUEST_TIMEOUT_MS no longer exists: /),
+      'Invalid setting PORT: must be an integer number, must not be less than 0, must not be greater than 65535',
+      'Missing setting TOKEN_ENCRYPTION_KEY: required; must be 64 hexadecimal characters (a 32-byte key)',
+      'Invalid setting OPERATIONS_API_KEY: must be at least 16 characters',
+      'Missing setting INTERNAL_API_KEY: required; must be a string, must be at least 16 characters',
+      'Missing setting FINANCE_API_KEY: required; must be a string, must be at least 16 characters',
+      'Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (5)',
+    ]);
+    expect((thrown as Error).message).toBe(problems.join('\n'));
   });
 
   it.each([
@@ -33,7 +55,7 @@ describe('loadEnvironment', () => {
     expect(loadEnvironment(valid)).toMatchObject({ SYNC_LEASE_TTL_SECONDS: 30, SYNC_LEASE_RENEW_SECONDS: 5, SYNC_LEASE_SWEEP_SECONDS: 30 });
     expect(loadEnvironment({ ...valid, SYNC_LEASE_TTL_SECONDS: '3', SYNC_LEASE_RENEW_SECONDS: '1' })).toMatchObject({ SYNC_LEASE_TTL_SECONDS: 3, SYNC_LEASE_RENEW_SECONDS: 1 });
     expect(() => loadEnvironment({ ...valid, SYNC_LEASE_TTL_SECONDS: '5', SYNC_LEASE_RENEW_SECONDS: '5' })).toThrow(
-      new EnvironmentError('Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (5)'),
+      new EnvironmentError(['Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (5)']),
     );
   });
 
@@ -48,15 +70,15 @@ describe('loadEnvironment', () => {
     expect(loadEnvironment({ ...valid, CPO_CIRCUIT_FAILURES: '0' }).CPO_CIRCUIT_FAILURES).toBe(0);
     expect(() => loadEnvironment({ ...valid, OCPI_MAX_CALLS_PER_CPO: '0' })).toThrow(EnvironmentError);
     expect(() => loadEnvironment({ ...valid, CPO_CIRCUIT_BACKOFF_MS: '60000', CPO_CIRCUIT_MAX_BACKOFF_MS: '1000' })).toThrow(
-      new EnvironmentError('Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (60000)'),
+      new EnvironmentError(['Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (60000)']),
     );
   });
 
   it('refuses a setting an earlier release had, naming what replaced it (instead of ignoring it)', () => {
     expect(() => loadEnvironment({ ...valid, OCPI_REQUEST_TIMEOUT_MS: '5000' })).toThrow(
-      new EnvironmentError(
+      new EnvironmentError([
         'Setting OCPI_REQUEST_TIMEOUT_MS no longer exists: each attempt of a call to a CPO now has three deadlines, OCPI_CONNECT_TIMEOUT_MS, OCPI_RESPONSE_TIMEOUT_MS (to the first byte) and OCPI_BODY_TIMEOUT_MS (the whole body)',
-      ),
+      ]),
     );
   });
 

@@ -2,8 +2,8 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 
 /**
- * Every setting the service reads, validated once at start-up. A missing or malformed setting stops the
- * service with one line naming it (see {@link loadEnvironment}). Defaults and descriptions are repeated in
+ * Every setting the service reads, validated once at start-up. Missing or malformed settings stop the service
+ * with one line each, all of them at once (see {@link loadEnvironment}). Defaults and descriptions are repeated in
  * .env.example; settings marked "secret" are never logged.
  */
 export class Environment {
@@ -279,29 +279,40 @@ export class Environment {
   LOG_LEVEL: string = 'info';
 }
 
-/** Raised when the environment is invalid; its message is the one line printed before exiting. */
-export class EnvironmentError extends Error {}
+/**
+ * Raised when the environment is invalid; its message is what is printed before exiting: one line per setting that is
+ * missing or invalid (all of them, so that an operator fixes them in one go, not one per restart).
+ */
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
 
 /**
  * Validates `env` (normally process.env) into an {@link Environment}.
- * @throws EnvironmentError naming the first invalid setting and why, e.g.
+ * @throws EnvironmentError naming every invalid or missing setting and what it expects, one a line, e.g.
  *   "Invalid setting TOKEN_ENCRYPTION_KEY: must be 64 hexadecimal characters (a 32-byte key)".
  */
 export function loadEnvironment(env: Record<string, string | undefined>): Environment {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   // A setting that no longer exists would otherwise be ignored without a word, and the operator believe it applies.
-  for (const [name, replacement] of Object.entries(REPLACED_SETTINGS)) {
-    if (name in present) throw new EnvironmentError(`Setting ${name} no longer exists: ${replacement}`);
-  }
+  const problems = Object.entries(REPLACED_SETTINGS)
+    .filter(([name]) => name in present)
+    .map(([name, replacement]) => `Setting ${name} no longer exists: ${replacement}`);
   const environment = plainToInstance(Environment, present, { exposeDefaultValues: true });
   const errors = validateSync(environment, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) throw new EnvironmentError(describe(errors[0]));
-  if (environment.SYNC_LEASE_RENEW_SECONDS >= environment.SYNC_LEASE_TTL_SECONDS) {
-    throw new EnvironmentError(`Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (${environment.SYNC_LEASE_TTL_SECONDS})`);
+  problems.push(...errors.map(describe));
+  // The pairs are compared only when both of their settings are valid on their own.
+  const invalid = new Set(errors.map((e) => e.property));
+  const both = (a: keyof Environment, b: keyof Environment) => !invalid.has(a) && !invalid.has(b);
+  if (both('SYNC_LEASE_RENEW_SECONDS', 'SYNC_LEASE_TTL_SECONDS') && environment.SYNC_LEASE_RENEW_SECONDS >= environment.SYNC_LEASE_TTL_SECONDS) {
+    problems.push(`Invalid setting SYNC_LEASE_RENEW_SECONDS: must be below SYNC_LEASE_TTL_SECONDS (${environment.SYNC_LEASE_TTL_SECONDS})`);
   }
-  if (environment.CPO_CIRCUIT_MAX_BACKOFF_MS < environment.CPO_CIRCUIT_BACKOFF_MS) {
-    throw new EnvironmentError(`Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (${environment.CPO_CIRCUIT_BACKOFF_MS})`);
+  if (both('CPO_CIRCUIT_MAX_BACKOFF_MS', 'CPO_CIRCUIT_BACKOFF_MS') && environment.CPO_CIRCUIT_MAX_BACKOFF_MS < environment.CPO_CIRCUIT_BACKOFF_MS) {
+    problems.push(`Invalid setting CPO_CIRCUIT_MAX_BACKOFF_MS: must be at least CPO_CIRCUIT_BACKOFF_MS (${environment.CPO_CIRCUIT_BACKOFF_MS})`);
   }
+  if (problems.length > 0) throw new EnvironmentError(problems);
   return environment;
 }
 
@@ -311,9 +322,14 @@ const REPLACED_SETTINGS: Record<string, string> = {
     'each attempt of a call to a CPO now has three deadlines, OCPI_CONNECT_TIMEOUT_MS, OCPI_RESPONSE_TIMEOUT_MS (to the first byte) and OCPI_BODY_TIMEOUT_MS (the whole body)',
 };
 
+/** "Missing setting X: required; <what it must be>" or "Invalid setting X: <what it must be>", every rule it breaks. */
 function describe(error: ValidationError): string {
-  const value = error.value === undefined ? 'missing' : 'invalid';
-  const reasons = Object.values(error.constraints ?? {});
-  const reason = value === 'missing' ? 'is required but not set' : (reasons[reasons.length - 1] ?? 'is invalid');
-  return `${value === 'missing' ? 'Missing' : 'Invalid'} setting ${error.property}: ${reason}`;
+  // class-validator's default messages start with the property's name ("PORT must be an integer number"): said once.
+  // Listed in the order the decorators are written (class-validator keeps them last first).
+  const reasons = Object.values(error.constraints ?? {})
+    .reverse()
+    .map((reason) => reason.replace(new RegExp(`^${error.property} `), ''));
+  const expected = reasons.join(', ') || 'is invalid';
+  if (error.value === undefined) return `Missing setting ${error.property}: required; ${expected}`;
+  return `Invalid setting ${error.property}: ${expected}`;
 }
