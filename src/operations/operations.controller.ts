@@ -1,11 +1,11 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { HeldClientInfo, HubClientInfoStore } from '../hubs/hub-client-info.store';
 import { HubClientInfoPull } from '../sync/hub-client-info.pull';
-import { StartedRun, SyncService } from '../sync/sync.service';
+import { pausedBecause, StartedRun, SyncService } from '../sync/sync.service';
 import { ConnectionsService } from '../connections/connections.service';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { AppConfig } from '../config/app-config';
@@ -129,14 +129,21 @@ export class OperationsController {
    * nothing failed, there is simply nothing to pull). `date_from` (and `date_to`) read a window again, e.g. a period a
    * CPO says it corrected: sent to the CPO as given, the incremental starting point left where it was, nothing marked
    * absent. 400 naming the parameter: an unknown module, a malformed date, `date_to` without `date_from` or before it,
-   * a window with `full=true`. 404 for an unknown connection.
+   * a window with `full=true`. 404 for an unknown connection. 409 when nothing at all may be pulled from this CPO (the
+   * connection is not REGISTERED, e.g. FAILED or UNREGISTERED, or it needs attention so pulls are paused), the message
+   * saying why; no run is started. Body: { statusCode, error: NOT_REGISTERED | PULLS_PAUSED, message, connection_id }.
    */
   @Post(':id/sync')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs (or one module, or a window) from one CPO now (202 with the runs to follow)' })
   async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SyncNowQueryDto): Promise<SyncStarted> {
     const window = syncWindow(query);
-    await this.connections.get(id);
+    const connection = await this.connections.get(id);
+    const paused = pausedBecause(connection);
+    if (paused) {
+      const error = connection.status === 'REGISTERED' ? 'PULLS_PAUSED' : 'NOT_REGISTERED';
+      throw new ConflictException({ statusCode: 409, error, message: `Nothing was started for "${connection.name}": ${paused}.`, connection_id: id });
+    }
     const { runs, message } = await this.sync.start(id, { full: query.full === 'true', modules: query.module ? [query.module] : undefined, window: window ?? undefined });
     return {
       connection_id: id,

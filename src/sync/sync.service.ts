@@ -636,8 +636,11 @@ const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessio
 
 const ANOTHER_INSTANCE = 'another instance is pulling this module from this CPO right now';
 
-/** Why nothing may be pulled from this connection now, or null. */
-function pausedBecause(connection: CpoConnectionEntity): string | null {
+/**
+ * Why nothing may be pulled from this connection now (not registered; needs attention, so pulls are paused), or null.
+ * "Sync now" refuses such a connection with 409; a scheduled pull records every module SKIPPED with it.
+ */
+export function pausedBecause(connection: CpoConnectionEntity): string | null {
   if (connection.status !== 'REGISTERED') return `the connection is ${connection.status}, not registered`;
   // No token we hold works: calling would only collect HTTP 401s. Operations know what to do (connection view).
   const attention = connection.needsAttention;

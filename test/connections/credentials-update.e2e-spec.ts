@@ -7,7 +7,6 @@ import { generateLocations } from '../cpo-simulator';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { locationsFor, ocpiCall, VERSIONS } from '../support/ocpi-versions';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
-import { syncAndWait } from '../support/sync-runs';
 import { startTestService, TestService } from '../support/test-service';
 
 let service: TestService;
@@ -64,11 +63,9 @@ describe.each(VERSIONS)('OCPI $version: the CPO updates and unregisters', ({ ver
     await cpo.simulator.unregisterFromClient();
     expect(await connectionOf(cpo.connectionId)).toMatchObject({ status: 'UNREGISTERED', unregistered_at: expect.any(String) });
     expect((await ocpiCall(cpo.simulator.registration.clientCredentials?.url ?? `${service.url}/ocpi/emsp/versions`, token, { encoding })).status).toBe(401);
-    // Nothing is tried, so no run fails: every module is SKIPPED saying why.
-    const outcomes = await syncAndWait(service, cpo.connectionId);
-    expect(outcomes.map((o) => [o.module, o.status, o.run_id, o.message])).toEqual(
-      ['tariffs', 'locations', 'sessions', 'cdrs'].map((module) => [module, 'SKIPPED', null, 'the connection is UNREGISTERED, not registered']),
-    );
+    // Nothing is tried, so no run fails: sync now is refused saying why.
+    const refused = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
+    expect(refused).toMatchObject({ status: 409, body: { error: 'NOT_REGISTERED', message: expect.stringContaining('the connection is UNREGISTERED, not registered') } });
   });
 
   it(`${section.updating}: operations rotate; we PUT our new token, keep the CPO's new one, and our old token stops working`, async () => {

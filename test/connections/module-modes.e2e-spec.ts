@@ -9,7 +9,6 @@ import { loadCdrExample } from '../cpo-simulator';
 import { locationsFor, VERSIONS } from '../support/ocpi-versions';
 import { inviteCpo, InvitedCpo } from '../support/invited-cpo';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
-import { startSync } from '../support/sync-runs';
 import { withClient } from '../support/test-database';
 import { startTestService, TestService } from '../support/test-service';
 
@@ -211,13 +210,14 @@ describe('PATCH /api/v1/operations/connections/{id}/modules/{module}: operations
 });
 
 describe('a connection not registered', () => {
-  it('PATCH …/modules/{module} answers 409; sync now skips every module saying so', async () => {
+  it('PATCH …/modules/{module} answers 409; so does sync now, saying why', async () => {
     const invited = await service.ops('POST', '/connections/invitations', { name: 'Not yet' });
     const id = invited.body.connection.id;
     const patched = await service.ops('PATCH', `/connections/${id}/modules/locations`, { mode: 'RECEIVE' });
     expect(patched).toMatchObject({ status: 409, body: { message: 'Connection "Not yet" is INVITED, not registered: its modes are set once it is.' } });
-    const started = await startSync(service, id);
-    expect(started.runs.map((r: any) => [r.status, r.message])).toEqual(Array(4).fill(['SKIPPED', 'the connection is INVITED, not registered']));
-    expect(started.message).toBe('Nothing is pulled from this CPO: the connection is INVITED, not registered');
+    expect(await service.ops('POST', `/connections/${id}/sync`)).toMatchObject({
+      status: 409,
+      body: { error: 'NOT_REGISTERED', message: 'Nothing was started for "Not yet": the connection is INVITED, not registered.' },
+    });
   });
 });

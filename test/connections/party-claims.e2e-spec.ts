@@ -139,9 +139,9 @@ describe('credentials 2.1.1 §2.1 Credentials object: the single party of a 2.1.
 
     const before = cpo.simulator.requests.length;
     const { status, body } = await service.ops('POST', `/connections/${cpo.connectionId}/sync`);
-    expect(status).toBe(202);
-    expect(body.runs.map((r: any) => r.status)).toEqual(['SKIPPED', 'SKIPPED', 'SKIPPED', 'SKIPPED']);
-    expect(body.runs[0].message).toContain("the connection needs attention, so pulls are paused: The CPO's credentials claim party NL*EMS");
+    expect(status).toBe(409);
+    expect(body.error).toBe('PULLS_PAUSED');
+    expect(body.message).toContain("the connection needs attention, so pulls are paused: The CPO's credentials claim party NL*EMS");
     expect(cpo.simulator.requests.slice(before)).toEqual([]);
 
     const pushed = await cpo.simulator.pushCdr(loadCdrExample('2.1.1'));

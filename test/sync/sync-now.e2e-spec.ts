@@ -4,6 +4,7 @@
  * (Sender interfaces) and answers 202 at once with each module's run; GET …/sync-runs/{runId} follows one run.
  * The pull itself is bounded by the per-attempt deadlines, and a stopping service cancels it and closes its runs.
  */
+import { startCpoSimulator } from '../cpo-simulator';
 import { someLocations } from '../support/direct-client';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { finishedRuns, startSync, untilFinished } from '../support/sync-runs';
@@ -82,6 +83,23 @@ describe('transport_and_format 2.2.1 §Offline behaviour: POST …/sync against 
   it('POST …/sync for an unknown connection: 404, nothing started', async () => {
     const { status } = await service.ops('POST', '/connections/00000000-0000-4000-8000-000000000000/sync');
     expect(status).toBe(404);
+  });
+
+  it('POST …/sync for a FAILED connection (its registration failed): 409 saying why in plain words, no run started, nothing sent (issue 18)', async () => {
+    const other = await startCpoSimulator({ countryCode: 'NL', partyId: 'BAD' });
+    try {
+      const failed = await service.ops('POST', '/connections', { name: 'Wrong token', versions_url: other.versionsUrl, token_a: 'not-the-token' });
+      expect(failed.status).toBe(502);
+      const id = failed.body.connection_id;
+      const before = other.requests.length;
+      const { status, body } = await service.ops('POST', `/connections/${id}/sync`);
+      expect(status).toBe(409);
+      expect(body).toEqual({ statusCode: 409, error: 'NOT_REGISTERED', message: 'Nothing was started for "Wrong token": the connection is FAILED, not registered.', connection_id: id });
+      expect((await service.ops('GET', `/connections/${id}/sync-runs`)).body).toEqual([]);
+      expect(other.requests.length).toBe(before);
+    } finally {
+      await other.close();
+    }
   });
 
   it('pressed again while a pull runs: the module already being pulled is SKIPPED with the reason, the first run carries on', async () => {
