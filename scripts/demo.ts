@@ -1,5 +1,6 @@
 /**
- * The main job in one command: `npm run demo` (add `-- --once` to exit after the first sync).
+ * The main job in one command: `npm run demo` (add `-- --once` to exit after the first sync, `-- --port 3001` to serve
+ * on another port than 3000, or set PORT).
  *
  * Starts three simulated CPOs on loopback (test/cpo-simulator), one per OCPI version: 2.2.1 (spec example
  * objects plus generated ones, a few deliberately invalid), 2.1.1 (generated, half without time_zone) and
@@ -15,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { startService, RunningService } from '../src/service';
@@ -34,6 +36,7 @@ import {
 } from '../test/cpo-simulator';
 import type { SimulatorVersionId } from '../test/cpo-simulator';
 import { showCommands } from './demo-commands';
+import { nearbySummaryLines, type NearbySummaryPage } from './demo-nearby';
 import { sessionLine, showLivePart, type DemoHub, type SessionLineView } from './demo-live';
 import { syncAndWait, type Ops } from './follow-sync';
 
@@ -51,10 +54,23 @@ interface DemoCpo {
   served: { locations: Raw[]; tariffs: Raw[] };
 }
 
+const HOST = '127.0.0.1';
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
+  const port = demoPort();
+  // Before anything is started or the demo database reset: a taken port is said in one line, not a stack.
+  const taken = await portProblem(port);
+  if (taken) exitWith(taken);
   const cpos = await startSimulators();
-  const service = await startDemoService();
+  let service: RunningService;
+  try {
+    service = await startDemoService(port);
+  } catch (error) {
+    await Promise.all(cpos.map((c) => c.simulator.close()));
+    // Taken between our check and the service's listen (another process was quicker).
+    exitWith(listenProblem(error, port) ?? `Demo failed to start the service: ${(error as Error).message}`);
+  }
   let allGood = true;
   try {
     const ops = operationsClient(service);
@@ -225,14 +241,53 @@ function demoSessions(version: SimulatorVersionId, owner: { countryCode: string;
   ];
 }
 
+/**
+ * The port to serve on: `--port N` (or `--port=N`), else PORT, else 3000 (0, a free one, with --once). A malformed one
+ * ends the demo with one line.
+ */
+function demoPort(): number {
+  const i = process.argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
+  const given = i < 0 ? process.env.PORT : process.argv[i].startsWith('--port=') ? process.argv[i].slice('--port='.length) : process.argv[i + 1];
+  if (given === undefined || given === '') return once ? 0 : 3000;
+  const port = Number(given);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) exitWith(`Port "${given}" is no TCP port: give a whole number from 0 to 65535, e.g. npm run demo -- --port 3001`);
+  return port;
+}
+
+/** Why `port` cannot be listened on (in use, not permitted), in one line saying how to choose another; null when it can. */
+function portProblem(port: number): Promise<string | null> {
+  if (port === 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error) => resolve(listenProblem(error, port) ?? `Port ${port} on ${HOST} cannot be used: ${error.message}`));
+    probe.listen(port, HOST, () => probe.close(() => resolve(null)));
+  });
+}
+
+/** The one line for a listen error on `port` (EADDRINUSE, EACCES), else null. */
+function listenProblem(error: unknown, port: number): string | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  const other = port === 65535 ? 3001 : port + 1;
+  const choose = `choose another with \`npm run demo -- --port ${other}\` (or PORT=${other} npm run demo)`;
+  if (code === 'EADDRINUSE') return `Port ${port} on ${HOST} is already in use (another demo or service?): stop it, or ${choose}.`;
+  if (code === 'EACCES') return `Port ${port} on ${HOST} may not be used by this user: ${choose}.`;
+  return null;
+}
+
+/** Ends the demo with one line on stderr and status 1 (no stack: the line says what to do). */
+function exitWith(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
 /** The service on a fresh embedded database, with demo secrets generated on the spot. */
-async function startDemoService(): Promise<RunningService> {
+async function startDemoService(port: number): Promise<RunningService> {
   rmSync(DEMO_DIR, { recursive: true, force: true });
   mkdirSync(DEMO_DIR, { recursive: true });
   const env = loadEnvironment({
     PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
-    PORT: process.env.PORT ?? (once ? '0' : '3000'),
-    HOST: '127.0.0.1',
+    PORT: String(port),
+    HOST,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: process.env.OPERATIONS_API_KEY ?? 'demo-operations-api-key',
     INTERNAL_API_KEY: process.env.INTERNAL_API_KEY ?? 'demo-internal-api-key',
@@ -371,8 +426,11 @@ async function showInternalApi(service: RunningService): Promise<void> {
   const nearbyUrl = `${service.url}/api/v1/chargers/nearby?latitude=52.3702&longitude=4.8952&radius_m=1500&available_now=true&limit=3`;
   log('\n== Free chargers within 1.5 km of Amsterdam Centraal, now:');
   log(`   curl -s -H 'X-API-Key: ${key}' '${nearbyUrl}'`);
-  const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage;
-  log(indent(JSON.stringify(nearby, null, 2), 40));
+  const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage & NearbySummaryPage;
+  // One line per result (the whole JSON is hundreds of lines: the curl above shows it).
+  const lines = nearbySummaryLines(nearby);
+  for (const line of lines) log(`   ${line}`);
+  if (lines.length === 0) log(`   (no result: ${JSON.stringify(nearby).slice(0, 300)})`);
   const connector = nearby.data?.flatMap((r) => r.evses.flatMap((e) => e.connectors)).find((c) => c.tariff_ids.length > 0);
   if (!connector) {
     log('   (no connector with a tariff in the results)');
@@ -438,4 +496,4 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-void main();
+main().catch((error: unknown) => exitWith(`Demo failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -94,7 +94,12 @@ describe('transport_and_format 2.2.1 §Offline behaviour: POST …/sync against 
       const before = other.requests.length;
       const { status, body } = await service.ops('POST', `/connections/${id}/sync`);
       expect(status).toBe(409);
-      expect(body).toEqual({ statusCode: 409, error: 'NOT_REGISTERED', message: 'Nothing was started for "Wrong token": the connection is FAILED, not registered.', connection_id: id });
+      expect(body).toEqual({
+        statusCode: 409,
+        error: 'NOT_REGISTERED',
+        message: 'Nothing was started for "Wrong token": the connection is FAILED, not registered.',
+        connection_id: id,
+      });
       expect((await service.ops('GET', `/connections/${id}/sync-runs`)).body).toEqual([]);
       expect(other.requests.length).toBe(before);
     } finally {
