@@ -31,7 +31,7 @@ export class CallLogQueryDto {
   @IsISO8601({ strict: true })
   since?: string;
 
-  @ApiPropertyOptional({ description: 'At most this many entries, newest first', minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ description: 'At most this many entries, newest first', type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Transform(({ value }) => Number(value))
   @IsInt()

@@ -1,21 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { BadRequestException } from '@nestjs/common';
-import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
 import { readCommandType } from './command-input';
 import { COMMAND_TYPES } from '../ocpi/adapter/command-wire';
 import { CommandsService, CommandView } from './commands.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 const FIELDS =
   'connection_id (the CPO connection) and, per command: START_SESSION token { type, uid }, location_id, evse_uid?, connector_id?; ' +
@@ -26,11 +15,8 @@ const FIELDS =
  * Internal API for the mobile-app backend: commands to a CPO's Charge Points (mod_commands). The answer carries the
  * CPO's immediate CommandResponse; the app polls GET /api/v1/commands/{id} for the result and the Session.
  */
-@ApiTags('commands')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('commands', 'INTERNAL')
 @Controller('api/v1/commands')
-@UseGuards(InternalApiKeyGuard)
 export class CommandsController {
   constructor(private readonly commands: CommandsService) {}
 
@@ -45,10 +31,12 @@ export class CommandsController {
   @ApiOperation({ summary: 'Send a command to a CPO', description: FIELDS })
   @ApiBody({ schema: { type: 'object', example: { connection_id: '6f1c…', token: { type: 'APP_USER', uid: 'APP-1' }, location_id: 'LOC1', evse_uid: 'EVSE1' } } })
   @ApiOkResponse({ description: 'The command with the CPO’s immediate answer' })
-  @ApiBadRequestResponse({ description: '{ statusCode: 400, message: ["location_id is required", …] }' })
-  @ApiNotFoundResponse({ description: 'No such connection' })
-  @ApiConflictResponse({ description: 'Not registered, or no Commands Receiver' })
-  @ApiUnprocessableEntityResponse({ description: 'Not in this OCPI version, or the Token may not charge' })
+  @ApiErrors({
+    400: 'An unknown command, or each bad field named, e.g. message: ["location_id is required", …]',
+    404: 'No such connection',
+    409: 'Not registered, or no Commands Receiver',
+    422: 'Not in this OCPI version, or the Token may not charge',
+  })
   issue(@Param('command') command: string, @Body() body: unknown): Promise<CommandView> {
     const type = readCommandType(command);
     if (!type) throw new BadRequestException(`command must be one of ${COMMAND_TYPES.join(', ')}`);
@@ -61,7 +49,7 @@ export class CommandsController {
    */
   @Get(':id')
   @ApiOperation({ summary: 'A command and where it stands' })
-  @ApiNotFoundResponse({ description: 'No such command' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such command' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<CommandView> {
     return this.commands.get(id);
   }

@@ -1,10 +1,10 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { FinanceApiKeyGuard } from '../common/auth/api-key.guard';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ConnectionsService } from '../connections/connections.service';
 import { CdrCostCheck, RecomputeRun } from './cdr-cost-check.service';
 import { FinanceCdrsQueryDto, FinanceSummaryQueryDto, RecomputeCdrsDto } from './dto/finance-cdrs-query.dto';
 import { FinanceCdrLine, FinanceCdrsService, FinanceSummaryLine } from './finance-cdrs.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 const NOT_OUR_ID = 'id must be our CDR id (a UUID) as listed; to find a CDR by its OCPI id use ?cdr_id=';
 
@@ -13,11 +13,8 @@ const NOT_OUR_ID = 'id must be our CDR id (a UUID) as listed; to find a CDR by i
  * difference to what the CPO billed (computed − stated, per side: before and after taxes; decimal strings in major
  * units of the CDR's currency). Authenticated with X-API-Key: FINANCE_API_KEY (401 otherwise).
  */
-@ApiTags('finance')
-@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('finance', 'FINANCE')
 @Controller('api/v1/finance/cdrs')
-@UseGuards(FinanceApiKeyGuard)
 export class FinanceController {
   constructor(
     private readonly cdrs: FinanceCdrsService,
@@ -35,7 +32,7 @@ export class FinanceController {
   @Get()
   @ApiOperation({ summary: 'List stored CDRs with their recomputed cost and difference' })
   @ApiOkResponse({ description: '{ data: FinanceCdrLine[], meta: { next_cursor } }' })
-  @ApiBadRequestResponse({ description: 'Invalid parameter (named in the message)' })
+  @ApiErrors({ 400: 'Invalid parameter (named in the message), from after to, or a foreign cursor' })
   list(@Query() q: FinanceCdrsQueryDto): Promise<{ data: FinanceCdrLine[]; meta: { next_cursor: string | null } }> {
     return this.cdrs.list({
       connectionId: q.connection_id,
@@ -53,6 +50,7 @@ export class FinanceController {
   @Get('summary')
   @ApiOperation({ summary: 'Counts and summed differences per connection and currency' })
   @ApiOkResponse({ description: 'FinanceSummaryLine[]' })
+  @ApiErrors({ 400: 'connection_id is not a uuid' })
   summary(@Query() q: FinanceSummaryQueryDto): Promise<FinanceSummaryLine[]> {
     return this.cdrs.summary(q.connection_id);
   }
@@ -66,8 +64,7 @@ export class FinanceController {
    */
   @Get(':id')
   @ApiOperation({ summary: 'One CDR with the breakdown of its recomputed cost and the tariff differences' })
-  @ApiBadRequestResponse({ description: 'id is not one of our CDR ids (a UUID)' })
-  @ApiNotFoundResponse({ description: 'No such CDR' })
+  @ApiErrors({ 400: 'id is not one of our CDR ids (a UUID)', 404: 'No such CDR' })
   detail(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(NOT_OUR_ID) })) id: string) {
     return this.cdrs.detail(id);
   }
@@ -82,7 +79,7 @@ export class FinanceController {
   @HttpCode(200)
   @ApiOperation({ summary: "Recompute the cost of every stored CDR (or one connection's)" })
   @ApiOkResponse({ description: 'RecomputeRun: checked, match, differ, not_exact, last_id, done' })
-  @ApiNotFoundResponse({ description: 'No connection with this connection_id' })
+  @ApiErrors({ 400: 'connection_id or after is not a uuid', 404: 'No connection with this connection_id' })
   async recompute(@Body() body: RecomputeCdrsDto): Promise<RecomputeRun> {
     if (body.connection_id && !(await this.connections.namesOf([body.connection_id])).has(body.connection_id)) {
       throw new NotFoundException(`No connection with connection_id ${body.connection_id}`);

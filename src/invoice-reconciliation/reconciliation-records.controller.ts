@@ -1,10 +1,11 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Post, Query, BadGatewayException } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { FinanceApiKeyGuard } from '../common/auth/api-key.guard';
 import { ConnectionsService } from '../connections/connections.service';
 import { RecordPullOutcome, RecordPullRefused, ReconciliationRecordPuller } from './reconciliation-record.puller';
 import { RecordView, ReconciliationRecordsService } from './reconciliation-records.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
+import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 
 export class RecordsQueryDto {
   @ApiProperty() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
@@ -24,11 +25,8 @@ export class RecordPullDto {
 }
 
 /** 2.3.0 InvoiceReconciliationRecords for finance: listed with our matching, and pulled on request. X-API-Key: FINANCE_API_KEY. */
-@ApiTags('finance')
-@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('finance', 'FINANCE')
 @Controller('api/v1/finance/invoice-reconciliation-records')
-@UseGuards(FinanceApiKeyGuard)
 export class ReconciliationRecordsController {
   constructor(
     private readonly records: ReconciliationRecordsService,
@@ -39,6 +37,7 @@ export class ReconciliationRecordsController {
   /** GET ?connection_id — the CPO's records (RecordView: CDRs held or not, the invoice lines for them); 404 unknown CPO. */
   @Get()
   @ApiOperation({ summary: "A 2.3.0 CPO's InvoiceReconciliationRecords with our matching" })
+  @ApiErrors({ 400: 'connection_id is not a uuid', 404: 'No such connection' })
   async list(@Query() q: RecordsQueryDto): Promise<RecordView[]> {
     await this.knownConnection(q.connection_id);
     return this.records.list(q.connection_id);
@@ -46,18 +45,25 @@ export class ReconciliationRecordsController {
 
   /**
    * POST pull {connection_id, date_from?, date_to?} — pulls the CPO's records last updated in [date_from, date_to) from
-   * its Sender interface, every page; 200 with RecordPullOutcome. 400 when it is no 2.3.0 CPO or lists no such Sender.
+   * its Sender interface, every page; 200 with RecordPullOutcome. 400 when it is no 2.3.0 CPO or lists no such Sender;
+   * 404 unknown CPO; 502 when the CPO fails the GET (its kind and explanation).
    */
   @Post('pull')
   @HttpCode(200)
   @ApiOperation({ summary: "Pull a 2.3.0 CPO's InvoiceReconciliationRecords (Sender interface)" })
-  @ApiBadRequestResponse({ description: 'No registered 2.3.0 CPO, or no invoicereconciliation Sender interface' })
+  @ApiErrors({
+    400: 'An invalid field; no registered 2.3.0 CPO, or no invoicereconciliation Sender interface (reason says which)',
+    404: 'No such connection',
+    502: 'The CPO failed the GET (its explanation in message)',
+  })
   async pull(@Body() body: RecordPullDto): Promise<RecordPullOutcome> {
     await this.knownConnection(body.connection_id);
     try {
       return await this.puller.pull(body.connection_id, { from: body.date_from ? new Date(body.date_from) : null, to: body.date_to ? new Date(body.date_to) : null });
     } catch (error) {
       if (error instanceof RecordPullRefused) throw new BadRequestException({ reason: error.reason, message: error.message });
+      // The CPO failed us: its failure in plain words, not a 500 (the call is in the call log).
+      if (error instanceof OcpiCallError) throw new BadGatewayException(`Pulling the records failed (${error.kind}): ${error.message}`);
       throw error;
     }
   }

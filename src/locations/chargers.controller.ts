@@ -1,16 +1,13 @@
-import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
+import { Controller, Get, Header, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { NearbyQueryDto } from './dto/nearby-query.dto';
 import { LocationSearchService } from './search/location-search.service';
 import { toNearbySearch } from './search/search-request';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /** Internal API, an older path kept for its existing clients: the radius search of GET /api/v1/locations. */
-@ApiTags('locations')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('locations', 'INTERNAL')
 @Controller('api/v1/chargers')
-@UseGuards(InternalApiKeyGuard)
 export class ChargersController {
   constructor(private readonly search: LocationSearchService) {}
 
@@ -21,6 +18,7 @@ export class ChargersController {
   @Get('nearby')
   @ApiOperation({ summary: 'Chargers near a point (alias of the radius search of GET /api/v1/locations)' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
+  @ApiErrors({ 400: 'message: [problems, each naming its parameter]' })
   @Header('Content-Type', 'application/json; charset=utf-8')
   nearby(@Query() q: NearbyQueryDto): Promise<Buffer> {
     // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is.

@@ -1,21 +1,17 @@
-import { Controller, Get, Header, Headers, Param, ParseUUIDPipe, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, Header, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
 import { LocationDetailService } from './detail/location-detail.service';
 import { ifNoneMatchHits, strongEtag } from './detail/etag';
 import { LocationDetailQueryDto } from './dto/location-detail-query.dto';
 import { LocationSearchQueryDto } from './dto/location-search-query.dto';
 import { LocationSearchService } from './search/location-search.service';
 import { toLocationSearch } from './search/search-request';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /** Internal API for the mobile-app backend: find Locations (list and map views) and show one. */
-@ApiTags('locations')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
-@ApiBadRequestResponse({ description: '{ statusCode: 400, message: [problems, each naming its parameter], error }' })
+@InternalApi('locations', 'INTERNAL')
 @Controller('api/v1/locations')
-@UseGuards(InternalApiKeyGuard)
 export class LocationsController {
   constructor(
     private readonly search: LocationSearchService,
@@ -32,6 +28,9 @@ export class LocationsController {
   @Get()
   @ApiOperation({ summary: 'Search Locations by radius or bounding box, with filters, nearest first, paginated' })
   @ApiOkResponse({ description: 'SearchPage: { data: SearchResult[], meta: { count, evaluated_at, next_cursor, origin } }' })
+  @ApiErrors({
+    400: 'message: [problems, each naming its parameter]: both or neither of a radius and a bbox, a value out of range, an unknown enum value, a foreign cursor, an unknown parameter',
+  })
   @Header('Content-Type', 'application/json; charset=utf-8')
   find(@Query() q: LocationSearchQueryDto): Promise<Buffer> {
     // A SearchPage already rendered as JSON (see LocationSearchService.searchJson): sent as is, not serialised again.
@@ -48,7 +47,7 @@ export class LocationsController {
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'ETag of a copy you hold: 304 when unchanged' })
   @ApiOkResponse({ description: 'LocationDetail, with ETag and Cache-Control: private, no-cache' })
   @ApiResponse({ status: 304, description: 'Not modified: the ETag in If-None-Match is current' })
-  @ApiNotFoundResponse({ description: 'No such published Location, or all its EVSEs are REMOVED' })
+  @ApiErrors({ 400: 'id is not a uuid, or a malformed lang', 404: 'No such published Location, or all its EVSEs are REMOVED' })
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() q: LocationDetailQueryDto,

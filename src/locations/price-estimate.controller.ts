@@ -1,20 +1,18 @@
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
+import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ConnectorPriceEstimate, PriceEstimateService } from '../tariffs/price-estimate.service';
 import { PriceEstimateQueryDto } from './dto/price-estimate-query.dto';
 import { LocationReader } from './location.reader';
 import { SearchIndexService } from './search/index/search-index.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /**
  * Internal API for the mobile-app backend: what a charge will cost. Here, not in tariffs/, because it starts from
  * one of our connectors (this folder's tables) and then prices with the tariffs domain, which imports nothing
  * from locations.
  */
-@ApiTags('prices')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
+@InternalApi('prices', 'INTERNAL')
 @Controller('api/v1/connectors')
-@UseGuards(InternalApiKeyGuard)
 export class PriceEstimateController {
   constructor(
     private readonly locations: LocationReader,
@@ -39,11 +37,10 @@ export class PriceEstimateController {
   @Get(':connectorId/price-estimate')
   @ApiOperation({ summary: 'Estimate the cost of a charge at one connector' })
   @ApiOkResponse({ description: 'ConnectorPriceEstimate' })
-  @ApiBadRequestResponse({
-    description:
-      'Invalid query, or a charge the connector cannot deliver (more energy than its maximum power or power_kw gives in the stay, or power_kw above its maximum), naming the figures',
+  @ApiErrors({
+    400: 'Invalid query, or a charge the connector cannot deliver (more energy than its maximum power or power_kw gives in the stay, or power_kw above its maximum), naming the figures',
+    404: 'No such connector',
   })
-  @ApiNotFoundResponse({ description: 'No such connector' })
   async estimate(@Param('connectorId', new ParseUUIDPipe()) connectorId: string, @Query() q: PriceEstimateQueryDto): Promise<ConnectorPriceEstimate> {
     const charge = { energyKwh: q.energy_kwh, durationMinutes: q.duration_minutes, start: q.start ? new Date(q.start) : new Date(), powerKw: q.power_kw ?? null };
     const fromMemory = await this.index.priceInputs(connectorId, charge.start);

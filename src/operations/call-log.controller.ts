@@ -1,14 +1,12 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { CallLogQueryDto } from '../call-log/call-log-query.dto';
 import { CallLogEntryView, CallLogService } from '../call-log/call-log.service';
-import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /** Operations API: the log of failed OCPI calls, per CPO, both directions. */
-@ApiTags('operations')
-@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@InternalApi('operations', 'OPERATIONS')
 @Controller('api/v1/operations/call-log')
-@UseGuards(OperationsApiKeyGuard)
 export class CallLogController {
   constructor(private readonly callLog: CallLogService) {}
 
@@ -20,6 +18,7 @@ export class CallLogController {
    */
   @Get()
   @ApiOperation({ summary: 'Failed OCPI calls to and from CPOs, with a plain-words explanation each' })
+  @ApiErrors({ 400: 'An invalid filter, named' })
   list(@Query() query: CallLogQueryDto): Promise<CallLogEntryView[]> {
     return this.callLog.list({
       connectionId: query.connection_id,

@@ -1,6 +1,5 @@
-import { BadRequestException, Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { BadRequestException, Body, Controller, Delete, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ConnectionView, toConnectionView } from '../connections/connection.view';
 import { AppConfig } from '../config/app-config';
 import { ScheduleSettings, scheduleSettingsOf } from '../connections/module-modes';
@@ -12,6 +11,8 @@ import { InviteConnectionDto } from '../connections/dto/invite-connection.dto';
 import { SetModuleModeDto } from '../connections/dto/set-module-mode.dto';
 import { CONNECTION_MODULES } from '../connections/module-modes';
 import { registrationHttpError } from './registration-http-error';
+import { ConnectionErrorBody } from '../common/http/api-error';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /**
  * Operations API for a connection's life beyond the first registration: inviting a CPO to register itself,
@@ -19,10 +20,8 @@ import { registrationHttpError } from './registration-http-error';
  * §Changing endpoints), and choosing per module whether we pull it, receive it, or both. Errors: 404 unknown connection, 409 wrong state, 502 the CPO failed us, with
  * { statusCode, error, message, connection_id }.
  */
-@ApiTags('operations')
-@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@InternalApi('operations', 'OPERATIONS')
 @Controller('api/v1/operations/connections')
-@UseGuards(OperationsApiKeyGuard)
 export class ConnectionLifecycleController {
   /** The default intervals the connections' schedules show. */
   private readonly schedules: ScheduleSettings;
@@ -44,6 +43,7 @@ export class ConnectionLifecycleController {
   @Post(':id/circuit/reset')
   @HttpCode(200)
   @ApiOperation({ summary: "Close a CPO's circuit breaker by hand: calls to it resume at once" })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
   async resetCircuit(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
     await this.connections.get(id);
     await this.circuits.reset(id);
@@ -57,6 +57,7 @@ export class ConnectionLifecycleController {
    */
   @Post('invitations')
   @ApiOperation({ summary: 'Invite a CPO to register with us (CPO-initiated credentials handshake)' })
+  @ApiErrors({ 400: 'An invalid field, named' })
   async invite(@Body() body: InviteConnectionDto) {
     const invitation = await this.connections.invite(body.name, body.valid_days ?? 7);
     return {
@@ -77,6 +78,12 @@ export class ConnectionLifecycleController {
   @Post(':id/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the credentials tokens with a CPO (credentials PUT)' })
+  @ApiErrors({
+    400: 'id is not a uuid',
+    404: 'No such connection',
+    409: { description: 'Not registered (error NOT_REGISTERED)', type: ConnectionErrorBody },
+    502: { description: 'The CPO failed the credentials PUT (error: a RegistrationFailure); the message says whether it applied it anyway', type: ConnectionErrorBody },
+  })
   async rotate(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; previous_version: string }> {
     try {
       const { connection, previousVersion } = await this.sender.rotate(id);
@@ -93,6 +100,7 @@ export class ConnectionLifecycleController {
    */
   @Delete(':id')
   @ApiOperation({ summary: 'Unregister a CPO (credentials DELETE) or revoke an invitation' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection', 409: { description: 'Already unregistered (error NOT_REGISTERED)', type: ConnectionErrorBody } })
   async unregister(@Param('id', new ParseUUIDPipe()) id: string): Promise<{ connection: ConnectionView; cpo_notified: boolean; cpo_error: string | null }> {
     try {
       const result = await this.sender.unregister(id);
@@ -110,6 +118,12 @@ export class ConnectionLifecycleController {
   @Post(':id/rediscover')
   @HttpCode(200)
   @ApiOperation({ summary: "Re-discover a CPO's versions and endpoints" })
+  @ApiErrors({
+    400: 'id is not a uuid',
+    404: 'No such connection',
+    409: { description: 'Not registered (error NOT_REGISTERED)', type: ConnectionErrorBody },
+    502: { description: 'The CPO failed us (error: a RegistrationFailure); the stored endpoints are kept', type: ConnectionErrorBody },
+  })
   async rediscover(@Param('id', new ParseUUIDPipe()) id: string) {
     try {
       const result = await this.sender.rediscover(id);
@@ -132,6 +146,11 @@ export class ConnectionLifecycleController {
   @Patch(':id/modules/:module')
   @ApiOperation({ summary: 'Choose whether a module of a CPO is pulled, received (pushed by the CPO), or both, and how often it is pulled' })
   @ApiParam({ name: 'module', enum: CONNECTION_MODULES })
+  @ApiErrors({
+    400: 'id is not a uuid; another module, mode or interval; a body with neither',
+    404: 'No such connection',
+    409: 'Not registered, or PULL / BOTH for a module whose Sender interface the CPO does not list',
+  })
   async setModuleMode(@Param('id', new ParseUUIDPipe()) id: string, @Param('module') module: string, @Body() body: SetModuleModeDto): Promise<ConnectionView> {
     if (!(CONNECTION_MODULES as readonly string[]).includes(module)) {
       throw new BadRequestException(`module must be one of ${CONNECTION_MODULES.join(', ')}, got "${module}"`);

@@ -1,22 +1,7 @@
-import {
-  BadRequestException,
-  Body,
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  NotFoundException,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, HttpStatus, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
 import { HeldClientInfo, HubClientInfoStore } from '../hubs/hub-client-info.store';
 import { HubClientInfoPull } from '../sync/hub-client-info.pull';
 import { pausedBecause, StartedRun, SyncService } from '../sync/sync.service';
@@ -35,6 +20,8 @@ import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 import { SyncNowQueryDto } from './sync-now-query.dto';
+import { ConnectionErrorBody } from '../common/http/api-error';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /** The modules whose objects can be rejected (pulled or pushed; hubclientinfo: a Hub's ClientInfo). */
 const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const;
@@ -64,10 +51,8 @@ export interface SyncStarted {
 }
 
 /** Operations API: connect CPOs, pull now, and see what went wrong with which CPO. */
-@ApiTags('operations')
-@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@InternalApi('operations', 'OPERATIONS')
 @Controller('api/v1/operations/connections')
-@UseGuards(OperationsApiKeyGuard)
 export class OperationsController {
   /** The default intervals the connections' schedules show. */
   private readonly schedules: ScheduleSettings;
@@ -99,6 +84,10 @@ export class OperationsController {
    */
   @Post()
   @ApiOperation({ summary: 'Register with a CPO (eMSP-initiated credentials handshake)' })
+  @ApiErrors({
+    400: 'An invalid field, named',
+    502: { description: 'The CPO could not be registered (error: a RegistrationFailure); the connection stays as FAILED', type: ConnectionErrorBody },
+  })
   async register(@Body() body: RegisterConnectionDto): Promise<ConnectionView> {
     const connection = await this.sender.register(body.name, body.versions_url, body.token_a).catch((error: unknown) => {
       throw registrationHttpError(error);
@@ -114,6 +103,7 @@ export class OperationsController {
    */
   @Get(':id/hub-clients')
   @ApiOperation({ summary: 'The parties a Hub connection announced, with their connection status' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
   async hubClientList(@Param('id', new ParseUUIDPipe()) id: string): Promise<Array<Omit<HeldClientInfo, 'raw'>>> {
     await this.connections.get(id);
     return (await this.clientInfo.list(id)).map(({ raw: _raw, ...info }) => info);
@@ -122,6 +112,7 @@ export class OperationsController {
   /** GET {id}: one connection with its status, parties, endpoints, module modes, circuit breaker and last error; 404 for an unknown one. */
   @Get(':id')
   @ApiOperation({ summary: 'One CPO connection, with its circuit breaker' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
   async one(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionView> {
     return toConnectionView(await this.connections.get(id), this.schedules);
   }
@@ -150,6 +141,11 @@ export class OperationsController {
   @Post(':id/sync')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Start pulling tariffs, locations, sessions and CDRs (or one module, or a window) from one CPO now (202 with the runs to follow)' })
+  @ApiErrors({
+    400: 'id is not a uuid, an unknown module, a malformed date, date_to without date_from or not after it, a window with full=true',
+    404: 'No such connection',
+    409: { description: 'Nothing may be pulled from this CPO (error NOT_REGISTERED or PULLS_PAUSED, message why); no run started', type: ConnectionErrorBody },
+  })
   async syncNow(@Param('id', new ParseUUIDPipe()) id: string, @Query() query: SyncNowQueryDto): Promise<SyncStarted> {
     const window = syncWindow(query);
     const connection = await this.connections.get(id);
@@ -169,6 +165,7 @@ export class OperationsController {
   /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs), how much of it is absent, and rejections by module. */
   @Get(':id/summary')
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
   async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
     const connection = toConnectionView(await this.connections.get(id), this.schedules);
     const stored = {
@@ -189,6 +186,8 @@ export class OperationsController {
    */
   @Get(':id/deviations')
   @ApiOperation({ summary: 'What one CPO sends off-spec that we accept, counted per kind and field' })
+  @ApiQuery({ name: 'days', required: false, description: 'UTC days back, today included', schema: { type: 'integer', minimum: 1, maximum: 366, default: 30 } })
+  @ApiErrors({ 400: 'id is not a uuid, or days is not an integer from 1 to 366', 404: 'No such connection' })
   async deviations(@Param('id', new ParseUUIDPipe()) id: string, @Query('days') days?: string): Promise<WireDeviationView[]> {
     const n = days === undefined ? 30 : Number(days);
     if (!Number.isInteger(n) || n < 1 || n > 366) throw new BadRequestException('days must be an integer from 1 to 366');
@@ -196,10 +195,12 @@ export class OperationsController {
     return listDeviations(this.db, id, n);
   }
 
-  /** GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated) and errors. */
+  /** GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated) and errors; 404 for an unknown connection. */
   @Get(':id/sync-runs')
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
-  syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
+  async syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
+    await this.connections.get(id);
     return this.sync.recentRuns(id, 50);
   }
 
@@ -209,6 +210,7 @@ export class OperationsController {
    */
   @Get(':id/sync-runs/:runId')
   @ApiOperation({ summary: 'One sync run of one CPO (follow it after POST …/sync)' })
+  @ApiErrors({ 400: 'id or runId is not a uuid', 404: 'This connection has no such run' })
   async syncRun(@Param('id', new ParseUUIDPipe()) id: string, @Param('runId', new ParseUUIDPipe()) runId: string): Promise<unknown> {
     const run = await this.sync.oneRun(id, runId);
     if (run === null) throw new NotFoundException(`No sync run ${runId} of CPO connection ${id}`);
@@ -217,15 +219,17 @@ export class OperationsController {
 
   /**
    * GET {id}/rejected-objects[?module=locations|tariffs|sessions|cdrs]: objects that failed validation (pulled or pushed), newest
-   * first, with reason and raw payload. 400 for another module.
+   * first, with reason and raw payload. 400 for another module; 404 for an unknown connection.
    */
   @Get(':id/rejected-objects')
   @ApiOperation({ summary: 'Objects from one CPO that failed validation' })
   @ApiQuery({ name: 'module', required: false, enum: REJECTING_MODULES })
-  rejected(@Param('id', new ParseUUIDPipe()) id: string, @Query('module') module?: string): Promise<unknown[]> {
+  @ApiErrors({ 400: 'id is not a uuid, or another module', 404: 'No such connection' })
+  async rejected(@Param('id', new ParseUUIDPipe()) id: string, @Query('module') module?: string): Promise<unknown[]> {
     if (module !== undefined && !(REJECTING_MODULES as readonly string[]).includes(module)) {
       throw new BadRequestException(`module must be one of ${REJECTING_MODULES.join(', ')}, got "${module}"`);
     }
+    await this.connections.get(id);
     return listRejections(this.db, id, { module: module ?? null, limit: 200 });
   }
 }

@@ -1,16 +1,13 @@
-import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { InternalApiKeyGuard } from '../common/auth/api-key.guard';
+import { BadRequestException, Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { SessionListQueryDto } from './dto/session-list-query.dto';
 import { SessionView } from './session-view';
 import { SessionsService } from './sessions.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 /** Internal API for the mobile-app backend: follow a charge (mod_sessions), with its cost so far, ours and the CPO's. */
-@ApiTags('sessions')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('sessions', 'INTERNAL')
 @Controller('api/v1/sessions')
-@UseGuards(InternalApiKeyGuard)
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
@@ -23,7 +20,7 @@ export class SessionsController {
   @Get()
   @ApiOperation({ summary: "A driver's sessions by token uid or contract id, newest first, with cost so far" })
   @ApiOkResponse({ description: '{ data: SessionView[], meta: { count, evaluated_at } }' })
-  @ApiBadRequestResponse({ description: '{ statusCode: 400, message, error }: neither or both of token_uid and contract_id, or an invalid parameter' })
+  @ApiErrors({ 400: 'Neither or both of token_uid and contract_id, an unknown status, a limit outside 1–50' })
   async list(@Query() q: SessionListQueryDto): Promise<{ data: SessionView[]; meta: { count: number; evaluated_at: string } }> {
     if ((q.token_uid === undefined) === (q.contract_id === undefined)) throw new BadRequestException('give exactly one of token_uid and contract_id');
     const now = new Date();
@@ -41,7 +38,7 @@ export class SessionsController {
   @Get(':id')
   @ApiOperation({ summary: "One session with its cost so far, ours and the CPO's, and its flags" })
   @ApiOkResponse({ description: 'SessionView' })
-  @ApiNotFoundResponse({ description: 'No such session' })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such session' })
   one(@Param('id', new ParseUUIDPipe()) id: string): Promise<SessionView> {
     return this.sessions.one(id);
   }

@@ -1,20 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiConsumes,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { InternalApiKeyGuard, OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TokenListQueryDto } from './dto/token-list-query.dto';
 import { TokenScope } from './token.store';
 import { TokenCsvImportOutcome, TokenImportOutcome, TokensService, TokenView, typeParam } from './tokens.service';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 
 const TOKEN_FIELDS =
   'uid (1–36 printable ASCII), type (AD_HOC_USER, APP_USER, EMAID, OTHER, RFID), contract_id (1–36; the 2.1.1 auth_id), issuer (1–64), and optionally ' +
@@ -25,11 +14,8 @@ const TOKEN_FIELDS =
  * Internal API for the mobile-app backend: our Tokens (mod_tokens §Token Object), which CPOs read from our Tokens
  * Sender interface and authorize in real time. A Token is named by its type and uid (uid case-insensitive).
  */
-@ApiTags('tokens')
-@ApiHeader({ name: 'X-API-Key', description: 'INTERNAL_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('tokens', 'INTERNAL')
 @Controller('api/v1/tokens')
-@UseGuards(InternalApiKeyGuard)
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
@@ -38,8 +24,7 @@ export class TokensController {
   @ApiOperation({ summary: 'Create a Token', description: TOKEN_FIELDS })
   @ApiBody({ schema: { type: 'object', example: { uid: '012345678', type: 'RFID', contract_id: 'NL-TST-C12345678-S', issuer: 'TheNewMotion', whitelist: 'ALLOWED' } } })
   @ApiOkResponse({ description: 'The Token as stored, last_updated set' })
-  @ApiBadRequestResponse({ description: '{ statusCode: 400, message: ["uid must be 1 to 36 characters", …] }' })
-  @ApiConflictResponse({ description: 'A Token with this uid and type exists' })
+  @ApiErrors({ 400: 'Each bad field named, e.g. message: ["uid must be 1 to 36 characters", …]', 409: 'A Token with this uid and type exists' })
   create(@Body() body: unknown): Promise<TokenView> {
     return this.tokens.create(body);
   }
@@ -58,7 +43,11 @@ export class TokensController {
   })
   @ApiConsumes('application/json', 'text/csv')
   @ApiOkResponse({ description: '{ created, updated, rejected: [{ index, errors }] } for JSON; rejected: [{ line, errors }] for CSV' })
-  @ApiBadRequestResponse({ description: 'The body is no JSON array / no CSV with a valid header, or holds more than 10,000' })
+  @ApiErrors({
+    400: 'The body is no JSON array / no CSV with a valid header, or holds more than 10,000',
+    413: 'The body is larger than OCPI_MAX_BODY_BYTES',
+    415: 'A Content-Type other than application/json or text/csv',
+  })
   import(@Body() body: unknown, @Headers('content-type') contentType?: string): Promise<TokenImportOutcome | TokenCsvImportOutcome> {
     return isCsv(contentType) ? this.tokens.importCsv(body) : this.tokens.import(body);
   }
@@ -67,6 +56,7 @@ export class TokensController {
   @Get()
   @ApiOperation({ summary: 'List Tokens (keyset paging)' })
   @ApiOkResponse({ description: '{ data: Token[], meta: { next_cursor } }' })
+  @ApiErrors({ 400: 'limit outside 1–1000, or a cursor that is not ours' })
   async list(@Query() q: TokenListQueryDto): Promise<{ data: TokenView[]; meta: { next_cursor: string | null } }> {
     const { data, next_cursor } = await this.tokens.list(q.limit, q.cursor);
     return { data, meta: { next_cursor } };
@@ -75,7 +65,7 @@ export class TokensController {
   /** GET /api/v1/tokens/{type}/{uid}. 404 when unknown. */
   @Get(':type/:uid')
   @ApiOperation({ summary: 'One Token' })
-  @ApiNotFoundResponse({ description: 'No such Token' })
+  @ApiErrors({ 400: 'An unknown token type', 404: 'No such Token' })
   get(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
     return this.tokens.get(typeParam(type), uid);
   }
@@ -83,7 +73,7 @@ export class TokensController {
   /** PATCH /api/v1/tokens/{type}/{uid}: changes the fields given (not uid or type). 400 naming bad fields; 404 when unknown. */
   @Patch(':type/:uid')
   @ApiOperation({ summary: 'Change a Token', description: 'Any field but uid and type' })
-  @ApiNotFoundResponse({ description: 'No such Token' })
+  @ApiErrors({ 400: 'An unknown token type, or each bad field named', 404: 'No such Token' })
   update(@Param('type') type: string, @Param('uid') uid: string, @Body() body: unknown): Promise<TokenView> {
     return this.tokens.update(typeParam(type), uid, body);
   }
@@ -92,7 +82,7 @@ export class TokensController {
   @Post(':type/:uid/block')
   @HttpCode(200)
   @ApiOperation({ summary: 'Block a Token (valid = false)' })
-  @ApiNotFoundResponse({ description: 'No such Token' })
+  @ApiErrors({ 400: 'An unknown token type', 404: 'No such Token' })
   block(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
     return this.tokens.block(typeParam(type), uid);
   }
@@ -107,17 +97,15 @@ function isCsv(contentType: string | undefined): boolean {
  * Operations API: which of our Tokens a connection's CPO sees (Tokens Sender interface) and may use (real-time
  * authorization: outside the scope, NOT_ALLOWED). ALL by default.
  */
-@ApiTags('operations')
-@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('operations', 'OPERATIONS')
 @Controller('api/v1/operations/connections/:id/token-scope')
-@UseGuards(OperationsApiKeyGuard)
 export class TokenScopeController {
   constructor(private readonly tokens: TokensService) {}
 
   /** GET: { kind: ALL | NONE } or { kind: GROUPS, group_ids }. */
   @Get()
   @ApiOperation({ summary: "A connection's token scope" })
+  @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })
   get(@Param('id', new ParseUUIDPipe()) id: string): Promise<TokenScope> {
     return this.tokens.scopeOf(id);
   }
@@ -126,7 +114,7 @@ export class TokenScopeController {
   @Put()
   @ApiOperation({ summary: "Set a connection's token scope" })
   @ApiBody({ schema: { type: 'object', example: { kind: 'GROUPS', group_ids: ['FLEET-1'] } } })
-  @ApiNotFoundResponse({ description: 'No such connection' })
+  @ApiErrors({ 400: 'id is not a uuid, or a bad field named', 404: 'No such connection' })
   set(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown): Promise<TokenScope> {
     return this.tokens.setScope(id, body);
   }

@@ -12,7 +12,11 @@ export class FinanceCdrsQueryDto {
   @IsUUID('all', { message: 'connection_id must be a UUID' })
   connection_id?: string;
 
-  @ApiPropertyOptional({ description: "The CDR's OCPI id as the CPO sent it (CDR.id, e.g. from an invoice line); case-insensitive, as OCPI ids are", example: 'CDR-00001' })
+  @ApiPropertyOptional({
+    description: "The CDR's OCPI id as the CPO sent it (CDR.id, e.g. from an invoice line); case-insensitive, as OCPI ids are",
+    example: 'CDR-00001',
+    maxLength: 39,
+  })
   @IsOptional()
   @IsString({ message: "cdr_id must be the CDR's OCPI id (at most 39 characters)" })
   @MaxLength(39, { message: "cdr_id must be the CDR's OCPI id (at most 39 characters)" })
@@ -44,7 +48,7 @@ export class FinanceCdrsQueryDto {
   @IsBoolean({ message: 'discrepancy must be true or false' })
   discrepancy?: boolean;
 
-  @ApiPropertyOptional({ description: 'Page size, 1-500 (default 50)', example: 50 })
+  @ApiPropertyOptional({ description: 'Page size, 1-500', default: 50, type: 'integer', minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 500' })
@@ -52,7 +56,7 @@ export class FinanceCdrsQueryDto {
   @Max(500, { message: 'limit must be an integer from 1 to 500' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'meta.next_cursor of the previous page (same filters)' })
+  @ApiPropertyOptional({ description: 'meta.next_cursor of the previous page (same filters)', maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,22 +1,12 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { FastifyReply } from 'fastify';
-import { FinanceApiKeyGuard } from '../../common/auth/api-key.guard';
 import { ConnectionsService } from '../../connections/connections.service';
 import { InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 import { ImportResult, InvoicesService, InvoiceView } from './invoices.service';
 import { ReconciliationReport, ReconciliationService } from './reconciliation.service';
+import { ApiErrors, InternalApi } from '../../common/http/internal-api.decorator';
 
 /** Body of PUT /api/v1/finance/invoice-mappings/{connection_id} (see InvoiceMapping). */
 export class InvoiceMappingDto implements InvoiceMapping {
@@ -37,8 +27,8 @@ export class InvoiceMappingDto implements InvoiceMapping {
 
 /** Body of POST /api/v1/finance/invoices. */
 export class ImportInvoiceDto {
-  @ApiProperty() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
-  @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it" })
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
+  @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it", minLength: 1, maxLength: 100 })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -48,7 +38,7 @@ export class ImportInvoiceDto {
   period_from: string;
   @ApiProperty({ description: '… and before this one (exclusive)' }) @IsISO8601({ strict: true }, { message: 'period_to must be an ISO-8601 date-time' }) period_to: string;
   @ApiProperty({ description: 'The invoice file, as text (UTF-8 CSV)' }) @IsString() csv: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) file_name?: string;
+  @ApiPropertyOptional({ maxLength: 255 }) @IsOptional() @IsString() @MaxLength(255) file_name?: string;
   @ApiPropertyOptional({ description: 'true: import without the lines that cannot be read (listed on the invoice as skipped); default: refuse the file' })
   @IsOptional()
   @IsBoolean()
@@ -60,18 +50,15 @@ export class ReportQueryDto {
 }
 
 export class InvoiceListQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id?: string;
 }
 
 /**
  * Invoices in (issue 17): each CPO's invoice CSV layout kept per connection, invoices imported with it, and each
  * invoice reconciled line by line against the CDRs we hold. X-API-Key: FINANCE_API_KEY.
  */
-@ApiTags('finance')
-@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('finance', 'FINANCE')
 @Controller('api/v1/finance')
-@UseGuards(FinanceApiKeyGuard)
 export class InvoicesController {
   constructor(
     private readonly invoices: InvoicesService,
@@ -82,7 +69,7 @@ export class InvoicesController {
   /** GET invoice-mappings/{connection_id} — the CPO's invoice CSV mapping; 404 when none is kept. */
   @Get('invoice-mappings/:connectionId')
   @ApiOperation({ summary: "A CPO's invoice CSV mapping" })
-  @ApiNotFoundResponse({ description: 'No mapping kept for this CPO' })
+  @ApiErrors({ 400: 'connection_id is not a uuid', 404: 'No mapping kept for this CPO' })
   async getMapping(@Param('connectionId', new ParseUUIDPipe()) connectionId: string): Promise<InvoiceMapping> {
     const mapping = await this.invoices.mapping(connectionId);
     if (!mapping) throw new NotFoundException(`No invoice mapping for connection ${connectionId}`);
@@ -92,7 +79,7 @@ export class InvoicesController {
   /** PUT invoice-mappings/{connection_id} — keeps the CPO's mapping (replaces); 400 listing what is wrong; 404 unknown CPO. */
   @Put('invoice-mappings/:connectionId')
   @ApiOperation({ summary: "Keep a CPO's invoice CSV mapping" })
-  @ApiBadRequestResponse({ description: 'What is wrong with the mapping, in plain words' })
+  @ApiErrors({ 400: 'connection_id is not a uuid, or what is wrong with the mapping, in plain words', 404: 'No such connection' })
   async putMapping(@Param('connectionId', new ParseUUIDPipe()) connectionId: string, @Body() body: InvoiceMappingDto): Promise<InvoiceMapping> {
     await this.knownConnection(connectionId);
     return this.invoices.putMapping(connectionId, body);
@@ -106,6 +93,7 @@ export class InvoicesController {
   @Post('invoices')
   @ApiOperation({ summary: 'Import a CPO invoice (CSV)' })
   @ApiOkResponse({ description: 'ImportResult' })
+  @ApiErrors({ 400: 'An invalid field, no mapping, or the file or a line unreadable (unreadable_lines: line and reason each)', 404: 'No such connection' })
   async importInvoice(@Body() body: ImportInvoiceDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ImportResult> {
     await this.knownConnection(body.connection_id);
     const result = await this.invoices.import({
@@ -124,6 +112,7 @@ export class InvoicesController {
   /** GET invoices[?connection_id] — imported invoices, newest first, superseded ones included (superseded_by set). */
   @Get('invoices')
   @ApiOperation({ summary: 'Imported invoices (history included)' })
+  @ApiErrors({ 400: 'connection_id is not a uuid' })
   list(@Query() q: InvoiceListQueryDto): Promise<InvoiceView[]> {
     return this.invoices.list(q.connection_id ?? null);
   }
@@ -135,7 +124,7 @@ export class InvoicesController {
   @Get('invoices/:id/reconciliation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reconcile an invoice against the CDRs: totals, outcome per line, lines to dispute' })
-  @ApiNotFoundResponse({ description: 'No such invoice' })
+  @ApiErrors({ 400: 'id is not a uuid, or format is neither json nor csv', 404: 'No such invoice' })
   async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationReport | string> {
     const report = await this.reconciliation.report(id);
     if (q.format !== 'csv') return report;

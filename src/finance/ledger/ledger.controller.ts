@@ -1,20 +1,10 @@
-import { BadRequestException, Controller, Get, NotFoundException, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { BadRequestException, Controller, Get, NotFoundException, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { FastifyReply } from 'fastify';
-import { FinanceApiKeyGuard } from '../../common/auth/api-key.guard';
 import { ConnectionsService } from '../../connections/connections.service';
 import { Ledger, LedgerService } from './ledger.service';
+import { ApiErrors, InternalApi } from '../../common/http/internal-api.decorator';
 
 /** Query of GET /api/v1/finance/ledger. */
 export class LedgerQueryDto {
@@ -30,7 +20,7 @@ export class LedgerQueryDto {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date-time, e.g. 2024-07-01T00:00:00Z' })
   to: string;
 
-  @ApiPropertyOptional({ description: 'Only CDRs in this ISO 4217 currency', example: 'EUR' })
+  @ApiPropertyOptional({ description: 'Only CDRs in this ISO 4217 currency', example: 'EUR', pattern: '^[A-Z]{3}$' })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code, e.g. EUR' })
   currency?: string;
@@ -46,11 +36,8 @@ export class LedgerQueryDto {
  * hours, cost excl. and incl. VAT), credit CDRs netted against the CDR they credit (mod_cdrs 2.2.1 §Credit CDRs),
  * exact decimals. X-API-Key: FINANCE_API_KEY.
  */
-@ApiTags('finance')
-@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('finance', 'FINANCE')
 @Controller('api/v1/finance/ledger')
-@UseGuards(FinanceApiKeyGuard)
 export class LedgerController {
   constructor(
     private readonly ledgers: LedgerService,
@@ -65,8 +52,7 @@ export class LedgerController {
   @Get()
   @ApiOperation({ summary: "A CPO's CDRs of a period with their totals, credits netted (JSON or CSV)" })
   @ApiOkResponse({ description: 'Ledger, or text/csv' })
-  @ApiBadRequestResponse({ description: 'Invalid parameter (named in the message)' })
-  @ApiNotFoundResponse({ description: 'No such connection' })
+  @ApiErrors({ 400: 'Invalid parameter (named in the message), or from not before to', 404: 'No such connection' })
   async ledger(@Query() q: LedgerQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Ledger | string> {
     const from = new Date(q.from);
     const to = new Date(q.to);

@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { FastifyReply } from 'fastify';
-import { FinanceApiKeyGuard } from '../../common/auth/api-key.guard';
 import { MissingCdrsOfCpo, MissingCdrsService } from './missing-cdrs.service';
+import { ApiErrors, InternalApi } from '../../common/http/internal-api.decorator';
 
 /** Query of GET /api/v1/finance/missing-cdrs. */
 export class MissingCdrsQueryDto {
@@ -19,11 +19,8 @@ export class MissingCdrsQueryDto {
 }
 
 /** CDRs that never came (issue 17), for finance to chase. X-API-Key: FINANCE_API_KEY. */
-@ApiTags('finance')
-@ApiHeader({ name: 'X-API-Key', description: 'FINANCE_API_KEY', required: true })
-@ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+@InternalApi('finance', 'FINANCE')
 @Controller('api/v1/finance/missing-cdrs')
-@UseGuards(FinanceApiKeyGuard)
 export class MissingCdrsController {
   constructor(private readonly missing: MissingCdrsService) {}
 
@@ -34,6 +31,7 @@ export class MissingCdrsController {
   @Get()
   @ApiOperation({ summary: 'CDRs that never came: completed sessions without CDR, invoice lines without CDR (JSON or CSV)' })
   @ApiOkResponse({ description: '{ expected_within_hours, cpos: MissingCdrsOfCpo[] }, or text/csv' })
+  @ApiErrors({ 400: 'connection_id is not a uuid, or format is neither json nor csv' })
   async list(@Query() q: MissingCdrsQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ expected_within_hours: number; cpos: MissingCdrsOfCpo[] } | string> {
     const cpos = await this.missing.list(q.connection_id ?? null);
     if (q.format !== 'csv') return { expected_within_hours: this.missing.expectedWithinHours, cpos };

@@ -14,6 +14,8 @@ export class LocationSearchQueryDto extends SearchFiltersDto {
   @ApiPropertyOptional({
     description: 'Latitude, WGS84 degrees: the centre of a radius search, or in a bbox search the point distances are measured from (default: the box centre)',
     example: 52.3702,
+    minimum: -90,
+    maximum: 90,
   })
   @IsOptional()
   @Type(() => Number)
@@ -22,7 +24,7 @@ export class LocationSearchQueryDto extends SearchFiltersDto {
   @Max(90)
   latitude?: number;
 
-  @ApiPropertyOptional({ description: 'Longitude, WGS84 degrees (see latitude)', example: 4.8952 })
+  @ApiPropertyOptional({ description: 'Longitude, WGS84 degrees (see latitude)', example: 4.8952, minimum: -180, maximum: 180 })
   @IsOptional()
   @Type(() => Number)
   @IsNumber({}, { message: 'longitude must be a number of degrees' })
@@ -30,7 +32,7 @@ export class LocationSearchQueryDto extends SearchFiltersDto {
   @Max(180)
   longitude?: number;
 
-  @ApiPropertyOptional({ description: 'Radius of a radius search, metres (at most 100 km)', example: 2000 })
+  @ApiPropertyOptional({ description: 'Radius of a radius search, metres (at most 100 km)', example: 2000, type: 'integer', minimum: 1, maximum: 100000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'radius_m must be a whole number of metres' })

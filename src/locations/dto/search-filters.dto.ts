@@ -22,7 +22,7 @@ export class SearchFiltersDto {
   @IsIn(POWER_TYPES, { each: true, message: notOneOf(POWER_TYPES, 'an OCPI PowerType') })
   power_type?: string[];
 
-  @ApiPropertyOptional({ description: 'Minimum power of a connector, kW (declared max_electric_power, else voltage × amperage × phases)', example: 50 })
+  @ApiPropertyOptional({ description: 'Minimum power of a connector, kW (declared max_electric_power, else voltage × amperage × phases)', example: 50, minimum: 0, maximum: 10000 })
   @IsOptional()
   @Type(() => Number)
   @IsNumber({}, { message: 'min_power_kw must be a number of kW, e.g. 50' })
@@ -64,7 +64,7 @@ export class SearchFiltersDto {
   @IsBoolean({ message: 'available_now must be true or false' })
   available_now: boolean = false;
 
-  @ApiPropertyOptional({ description: 'Results per page', default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ description: 'Results per page', default: 20, type: 'integer', minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number from 1 to 100' })
@@ -80,7 +80,7 @@ export class SearchFiltersDto {
   @IsBoolean({ message: 'evses must be true or false' })
   evses?: boolean;
 
-  @ApiPropertyOptional({ description: 'meta.next_cursor of the previous page (same other parameters)' })
+  @ApiPropertyOptional({ description: 'meta.next_cursor of the previous page (same other parameters)', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)
