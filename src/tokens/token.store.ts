@@ -231,6 +231,12 @@ export class TokenStore {
     });
   }
 
+  /** Whether a CPO connection with this id exists (any status). */
+  async connectionExists(connectionId: string): Promise<boolean> {
+    const [exists] = await this.db.query<unknown[]>(`SELECT 1 FROM cpo_connection WHERE id = $1`, [connectionId]);
+    return exists !== undefined;
+  }
+
   /** A connection's scope (ALL when none was set). */
   async scopeOf(connectionId: string): Promise<TokenScope> {
     const [row] = await this.db.query<ScopeRow[]>(`SELECT connection_id, kind, group_ids, change_seq FROM token_scope WHERE connection_id = $1`, [connectionId]);

@@ -102,7 +102,7 @@ function isCsv(contentType: string | undefined): boolean {
 export class TokenScopeController {
   constructor(private readonly tokens: TokensService) {}
 
-  /** GET: { kind: ALL | NONE } or { kind: GROUPS, group_ids }. */
+  /** GET: { kind: ALL | NONE } or { kind: GROUPS, group_ids }. 404 for an unknown connection. */
   @Get()
   @ApiOperation({ summary: "A connection's token scope" })
   @ApiErrors({ 400: 'id is not a uuid', 404: 'No such connection' })

@@ -185,8 +185,9 @@ export class TokensService {
     return scope;
   }
 
-  /** A connection's scope (ALL unless set). */
-  scopeOf(connectionId: string): Promise<TokenScope> {
+  /** A connection's scope (ALL unless set). @throws NotFoundException for an unknown connection */
+  async scopeOf(connectionId: string): Promise<TokenScope> {
+    if (!(await this.store.connectionExists(connectionId))) throw new NotFoundException(`no connection ${connectionId}`);
     return this.store.scopeOf(connectionId);
   }
 }
