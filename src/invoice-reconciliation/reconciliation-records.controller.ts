@@ -61,7 +61,8 @@ export class ReconciliationRecordsController {
     try {
       return await this.puller.pull(body.connection_id, { from: body.date_from ? new Date(body.date_from) : null, to: body.date_to ? new Date(body.date_to) : null });
     } catch (error) {
-      if (error instanceof RecordPullRefused) throw new BadRequestException({ reason: error.reason, message: error.message });
+      // The error body every internal API answers (ApiErrorBody), the closed reason as its `error` and, as before, `reason`.
+      if (error instanceof RecordPullRefused) throw new BadRequestException({ statusCode: 400, error: error.reason, reason: error.reason, message: error.message });
       // The CPO failed us: its failure in plain words, not a 500 (the call is in the call log).
       if (error instanceof OcpiCallError) throw new BadGatewayException(`Pulling the records failed (${error.kind}): ${error.message}`);
       throw error;

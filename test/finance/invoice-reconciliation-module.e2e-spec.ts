@@ -138,9 +138,16 @@ describe('mod_invoice_reconciliation 2.3.0', () => {
     try {
       const r = await service.finance('POST', '/invoice-reconciliation-records/pull', { body: { connection_id: other.connectionId } });
       expect(r.status).toBe(400);
-      expect(r.body).toMatchObject({ reason: 'NOT_REGISTERED_2_3_0' });
+      expect(r.body).toMatchObject({ statusCode: 400, error: 'NOT_REGISTERED_2_3_0', reason: 'NOT_REGISTERED_2_3_0', message: expect.any(String) });
     } finally {
       await other.close();
     }
+  });
+
+  it('a pull from a CPO that fails the GET (here: gone) is HTTP 502 naming the failure, never a 500 (issue 18); runs last', async () => {
+    await cpo.close();
+    const r = await service.finance('POST', '/invoice-reconciliation-records/pull', { body: { connection_id: cpo.connectionId } });
+    expect(r.status).toBe(502);
+    expect(r.body).toMatchObject({ statusCode: 502, error: 'Bad Gateway', message: expect.stringMatching(/^Pulling the records failed \(TRANSPORT\): GET http/) });
   });
 });
