@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
+import { ConsoleAssetsController } from './console-assets.controller';
+import { ConsoleSessionGuard, ConsoleSessions } from './console-auth';
+import { ConnectionsPage } from './pages/connections.page';
+import { LoginPage } from './pages/login.page';
+
+/**
+ * The operations console: server-rendered pages under /console (one controller per page in pages/, the shared layout
+ * and nav in layout.ts and console-nav.ts, one rendering helper in html.ts), behind a login with the operations key.
+ * Pages call the services behind the operations API and render; they hold no logic of their own.
+ * A new page: a file in pages/ with its controller (guarded by ConsoleSessionGuard, filtered by
+ * ConsoleExceptionFilter), listed in `controllers` below, and a line in CONSOLE_NAV.
+ */
+@Module({
+  imports: [ConnectionsModule],
+  providers: [ConsoleSessions, ConsoleSessionGuard],
+  controllers: [ConsoleAssetsController, LoginPage, ConnectionsPage],
+})
+export class ConsoleModule {}
