@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ConnectionsModule } from '../connections/connections.module';
+import { OperationsModule } from '../operations/operations.module';
+import { SyncModule } from '../sync/sync.module';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleSessionGuard, ConsoleSessions } from './console-auth';
+import { AddConnectionPage } from './pages/add-connection.page';
+import { CallLogPage } from './pages/call-log.page';
+import { ConnectionPage } from './pages/connection.page';
 import { ConnectionsPage } from './pages/connections.page';
 import { LoginPage } from './pages/login.page';
 
@@ -13,8 +18,9 @@ import { LoginPage } from './pages/login.page';
  * ConsoleExceptionFilter), listed in `controllers` below, and a line in CONSOLE_NAV.
  */
 @Module({
-  imports: [ConnectionsModule],
+  imports: [ConnectionsModule, SyncModule, OperationsModule],
   providers: [ConsoleSessions, ConsoleSessionGuard],
-  controllers: [ConsoleAssetsController, LoginPage, ConnectionsPage],
+  // AddConnectionPage before ConnectionPage: /console/connections/new is not a connection id.
+  controllers: [ConsoleAssetsController, LoginPage, ConnectionsPage, AddConnectionPage, ConnectionPage, CallLogPage],
 })
 export class ConsoleModule {}
