@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigurationModule } from './config/configuration.module';
 import { ConnectionDirectory } from './connections/connection-directory';
 import { ConnectionsModule } from './connections/connections.module';
+import { ConsoleModule } from './console/console.module';
 import { CpoCircuitModule } from './connections/cpo-circuit.module';
 import { databaseOptions } from './database/database-options';
 import { ENTITIES } from './entities';
@@ -94,6 +95,8 @@ export class AppModule {
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
         GapHealingBinding.forRoot(),
         OperationsModule,
+        // The operations console: web pages under /console over the same services as the operations API.
+        ConsoleModule,
       ],
     };
   }

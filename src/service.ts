@@ -14,6 +14,7 @@ import { countPushes } from './metrics/push-counting';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { acceptCsvBodies } from './common/http/csv-body-parser';
+import { acceptFormBodies } from './common/http/form-body-parser';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
@@ -66,6 +67,8 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     fastify.addHook('onSend', timeAuthorizations);
     keepUnparseableJsonBodies(fastify);
     acceptCsvBodies(fastify);
+    // The console's HTML forms (under /console/ only).
+    acceptFormBodies(fastify, '/console/');
     await limitRequestsPerPartner(fastify, env.OCPI_RATE_LIMIT_PER_MINUTE);
     const protocolFilter = app.get(ProtocolExceptionFilter);
     late.filter = protocolFilter;

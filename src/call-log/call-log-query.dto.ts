@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
-const KINDS = ['TRANSPORT', 'HTTP_STATUS', 'OCPI_STATUS', 'UNPARSEABLE', 'SCHEMA_VIOLATION', 'PAGINATION', 'RESPONSE_TOO_LARGE', 'CIRCUIT_OPEN', 'NOT_CALLED'];
+import { CALL_LOG_KINDS } from './call-log-reading';
+
+const KINDS = CALL_LOG_KINDS;
 
 /** Query of GET /api/v1/operations/call-log. */
 export class CallLogQueryDto {
@@ -30,6 +32,23 @@ export class CallLogQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 date-time: only calls before it', example: '2026-12-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+
+  @ApiPropertyOptional({ description: "Only calls naming this object id (an OCPI id, e.g. a Location's) in their URL or bodies", maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  object_id?: string;
+
+  @ApiPropertyOptional({ description: 'Paging: the `cursor` of the last entry of the previous page (lists the older ones)', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  after?: string;
 
   @ApiPropertyOptional({ description: 'At most this many entries, newest first', type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()

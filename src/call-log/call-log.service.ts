@@ -5,6 +5,7 @@ import { callOutcomeOf, countOcpiCall } from '../metrics/process-metrics';
 import { OcpiCallRecord, OcpiCallRecorder, OcpiCallSuccess } from '../ocpi/wire/ocpi-call-recorder';
 import { storableText } from '../common/json/storable-text';
 import { redactForLog } from './body-redaction';
+import { CallLogSide, readCallLogEntry } from './call-log-reading';
 
 /** Advisory lock key of the call-log pruning ("CLOG" in ASCII). */
 const CALL_LOG_PRUNE_LOCK = 0x434c4f47;
@@ -16,6 +17,12 @@ export interface CallLogFilter {
   kind?: string;
   direction?: 'OUTGOING' | 'INCOMING';
   since?: Date;
+  /** Only entries created before this instant. */
+  until?: Date;
+  /** Only entries naming this object id (an OCPI id, e.g. a Location's or a CDR's) in their URL or bodies. */
+  objectId?: string;
+  /** Only entries older than this one ({@link CallLogEntryView.cursor} of the last entry of the previous page). */
+  after?: string;
   /** 1–500, default 100. */
   limit?: number;
 }
@@ -39,7 +46,13 @@ export interface CallLogEntryView {
   request_body: string | null;
   response_body: string | null;
   explanation: string;
+  /** Whose move it is: CPO, OURS, NETWORK or EITHER (see call-log-reading.ts). */
+  side: CallLogSide;
+  /** What to do next, in plain words. */
+  next_step: string;
   created_at: string;
+  /** Pass as `after` to list the entries older than this one (paging). */
+  cursor: string;
 }
 
 /**
@@ -129,17 +142,61 @@ export class CallLogService implements OcpiCallRecorder, BeforeApplicationShutdo
     }
   }
 
-  /** Entries matching `filter`, newest first. */
+  /** Entries matching `filter`, newest first (ties by id). A malformed `after` cursor lists from the newest. */
   async list(filter: CallLogFilter): Promise<CallLogEntryView[]> {
-    const rows: Array<Omit<CallLogEntryView, 'created_at'> & { created_at: Date }> = await this.db.query(
-      `SELECT l.id, l.connection_id, c.name AS cpo, l.direction, l.module, l.method, l.url, l.kind, l.http_status, l.ocpi_status,
-         l.duration_ms, l.request_id, l.correlation_id, l.request_body, l.response_body, l.explanation, l.created_at
+    const after = parseCursor(filter.after);
+    const rows: EntryRow[] = await this.db.query(
+      `SELECT ${ENTRY_COLUMNS}
        FROM ocpi_call_log l LEFT JOIN cpo_connection c ON c.id = l.connection_id
        WHERE ($1::uuid IS NULL OR l.connection_id = $1) AND ($2::text IS NULL OR l.module = $2) AND ($3::text IS NULL OR l.kind = $3)
          AND ($4::text IS NULL OR l.direction = $4) AND ($5::timestamptz IS NULL OR l.created_at >= $5)
-       ORDER BY l.created_at DESC, l.id LIMIT $6`,
-      [filter.connectionId ?? null, filter.module ?? null, filter.kind ?? null, filter.direction ?? null, filter.since ?? null, filter.limit ?? 100],
+         AND ($6::timestamptz IS NULL OR l.created_at < $6)
+         AND ($7::text IS NULL OR strpos(l.url, $7) > 0 OR strpos(coalesce(l.request_body, ''), $7) > 0 OR strpos(coalesce(l.response_body, ''), $7) > 0)
+         AND ($8::timestamptz IS NULL OR (l.created_at, l.id) < ($8::timestamptz, $9::uuid))
+       ORDER BY l.created_at DESC, l.id DESC LIMIT $10`,
+      [
+        filter.connectionId ?? null,
+        filter.module ?? null,
+        filter.kind ?? null,
+        filter.direction ?? null,
+        filter.since ?? null,
+        filter.until ?? null,
+        filter.objectId || null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        filter.limit ?? 100,
+      ],
     );
-    return rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString() }));
+    return rows.map(entryView);
   }
+
+  /** One entry by its id, or null. */
+  async get(id: string): Promise<CallLogEntryView | null> {
+    const rows: EntryRow[] = await this.db.query(`SELECT ${ENTRY_COLUMNS} FROM ocpi_call_log l LEFT JOIN cpo_connection c ON c.id = l.connection_id WHERE l.id = $1`, [id]);
+    return rows.length === 0 ? null : entryView(rows[0]);
+  }
+}
+
+/** The columns of an entry as {@link EntryRow}; `created_key` is the exact timestamp as text (microseconds), for cursors. */
+const ENTRY_COLUMNS = `l.id, l.connection_id, c.name AS cpo, l.direction, l.module, l.method, l.url, l.kind, l.http_status, l.ocpi_status,
+  l.duration_ms, l.request_id, l.correlation_id, l.request_body, l.response_body, l.explanation, l.created_at, l.created_at::text AS created_key`;
+
+type EntryRow = Omit<CallLogEntryView, 'created_at' | 'side' | 'next_step' | 'cursor'> & { created_at: Date; created_key: string };
+
+function entryView({ created_key, ...row }: EntryRow): CallLogEntryView {
+  return { ...row, ...readCallLogEntry(row), created_at: new Date(row.created_at).toISOString(), cursor: `${created_key}|${row.id}` };
+}
+
+/** timestamptz as PostgreSQL writes it as text (ISO style), e.g. `2026-12-06 14:03:12.123456+00`. */
+const POSTGRES_TIMESTAMPTZ = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `created_at text|id` as {@link entryView} writes it; null when absent or not of that shape. */
+function parseCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
+  if (!cursor) return null;
+  const at = cursor.lastIndexOf('|');
+  const createdAt = cursor.slice(0, at);
+  const id = cursor.slice(at + 1);
+  if (at <= 0 || !UUID.test(id) || !POSTGRES_TIMESTAMPTZ.test(createdAt)) return null;
+  return { createdAt, id };
 }

@@ -6,7 +6,8 @@ import { AppConfig } from '../../config/app-config';
 /** Header that carries the API key of the internal and operations APIs. */
 export const API_KEY_HEADER = 'x-api-key';
 
-function matches(presented: unknown, expected: string): boolean {
+/** Whether `presented` is the string `expected`, compared in constant time (no length-equal prefix leaks by timing). */
+export function keyMatches(presented: unknown, expected: string): boolean {
   if (typeof presented !== 'string') return false;
   const a = Buffer.from(presented);
   const b = Buffer.from(expected);
@@ -19,7 +20,7 @@ export class InternalApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
     const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
-    if (matches(key, this.config.env.INTERNAL_API_KEY)) return true;
+    if (keyMatches(key, this.config.env.INTERNAL_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the internal API');
   }
 }
@@ -30,7 +31,7 @@ export class OperationsApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
     const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
-    if (matches(key, this.config.env.OPERATIONS_API_KEY)) return true;
+    if (keyMatches(key, this.config.env.OPERATIONS_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the operations API');
   }
 }
@@ -41,7 +42,7 @@ export class FinanceApiKeyGuard implements CanActivate {
   constructor(private readonly config: AppConfig) {}
   canActivate(context: ExecutionContext): boolean {
     const key = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
-    if (matches(key, this.config.env.FINANCE_API_KEY)) return true;
+    if (keyMatches(key, this.config.env.FINANCE_API_KEY)) return true;
     throw new UnauthorizedException('Missing or wrong X-API-Key for the finance API');
   }
 }
