@@ -31,6 +31,7 @@ import { TariffsModule } from './tariffs/tariffs.module';
 import { TokensModule } from './tokens/tokens.module';
 import { CommandsModule } from './commands/commands.module';
 import { TokenPushesModule } from './token-pushes/token-pushes.module';
+import { ChargeStoryModule } from './charge-story/charge-story.module';
 
 /** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
 const GAP_HEALER: Type<GapHealing> = GapHealer;
@@ -94,6 +95,7 @@ export class AppModule {
         // A change to an object we do not hold (receivers) is healed by a fetch from the CPO (sync).
         GapHealingBinding.forRoot(),
         OperationsModule,
+        ChargeStoryModule,
       ],
     };
   }
