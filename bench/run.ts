@@ -1,8 +1,9 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|story   run one benchmark only (default: all)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
+ *   --story-sessions N       Sessions of the busy CPO's month in the charge-story benchmark (default 90000: 3,000 a day)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
@@ -29,11 +30,12 @@ import { benchPush, PushOptions } from './push.bench';
 import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
+import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'story'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -47,9 +49,10 @@ interface Flags {
   duration: number;
   connections: number;
   lines: number;
+  storySessions: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions'> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -58,6 +61,7 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--duration': 'duration',
   '--connections': 'connections',
   '--lines': 'lines',
+  '--story-sessions': 'storySessions',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -72,6 +76,7 @@ function parseFlags(argv: readonly string[]): Flags {
     duration: 15,
     connections: 50,
     lines: 100_000,
+    storySessions: 90_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -103,7 +108,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[] } = {
+  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[]; story: StoryResult[] } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -122,6 +127,7 @@ async function main(flags: Flags): Promise<void> {
     push: [],
     authorize: [],
     reconcile: [],
+    story: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -204,6 +210,15 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchReconcile(kind, flags.lines);
       log(formatReconcile(result));
       report.reconcile.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'story') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Charge story over a month of one busy CPO (${flags.storySessions} Sessions) on ${kind}…`);
+      const result = await benchChargeStory(kind, flags.storySessions, 300);
+      log(formatChargeStory(result));
+      report.story.push(result);
     }
   }
   if (interrupted) return;

@@ -27,6 +27,7 @@ import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-Invoi
 import { CommandsAndTokenPushes1798700000000 } from './1798700000000-CommandsAndTokenPushes';
 import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChanges';
 import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-ConnectionTokensChangedAt';
+import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -62,4 +63,5 @@ export const migrations = [
   CommandsAndTokenPushes1798700000000,
   ConnectionChanges1798800000000,
   ConnectionTokensChangedAt1799000000000,
+  ChargeStory1799200000000,
 ];
