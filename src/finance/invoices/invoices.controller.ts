@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -12,11 +12,12 @@ import {
 } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { FinanceApiKeyGuard } from '../../common/auth/api-key.guard';
 import { ConnectionsService } from '../../connections/connections.service';
 import { InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 import { ImportResult, InvoicesService, InvoiceView } from './invoices.service';
-import { ReconciliationReport, ReconciliationService } from './reconciliation.service';
+import { ReconciliationService } from './reconciliation.service';
 
 /** Body of PUT /api/v1/finance/invoice-mappings/{connection_id} (see InvoiceMapping). */
 export class InvoiceMappingDto implements InvoiceMapping {
@@ -130,17 +131,19 @@ export class InvoicesController {
 
   /**
    * GET invoices/{id}/reconciliation[?format=csv] — the invoice matched line by line against the CDRs held now
-   * (ReconciliationReport as JSON; CSV: one row per line). 404 unknown invoice.
+   * (ReconciliationReport as JSON; CSV: one row per line), streamed a page of lines at a time. 404 unknown invoice
+   * (before anything is sent; a failure once the report has started aborts the response).
    */
   @Get('invoices/:id/reconciliation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reconcile an invoice against the CDRs: totals, outcome per line, lines to dispute' })
+  @ApiOkResponse({ description: 'ReconciliationReport (JSON), or one CSV row per invoice line with format=csv' })
   @ApiNotFoundResponse({ description: 'No such invoice' })
-  async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationReport | string> {
-    const report = await this.reconciliation.report(id);
-    if (q.format !== 'csv') return report;
-    void reply.header('Content-Type', 'text/csv; charset=utf-8');
-    return this.reconciliation.toCsv(report);
+  async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto): Promise<StreamableFile> {
+    const prepared = await this.reconciliation.prepare(id);
+    const csv = q.format === 'csv';
+    const chunks = csv ? this.reconciliation.reportCsv(prepared) : this.reconciliation.reportJson(prepared);
+    return new StreamableFile(Readable.from(chunks, { objectMode: false }), { type: csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8' });
   }
 
   private async knownConnection(id: string): Promise<void> {
