@@ -168,39 +168,30 @@ export class InvoiceMatcher {
     const unit = this.find(l);
     const invoiced = { excl_vat: l.amount_excl_vat, incl_vat: l.amount_incl_vat, vat_rate: l.vat_rate, currency: l.currency };
     const whole = { excl_vat: l.amount_excl_vat, incl_vat: l.amount_incl_vat };
-    const base = {
-      line_no: l.line_no,
-      unit,
-      invoiced,
-      difference: null,
-      quantity_differences: [],
-      cdr_price_check: null,
-      first_line_no: null,
-      first_invoice_number: null,
-      cdr_vat_rate: null,
-    };
-    if (!unit) return { ...base, outcome: 'CDR_NOT_HELD', disputed: whole };
+    const base = { line_no: l.line_no, unit, invoiced };
+    if (!unit) return lineResult(base, 'CDR_NOT_HELD', whole);
     const key = unit.cdr_ids.map(lower).sort().join('|');
     const first = this.claimed.get(key);
-    if (first !== undefined) return { ...base, outcome: 'INVOICED_TWICE', disputed: whole, first_line_no: first };
+    if (first !== undefined) return lineResult(base, 'INVOICED_TWICE', whole, { first_line_no: first });
     this.claimed.set(key, l.line_no);
     const before = unit.cdr_ids.map((id) => elsewhere.get(lower(id))).find((e) => e !== undefined);
-    if (before) return { ...base, outcome: 'INVOICED_TWICE', disputed: whole, first_line_no: before.line_no, first_invoice_number: before.invoice_number };
+    if (before) return lineResult(base, 'INVOICED_TWICE', whole, { first_line_no: before.line_no, first_invoice_number: before.invoice_number });
     for (const id of unit.cdr_ids) this.invoiced.add(lower(id));
-    if (unit.currency !== l.currency) return { ...base, outcome: 'CURRENCY_DIFFERS', disputed: whole };
+    if (unit.currency !== l.currency) return lineResult(base, 'CURRENCY_DIFFERS', whole);
     const minor = minorUnits(l.currency);
     const diff = (line: string | null, held: string | null) => {
       if (line === null || held === null) return null;
-      const places = Math.max(minor, new Decimal(line).decimalPlaces());
-      return new Decimal(line).minus(new Decimal(held).toDecimalPlaces(places, Decimal.ROUND_HALF_UP)).toFixed(places);
+      const invoicedAmount = new Decimal(line);
+      const places = Math.max(minor, invoicedAmount.decimalPlaces());
+      return invoicedAmount.minus(new Decimal(held).toDecimalPlaces(places, Decimal.ROUND_HALF_UP)).toFixed(places);
     };
     const difference = { excl_vat: diff(l.amount_excl_vat, unit.before_taxes), incl_vat: diff(l.amount_incl_vat, unit.after_taxes) };
     const found = cdrsOf(unit, this.index.byId);
     const quantityDifferences = quantities(l, found);
-    const nonZero = (v: string | null) => v !== null && !new Decimal(v).isZero();
+    const nonZero = (v: string | null) => v !== null && !isZeroText(v);
     const priceCheck = checkOf(found);
     if (!nonZero(difference.excl_vat) && !nonZero(difference.incl_vat)) {
-      return { ...base, outcome: 'MATCHED', disputed: { excl_vat: null, incl_vat: null }, quantity_differences: quantityDifferences, cdr_price_check: priceCheck };
+      return lineResult(base, 'MATCHED', { excl_vat: null, incl_vat: null }, { quantity_differences: quantityDifferences, cdr_price_check: priceCheck });
     }
     const cdrRate = impliedVatRate(unit);
     if (
@@ -210,17 +201,19 @@ export class InvoiceMatcher {
       lineConsistentWithRate(l, unit, minor) &&
       (cdrRate === null || !new Decimal(cdrRate).eq(l.vat_rate))
     ) {
-      return {
-        ...base,
-        outcome: 'VAT_RATE_DIFFERS',
-        difference,
-        disputed: { excl_vat: null, incl_vat: difference.incl_vat },
-        quantity_differences: quantityDifferences,
-        cdr_price_check: priceCheck,
-        cdr_vat_rate: cdrRate,
-      };
+      return lineResult(
+        base,
+        'VAT_RATE_DIFFERS',
+        { excl_vat: null, incl_vat: difference.incl_vat },
+        {
+          difference,
+          quantity_differences: quantityDifferences,
+          cdr_price_check: priceCheck,
+          cdr_vat_rate: cdrRate,
+        },
+      );
     }
-    return { ...base, outcome: 'AMOUNT_DIFFERS', difference, disputed: difference, quantity_differences: quantityDifferences, cdr_price_check: priceCheck };
+    return lineResult(base, 'AMOUNT_DIFFERS', difference, { difference, quantity_differences: quantityDifferences, cdr_price_check: priceCheck });
   }
 
   /** CDRs that started in the period, not credited, that no line (of this invoice or an earlier one) invoiced; in the index's order. */
@@ -277,6 +270,31 @@ export class InvoiceMatcher {
   }
 }
 
+/**
+ * A LineResult of one fixed shape, its keys always in the same order (the report's JSON is written from it): a literal,
+ * because spreading a base object and overriding its keys made each result a slow object (most of matching's time).
+ */
+function lineResult(
+  base: Pick<LineResult, 'line_no' | 'unit' | 'invoiced'>,
+  outcome: LineOutcome,
+  disputed: LineResult['disputed'],
+  o: Partial<Pick<LineResult, 'difference' | 'quantity_differences' | 'cdr_price_check' | 'first_line_no' | 'first_invoice_number' | 'cdr_vat_rate'>> = {},
+): LineResult {
+  return {
+    line_no: base.line_no,
+    unit: base.unit,
+    invoiced: base.invoiced,
+    difference: o.difference ?? null,
+    quantity_differences: o.quantity_differences ?? [],
+    cdr_price_check: o.cdr_price_check ?? null,
+    first_line_no: o.first_line_no ?? null,
+    first_invoice_number: o.first_invoice_number ?? null,
+    cdr_vat_rate: o.cdr_vat_rate ?? null,
+    outcome,
+    disputed,
+  };
+}
+
 function cdrsOf(unit: MatchedUnit, byId: Map<string, HeldCdr>): HeldCdr[] {
   return unit.cdr_ids.map((id) => byId.get(id.toLowerCase())!).filter(Boolean);
 }
@@ -312,7 +330,7 @@ function checkOf(found: HeldCdr[]): LineResult['cdr_price_check'] {
   const before = sum((c) => c.difference_before_taxes);
   const after = sum((c) => c.difference_after_taxes);
   const exact = found.every((c) => c.exact === true);
-  const differs = (before !== null && !new Decimal(before).isZero()) || (after !== null && !new Decimal(after).isZero());
+  const differs = (before !== null && !isZeroText(before)) || (after !== null && !isZeroText(after));
   return { differs, exact, difference_before_taxes: before, difference_after_taxes: after };
 }
 
@@ -333,4 +351,9 @@ function lineConsistentWithRate(l: MatchableLine, unit: MatchedUnit, minor: numb
 /** Exact, shown to at least the currency's minor unit (-0.5 → "-0.50"; 8.1675 stays). */
 export function shown(d: Decimal, currency: string): string {
   return d.toFixed(Math.max(minorUnits(currency), d.decimalPlaces()));
+}
+
+/** Whether a decimal as toFixed writes it ("0.00", "-0.00", "0") is zero: the same as new Decimal(v).isZero(), without parsing. */
+function isZeroText(v: string): boolean {
+  return /^-?0(\.0*)?$/.test(v);
 }

@@ -82,8 +82,7 @@ const CSV_HEADER = [
  * Reconciles an imported invoice against the CDRs of its CPO (InvoiceMatcher), computed on each request from what is
  * held now, so CDRs that arrive after the import are found the next time the report is asked for. Exact decimals.
  * The CPO's CDRs are held in memory (indexed) while the invoice's lines are read, matched and written a page at a
- * time: the JSON report makes three passes over the lines (totals first, then the lines, then the disputes), so that
- * it keeps the report's order without holding the lines; the CSV one pass.
+ * time, in one pass: the lines are never all held.
  */
 @Injectable()
 export class ReconciliationService {
@@ -142,36 +141,43 @@ export class ReconciliationService {
   /** The whole report in memory (for small invoices and callers that need it whole; GET …/reconciliation streams it). */
   async report(invoiceId: string): Promise<ReconciliationReport> {
     const p = await this.prepare(invoiceId);
-    const { totals, notInvoiced } = await this.totals(p);
+    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const totals = new ReportTotals();
     const lines: LineResult[] = [];
-    for await (const page of this.matchedPages(p)) lines.push(...page);
-    return { invoice: p.invoice, totals, lines, disputes: lines.filter((r) => r.outcome !== 'MATCHED').map(disputeLine), not_invoiced: notInvoicedOf(notInvoiced) };
+    for await (const page of this.matchedPages(p, matcher)) for (const r of page) (lines.push(r), totals.add(r));
+    return {
+      invoice: p.invoice,
+      totals: totals.value(),
+      lines,
+      disputes: lines.filter((r) => r.outcome !== 'MATCHED').map(disputeLine),
+      not_invoiced: notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to })),
+    };
   }
 
   /**
-   * The report as JSON text (ReconciliationReport, the same keys in the same order as the whole one), a chunk per page
-   * of lines, for the response to stream.
+   * The report as JSON text, a chunk per page of lines, for the response to stream: ReconciliationReport with its keys
+   * in the order they become known in one pass over the lines — invoice, lines, disputes, not_invoiced, totals. Only
+   * the disputes are held until the lines are written (as JSON text), so memory grows with the disputed lines alone.
    */
   async *reportJson(p: PreparedReconciliation): AsyncGenerator<string> {
-    const { totals, notInvoiced } = await this.totals(p);
-    yield `{"invoice":${JSON.stringify(p.invoice)},"totals":${JSON.stringify(totals)},"lines":[`;
+    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const totals = new ReportTotals();
+    const disputes: string[] = [];
+    yield `{"invoice":${JSON.stringify(p.invoice)},"lines":[`;
     let first = true;
-    for await (const page of this.matchedPages(p)) {
+    for await (const page of this.matchedPages(p, matcher)) {
       if (page.length === 0) continue;
+      for (const r of page) {
+        totals.add(r);
+        if (r.outcome !== 'MATCHED') disputes.push(JSON.stringify(disputeLine(r)));
+      }
       yield (first ? '' : ',') + page.map((r) => JSON.stringify(r)).join(',');
       first = false;
     }
     yield '],"disputes":[';
-    first = true;
-    if (totals.disputed.length > 0) {
-      for await (const page of this.matchedPages(p)) {
-        const disputes = page.filter((r) => r.outcome !== 'MATCHED');
-        if (disputes.length === 0) continue;
-        yield (first ? '' : ',') + disputes.map((r) => JSON.stringify(disputeLine(r))).join(',');
-        first = false;
-      }
-    }
-    const { count, cdrs } = notInvoicedOf(notInvoiced);
+    for (let i = 0; i < disputes.length; i += PAGE_LINES) yield (i === 0 ? '' : ',') + disputes.slice(i, i + PAGE_LINES).join(',');
+    disputes.length = 0;
+    const { count, cdrs } = notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to }));
     yield `],"not_invoiced":{"count":${count},"cdrs":[`;
     for (let i = 0; i < cdrs.length; i += PAGE_LINES)
       yield (
@@ -181,7 +187,7 @@ export class ReconciliationService {
           .map((c) => JSON.stringify(c))
           .join(',')
       );
-    yield ']}}';
+    yield `]},"totals":${JSON.stringify(totals.value())}}`;
   }
 
   /**
@@ -214,47 +220,6 @@ export class ReconciliationService {
       ]);
       if (rows.length > 0) yield stringify(rows, options);
     }
-  }
-
-  /** The first pass: the totals, and the CDRs of the period no line invoiced. */
-  private async totals(p: PreparedReconciliation): Promise<{ totals: ReconciliationReport['totals']; notInvoiced: HeldCdr[] }> {
-    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
-    const invoiced = new LineSummer();
-    const matched = new LineSummer();
-    const disputed = new Map(DISPUTE_ORDER.map((o) => [o, { invoiced: new LineSummer(), excl: new DecimalSum(), incl: new DecimalSum() }]));
-    let priceDifferences = 0;
-    for await (const page of this.matchedPages(p, matcher)) {
-      for (const r of page) {
-        invoiced.add(r);
-        if (r.outcome === 'MATCHED') {
-          matched.add(r);
-          if (r.cdr_price_check?.differs || r.cdr_price_check?.exact === false) priceDifferences++;
-          continue;
-        }
-        const d = disputed.get(r.outcome)!;
-        d.invoiced.add(r);
-        d.excl.add(r.disputed.excl_vat);
-        d.incl.add(r.disputed.incl_vat);
-      }
-    }
-    return {
-      totals: {
-        invoiced: invoiced.value(),
-        matched: matched.value(),
-        disputed: DISPUTE_ORDER.map((outcome) => {
-          const d = disputed.get(outcome)!;
-          return {
-            outcome,
-            reason: OUTCOME_WORDS[outcome],
-            lines: d.invoiced.lines,
-            invoiced: d.invoiced.value(),
-            disputed: { excl_vat: d.excl.value(), incl_vat: d.incl.value() },
-          };
-        }).filter((d) => d.lines > 0),
-        matched_with_cdr_price_difference: priceDifferences,
-      },
-      notInvoiced: matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to }),
-    };
   }
 
   /** The invoice's lines in line order, a page at a time (keyset on the primary key). */
@@ -308,6 +273,39 @@ class LineSummer {
 
   value(): LineSum {
     return { lines: this.lines, excl_vat: this.excl.value(), incl_vat: this.incl.value() };
+  }
+}
+
+/** The report's totals, built a line at a time. */
+class ReportTotals {
+  private readonly invoiced = new LineSummer();
+  private readonly matched = new LineSummer();
+  private readonly disputed = new Map(DISPUTE_ORDER.map((o) => [o, { invoiced: new LineSummer(), excl: new DecimalSum(), incl: new DecimalSum() }]));
+  private priceDifferences = 0;
+
+  add(r: LineResult): void {
+    this.invoiced.add(r);
+    if (r.outcome === 'MATCHED') {
+      this.matched.add(r);
+      if (r.cdr_price_check?.differs || r.cdr_price_check?.exact === false) this.priceDifferences++;
+      return;
+    }
+    const d = this.disputed.get(r.outcome)!;
+    d.invoiced.add(r);
+    d.excl.add(r.disputed.excl_vat);
+    d.incl.add(r.disputed.incl_vat);
+  }
+
+  value(): ReconciliationReport['totals'] {
+    return {
+      invoiced: this.invoiced.value(),
+      matched: this.matched.value(),
+      disputed: DISPUTE_ORDER.map((outcome) => {
+        const d = this.disputed.get(outcome)!;
+        return { outcome, reason: OUTCOME_WORDS[outcome], lines: d.invoiced.lines, invoiced: d.invoiced.value(), disputed: { excl_vat: d.excl.value(), incl_vat: d.incl.value() } };
+      }).filter((d) => d.lines > 0),
+      matched_with_cdr_price_difference: this.priceDifferences,
+    };
   }
 }
 
