@@ -46,7 +46,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
             },
             (error: unknown) => {
               child.kill();
-              reject(error as Error);
+              reject(error instanceof Error ? error : new Error(String(error)));
             },
           );
         else if (m.type === 'result') resolve(m.result);
@@ -81,7 +81,7 @@ async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>
   const wallMs = round(performance.now() - t);
   if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
   if (m.format === 'csv') {
-    const rows = parse(text, { columns: true }) as Array<{ outcome: string }>;
+    const rows = parse<{ outcome: string }>(text, { columns: true });
     return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length };
   }
   const report = JSON.parse(text) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };

@@ -144,7 +144,11 @@ export class ReconciliationService {
     const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
     const totals = new ReportTotals();
     const lines: LineResult[] = [];
-    for await (const page of this.matchedPages(p, matcher)) for (const r of page) (lines.push(r), totals.add(r));
+    for await (const page of this.matchedPages(p, matcher))
+      for (const r of page) {
+        lines.push(r);
+        totals.add(r);
+      }
     return {
       invoice: p.invoice,
       totals: totals.value(),
@@ -235,7 +239,7 @@ export class ReconciliationService {
       );
       if (lines.length === 0) return;
       for (const l of lines) if (l.start_date_time !== null) l.start_date_time = new Date(l.start_date_time).toISOString();
-      yield lines as MatchableLine[];
+      yield lines;
       if (lines.length < PAGE_LINES) return;
       after = lines[lines.length - 1].line_no;
     }
