@@ -2,9 +2,10 @@
  * Child process of the reconciliation benchmark (forked by reconcile.bench.ts, so its memory figures are the
  * service's own plus, for PGlite, the embedded database's). Starts the service, writes N CDRs of one CPO and an
  * invoice of N lines (one per CDR, every tenth with another amount) straight into the database, first times the ceiling, the
- * same rows read with one query (each line with its CDR) on the service's own pool, then
- * GET /api/v1/finance/invoices/{id}/reconciliation (the report as finance asks for it): the ceiling first, so that the
- * report's heap does not inflate the ceiling's peak RSS. Reports over IPC; never prints.
+ * same rows read with one query (each line with its CDR) on the service's own pool, then lets the parent ask for
+ * GET /api/v1/finance/invoices/{id}/reconciliation as JSON and as CSV (the report as finance asks for it), sampling its
+ * own RSS meanwhile: the ceiling first, so that the report's heap does not inflate the ceiling's peak RSS. Reports over
+ * IPC; never prints.
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -23,8 +24,15 @@ export interface ReconcileFigures {
   rows: number;
 }
 
+/** The parent asks for the report over HTTP (its own memory is not the service's) and says when it has read it all. */
+export interface ReconcileFetched {
+  type: 'fetched';
+}
+
 export type ReconcileWorkerMessage =
-  { type: 'result'; result: { seedMs: number; baseRssMiB: number; reconcile: ReconcileFigures; ceiling: ReconcileFigures; disputed: number } } | { type: 'error'; message: string };
+  | { type: 'ready'; url: string; financeKey: string; invoiceId: string; format: 'json' | 'csv' }
+  | { type: 'result'; result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number }; ceiling: ReconcileFigures } }
+  | { type: 'error'; message: string };
 
 function send(message: ReconcileWorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
@@ -111,14 +119,17 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
     const ceiling = { wallMs: round(performance.now() - t2), peakRssMiB: toMiB(rss.peak()), rows: ceilingRows };
     global.gc?.();
 
-    rss.reset();
-    const t1 = performance.now();
-    const response = await fetch(`${service.url}/api/v1/finance/invoices/${invoiceId}/reconciliation`, { headers: { 'X-API-Key': financeKey } });
-    const report = (await response.json()) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };
-    if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
-    const reconcile = { wallMs: round(performance.now() - t1), peakRssMiB: toMiB(rss.peak()), rows: report.lines.length };
-    const disputed = report.totals.disputed.reduce((s, d) => s + d.lines, 0);
-    await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), reconcile, ceiling, disputed } });
+    // The report is asked for by the parent process, so that parsing the answer does not count as the service's memory.
+    const peak = { json: 0, csv: 0 };
+    for (const format of ['json', 'csv'] as const) {
+      global.gc?.();
+      rss.reset();
+      const fetched = new Promise<void>((resolve) => process.once('message', () => resolve()));
+      await send({ type: 'ready', url: service.url, financeKey, invoiceId, format });
+      await fetched;
+      peak[format] = toMiB(rss.peak());
+    }
+    await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), peakRssMiB: peak, ceiling } });
   } finally {
     rss.stop();
     await service?.stop();

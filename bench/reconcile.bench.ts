@@ -1,38 +1,102 @@
 /**
  * Reconciliation of one invoice of N lines against N CDRs (issue 17; target under 30 s and 300 MB on PostgreSQL):
- * the report as finance asks for it over HTTP, in a forked service process (reconcile-worker.ts), beside the same run's
- * ceiling, the same rows read with one query. A fresh database per run (bench-database.ts).
+ * the report as finance asks for it over HTTP (JSON, then CSV), from a forked service process (reconcile-worker.ts) whose
+ * RSS is sampled while this process asks and parses, beside the same run's ceiling, the same rows read with one query. A fresh database per run (bench-database.ts).
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createBenchDatabase, DatabaseKind } from './bench-database';
-import type { ReconcileWorkerMessage, ReconcileWorkerRequest } from './reconcile-worker';
+import { parse } from 'csv-parse/sync';
+import type { ReconcileFetched, ReconcileFigures, ReconcileWorkerMessage, ReconcileWorkerRequest } from './reconcile-worker';
+import { round } from './stats';
 
-export type ReconcileResult = Extract<ReconcileWorkerMessage, { type: 'result' }>['result'] & { kind: DatabaseKind; lines: number; database: string };
+/** The report over HTTP, timed from the request to its last byte; the parent parses it (lines and disputed counted). */
+export interface ReportFigures {
+  wallMs: number;
+  /** The service process's peak RSS while it answered. */
+  peakRssMiB: number;
+  bytes: number;
+  rows: number;
+  disputed: number;
+}
+
+export interface ReconcileResult {
+  kind: DatabaseKind;
+  lines: number;
+  database: string;
+  seedMs: number;
+  baseRssMiB: number;
+  ceiling: ReconcileFigures;
+  json: ReportFigures;
+  csv: ReportFigures;
+}
 
 export async function benchReconcile(kind: DatabaseKind, lines: number): Promise<ReconcileResult> {
   const database = await createBenchDatabase(kind, process.env.DATABASE_URL);
   try {
     const child = fork(join(__dirname, 'reconcile-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+    const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB'>>> = {};
     const result = await new Promise<Extract<ReconcileWorkerMessage, { type: 'result' }>['result']>((resolve, reject) => {
-      child.once('message', (m: ReconcileWorkerMessage) => (m.type === 'result' ? resolve(m.result) : reject(new Error(m.message))));
+      child.on('message', (m: ReconcileWorkerMessage) => {
+        if (m.type === 'ready')
+          fetchReport(m).then(
+            (figures) => {
+              fetched[m.format] = figures;
+              child.send({ type: 'fetched' } satisfies ReconcileFetched);
+            },
+            (error: unknown) => {
+              child.kill();
+              reject(error instanceof Error ? error : new Error(String(error)));
+            },
+          );
+        else if (m.type === 'result') resolve(m.result);
+        else reject(new Error(m.message));
+      });
       child.once('exit', (code) => reject(new Error(`reconcile-worker exited with code ${code}`)));
       const request: ReconcileWorkerRequest = { databaseEnv: database.env, lines };
       child.send(request);
     });
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
-    return { ...result, kind, lines, database: database.description };
+    return {
+      kind,
+      lines,
+      database: database.description,
+      seedMs: result.seedMs,
+      baseRssMiB: result.baseRssMiB,
+      ceiling: result.ceiling,
+      json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json },
+      csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv },
+    };
   } finally {
     await database.remove();
   }
 }
 
+async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>): Promise<Omit<ReportFigures, 'peakRssMiB'>> {
+  const t = performance.now();
+  const response = await fetch(`${m.url}/api/v1/finance/invoices/${m.invoiceId}/reconciliation${m.format === 'csv' ? '?format=csv' : ''}`, {
+    headers: { 'X-API-Key': m.financeKey },
+  });
+  const text = await response.text();
+  const wallMs = round(performance.now() - t);
+  if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
+  if (m.format === 'csv') {
+    const rows = parse<{ outcome: string }>(text, { columns: true });
+    return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length };
+  }
+  const report = JSON.parse(text) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };
+  return { wallMs, bytes: Buffer.byteLength(text), rows: report.lines.length, disputed: report.totals.disputed.reduce((s, d) => s + d.lines, 0) };
+}
+
 /** One line per figure, for the log. */
 export function formatReconcile(r: ReconcileResult): string {
+  const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   return [
-    `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs (seeded in ${(r.seedMs / 1000).toFixed(1)} s; RSS before ${r.baseRssMiB} MiB)`,
-    `    reconciliation report (HTTP, JSON): ${(r.reconcile.wallMs / 1000).toFixed(2)} s, peak RSS ${r.reconcile.peakRssMiB} MiB, ${r.reconcile.rows} lines, ${r.disputed} disputed`,
+    `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
+    ...(['json', 'csv'] as const).map(
+      (f) =>
+        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
+    ),
     `    ceiling, the rows read with one query: ${(r.ceiling.wallMs / 1000).toFixed(2)} s, peak RSS ${r.ceiling.peakRssMiB} MiB, ${r.ceiling.rows} rows`,
-    `    report ÷ ceiling: ${(r.reconcile.wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the time`,
   ].join('\n');
 }

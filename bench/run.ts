@@ -1,9 +1,10 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile|story   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story   run one benchmark only (default: all)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --story-sessions N       Sessions of the busy CPO's month in the charge-story benchmark (default 90000: 3,000 a day)
+ *   --cdrs N                 CDRs re-priced per run of the re-pricing benchmark (default 20000; --runs runs)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
@@ -29,13 +30,14 @@ import { benchPull, PullResult } from './pull-locations.bench';
 import { benchPush, PushOptions } from './push.bench';
 import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
+import { benchReprice, formatReprice, RepriceResult } from './reprice.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'story'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story'] as const;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -50,9 +52,10 @@ interface Flags {
   connections: number;
   lines: number;
   storySessions: number;
+  cdrs: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions' | 'cdrs'> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -62,6 +65,7 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--connections': 'connections',
   '--lines': 'lines',
   '--story-sessions': 'storySessions',
+  '--cdrs': 'cdrs',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -77,6 +81,7 @@ function parseFlags(argv: readonly string[]): Flags {
     connections: 50,
     lines: 100_000,
     storySessions: 90_000,
+    cdrs: 20_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -108,7 +113,13 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[]; story: StoryResult[] } = {
+  const report: BenchReport & {
+    price: PriceBenchResult | null;
+    authorize: AuthorizeResult[];
+    reconcile: ReconcileResult[];
+    reprice: RepriceResult | null;
+    story: StoryResult[];
+  } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -128,6 +139,7 @@ async function main(flags: Flags): Promise<void> {
     authorize: [],
     reconcile: [],
     story: [],
+    reprice: null,
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -136,7 +148,8 @@ async function main(flags: Flags): Promise<void> {
     );
   }
   const kinds: DatabaseKind[] = flags.database ? [flags.database] : process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-  if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price') log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
+  if (!process.env.DATABASE_URL && flags.only !== 'cold-start' && flags.only !== 'price' && flags.only !== 'reprice')
+    log('PostgreSQL skipped: set DATABASE_URL to a server where a database may be created.');
   if (flags.only === null || flags.only === 'pull') {
     for (const kind of kinds) {
       if (interrupted) return;
@@ -220,6 +233,11 @@ async function main(flags: Flags): Promise<void> {
       log(formatChargeStory(result));
       report.story.push(result);
     }
+  }
+  if ((flags.only === null || flags.only === 'reprice') && !interrupted) {
+    log(`Re-pricing ${flags.cdrs} CDRs end to end on one core (no database round trips)…`);
+    report.reprice = await benchReprice(flags.cdrs, flags.runs, log);
+    log(formatReprice(report.reprice));
   }
   if (interrupted) return;
   const path = join(root, 'bench', 'results', 'latest.json');

@@ -66,9 +66,9 @@ export class ReconciliationRecordsService {
       );
       const lineOf = new Map<string, { cdr_id: string; line_no: number; outcome: LineOutcome }>();
       if (invoice) {
-        const report = await this.reconciliation.report(invoice.id);
-        for (const l of report.lines)
-          for (const id of l.unit?.cdr_ids ?? []) if (!lineOf.has(id.toLowerCase())) lineOf.set(id.toLowerCase(), { cdr_id: id, line_no: l.line_no, outcome: l.outcome });
+        for await (const page of this.reconciliation.matchedPages(await this.reconciliation.prepare(invoice.id)))
+          for (const l of page)
+            for (const id of l.unit?.cdr_ids ?? []) if (!lineOf.has(id.toLowerCase())) lineOf.set(id.toLowerCase(), { cdr_id: id, line_no: l.line_no, outcome: l.outcome });
       }
       const cdrs = r.cdrs.map((id) => {
         const line = lineOf.get(id.toLowerCase());

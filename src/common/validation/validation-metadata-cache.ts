@@ -13,7 +13,8 @@ let installed = false;
  * ancestors' (typestack/class-validator#2686): about a sixth of a pull's validation time, which is most of its CPU.
  * The rules of a class are all registered when its module loads, before any object of it can be validated, and never
  * change after; a rule registered later (a module loaded late) empties the memo anyway. Keyed by the class and the
- * lookup's options, so validation with groups stays correct. Installed once per process; idempotent.
+ * lookup's options, so validation with groups stays correct. The rules' grouping by property is memoised with them
+ * (by the rule list). Installed once per process; idempotent.
  */
 export function installValidationMetadataCache(): void {
   if (installed) return;
@@ -29,6 +30,15 @@ export function installValidationMetadataCache(): void {
     let rules = forTarget.get(key);
     if (!rules) forTarget.set(key, (rules = lookup(target, schema, always, strictGroups, groups)));
     return rules;
+  };
+  // The executor groups a class's rules by property on every validated object; the memoised rule lists above are
+  // the same arrays each time and never change, so their grouping is kept with them (read only by the executor).
+  const group = storage.groupByPropertyName.bind(storage);
+  const grouped = new WeakMap<ValidationMetadata[], ReturnType<typeof group>>();
+  storage.groupByPropertyName = (metadata) => {
+    let byProperty = grouped.get(metadata);
+    if (!byProperty) grouped.set(metadata, (byProperty = group(metadata)));
+    return byProperty;
   };
   storage.addValidationMetadata = (metadata) => {
     memo = new WeakMap();

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import { ConnectionsService } from '../../connections/connections.service';
 import { InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 import { ImportResult, InvoicesService, InvoiceView } from './invoices.service';
-import { ReconciliationReport, ReconciliationService } from './reconciliation.service';
+import { ReconciliationService } from './reconciliation.service';
 import { ApiErrors, InternalApi } from '../../common/http/internal-api.decorator';
 
 /** Body of PUT /api/v1/finance/invoice-mappings/{connection_id} (see InvoiceMapping). */
@@ -119,17 +120,19 @@ export class InvoicesController {
 
   /**
    * GET invoices/{id}/reconciliation[?format=csv] — the invoice matched line by line against the CDRs held now
-   * (ReconciliationReport as JSON; CSV: one row per line). 404 unknown invoice.
+   * (ReconciliationReport as JSON; CSV: one row per line), streamed a page of lines at a time. 404 unknown invoice
+   * (before anything is sent; a failure once the report has started aborts the response).
    */
   @Get('invoices/:id/reconciliation')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reconcile an invoice against the CDRs: totals, outcome per line, lines to dispute' })
+  @ApiOkResponse({ description: 'ReconciliationReport (JSON), or one CSV row per invoice line with format=csv' })
   @ApiErrors({ 400: 'id is not a uuid, or format is neither json nor csv', 404: 'No such invoice' })
-  async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<ReconciliationReport | string> {
-    const report = await this.reconciliation.report(id);
-    if (q.format !== 'csv') return report;
-    void reply.header('Content-Type', 'text/csv; charset=utf-8');
-    return this.reconciliation.toCsv(report);
+  async report(@Param('id', new ParseUUIDPipe()) id: string, @Query() q: ReportQueryDto): Promise<StreamableFile> {
+    const prepared = await this.reconciliation.prepare(id);
+    const csv = q.format === 'csv';
+    const chunks = csv ? this.reconciliation.reportCsv(prepared) : this.reconciliation.reportJson(prepared);
+    return new StreamableFile(Readable.from(chunks, { objectMode: false }), { type: csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8' });
   }
 
   private async knownConnection(id: string): Promise<void> {

@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { stringify } from 'csv-stringify/sync';
-import { InvoiceLineIn } from './invoice-csv.reader';
 import { InvoiceMapping } from './invoice-mapping.model';
-import { HeldCdr, LineOutcome, LineResult, matchInvoice, OUTCOME_WORDS, shown } from './invoice-matching';
+import { CdrIndex, HeldCdr, InvoiceMatcher, LineOutcome, LineResult, MatchableLine, OUTCOME_WORDS, shown } from './invoice-matching';
 import { InvoicesService, InvoiceView } from './invoices.service';
 
 /** A sum of lines: how many, and their amounts per side (null: no line states that side). */
@@ -46,9 +45,44 @@ export interface ReconciliationReport {
   };
 }
 
+/** An invoice ready to be matched: its view, how its lines read, the CPO's CDRs indexed, what earlier invoices claimed. */
+export interface PreparedReconciliation {
+  invoice: InvoiceView;
+  linePer: InvoiceMapping['line_per'];
+  index: CdrIndex;
+  elsewhere: Map<string, { invoice_number: string; line_no: number }>;
+}
+
+/** Lines read and results written per page of this many lines: memory stays flat whatever the invoice's size. */
+const PAGE_LINES = 2000;
+
+const DISPUTE_ORDER: Array<Exclude<LineOutcome, 'MATCHED'>> = ['AMOUNT_DIFFERS', 'VAT_RATE_DIFFERS', 'CDR_NOT_HELD', 'INVOICED_TWICE', 'CURRENCY_DIFFERS'];
+
+const CSV_HEADER = [
+  'line_no',
+  'outcome',
+  'reason',
+  'cdr_ids',
+  'matched_by',
+  'currency',
+  'invoiced_excl_vat',
+  'invoiced_incl_vat',
+  'invoiced_vat_rate',
+  'cdr_excl_vat',
+  'cdr_incl_vat',
+  'difference_excl_vat',
+  'difference_incl_vat',
+  'disputed_excl_vat',
+  'disputed_incl_vat',
+  'cdr_price_differs_from_ours',
+  'tell_cpo',
+];
+
 /**
- * Reconciles an imported invoice against the CDRs of its CPO (matchInvoice), computed on each request from what is
+ * Reconciles an imported invoice against the CDRs of its CPO (InvoiceMatcher), computed on each request from what is
  * held now, so CDRs that arrive after the import are found the next time the report is asked for. Exact decimals.
+ * The CPO's CDRs are held in memory (indexed) while the invoice's lines are read, matched and written a page at a
+ * time, in one pass: the lines are never all held.
  */
 @Injectable()
 export class ReconciliationService {
@@ -57,11 +91,11 @@ export class ReconciliationService {
     private readonly invoices: InvoicesService,
   ) {}
 
-  /** @throws NotFoundException for an unknown invoice */
-  async report(invoiceId: string): Promise<ReconciliationReport> {
+  /** Reads what matching the invoice needs. @throws NotFoundException for an unknown invoice */
+  async prepare(invoiceId: string): Promise<PreparedReconciliation> {
     const invoice = await this.invoices.get(invoiceId);
     const [{ mapping }]: Array<{ mapping: InvoiceMapping }> = await this.db.query(`SELECT mapping FROM invoice WHERE id = $1`, [invoiceId]);
-    const cdrs: Array<HeldCdr & { start_date_time: Date }> = await this.db.query(
+    const cdrs: Array<Omit<HeldCdr, 'start_date_time'> & { start_date_time: Date | string }> = await this.db.query(
       `SELECT c.id, c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
          c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
          c.mapped->>'total_parking_time' AS parking_hours, c.stated_before_taxes::text AS before_taxes, c.stated_after_taxes::text AS after_taxes,
@@ -70,10 +104,12 @@ export class ReconciliationService {
        FROM cdr c WHERE c.connection_id = $1 ORDER BY c.start_date_time, c.ocpi_id`,
       [invoice.connection_id],
     );
-    const held = cdrs.map((c) => ({ ...c, start_date_time: new Date(c.start_date_time).toISOString() }));
+    // In place, not a copy: the rows are most of the report's memory.
+    for (const c of cdrs) c.start_date_time = new Date(c.start_date_time).toISOString();
+    const index = new CdrIndex(cdrs as HeldCdr[]);
     // What the CPO's earlier current invoices already invoice (first come, first claimed).
-    const earlier: Array<{ id: string; invoice_number: string; mapping: InvoiceMapping; period_from: Date; period_to: Date }> = await this.db.query(
-      `SELECT e.id, e.invoice_number, e.mapping, e.period_from, e.period_to FROM invoice e, invoice me
+    const earlier: Array<{ id: string; invoice_number: string; mapping: InvoiceMapping }> = await this.db.query(
+      `SELECT e.id, e.invoice_number, e.mapping FROM invoice e, invoice me
        WHERE me.id = $1 AND e.connection_id = me.connection_id AND e.id <> me.id AND e.superseded_by IS NULL AND e.invoice_number <> me.invoice_number
          AND (e.imported_at, e.id) < (me.imported_at, me.id)
        ORDER BY e.imported_at, e.id`,
@@ -81,119 +117,214 @@ export class ReconciliationService {
     );
     const elsewhere = new Map<string, { invoice_number: string; line_no: number }>();
     for (const e of earlier) {
-      const theirs = matchInvoice(
-        await this.linesOf(e.id),
-        held,
-        e.mapping.line_per,
-        { from: new Date(e.period_from).toISOString(), to: new Date(e.period_to).toISOString() },
-        elsewhere,
-      );
-      for (const r of theirs.lines) {
-        if (!r.unit || r.outcome === 'INVOICED_TWICE') continue;
-        for (const id of r.unit.cdr_ids) if (!elsewhere.has(id.toLowerCase())) elsewhere.set(id.toLowerCase(), { invoice_number: e.invoice_number, line_no: r.line_no });
+      // Matched against what the invoices before it claimed; its own claims count only from the next invoice on.
+      const matcher = new InvoiceMatcher(index, e.mapping.line_per, elsewhere);
+      const theirs = new Map<string, { invoice_number: string; line_no: number }>();
+      for await (const page of this.linePages(e.id)) {
+        for (const l of page) {
+          const r = matcher.match(l);
+          if (!r.unit || r.outcome === 'INVOICED_TWICE') continue;
+          for (const id of r.unit.cdr_ids)
+            if (!elsewhere.has(id.toLowerCase()) && !theirs.has(id.toLowerCase())) theirs.set(id.toLowerCase(), { invoice_number: e.invoice_number, line_no: r.line_no });
+        }
       }
+      for (const [id, at] of theirs) elsewhere.set(id, at);
     }
-    const matching = matchInvoice(await this.linesOf(invoiceId), held, mapping.line_per, { from: invoice.period_from, to: invoice.period_to }, elsewhere);
-    const sum = (rs: LineResult[], f: (r: LineResult) => string | null): string | null => {
-      const vs = rs.map(f).filter((v): v is string => v !== null);
-      // Exact; shown to at least cents, more when a line states more.
-      return vs.length === 0 ? null : vs.reduce((s, v) => s.plus(v), new Decimal(0)).toFixed(Math.max(2, ...vs.map((v) => new Decimal(v).decimalPlaces())));
-    };
-    const lineSum = (rs: LineResult[]): LineSum => ({ lines: rs.length, excl_vat: sum(rs, (r) => r.invoiced.excl_vat), incl_vat: sum(rs, (r) => r.invoiced.incl_vat) });
-    const matched = matching.lines.filter((r) => r.outcome === 'MATCHED');
-    const order: Array<Exclude<LineOutcome, 'MATCHED'>> = ['AMOUNT_DIFFERS', 'VAT_RATE_DIFFERS', 'CDR_NOT_HELD', 'INVOICED_TWICE', 'CURRENCY_DIFFERS'];
-    const disputed = order
-      .map((outcome) => {
-        const rs = matching.lines.filter((r) => r.outcome === outcome);
-        return {
-          outcome,
-          reason: OUTCOME_WORDS[outcome],
-          lines: rs.length,
-          invoiced: lineSum(rs),
-          disputed: { excl_vat: sum(rs, (r) => r.disputed.excl_vat), incl_vat: sum(rs, (r) => r.disputed.incl_vat) },
-        };
-      })
-      .filter((d) => d.lines > 0);
-    const disputes = matching.lines.filter((r) => r.outcome !== 'MATCHED').map((r) => disputeLine(r));
+    return { invoice, linePer: mapping.line_per, index, elsewhere };
+  }
+
+  /** The invoice's lines matched, a page at a time in line order (with the matcher, for what was not invoiced after the last page). */
+  async *matchedPages(p: PreparedReconciliation, matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere)): AsyncGenerator<LineResult[]> {
+    for await (const page of this.linePages(p.invoice.id)) yield page.map((l) => matcher.match(l));
+  }
+
+  /** The whole report in memory (for small invoices and callers that need it whole; GET …/reconciliation streams it). */
+  async report(invoiceId: string): Promise<ReconciliationReport> {
+    const p = await this.prepare(invoiceId);
+    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const totals = new ReportTotals();
+    const lines: LineResult[] = [];
+    for await (const page of this.matchedPages(p, matcher))
+      for (const r of page) {
+        lines.push(r);
+        totals.add(r);
+      }
     return {
-      invoice,
-      totals: {
-        invoiced: lineSum(matching.lines),
-        matched: lineSum(matched),
-        disputed,
-        matched_with_cdr_price_difference: matched.filter((r) => r.cdr_price_check?.differs || r.cdr_price_check?.exact === false).length,
-      },
-      lines: matching.lines,
-      disputes,
-      not_invoiced: {
-        count: matching.not_invoiced.length,
-        cdrs: matching.not_invoiced.map((c) => ({
-          cdr_id: c.cdr_id,
-          session_id: c.session_id,
-          start_date_time: c.start_date_time,
-          currency: c.currency,
-          before_taxes: c.before_taxes,
-          after_taxes: c.after_taxes,
-        })),
-      },
+      invoice: p.invoice,
+      totals: totals.value(),
+      lines,
+      disputes: lines.filter((r) => r.outcome !== 'MATCHED').map(disputeLine),
+      not_invoiced: notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to })),
     };
   }
 
-  private async linesOf(invoiceId: string): Promise<InvoiceLineIn[]> {
-    const lines: Array<InvoiceLineIn & { start_date_time: Date | null }> = await this.db.query(
-      `SELECT line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh::text AS energy_kwh,
-         time_hours::text AS time_hours, parking_hours::text AS parking_hours, amount_excl_vat::text AS amount_excl_vat,
-         amount_incl_vat::text AS amount_incl_vat, vat_rate::text AS vat_rate, currency, raw
-       FROM invoice_line WHERE invoice_id = $1 ORDER BY line_no`,
-      [invoiceId],
-    );
-    return lines.map((l) => ({ ...l, start_date_time: l.start_date_time === null ? null : new Date(l.start_date_time).toISOString() }));
+  /**
+   * The report as JSON text, a chunk per page of lines, for the response to stream: ReconciliationReport with its keys
+   * in the order they become known in one pass over the lines — invoice, lines, disputes, not_invoiced, totals. Only
+   * the disputes are held until the lines are written (as JSON text), so memory grows with the disputed lines alone.
+   */
+  async *reportJson(p: PreparedReconciliation): AsyncGenerator<string> {
+    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const totals = new ReportTotals();
+    const disputes: string[] = [];
+    yield `{"invoice":${JSON.stringify(p.invoice)},"lines":[`;
+    let first = true;
+    for await (const page of this.matchedPages(p, matcher)) {
+      if (page.length === 0) continue;
+      for (const r of page) {
+        totals.add(r);
+        if (r.outcome !== 'MATCHED') disputes.push(JSON.stringify(disputeLine(r)));
+      }
+      yield (first ? '' : ',') + page.map((r) => JSON.stringify(r)).join(',');
+      first = false;
+    }
+    yield '],"disputes":[';
+    for (let i = 0; i < disputes.length; i += PAGE_LINES) yield (i === 0 ? '' : ',') + disputes.slice(i, i + PAGE_LINES).join(',');
+    disputes.length = 0;
+    const { count, cdrs } = notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to }));
+    yield `],"not_invoiced":{"count":${count},"cdrs":[`;
+    for (let i = 0; i < cdrs.length; i += PAGE_LINES)
+      yield (
+        (i === 0 ? '' : ',') +
+        cdrs
+          .slice(i, i + PAGE_LINES)
+          .map((c) => JSON.stringify(c))
+          .join(',')
+      );
+    yield `]},"totals":${JSON.stringify(totals.value())}}`;
   }
 
-  /** The report as CSV: one row per invoice line (outcome, CDR, invoiced, difference, disputed, what to tell the CPO). */
-  toCsv(report: ReconciliationReport): string {
-    const tell = new Map(report.disputes.map((d) => [d.line_no, d.tell_cpo]));
-    const header = [
-      'line_no',
-      'outcome',
-      'reason',
-      'cdr_ids',
-      'matched_by',
-      'currency',
-      'invoiced_excl_vat',
-      'invoiced_incl_vat',
-      'invoiced_vat_rate',
-      'cdr_excl_vat',
-      'cdr_incl_vat',
-      'difference_excl_vat',
-      'difference_incl_vat',
-      'disputed_excl_vat',
-      'disputed_incl_vat',
-      'cdr_price_differs_from_ours',
-      'tell_cpo',
-    ];
-    const rows = report.lines.map((r) => [
-      r.line_no,
-      r.outcome,
-      OUTCOME_WORDS[r.outcome],
-      r.unit?.cdr_ids.join(' ') ?? null,
-      r.unit?.matched_by ?? null,
-      r.invoiced.currency,
-      r.invoiced.excl_vat,
-      r.invoiced.incl_vat,
-      r.invoiced.vat_rate,
-      r.unit?.before_taxes ?? null,
-      r.unit?.after_taxes ?? null,
-      r.difference?.excl_vat ?? null,
-      r.difference?.incl_vat ?? null,
-      r.disputed.excl_vat,
-      r.disputed.incl_vat,
-      r.cdr_price_check === null ? null : r.cdr_price_check.differs || r.cdr_price_check.exact === false,
-      tell.get(r.line_no) ?? null,
-    ]);
-    // CRLF as RFC 4180; booleans as true/false (csv-stringify's default writes 1 and an empty field).
-    return stringify([header, ...rows], { record_delimiter: 'windows', cast: { boolean: (v) => String(v) } });
+  /**
+   * The report as CSV, a chunk per page of lines: one row per invoice line (outcome, CDR, invoiced, difference,
+   * disputed, what to tell the CPO); CRLF as RFC 4180; booleans as true/false (csv-stringify's default writes 1 and an
+   * empty field).
+   */
+  async *reportCsv(p: PreparedReconciliation): AsyncGenerator<string> {
+    const options = { record_delimiter: 'windows' as const, cast: { boolean: (v: boolean) => String(v) } };
+    yield stringify([CSV_HEADER], options);
+    for await (const page of this.matchedPages(p)) {
+      const rows = page.map((r) => [
+        r.line_no,
+        r.outcome,
+        OUTCOME_WORDS[r.outcome],
+        r.unit?.cdr_ids.join(' ') ?? null,
+        r.unit?.matched_by ?? null,
+        r.invoiced.currency,
+        r.invoiced.excl_vat,
+        r.invoiced.incl_vat,
+        r.invoiced.vat_rate,
+        r.unit?.before_taxes ?? null,
+        r.unit?.after_taxes ?? null,
+        r.difference?.excl_vat ?? null,
+        r.difference?.incl_vat ?? null,
+        r.disputed.excl_vat,
+        r.disputed.incl_vat,
+        r.cdr_price_check === null ? null : r.cdr_price_check.differs || r.cdr_price_check.exact === false,
+        r.outcome === 'MATCHED' ? null : disputeLine(r).tell_cpo,
+      ]);
+      if (rows.length > 0) yield stringify(rows, options);
+    }
   }
+
+  /** The invoice's lines in line order, a page at a time (keyset on the primary key). */
+  private async *linePages(invoiceId: string): AsyncGenerator<MatchableLine[]> {
+    let after = 0;
+    for (;;) {
+      const lines: Array<MatchableLine & { start_date_time: Date | string | null }> = await this.db.query(
+        `SELECT line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh::text AS energy_kwh,
+           time_hours::text AS time_hours, parking_hours::text AS parking_hours, amount_excl_vat::text AS amount_excl_vat,
+           amount_incl_vat::text AS amount_incl_vat, vat_rate::text AS vat_rate, currency
+         FROM invoice_line WHERE invoice_id = $1 AND line_no > $2 ORDER BY line_no LIMIT ${PAGE_LINES}`,
+        [invoiceId, after],
+      );
+      if (lines.length === 0) return;
+      for (const l of lines) if (l.start_date_time !== null) l.start_date_time = new Date(l.start_date_time).toISOString();
+      yield lines;
+      if (lines.length < PAGE_LINES) return;
+      after = lines[lines.length - 1].line_no;
+    }
+  }
+}
+
+/** An exact sum of decimal strings, shown to at least cents, more when a term states more; null when no term. */
+class DecimalSum {
+  private total: Decimal | null = null;
+  private places = 2;
+
+  add(v: string | null): void {
+    if (v === null) return;
+    const d = new Decimal(v);
+    this.total = (this.total ?? new Decimal(0)).plus(d);
+    this.places = Math.max(this.places, d.decimalPlaces());
+  }
+
+  value(): string | null {
+    return this.total === null ? null : this.total.toFixed(this.places);
+  }
+}
+
+/** A LineSum built a line at a time. */
+class LineSummer {
+  lines = 0;
+  private readonly excl = new DecimalSum();
+  private readonly incl = new DecimalSum();
+
+  add(r: LineResult): void {
+    this.lines++;
+    this.excl.add(r.invoiced.excl_vat);
+    this.incl.add(r.invoiced.incl_vat);
+  }
+
+  value(): LineSum {
+    return { lines: this.lines, excl_vat: this.excl.value(), incl_vat: this.incl.value() };
+  }
+}
+
+/** The report's totals, built a line at a time. */
+class ReportTotals {
+  private readonly invoiced = new LineSummer();
+  private readonly matched = new LineSummer();
+  private readonly disputed = new Map(DISPUTE_ORDER.map((o) => [o, { invoiced: new LineSummer(), excl: new DecimalSum(), incl: new DecimalSum() }]));
+  private priceDifferences = 0;
+
+  add(r: LineResult): void {
+    this.invoiced.add(r);
+    if (r.outcome === 'MATCHED') {
+      this.matched.add(r);
+      if (r.cdr_price_check?.differs || r.cdr_price_check?.exact === false) this.priceDifferences++;
+      return;
+    }
+    const d = this.disputed.get(r.outcome)!;
+    d.invoiced.add(r);
+    d.excl.add(r.disputed.excl_vat);
+    d.incl.add(r.disputed.incl_vat);
+  }
+
+  value(): ReconciliationReport['totals'] {
+    return {
+      invoiced: this.invoiced.value(),
+      matched: this.matched.value(),
+      disputed: DISPUTE_ORDER.map((outcome) => {
+        const d = this.disputed.get(outcome)!;
+        return { outcome, reason: OUTCOME_WORDS[outcome], lines: d.invoiced.lines, invoiced: d.invoiced.value(), disputed: { excl_vat: d.excl.value(), incl_vat: d.incl.value() } };
+      }).filter((d) => d.lines > 0),
+      matched_with_cdr_price_difference: this.priceDifferences,
+    };
+  }
+}
+
+function notInvoicedOf(cdrs: HeldCdr[]): ReconciliationReport['not_invoiced'] {
+  return {
+    count: cdrs.length,
+    cdrs: cdrs.map((c) => ({
+      cdr_id: c.cdr_id,
+      session_id: c.session_id,
+      start_date_time: c.start_date_time,
+      currency: c.currency,
+      before_taxes: c.before_taxes,
+      after_taxes: c.after_taxes,
+    })),
+  };
 }
 
 /** What to tell the CPO about a disputed line, in plain words with the figures. */

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { ReconciliationService } from '../invoices/reconciliation.service';
+import { LineResult } from '../invoices/invoice-matching';
 
 /**
  * Why a CDR is listed as one we lack (closed set):
@@ -123,8 +124,9 @@ export class MissingCdrsService {
       [connectionId],
     );
     for (const inv of invoices) {
-      const report = await this.reconciliation.report(inv.id);
-      const notHeld = report.lines.filter((l) => l.outcome === 'CDR_NOT_HELD');
+      const notHeld: LineResult[] = [];
+      const prepared = await this.reconciliation.prepare(inv.id);
+      for await (const page of this.reconciliation.matchedPages(prepared)) notHeld.push(...page.filter((l) => l.outcome === 'CDR_NOT_HELD'));
       if (notHeld.length === 0) continue;
       const refs: Array<{
         line_no: number;
@@ -152,7 +154,7 @@ export class MissingCdrsService {
           amount_excl_vat: l.invoiced.excl_vat,
           amount_incl_vat: l.invoiced.incl_vat,
           invoice_id: inv.id,
-          invoice_number: report.invoice.invoice_number,
+          invoice_number: prepared.invoice.invoice_number,
           line_no: l.line_no,
           cdr_ref: r?.cdr_ref ?? null,
         });
