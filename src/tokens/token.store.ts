@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { HeldTokenRow } from './held-token';
 import { CanonicalToken, TokenFields, TokenType } from './token.model';
 
 /** A Token with the change number that orders it among every change (see the migration Tokens1798300000000). */
@@ -188,6 +189,27 @@ export class TokenStore {
   async changedSince(seq: number, limit: number): Promise<StoredToken[]> {
     const rows: TokenRow[] = await this.db.query(`SELECT ${COLUMNS} FROM token WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`, [seq, limit]);
     return rows.map(fromRow);
+  }
+
+  /**
+   * As changedSince, in the lean form the in-memory copy is built from (timestamps as epoch ms: no Date per row, the
+   * value postgres-date would give, which drops what is below the millisecond).
+   */
+  async heldChangedSince(seq: number, limit: number): Promise<HeldTokenRow[]> {
+    const rows: Array<Omit<HeldTokenRow, 'valid_until_ms' | 'last_updated_ms' | 'change_seq'> & { valid_until_ms: string | null; last_updated_ms: string; change_seq: string }> =
+      await this.db.query(
+        `SELECT uid, type, contract_id, visual_number, issuer, group_id, valid, whitelist, language, default_profile_type, energy_contract,
+           floor(extract(epoch FROM valid_until) * 1000)::int8 AS valid_until_ms, denial,
+           floor(extract(epoch FROM last_updated) * 1000)::int8 AS last_updated_ms, change_seq
+         FROM token WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`,
+        [seq, limit],
+      );
+    return rows.map((r) => ({
+      ...r,
+      valid_until_ms: r.valid_until_ms === null ? null : Number(r.valid_until_ms),
+      last_updated_ms: Number(r.last_updated_ms),
+      change_seq: Number(r.change_seq),
+    }));
   }
 
   /**
