@@ -1,14 +1,4 @@
-import {
-  CanonicalToken,
-  EnergyContract,
-  PROFILE_TYPES,
-  ProfileType,
-  TOKEN_DENIALS,
-  TokenDenial,
-  TokenType,
-  WHITELIST_TYPES,
-  WhitelistType,
-} from './token.model';
+import { CanonicalToken, EnergyContract, PROFILE_TYPES, ProfileType, TOKEN_DENIALS, TokenDenial, TokenType, WHITELIST_TYPES, WhitelistType } from './token.model';
 
 /**
  * A Token as the in-memory copy holds it (TokenCache): a million of them must fit in little heap, so one small object

@@ -90,7 +90,7 @@ export class TokenCache implements OnModuleInit, OnModuleDestroy {
 
   private put(t: HeldTokenRow): void {
     let ofType = this.tokens.get(t.type);
-    if (!ofType) this.tokens.set(t.type, (ofType = new Map()));
+    if (!ofType) this.tokens.set(t.type, (ofType = new Map<string, HeldToken>()));
     const key = heldKey(t.uid);
     const held = ofType.get(key);
     if (!held || held.change_seq < t.change_seq) ofType.set(key, holdToken(t, this.strings));
