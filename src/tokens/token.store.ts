@@ -239,18 +239,35 @@ export class TokenStore {
     return { tokens: rows.map(fromRow), total };
   }
 
-  /** Sets a connection's scope; false when there is no such connection. */
-  async setScope(connectionId: string, scope: TokenScope): Promise<boolean> {
+  /** Sets a connection's scope; resolves to the scope it had before (ALL when none was set), null when there is no such connection. */
+  async setScope(connectionId: string, scope: TokenScope): Promise<TokenScope | null> {
     return this.locked(async (m) => {
       const [exists] = await m.query<unknown[]>(`SELECT 1 FROM cpo_connection WHERE id = $1`, [connectionId]);
-      if (!exists) return false;
+      if (!exists) return null;
+      // Read under the writers' lock: no other change of this scope can come between the read and the write.
+      const [before] = await m.query<ScopeRow[]>(`SELECT connection_id, kind, group_ids, change_seq FROM token_scope WHERE connection_id = $1`, [connectionId]);
       await m.query(
         `INSERT INTO token_scope (connection_id, kind, group_ids, change_seq, updated_at) VALUES ($1, $2, $3, nextval('token_change_seq'), now())
          ON CONFLICT (connection_id) DO UPDATE SET kind = EXCLUDED.kind, group_ids = EXCLUDED.group_ids, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at`,
         [connectionId, scope.kind, scope.kind === 'GROUPS' ? scope.group_ids : []],
       );
-      return true;
+      return before ? scopeFromRow(before).scope : { kind: 'ALL' };
     });
+  }
+
+  /**
+   * Tokens in scope `after` that were not in scope `before` (a scope change brings them to the CPO), in change order
+   * after change number `afterSeq`, at most `limit` (a Token changed meanwhile may move past the pages read: its own
+   * change pushes it).
+   */
+  async enteringScope(before: TokenScope, after: TokenScope, afterSeq: number, limit: number): Promise<StoredToken[]> {
+    const now = scopeCondition(after, 3);
+    const was = scopeCondition(before, 3 + now.params.length);
+    const rows: TokenRow[] = await this.db.query(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, 't.$1')} FROM token t WHERE t.change_seq > $1 AND ${now.sql} AND NOT COALESCE(${was.sql}, FALSE) ORDER BY t.change_seq LIMIT $2`,
+      [afterSeq, limit, ...now.params, ...was.params],
+    );
+    return rows.map(fromRow);
   }
 
   /** A connection's scope (ALL when none was set). */
