@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -12,6 +13,10 @@ const MAX_REQUEST_ID_LENGTH = 128;
  * a request carries `request_id` (Fastify's request id: see requestIdOf) and, once the caller is known as a CPO, `connection_id` and `party`
  * (CpoLogContextInterceptor). Credentials tokens and API keys are redacted from headers, logged objects and messages
  * (log-redaction.ts).
+ * The real-time authorization route (POST …/tokens/{uid}/authorize) gets no per-request logger: it logs nothing when it
+ * succeeds (authorization_latency_seconds counts every answer), and a child logger per request was a tenth of its cost;
+ * its error lines get request_id, connection_id and party from the route itself (ocpi/server/senders/authorize-route.ts).
+ * So with LOG_LEVEL debug it has no "request completed" line either.
  */
 export function loggerOptions(level: string, destination?: DestinationStream): Params {
   const options = {
@@ -31,7 +36,11 @@ export function loggerOptions(level: string, destination?: DestinationStream): P
       },
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options, assignResponse: true };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    assignResponse: true,
+    exclude: [{ method: RequestMethod.POST, path: 'ocpi/emsp/:version/tokens/:uid/authorize' }],
+  };
 }
 
 /**

@@ -13,7 +13,7 @@ import { adapterFor } from '../ocpi/versions/version-registry';
 import { TokenCache } from '../tokens/token-cache';
 import { TokenChangeKind, TokenChanges } from '../tokens/token-changes';
 import { inScope } from '../tokens/token-scope';
-import { StoredToken, TokenStore } from '../tokens/token.store';
+import { StoredToken, TokenScope, TokenStore } from '../tokens/token.store';
 import { TokenType } from '../tokens/token.model';
 
 /** One push job: the latest state of one Token to one connection's Tokens Receiver. */
@@ -37,6 +37,9 @@ export const TOKEN_PUSH_QUEUE = defineQueue<TokenPushJob>({
   retryBackoff: true,
   expireInSeconds: 120,
 });
+
+/** Tokens read per query when a scope change brings Tokens to a CPO. */
+const SCOPE_PAGE = 1000;
 
 /** How long one attempt may hold a (connection, Token): longer than any call (the call budget), shorter than the job expiry. */
 const LEASE_SECONDS = 90;
@@ -80,6 +83,7 @@ export class TokenPushes implements OnApplicationBootstrap {
     changes: TokenChanges,
   ) {
     changes.listen((tokens, kind) => this.changed(tokens, kind));
+    changes.listenScope((connectionId, before, after) => this.scopeChanged(connectionId, before, after));
   }
 
   /** Works the queue, and sends a job again for every change still pending (e.g. its job was lost with a crash). */
@@ -98,16 +102,47 @@ export class TokenPushes implements OnApplicationBootstrap {
   async changed(tokens: StoredToken[], kind: TokenChangeKind): Promise<void> {
     if (tokens.length === 0) return;
     try {
-      const holders = await this.holders();
-      const rows = tokens.flatMap((token) =>
-        holders
-          .filter((h) => h.types.includes(token.type) && inScope(token, this.cache.scopeOf(h.connectionId)))
-          .map((h) => ({ connection_id: h.connectionId, token_type: token.type, token_uid_lower: token.uid.toLowerCase(), token_uid: token.uid, seq: token.change_seq })),
-      );
-      if (rows.length === 0) return;
-      // A block goes as PATCH only to a CPO that already received this Token from us and has no whole PUT waiting.
-      await this.db.query(
-        `INSERT INTO token_push (connection_id, token_type, token_uid_lower, token_uid, pending_seq, pending_kind, pending_since)
+      await this.record(tokens, kind, await this.holders());
+    } catch (error) {
+      this.logger.warn(`Token changes not queued for pushing (sent at the next start if recorded): ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * A connection's token scope changed: the Tokens now in it that were not before are pushed to its CPO (PUT whole, as
+   * new to it), in pages of SCOPE_PAGE. Tokens that left the scope are not pushed: OCPI has no way to take a Token
+   * back from a CPO (mod_tokens 2.2.1 §Receiver Interface has PUT and PATCH, no DELETE), and a PATCH valid=false would
+   * tell it the Token is blocked, which it is not (it stays valid with other CPOs); the CPO's real-time authorization
+   * of such a Token is answered NOT_ALLOWED. Never throws: a failure is logged (the scope is set; pushing those Tokens
+   * again takes setting the scope again).
+   */
+  async scopeChanged(connectionId: string, before: TokenScope, after: TokenScope): Promise<void> {
+    try {
+      const holders = (await this.holders()).filter((h) => h.connectionId === connectionId);
+      if (holders.length === 0) return;
+      for (let afterSeq = 0; ;) {
+        const page = await this.store.enteringScope(before, after, afterSeq, SCOPE_PAGE);
+        await this.record(page, 'CHANGE', holders);
+        if (page.length < SCOPE_PAGE) break;
+        afterSeq = page[page.length - 1].change_seq;
+      }
+    } catch (error) {
+      this.logger.warn(`Tokens newly in the scope of connection ${connectionId} not all queued for pushing: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes the pending change of `tokens` for each of `holders` that has them in scope, and sends their jobs. @throws on a database failure */
+  private async record(tokens: StoredToken[], kind: TokenChangeKind, holders: Array<{ connectionId: string; types: readonly TokenType[] }>): Promise<void> {
+    if (tokens.length === 0) return;
+    const rows = tokens.flatMap((token) =>
+      holders
+        .filter((h) => h.types.includes(token.type) && inScope(token, this.cache.scopeOf(h.connectionId)))
+        .map((h) => ({ connection_id: h.connectionId, token_type: token.type, token_uid_lower: token.uid.toLowerCase(), token_uid: token.uid, seq: token.change_seq })),
+    );
+    if (rows.length === 0) return;
+    // A block goes as PATCH only to a CPO that already received this Token from us and has no whole PUT waiting.
+    await this.db.query(
+      `INSERT INTO token_push (connection_id, token_type, token_uid_lower, token_uid, pending_seq, pending_kind, pending_since)
          SELECT x.connection_id, x.token_type, x.token_uid_lower, x.token_uid, x.seq, 'PUT', now()
          FROM jsonb_to_recordset($1::jsonb) AS x(connection_id uuid, token_type text, token_uid_lower text, token_uid text, seq bigint)
          ON CONFLICT (connection_id, token_type, token_uid_lower) DO UPDATE SET
@@ -115,12 +150,9 @@ export class TokenPushes implements OnApplicationBootstrap {
            pending_kind = CASE WHEN $2 AND token_push.delivered_seq IS NOT NULL AND (token_push.pending_seq IS NULL OR token_push.pending_kind = 'PATCH') THEN 'PATCH' ELSE 'PUT' END,
            pending_since = COALESCE(token_push.pending_since, now()),
            pending_seq = GREATEST(COALESCE(token_push.pending_seq, 0), EXCLUDED.pending_seq)`,
-        [JSON.stringify(rows), kind === 'BLOCK'],
-      );
-      for (const r of rows) await this.enqueue({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower });
-    } catch (error) {
-      this.logger.warn(`Token changes not queued for pushing (sent at the next start if recorded): ${(error as Error).message}`);
-    }
+      [JSON.stringify(rows), kind === 'BLOCK'],
+    );
+    for (const r of rows) await this.enqueue({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower });
   }
 
   /** The changes a connection's CPO has not received yet, oldest first. */

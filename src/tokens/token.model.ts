@@ -81,8 +81,3 @@ export interface AuthorizationInfo {
   /** 2.2+: our reference for an ALLOWED answer, carried later by the Session and CDR; null otherwise. */
   authorization_reference: string | null;
 }
-
-/** The key a Token is found by: uid case-insensitive (CiString), type exact. */
-export function tokenKey(uid: string, type: TokenType): string {
-  return `${type}|${uid.toLowerCase()}`;
-}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { HeldTokenRow } from './held-token';
 import { CanonicalToken, TokenFields, TokenType } from './token.model';
 
 /** A Token with the change number that orders it among every change (see the migration Tokens1798300000000). */
@@ -191,6 +192,27 @@ export class TokenStore {
   }
 
   /**
+   * As changedSince, in the lean form the in-memory copy is built from (timestamps as epoch ms: no Date per row, the
+   * value postgres-date would give, which drops what is below the millisecond).
+   */
+  async heldChangedSince(seq: number, limit: number): Promise<HeldTokenRow[]> {
+    const rows: Array<Omit<HeldTokenRow, 'valid_until_ms' | 'last_updated_ms' | 'change_seq'> & { valid_until_ms: string | null; last_updated_ms: string; change_seq: string }> =
+      await this.db.query(
+        `SELECT uid, type, contract_id, visual_number, issuer, group_id, valid, whitelist, language, default_profile_type, energy_contract,
+           floor(extract(epoch FROM valid_until) * 1000)::int8 AS valid_until_ms, denial,
+           floor(extract(epoch FROM last_updated) * 1000)::int8 AS last_updated_ms, change_seq
+         FROM token WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`,
+        [seq, limit],
+      );
+    return rows.map((r) => ({
+      ...r,
+      valid_until_ms: r.valid_until_ms === null ? null : Number(r.valid_until_ms),
+      last_updated_ms: Number(r.last_updated_ms),
+      change_seq: Number(r.change_seq),
+    }));
+  }
+
+  /**
    * One page of the Tokens Sender interface (mod_tokens 2.2.1 §GET Method): Tokens in `scope` of `types`, last_updated
    * in [from, to), ordered by last_updated then id (stable across pages), with the total matching.
    */
@@ -217,17 +239,19 @@ export class TokenStore {
     return { tokens: rows.map(fromRow), total };
   }
 
-  /** Sets a connection's scope; false when there is no such connection. */
-  async setScope(connectionId: string, scope: TokenScope): Promise<boolean> {
+  /** Sets a connection's scope; resolves to the scope it had before (ALL when none was set), null when there is no such connection. */
+  async setScope(connectionId: string, scope: TokenScope): Promise<TokenScope | null> {
     return this.locked(async (m) => {
       const [exists] = await m.query<unknown[]>(`SELECT 1 FROM cpo_connection WHERE id = $1`, [connectionId]);
-      if (!exists) return false;
+      if (!exists) return null;
+      // Read under the writers' lock: no other change of this scope can come between the read and the write.
+      const [before] = await m.query<ScopeRow[]>(`SELECT connection_id, kind, group_ids, change_seq FROM token_scope WHERE connection_id = $1`, [connectionId]);
       await m.query(
         `INSERT INTO token_scope (connection_id, kind, group_ids, change_seq, updated_at) VALUES ($1, $2, $3, nextval('token_change_seq'), now())
          ON CONFLICT (connection_id) DO UPDATE SET kind = EXCLUDED.kind, group_ids = EXCLUDED.group_ids, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at`,
         [connectionId, scope.kind, scope.kind === 'GROUPS' ? scope.group_ids : []],
       );
-      return true;
+      return before ? scopeFromRow(before).scope : { kind: 'ALL' };
     });
   }
 
@@ -235,6 +259,21 @@ export class TokenStore {
   async connectionExists(connectionId: string): Promise<boolean> {
     const [exists] = await this.db.query<unknown[]>(`SELECT 1 FROM cpo_connection WHERE id = $1`, [connectionId]);
     return exists !== undefined;
+  }
+
+  /**
+   * Tokens in scope `after` that were not in scope `before` (a scope change brings them to the CPO), in change order
+   * after change number `afterSeq`, at most `limit` (a Token changed meanwhile may move past the pages read: its own
+   * change pushes it).
+   */
+  async enteringScope(before: TokenScope, after: TokenScope, afterSeq: number, limit: number): Promise<StoredToken[]> {
+    const now = scopeCondition(after, 3);
+    const was = scopeCondition(before, 3 + now.params.length);
+    const rows: TokenRow[] = await this.db.query(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, 't.$1')} FROM token t WHERE t.change_seq > $1 AND ${now.sql} AND NOT COALESCE(${was.sql}, FALSE) ORDER BY t.change_seq LIMIT $2`,
+      [afterSeq, limit, ...now.params, ...was.params],
+    );
+    return rows.map(fromRow);
   }
 
   /** A connection's scope (ALL when none was set). */

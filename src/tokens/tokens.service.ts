@@ -177,11 +177,16 @@ export class TokensService {
     return { created, updated, rejected };
   }
 
-  /** Sets which Tokens a connection's CPO sees and may use. @throws BadRequestException, NotFoundException */
+  /**
+   * Sets which Tokens a connection's CPO sees and may use; the Tokens newly in scope are then pushed to it (token-pushes
+   * listens). @throws BadRequestException, NotFoundException
+   */
   async setScope(connectionId: string, raw: unknown): Promise<TokenScope> {
     const scope = readScope(raw);
-    if (!(await this.store.setScope(connectionId, scope))) throw new NotFoundException(`no connection ${connectionId}`);
+    const before = await this.store.setScope(connectionId, scope);
+    if (!before) throw new NotFoundException(`no connection ${connectionId}`);
     this.cache.applyScope(connectionId, scope);
+    await this.changes.announceScope(connectionId, before, scope);
     return scope;
   }
 

@@ -6,6 +6,7 @@
  * TIMEOUT linked as STARTED_LATE, the internal API's validation and a CPO without a Commands Receiver.
  */
 import { pushClientFor } from '../cpo-simulator';
+import { callLogEntry } from '../support/call-log';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { startTestService, TestService } from '../support/test-service';
 import { aToken, tokensApi } from '../tokens/support/tokens-api';
@@ -124,6 +125,20 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Commands, OCPI %s', (versio
     }
     expect(await cpo.simulator.postCommandResult(received, { result: 'MAYBE' })).toEqual({ httpStatus: 200, ocpiStatus: 2001 });
     expect((await api.get(sent.body.id)).body).toMatchObject({ state: 'AWAITING_RESULT', result: null });
+  });
+
+  it(`${section} §Sender Interface POST, status_codes §2001: a malformed CommandResult is kept as sent, in the call log against the CPO, and the command is left as it was (a good one is still taken after)`, async () => {
+    cpo.simulator.setCommandAnswers({ STOP_SESSION: { result: 'HELD' } });
+    const sent = await api.send('STOP_SESSION', bodies.STOP_SESSION());
+    const received = cpo.simulator.receivedCommands.at(-1)!;
+    const malformed = { result: 42, message: [{ language: 'en', text: 'not a CommandResultType' }], extra: 'kept' };
+    expect(await cpo.simulator.postCommandResult(received, malformed)).toEqual({ httpStatus: 200, ocpiStatus: 2001 });
+    const entry = await callLogEntry(service, `?connection_id=${cpo.connectionId}&module=commands&direction=INCOMING`, (e) => e.url.endsWith(sent.body.id));
+    expect(entry).toMatchObject({ method: 'POST', http_status: 200, ocpi_status: 2001 });
+    expect(JSON.parse(entry.request_body)).toEqual(malformed);
+    expect((await api.get(sent.body.id)).body).toMatchObject({ state: 'AWAITING_RESULT', result: null });
+    expect(await cpo.simulator.postCommandResult(received, { result: 'ACCEPTED' })).toEqual({ httpStatus: 200, ocpiStatus: 1000 });
+    expect((await api.get(sent.body.id)).body).toMatchObject({ state: 'ACCEPTED' });
   });
 
   it(`${section}: the internal API names the bad field (400), refuses a Token that may not charge or an unknown one (422), a CPO without Commands Receiver (409)`, async () => {

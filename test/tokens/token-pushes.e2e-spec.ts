@@ -56,7 +56,8 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Token pushes, OCPI %s', (ve
     const [push] = pushesOf(p('NEW'));
     expect(push).toMatchObject({ method: 'PUT', type: version === '2.1.1' ? null : 'RFID' });
     expect(push.body[version === '2.1.1' ? 'auth_id' : 'contract_id']).toBe(`NL-TST-C${p('NEW')}`);
-    expect((await pending(cpo.connectionId)).count).toBe(0);
+    // Delivered is written just after the CPO answered: the simulator may hold the Token a moment before.
+    await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
   });
 
   it(`${section} PATCH: a block of a Token the CPO has reaches it as { valid: false, last_updated }`, async () => {
@@ -106,5 +107,32 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Token pushes, OCPI %s', (ve
     expect(plain.simulator.requests.filter((r) => r.url.includes('/tokens/'))).toEqual([]);
     expect((await pending(plain.connectionId)).count).toBe(0);
     expect((await api.setScope(cpo.connectionId, { kind: 'ALL' })).status).toBe(200);
+  });
+
+  it(`${section} PUT, operations' token scope: a scope change pushes to that CPO alone the Tokens newly in its scope; those leaving it are not pushed (no DELETE in OCPI, and valid=false would say blocked)`, async () => {
+    expect((await api.setScope(cpo.connectionId, { kind: 'GROUPS', group_ids: ['FLEET-S1'] })).status).toBe(200);
+    expect((await api.create(aToken(p('S1'), { group_id: 'FLEET-S1' }))).status).toBe(201);
+    expect((await api.create(aToken(p('S2'), { group_id: 'FLEET-S2' }))).status).toBe(201);
+    expect((await api.create(aToken(p('S3')))).status).toBe(201);
+    await soon(() => expect(held(p('S1'))).toMatchObject({ valid: true }));
+    await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
+    expect([held(p('S2')), held(p('S3'))]).toEqual([undefined, undefined]);
+
+    // S2 enters the scope, S1 leaves it.
+    expect((await api.setScope(cpo.connectionId, { kind: 'GROUPS', group_ids: ['FLEET-S2'] })).status).toBe(200);
+    await soon(() => expect(held(p('S2'))).toMatchObject({ uid: p('S2'), valid: true }));
+    await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
+    expect(pushesOf(p('S2')).map((push) => push.method)).toEqual(['PUT']);
+    expect(pushesOf(p('S1')).map((push) => push.method)).toEqual(['PUT']);
+    expect(held(p('S1'))).toMatchObject({ valid: true });
+    expect(held(p('S3'))).toBeUndefined();
+
+    // To ALL: S1 (back) and S3 (no group) enter; S2 was in already and is not sent again.
+    expect((await api.setScope(cpo.connectionId, { kind: 'ALL' })).status).toBe(200);
+    await soon(() => expect(held(p('S3'))).toMatchObject({ valid: true }));
+    await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
+    expect([pushesOf(p('S1')).length, pushesOf(p('S2')).length, pushesOf(p('S3')).length]).toEqual([2, 1, 1]);
+    // The CPO without a Tokens Receiver still gets nothing.
+    expect(plain.simulator.requests.filter((r) => r.url.includes('/tokens/'))).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@
  * every AllowedType, "unknown Token", a malformed body and no body as documented in the README.
  */
 import { AuthorizationLog } from '../../src/tokens/authorization-log';
+import { callLogEntry } from '../support/call-log';
 import { ocpiCall } from '../support/ocpi-versions';
+import { ocpiAuthorization, rawRequest } from '../support/raw-request';
 import { registerCpo, RegisteredCpo } from '../support/registered-cpo';
 import { withClient } from '../support/test-database';
 import { startTestService, TestService } from '../support/test-service';
@@ -254,5 +256,27 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Tokens Sender interface, OC
         ? { httpStatus: 200, ocpiStatus: 2001, message: 'type must be one of OTHER, RFID in OCPI 2.1.1' }
         : { httpStatus: 200, ocpiStatus: 1000, data: { allowed: 'ALLOWED', token: { uid: 'APP-1', type: 'APP_USER', whitelist: 'NEVER' } } },
     );
+  });
+  it(`${section} §POST Method, transport_and_format §Unique message IDs, §Response format: the authorize route (a plain Fastify route) answers broken JSON 2001 in HTTP 400, a wrong token 401, both call-logged against the caller, ${version === '2.1.1' ? 'without message ids (2.1.1 has none)' : 'echoing X-Request-ID and X-Correlation-ID'}`, async () => {
+    const url = `${service.url}/ocpi/emsp/${version}/tokens/AUTH-OK/authorize`;
+    const ids = { 'X-Request-ID': `req-${version}-authorize`, 'X-Correlation-ID': `cor-${version}-authorize` };
+    const authorization = ocpiAuthorization(version, cpo.simulator.registration.tokenForClient!);
+    const broken = await rawRequest(url, {
+      method: 'POST',
+      headers: { Authorization: authorization, 'Content-Type': 'application/json', ...ids },
+      body: '{"location_id": "LOC-1", ',
+    });
+    expect(broken).toMatchObject({ status: 400, json: { status_code: 2001 } });
+    const entry = await callLogEntry(service, `?connection_id=${cpo.connectionId}`, (e) => e.request_id === ids['X-Request-ID']);
+    expect(entry).toMatchObject({ direction: 'INCOMING', http_status: 400, ocpi_status: 2001 });
+    const refused = await rawRequest(url, { method: 'POST', headers: { Authorization: ocpiAuthorization(version, 'not-a-token'), ...ids } });
+    expect(refused).toMatchObject({ status: 401, json: { status_code: 2000 } });
+    const allowed = await rawRequest(url, { method: 'POST', headers: { Authorization: authorization, ...ids } });
+    expect(allowed).toMatchObject({ status: 200, json: { status_code: 1000, data: { allowed: 'ALLOWED' } } });
+    for (const answer of [broken, refused, allowed]) {
+      expect([answer.headers.get('x-request-id'), answer.headers.get('x-correlation-id')]).toEqual(
+        version === '2.1.1' ? [null, null] : [ids['X-Request-ID'], ids['X-Correlation-ID']],
+      );
+    }
   });
 });

@@ -51,12 +51,24 @@ export class OcpiAuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<OcpiAuthenticatedRequest>();
+    const http = context.switchToHttp();
+    const acceptsTokenA = this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()]) ?? false;
+    await this.authenticate(http.getRequest<OcpiAuthenticatedRequest>(), http.getResponse<FastifyReply>(), acceptsTokenA);
+    return true;
+  }
+
+  /**
+   * The guard's work outside Nest's pipeline (the real-time authorization route is a plain Fastify route): sets
+   * ocpiPartner, ocpiToken and ocpiRoute on `request`, the routing headers on `reply`.
+   * @param acceptsTokenA whether token A of an invitation is accepted here (versions and credentials only)
+   * @throws OcpiError as the guard
+   */
+  async authenticate(request: OcpiAuthenticatedRequest, reply: FastifyReply, acceptsTokenA: boolean): Promise<void> {
     const routeAdapter = adapterFor((request.params as Record<string, string> | undefined)?.version);
     const found = await this.partners.findByAuthorization(request.headers.authorization, (routeAdapter ?? SUPPORTED_VERSIONS[0]).tokenEncoding, usable);
     if (!found) throw OcpiError.unauthorized();
     const { partner, token, encoding } = found;
-    if (partner.status === 'INVITED' && !this.reflector.getAllAndOverride<boolean>(ACCEPTS_TOKEN_A, [context.getHandler(), context.getClass()])) {
+    if (partner.status === 'INVITED' && !acceptsTokenA) {
       throw OcpiError.unauthorized('Token A may only be used on the versions and credentials endpoints');
     }
     request.ocpiPartner = partner;
@@ -66,10 +78,9 @@ export class OcpiAuthGuard implements CanActivate {
       const routingHeaders = routeAdapter.transport.routingHeaders;
       const answer = routingHeaders ? this.routing.replyHeaders(partner, request.headers) : null;
       // Before routing: a refusal carries them too (transport_and_format 2.2.1 §Message Routing Headers: "request/response").
-      if (answer) void context.switchToHttp().getResponse<FastifyReply>().headers(answer);
+      if (answer) void reply.headers(answer);
       request.ocpiRoute = await this.routing.route(partner, request.headers, routingHeaders);
     }
-    return true;
   }
 
   /** Counts a token sent in the encoding its version does not prescribe (unknown version: nothing to say). */

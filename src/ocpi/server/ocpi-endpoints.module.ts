@@ -15,6 +15,9 @@ import { TariffsReceiverController } from './receivers/tariffs-receiver.controll
 import { HubClientInfoReceiverController } from './receivers/hubclientinfo-receiver.controller';
 import { TokensModule } from '../../tokens/tokens.module';
 import { TokensSenderController } from './senders/tokens-sender.controller';
+import { AuthorizeRoute } from './senders/authorize-route';
+import { OcpiAuthGuard } from './ocpi-auth.guard';
+import { OcpiExceptionFilter } from './ocpi-exception.filter';
 import { CommandsModule } from '../../commands/commands.module';
 import { CommandsReceiverController } from './receivers/commands-receiver.controller';
 
@@ -27,7 +30,8 @@ import { CommandsReceiverController } from './receivers/commands-receiver.contro
  */
 @Module({
   imports: [ConnectionsModule, IntakeModule, CdrsModule, LocationsModule, TariffsModule, SessionsModule, HubsModule, TokensModule, CommandsModule],
-  providers: [ChangeReceiver],
+  // The guard and filter as providers too: the real-time authorization route (a plain Fastify route) calls them.
+  providers: [ChangeReceiver, AuthorizeRoute, OcpiAuthGuard, OcpiExceptionFilter],
   controllers: [
     CredentialsController,
     CdrsReceiverController,

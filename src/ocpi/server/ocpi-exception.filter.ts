@@ -26,8 +26,11 @@ export class OcpiExceptionFilter implements ExceptionFilter {
   constructor(@Optional() @Inject(OCPI_CALL_RECORDER) private readonly recorder?: OcpiCallRecorder) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const request = host.switchToHttp().getRequest<RequestWithUnparsedBody & { ocpiPartner?: { id: string } }>();
+    this.answerOn(exception, host.switchToHttp().getRequest(), host.switchToHttp().getResponse());
+  }
+
+  /** The filter's work outside Nest's pipeline (the real-time authorization route is a plain Fastify route): answers `exception` on `reply`. */
+  answerOn(exception: unknown, request: RequestWithUnparsedBody & { ocpiPartner?: { id: string } }, reply: FastifyReply): void {
     const { httpStatus, body } = this.answer(exception);
     if (httpStatus === Number(HttpStatus.SERVICE_UNAVAILABLE)) void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     void reply.status(httpStatus).send(body);
