@@ -547,9 +547,7 @@ export class SyncService implements BeforeApplicationShutdown {
       objectsRejected: run.objectsRejected + result.rejected,
       deviations: run.deviations + result.deviations,
     });
-    const result = await this.outlasting(() =>
-      this.intake.store(prepared, (m, taken) => lease.fenceAndRecordPage(m, run.id, { ...counts(taken), checkpoint })),
-    );
+    const result = await this.outlasting(() => this.intake.store(prepared, (m, taken) => lease.fenceAndRecordPage(m, run.id, { ...counts(taken), checkpoint })));
     Object.assign(run, counts(result), { checkpoint });
   }
 
