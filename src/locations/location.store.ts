@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CanonicalLocation } from './location.model';
 import { alwaysOpenFrom } from './opening-hours';
-import { clearAbsent, forgetSeen, rememberRejectedAsSeen, rememberSeen } from '../database/listed-in-run';
+import { forgetSeen, rememberRejectedAsSeen } from '../database/listed-in-run';
 
 /** A canonical Location with the raw wire object it came from. */
 export interface IncomingLocation {
@@ -152,25 +152,30 @@ export class LocationStore {
   }
 
   /**
-   * Upserts `batch` for `connectionId` inside the caller's transaction `m`. A Location listed again loses its absent
-   * mark, written or not. `syncRunId`: the pull that listed them (its keys are remembered when it is a full pull).
+   * Upserts `batch` for `connectionId` inside the caller's transaction `m`, in three statements whatever its size (one
+   * per table: a pull page costs three round trips, as the upsert ceiling of bench/pull-ceiling.ts does). A Location
+   * listed again loses its absent mark, written or not. `syncRunId`: the pull that listed them (its keys are remembered
+   * when it is a full pull).
    * @returns how many Locations were written (unchanged and older ones are skipped, not counted).
    */
   async upsertMany(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[], syncRunId: string | null = null): Promise<number> {
     if (batch.length === 0) return 0;
-    const keys = JSON.stringify(batch.map(({ location: l }) => ({ country_code: l.country_code, party_id: l.party_id, ocpi_id: l.id })));
-    if (syncRunId) await rememberSeen(m, syncRunId, keys);
-    const locations = await this.upsertLocations(m, connectionId, ocpiVersion, batch);
-    await clearAbsent(m, 'location', connectionId, keys);
+    const locations = await this.upsertLocations(m, connectionId, ocpiVersion, batch, syncRunId);
     const locationIds = new Map(locations.map((row) => [key(row.country_code, row.party_id, row.ocpi_id), row.id]));
     const written = batch.filter((b) => locationIds.has(key(b.location.country_code, b.location.party_id, b.location.id)));
-    await this.recordRoutes(m, connectionId, batch);
+    if (written.length === 0) return 0;
     const evses = await this.upsertEvses(m, written, locationIds);
     await this.upsertConnectors(m, written, locationIds, evses);
     return written.length;
   }
 
-  private async upsertLocations(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[]) {
+  /**
+   * One statement for the Location rows of a batch and their bookkeeping: the upsert (the unchanged-row check in its
+   * WHERE), the run's seen keys (a full pull: see rememberSeen), every route that offered them (location_route), and
+   * the absent mark cleared on the ones this connection holds but did not rewrite.
+   * @returns the rows written (inserted or updated), with their ids.
+   */
+  private async upsertLocations(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[], syncRunId: string | null) {
     const rows = batch.map(({ location: l, raw }) => ({
       country_code: l.country_code,
       party_id: l.party_id,
@@ -202,55 +207,75 @@ export class LocationStore {
       last_updated: l.last_updated,
       raw,
     }));
+    // Modifying CTEs of one statement share its snapshot: a Location inserted by `up` is not in `location` for the
+    // others, so `listed` takes the ids of written rows from up's RETURNING and the others' from the table. `cleared`
+    // touches only rows `up` did not write (a row changed twice in one statement is refused or lost), and learns which
+    // those are only once `up` has run (a LEFT JOIN's "no match" needs all of it).
     return await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
-      `INSERT INTO location (connection_id, route_rank, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
-         postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, time_zone_source, help_phone,
-         parking_places, opening_times, always_open_from, charging_when_closed, facilities, directions, operator, suboperator,
-         owner, images, energy_mix, last_updated, raw, stored_at)
-       SELECT $2, ${ROUTE_RANK_SQL}, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
-         x.postal_code, x.state, x.country, x.latitude, x.longitude, point(x.longitude, x.latitude), x.parking_type, x.time_zone,
-         x.time_zone_source, x.help_phone, coalesce(x.parking_places, '[]'), x.opening_times, x.always_open_from,
-         x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
-         coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
-         address text, city text, postal_code text, state text, country text, latitude float8, longitude float8,
-         parking_type text, time_zone text, time_zone_source text, help_phone text, parking_places jsonb, opening_times jsonb,
-         always_open_from timestamptz, charging_when_closed boolean, facilities text[],
-         directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
-         last_updated timestamptz, raw jsonb)
-       ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
-         connection_id = EXCLUDED.connection_id, route_rank = EXCLUDED.route_rank, always_open_from = EXCLUDED.always_open_from,
-         ocpi_version = EXCLUDED.ocpi_version, publish = EXCLUDED.publish, name = EXCLUDED.name, address = EXCLUDED.address,
-         city = EXCLUDED.city, postal_code = EXCLUDED.postal_code, state = EXCLUDED.state, country = EXCLUDED.country,
-         latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, geo = EXCLUDED.geo, parking_type = EXCLUDED.parking_type,
-         time_zone = EXCLUDED.time_zone, time_zone_source = EXCLUDED.time_zone_source, help_phone = EXCLUDED.help_phone,
-         parking_places = EXCLUDED.parking_places, opening_times = EXCLUDED.opening_times,
-         charging_when_closed = EXCLUDED.charging_when_closed, facilities = EXCLUDED.facilities,
-         directions = EXCLUDED.directions, operator = EXCLUDED.operator, suboperator = EXCLUDED.suboperator,
-         owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
-         last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now()
-       WHERE (location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
-           AND location.raw IS DISTINCT FROM EXCLUDED.raw)
-         OR EXCLUDED.route_rank < location.route_rank
-       RETURNING id, country_code, party_id, ocpi_id`,
-      [JSON.stringify(rows), connectionId, ocpiVersion],
+      `WITH x AS MATERIALIZED (
+         SELECT x.*, ${ROUTE_RANK_SQL} AS route_rank
+         FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
+           address text, city text, postal_code text, state text, country text, latitude float8, longitude float8,
+           parking_type text, time_zone text, time_zone_source text, help_phone text, parking_places jsonb, opening_times jsonb,
+           always_open_from timestamptz, charging_when_closed boolean, facilities text[],
+           directions jsonb, operator jsonb, suboperator jsonb, owner jsonb, images jsonb, energy_mix jsonb,
+           last_updated timestamptz, raw jsonb)
+       ), seen AS (
+         INSERT INTO sync_run_seen (run_id, country_code, party_id, ocpi_id)
+         SELECT $4::uuid, x.country_code, x.party_id, x.ocpi_id FROM x
+         WHERE EXISTS (SELECT 1 FROM sync_run r WHERE r.id = $4::uuid AND r.date_from IS NULL)
+         ON CONFLICT DO NOTHING
+       ), up AS (
+         INSERT INTO location (connection_id, route_rank, ocpi_version, country_code, party_id, ocpi_id, publish, name, address, city,
+           postal_code, state, country, latitude, longitude, geo, parking_type, time_zone, time_zone_source, help_phone,
+           parking_places, opening_times, always_open_from, charging_when_closed, facilities, directions, operator, suboperator,
+           owner, images, energy_mix, last_updated, raw, stored_at)
+         SELECT $2, x.route_rank, $3, x.country_code, x.party_id, x.ocpi_id, x.publish, x.name, x.address, x.city,
+           x.postal_code, x.state, x.country, x.latitude, x.longitude, point(x.longitude, x.latitude), x.parking_type, x.time_zone,
+           x.time_zone_source, x.help_phone, coalesce(x.parking_places, '[]'), x.opening_times, x.always_open_from,
+           x.charging_when_closed, x.facilities, coalesce(x.directions, '[]'), x.operator, x.suboperator, x.owner,
+           coalesce(x.images, '[]'), x.energy_mix, x.last_updated, x.raw, now()
+         FROM x
+         ON CONFLICT (country_code, party_id, ocpi_id) DO UPDATE SET
+           connection_id = EXCLUDED.connection_id, route_rank = EXCLUDED.route_rank, always_open_from = EXCLUDED.always_open_from,
+           ocpi_version = EXCLUDED.ocpi_version, publish = EXCLUDED.publish, name = EXCLUDED.name, address = EXCLUDED.address,
+           city = EXCLUDED.city, postal_code = EXCLUDED.postal_code, state = EXCLUDED.state, country = EXCLUDED.country,
+           latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, geo = EXCLUDED.geo, parking_type = EXCLUDED.parking_type,
+           time_zone = EXCLUDED.time_zone, time_zone_source = EXCLUDED.time_zone_source, help_phone = EXCLUDED.help_phone,
+           parking_places = EXCLUDED.parking_places, opening_times = EXCLUDED.opening_times,
+           charging_when_closed = EXCLUDED.charging_when_closed, facilities = EXCLUDED.facilities,
+           directions = EXCLUDED.directions, operator = EXCLUDED.operator, suboperator = EXCLUDED.suboperator,
+           owner = EXCLUDED.owner, images = EXCLUDED.images, energy_mix = EXCLUDED.energy_mix,
+           last_updated = EXCLUDED.last_updated, raw = EXCLUDED.raw, stored_at = now(), absent_since = NULL
+         WHERE (location.connection_id = EXCLUDED.connection_id AND location.last_updated <= EXCLUDED.last_updated
+             AND location.raw IS DISTINCT FROM EXCLUDED.raw)
+           OR EXCLUDED.route_rank < location.route_rank
+         RETURNING id, country_code, party_id, ocpi_id
+       ), listed AS (
+         SELECT coalesce(up.id, l.id) AS id, up.id IS NOT NULL AS written, x.route_rank, x.last_updated,
+           x.country_code, x.party_id, x.ocpi_id
+         FROM x
+         LEFT JOIN up ON up.country_code = x.country_code AND up.party_id = x.party_id AND up.ocpi_id = x.ocpi_id
+         LEFT JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.ocpi_id
+       ), routes AS (
+         INSERT INTO location_route (location_id, connection_id, route_rank, last_updated, first_seen_at)
+         SELECT listed.id, $2, listed.route_rank, listed.last_updated, now() FROM listed WHERE listed.id IS NOT NULL
+         ON CONFLICT (location_id, connection_id) DO UPDATE SET route_rank = EXCLUDED.route_rank, last_updated = EXCLUDED.last_updated
+         WHERE location_route.route_rank IS DISTINCT FROM EXCLUDED.route_rank OR location_route.last_updated IS DISTINCT FROM EXCLUDED.last_updated
+       ), cleared AS (
+         UPDATE location l SET absent_since = NULL FROM listed
+         WHERE l.id = listed.id AND NOT listed.written AND l.connection_id = $2 AND l.absent_since IS NOT NULL
+       )
+       SELECT id, country_code, party_id, ocpi_id FROM listed WHERE written`,
+      [JSON.stringify(rows), connectionId, ocpiVersion, syncRunId],
     );
   }
 
-  /** Records that `connectionId` offered each Location of the batch (held by it or not), with its copy's last_updated. */
-  private async recordRoutes(m: EntityManager, connectionId: string, batch: IncomingLocation[]) {
-    const rows = batch.map(({ location: l }) => ({ country_code: l.country_code, party_id: l.party_id, ocpi_id: l.id, last_updated: l.last_updated }));
-    await m.query(
-      `INSERT INTO location_route (location_id, connection_id, route_rank, last_updated, first_seen_at)
-       SELECT l.id, $2, ${ROUTE_RANK_SQL}, x.last_updated, now()
-       FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, last_updated timestamptz)
-       JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.ocpi_id
-       ON CONFLICT (location_id, connection_id) DO UPDATE SET route_rank = EXCLUDED.route_rank, last_updated = EXCLUDED.last_updated
-       WHERE location_route.route_rank IS DISTINCT FROM EXCLUDED.route_rank OR location_route.last_updated IS DISTINCT FROM EXCLUDED.last_updated`,
-      [JSON.stringify(rows), connectionId],
-    );
-  }
-
+  /**
+   * One statement for the EVSEs of the written Locations: the upsert (only changed EVSEs are written: a status PATCH
+   * rewrites one row, not the Location's every EVSE) and the absent mark on the EVSEs a Location no longer lists.
+   * @returns the ids of all listed EVSEs by location id and uid.
+   */
   private async upsertEvses(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>) {
     const rows = batch.flatMap(({ location: l }) =>
       l.evses.map((e) => ({
@@ -272,13 +297,12 @@ export class LocationStore {
       })),
     );
     const locationIdList = [...new Set(locationIds.values())];
-    // Only changed EVSEs are written (a status PATCH rewrites one row, not the Location's every EVSE); the ids of all
-    // listed ones come back, the unchanged ones read in the same statement (its snapshot holds their unchanged ids).
-    const written =
-      rows.length === 0
-        ? []
-        : await m.query<Array<{ id: string; location_id: string; uid: string }>>(
-            `WITH x AS (
+    // The ids of all listed EVSEs come back: the written ones from the upsert, the unchanged ones read in the same
+    // statement (its snapshot holds their unchanged ids). The Location object is the CPO's whole truth about its EVSEs:
+    // the ones it no longer lists are marked absent, not deleted (sessions, CDRs and the app may still name them; one
+    // listed again loses the mark in the upsert). The two modify disjoint rows (listed / not listed).
+    const listed = await m.query<Array<{ id: string; location_id: string; uid: string }>>(
+      `WITH x AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
            floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
            parking_restrictions text[], parking jsonb, accepted_service_providers text[], images jsonb, last_updated timestamptz)
@@ -303,23 +327,25 @@ export class LocationStore {
              EXCLUDED.longitude, EXCLUDED.physical_reference, EXCLUDED.directions, EXCLUDED.parking_restrictions, EXCLUDED.parking,
              EXCLUDED.accepted_service_providers, EXCLUDED.images, EXCLUDED.last_updated)
          RETURNING e.id, e.location_id, e.uid
+       ), absent AS (
+         UPDATE evse e SET absent_since = now() WHERE e.location_id = ANY($2::uuid[]) AND e.absent_since IS NULL
+           AND NOT EXISTS (SELECT 1 FROM x WHERE x.location_id = e.location_id AND x.uid = e.uid)
        )
        SELECT id, location_id, uid FROM up
        UNION
        SELECT e.id, e.location_id, e.uid FROM evse e JOIN x ON x.location_id = e.location_id AND x.uid = e.uid`,
-            [JSON.stringify(rows)],
-          );
-    // The Location object is the CPO's whole truth about its EVSEs: the ones it no longer lists are marked absent, not
-    // deleted (sessions, CDRs and the app may still name them; one listed again loses the mark above).
-    await m.query(
-      `UPDATE evse e SET absent_since = now() WHERE e.location_id = ANY($1::uuid[]) AND e.absent_since IS NULL
-         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(location_id uuid, uid text) WHERE x.location_id = e.location_id AND x.uid = e.uid)`,
-      [locationIdList, JSON.stringify(rows.map((r) => ({ location_id: r.location_id, uid: r.uid })))],
+      [JSON.stringify(rows), locationIdList],
     );
-    return new Map(written.map((row) => [`${row.location_id}|${row.uid}`, row.id]));
+    return new Map(listed.map((row) => [`${row.location_id}|${row.uid}`, row.id]));
   }
 
+  /**
+   * One statement for the Connectors of the listed EVSEs: the upsert (only changed ones written) and the delete of the
+   * ones a listed EVSE no longer lists (a Connector is a part of its EVSE, not an object of its own in the app; an
+   * absent EVSE keeps its Connectors, as they were). The two modify disjoint rows (listed / not listed).
+   */
   private async upsertConnectors(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>, evseIds: Map<string, string>) {
+    if (evseIds.size === 0) return;
     const rows = batch.flatMap(({ location: l }) => {
       const locationId = locationIds.get(key(l.country_code, l.party_id, l.id));
       return l.evses.flatMap((e) =>
@@ -339,15 +365,17 @@ export class LocationStore {
         })),
       );
     });
-    if (rows.length > 0) {
-      await m.query(
-        `INSERT INTO connector (evse_id, ocpi_id, standard, format, power_type, max_voltage, max_amperage, max_electric_power,
+    await m.query(
+      `WITH x AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(evse_id uuid, ocpi_id text, standard text, format text, power_type text,
+           max_voltage integer, max_amperage integer, max_electric_power integer, tariff_ids text[], terms_and_conditions text,
+           capabilities text[], last_updated timestamptz)
+       ), up AS (
+         INSERT INTO connector (evse_id, ocpi_id, standard, format, power_type, max_voltage, max_amperage, max_electric_power,
            tariff_ids, terms_and_conditions, capabilities, last_updated, stored_at)
          SELECT x.evse_id, x.ocpi_id, x.standard, x.format, x.power_type, x.max_voltage, x.max_amperage, x.max_electric_power,
            x.tariff_ids, x.terms_and_conditions, coalesce(x.capabilities, '{}'), x.last_updated, now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(evse_id uuid, ocpi_id text, standard text, format text, power_type text,
-           max_voltage integer, max_amperage integer, max_electric_power integer, tariff_ids text[], terms_and_conditions text,
-           capabilities text[], last_updated timestamptz)
+         FROM x
          ON CONFLICT (evse_id, ocpi_id) DO UPDATE SET
            standard = EXCLUDED.standard, format = EXCLUDED.format, power_type = EXCLUDED.power_type,
            max_voltage = EXCLUDED.max_voltage, max_amperage = EXCLUDED.max_amperage,
@@ -356,16 +384,13 @@ export class LocationStore {
          WHERE (connector.standard, connector.format, connector.power_type, connector.max_voltage, connector.max_amperage,
              connector.max_electric_power, connector.tariff_ids, connector.terms_and_conditions, connector.capabilities, connector.last_updated)
            IS DISTINCT FROM (EXCLUDED.standard, EXCLUDED.format, EXCLUDED.power_type, EXCLUDED.max_voltage, EXCLUDED.max_amperage,
-             EXCLUDED.max_electric_power, EXCLUDED.tariff_ids, EXCLUDED.terms_and_conditions, EXCLUDED.capabilities, EXCLUDED.last_updated)`,
-        [JSON.stringify(rows)],
-      );
-    }
-    // An EVSE object lists all its Connectors: drop the ones a listed EVSE no longer lists (a Connector is a part of
-    // its EVSE, not an object of its own in the app; an absent EVSE keeps its Connectors, as they were).
-    await m.query(
-      `DELETE FROM connector c WHERE c.evse_id = ANY($1::uuid[])
-         AND NOT EXISTS (SELECT 1 FROM jsonb_to_recordset($2::jsonb) AS x(evse_id uuid, ocpi_id text) WHERE x.evse_id = c.evse_id AND x.ocpi_id = c.ocpi_id)`,
-      [[...new Set(evseIds.values())], JSON.stringify(rows.map((r) => ({ evse_id: r.evse_id, ocpi_id: r.ocpi_id })))],
+             EXCLUDED.max_electric_power, EXCLUDED.tariff_ids, EXCLUDED.terms_and_conditions, EXCLUDED.capabilities, EXCLUDED.last_updated)
+       ), gone AS (
+         DELETE FROM connector c WHERE c.evse_id = ANY($2::uuid[])
+           AND NOT EXISTS (SELECT 1 FROM x WHERE x.evse_id = c.evse_id AND x.ocpi_id = c.ocpi_id)
+       )
+       SELECT 1`,
+      [JSON.stringify(rows), [...new Set(evseIds.values())]],
     );
   }
 }

@@ -553,12 +553,7 @@ export class SyncService implements BeforeApplicationShutdown {
       objectsRejected: run.objectsRejected + result.rejected,
       deviations: run.deviations + result.deviations,
     });
-    const result = await this.outlasting(() =>
-      this.intake.store(prepared, async (m, taken) => {
-        await lease.fence(m);
-        await m.getRepository(SyncRunEntity).update(run.id, { ...counts(taken), checkpoint });
-      }),
-    );
+    const result = await this.outlasting(() => this.intake.store(prepared, (m, taken) => lease.fenceAndRecordPage(m, run.id, { ...counts(taken), checkpoint })));
     Object.assign(run, counts(result), { checkpoint });
   }
 

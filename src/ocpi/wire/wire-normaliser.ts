@@ -30,19 +30,37 @@ export function normaliseWireObject(module: VocabularyModule, raw: unknown): Nor
   return { value, deviations };
 }
 
+/**
+ * Copy on write: a node nothing in which changes is returned as it is (shared with `raw`, which nobody changes), so
+ * that the usual spec-conformant object costs a walk, not a second copy held beside the raw one while its page is
+ * stored (issue 15: a pull's memory); a changed node is a new object or array with the unchanged parts shared.
+ */
 function walk(node: unknown, path: string, vocabulary: ReadonlyMap<string, FieldSpec>, out: WireDeviation[]): unknown {
-  if (Array.isArray(node)) return node.map((item) => walk(item, path, vocabulary, out));
+  if (Array.isArray(node)) {
+    let copy: unknown[] | null = null;
+    node.forEach((item: unknown, i) => {
+      const read = walk(item, path, vocabulary, out);
+      if (copy === null && read !== item) copy = node.slice(0, i) as unknown[];
+      copy?.push(read);
+    });
+    return copy ?? node;
+  }
   if (node === null || typeof node !== 'object') return node;
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+  let result: Record<string, unknown> | null = null;
+  const entries = Object.entries(node as Record<string, unknown>);
+  entries.forEach(([key, value], i) => {
     const field = path ? `${path}.${key}` : key;
     const spec = vocabulary.get(field);
     const read = readField(key, field, value, spec, out);
-    if (read.absent) continue;
-    result[key] = typeof read.value === 'object' && read.value !== null ? walk(read.value, field, vocabulary, out) : read.value;
-  }
-  return result;
+    const next = read.absent ? ABSENT : typeof read.value === 'object' && read.value !== null ? walk(read.value, field, vocabulary, out) : read.value;
+    if (result === null && next !== value) result = Object.fromEntries(entries.slice(0, i));
+    if (result !== null && next !== ABSENT) result[key] = next;
+  });
+  return result ?? node;
 }
+
+/** A field read as absent (dropped from the copy). */
+const ABSENT = Symbol('absent');
 
 function readField(key: string, field: string, value: unknown, spec: FieldSpec | undefined, out: WireDeviation[]): { absent: boolean; value: unknown } {
   if (value === '' && spec?.optional) {

@@ -1,6 +1,7 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { installValidationMetadataCache } from '../../common/validation/validation-metadata-cache';
+import { certainlyValid } from './wire-fast-check';
 
 installValidationMetadataCache();
 
@@ -8,8 +9,10 @@ installValidationMetadataCache();
 const MAX_LINES = 30;
 
 /**
- * Validates a CPO's wire object against its version's DTO class.
- * @returns the typed instance, or every failure as one line per field path
+ * Validates a CPO's wire object against its version's DTO class. An object {@link certainlyValid} passes is returned
+ * as it is (read-only: it is also the raw payload kept), without class-transformer and class-validator's full run;
+ * any other takes that run, which also says what is wrong.
+ * @returns the typed object, or every failure as one line per field path
  *   (e.g. "evses[0].connectors[1].max_voltage: must be an integer number"); a required field that is missing or
  *   null is one line "<path>: is required", not every constraint its absence breaks.
  */
@@ -17,6 +20,7 @@ export function validateWireObject<T extends object>(cls: ClassConstructor<T>, r
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, reason: 'not a JSON object' };
   }
+  if (certainlyValid(cls, raw)) return { ok: true, value: raw as T };
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { forbidUnknownValues: false });
   if (errors.length === 0) return { ok: true, value: instance };
