@@ -32,6 +32,7 @@ import { TariffsModule } from './tariffs/tariffs.module';
 import { TokensModule } from './tokens/tokens.module';
 import { CommandsModule } from './commands/commands.module';
 import { TokenPushesModule } from './token-pushes/token-pushes.module';
+import { ChargeStoryModule } from './charge-story/charge-story.module';
 
 /** The sync domain's healer fits the receivers' GapHealing port (checked here, so neither side imports the other). */
 const GAP_HEALER: Type<GapHealing> = GapHealer;
@@ -97,6 +98,7 @@ export class AppModule {
         OperationsModule,
         // The operations console: web pages under /console over the same services as the operations API.
         ConsoleModule,
+        ChargeStoryModule,
       ],
     };
   }

@@ -39,7 +39,8 @@ export interface SessionCdrLink {
  * mapped and stored here (intake/object-changes.ts: fields replaced, ChargingPeriods added). It is upserted: an older
  * one (by last_updated) never overwrites what we hold, the same one again changes nothing (compared as read: md5 of
  * the canonical Session), a row held through another connection is left to it. The raw wire object kept is the whole
- * Session as the CPO's last PUT or pull and its PATCHes since made it.
+ * Session as the CPO's last PUT or pull and its PATCHes since made it. Each applied change (CREATED or UPDATED) also
+ * appends a session_event row with that raw Session, in the same statement (the charge's story, src/charge-story).
  */
 @Injectable()
 export class SessionStore {
@@ -92,8 +93,9 @@ export class SessionStore {
     });
     const chosen = [...latest.values()];
     const rows = chosen.map((i) => ({ ...columnsOf(batch[i].session), raw: batch[i].raw ?? null, mapped: batch[i].session }));
+    // The row and its session_event (the charge's story: one per applied change) in one statement: no extra round trip.
     const written = await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string; inserted: boolean }>>(
-      `INSERT INTO session (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, status, start_date_time,
+      `WITH w AS (INSERT INTO session (connection_id, ocpi_version, source, country_code, party_id, ocpi_id, status, start_date_time,
          end_date_time, kwh, currency, stated_before_taxes, stated_after_taxes, token_uid, contract_id, location_id, evse_uid,
          connector_id, content_hash, mapped, raw, last_updated)
        SELECT $2, $3, $4, x.country_code, x.party_id, x.ocpi_id, x.status, x.start_date_time, x.end_date_time, x.kwh, x.currency,
@@ -113,7 +115,10 @@ export class SessionStore {
          last_updated = EXCLUDED.last_updated, changed_at = now()
        WHERE (session.connection_id = EXCLUDED.connection_id OR session.connection_id IS NULL)
          AND session.last_updated <= EXCLUDED.last_updated AND session.content_hash <> EXCLUDED.content_hash
-       RETURNING id, country_code, party_id, ocpi_id, (xmax = 0) AS inserted`,
+       RETURNING id, country_code, party_id, ocpi_id, (xmax = 0) AS inserted, status, kwh, last_updated, raw),
+       e AS (INSERT INTO session_event (session_row_id, connection_id, source, change, status, kwh, last_updated, raw)
+         SELECT w.id, $2, $4, CASE WHEN w.inserted THEN 'CREATED' ELSE 'UPDATED' END, w.status, w.kwh, w.last_updated, w.raw FROM w)
+       SELECT id, country_code, party_id, ocpi_id, inserted FROM w`,
       [JSON.stringify(rows), connectionId, ocpiVersion, source],
     );
     const writtenByKey = new Map(written.map((w) => [`${w.country_code}|${w.party_id}|${w.ocpi_id}`, w]));
