@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ChargeStoryModule } from '../charge-story/charge-story.module';
 import { ConnectionsModule } from '../connections/connections.module';
+import { SyncModule } from '../sync/sync.module';
 import { ConsoleAssetsController } from './console-assets.controller';
 import { ConsoleSessionGuard, ConsoleSessions } from './console-auth';
+import { HealthFigures } from './health-figures';
 import { ConnectionsPage } from './pages/connections.page';
+import { ChargeStoryPage } from './pages/charge-story.page';
+import { HealthPage } from './pages/health.page';
+import { MapPage } from './pages/map.page';
+import { RejectedPage } from './pages/rejected.page';
+import { SyncRunPage } from './pages/sync-run.page';
 import { LoginPage } from './pages/login.page';
 
 /**
@@ -13,8 +21,8 @@ import { LoginPage } from './pages/login.page';
  * ConsoleExceptionFilter), listed in `controllers` below, and a line in CONSOLE_NAV.
  */
 @Module({
-  imports: [ConnectionsModule],
-  providers: [ConsoleSessions, ConsoleSessionGuard],
-  controllers: [ConsoleAssetsController, LoginPage, ConnectionsPage],
+  imports: [ConnectionsModule, SyncModule, ChargeStoryModule],
+  providers: [ConsoleSessions, ConsoleSessionGuard, HealthFigures],
+  controllers: [ConsoleAssetsController, LoginPage, ConnectionsPage, HealthPage, MapPage, RejectedPage, SyncRunPage, ChargeStoryPage],
 })
 export class ConsoleModule {}

@@ -16,7 +16,8 @@ const STATUS_CODE = /"status_code"\s*:\s*(\d{4})/;
  * unchanged. Each push is also added to `tally` (push_hourly, the console's durable count per hour).
  */
 export function countPushes(tally: PushHourlyTally) {
-  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => countPushesInto(tally, request, reply, payload, done);
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void =>
+    countPushesInto(tally, request, reply, payload, done);
 }
 
 function countPushesInto(tally: PushHourlyTally, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
