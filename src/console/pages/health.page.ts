@@ -65,7 +65,7 @@ function moduleRow(view: ConnectionView, module: (typeof HEALTH_MODULES)[number]
     <th scope="row">${module}</th>
     <td>${mode.mode}${mode.pulled ? '' : html` <span class="muted">(not pulled)</span>`}</td>
     <td>${m.last_success ? utc(m.last_success.started_at) : html`<span class="muted">never</span>`}</td>
-    <td>${lagCell(view, module, m)}</td>
+    <td class="lag">${lagCell(view, module, m)}</td>
     <td class="num held">${held}</td>
     <td class="num absent">${absent}</td>
     <td class="num rejected">${m.rejected > 0 ? html`<a href="/console/health/${view.id}/rejected?module=${module}">${m.rejected}</a>` : '0'}</td>
