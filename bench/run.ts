@@ -1,7 +1,7 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|console   run one benchmark only (default: all)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
@@ -11,6 +11,8 @@
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
  *   --duration S             seconds of each API load run, after a warm-up of a third of it (default 15)
  *   --connections N          concurrent connections of the API load runs (default 50)
+ *   --console-connections N  connections of the console benchmark (default 500)
+ *   --call-log N             call-log entries of the console benchmark (default 1000000)
  *   --database pglite|postgres   run the pull and API benchmarks on that database only (default: both, see below)
  *
  * The pull and API benchmarks run on PGlite always and on PostgreSQL when DATABASE_URL is set (a fresh
@@ -28,12 +30,15 @@ import { benchPull, PullResult } from './pull-locations.bench';
 import { benchPush, PushOptions } from './push.bench';
 import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
+import { benchConsole, ConsoleResult, formatConsole } from './console.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'console'] as const;
+/** Timed requests per console page. */
+const CONSOLE_REQUESTS = 50;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -47,9 +52,11 @@ interface Flags {
   duration: number;
   connections: number;
   lines: number;
+  consoleConnections: number;
+  callLog: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines'> = {
+const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'consoleConnections' | 'callLog'> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -58,6 +65,8 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--duration': 'duration',
   '--connections': 'connections',
   '--lines': 'lines',
+  '--console-connections': 'consoleConnections',
+  '--call-log': 'callLog',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -72,6 +81,8 @@ function parseFlags(argv: readonly string[]): Flags {
     duration: 15,
     connections: 50,
     lines: 100_000,
+    consoleConnections: 500,
+    callLog: 1_000_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -103,7 +114,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[] } = {
+  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[]; console: ConsoleResult[] } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -122,6 +133,7 @@ async function main(flags: Flags): Promise<void> {
     push: [],
     authorize: [],
     reconcile: [],
+    console: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -204,6 +216,15 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchReconcile(kind, flags.lines);
       log(formatReconcile(result));
       report.reconcile.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'console') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Console pages with ${flags.consoleConnections} connections and ${flags.callLog} call-log entries on ${kind}…`);
+      const result = await benchConsole(kind, { connections: flags.consoleConnections, callLog: flags.callLog, requests: CONSOLE_REQUESTS });
+      log(formatConsole(result));
+      report.console.push(result);
     }
   }
   if (interrupted) return;
