@@ -36,6 +36,7 @@ import type { SimulatorVersionId } from '../test/cpo-simulator';
 import { showCommands } from './demo-commands';
 import { sessionLine, showLivePart, type DemoHub, type SessionLineView } from './demo-live';
 import { syncAndWait, type Ops } from './follow-sync';
+import { progressLine, type SyncProgress } from '../src/sync/sync-progress';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
@@ -314,7 +315,7 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; co
   const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
   log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
   // 202 at once with each module's run; followed until every run has finished.
-  const outcomes = await syncAndWait(ops, connection.id);
+  const outcomes = await syncAndWait(ops, connection.id, { pollMs: 200, onProgress: progressPrinter(cpo.name) });
   for (const o of outcomes) {
     log(
       `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
@@ -432,6 +433,32 @@ function indent(text: string, maxLines: number): string {
 
 function relative(path: string): string {
   return path.startsWith(process.cwd()) ? `.${path.slice(process.cwd().length)}` : path;
+}
+
+/**
+ * Prints a pull's progress as GET …/sync-runs/{runId} shows it (SyncProgress): on a terminal one line per CPO,
+ * rewritten in place; otherwise a line every 3 s while a module is pulled and one when it ends.
+ */
+function progressPrinter(name: string): (module: string, progress: SyncProgress, status: string) => void {
+  const tty = process.stdout.isTTY === true;
+  let lastPrinted = 0;
+  let lastModule = '';
+  return (module, progress, status) => {
+    const line = `   ${name}: ${progressLine(module, progress, status)}`;
+    if (tty) {
+      process.stdout.write(`\r\x1b[K${line}${status === 'RUNNING' ? '' : '\n'}`);
+      return;
+    }
+    const now = Date.now();
+    if (module !== lastModule) {
+      lastModule = module;
+      lastPrinted = now;
+    }
+    if (status !== 'RUNNING' || now - lastPrinted >= 3000) {
+      log(line);
+      lastPrinted = now;
+    }
+  };
 }
 
 function log(line: string): void {

@@ -3,6 +3,8 @@
  * module's run; this follows the runs with GET …/sync-runs/{runId} until they have finished.
  */
 
+import type { SyncProgress } from '../src/sync/sync-progress';
+
 /** A call to the operations API (path under /api/v1/operations); resolves to the parsed JSON answer, rejects on HTTP ≥ 400. */
 export type Ops = <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
 
@@ -35,10 +37,16 @@ interface SyncRun {
   objects_rejected: number;
   error: string | null;
   finished_at: string | null;
+  /** How far it has come (src/sync/sync-progress.ts SyncProgress). */
+  progress: SyncProgress;
 }
 
 /** Starts a sync of one connection and waits for every run of it (polling every `pollMs`); one outcome per module, in pull order. */
-export async function syncAndWait(ops: Ops, connectionId: string, options: { full?: boolean; pollMs?: number } = {}): Promise<SyncOutcome[]> {
+export async function syncAndWait(
+  ops: Ops,
+  connectionId: string,
+  options: { full?: boolean; pollMs?: number; onProgress?: (module: string, progress: SyncProgress, status: SyncRun['status']) => void } = {},
+): Promise<SyncOutcome[]> {
   const started = await ops<SyncStarted>('POST', `/connections/${connectionId}/sync${options.full ? '?full=true' : ''}`);
   const outcomes: SyncOutcome[] = [];
   for (const run of started.runs) {
@@ -47,9 +55,11 @@ export async function syncAndWait(ops: Ops, connectionId: string, options: { ful
       continue;
     }
     let row = await ops<SyncRun>('GET', `/connections/${connectionId}/sync-runs/${run.run_id}`);
+    options.onProgress?.(row.module, row.progress, row.status);
     while (row.status === 'RUNNING') {
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 50));
       row = await ops<SyncRun>('GET', `/connections/${connectionId}/sync-runs/${run.run_id}`);
+      options.onProgress?.(row.module, row.progress, row.status);
     }
     outcomes.push({
       module: row.module,

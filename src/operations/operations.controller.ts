@@ -175,7 +175,11 @@ export class OperationsController {
     return listDeviations(this.db, id, n);
   }
 
-  /** GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated) and errors. */
+  /**
+   * GET {id}/sync-runs: the latest 50 pulls with their counts (objects, deviations tolerated), errors and `progress`:
+   * { pages, objects, total (the CPO's X-Total-Count of the crawl under way; null when it sends none), crawl_objects,
+   * rate (objects/s; null before the first page), eta_seconds (null while unknown; 0 once finished) } (SyncProgress).
+   */
   @Get(':id/sync-runs')
   @ApiOperation({ summary: 'Recent sync runs of one CPO' })
   syncRuns(@Param('id', new ParseUUIDPipe()) id: string): Promise<unknown[]> {
@@ -184,7 +188,8 @@ export class OperationsController {
 
   /**
    * GET {id}/sync-runs/{runId}: one pull, as in the list: status RUNNING until it has finished, then SUCCEEDED or FAILED
-   * (with `error`), its counts so far and `finished_at`. 404 when this connection has no such run.
+   * (with `error`), its counts so far, its `progress` (as in the list) and `finished_at`. 404 when this connection has
+   * no such run.
    */
   @Get(':id/sync-runs/:runId')
   @ApiOperation({ summary: 'One sync run of one CPO (follow it after POST …/sync)' })

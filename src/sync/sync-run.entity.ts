@@ -22,6 +22,11 @@ export interface CrawlCheckpoint {
   saw_link: boolean;
   /** The list moved under the first crawl: a catch-up crawl is due once it ends (see SyncService.pull). */
   moved: boolean;
+  /**
+   * When this crawl began on the instance writing it (ISO 8601 UTC) and how many objects it had received then (a
+   * resumed crawl goes on from its checkpoint): what the progress rate is measured from. Absent in older checkpoints.
+   */
+  rate_since?: { at: string; received: number };
 }
 
 /** One pull of one module from one CPO, with what it received, stored and rejected. */

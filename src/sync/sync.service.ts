@@ -22,6 +22,7 @@ import { HubClientInfoPull } from './hub-client-info.pull';
 import { hubOf } from './hub-routing';
 import { AbandonedRun, abandonedPulls, closeAbandonedRuns, LeaseLostError, SyncLease } from './sync-lease';
 import { CrawlCheckpoint, SyncModule, SyncRunEntity } from './sync-run.entity';
+import { RunRowForProgress, syncProgress } from './sync-progress';
 import { withLogFields, partyField } from '../logging/log-context';
 import { countSyncRun } from '../metrics/process-metrics';
 
@@ -279,15 +280,17 @@ export class SyncService implements BeforeApplicationShutdown {
     return closed;
   }
 
-  /** The latest `limit` pulls of one CPO, newest first, with their counts and errors (snake_case, for operations). */
-  recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
-    return this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`, [connectionId, limit]);
+  /** The latest `limit` pulls of one CPO, newest first, with their counts, errors and `progress` (snake_case, for operations; see SyncProgress). */
+  async recentRuns(connectionId: string, limit = 50): Promise<unknown[]> {
+    const rows: RunRowForProgress[] = await this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 ORDER BY started_at DESC LIMIT $2`, [connectionId, limit]);
+    const now = Date.now();
+    return rows.map((row) => ({ ...row, progress: syncProgress(row, now) }));
   }
 
   /** One run of a CPO (snake_case, as in {@link recentRuns}), or null when this connection has no such run. */
   async oneRun(connectionId: string, runId: string): Promise<unknown> {
-    const rows: unknown[] = await this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 AND id = $2`, [connectionId, runId]);
-    return rows[0] ?? null;
+    const [row]: RunRowForProgress[] = await this.db.query(`SELECT ${RUN_COLUMNS} FROM sync_run WHERE connection_id = $1 AND id = $2`, [connectionId, runId]);
+    return row ? { ...row, progress: syncProgress(row, Date.now()) } : null;
   }
 
   /**
@@ -503,6 +506,8 @@ export class SyncService implements BeforeApplicationShutdown {
     // and read and checked (CPU: the intake step's first half). Pages are still stored one at a time, in order, each
     // with its checkpoint; a page is fetched only once the one before it has been read, as without the overlap.
     let storing: Promise<void> = Promise.resolve();
+    // Where this crawl's rate is measured from (progress): now, and what a resumed crawl had received before.
+    const rateSince = { at: new Date().toISOString(), received: resumeFrom?.received ?? 0 };
     try {
       for await (const page of pages) {
         // A lease lost while the page was on its way: another instance may be pulling, this one stops here.
@@ -518,6 +523,7 @@ export class SyncService implements BeforeApplicationShutdown {
           received: page.position.received,
           saw_link: page.position.sawLink,
           moved,
+          rate_since: rateSince,
         };
         const prepared = this.intake.prepare(source, module, page.items, page.deviations);
         await storing;
