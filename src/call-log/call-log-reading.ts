@@ -69,6 +69,14 @@ export function readCallLogEntry(entry: ReadableEntry): CallLogReading {
       if (entry.ocpi_status !== null && entry.ocpi_status >= 2000 && entry.ocpi_status < 3000) {
         return { side: 'EITHER', next_step: 'The CPO refused our request (an OCPI client error): read its status message below; if our request follows the spec, tell the CPO.' };
       }
+      if (entry.ocpi_status === 3001) {
+        // 3001 "Unable to use the client's API": the CPO could not call us back (our versions URL, our token, or its network).
+        return {
+          side: 'EITHER',
+          next_step:
+            "The CPO could not call us back: check that PUBLIC_URL/ocpi/emsp/versions is reachable from the CPO's network and answers; if it is, ask the CPO what failed (its status message is below).",
+        };
+      }
       return { side: 'CPO', next_step: 'The CPO reported an error on its side: tell it (give it the request id and time) if it persists; the next pull tries again.' };
     case 'UNPARSEABLE':
     case 'SCHEMA_VIOLATION':

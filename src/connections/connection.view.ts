@@ -70,6 +70,8 @@ export interface ConnectionView {
   circuit: CircuitView;
   last_error: string | null;
   registered_at: string | null;
+  /** When the credentials tokens in use were exchanged (registration or the last credentials PUT either way): their age. */
+  tokens_changed_at: string | null;
   unregistered_at: string | null;
 }
 
@@ -104,6 +106,7 @@ export function toConnectionView(c: CpoConnectionEntity, schedules: ScheduleSett
     circuit: circuitView(c.circuit ?? null),
     last_error: c.lastError,
     registered_at: c.registeredAt ? c.registeredAt.toISOString() : null,
+    tokens_changed_at: c.tokensChangedAt ? c.tokensChangedAt.toISOString() : null,
     unregistered_at: c.unregisteredAt ? c.unregisteredAt.toISOString() : null,
   };
 }

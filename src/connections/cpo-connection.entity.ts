@@ -123,6 +123,8 @@ export class CpoConnectionEntity {
   /** Why the last registration or sync step failed, in plain words for operations. */
   @Column('text', { name: 'last_error', nullable: true }) lastError: string | null;
   @Column('timestamptz', { name: 'registered_at', nullable: true }) registeredAt: Date | null;
+  /** When the credentials tokens were last exchanged; set by a database trigger when our token changes, never written here. */
+  @Column({ type: 'timestamptz', name: 'tokens_changed_at', nullable: true, insert: false, update: false }) tokensChangedAt: Date | null;
   @Column('timestamptz', { name: 'unregistered_at', nullable: true }) unregisteredAt: Date | null;
   /** Parties its credentials roles claimed that we refused (our own, another live connection's); empty when none. */
   @Column('jsonb', { name: 'refused_parties', default: () => "'[]'::jsonb" }) refusedParties: RefusedParty[];

@@ -6,7 +6,7 @@ import { html } from './html';
 import { layout, redirectTo, sendPage } from './layout';
 
 /** The message of an HttpException in plain text (Nest's bodies carry a string or, from validation, a list). */
-function messageOf(exception: HttpException): string {
+export function messageOf(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
   const message = (response as { message?: unknown }).message;

@@ -13,32 +13,13 @@ import { ScheduleSettings, scheduleSettingsOf } from '../connections/module-mode
 import { RegisterConnectionDto } from '../connections/dto/register-connection.dto';
 import { listRejections } from '../intake/rejected-objects';
 import { listDeviations, WireDeviationView } from '../call-log/wire-deviation.store';
-import { CdrStore } from '../cdrs/cdr.store';
-import { LocationStore } from '../locations/location.store';
-import { SessionStore } from '../sessions/session.store';
-import { SessionsService } from '../sessions/sessions.service';
-import { TariffStore } from '../tariffs/tariff.store';
 import { CredentialsSenderService } from '../connections/credentials-sender.service';
 import { registrationHttpError } from './registration-http-error';
 import { SyncNowQueryDto } from './sync-now-query.dto';
+import { ConnectionSummary, ConnectionSummaryService } from './connection-summary.service';
 
 /** The modules whose objects can be rejected (pulled or pushed; hubclientinfo: a Hub's ClientInfo). */
 const REJECTING_MODULES = ['locations', 'tariffs', 'sessions', 'cdrs', 'hubclientinfo'] as const;
-
-export interface ConnectionSummary {
-  connection: ConnectionView;
-  stored: { locations: number; evses: number; connectors: number; tariffs: number; sessions: number; cdrs: number };
-  /**
-   * Of those, what the CPO no longer lists (kept, marked with absent_since: never searched, never free): Locations and
-   * Tariffs a complete full pull did not list, EVSEs a held Location no longer lists.
-   */
-  absent: { locations: number; evses: number; tariffs: number };
-  /** Sessions needing attention now: STALE, CDR_OVERDUE, NO_CDR_FREE_CHARGE (see SESSION_STALE_MINUTES, SESSION_CDR_OVERDUE_HOURS). */
-  flagged_sessions: { stale: number; cdr_overdue: number; no_cdr_free_charge: number };
-  rejected: Array<{ module: string; object_id: string | null; reason: string }>;
-  /** What the CPO bent and we tolerated over the last 30 days, per module, kind and field. */
-  deviations: WireDeviationView[];
-}
 
 /** What POST {id}/sync answers (HTTP 202): per module, in pull order, the run to follow or why there is none. */
 export interface SyncStarted {
@@ -63,14 +44,10 @@ export class OperationsController {
     private readonly connections: ConnectionsService,
     private readonly sender: CredentialsSenderService,
     private readonly sync: SyncService,
-    private readonly locations: LocationStore,
-    private readonly tariffs: TariffStore,
-    private readonly sessions: SessionStore,
-    private readonly sessionViews: SessionsService,
-    private readonly cdrs: CdrStore,
     @InjectDataSource() private readonly db: DataSource,
     private readonly hubClients: HubClientInfoPull,
     private readonly clientInfo: HubClientInfoStore,
+    private readonly summaries: ConnectionSummaryService,
   ) {
     this.schedules = scheduleSettingsOf(config.env);
   }
@@ -148,17 +125,8 @@ export class OperationsController {
   /** GET {id}/summary: what we hold from this CPO (locations, EVSEs, connectors, tariffs, sessions, CDRs), how much of it is absent, and rejections by module. */
   @Get(':id/summary')
   @ApiOperation({ summary: 'Counts of what is stored and rejected for one CPO' })
-  async summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
-    const connection = toConnectionView(await this.connections.get(id), this.schedules);
-    const stored = {
-      ...(await this.locations.countHeld(this.db, id)),
-      tariffs: await this.tariffs.countHeld(this.db, id),
-      sessions: await this.sessions.countHeld(this.db, id),
-      cdrs: await this.cdrs.countHeld(this.db, id),
-    };
-    const absent = { ...(await this.locations.countAbsent(this.db, id)), tariffs: await this.tariffs.countAbsent(this.db, id) };
-    const rejected = (await listRejections(this.db, id, { module: null, limit: 100 })).map((r) => ({ module: r.module, object_id: r.object_id, reason: r.reason }));
-    return { connection, stored, absent, flagged_sessions: await this.sessionViews.flaggedCounts(id), rejected, deviations: await listDeviations(this.db, id, 30) };
+  summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ConnectionSummary> {
+    return this.summaries.summary(id);
   }
 
   /**

@@ -9,10 +9,13 @@ import { TariffsModule } from '../tariffs/tariffs.module';
 import { CallLogController } from './call-log.controller';
 import { ConnectionLifecycleController } from './connection-lifecycle.controller';
 import { OperationsController } from './operations.controller';
+import { ConnectionSummaryService } from './connection-summary.service';
 
 /** The operations API: connecting CPOs, their credentials' life, and chasing their errors. */
 @Module({
   imports: [ConnectionsModule, SyncModule, LocationsModule, TariffsModule, SessionsModule, CdrsModule, HubsModule],
+  providers: [ConnectionSummaryService],
   controllers: [OperationsController, ConnectionLifecycleController, CallLogController],
+  exports: [ConnectionSummaryService],
 })
 export class OperationsModule {}

@@ -2,7 +2,7 @@ import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res, UseFilte
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ConnectionsService } from '../../connections/connections.service';
-import { CrawlCheckpoint } from '../../sync/sync-run.entity';
+import { SyncProgress } from '../../sync/sync-progress';
 import { SyncService } from '../../sync/sync.service';
 import { ConsoleSessionGuard } from '../console-auth';
 import { ConsoleExceptionFilter } from '../console-exception.filter';
@@ -13,31 +13,18 @@ import { layout, sendPage } from '../layout';
 /** How often the page of a running pull reloads itself (a meta refresh: the console runs no script). */
 export const PROGRESS_REFRESH_SECONDS = 1;
 
-/** A run as SyncService.oneRun reads it (snake_case). */
+/** A run as SyncService.oneRun reads it (snake_case), with its progress (sync-progress.ts). */
 interface RunRow {
   id: string;
   module: string;
   status: string;
   started_at: Date;
   finished_at: Date | null;
-  pages: number;
-  pages_reread: number;
-  objects_received: number;
   objects_stored: number;
   objects_rejected: number;
+  pages: number;
   error: string | null;
-  checkpoint: CrawlCheckpoint | null;
-}
-
-/** Where a pull stands: objects of the crawl under way against the CPO's X-Total-Count (null: not sent), rate, time left. */
-function progressOf(run: RunRow, now: number) {
-  const total = run.checkpoint?.total_count ?? null;
-  const done = run.checkpoint?.received ?? run.objects_received;
-  const end = run.finished_at ? new Date(run.finished_at).getTime() : now;
-  const seconds = (end - new Date(run.started_at).getTime()) / 1000;
-  const rate = run.pages === 0 || seconds <= 0 ? null : run.objects_received / seconds;
-  const left = run.status !== 'RUNNING' ? 0 : total !== null && rate ? Math.ceil(Math.max(0, total - done) / rate) : null;
-  return { total, done, rate, left };
+  progress: SyncProgress;
 }
 
 /**
@@ -60,7 +47,7 @@ export class SyncRunPage {
     const connection = await this.connections.get(id);
     const run = (await this.sync.oneRun(id, runId)) as RunRow | null;
     if (run === null) throw new NotFoundException(`No sync run ${runId} of CPO connection ${connection.name}`);
-    const p = progressOf(run, Date.now());
+    const p = run.progress;
     const running = run.status === 'RUNNING';
     const body = html`<div class="actions"><a href="/console/health/${id}">Health of ${connection.name}</a></div>
       <dl class="facts run" data-status="${run.status}">
@@ -72,16 +59,16 @@ export class SyncRunPage {
         <dd class="pages">${run.pages}</dd>
         <dt>Objects</dt>
         <dd>
-          <span class="objects">${p.done}</span
+          <span class="objects">${p.crawl_objects}</span
           >${p.total !== null ? html` of <span class="total">${p.total}</span> (X-Total-Count)` : html` <span class="muted">(the CPO sends no X-Total-Count)</span>`}
-          ${p.total !== null ? html`<progress max="${p.total}" value="${Math.min(p.done, p.total)}"></progress>` : ''}
+          ${p.total !== null ? html`<progress max="${p.total}" value="${Math.min(p.crawl_objects, p.total)}"></progress>` : ''}
         </dd>
         <dt>Stored / rejected</dt>
         <dd>${run.objects_stored} / ${run.objects_rejected}</dd>
         <dt>Rate</dt>
-        <dd class="rate">${p.rate === null ? '—' : `${p.rate.toFixed(1)} objects/s`}</dd>
+        <dd class="rate">${p.rate === null ? '—' : `${p.rate} objects/s`}</dd>
         <dt>Time left</dt>
-        <dd class="left">${p.left === null ? '—' : `${p.left} s`}</dd>
+        <dd class="left">${p.eta_seconds === null ? '—' : `${p.eta_seconds} s`}</dd>
         <dt>Finished</dt>
         <dd>${utc(run.finished_at)}</dd>
         ${
