@@ -28,7 +28,7 @@ export interface ModuleHealth {
   absent_evses: number | null;
   /** Objects of this module refused (pulled or pushed), all kept ones. */
   rejected: number;
-  /** The latest FAILED pull's error (and when it started), if it came after the latest success; else null. */
+  /** The latest finished pull's error (and when it started) when it FAILED; null when it SUCCEEDED or none finished. */
   last_error: { at: Date; message: string } | null;
   /** A pull of this module under way (its run id), or null. */
   running_run_id: string | null;
@@ -64,8 +64,8 @@ interface Keyed {
 }
 
 /**
- * Reads what the console's health pages show, for every CPO at once (one grouped query per figure, so a page of 500
- * CPOs costs the same seven queries as a page of one) or for one. Read only. Hours are UTC, counted in epoch hours so
+ * Reads what the console's health pages show, for every CPO at once (one query per figure, so a page of 500 CPOs
+ * costs the same seven queries as a page of one) or for one. Read only. Hours are UTC, counted in epoch hours so
  * that no session time zone is involved.
  */
 @Injectable()
@@ -79,16 +79,31 @@ export class HealthFigures {
     const firstHour = currentHour - CHART_HOURS + 1;
     const since = new Date(firstHour * HOUR_MS);
     const only = (column: string) => `($1::uuid[] IS NULL OR ${column} = ANY($1::uuid[]))`;
-    const [successes, failures, running, held, rejected, pushes, lastPush, errors] = await Promise.all([
-      this.db.query<Array<Keyed & { module: ConnectionModule; started_at: Date; finished_at: Date | null }>>(
-        `SELECT DISTINCT ON (connection_id, module) connection_id, module, started_at, finished_at
-         FROM sync_run WHERE status = 'SUCCEEDED' AND ${only('connection_id')} ORDER BY connection_id, module, started_at DESC`,
-        [ids],
-      ),
-      this.db.query<Array<Keyed & { module: ConnectionModule; started_at: Date; error: string | null }>>(
-        `SELECT DISTINCT ON (connection_id, module) connection_id, module, started_at, error
-         FROM sync_run WHERE status = 'FAILED' AND ${only('connection_id')} ORDER BY connection_id, module, started_at DESC`,
-        [ids],
+    const [pulls, running, held, rejected, pushes, lastPush, errors] = await Promise.all([
+      // Per connection and module, the latest SUCCEEDED run and the latest finished one (an error when it FAILED): two
+      // probes of sync_run_connection_idx each, stopping at the first match, so the cost follows the connections, not
+      // the runs (which pile up by the hundred a day per CPO).
+      this.db.query<
+        Array<
+          Keyed & {
+            module: ConnectionModule;
+            ok_started_at: Date | null;
+            ok_finished_at: Date | null;
+            last_status: string | null;
+            last_started_at: Date | null;
+            last_error: string | null;
+          }
+        >
+      >(
+        `SELECT c.id AS connection_id, m.module, ok.started_at AS ok_started_at, ok.finished_at AS ok_finished_at,
+                last.status AS last_status, last.started_at AS last_started_at, last.error AS last_error
+         FROM cpo_connection c CROSS JOIN unnest($2::text[]) AS m(module)
+         LEFT JOIN LATERAL (SELECT started_at, finished_at FROM sync_run s WHERE s.connection_id = c.id AND s.module = m.module AND s.status = 'SUCCEEDED'
+                            ORDER BY s.started_at DESC LIMIT 1) ok ON true
+         LEFT JOIN LATERAL (SELECT status, started_at, error FROM sync_run s WHERE s.connection_id = c.id AND s.module = m.module AND s.status <> 'RUNNING'
+                            ORDER BY s.started_at DESC LIMIT 1) last ON true
+         WHERE ${only('c.id')}`,
+        [ids, HEALTH_MODULES],
       ),
       this.db.query<Array<Keyed & { module: ConnectionModule; id: string }>>(
         `SELECT connection_id, module, id FROM sync_run WHERE status = 'RUNNING' AND ${only('connection_id')} ORDER BY started_at`,
@@ -139,17 +154,14 @@ export class HealthFigures {
     for (const id of ids ?? []) of(id);
     const slot = (hour: string) => Number(hour) - firstHour;
 
-    for (const s of successes) {
-      const m = of(s.connection_id).modules[s.module];
-      if (!m) continue;
-      m.last_success = { started_at: new Date(s.started_at), finished_at: s.finished_at ? new Date(s.finished_at) : null };
-      m.lag_seconds = Math.max(0, Math.round((now.getTime() - m.last_success.started_at.getTime()) / 1000));
-    }
-    for (const f of failures) {
-      const m = of(f.connection_id).modules[f.module];
-      if (!m) continue;
-      const at = new Date(f.started_at);
-      if (!m.last_success || at > m.last_success.started_at) m.last_error = { at, message: f.error ?? 'failed (no error recorded)' };
+    for (const p of pulls) {
+      const m = of(p.connection_id).modules[p.module];
+      if (p.ok_started_at) {
+        m.last_success = { started_at: new Date(p.ok_started_at), finished_at: p.ok_finished_at ? new Date(p.ok_finished_at) : null };
+        m.lag_seconds = Math.max(0, Math.round((now.getTime() - m.last_success.started_at.getTime()) / 1000));
+      }
+      // The latest finished pull FAILED: its error stands until a pull succeeds.
+      if (p.last_status === 'FAILED' && p.last_started_at) m.last_error = { at: new Date(p.last_started_at), message: p.last_error ?? 'failed (no error recorded)' };
     }
     for (const r of running) {
       const m = of(r.connection_id).modules[r.module];
