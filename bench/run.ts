@@ -1,8 +1,9 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile|console   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|story|console   run one benchmark only (default: all)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
+ *   --story-sessions N       Sessions of the busy CPO's month in the charge-story benchmark (default 90000: 3,000 a day)
  *   --locations N            Locations the simulated CPO serves in the pull benchmark (default 5000); the same rows are
  *                            then written straight with pg for the two ceilings (bench/pull-ceiling.ts)
  *   --push-locations N       Locations held for the push benchmark (default 2000, about 5,000 EVSEs)
@@ -32,11 +33,12 @@ import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
 import { benchConsole, ConsoleResult, formatConsole } from './console.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
+import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'console'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'story', 'console'] as const;
 /** Timed requests per console page. */
 const CONSOLE_REQUESTS = 50;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
@@ -52,11 +54,15 @@ interface Flags {
   duration: number;
   connections: number;
   lines: number;
+  storySessions: number;
   consoleConnections: number;
   callLog: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'consoleConnections' | 'callLog'> = {
+const NUMERIC_FLAGS: Record<
+  string,
+  'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions' | 'consoleConnections' | 'callLog'
+> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -65,6 +71,7 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--duration': 'duration',
   '--connections': 'connections',
   '--lines': 'lines',
+  '--story-sessions': 'storySessions',
   '--console-connections': 'consoleConnections',
   '--call-log': 'callLog',
 };
@@ -81,6 +88,7 @@ function parseFlags(argv: readonly string[]): Flags {
     duration: 15,
     connections: 50,
     lines: 100_000,
+    storySessions: 90_000,
     consoleConnections: 500,
     callLog: 1_000_000,
   };
@@ -114,7 +122,7 @@ let interrupted = false;
 
 async function main(flags: Flags): Promise<void> {
   const root = findProjectRoot(__dirname);
-  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[]; console: ConsoleResult[] } = {
+  const report: BenchReport & { price: PriceBenchResult | null; authorize: AuthorizeResult[]; reconcile: ReconcileResult[]; story: StoryResult[]; console: ConsoleResult[] } = {
     machine: machineInfo(root),
     options: {
       only: flags.only,
@@ -133,6 +141,7 @@ async function main(flags: Flags): Promise<void> {
     push: [],
     authorize: [],
     reconcile: [],
+    story: [],
     console: [],
   };
   if (flags.only === null || flags.only === 'price') {
@@ -216,6 +225,15 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchReconcile(kind, flags.lines);
       log(formatReconcile(result));
       report.reconcile.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'story') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Charge story over a month of one busy CPO (${flags.storySessions} Sessions) on ${kind}…`);
+      const result = await benchChargeStory(kind, flags.storySessions, 300);
+      log(formatChargeStory(result));
+      report.story.push(result);
     }
   }
   if (flags.only === null || flags.only === 'console') {
