@@ -1,7 +1,7 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story|console   run one benchmark only (default: all)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --story-sessions N       Sessions of the busy CPO's month in the charge-story benchmark (default 90000: 3,000 a day)
  *   --cdrs N                 CDRs re-priced per run of the re-pricing benchmark (default 20000; --runs runs)
@@ -13,6 +13,8 @@
  *   --evses N                EVSEs loaded for the API benchmark (default 200000, about 69,000 Locations)
  *   --duration S             seconds of each API load run, after a warm-up of a third of it (default 15)
  *   --connections N          concurrent connections of the API load runs (default 50)
+ *   --console-connections N  connections of the console benchmark (default 500)
+ *   --call-log N             call-log entries of the console benchmark (default 1000000)
  *   --database pglite|postgres   run the pull and API benchmarks on that database only (default: both, see below)
  *
  * The pull and API benchmarks run on PGlite always and on PostgreSQL when DATABASE_URL is set (a fresh
@@ -31,13 +33,16 @@ import { benchPush, PushOptions } from './push.bench';
 import { AuthorizeResult, benchAuthorize } from './authorize.bench';
 import { benchReconcile, formatReconcile, ReconcileResult } from './reconcile.bench';
 import { benchReprice, formatReprice, RepriceResult } from './reprice.bench';
+import { benchConsole, ConsoleResult, formatConsole } from './console.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story', 'console'] as const;
+/** Timed requests per console page. */
+const CONSOLE_REQUESTS = 50;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
 
 interface Flags {
@@ -53,9 +58,14 @@ interface Flags {
   lines: number;
   storySessions: number;
   cdrs: number;
+  consoleConnections: number;
+  callLog: number;
 }
 
-const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions' | 'cdrs'> = {
+const NUMERIC_FLAGS: Record<
+  string,
+  'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions' | 'cdrs' | 'consoleConnections' | 'callLog'
+> = {
   '--locations': 'locations',
   '--tokens': 'tokens',
   '--push-locations': 'pushLocations',
@@ -66,6 +76,8 @@ const NUMERIC_FLAGS: Record<string, 'locations' | 'pushLocations' | 'tokens' | '
   '--lines': 'lines',
   '--story-sessions': 'storySessions',
   '--cdrs': 'cdrs',
+  '--console-connections': 'consoleConnections',
+  '--call-log': 'callLog',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -82,6 +94,8 @@ function parseFlags(argv: readonly string[]): Flags {
     lines: 100_000,
     storySessions: 90_000,
     cdrs: 20_000,
+    consoleConnections: 500,
+    callLog: 1_000_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -119,6 +133,7 @@ async function main(flags: Flags): Promise<void> {
     reconcile: ReconcileResult[];
     reprice: RepriceResult | null;
     story: StoryResult[];
+    console: ConsoleResult[];
   } = {
     machine: machineInfo(root),
     options: {
@@ -140,6 +155,7 @@ async function main(flags: Flags): Promise<void> {
     reconcile: [],
     story: [],
     reprice: null,
+    console: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -238,6 +254,15 @@ async function main(flags: Flags): Promise<void> {
     log(`Re-pricing ${flags.cdrs} CDRs end to end on one core (no database round trips)…`);
     report.reprice = await benchReprice(flags.cdrs, flags.runs, log);
     log(formatReprice(report.reprice));
+  }
+  if (flags.only === null || flags.only === 'console') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Console pages with ${flags.consoleConnections} connections and ${flags.callLog} call-log entries on ${kind}…`);
+      const result = await benchConsole(kind, { connections: flags.consoleConnections, callLog: flags.callLog, requests: CONSOLE_REQUESTS });
+      log(formatConsole(result));
+      report.console.push(result);
+    }
   }
   if (interrupted) return;
   const path = join(root, 'bench', 'results', 'latest.json');

@@ -27,6 +27,7 @@ import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-Invoi
 import { CommandsAndTokenPushes1798700000000 } from './1798700000000-CommandsAndTokenPushes';
 import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChanges';
 import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-ConnectionTokensChangedAt';
+import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 
 /**
@@ -63,5 +64,6 @@ export const migrations = [
   CommandsAndTokenPushes1798700000000,
   ConnectionChanges1798800000000,
   ConnectionTokensChangedAt1799000000000,
+  PushesPerHour1799100000000,
   ChargeStory1799200000000,
 ];

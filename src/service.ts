@@ -11,6 +11,7 @@ import { migrateDatabase } from './database/migrate';
 import { requestIdOf } from './logging/logger-options';
 import { timeAuthorizations } from './metrics/authorization-timing';
 import { countPushes } from './metrics/push-counting';
+import { PushHourlyTally } from './metrics/push-hourly';
 import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './ocpi/server/framework-errors';
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { acceptCsvBodies } from './common/http/csv-body-parser';
@@ -62,7 +63,7 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);
     // Every push of a CPO, whatever became of it, in ocpi_pushes_received_total (as the answer leaves).
-    fastify.addHook('onSend', countPushes);
+    fastify.addHook('onSend', countPushes(app.get(PushHourlyTally)));
     // Every answer to a real-time authorization, in authorization_latency_seconds.
     fastify.addHook('onSend', timeAuthorizations);
     keepUnparseableJsonBodies(fastify);

@@ -6,5 +6,7 @@ import { ChargeStoryService } from './charge-story.service';
 @Module({
   providers: [ChargeStoryService],
   controllers: [ChargeStoryController],
+  // The console's charge-story page renders the same answer.
+  exports: [ChargeStoryService],
 })
 export class ChargeStoryModule {}

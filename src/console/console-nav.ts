@@ -5,4 +5,6 @@
 export const CONSOLE_NAV: ReadonlyArray<{ path: string; label: string }> = [
   { path: '/console/connections', label: 'Connections' },
   { path: '/console/call-log', label: 'Call log' },
+  { path: '/console/health', label: 'Health' },
+  { path: '/console/charge-story', label: 'Charge story' },
 ];

@@ -112,4 +112,7 @@ button{font:inherit;padding:.25rem .7rem;cursor:pointer}
 pre{background:#fff;border:1px solid #dde1e6;padding:.5rem;overflow:auto;max-height:24rem;white-space:pre-wrap;word-break:break-all;font-size:12px}
 code{font-size:12px}
 a{color:#1a5fb4}
+figure.chart{margin:0 0 1rem;background:#fff;border:1px solid #dde1e6;padding:.5rem;display:inline-block}
+figure.chart figcaption{font-weight:600;margin-bottom:.25rem}
+.legend{font-weight:400;font-size:12px;margin-left:.75rem}
 `;

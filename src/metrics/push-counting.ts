@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { countPush, PushResult } from './process-metrics';
+import type { PushHourlyTally } from './push-hourly';
 
 /** Methods by which a CPO changes something on our Receiver interfaces (GET is a read, not a push). */
 const PUSH_METHODS = new Set(['PUT', 'PATCH', 'POST', 'DELETE']);
@@ -12,9 +13,14 @@ const STATUS_CODE = /"status_code"\s*:\s*(\d{4})/;
  * ocpi_pushes_received_total, with the module of the route (a bounded set: our route templates, not the URL) and the
  * result by the HTTP status and the OCPI status_code we answer (see PushResult; OCPI errors such as 2001 may travel in
  * HTTP 200). Requests refused before the CPO was known (401) are not counted: they have no cpo. Passes the answer on
- * unchanged.
+ * unchanged. Each push is also added to `tally` (push_hourly, the console's durable count per hour).
  */
-export function countPushes(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
+export function countPushes(tally: PushHourlyTally) {
+  return (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void =>
+    countPushesInto(tally, request, reply, payload, done);
+}
+
+function countPushesInto(tally: PushHourlyTally, request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
   // Set by OcpiAuthGuard (ocpi/server), named here by shape only: the OCPI server layer sits above the metrics.
   const partner = (request as { ocpiPartner?: { id: string } }).ocpiPartner;
   if (partner && PUSH_METHODS.has(request.method)) {
@@ -22,7 +28,11 @@ export function countPushes(request: FastifyRequest, reply: FastifyReply, payloa
     // A real-time authorization is a question, not a push: it has its own histogram (authorization-timing.ts).
     const module = route?.endsWith('/authorize') ? null : moduleOfRoute(route);
     const ocpiStatus = typeof payload === 'string' ? Number(STATUS_CODE.exec(payload)?.[1] ?? 1000) : 1000;
-    if (module) countPush(partner.id, module, resultOf(reply.statusCode, ocpiStatus));
+    if (module) {
+      const result = resultOf(reply.statusCode, ocpiStatus);
+      countPush(partner.id, module, result);
+      tally.add(partner.id, module, result);
+    }
   }
   done(null, payload);
 }
