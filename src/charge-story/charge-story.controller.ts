@@ -1,16 +1,14 @@
-import { BadRequestException, Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { OperationsApiKeyGuard } from '../common/auth/api-key.guard';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
 import { CHARGE_STORY_KEYS, ChargeStoryAnswer, ChargeStoryKey, STORY_EVENT_KINDS } from './charge-story.model';
 import { ChargeStoryService, MAX_CHARGES, MAX_SESSION_UPDATES } from './charge-story.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Operations API: a charge's whole story, from any of its keys. */
-@ApiTags('operations')
-@ApiHeader({ name: 'X-API-Key', description: 'OPERATIONS_API_KEY', required: true })
+@InternalApi('operations', 'OPERATIONS')
 @Controller('api/v1/operations/charge-story')
-@UseGuards(OperationsApiKeyGuard)
 export class ChargeStoryController {
   constructor(private readonly stories: ChargeStoryService) {}
 
@@ -26,17 +24,33 @@ export class ChargeStoryController {
    */
   @Get()
   @ApiOperation({ summary: "A charge's whole story (commands, authorizations, Session updates, CDRs and their pricing, invoice lines) from one of its keys" })
-  @ApiQuery({ name: 'session_id', required: false, description: 'The Session id (OCPI) the CPO gave' })
-  @ApiQuery({ name: 'cdr_id', required: false, description: 'A CDR id (OCPI) of the charge' })
-  @ApiQuery({ name: 'token_uid', required: false, description: `The Token's uid (case-insensitive); several charges are listed, most recent first, at most ${MAX_CHARGES}` })
-  @ApiQuery({ name: 'authorization_reference', required: false, description: 'The authorization_reference of a START_SESSION, an authorization, the Session or CDR (2.2+)' })
-  @ApiQuery({ name: 'connection_id', required: false, description: 'Only charges of this CPO connection (the same session id at two CPOs are two charges)' })
+  @ApiQuery({ name: 'session_id', required: false, schema: { type: 'string', minLength: 1, maxLength: 39 }, description: 'The Session id (OCPI) the CPO gave' })
+  @ApiQuery({ name: 'cdr_id', required: false, schema: { type: 'string', minLength: 1, maxLength: 39 }, description: 'A CDR id (OCPI) of the charge' })
+  @ApiQuery({
+    name: 'token_uid',
+    required: false,
+    schema: { type: 'string', minLength: 1, maxLength: 39 },
+    description: `The Token's uid (case-insensitive); several charges are listed, most recent first, at most ${MAX_CHARGES}`,
+  })
+  @ApiQuery({
+    name: 'authorization_reference',
+    required: false,
+    schema: { type: 'string', minLength: 1, maxLength: 39 },
+    description: 'The authorization_reference of a START_SESSION, an authorization, the Session or CDR (2.2+)',
+  })
+  @ApiQuery({
+    name: 'connection_id',
+    required: false,
+    schema: { type: 'string', format: 'uuid' },
+    description: 'Only charges of this CPO connection (the same session id at two CPOs are two charges)',
+  })
   @ApiOkResponse({
     description: `{ key, charges[], more, story: { charge, events[], session_updates_omitted } | null }; event kinds: ${STORY_EVENT_KINDS.join(', ')}; at most ${MAX_SESSION_UPDATES} Session updates (the latest)`,
   })
-  @ApiBadRequestResponse({ description: '{ statusCode: 400, message: the parameter at fault and why, error }' })
-  @ApiNotFoundResponse({ description: 'No charge held matches the key' })
-  @ApiUnauthorizedResponse({ description: 'Missing or wrong X-API-Key' })
+  @ApiErrors({
+    400: 'None or several keys, an empty one or one over 39 characters, a connection_id that is no UUID, an unknown parameter: named',
+    404: 'No charge held matches the key',
+  })
   story(@Query() query: Record<string, unknown>): Promise<ChargeStoryAnswer> {
     const unknown = Object.keys(query).filter((k) => k !== 'connection_id' && !(CHARGE_STORY_KEYS as readonly string[]).includes(k));
     if (unknown.length > 0) throw new BadRequestException(`unknown parameter ${unknown.join(', ')}: give one of ${CHARGE_STORY_KEYS.join(', ')} (and connection_id)`);
