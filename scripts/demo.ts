@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
+import { copyMigratedTemplate } from '../src/database/embedded-template';
 import { startService, RunningService } from '../src/service';
 import {
   CpoSimulator,
@@ -39,6 +40,8 @@ import { syncAndWait, type Ops } from './follow-sync';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
+/** Where the migrated database template is kept between runs (see copyMigratedTemplate). */
+const TEMPLATES_DIR = join(process.cwd(), '.data');
 let financeBase = '';
 let financeKey = '';
 
@@ -51,27 +54,52 @@ interface DemoCpo {
   served: { locations: Raw[]; tariffs: Raw[] };
 }
 
+/** Seconds since the demo's start at which each step ended, printed at the end: where the time to the first answer goes. */
+const marks: Array<{ step: string; atS: number; cpuS: number }> = [];
+let startedAt = 0;
+/** Records the end of a step: wall-clock seconds since the start, and CPU seconds this process used so far (all of it: simulators, service, PGlite), which a loaded machine inflates less. */
+function mark(step: string): void {
+  const cpu = process.cpuUsage();
+  marks.push({ step, atS: (Date.now() - startedAt) / 1000, cpuS: (cpu.user + cpu.system) / 1e6 });
+}
+
 async function main(): Promise<void> {
-  const startedAt = Date.now();
+  startedAt = Date.now();
   const cpos = await startSimulators();
+  mark('simulators started');
   const service = await startDemoService();
+  mark(`service listening (${service.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
   let allGood = true;
   try {
     const ops = operationsClient(service);
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
+    // The three CPOs are registered and pulled at once (each pull waits on its CPO and the database, not on the
+    // others); the app's first question, free chargers near Amsterdam, is asked as soon as the Locations of the CPO
+    // there are in, while the rest is still being pulled. Each CPO's report is printed whole once its pull has finished.
+    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    let locationsIn!: () => void;
+    const nlLocationsIn = new Promise<void>((resolve) => (locationsIn = resolve));
+    log(`== Registering with and pulling ${cpos.length} CPOs at once; the app's first question as soon as ${nl.name}'s Locations are in`);
+    const syncs = cpos.map((cpo) => connectAndSync(ops, cpo, cpo === nl ? (module) => module === 'locations' && locationsIn() : undefined));
+    await Promise.race([nlLocationsIn, Promise.all(syncs)]);
+    mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} Locations in`);
+    await showFirstQuestions(service);
+    const firstAnswerS = (Date.now() - startedAt) / 1000;
+    mark('first answer');
     const connectionIds: string[] = [];
     const connectionOf = new Map<DemoCpo, string>();
-    for (const cpo of cpos) {
-      const outcome = await connectAndSync(ops, cpo);
+    for (const [i, outcome] of (await Promise.all(syncs)).entries()) {
+      log('');
+      for (const line of outcome.report) log(line);
       allGood = outcome.ok && allGood;
       if (outcome.connectionId) connectionIds.push(outcome.connectionId);
-      if (outcome.connectionId) connectionOf.set(cpo, outcome.connectionId);
+      if (outcome.connectionId) connectionOf.set(cpos[i], outcome.connectionId);
     }
-    await showInternalApi(service);
-    const firstAnswerS = (Date.now() - startedAt) / 1000;
-    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    const allSyncedS = (Date.now() - startedAt) / 1000;
+    mark('every CPO registered and pulled');
+    await showChargeInProgress(service);
     await showLivePart({
       serviceUrl: service.url,
       internalKey: service.config.env.INTERNAL_API_KEY,
@@ -82,6 +110,8 @@ async function main(): Promise<void> {
     await showCommands(live, connectionOf.get(nl) ?? '');
     showMoreRequests(service, connectionIds[0]);
     log(`\nFirst answer ${firstAnswerS.toFixed(1)} s after start.`);
+    log(`Every CPO registered and pulled ${allSyncedS.toFixed(1)} s after start.`);
+    log(`Steps (s after start, CPU s used so far): ${marks.map((m) => `${m.step} ${m.atS.toFixed(1)} (${m.cpuS.toFixed(1)})`).join('; ')}.`);
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
@@ -225,10 +255,16 @@ function demoSessions(version: SimulatorVersionId, owner: { countryCode: string;
   ];
 }
 
-/** The service on a fresh embedded database, with demo secrets generated on the spot. */
+/**
+ * The service on a fresh embedded database, with demo secrets generated on the spot. The database is a copy of a
+ * migrated template kept in .data/ (built by the first run, and again whenever the migrations or PGlite change):
+ * a copy opens in about a second where initdb and the migrations take several.
+ */
 async function startDemoService(): Promise<RunningService> {
   rmSync(DEMO_DIR, { recursive: true, force: true });
   mkdirSync(DEMO_DIR, { recursive: true });
+  const { template, built } = await copyMigratedTemplate(join(DEMO_DIR, 'pglite'), TEMPLATES_DIR);
+  mark(built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`);
   const env = loadEnvironment({
     PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
     PORT: process.env.PORT ?? (once ? '0' : '3000'),
@@ -301,32 +337,38 @@ function operationsClient(service: RunningService): Ops {
   };
 }
 
-/** Registers with one CPO (or lets it register with us) and pulls it; prints what happened. `ok` is false when anything failed. */
-async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; connectionId: string | null }> {
-  log(`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`);
+/**
+ * Registers with one CPO (or lets it register with us) and pulls it; `report` is what happened, to be printed (the CPOs
+ * are pulled at once: their lines are kept apart). `ok` is false when anything failed. `onPulled` is told of each module
+ * as soon as it has been pulled.
+ */
+async function connectAndSync(ops: Ops, cpo: DemoCpo, onPulled?: (module: string) => void): Promise<{ ok: boolean; connectionId: string | null; report: string[] }> {
+  const report = [`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`];
   let connection;
   try {
-    connection = await connect(ops, cpo);
+    connection = await connect(ops, cpo, report);
   } catch (error) {
-    log(`   registration FAILED: ${(error as Error).message}`);
-    return { ok: false, connectionId: null };
+    report.push(`   registration FAILED: ${(error as Error).message}`);
+    return { ok: false, connectionId: null, report };
   }
   const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
-  log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
+  mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
+  report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
   // 202 at once with each module's run; followed until every run has finished.
-  const outcomes = await syncAndWait(ops, connection.id);
+  const outcomes = await syncAndWait(ops, connection.id, { onOutcome: (o) => onPulled?.(o.module) });
   for (const o of outcomes) {
-    log(
+    report.push(
       `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
     );
   }
   const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
   const s = summary.stored;
-  log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
-  log(`   ${await cdrLine(connection.id)}`);
-  if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
-  for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
-  return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id };
+  report.push(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
+  report.push(`   ${await cdrLine(connection.id)}`);
+  if (summary.rejected.length > 0) report.push(`   rejected ${summary.rejected.length}:`);
+  for (const line of rejectionLines(summary.rejected)) report.push(`     - ${line}`);
+  mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} pulled`);
+  return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id, report };
 }
 
 /** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
@@ -340,10 +382,10 @@ async function cdrLine(connectionId: string): Promise<string> {
 }
 
 /** eMSP-initiated: POST the CPO's versions URL and token A. CPO-initiated: an invitation, then the CPO POSTs to us. */
-async function connect(ops: Ops, cpo: DemoCpo): Promise<Connection> {
+async function connect(ops: Ops, cpo: DemoCpo, report: string[] = []): Promise<Connection> {
   if (cpo.initiatedBy === 'EMSP') return ops<Connection>('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
   const invitation = await ops<Invitation>('POST', '/connections/invitations', { name: cpo.name });
-  log(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
+  report.push(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
   await cpo.simulator.registerWith(invitation.versions_url, invitation.token_a);
   // The CPO has just registered with us on this invitation: its connection is in the list.
   return (await ops<Connection[]>('GET', '/connections')).find((c) => c.id === invitation.connection.id)!;
@@ -365,14 +407,20 @@ function rejectionLines(rejected: Array<{ module: string; object_id: string | nu
   );
 }
 
-/** Runs and prints the two internal API requests the mobile-app backend would make. */
-async function showInternalApi(service: RunningService): Promise<void> {
+/**
+ * Runs and prints the app's first two questions to the internal API: free chargers near Amsterdam Centraal (answered
+ * from the 2.2.1 CPO's Locations) and what a charge at one of them costs.
+ * @throws Error when the first answer lists no charger (then it was asked too early or the pull stored nothing)
+ */
+async function showFirstQuestions(service: RunningService): Promise<void> {
   const key = service.config.env.INTERNAL_API_KEY;
   const nearbyUrl = `${service.url}/api/v1/chargers/nearby?latitude=52.3702&longitude=4.8952&radius_m=1500&available_now=true&limit=3`;
   log('\n== Free chargers within 1.5 km of Amsterdam Centraal, now:');
   log(`   curl -s -H 'X-API-Key: ${key}' '${nearbyUrl}'`);
   const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage;
   log(indent(JSON.stringify(nearby, null, 2), 40));
+  // An empty answer is no answer: the demo's "first answer" time counts only one that lists chargers.
+  if (!nearby.data?.length) throw new Error('the app found no free charger near Amsterdam Centraal');
   const connector = nearby.data?.flatMap((r) => r.evses.flatMap((e) => e.connectors)).find((c) => c.tariff_ids.length > 0);
   if (!connector) {
     log('   (no connector with a tariff in the results)');
@@ -383,7 +431,6 @@ async function showInternalApi(service: RunningService): Promise<void> {
   log(`   curl -s -H 'X-API-Key: ${key}' '${priceUrl}'`);
   const price = await (await fetch(priceUrl, { headers: { 'X-API-Key': key } })).json();
   log(indent(JSON.stringify(price, null, 2), 60));
-  await showChargeInProgress(service);
 }
 
 /** GET /api/v1/sessions (the parts the demo prints). */

@@ -37,8 +37,16 @@ interface SyncRun {
   finished_at: string | null;
 }
 
-/** Starts a sync of one connection and waits for every run of it (polling every `pollMs`); one outcome per module, in pull order. */
-export async function syncAndWait(ops: Ops, connectionId: string, options: { full?: boolean; pollMs?: number } = {}): Promise<SyncOutcome[]> {
+/**
+ * Starts a sync of one connection and waits for every run of it (polling every `pollMs`); one outcome per module, in pull
+ * order. `onOutcome` is told of each module as soon as its run has finished (e.g. to ask a question of the Locations
+ * while the Sessions and CDRs are still being pulled).
+ */
+export async function syncAndWait(
+  ops: Ops,
+  connectionId: string,
+  options: { full?: boolean; pollMs?: number; onOutcome?: (outcome: SyncOutcome) => void } = {},
+): Promise<SyncOutcome[]> {
   const started = await ops<SyncStarted>('POST', `/connections/${connectionId}/sync${options.full ? '?full=true' : ''}`);
   const outcomes: SyncOutcome[] = [];
   for (const run of started.runs) {
@@ -62,6 +70,7 @@ export async function syncAndWait(ops: Ops, connectionId: string, options: { ful
       message: row.error,
       finished_at: row.finished_at,
     });
+    options.onOutcome?.(outcomes[outcomes.length - 1]);
   }
   return outcomes;
 }
