@@ -26,6 +26,7 @@ import { CpoInvoices1798400000000 } from './1798400000000-CpoInvoices';
 import { InvoiceReconciliationRecords1798500000000 } from './1798500000000-InvoiceReconciliationRecords';
 import { CommandsAndTokenPushes1798700000000 } from './1798700000000-CommandsAndTokenPushes';
 import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChanges';
+import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -60,4 +61,5 @@ export const migrations = [
   InvoiceReconciliationRecords1798500000000,
   CommandsAndTokenPushes1798700000000,
   ConnectionChanges1798800000000,
+  ServiceJobQueues1799500000000,
 ];
