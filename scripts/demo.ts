@@ -14,7 +14,8 @@
  * taken and shown by the app; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { copyMigratedTemplate } from '../src/database/embedded-template';
@@ -65,24 +66,33 @@ function mark(step: string): void {
 
 async function main(): Promise<void> {
   startedAt = Date.now();
-  const cpos = await startSimulators();
-  mark('simulators started');
-  const service = await startDemoService();
-  mark(`service listening (${service.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
+  // Side by side: the simulators' set-up is JavaScript on this thread, while much of the service's start waits on the
+  // disk and on PGlite's WebAssembly being compiled (V8 does that on threads of its own).
+  const [cpos, service] = await Promise.all([
+    startSimulators().finally(() => mark('simulators started')),
+    startDemoService().then((started) => {
+      mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
+      return started;
+    }),
+  ]);
   let allGood = true;
   try {
     const ops = operationsClient(service);
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
-    // The three CPOs are registered and pulled at once (each pull waits on its CPO and the database, not on the
-    // others); the app's first question, free chargers near Amsterdam, is asked as soon as the Locations of the CPO
-    // there are in, while the rest is still being pulled. Each CPO's report is printed whole once its pull has finished.
+    // The three CPOs register at once; the CPO in Amsterdam is pulled first and the app's first question, free chargers
+    // near Amsterdam Centraal, is asked as soon as its Locations are in, while the others are pulled (everything runs in
+    // this one process, so pulling all three at once would only share its CPU and delay that first answer). Each CPO's
+    // report is printed whole once its pull has finished.
     const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
     let locationsIn!: () => void;
     const nlLocationsIn = new Promise<void>((resolve) => (locationsIn = resolve));
-    log(`== Registering with and pulling ${cpos.length} CPOs at once; the app's first question as soon as ${nl.name}'s Locations are in`);
-    const syncs = cpos.map((cpo) => connectAndSync(ops, cpo, cpo === nl ? (module) => module === 'locations' && locationsIn() : undefined));
+    log(`== Registering with ${cpos.length} CPOs at once, pulling ${nl.name} first; the app's first question as soon as its Locations are in`);
+    const nlSync = connectAndSync(ops, nl, { onPulled: (module) => module === 'locations' && locationsIn() });
+    // Should the first CPO fail before its Locations are in, the others are pulled anyway.
+    const pullOthers = Promise.race([nlLocationsIn, nlSync.then(() => undefined)]);
+    const syncs = cpos.map((cpo) => (cpo === nl ? nlSync : connectAndSync(ops, cpo, { pullAfter: pullOthers })));
     await Promise.race([nlLocationsIn, Promise.all(syncs)]);
     mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} Locations in`);
     await showFirstQuestions(service);
@@ -261,7 +271,13 @@ function demoSessions(version: SimulatorVersionId, owner: { countryCode: string;
  * a copy opens in about a second where initdb and the migrations take several.
  */
 async function startDemoService(): Promise<RunningService> {
-  rmSync(DEMO_DIR, { recursive: true, force: true });
+  // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
+  // first took seconds on the way to the first answer.
+  if (existsSync(DEMO_DIR)) renameSync(DEMO_DIR, `${DEMO_DIR}.old-${process.pid}-${Date.now()}`);
+  // With those an earlier run left behind when it was stopped while deleting.
+  for (const name of readdirSync(TEMPLATES_DIR)) {
+    if (name.startsWith('demo.old-')) void rm(join(TEMPLATES_DIR, name), { recursive: true, force: true }).catch(() => undefined);
+  }
   mkdirSync(DEMO_DIR, { recursive: true });
   const { template, built } = await copyMigratedTemplate(join(DEMO_DIR, 'pglite'), TEMPLATES_DIR);
   mark(built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`);
@@ -340,9 +356,13 @@ function operationsClient(service: RunningService): Ops {
 /**
  * Registers with one CPO (or lets it register with us) and pulls it; `report` is what happened, to be printed (the CPOs
  * are pulled at once: their lines are kept apart). `ok` is false when anything failed. `onPulled` is told of each module
- * as soon as it has been pulled.
+ * as soon as it has been pulled; the pull starts once `pullAfter` has resolved.
  */
-async function connectAndSync(ops: Ops, cpo: DemoCpo, onPulled?: (module: string) => void): Promise<{ ok: boolean; connectionId: string | null; report: string[] }> {
+async function connectAndSync(
+  ops: Ops,
+  cpo: DemoCpo,
+  options: { onPulled?: (module: string) => void; pullAfter?: Promise<void> } = {},
+): Promise<{ ok: boolean; connectionId: string | null; report: string[] }> {
   const report = [`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`];
   let connection;
   try {
@@ -355,7 +375,8 @@ async function connectAndSync(ops: Ops, cpo: DemoCpo, onPulled?: (module: string
   mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
   report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
   // 202 at once with each module's run; followed until every run has finished.
-  const outcomes = await syncAndWait(ops, connection.id, { onOutcome: (o) => onPulled?.(o.module) });
+  await options.pullAfter;
+  const outcomes = await syncAndWait(ops, connection.id, { onOutcome: (o) => options.onPulled?.(o.module) });
   for (const o of outcomes) {
     report.push(
       `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,

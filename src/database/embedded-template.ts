@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { migrateDatabase } from './migrate';
@@ -27,8 +28,8 @@ export async function copyMigratedTemplate(dataDir: string, templatesDir: string
   const template = join(templatesDir, `${TEMPLATE_PREFIX}${templateKey()}`);
   const built = !existsSync(template);
   if (built) await buildTemplate(template);
-  rmSync(dataDir, { recursive: true, force: true });
-  cpSync(template, dataDir, { recursive: true });
+  await rm(dataDir, { recursive: true, force: true });
+  await cp(template, dataDir, { recursive: true });
   return { template, built };
 }
 
