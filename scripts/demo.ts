@@ -81,18 +81,25 @@ async function main(): Promise<void> {
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
-    // The three CPOs register at once; the CPO in Amsterdam is pulled first and the app's first question, free chargers
-    // near Amsterdam Centraal, is asked as soon as its Locations are in, while the others are pulled (everything runs in
-    // this one process, so pulling all three at once would only share its CPU and delay that first answer). Each CPO's
-    // report is printed whole once its pull has finished.
+    // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
+    // Centraal, is asked as soon as its Locations are in; then the other CPOs register, one after the other, and are
+    // pulled while the first one's Sessions and CDRs still are. Everything runs in this one process: pulling all three
+    // from the start would only share its CPU and delay that first answer, and registering at once makes each handshake
+    // slower (a CPO gives up calling our versions endpoint back after a few seconds). Each CPO's report is printed
+    // whole once its pull has finished.
     const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
     let locationsIn!: () => void;
     const nlLocationsIn = new Promise<void>((resolve) => (locationsIn = resolve));
-    log(`== Registering with ${cpos.length} CPOs at once, pulling ${nl.name} first; the app's first question as soon as its Locations are in`);
+    log(`== Registering with ${nl.name} and pulling it first; the app's first question as soon as its Locations are in; then the other CPOs`);
     const nlSync = connectAndSync(ops, nl, { onPulled: (module) => module === 'locations' && locationsIn() });
-    // Should the first CPO fail before its Locations are in, the others are pulled anyway.
-    const pullOthers = Promise.race([nlLocationsIn, nlSync.then(() => undefined)]);
-    const syncs = cpos.map((cpo) => (cpo === nl ? nlSync : connectAndSync(ops, cpo, { pullAfter: pullOthers })));
+    // Should the first CPO fail before its Locations are in, the others go on anyway.
+    let registered: Promise<unknown> = Promise.race([nlLocationsIn, nlSync.done]);
+    const syncs = cpos.map((cpo) => {
+      if (cpo === nl) return nlSync.done;
+      const sync = connectAndSync(ops, cpo, { registerAfter: registered });
+      registered = sync.registered;
+      return sync.done;
+    });
     await Promise.race([nlLocationsIn, Promise.all(syncs)]);
     mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} Locations in`);
     await showFirstQuestions(service);
@@ -353,43 +360,57 @@ function operationsClient(service: RunningService): Ops {
   };
 }
 
+/** What a CPO's registration and pull came to: `ok` is false when anything failed; `report` is what happened, to print. */
+interface CpoOutcome {
+  ok: boolean;
+  connectionId: string | null;
+  report: string[];
+}
+
 /**
- * Registers with one CPO (or lets it register with us) and pulls it; `report` is what happened, to be printed (the CPOs
- * are pulled at once: their lines are kept apart). `ok` is false when anything failed. `onPulled` is told of each module
- * as soon as it has been pulled; the pull starts once `pullAfter` has resolved.
+ * Registers with one CPO (or lets it register with us) once `registerAfter` has resolved, and pulls it: `registered`
+ * settles when the handshake has finished (either way), `done` when the pull has too. The report's lines are kept apart
+ * (CPOs are pulled at once). `onPulled` is told of each module as soon as it has been pulled.
  */
-async function connectAndSync(
+function connectAndSync(
   ops: Ops,
   cpo: DemoCpo,
-  options: { onPulled?: (module: string) => void; pullAfter?: Promise<void> } = {},
-): Promise<{ ok: boolean; connectionId: string | null; report: string[] }> {
-  const report = [`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`];
-  let connection;
-  try {
-    connection = await connect(ops, cpo, report);
-  } catch (error) {
-    report.push(`   registration FAILED: ${(error as Error).message}`);
-    return { ok: false, connectionId: null, report };
-  }
-  const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
-  mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
-  report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
-  // 202 at once with each module's run; followed until every run has finished.
-  await options.pullAfter;
-  const outcomes = await syncAndWait(ops, connection.id, { onOutcome: (o) => options.onPulled?.(o.module) });
-  for (const o of outcomes) {
-    report.push(
-      `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
-    );
-  }
-  const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
-  const s = summary.stored;
-  report.push(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
-  report.push(`   ${await cdrLine(connection.id)}`);
-  if (summary.rejected.length > 0) report.push(`   rejected ${summary.rejected.length}:`);
-  for (const line of rejectionLines(summary.rejected)) report.push(`     - ${line}`);
-  mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} pulled`);
-  return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id, report };
+  options: { onPulled?: (module: string) => void; registerAfter?: Promise<unknown> } = {},
+): { registered: Promise<void>; done: Promise<CpoOutcome> } {
+  let handshakeOver!: () => void;
+  const registered = new Promise<void>((resolve) => (handshakeOver = resolve));
+  const done = (async (): Promise<CpoOutcome> => {
+    await options.registerAfter;
+    const report = [`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`];
+    let connection;
+    try {
+      connection = await connect(ops, cpo, report);
+    } catch (error) {
+      report.push(`   registration FAILED: ${(error as Error).message}`);
+      return { ok: false, connectionId: null, report };
+    } finally {
+      handshakeOver();
+    }
+    const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
+    mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
+    report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
+    // 202 at once with each module's run; followed until every run has finished.
+    const outcomes = await syncAndWait(ops, connection.id, { onOutcome: (o) => options.onPulled?.(o.module) });
+    for (const o of outcomes) {
+      report.push(
+        `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
+      );
+    }
+    const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
+    const s = summary.stored;
+    report.push(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
+    report.push(`   ${await cdrLine(connection.id)}`);
+    if (summary.rejected.length > 0) report.push(`   rejected ${summary.rejected.length}:`);
+    for (const line of rejectionLines(summary.rejected)) report.push(`     - ${line}`);
+    mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} pulled`);
+    return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id, report };
+  })();
+  return { registered, done };
 }
 
 /** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
