@@ -127,8 +127,11 @@ export function formatReport(report: BenchReport): string {
     lines.push('', `Cold start: ${c.command}`);
     lines.push(
       table(
-        ['run', 'spawn→exit s', 'first answer s'],
-        [...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1)]), ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1)]],
+        ['run', 'spawn→exit s', 'first answer s', 'every CPO pulled s', 'template'],
+        [
+          ...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1), r.allPulledS.toFixed(1), r.builtTemplate ? 'built' : 'copied']),
+          ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1), c.medianAllPulledS.toFixed(1), ''],
+        ],
       ),
     );
   }

@@ -191,7 +191,11 @@ async function main(flags: Flags): Promise<void> {
   }
   if ((flags.only === null || flags.only === 'cold-start') && !interrupted) {
     log(`Cold start of the demo, ${flags.runs} run(s)…`);
-    report.coldStart = await benchColdStart(root, flags.runs, (r) => log(`  run ${r.run}: exit after ${r.wallS.toFixed(2)} s, first answer ${r.firstAnswerS} s`));
+    report.coldStart = await benchColdStart(root, flags.runs, (r) =>
+      log(
+        `  run ${r.run}: exit after ${r.wallS.toFixed(2)} s, first answer ${r.firstAnswerS} s, every CPO pulled ${r.allPulledS} s${r.builtTemplate ? ' (built the database template)' : ''}`,
+      ),
+    );
   }
   if (flags.only === null || flags.only === 'api') {
     const options: ApiOptions = {

@@ -29,6 +29,7 @@ import { ConnectionChanges1798800000000 } from './1798800000000-ConnectionChange
 import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-ConnectionTokensChangedAt';
 import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
+import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -66,4 +67,5 @@ export const migrations = [
   ConnectionTokensChangedAt1799000000000,
   PushesPerHour1799100000000,
   ChargeStory1799200000000,
+  ServiceJobQueues1799500000000,
 ];

@@ -15,10 +15,12 @@
  * taken and shown by the app; otherwise it keeps serving until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
+import { copyMigratedTemplate } from '../src/database/embedded-template';
 import { startService, RunningService } from '../src/service';
 import {
   CpoSimulator,
@@ -43,6 +45,8 @@ import { progressLine, type SyncProgress } from '../src/sync/sync-progress';
 
 const once = process.argv.includes('--once');
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
+/** Where the migrated database template is kept between runs (see copyMigratedTemplate). */
+const TEMPLATES_DIR = join(process.cwd(), '.data');
 let financeBase = '';
 let financeKey = '';
 
@@ -57,20 +61,38 @@ interface DemoCpo {
 
 const HOST = '127.0.0.1';
 
+/** Seconds since the demo's start at which each step ended, printed at the end: where the time to the first answer goes. */
+const marks: Array<{ step: string; atS: number; cpuS: number }> = [];
+let startedAt = 0;
+/** Records the end of a step: wall-clock seconds since the start, and CPU seconds this process used so far (all of it: simulators, service, PGlite), which a loaded machine inflates less. */
+function mark(step: string): void {
+  const cpu = process.cpuUsage();
+  marks.push({ step, atS: (Date.now() - startedAt) / 1000, cpuS: (cpu.user + cpu.system) / 1e6 });
+}
+
 async function main(): Promise<void> {
-  const startedAt = Date.now();
+  startedAt = Date.now();
   const port = demoPort();
   // Before anything is started or the demo database reset: a taken port is said in one line, not a stack.
   const taken = await portProblem(port);
   if (taken) exitWith(taken);
-  const cpos = await startSimulators();
+  // Side by side: the simulators' set-up is JavaScript on this thread, while much of the service's start waits on the
+  // disk and on PGlite's WebAssembly being compiled (V8 does that on threads of its own).
+  const simulators = startSimulators().finally(() => mark('simulators started'));
+  let cpos: DemoCpo[];
   let service: RunningService;
   try {
-    service = await startDemoService(port);
+    [cpos, service] = await Promise.all([
+      simulators,
+      startDemoService(port).then((started) => {
+        mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
+        return started;
+      }),
+    ]);
   } catch (error) {
-    await Promise.all(cpos.map((c) => c.simulator.close()));
+    await Promise.all((await simulators.catch((): DemoCpo[] => [])).map((c) => c.simulator.close()));
     // Taken between our check and the service's listen (another process was quicker).
-    exitWith(listenProblem(error, port) ?? `Demo failed to start the service: ${(error as Error).message}`);
+    exitWith(listenProblem(error, port) ?? `Demo failed to start: ${(error as Error).message}`);
   }
   let allGood = true;
   try {
@@ -78,17 +100,42 @@ async function main(): Promise<void> {
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
+    // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
+    // Centraal, is asked as soon as its Locations are in; then the other CPOs register, one after the other, and are
+    // pulled while the first one's Sessions and CDRs still are. Everything runs in this one process: pulling all three
+    // from the start would only share its CPU and delay that first answer, and registering at once makes each handshake
+    // slower (a CPO gives up calling our versions endpoint back after a few seconds). Each CPO's report is printed
+    // whole once its pull has finished.
+    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    let locationsIn!: () => void;
+    const nlLocationsIn = new Promise<void>((resolve) => (locationsIn = resolve));
+    log(`== Registering with ${nl.name} and pulling it first; the app's first question as soon as its Locations are in; then the other CPOs`);
+    const nlSync = connectAndSync(ops, nl, { onPulled: (module) => module === 'locations' && locationsIn() });
+    // Should the first CPO fail before its Locations are in, the others go on anyway.
+    let registered: Promise<unknown> = Promise.race([nlLocationsIn, nlSync.done]);
+    const syncs = cpos.map((cpo) => {
+      if (cpo === nl) return nlSync.done;
+      const sync = connectAndSync(ops, cpo, { registerAfter: registered });
+      registered = sync.registered;
+      return sync.done;
+    });
+    await Promise.race([nlLocationsIn, Promise.all(syncs)]);
+    mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} Locations in`);
+    await showFirstQuestions(service);
+    const firstAnswerS = (Date.now() - startedAt) / 1000;
+    mark('first answer');
     const connectionIds: string[] = [];
     const connectionOf = new Map<DemoCpo, string>();
-    for (const cpo of cpos) {
-      const outcome = await connectAndSync(ops, cpo);
+    for (const [i, outcome] of (await Promise.all(syncs)).entries()) {
+      log('');
+      for (const line of outcome.report) log(line);
       allGood = outcome.ok && allGood;
       if (outcome.connectionId) connectionIds.push(outcome.connectionId);
-      if (outcome.connectionId) connectionOf.set(cpo, outcome.connectionId);
+      if (outcome.connectionId) connectionOf.set(cpos[i], outcome.connectionId);
     }
-    await showInternalApi(service);
-    const firstAnswerS = (Date.now() - startedAt) / 1000;
-    const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
+    const allSyncedS = (Date.now() - startedAt) / 1000;
+    mark('every CPO registered and pulled');
+    await showChargeInProgress(service);
     await showLivePart({
       serviceUrl: service.url,
       internalKey: service.config.env.INTERNAL_API_KEY,
@@ -99,6 +146,8 @@ async function main(): Promise<void> {
     await showCommands(live, connectionOf.get(nl) ?? '');
     showMoreRequests(service, connectionIds[0]);
     log(`\nFirst answer ${firstAnswerS.toFixed(1)} s after start.`);
+    log(`Every CPO registered and pulled ${allSyncedS.toFixed(1)} s after start.`);
+    log(`Steps (s after start, CPU s used so far): ${marks.map((m) => `${m.step} ${m.atS.toFixed(1)} (${m.cpuS.toFixed(1)})`).join('; ')}.`);
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
@@ -281,10 +330,22 @@ function exitWith(line: string): never {
   process.exit(1);
 }
 
-/** The service on a fresh embedded database, with demo secrets generated on the spot. */
+/**
+ * The service on a fresh embedded database, with demo secrets generated on the spot. The database is a copy of a
+ * migrated template kept in .data/ (built by the first run, and again whenever the migrations or PGlite change):
+ * a copy opens in about a second where initdb and the migrations take several.
+ */
 async function startDemoService(port: number): Promise<RunningService> {
-  rmSync(DEMO_DIR, { recursive: true, force: true });
+  // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
+  // first took seconds on the way to the first answer.
+  if (existsSync(DEMO_DIR)) renameSync(DEMO_DIR, `${DEMO_DIR}.old-${process.pid}-${Date.now()}`);
+  // With those an earlier run left behind when it was stopped while deleting.
+  for (const name of readdirSync(TEMPLATES_DIR)) {
+    if (name.startsWith('demo.old-')) void rm(join(TEMPLATES_DIR, name), { recursive: true, force: true }).catch(() => undefined);
+  }
   mkdirSync(DEMO_DIR, { recursive: true });
+  const { template, built } = await copyMigratedTemplate(join(DEMO_DIR, 'pglite'), TEMPLATES_DIR);
+  mark(built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`);
   const env = loadEnvironment({
     PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
     PORT: String(port),
@@ -357,32 +418,57 @@ function operationsClient(service: RunningService): Ops {
   };
 }
 
-/** Registers with one CPO (or lets it register with us) and pulls it; prints what happened. `ok` is false when anything failed. */
-async function connectAndSync(ops: Ops, cpo: DemoCpo): Promise<{ ok: boolean; connectionId: string | null }> {
-  log(`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`);
-  let connection;
-  try {
-    connection = await connect(ops, cpo);
-  } catch (error) {
-    log(`   registration FAILED: ${(error as Error).message}`);
-    return { ok: false, connectionId: null };
-  }
-  const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
-  log(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
-  // 202 at once with each module's run; followed until every run has finished.
-  const outcomes = await syncAndWait(ops, connection.id, { pollMs: 200, onProgress: progressPrinter(cpo.name) });
-  for (const o of outcomes) {
-    log(
-      `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
-    );
-  }
-  const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
-  const s = summary.stored;
-  log(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
-  log(`   ${await cdrLine(connection.id)}`);
-  if (summary.rejected.length > 0) log(`   rejected ${summary.rejected.length}:`);
-  for (const line of rejectionLines(summary.rejected)) log(`     - ${line}`);
-  return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id };
+/** What a CPO's registration and pull came to: `ok` is false when anything failed; `report` is what happened, to print. */
+interface CpoOutcome {
+  ok: boolean;
+  connectionId: string | null;
+  report: string[];
+}
+
+/**
+ * Registers with one CPO (or lets it register with us) once `registerAfter` has resolved, and pulls it: `registered`
+ * settles when the handshake has finished (either way), `done` when the pull has too. The report's lines are kept apart
+ * (CPOs are pulled at once). `onPulled` is told of each module as soon as it has been pulled.
+ */
+function connectAndSync(
+  ops: Ops,
+  cpo: DemoCpo,
+  options: { onPulled?: (module: string) => void; registerAfter?: Promise<unknown> } = {},
+): { registered: Promise<void>; done: Promise<CpoOutcome> } {
+  let handshakeOver!: () => void;
+  const registered = new Promise<void>((resolve) => (handshakeOver = resolve));
+  const done = (async (): Promise<CpoOutcome> => {
+    await options.registerAfter;
+    const report = [`== ${cpo.name} (${cpo.simulator.countryCode}*${cpo.simulator.partyId}, OCPI ${cpo.simulator.version}) at ${cpo.simulator.versionsUrl}`];
+    let connection;
+    try {
+      connection = await connect(ops, cpo, report);
+    } catch (error) {
+      report.push(`   registration FAILED: ${(error as Error).message}`);
+      return { ok: false, connectionId: null, report };
+    } finally {
+      handshakeOver();
+    }
+    const how = cpo.initiatedBy === 'CPO' ? 'by the CPO, with our invitation' : 'by us, with its token A';
+    mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
+    report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
+    // 202 at once with each module's run; followed until every run has finished.
+    const outcomes = await syncAndWait(ops, connection.id, { pollMs: 200, onProgress: progressPrinter(cpo.name), onOutcome: (o) => options.onPulled?.(o.module) });
+    for (const o of outcomes) {
+      report.push(
+        `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
+      );
+    }
+    const summary = await ops<ConnectionSummary>('GET', `/connections/${connection.id}/summary`);
+    const s = summary.stored;
+    report.push(`   stored: ${s.locations} locations, ${s.evses} EVSEs, ${s.connectors} connectors, ${s.tariffs} tariffs, ${s.sessions} sessions`);
+    report.push(`   ${await cdrLine(connection.id)}`);
+    if (summary.rejected.length > 0) report.push(`   rejected ${summary.rejected.length}:`);
+    for (const line of rejectionLines(summary.rejected)) report.push(`     - ${line}`);
+    mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} pulled`);
+    return { ok: outcomes.every((o) => o.status === 'SUCCEEDED'), connectionId: connection.id, report };
+  })();
+  return { registered, done };
 }
 
 /** "CDRs: N stored, M match, K differ (sum of differences …), J not exactly priceable", from the finance API. */
@@ -396,10 +482,10 @@ async function cdrLine(connectionId: string): Promise<string> {
 }
 
 /** eMSP-initiated: POST the CPO's versions URL and token A. CPO-initiated: an invitation, then the CPO POSTs to us. */
-async function connect(ops: Ops, cpo: DemoCpo): Promise<Connection> {
+async function connect(ops: Ops, cpo: DemoCpo, report: string[] = []): Promise<Connection> {
   if (cpo.initiatedBy === 'EMSP') return ops<Connection>('POST', '/connections', { name: cpo.name, versions_url: cpo.simulator.versionsUrl, token_a: cpo.simulator.tokenA });
   const invitation = await ops<Invitation>('POST', '/connections/invitations', { name: cpo.name });
-  log(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
+  report.push(`   invitation: token A and ${invitation.versions_url} handed to the CPO`);
   await cpo.simulator.registerWith(invitation.versions_url, invitation.token_a);
   // The CPO has just registered with us on this invitation: its connection is in the list.
   return (await ops<Connection[]>('GET', '/connections')).find((c) => c.id === invitation.connection.id)!;
@@ -421,17 +507,21 @@ function rejectionLines(rejected: Array<{ module: string; object_id: string | nu
   );
 }
 
-/** Runs and prints the two internal API requests the mobile-app backend would make. */
-async function showInternalApi(service: RunningService): Promise<void> {
+/**
+ * Runs and prints the app's first two questions to the internal API: free chargers near Amsterdam Centraal (answered
+ * from the 2.2.1 CPO's Locations) and what a charge at one of them costs.
+ * @throws Error when the first answer lists no charger (then it was asked too early or the pull stored nothing)
+ */
+async function showFirstQuestions(service: RunningService): Promise<void> {
   const key = service.config.env.INTERNAL_API_KEY;
   const nearbyUrl = `${service.url}/api/v1/chargers/nearby?latitude=52.3702&longitude=4.8952&radius_m=1500&available_now=true&limit=3`;
   log('\n== Free chargers within 1.5 km of Amsterdam Centraal, now:');
   log(`   curl -s -H 'X-API-Key: ${key}' '${nearbyUrl}'`);
   const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage & NearbySummaryPage;
   // One line per result (the whole JSON is hundreds of lines: the curl above shows it).
-  const lines = nearbySummaryLines(nearby);
-  for (const line of lines) log(`   ${line}`);
-  if (lines.length === 0) log(`   (no result: ${JSON.stringify(nearby).slice(0, 300)})`);
+  for (const line of nearbySummaryLines(nearby)) log(`   ${line}`);
+  // An empty answer is no answer: the demo's "first answer" time counts only one that lists chargers.
+  if (!nearby.data?.length) throw new Error(`the app found no free charger near Amsterdam Centraal: ${JSON.stringify(nearby).slice(0, 300)}`);
   const connector = nearby.data?.flatMap((r) => r.evses.flatMap((e) => e.connectors)).find((c) => c.tariff_ids.length > 0);
   if (!connector) {
     log('   (no connector with a tariff in the results)');
@@ -442,7 +532,6 @@ async function showInternalApi(service: RunningService): Promise<void> {
   log(`   curl -s -H 'X-API-Key: ${key}' '${priceUrl}'`);
   const price = await (await fetch(priceUrl, { headers: { 'X-API-Key': key } })).json();
   log(indent(JSON.stringify(price, null, 2), 60));
-  await showChargeInProgress(service);
 }
 
 /** GET /api/v1/sessions (the parts the demo prints). */

@@ -41,11 +41,20 @@ interface SyncRun {
   progress: SyncProgress;
 }
 
-/** Starts a sync of one connection and waits for every run of it (polling every `pollMs`); one outcome per module, in pull order. */
+/**
+ * Starts a sync of one connection and waits for every run of it (polling every `pollMs`); one outcome per module, in pull
+ * order. `onProgress` is told of each poll's progress; `onOutcome` of each module as soon as its run has finished (e.g.
+ * to ask a question of the Locations while the Sessions and CDRs are still being pulled).
+ */
 export async function syncAndWait(
   ops: Ops,
   connectionId: string,
-  options: { full?: boolean; pollMs?: number; onProgress?: (module: string, progress: SyncProgress, status: SyncRun['status']) => void } = {},
+  options: {
+    full?: boolean;
+    pollMs?: number;
+    onProgress?: (module: string, progress: SyncProgress, status: SyncRun['status']) => void;
+    onOutcome?: (outcome: SyncOutcome) => void;
+  } = {},
 ): Promise<SyncOutcome[]> {
   const started = await ops<SyncStarted>('POST', `/connections/${connectionId}/sync${options.full ? '?full=true' : ''}`);
   const outcomes: SyncOutcome[] = [];
@@ -72,6 +81,7 @@ export async function syncAndWait(
       message: row.error,
       finished_at: row.finished_at,
     });
+    options.onOutcome?.(outcomes[outcomes.length - 1]);
   }
   return outcomes;
 }

@@ -26,8 +26,16 @@ export interface RunningService {
   /** Base URL it listens on, e.g. http://127.0.0.1:3000. */
   url: string;
   config: AppConfig;
+  /** How long each step of the start took, in order (ms, wall clock): where a slow start spends its time. */
+  startup: StartupStep[];
   /** Closes the HTTP server, the database pool and, if embedded, the database. */
   stop(): Promise<void>;
+}
+
+/** One step of the service's start and its wall-clock duration in milliseconds. */
+export interface StartupStep {
+  step: string;
+  ms: number;
 }
 
 /**
@@ -36,10 +44,19 @@ export interface RunningService {
  * (/api/docs, JSON at /api/docs-json).
  */
 export async function startService(env: Environment, options: AppOptions = {}): Promise<RunningService> {
+  const startup: StartupStep[] = [];
+  let since = performance.now();
+  const stepDone = (step: string) => {
+    const now = performance.now();
+    startup.push({ step, ms: Math.round(now - since) });
+    since = now;
+  };
   const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
+  if (embedded) stepDone('embedded database');
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
     await migrateDatabase(databaseUrl, { exclusive: !embedded });
+    stepDone('migrations');
     const config = new AppConfig(env);
     // The router's own errors are answered by our global filter, which exists only once the application does.
     const late: { filter?: ProtocolExceptionFilter } = {};
@@ -57,6 +74,7 @@ export async function startService(env: Environment, options: AppOptions = {}): 
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
+    stepDone('application modules');
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new FastPathValidationPipe(VALIDATION_OPTIONS));
     const fastify = app.getHttpAdapter().getInstance();
@@ -77,7 +95,9 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     // No enableShutdownHooks(): whoever starts the service (main.ts, the demo) handles SIGINT / SIGTERM and calls
     // stop() once; Nest's own signal handler would close the app a second time ("Called end on pool more than once").
     SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiDocument()));
+    stepDone('HTTP set-up');
     await app.listen(env.PORT, env.HOST);
+    stepDone('init hooks and listen');
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://${env.HOST}:${port}`;
@@ -87,6 +107,7 @@ export async function startService(env: Environment, options: AppOptions = {}): 
       app,
       url,
       config,
+      startup,
       async stop() {
         await app.close();
         await embedded?.stop();
