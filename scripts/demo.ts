@@ -338,6 +338,8 @@ function exitWith(line: string): never {
 async function startDemoService(port: number): Promise<RunningService> {
   // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
   // first took seconds on the way to the first answer.
+  // A fresh clone has no .data/ yet.
+  mkdirSync(TEMPLATES_DIR, { recursive: true });
   if (existsSync(DEMO_DIR)) renameSync(DEMO_DIR, `${DEMO_DIR}.old-${process.pid}-${Date.now()}`);
   // With those an earlier run left behind when it was stopped while deleting.
   for (const name of readdirSync(TEMPLATES_DIR)) {
@@ -559,6 +561,8 @@ function showMoreRequests(service: RunningService, connectionId: string | undefi
   log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/connections'`);
   log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/connections/${id}/rejected-objects'`);
   log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/call-log?limit=5'`);
+  log(`   curl -s -H 'X-API-Key: ${operations}' '${service.url}/api/v1/operations/charge-story?session_id=CMD-SIM-1'`);
+  log(`   Operations console: ${service.url}/console (sign in with the operations key ${operations}): connections, health, map, call log, a charge's story`);
   log(`   OpenAPI UI: ${service.url}/api/docs (every endpoint, its parameters and errors)`);
 }
 
