@@ -58,22 +58,25 @@ function describeOf(body: Schema): string {
   return `${body.status} ${JSON.stringify(body).slice(0, 200)}`;
 }
 
+/** A controller or DTO class, as Nest's and class-validator's metadata know it. */
+type AnyClass = abstract new (...args: never[]) => object;
+
 /** The Nest route of every handler of the api/v1 controllers, with its @Query() and @Body() DTO classes. */
-function routes(): Array<{ path: string; method: string; query?: Function; body?: Function; handler: string }> {
-  const found: Array<{ path: string; method: string; query?: Function; body?: Function; handler: string }> = [];
+function routes(): Array<{ path: string; method: string; query?: AnyClass; body?: AnyClass; handler: string }> {
+  const found: Array<{ path: string; method: string; query?: AnyClass; body?: AnyClass; handler: string }> = [];
   for (const module of service.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as Function;
+      const controller = wrapper.metatype as AnyClass;
       const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
       if (!base.startsWith('api/v1')) continue;
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[name];
+        const handler = (controller.prototype as Record<string, object>)[name];
         const route = typeof handler === 'function' ? Reflect.getMetadata(PATH_METADATA, handler) : undefined;
         if (route === undefined || name === 'constructor') continue;
         const method = REQUEST_METHODS[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const paths = (Array.isArray(route) ? route : [route]) as string[];
         const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { index: number; data?: unknown }>;
-        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as Function[];
+        const types = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ?? []) as AnyClass[];
         const dto = (kind: RouteParamtypes) =>
           Object.entries(args)
             .filter(([key, arg]) => key.startsWith(`${kind}:`) && arg.data === undefined)
