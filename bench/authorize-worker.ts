@@ -2,7 +2,8 @@
  * Child process of the authorization benchmark: the service (as api-worker.ts starts it), plus two bench-only
  * requests over IPC: `load` writes `count` Tokens straight with SQL (one INSERT … SELECT over generate_series, change
  * numbers drawn as the service draws them) and waits until the service's in-memory copy holds them; `measure` drops
- * that copy and loads it again, the heap difference after full GCs (--expose-gc) being the memory the Token set holds.
+ * that copy and loads it again, the heap difference after full GCs (--expose-gc) being the memory the Token set holds;
+ * `hold` (token-block bench) marks every Token delivered to every connection.
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -15,6 +16,7 @@ export type AuthorizeWorkerMessage =
   | { type: 'loaded'; tokens: number; ms: number }
   | { type: 'measured'; tokens: number; loadMs: number; heapMiB: number; rssMiB: number }
   | { type: 'cpu'; micros: number }
+  | { type: 'held'; rows: number }
   | { type: 'stopped'; maxRssMiB: number }
   | { type: 'error'; message: string };
 
@@ -61,6 +63,21 @@ async function load(count: number): Promise<void> {
   await send({ type: 'loaded', tokens: cache.size, ms: Math.round(performance.now() - t0) });
 }
 
+/**
+ * Token-block bench: records every Token as already delivered to every connection (token_push.delivered_seq), as if
+ * each CPO had received them all, so that a block goes to each as a PATCH (TokenPushes.record). The bench seeds the
+ * simulated CPOs' copies itself.
+ */
+async function hold(): Promise<void> {
+  const db = service!.app.get(DataSource);
+  await db.query(
+    `INSERT INTO token_push (connection_id, token_type, token_uid_lower, token_uid, delivered_seq, delivered_at)
+     SELECT c.id, t.type, lower(t.uid), t.uid, t.change_seq, now() FROM token t CROSS JOIN cpo_connection c`,
+  );
+  const [{ n }]: Array<{ n: string }> = await db.query(`SELECT count(*) AS n FROM token_push WHERE delivered_seq IS NOT NULL`);
+  await send({ type: 'held', rows: Number(n) });
+}
+
 async function measure(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   let heapWithout = 0;
@@ -77,7 +94,9 @@ const fail = (error: unknown) => send({ type: 'error', message: (error as Error)
 
 process.on(
   'message',
-  (message: { type: 'start'; databaseEnv: Record<string, string> } | { type: 'load'; count: number } | { type: 'measure' } | { type: 'cpu' } | { type: 'stop' }) => {
+  (
+    message: { type: 'start'; databaseEnv: Record<string, string> } | { type: 'load'; count: number } | { type: 'hold' } | { type: 'measure' } | { type: 'cpu' } | { type: 'stop' },
+  ) => {
     if (message.type === 'start') {
       start(message.databaseEnv).catch(async (error: unknown) => {
         await fail(error);
@@ -85,6 +104,8 @@ process.on(
       });
     } else if (message.type === 'load') {
       load(message.count).catch(fail);
+    } else if (message.type === 'hold') {
+      hold().catch(fail);
     } else if (message.type === 'measure') {
       measure().catch(fail);
     } else if (message.type === 'cpu') {

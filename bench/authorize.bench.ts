@@ -40,8 +40,8 @@ export interface AuthorizeResult {
   serviceMaxRssMiB: number;
 }
 
-/** The authorize worker's IPC: one request, one awaited answer of the given type. */
-function authorizeWorker(): {
+/** The authorize worker's IPC (also the token-block bench's service): one request, one awaited answer of the given type. */
+export function authorizeWorker(): {
   child: ChildProcess;
   ask<T extends AuthorizeWorkerMessage['type']>(message: unknown, type: T): Promise<Extract<AuthorizeWorkerMessage, { type: T }>>;
 } {

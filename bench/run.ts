@@ -1,7 +1,10 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story|console   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story|console|block   run one benchmark only (default: all)
+ *   --block-cpos N           simulated 2.2.1 CPOs holding our Tokens in the token-block benchmark (default 3)
+ *   --block-tokens N         Tokens held in the token-block benchmark (default 10000)
+ *   --blocks N               blocks sent one at a time in the token-block benchmark (default 200)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --story-sessions N       Sessions of the busy CPO's month in the charge-story benchmark (default 90000: 3,000 a day)
  *   --cdrs N                 CDRs re-priced per run of the re-pricing benchmark (default 20000; --runs runs)
@@ -36,11 +39,12 @@ import { benchReprice, formatReprice, RepriceResult } from './reprice.bench';
 import { benchConsole, ConsoleResult, formatConsole } from './console.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
+import { benchTokenBlock, TokenBlockResult } from './token-block.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story', 'console'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story', 'console', 'block'] as const;
 /** Timed requests per console page. */
 const CONSOLE_REQUESTS = 50;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
@@ -60,11 +64,28 @@ interface Flags {
   cdrs: number;
   consoleConnections: number;
   callLog: number;
+  blockCpos: number;
+  blockTokens: number;
+  blocks: number;
 }
 
 const NUMERIC_FLAGS: Record<
   string,
-  'locations' | 'pushLocations' | 'tokens' | 'runs' | 'evses' | 'duration' | 'connections' | 'lines' | 'storySessions' | 'cdrs' | 'consoleConnections' | 'callLog'
+  | 'locations'
+  | 'pushLocations'
+  | 'tokens'
+  | 'runs'
+  | 'evses'
+  | 'duration'
+  | 'connections'
+  | 'lines'
+  | 'storySessions'
+  | 'cdrs'
+  | 'consoleConnections'
+  | 'callLog'
+  | 'blockCpos'
+  | 'blockTokens'
+  | 'blocks'
 > = {
   '--locations': 'locations',
   '--tokens': 'tokens',
@@ -78,6 +99,9 @@ const NUMERIC_FLAGS: Record<
   '--cdrs': 'cdrs',
   '--console-connections': 'consoleConnections',
   '--call-log': 'callLog',
+  '--block-cpos': 'blockCpos',
+  '--block-tokens': 'blockTokens',
+  '--blocks': 'blocks',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -96,6 +120,9 @@ function parseFlags(argv: readonly string[]): Flags {
     cdrs: 20_000,
     consoleConnections: 500,
     callLog: 1_000_000,
+    blockCpos: 3,
+    blockTokens: 10_000,
+    blocks: 200,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -134,6 +161,7 @@ async function main(flags: Flags): Promise<void> {
     reprice: RepriceResult | null;
     story: StoryResult[];
     console: ConsoleResult[];
+    block: TokenBlockResult[];
   } = {
     machine: machineInfo(root),
     options: {
@@ -156,6 +184,7 @@ async function main(flags: Flags): Promise<void> {
     story: [],
     reprice: null,
     console: [],
+    block: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -266,6 +295,15 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchConsole(kind, { connections: flags.consoleConnections, callLog: flags.callLog, requests: CONSOLE_REQUESTS });
       log(formatConsole(result));
       report.console.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'block') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Token block → PATCH at ${flags.blockCpos} simulated CPOs on ${kind}: ${flags.blockTokens} Tokens held, ${flags.blocks} blocks one at a time…`);
+      const result = await benchTokenBlock(kind, { cpos: flags.blockCpos, tokens: flags.blockTokens, blocks: flags.blocks }, log);
+      log(`  the queue adds ${result.queueAddsP50Ms} ms at p50 over the ceiling (block → PATCH p50 ÷ ceiling p50: ${(result.overall.p50 / result.ceiling.p50).toFixed(1)})`);
+      report.block.push(result);
     }
   }
   if (interrupted) return;

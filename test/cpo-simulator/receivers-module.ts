@@ -46,6 +46,8 @@ export interface ReceivedTokenPush {
   path: string[];
   type: string | null;
   body: Record<string, unknown>;
+  /** performance.now() of the simulator's process when the push was accepted (a monotonic clock, for latency benches). */
+  receivedAtMs: number;
 }
 
 /** The receivers' state in the simulator context. */
@@ -159,7 +161,7 @@ export async function handleTokensReceiver(method: string, rest: string[], param
   if (method === 'PATCH' && ctx.adapter.version !== '2.1.1' && typeof value.last_updated !== 'string') return fail(400, OcpiStatus.INVALID_PARAMETERS, 'last_updated is required');
   const held = state.tokens.get(key);
   if (method === 'PATCH' && !held) return fail(404, OcpiStatus.CLIENT_ERROR, 'Unknown Token');
-  state.tokenPushes.push({ method, path: rest, type, body: value });
+  state.tokenPushes.push({ method, path: rest, type, body: value, receivedAtMs: performance.now() });
   state.tokens.set(key, method === 'PUT' ? value : { ...held, ...value });
   return ok();
 }
