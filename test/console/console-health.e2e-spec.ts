@@ -122,6 +122,19 @@ describe('console health of a CPO that was pulled and pushed to', () => {
     await console_.screenshot('health');
   });
 
+  it("counts on the overview the same pushes and failed calls as the CPO's own page (totals without the hours)", async () => {
+    await page.goto(`${service.url}/console/health/${cpo.connectionId}`);
+    const detail = { hour: await page.textContent('.pushes-hour'), day: await page.textContent('.pushes-day'), errors: await page.textContent('.errors-day') };
+    expect(detail.day).toBe(String(answers.length));
+    await page.goto(`${service.url}/console/health`);
+    const row = page.locator(`tr[data-connection="${cpo.connectionId}"]`);
+    expect({
+      hour: await row.locator('td.pushes-hour').textContent(),
+      day: await row.locator('td.pushes-day').textContent(),
+      errors: await row.locator('td.errors-day').textContent(),
+    }).toEqual(detail);
+  });
+
   it('draws every EVSE of its Locations on the map in the colour of the status the Receiver GET answers', async () => {
     const expected: string[] = [];
     for (const location of locations) {

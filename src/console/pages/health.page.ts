@@ -47,9 +47,9 @@ function overviewRow(view: ConnectionView, health: CpoHealth): Html {
     <td>${circuitTag(view.circuit.state)}</td>
     ${HEALTH_MODULES.map((m) => html`<td>${lagCell(view, m, health.modules[m])}</td>`)}
     <td class="num">${rejected}</td>
-    <td class="num">${health.pushes_this_hour}</td>
-    <td class="num">${health.pushes_last_day}</td>
-    <td class="num">${health.errors_last_day}</td>
+    <td class="num pushes-hour">${health.pushes_this_hour}</td>
+    <td class="num pushes-day">${health.pushes_last_day}</td>
+    <td class="num errors-day">${health.errors_last_day}</td>
     <td>
       ${failing.length > 0 ? html`<span class="tag bad">${failing.join(', ')} failing</span>` : ''} ${view.last_error ? html`<span class="muted">${view.last_error}</span>` : ''}
     </td>
@@ -157,7 +157,10 @@ export class HealthPage {
 
   @Get()
   async overview(@Res() reply: FastifyReply) {
-    const [views, figures] = await Promise.all([this.connections.list().then((all) => all.map((c) => toConnectionView(c, this.schedules))), this.figures.read(null)]);
+    const [views, figures] = await Promise.all([
+      this.connections.list().then((all) => all.map((c) => toConnectionView(c, this.schedules))),
+      this.figures.read(null, new Date(), { hourly: false }),
+    ]);
     const quiet = views.filter((v) => goneQuiet(v.status, figures.get(v.id) ?? emptyHealth(v.id))).length;
     const body = html`<p class="muted">
         Lag: time since the module's last successful pull started (red: over twice its interval). Gone quiet: no push and no successful pull for over ${QUIET_AFTER_HOURS} h.
