@@ -296,8 +296,10 @@ export class ChargeStoryService {
       ...cdrs.flatMap(cdrEvents),
       ...lines.map(invoiceLineEvent),
     ];
-    const rank = (kind: StoryEvent['kind']) => STORY_EVENT_KINDS.indexOf(kind);
-    // Stable: events of one kind at one instant keep their stored order (each list above is read in order).
+    // Within one millisecond, causes before effects: an authorization first (we authorize our Token before a
+    // START_SESSION is sent, and the two are stamped by different clocks, ours and the database's), then the kinds'
+    // order. Stable: events of one kind at one instant keep their stored order (each list above is read in order).
+    const rank = (kind: StoryEvent['kind']) => (kind === 'AUTHORIZATION' ? -1 : STORY_EVENT_KINDS.indexOf(kind));
     events.sort((a, b) => a.at.localeCompare(b.at) || rank(a.kind) - rank(b.kind));
 
     const charge: ChargeIdentifiers = {
