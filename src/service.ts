@@ -20,6 +20,9 @@ import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
 
+/** How long a stop waits for requests in flight before it closes their connections. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 /** A running service. */
 export interface RunningService {
   app: NestFastifyApplication;
@@ -84,6 +87,13 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     fastify.addHook('onSend', countPushes(app.get(PushHourlyTally)));
     // Every answer to a real-time authorization, in authorization_latency_seconds.
     fastify.addHook('onSend', timeAuthorizations);
+    // A stop gives requests in flight SHUTDOWN_GRACE_MS to finish, then closes every connection still open: a
+    // keep-alive connection a client left half-used (a reply sent before its body was read) would otherwise hold the
+    // close until Fastify's keepAliveTimeout (72 s).
+    fastify.addHook('preClose', (done) => {
+      setTimeout(() => fastify.server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+      done();
+    });
     keepUnparseableJsonBodies(fastify);
     acceptCsvBodies(fastify);
     // The console's HTML forms (under /console/ only).
