@@ -93,13 +93,14 @@ onServer('two instances as real processes: one killed mid-pull, the other resume
     const stored: Array<{ ocpi_id: string }> = await db.query(`SELECT ocpi_id FROM location WHERE connection_id = $1 ORDER BY ocpi_id`, [cpo.connectionId]);
     expect(stored.map((r) => r.ocpi_id)).toEqual(locations.map((l) => l.id).sort());
 
-    // Every page asked for; again only the one the killed instance had in flight (never one it had stored).
+    // Every page asked for; again only those the killed instance had in flight (never one it had stored): the crawl
+    // reads one page ahead while it writes the previous, so at most two (the page being written and the one read ahead).
     const offsets = cpo.simulator.requests
       .filter((r) => r.method === 'GET' && /\/locations(\?|$)/.test(r.url))
       .map((r) => Number(new URL(r.url, 'http://cpo').searchParams.get('offset') ?? 0));
     const askedTwice = offsets.filter((offset, i) => offsets.indexOf(offset) !== i);
     expect([...new Set(offsets)].sort((a, b) => a - b)).toEqual(Array.from({ length: COUNT / PAGE }, (_, i) => i * PAGE));
-    expect(askedTwice.length).toBeLessThanOrEqual(1);
+    expect(askedTwice.length).toBeLessThanOrEqual(2);
     expect(askedTwice.every((offset) => offset >= taken * PAGE)).toBe(true);
   });
 });
