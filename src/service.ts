@@ -66,7 +66,8 @@ export async function startService(env: Environment, options: AppOptions = {}): 
     const adapter = new FastifyAdapter({
       // Every request body (a push to a Receiver interface is one object): larger ones get 413 before being read whole.
       bodyLimit: env.OCPI_MAX_BODY_BYTES,
-      maxParamLength: MAX_PATH_SEGMENT,
+      // Router options under routerOptions (Fastify 5 warns FSTDEP022 for them at the top level).
+      routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
       // The request id of the log lines: the caller's X-Request-ID, else a UUID (see requestIdOf).
       genReqId: requestIdOf,
       frameworkErrors: answerFrameworkErrors(() => late.filter),
