@@ -29,7 +29,8 @@ import { countSyncRun } from '../metrics/process-metrics';
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
   module: SyncModule;
-  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  /** HANDED_OVER: this instance stopped mid-pull; the run stays RUNNING at its checkpoint for the next instance. */
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'HANDED_OVER';
   run_id: string | null;
   pages: number;
   /** Pages read again because the CPO's list moved under the crawl (included in `pages`). */
@@ -107,6 +108,9 @@ export class SyncService implements BeforeApplicationShutdown {
   /** Aborted when the service stops: cancels the calls of every pull in flight. */
   private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<SyncOutcome[]>>();
+  /** Set by the first {@link stop}: the runs this instance handed over, once every pull in flight has ended. */
+  private stopped: Promise<number> | null = null;
+  private handedOver = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -168,10 +172,24 @@ export class SyncService implements BeforeApplicationShutdown {
     return { runs: begun.map(startedRun), message, done };
   }
 
-  /** On shutdown: cancels the calls of the pulls in flight and waits for them to close their runs and leases. */
+  /** On shutdown: see {@link stop}. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    await Promise.allSettled([...this.inFlight]);
+    await this.stop();
+  }
+
+  /**
+   * Stops pulling (once; later calls wait for the first): cancels the calls of the pulls in flight and waits for each
+   * to hand its run over at its checkpoint (the page being written is written first) and release its lease, rather
+   * than close it as FAILED: a stop (a deploy, a scale-down) is no failure, and the next instance resumes the run from
+   * its next page. @returns how many runs were handed over (the caller asks for the sweep so that one resumes them).
+   */
+  stop(): Promise<number> {
+    this.stopped ??= (async () => {
+      this.stopping.abort();
+      await Promise.allSettled([...this.inFlight]);
+      return this.handedOver;
+    })();
+    return this.stopped;
   }
 
   /**
@@ -217,8 +235,12 @@ export class SyncService implements BeforeApplicationShutdown {
    *   (never rejects).
    */
   async resumeAbandoned(): Promise<{ resumed: string[]; closed: number; done: Promise<SyncOutcome[]> }> {
+    // A stopping instance neither resumes nor closes: the runs it finds may be the ones it is handing over.
+    if (this.stopping.signal.aborted) return { resumed: [], closed: 0, done: Promise.resolve([]) };
     const resumed: BegunPull[] = [];
-    for (const { connectionId, module } of await abandonedPulls(this.db)) {
+    // In pull order (tariffs first, CDRs last), as a sync runs them: an instance that stopped may hand over several.
+    const abandoned = (await abandonedPulls(this.db)).sort((a, b) => pullRank(a.module) - pullRank(b.module));
+    for (const { connectionId, module } of abandoned) {
       if (this.stopping.signal.aborted) break;
       const connection = await this.connections.get(connectionId).catch(() => null);
       if (!connection || pausedBecause(connection) || whyNotPulled(connection, module as SyncModule)) continue;
@@ -255,8 +277,8 @@ export class SyncService implements BeforeApplicationShutdown {
       const run = await this.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
       const from = run.checkpoint ? `after its page ${run.checkpoint.pages}${run.checkpoint.catch_up ? ' of the catch-up crawl' : ''}` : 'from its start';
       this.logger.warn(
-        { connectionId: run.connectionId, module: run.module, runId, takeovers: run.takeovers },
-        `Took over the pull of an instance that died (its lease expired): resuming it ${from}`,
+        { connectionId: run.connectionId, module: run.module, runId, takeovers: run.takeovers, handovers: run.handovers },
+        `Took over the pull of an instance that stopped (it handed the run over) or died (its lease expired): resuming it ${from}`,
       );
       return { lease, run };
     } catch (error) {
@@ -372,11 +394,33 @@ export class SyncService implements BeforeApplicationShutdown {
     } catch (error) {
       failure = error;
     }
+    // Stopped mid-pull (the service stops): the run is handed over at its checkpoint, not failed (see stop()).
+    if (failure !== null && this.stopping.signal.aborted && !(failure instanceof LeaseLostError) && run.status === 'RUNNING' && (await this.handOver({ lease, run }))) {
+      return { ...outcome(run), status: 'HANDED_OVER', message: 'this instance stopped: the run was handed over at its checkpoint, for the next instance to resume' };
+    }
     // A partial pull marks nothing; one whose lease was lost leaves what it listed to the instance that takes it over.
     if (failure !== null && (await this.close({ lease, run }, failure))) await this.absentMarking.afterFailedPull(run);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     countSyncRun(connectionId, module, run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED');
     return outcome(run);
+  }
+
+  /**
+   * Hands a begun pull over as it stands when this instance stops (see SyncLease.handOver). @returns false when it
+   * could not (the lease was lost: the run is someone else's; the database failed: it is closed as FAILED instead).
+   */
+  private async handOver({ lease, run }: BegunPull): Promise<boolean> {
+    try {
+      await this.outlasting(() => lease.handOver(run.id));
+    } catch (error) {
+      this.logger.warn({ connectionId: run.connectionId, module: run.module, runId: run.id }, `Handing the run over failed: ${(error as Error).message}`);
+      return false;
+    }
+    this.handedOver += 1;
+    this.searchIndex.markDirty();
+    const at = run.checkpoint ? `after its page ${run.checkpoint.pages}` : 'before its first page';
+    this.logger.log({ connectionId: run.connectionId, module: run.module, runId: run.id }, `This instance stops: handed the pull over ${at}, for the next instance to resume`);
+    return true;
   }
 
   /**
@@ -581,7 +625,7 @@ export class SyncService implements BeforeApplicationShutdown {
 
 /** The columns of a run operations read (snake_case). */
 const RUN_COLUMNS =
-  'id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error, takeovers, resumed_at, checkpoint';
+  'id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error, takeovers, resumed_at, handovers, handed_over_at, checkpoint';
 
 /**
  * Whether a sync asked with `options` may take over `run`, left RUNNING by an instance that died, instead of opening a
@@ -634,6 +678,12 @@ function parseDate(iso: string | null): Date | null {
 
 /** The order modules are pulled in: tariffs first and CDRs last (priced with the tariffs, linked to the sessions). */
 const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+
+/** A module's place in {@link PULL_ORDER} (an unknown one last). */
+function pullRank(module: string): number {
+  const rank = PULL_ORDER.indexOf(module as ConnectionModule);
+  return rank < 0 ? PULL_ORDER.length : rank;
+}
 
 const ANOTHER_INSTANCE = 'another instance is pulling this module from this CPO right now';
 
