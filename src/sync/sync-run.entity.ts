@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 /**

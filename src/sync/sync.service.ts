@@ -15,6 +15,7 @@ import { IntakeService, PreparedBatch } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage } from '../ocpi/client/ocpi-client';
+import type { PulledModule } from '../ocpi/adapter/ocpi-version-adapter';
 import { WalkPosition } from '../ocpi/client/page-walker';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
 import { AbsentMarking } from './absent-marking';
@@ -147,7 +148,8 @@ export class SyncService implements BeforeApplicationShutdown {
   async start(connectionId: string, options: SyncOptions = {}): Promise<StartedSync> {
     const connection = await this.connections.get(connectionId);
     const paused = pausedBecause(connection);
-    const order = PULL_ORDER.filter((module) => !options.modules || options.modules.includes(module));
+    // Every module the connection has unless some were named: a Hub's ClientInfo list only where it is a Hub.
+    const order = PULL_ORDER.filter((module) => (options.modules ? options.modules.includes(module) : module !== 'hubclientinfo' || isHub(connection)));
     if (paused) {
       const outcomes = order.map((module) => skipped(module, paused));
       return { runs: outcomes.map(startedRun), message: `Nothing is pulled from this CPO: ${paused}`, done: Promise.resolve(outcomes) };
@@ -193,13 +195,11 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Pulls a Hub's ClientInfo list, then runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
+   * Runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
    * brought a tariff a stored CDR waited for), the CDRs priced before their tariffs are checked again after every
    * pull, before the last run closes: whoever follows the runs sees the re-check done once they have all finished.
    */
   private async runAll(connectionId: string, begun: Array<BegunPull | SyncOutcome>): Promise<SyncOutcome[]> {
-    // A Hub's ClientInfo list first (mod_hub_client_info §Pull model): who may push through it. Never throws.
-    await this.hubClientInfo.refresh(connectionId, this.stopping.signal);
     const outcomes: SyncOutcome[] = [];
     const last = begun.map((pull) => 'lease' in pull).lastIndexOf(true);
     for (const [i, pull] of begun.entries()) {
@@ -330,11 +330,15 @@ export class SyncService implements BeforeApplicationShutdown {
     if (resumedRunId) return this.resumed(lease, resumedRunId);
     // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
     lease.startHeartbeat();
-    const dateFrom = options.window
-      ? options.window.from
-      : options.full || !lastSuccessStarted
-        ? firstDateFrom(module)
-        : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
+    // A Hub's ClientInfo list is pulled whole every time (HubClientInfoPull): no date_from to show.
+    const dateFrom =
+      module === 'hubclientinfo'
+        ? null
+        : options.window
+          ? options.window.from
+          : options.full || !lastSuccessStarted
+            ? firstDateFrom(module)
+            : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     try {
       const run = await this.openRun(connectionId, module, dateFrom, options.window ?? null);
       return { lease, run };
@@ -375,7 +379,8 @@ export class SyncService implements BeforeApplicationShutdown {
       if (this.stopping.signal.aborted) throw new Error('the service stopped before this pull started');
       lease.assertHeld();
       const session = await this.connections.session(connectionId);
-      await this.pull(session, module, run, lease);
+      if (module === 'hubclientinfo') await this.pullClientInfo(session, run, lease);
+      else await this.pull(session, module, run, lease);
     } catch (error) {
       failure = error;
     }
@@ -462,7 +467,7 @@ export class SyncService implements BeforeApplicationShutdown {
    * A run taken over goes on from its checkpoint: the crawl it was in, from the next page (the first crawl of a
    * resumed run counts as started when the run did: an earlier catch-up date_from, never a later one).
    */
-  private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+  private async pull(session: CpoSession, module: PulledModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
     const at = run.checkpoint;
     const crawlStarted = at ? run.startedAt.getTime() : Date.now();
     // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
@@ -484,6 +489,25 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /**
+   * Pulls a Hub's ClientInfo list (mod_hub_client_info §Pull model: who may push through it) as the run of module
+   * hubclientinfo: always the whole list (only a full list says who left; it is small), so a run taken over starts it
+   * again. Each page's counts are written on the run while the lease holds (fenced).
+   */
+  private async pullClientInfo(session: CpoSession, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+    await this.hubClientInfo.pull(session, this.stopping.signal, async (soFar, pages) => {
+      lease.assertHeld();
+      const counts = { pages, objectsReceived: soFar.received, objectsStored: soFar.stored, objectsRejected: soFar.rejected };
+      await this.outlasting(() =>
+        this.db.transaction(async (m) => {
+          await lease.fence(m);
+          await m.getRepository(SyncRunEntity).update(run.id, counts);
+        }),
+      );
+      Object.assign(run, counts);
+    });
+  }
+
+  /**
    * One crawl of the module's pages into the stores, counted on the run, its checkpoint written with each page (in the
    * page's transaction). From `resumeFrom`'s next page when given; when that checkpoint cannot be trusted (see
    * {@link distrust}), the crawl starts again from `dateFrom`. `moved`: the list already moved under this crawl.
@@ -491,7 +515,7 @@ export class SyncService implements BeforeApplicationShutdown {
    */
   private async crawl(
     session: CpoSession,
-    module: SyncModule,
+    module: PulledModule,
     run: SyncRunEntity,
     lease: SyncLease,
     crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; resumeFrom: CrawlCheckpoint | null; moved: boolean },
@@ -522,7 +546,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** The pages of one crawl, each taken with its checkpoint; `check` sees each page before it is taken (and may throw). */
   private async crawlPages(
     session: CpoSession,
-    module: SyncModule,
+    module: PulledModule,
     run: SyncRunEntity,
     lease: SyncLease,
     crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; moved: boolean },
@@ -677,7 +701,7 @@ function parseDate(iso: string | null): Date | null {
 }
 
 /** The order modules are pulled in: tariffs first and CDRs last (priced with the tariffs, linked to the sessions). */
-const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs', 'hubclientinfo'];
 
 /** A module's place in {@link PULL_ORDER} (an unknown one last). */
 function pullRank(module: string): number {
@@ -701,7 +725,13 @@ export function pausedBecause(connection: CpoConnectionEntity): string | null {
 }
 
 /** Why `module` is not pulled from this connection (its mode, or no Sender interface listed), or null when it is. */
+/** Whether one of the connection's parties has the credentials role HUB (then it has a ClientInfo list). */
+function isHub(connection: CpoConnectionEntity): boolean {
+  return connection.parties.some((p) => p.role === 'HUB');
+}
+
 function whyNotPulled(connection: CpoConnectionEntity, module: ConnectionModule): string | null {
+  if (module === 'hubclientinfo' && !isHub(connection)) return 'the connection is no Hub (no party with the role HUB): it has no ClientInfo list';
   const view = modesOf(connection)[module];
   if (!view.sender_offered) {
     const version = adapterFor(connection.ocpiVersion)?.version ?? connection.ocpiVersion;
