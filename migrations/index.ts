@@ -30,6 +30,8 @@ import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-Connecti
 import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
+import { SyncRunHandovers1800000000000 } from './1800000000000-SyncRunHandovers';
+import { HubClientInfoSchedule1800000000001 } from './1800000000001-HubClientInfoSchedule';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -68,4 +70,6 @@ export const migrations = [
   PushesPerHour1799100000000,
   ChargeStory1799200000000,
   ServiceJobQueues1799500000000,
+  SyncRunHandovers1800000000000,
+  HubClientInfoSchedule1800000000001,
 ];

@@ -70,7 +70,7 @@ export interface RefusedParty {
 export type ModuleMode = 'PULL' | 'RECEIVE' | 'BOTH';
 
 /** The modules whose objects a CPO owns and we pull or receive. */
-export type ConnectionModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+export type ConnectionModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
 
 /** An OCPI endpoint as listed in a CPO's version details (version_information_endpoint §Version details). */
 export interface TheirEndpoint {

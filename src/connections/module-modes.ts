@@ -3,8 +3,11 @@ import { OcpiVersionAdapter } from '../ocpi/adapter/ocpi-version-adapter';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { ConnectionModule, ConnectionModuleModeEntity, CpoConnectionEntity, ModuleMode, TheirEndpoint } from './cpo-connection.entity';
 
-/** Every module with a mode, in pull order (tariffs first: CDRs are priced with them). */
-export const CONNECTION_MODULES: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+/**
+ * Every module with a mode, in pull order (tariffs first: CDRs are priced with them). hubclientinfo (a Hub's ClientInfo
+ * list, mod_hub_client_info) is a configuration module with a schedule of its own; nothing else depends on its order.
+ */
+export const CONNECTION_MODULES: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs', 'hubclientinfo'];
 
 /** Every mode. */
 export const MODULE_MODES: readonly ModuleMode[] = ['PULL', 'RECEIVE', 'BOTH'];
@@ -39,13 +42,14 @@ export interface ScheduleSettings {
 /**
  * The default intervals from SYNC_INTERVAL_MINUTES (N, default 15): sessions every N/3 minutes (at least 1: they change
  * while a car charges, and a pushed session that was lost is found soonest), locations and CDRs every N, tariffs every
- * 4N (they change seldom; a CDR priced before its tariff arrived is checked again after each tariffs pull). N = 0 turns
+ * 4N (they change seldom; a CDR priced before its tariff arrived is checked again after each tariffs pull), a Hub's
+ * ClientInfo list every N (a Hub pushes changes, but a party it connects must not wait long to push through it). N = 0 turns
  * every schedule off (then also the first pull of a new connection), unless operations set an interval on a module.
  */
 export function scheduleSettings(syncIntervalMinutes: number, firstPullDelaySeconds: number): ScheduleSettings {
   const n = syncIntervalMinutes;
   const bounded = (minutes: number) => (n === 0 ? 0 : Math.min(MAX_INTERVAL_MINUTES, Math.max(MIN_INTERVAL_MINUTES, Math.round(minutes))));
-  return { defaults: { tariffs: bounded(4 * n), locations: bounded(n), sessions: bounded(n / 3), cdrs: bounded(n) }, firstPullDelaySeconds };
+  return { defaults: { tariffs: bounded(4 * n), locations: bounded(n), sessions: bounded(n / 3), cdrs: bounded(n), hubclientinfo: bounded(n) }, firstPullDelaySeconds };
 }
 
 /** The schedule settings of the service's environment. */

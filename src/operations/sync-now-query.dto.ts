@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional } from 'class-validator';
 import type { SyncModule } from '../sync/sync-run.entity';
 
-const MODULES: readonly SyncModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+const MODULES: readonly SyncModule[] = ['tariffs', 'locations', 'sessions', 'cdrs', 'hubclientinfo'];
 
 /** Query of POST /api/v1/operations/connections/{id}/sync. */
 export class SyncNowQueryDto {

@@ -37,6 +37,8 @@ export class AbsentMarking {
       case 'sessions':
       case 'cdrs':
         return 0;
+      case 'hubclientinfo':
+        return 0; // HubClientInfoPull forgets the parties the full list no longer names itself
     }
   }
 

@@ -27,6 +27,8 @@ export interface AbandonedRun {
   takeovers: number;
   windowRequested: boolean;
   dateFrom: Date | null;
+  /** Its holder stopped and handed it over (see {@link SyncLease.handOver}) rather than died. */
+  handedOver: boolean;
 }
 
 /**
@@ -95,21 +97,44 @@ export class SyncLease {
     });
   }
 
-  /** Within {@link acquire}: takes over the newest RUNNING run `resume` accepts; returns its id (null: none). */
+  /**
+   * Within {@link acquire}: takes over the newest RUNNING run `resume` accepts; returns its id (null: none). A run
+   * handed over by an instance that stopped is no takeover (`takeovers` counts holders that died: the poison guard).
+   */
   private async takeOver(m: EntityManager, resume: (run: AbandonedRun) => boolean): Promise<string | null> {
-    const running = rowsOf<{ id: string; takeovers: number; window_requested: boolean; date_from: Date | null }>(
+    const running = rowsOf<{ id: string; takeovers: number; window_requested: boolean; date_from: Date | null; handed_over: boolean }>(
       await m.query(
-        `SELECT id, takeovers, window_requested, date_from FROM sync_run
+        `SELECT id, takeovers, window_requested, date_from, ${HANDED_OVER_SINCE_RESUMED} AS handed_over FROM sync_run
          WHERE connection_id = $1 AND module = $2 AND status = 'RUNNING' ORDER BY started_at DESC`,
         [this.connectionId, this.module],
       ),
     );
     const chosen = running
-      .map((r) => ({ id: r.id, takeovers: r.takeovers, windowRequested: r.window_requested, dateFrom: r.date_from }))
-      .find((r) => r.takeovers < MAX_TAKEOVERS && resume(r));
+      .map((r) => ({ id: r.id, takeovers: r.takeovers, windowRequested: r.window_requested, dateFrom: r.date_from, handedOver: r.handed_over }))
+      .find((r) => (r.handedOver || r.takeovers < MAX_TAKEOVERS) && resume(r));
     if (!chosen) return null;
-    await m.query(`UPDATE sync_run SET takeovers = takeovers + 1, resumed_at = now() WHERE id = $1`, [chosen.id]);
+    await m.query(`UPDATE sync_run SET takeovers = takeovers + CASE WHEN ${HANDED_OVER_SINCE_RESUMED} THEN 0 ELSE 1 END, resumed_at = now() WHERE id = $1`, [chosen.id]);
     return chosen.id;
+  }
+
+  /**
+   * Hands run `runId` over as it stands (its checkpoint is the last page stored) when this instance stops: the run
+   * stays RUNNING with `handovers` counted and `handed_over_at` set, and the lease is released in the same transaction,
+   * so that the next instance to look (the sweep, or the next pull of the module) resumes it at once from its next
+   * page rather than after the lease's TTL. @throws LeaseLostError when the lease is no longer ours (nothing written:
+   * the instance that took it has the run).
+   */
+  async handOver(runId: string): Promise<void> {
+    this.stopHeartbeat();
+    await this.db.transaction(async (m) => {
+      await this.fence(m);
+      await m.query(`UPDATE sync_run SET handovers = handovers + 1, handed_over_at = now() WHERE id = $1 AND status = 'RUNNING'`, [runId]);
+      await m.query(`UPDATE sync_state SET lease_holder = NULL, lease_until = NULL WHERE connection_id = $1 AND module = $2 AND lease_holder = $3`, [
+        this.connectionId,
+        this.module,
+        this.holder,
+      ]);
+    });
   }
 
   /**
@@ -280,6 +305,9 @@ async function closeRuns(m: EntityManager, connectionId: string, module: string,
   );
   return rows.length;
 }
+
+/** SQL on a sync_run row: handed over by an instance that stopped, and not resumed since. */
+const HANDED_OVER_SINCE_RESUMED = '(handed_over_at IS NOT NULL AND (resumed_at IS NULL OR handed_over_at > resumed_at))';
 
 const GIVEN_UP = `; taken over ${MAX_TAKEOVERS} times already, each time its instance died: not resumed again`;
 

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs';
+export type SyncModule = 'locations' | 'tariffs' | 'sessions' | 'cdrs' | 'hubclientinfo';
 export type SyncRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 /**
@@ -59,4 +59,10 @@ export class SyncRunEntity {
   /** How often another instance took this run over after its holder died, and when it last did. */
   @Column('integer', { default: 0 }) takeovers: number;
   @Column('timestamptz', { name: 'resumed_at', nullable: true }) resumedAt: Date | null;
+  /**
+   * How often an instance that stopped (SIGTERM) handed this run over at its checkpoint, and when it last did: the run
+   * stays RUNNING, its lease free, for the next instance to resume at once (not counted in `takeovers`).
+   */
+  @Column('integer', { default: 0 }) handovers: number;
+  @Column('timestamptz', { name: 'handed_over_at', nullable: true }) handedOverAt: Date | null;
 }

@@ -62,6 +62,9 @@ export const CLOSE_ABANDONED_RUNS_QUEUE = defineQueue<Record<string, never>>({
 /** The name of this instance's sweep timer in the SchedulerRegistry. */
 const SWEEP_TIMER = 'ask-for-abandoned-runs-sweep';
 
+/** How long after a stop the sweep that resumes its handed-over runs may start (see beforeApplicationShutdown). */
+const HAND_OVER_SWEEP_DELAY_SECONDS = 1;
+
 /** Once a minute (UTC): the due-check's cron. */
 const EVERY_MINUTE = '* * * * *';
 
@@ -103,9 +106,22 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
       );
   }
 
-  beforeApplicationShutdown(): void {
-    // Before the job queue stops (ScheduleModule itself clears its timers only later, at shutdown).
+  /**
+   * Before the job queue stops (a global module: its hooks run after this module's): clears the sweep timer, waits for
+   * SyncService to hand its pulls in flight over, then asks for a sweep so that another instance (or this one, restarted)
+   * resumes them at once rather than at its next periodic sweep. Asked a second later: this stopping instance, whose
+   * workers still run for a moment, must not be the one that takes the job (it would resume nothing).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    // ScheduleModule itself clears its timers only later, at shutdown.
     if (this.timers.doesExist('interval', SWEEP_TIMER)) this.timers.deleteInterval(SWEEP_TIMER);
+    const handedOver = await this.sync.stop();
+    if (handedOver === 0) return;
+    try {
+      await this.jobs.send(CLOSE_ABANDONED_RUNS_QUEUE, {}, { singletonKey: 'handed-over', startAfterSeconds: HAND_OVER_SWEEP_DELAY_SECONDS });
+    } catch (error) {
+      this.logger.warn(`Could not ask for the sweep that resumes the ${handedOver} runs handed over; the next periodic sweep does: ${(error as Error).message}`);
+    }
   }
 
   /**

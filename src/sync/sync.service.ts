@@ -15,6 +15,7 @@ import { IntakeService, PreparedBatch } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage } from '../ocpi/client/ocpi-client';
+import type { PulledModule } from '../ocpi/adapter/ocpi-version-adapter';
 import { WalkPosition } from '../ocpi/client/page-walker';
 import { retryWhileDatabaseUnavailable } from '../database/database-outage';
 import { AbsentMarking } from './absent-marking';
@@ -29,7 +30,8 @@ import { countSyncRun } from '../metrics/process-metrics';
 /** Outcome of one module pull from one CPO. */
 export interface SyncOutcome {
   module: SyncModule;
-  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED';
+  /** HANDED_OVER: this instance stopped mid-pull; the run stays RUNNING at its checkpoint for the next instance. */
+  status: 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'HANDED_OVER';
   run_id: string | null;
   pages: number;
   /** Pages read again because the CPO's list moved under the crawl (included in `pages`). */
@@ -107,6 +109,9 @@ export class SyncService implements BeforeApplicationShutdown {
   /** Aborted when the service stops: cancels the calls of every pull in flight. */
   private readonly stopping = new AbortController();
   private readonly inFlight = new Set<Promise<SyncOutcome[]>>();
+  /** Set by the first {@link stop}: the runs this instance handed over, once every pull in flight has ended. */
+  private stopped: Promise<number> | null = null;
+  private handedOver = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -143,7 +148,8 @@ export class SyncService implements BeforeApplicationShutdown {
   async start(connectionId: string, options: SyncOptions = {}): Promise<StartedSync> {
     const connection = await this.connections.get(connectionId);
     const paused = pausedBecause(connection);
-    const order = PULL_ORDER.filter((module) => !options.modules || options.modules.includes(module));
+    // Every module the connection has unless some were named: a Hub's ClientInfo list only where it is a Hub.
+    const order = PULL_ORDER.filter((module) => (options.modules ? options.modules.includes(module) : module !== 'hubclientinfo' || isHub(connection)));
     if (paused) {
       const outcomes = order.map((module) => skipped(module, paused));
       return { runs: outcomes.map(startedRun), message: `Nothing is pulled from this CPO: ${paused}`, done: Promise.resolve(outcomes) };
@@ -168,20 +174,32 @@ export class SyncService implements BeforeApplicationShutdown {
     return { runs: begun.map(startedRun), message, done };
   }
 
-  /** On shutdown: cancels the calls of the pulls in flight and waits for them to close their runs and leases. */
+  /** On shutdown: see {@link stop}. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
-    await Promise.allSettled([...this.inFlight]);
+    await this.stop();
   }
 
   /**
-   * Pulls a Hub's ClientInfo list, then runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
+   * Stops pulling (once; later calls wait for the first): cancels the calls of the pulls in flight and waits for each
+   * to hand its run over at its checkpoint (the page being written is written first) and release its lease, rather
+   * than close it as FAILED: a stop (a deploy, a scale-down) is no failure, and the next instance resumes the run from
+   * its next page. @returns how many runs were handed over (the caller asks for the sweep so that one resumes them).
+   */
+  stop(): Promise<number> {
+    this.stopped ??= (async () => {
+      this.stopping.abort();
+      await Promise.allSettled([...this.inFlight]);
+      return this.handedOver;
+    })();
+    return this.stopped;
+  }
+
+  /**
+   * Runs the begun pulls one after the other; never rejects. When the tariffs were pulled here (this instance may have
    * brought a tariff a stored CDR waited for), the CDRs priced before their tariffs are checked again after every
    * pull, before the last run closes: whoever follows the runs sees the re-check done once they have all finished.
    */
   private async runAll(connectionId: string, begun: Array<BegunPull | SyncOutcome>): Promise<SyncOutcome[]> {
-    // A Hub's ClientInfo list first (mod_hub_client_info §Pull model): who may push through it. Never throws.
-    await this.hubClientInfo.refresh(connectionId, this.stopping.signal);
     const outcomes: SyncOutcome[] = [];
     const last = begun.map((pull) => 'lease' in pull).lastIndexOf(true);
     for (const [i, pull] of begun.entries()) {
@@ -217,8 +235,12 @@ export class SyncService implements BeforeApplicationShutdown {
    *   (never rejects).
    */
   async resumeAbandoned(): Promise<{ resumed: string[]; closed: number; done: Promise<SyncOutcome[]> }> {
+    // A stopping instance neither resumes nor closes: the runs it finds may be the ones it is handing over.
+    if (this.stopping.signal.aborted) return { resumed: [], closed: 0, done: Promise.resolve([]) };
     const resumed: BegunPull[] = [];
-    for (const { connectionId, module } of await abandonedPulls(this.db)) {
+    // In pull order (tariffs first, CDRs last), as a sync runs them: an instance that stopped may hand over several.
+    const abandoned = (await abandonedPulls(this.db)).sort((a, b) => pullRank(a.module) - pullRank(b.module));
+    for (const { connectionId, module } of abandoned) {
       if (this.stopping.signal.aborted) break;
       const connection = await this.connections.get(connectionId).catch(() => null);
       if (!connection || pausedBecause(connection) || whyNotPulled(connection, module as SyncModule)) continue;
@@ -255,8 +277,8 @@ export class SyncService implements BeforeApplicationShutdown {
       const run = await this.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
       const from = run.checkpoint ? `after its page ${run.checkpoint.pages}${run.checkpoint.catch_up ? ' of the catch-up crawl' : ''}` : 'from its start';
       this.logger.warn(
-        { connectionId: run.connectionId, module: run.module, runId, takeovers: run.takeovers },
-        `Took over the pull of an instance that died (its lease expired): resuming it ${from}`,
+        { connectionId: run.connectionId, module: run.module, runId, takeovers: run.takeovers, handovers: run.handovers },
+        `Took over the pull of an instance that stopped (it handed the run over) or died (its lease expired): resuming it ${from}`,
       );
       return { lease, run };
     } catch (error) {
@@ -308,11 +330,15 @@ export class SyncService implements BeforeApplicationShutdown {
     if (resumedRunId) return this.resumed(lease, resumedRunId);
     // Renewed from now on, whatever the pulls before this one take: a lease waiting for its turn stays ours.
     lease.startHeartbeat();
-    const dateFrom = options.window
-      ? options.window.from
-      : options.full || !lastSuccessStarted
-        ? firstDateFrom(module)
-        : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
+    // A Hub's ClientInfo list is pulled whole every time (HubClientInfoPull): no date_from to show.
+    const dateFrom =
+      module === 'hubclientinfo'
+        ? null
+        : options.window
+          ? options.window.from
+          : options.full || !lastSuccessStarted
+            ? firstDateFrom(module)
+            : new Date(lastSuccessStarted.getTime() - DATE_FROM_MARGIN_MS);
     try {
       const run = await this.openRun(connectionId, module, dateFrom, options.window ?? null);
       return { lease, run };
@@ -353,7 +379,8 @@ export class SyncService implements BeforeApplicationShutdown {
       if (this.stopping.signal.aborted) throw new Error('the service stopped before this pull started');
       lease.assertHeld();
       const session = await this.connections.session(connectionId);
-      await this.pull(session, module, run, lease);
+      if (module === 'hubclientinfo') await this.pullClientInfo(session, run, lease);
+      else await this.pull(session, module, run, lease);
     } catch (error) {
       failure = error;
     }
@@ -372,11 +399,33 @@ export class SyncService implements BeforeApplicationShutdown {
     } catch (error) {
       failure = error;
     }
+    // Stopped mid-pull (the service stops): the run is handed over at its checkpoint, not failed (see stop()).
+    if (failure !== null && this.stopping.signal.aborted && !(failure instanceof LeaseLostError) && run.status === 'RUNNING' && (await this.handOver({ lease, run }))) {
+      return { ...outcome(run), status: 'HANDED_OVER', message: 'this instance stopped: the run was handed over at its checkpoint, for the next instance to resume' };
+    }
     // A partial pull marks nothing; one whose lease was lost leaves what it listed to the instance that takes it over.
     if (failure !== null && (await this.close({ lease, run }, failure))) await this.absentMarking.afterFailedPull(run);
     this.searchIndex.markDirty(); // committed and released: read-your-writes for the searches after this pull
     countSyncRun(connectionId, module, run.status === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED');
     return outcome(run);
+  }
+
+  /**
+   * Hands a begun pull over as it stands when this instance stops (see SyncLease.handOver). @returns false when it
+   * could not (the lease was lost: the run is someone else's; the database failed: it is closed as FAILED instead).
+   */
+  private async handOver({ lease, run }: BegunPull): Promise<boolean> {
+    try {
+      await this.outlasting(() => lease.handOver(run.id));
+    } catch (error) {
+      this.logger.warn({ connectionId: run.connectionId, module: run.module, runId: run.id }, `Handing the run over failed: ${(error as Error).message}`);
+      return false;
+    }
+    this.handedOver += 1;
+    this.searchIndex.markDirty();
+    const at = run.checkpoint ? `after its page ${run.checkpoint.pages}` : 'before its first page';
+    this.logger.log({ connectionId: run.connectionId, module: run.module, runId: run.id }, `This instance stops: handed the pull over ${at}, for the next instance to resume`);
+    return true;
   }
 
   /**
@@ -418,7 +467,7 @@ export class SyncService implements BeforeApplicationShutdown {
    * A run taken over goes on from its checkpoint: the crawl it was in, from the next page (the first crawl of a
    * resumed run counts as started when the run did: an earlier catch-up date_from, never a later one).
    */
-  private async pull(session: CpoSession, module: SyncModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+  private async pull(session: CpoSession, module: PulledModule, run: SyncRunEntity, lease: SyncLease): Promise<void> {
     const at = run.checkpoint;
     const crawlStarted = at ? run.startedAt.getTime() : Date.now();
     // One correlation id per pull, shared by its pages (transport_and_format 2.2.1 §Unique message IDs).
@@ -440,6 +489,25 @@ export class SyncService implements BeforeApplicationShutdown {
   }
 
   /**
+   * Pulls a Hub's ClientInfo list (mod_hub_client_info §Pull model: who may push through it) as the run of module
+   * hubclientinfo: always the whole list (only a full list says who left; it is small), so a run taken over starts it
+   * again. Each page's counts are written on the run while the lease holds (fenced).
+   */
+  private async pullClientInfo(session: CpoSession, run: SyncRunEntity, lease: SyncLease): Promise<void> {
+    await this.hubClientInfo.pull(session, this.stopping.signal, async (soFar, pages) => {
+      lease.assertHeld();
+      const counts = { pages, objectsReceived: soFar.received, objectsStored: soFar.stored, objectsRejected: soFar.rejected };
+      await this.outlasting(() =>
+        this.db.transaction(async (m) => {
+          await lease.fence(m);
+          await m.getRepository(SyncRunEntity).update(run.id, counts);
+        }),
+      );
+      Object.assign(run, counts);
+    });
+  }
+
+  /**
    * One crawl of the module's pages into the stores, counted on the run, its checkpoint written with each page (in the
    * page's transaction). From `resumeFrom`'s next page when given; when that checkpoint cannot be trusted (see
    * {@link distrust}), the crawl starts again from `dateFrom`. `moved`: the list already moved under this crawl.
@@ -447,7 +515,7 @@ export class SyncService implements BeforeApplicationShutdown {
    */
   private async crawl(
     session: CpoSession,
-    module: SyncModule,
+    module: PulledModule,
     run: SyncRunEntity,
     lease: SyncLease,
     crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; resumeFrom: CrawlCheckpoint | null; moved: boolean },
@@ -478,7 +546,7 @@ export class SyncService implements BeforeApplicationShutdown {
   /** The pages of one crawl, each taken with its checkpoint; `check` sees each page before it is taken (and may throw). */
   private async crawlPages(
     session: CpoSession,
-    module: SyncModule,
+    module: PulledModule,
     run: SyncRunEntity,
     lease: SyncLease,
     crawl: { dateFrom: Date | null; catchUp: boolean; correlationId: string; moved: boolean },
@@ -581,7 +649,7 @@ export class SyncService implements BeforeApplicationShutdown {
 
 /** The columns of a run operations read (snake_case). */
 const RUN_COLUMNS =
-  'id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error, takeovers, resumed_at, checkpoint';
+  'id, module, status, date_from, date_to, window_requested, started_at, finished_at, pages, pages_reread, objects_received, objects_stored, objects_rejected, deviations, error, takeovers, resumed_at, handovers, handed_over_at, checkpoint';
 
 /**
  * Whether a sync asked with `options` may take over `run`, left RUNNING by an instance that died, instead of opening a
@@ -633,7 +701,13 @@ function parseDate(iso: string | null): Date | null {
 }
 
 /** The order modules are pulled in: tariffs first and CDRs last (priced with the tariffs, linked to the sessions). */
-const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs'];
+const PULL_ORDER: readonly ConnectionModule[] = ['tariffs', 'locations', 'sessions', 'cdrs', 'hubclientinfo'];
+
+/** A module's place in {@link PULL_ORDER} (an unknown one last). */
+function pullRank(module: string): number {
+  const rank = PULL_ORDER.indexOf(module as ConnectionModule);
+  return rank < 0 ? PULL_ORDER.length : rank;
+}
 
 const ANOTHER_INSTANCE = 'another instance is pulling this module from this CPO right now';
 
@@ -651,7 +725,13 @@ export function pausedBecause(connection: CpoConnectionEntity): string | null {
 }
 
 /** Why `module` is not pulled from this connection (its mode, or no Sender interface listed), or null when it is. */
+/** Whether one of the connection's parties has the credentials role HUB (then it has a ClientInfo list). */
+function isHub(connection: CpoConnectionEntity): boolean {
+  return connection.parties.some((p) => p.role === 'HUB');
+}
+
 function whyNotPulled(connection: CpoConnectionEntity, module: ConnectionModule): string | null {
+  if (module === 'hubclientinfo' && !isHub(connection)) return 'the connection is no Hub (no party with the role HUB): it has no ClientInfo list';
   const view = modesOf(connection)[module];
   if (!view.sender_offered) {
     const version = adapterFor(connection.ocpiVersion)?.version ?? connection.ocpiVersion;

@@ -51,12 +51,13 @@ describe.each(VERSIONS)('a $version CPO that offers no Sender interface (it only
     const connection = await connectionOf(cpo.connectionId);
     expect(connection).toMatchObject({ status: 'REGISTERED', ocpi_version: version, needs_attention: null, refused_parties: [] });
     expect(connection.endpoints.map((e: any) => e.identifier)).toEqual(['credentials']);
-    expect(connection.modules).toEqual({ tariffs: RECEIVE_ONLY, locations: RECEIVE_ONLY, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY });
+    expect(connection.modules).toEqual({ tariffs: RECEIVE_ONLY, locations: RECEIVE_ONLY, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY, hubclientinfo: RECEIVE_ONLY });
     expect(await storedModes(cpo.connectionId)).toEqual({
       tariffs: ['RECEIVE', 'DEFAULT'],
       locations: ['RECEIVE', 'DEFAULT'],
       sessions: ['RECEIVE', 'DEFAULT'],
       cdrs: ['RECEIVE', 'DEFAULT'],
+      hubclientinfo: ['RECEIVE', 'DEFAULT'],
     });
   });
 
@@ -65,7 +66,7 @@ describe.each(VERSIONS)('a $version CPO that offers no Sender interface (it only
     cleanup.push(cpo);
     const connection = await connectionOf(cpo.connectionId);
     expect(connection).toMatchObject({ status: 'REGISTERED', ocpi_version: version, needs_attention: null });
-    expect(connection.modules).toEqual({ tariffs: RECEIVE_ONLY, locations: RECEIVE_ONLY, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY });
+    expect(connection.modules).toEqual({ tariffs: RECEIVE_ONLY, locations: RECEIVE_ONLY, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY, hubclientinfo: RECEIVE_ONLY });
   });
 
   it('sync now of a connection that pulls nothing: 202, every module SKIPPED saying why, a message, no run, no call to the CPO', async () => {
@@ -105,7 +106,7 @@ describe('version_information_endpoint 2.2.1 §Version details: the default mode
     const cpo = await registerCpo(service, { ...owner, locations, sessions: [], cdrs: [], senders: ['locations', 'tariffs'] });
     cleanup.push(cpo);
     const connection = await connectionOf(cpo.connectionId);
-    expect(connection.modules).toEqual({ tariffs: PULLED_AND_RECEIVED, locations: PULLED_AND_RECEIVED, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY });
+    expect(connection.modules).toEqual({ tariffs: PULLED_AND_RECEIVED, locations: PULLED_AND_RECEIVED, sessions: RECEIVE_ONLY, cdrs: RECEIVE_ONLY, hubclientinfo: RECEIVE_ONLY });
     const outcomes = await cpo.sync();
     expect(outcomes.map((o) => [o.module, o.status])).toEqual([
       ['tariffs', 'SUCCEEDED'],
@@ -168,7 +169,7 @@ describe('PATCH /api/v1/operations/connections/{id}/modules/{module}: operations
 
   it('400 for an unknown module or mode, naming it; 404 for an unknown connection', async () => {
     const badModule = await service.ops('PATCH', `/connections/${cpo.connectionId}/modules/tokens`, { mode: 'RECEIVE' });
-    expect(badModule).toMatchObject({ status: 400, body: { message: 'module must be one of tariffs, locations, sessions, cdrs, got "tokens"' } });
+    expect(badModule).toMatchObject({ status: 400, body: { message: 'module must be one of tariffs, locations, sessions, cdrs, hubclientinfo, got "tokens"' } });
     const badMode = await service.ops('PATCH', `/connections/${cpo.connectionId}/modules/tariffs`, { mode: 'SOMETIMES' });
     expect(badMode.status).toBe(400);
     expect(JSON.stringify(badMode.body.message)).toContain('mode must be one of PULL, RECEIVE, BOTH, or null for the default');
