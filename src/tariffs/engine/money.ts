@@ -74,8 +74,16 @@ export function toDecOrNull(value: unknown, what: string, nonNegative = false): 
  * as 7 minutes = 0.11666… h); at least `minDecimals` decimals (the currency's, for money).
  */
 export function showDec(d: Dec, minDecimals = 0): string {
-  const r = d.decimalPlaces() > 8 ? d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP) : d;
-  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? fixed(r, minDecimals) : r.toFixed();
+  // The decimal places are counted once (the same figure fixed() would count again): most figures shown are short.
+  let places = d.decimalPlaces();
+  let r = d;
+  if (places > 8) {
+    r = d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP);
+    places = r.decimalPlaces();
+  }
+  const exact = r.toFixed();
+  if (places >= minDecimals) return exact;
+  return `${exact}${places === 0 ? '.' : ''}${'0'.repeat(minDecimals - places)}`;
 }
 
 /**
