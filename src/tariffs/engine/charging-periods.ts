@@ -20,7 +20,7 @@
  */
 import { CanonicalTariff } from '../tariff.model';
 import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './charge-cost.model';
-import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, toDec } from './money';
+import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, secondsOfMs, toDec } from './money';
 import { priceCharge } from './price-charge';
 
 /** CdrDimension (mod_cdrs 2.2.1 §CdrDimension class): type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
@@ -106,9 +106,9 @@ export function chargingPeriodsTimeline(
   if (Number.isNaN(startMs)) throw new Error(`${noun} start_date_time and charging_periods[].start_date_time must be ISO-8601 instants`);
   let at = new Dec(0);
   sorted.forEach((p, i) => {
-    const from = new Dec(startsMs[i] - startMs).div(1000);
+    const from = secondsOfMs(startsMs[i] - startMs);
     const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : Date.parse(charge.end_date_time);
-    const wall = new Dec(nextMs - startsMs[i]).div(1000);
+    const wall = secondsOfMs(nextMs - startsMs[i]);
     const gap = from.minus(at);
     if (gap.gt(TOLERANCE_S)) {
       periods.push({ kind: 'PARKING', duration_s: gap, unpriced: true });

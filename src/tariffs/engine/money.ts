@@ -41,6 +41,14 @@ const MINOR_UNITS: Record<string, number> = {
   TND: 3,
 };
 
+/**
+ * `ms` milliseconds in seconds: new Dec(ms).div(1000), read from text ("1234e-3") for a whole number of ms, which is
+ * exact and costs a tenth of a division (instants are whole ms; several are turned into seconds per charging period).
+ */
+export function secondsOfMs(ms: number): Dec {
+  return Number.isSafeInteger(ms) ? new Dec(`${ms}e-3`) : new Dec(ms).div(THOUSAND);
+}
+
 /** Decimals of the currency's minor unit (ISO 4217): 2 for EUR, 0 for JPY, 3 for KWD. */
 export function minorUnits(currency: string): number {
   return MINOR_UNITS[String(currency).toUpperCase()] ?? 2;

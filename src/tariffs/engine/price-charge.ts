@@ -36,7 +36,7 @@
 import { CanonicalTariff } from '../tariff.model';
 import { Amount, BreakdownLine, ChargeCost, ChargeTimeline, CostDimension, NotExactReason } from './charge-cost.model';
 import { CompiledComponent, CompiledElement, CompiledTariff, compileTariff } from './compiled-tariff';
-import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, showDec } from './money';
+import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, secondsOfMs, showDec } from './money';
 import { RestrictionCheck, SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
@@ -136,7 +136,7 @@ class ChargePricing {
     for (let day = localMidnight(clock.toLocal(from)); day <= clock.toLocal(to); day += MS_PER_DAY) {
       for (const minute of this.t.dayMinutes) for (const u of clock.instantsOf(day + minute * 60_000)) if (u > from && u < to) instants.add(u);
     }
-    return [...instants].sort((a, b) => a - b).map((u) => new Dec(u - from).div(THOUSAND));
+    return [...instants].sort((a, b) => a - b).map((u) => secondsOfMs(u - from));
   }
 
   private priceSegments(segments: Segment[]): Stretch[] {
