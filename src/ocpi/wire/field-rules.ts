@@ -21,6 +21,7 @@ export const MAX_AMOUNT = new Decimal(1_000_000);
  * a volume beyond it would be multiplied by a price into a cost that swamps the finance figures as a bad amount does.
  */
 export const MAX_QUANTITY = new Decimal(1_000_000);
+const MAX_QUANTITY_NUMBER = MAX_QUANTITY.toNumber();
 
 /** types §CiString: printable ASCII, U+0020 to U+007E. */
 const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/u;
@@ -69,6 +70,9 @@ export function currencyProblem(value: unknown): string | null {
 
 /** A quantity (total_energy, total_time, a CdrDimension volume that cannot be negative): an OCPI number from 0 to MAX_QUANTITY. */
 export function quantityProblem(value: unknown): string | null {
+  // A JSON number within the bounds needs no decimal: the shortest form of a double lies on the same side of 0 and
+  // of MAX_QUANTITY (itself a double) as the double does. Anything else is read as a decimal, to say what is wrong.
+  if (typeof value === 'number' && value >= 0 && value <= MAX_QUANTITY_NUMBER) return null;
   const text = toDecimalString(value);
   if (text === null) return 'must be a number';
   const d = new Decimal(text);
@@ -79,6 +83,7 @@ export function quantityProblem(value: unknown): string | null {
 
 /** A signed measurement (a CdrDimension volume that may be negative, e.g. ENERGY fed back to the grid): |value| ≤ MAX_QUANTITY. */
 export function signedQuantityProblem(value: unknown): string | null {
+  if (typeof value === 'number' && Math.abs(value) <= MAX_QUANTITY_NUMBER) return null;
   const text = toDecimalString(value);
   if (text === null) return 'must be a number';
   const d = new Decimal(text);

@@ -7,7 +7,13 @@ import Decimal from 'decimal.js';
  * strings ("0.25") are accepted too. Returns null for anything that is not a finite decimal.
  */
 export function toDecimalString(value: unknown): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? new Decimal(String(value)).toFixed() : null;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    // Without an exponent, String() already is the plain decimal decimal.js would write (no leading or trailing
+    // zeros, never "-0"): a CDR carries dozens of numbers, and building a Decimal for each was a tenth of reading it.
+    const shortest = String(value);
+    return shortest.includes('e') ? new Decimal(shortest).toFixed() : shortest;
+  }
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return new Decimal(value.trim()).toFixed();
   return null;
 }

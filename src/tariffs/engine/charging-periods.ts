@@ -20,7 +20,7 @@
  */
 import { CanonicalTariff } from '../tariff.model';
 import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './charge-cost.model';
-import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, toDec } from './money';
+import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, secondsOfMs, toDec } from './money';
 import { priceCharge } from './price-charge';
 
 /** CdrDimension (mod_cdrs 2.2.1 §CdrDimension class): type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
@@ -97,19 +97,21 @@ export function chargingPeriodsTimeline(
   const periods: ChargePeriod[] = [];
   const tariffOf: Array<string | null> = [];
   const sorted = [...charge.charging_periods].sort((a, b) => Date.parse(a.start_date_time) - Date.parse(b.start_date_time));
+  const startsMs = sorted.map((p) => Date.parse(p.start_date_time));
   const anyNamed = sorted.some((p) => p.tariff_id);
   const single = !anyNamed && tariffs.length === 1 ? tariffs[0].id : null;
   if (!anyNamed && tariffs.length > 1) inexact.push(`no charging period names its tariff and the ${noun} has several: cannot tell which priced what`);
   if (!anyNamed && tariffs.length === 1) notes.push(`no charging period names a tariff; the one tariff (${single}) prices them all`);
-  const startMs = Math.min(Date.parse(charge.start_date_time), ...sorted.map((p) => Date.parse(p.start_date_time)));
+  const startMs = Math.min(Date.parse(charge.start_date_time), ...startsMs);
   if (Number.isNaN(startMs)) throw new Error(`${noun} start_date_time and charging_periods[].start_date_time must be ISO-8601 instants`);
   let at = new Dec(0);
   sorted.forEach((p, i) => {
-    const from = new Dec(Date.parse(p.start_date_time) - startMs).div(1000);
-    const nextMs = i + 1 < sorted.length ? Date.parse(sorted[i + 1].start_date_time) : Date.parse(charge.end_date_time);
-    const wall = new Dec(nextMs - Date.parse(p.start_date_time)).div(1000);
-    if (from.minus(at).gt(TOLERANCE_S)) {
-      periods.push({ kind: 'PARKING', duration_s: from.minus(at).toFixed(), unpriced: true });
+    const from = secondsOfMs(startsMs[i] - startMs);
+    const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : Date.parse(charge.end_date_time);
+    const wall = secondsOfMs(nextMs - startsMs[i]);
+    const gap = from.minus(at);
+    if (gap.gt(TOLERANCE_S)) {
+      periods.push({ kind: 'PARKING', duration_s: gap, unpriced: true });
       tariffOf.push(null);
       at = from;
     }
@@ -119,12 +121,13 @@ export function chargingPeriodsTimeline(
       tariff = null;
     }
     const own = periodParts(p, i, wall, inexact);
+    let accounted = ZERO;
     for (const part of own) {
       periods.push(part);
       tariffOf.push(tariff);
       at = at.plus(part.duration_s);
+      accounted = accounted.plus(part.duration_s);
     }
-    const accounted = own.reduce((s, x) => s.plus(x.duration_s), ZERO);
     if (accounted.minus(wall).gt(TOLERANCE_S)) notes.push(`charging period ${i}: its dimensions add up to ${accounted.toFixed()} s, more than its ${wall.toFixed()} s`);
   });
   return { timeline: { start: new Date(startMs).toISOString(), periods }, tariffOf };
@@ -148,35 +151,42 @@ export function readsLocalTime(tariffs: CanonicalTariff[]): boolean {
   return tariffs.some((t) => t.elements.some(({ restrictions: r }) => !!r && !!(r.start_time || r.end_time || r.start_date || r.end_date || r.day_of_week?.length)));
 }
 
+/**
+ * A figure handed to the timeline reader: the decimal itself (not its text, read again there), except a negative one,
+ * which the reader refuses quoting it as the text it was given.
+ */
+function handed(d: Dec): Dec | string {
+  return d.isNegative() ? d.toFixed() : d;
+}
+
 /** One ChargingPeriod as RESERVATION / CHARGING / PARKING parts, from its dimensions. */
 function periodParts(p: ChargingPeriod, index: number, wall: Dec, inexact: string[]): ChargePeriod[] {
-  const volume = (type: string): string | null => {
+  const volume = (type: string): Dec | null => {
     const d = p.dimensions.find((x) => x.type === type);
-    return d ? toDec(d.volume, `charging_periods[${index}] ${type}`).toFixed() : null;
+    return d ? toDec(d.volume, `charging_periods[${index}] ${type}`) : null;
   };
-  const seconds = (type: string) => {
-    const v = volume(type);
-    return v === null ? null : new Dec(v).times(SECONDS_PER_HOUR);
-  };
-  const energy = volume('ENERGY') ?? '0';
+  const text = (type: string): string | null => volume(type)?.toFixed() ?? null;
+  const seconds = (type: string) => volume(type)?.times(SECONDS_PER_HOUR) ?? null;
+  const energy = volume('ENERGY') ?? ZERO;
+  const energyGiven = handed(energy);
   const readings = {
-    power_kw: volume('POWER'),
-    min_power_kw: volume('MIN_POWER'),
-    max_power_kw: volume('MAX_POWER'),
-    current_a: volume('CURRENT'),
-    min_current_a: volume('MIN_CURRENT'),
-    max_current_a: volume('MAX_CURRENT'),
+    power_kw: text('POWER'),
+    min_power_kw: text('MIN_POWER'),
+    max_power_kw: text('MAX_POWER'),
+    current_a: text('CURRENT'),
+    min_current_a: text('MIN_CURRENT'),
+    max_current_a: text('MAX_CURRENT'),
   };
   const [reserved, charged, parked] = [seconds('RESERVATION_TIME'), seconds('TIME'), seconds('PARKING_TIME')];
   if (reserved === null && charged === null && parked === null) {
-    const kind = new Dec(energy).gt(0) ? 'CHARGING' : 'PARKING';
+    const kind = energy.gt(0) ? 'CHARGING' : 'PARKING';
     inexact.push(`charging period ${index} has no TIME, PARKING_TIME or RESERVATION_TIME: its ${wall.toFixed()} s were taken as ${kind.toLowerCase()}`);
-    return [{ kind, duration_s: wall.toFixed(), ...(kind === 'CHARGING' ? { energy_kwh: energy, ...readings } : {}) }];
+    return [{ kind, duration_s: handed(wall), ...(kind === 'CHARGING' ? { energy_kwh: energyGiven, ...readings } : {}) }];
   }
   const parts: ChargePeriod[] = [];
-  if (reserved?.gt(0)) parts.push({ kind: 'RESERVATION', duration_s: reserved.toFixed() });
-  if (charged?.gt(0) || new Dec(energy).gt(0)) parts.push({ kind: 'CHARGING', duration_s: (charged ?? ZERO).toFixed(), energy_kwh: energy, ...readings });
-  if (parked?.gt(0)) parts.push({ kind: 'PARKING', duration_s: parked.toFixed() });
+  if (reserved?.gt(0)) parts.push({ kind: 'RESERVATION', duration_s: reserved });
+  if (charged?.gt(0) || energy.gt(0)) parts.push({ kind: 'CHARGING', duration_s: handed(charged ?? ZERO), energy_kwh: energyGiven, ...readings });
+  if (parked?.gt(0)) parts.push({ kind: 'PARKING', duration_s: parked });
   return parts;
 }
 

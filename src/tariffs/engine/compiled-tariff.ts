@@ -11,6 +11,9 @@ export interface CompiledComponent {
   type: string;
   price: Dec;
   vat: Dec | null;
+  /** price and vat as toFixed() writes them, once per tariff version rather than once per breakdown line. */
+  priceText: string;
+  vatText: string | null;
   step: number;
 }
 
@@ -60,6 +63,8 @@ export interface CompiledTariff {
   /** Whether any restriction depends on the local date or weekday (so local midnights matter). */
   usesDate: boolean;
   usesLocalTime: boolean;
+  /** The elements that price the charge itself (not reservations), in order. */
+  sessionElements: CompiledElement[];
   durationThresholds: Dec[];
   energyThresholds: Dec[];
   /** Reasons the tariff as a whole cannot be priced exactly (unknown price component types). */
@@ -86,11 +91,15 @@ export function compileTariff(tariff: CanonicalTariff): CompiledTariff {
         return;
       }
       if (components.has(pc.type)) return;
+      const price = toDec(pc.price, `elements[${index}].price_components[${ci}].price`);
+      const vat = toDecOrNull(pc.vat, `elements[${index}].price_components[${ci}].vat`);
       components.set(pc.type, {
         index: ci,
         type: pc.type,
-        price: toDec(pc.price, `elements[${index}].price_components[${ci}].price`),
-        vat: toDecOrNull(pc.vat, `elements[${index}].price_components[${ci}].vat`),
+        price,
+        vat,
+        priceText: price.toFixed(),
+        vatText: vat?.toFixed() ?? null,
         step: Number.isFinite(pc.step_size) ? pc.step_size : 0,
       });
     });
@@ -113,6 +122,7 @@ export function compileTariff(tariff: CanonicalTariff): CompiledTariff {
     dayMinutes: [...dayMinutes].sort((a, b) => a - b),
     usesDate,
     usesLocalTime: dayMinutes.size > 0,
+    sessionElements: elements.filter((e) => e.forSession),
     durationThresholds: durations,
     energyThresholds: energies,
     problems,

@@ -41,6 +41,14 @@ const MINOR_UNITS: Record<string, number> = {
   TND: 3,
 };
 
+/**
+ * `ms` milliseconds in seconds: new Dec(ms).div(1000), read from text ("1234e-3") for a whole number of ms, which is
+ * exact and costs a tenth of a division (instants are whole ms; several are turned into seconds per charging period).
+ */
+export function secondsOfMs(ms: number): Dec {
+  return Number.isSafeInteger(ms) ? new Dec(`${ms}e-3`) : new Dec(ms).div(THOUSAND);
+}
+
 /** Decimals of the currency's minor unit (ISO 4217): 2 for EUR, 0 for JPY, 3 for KWD. */
 export function minorUnits(currency: string): number {
   return MINOR_UNITS[String(currency).toUpperCase()] ?? 2;
@@ -74,8 +82,16 @@ export function toDecOrNull(value: unknown, what: string, nonNegative = false): 
  * as 7 minutes = 0.11666… h); at least `minDecimals` decimals (the currency's, for money).
  */
 export function showDec(d: Dec, minDecimals = 0): string {
-  const r = d.decimalPlaces() > 8 ? d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP) : d;
-  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? fixed(r, minDecimals) : r.toFixed();
+  // The decimal places are counted once (the same figure fixed() would count again): most figures shown are short.
+  let places = d.decimalPlaces();
+  let r = d;
+  if (places > 8) {
+    r = d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP);
+    places = r.decimalPlaces();
+  }
+  const exact = r.toFixed();
+  if (places >= minDecimals) return exact;
+  return `${exact}${places === 0 ? '.' : ''}${'0'.repeat(minDecimals - places)}`;
 }
 
 /**

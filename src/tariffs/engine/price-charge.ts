@@ -36,7 +36,7 @@
 import { CanonicalTariff } from '../tariff.model';
 import { Amount, BreakdownLine, ChargeCost, ChargeTimeline, CostDimension, NotExactReason } from './charge-cost.model';
 import { CompiledComponent, CompiledElement, CompiledTariff, compileTariff } from './compiled-tariff';
-import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, showDec } from './money';
+import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, secondsOfMs, showDec } from './money';
 import { RestrictionCheck, SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
@@ -111,7 +111,7 @@ class ChargePricing {
     private readonly tl: ReadTimeline,
   ) {
     this.clock = timeZone ? ZoneClock.of(timeZone) : null;
-    this.sessionElements = t.elements.filter((e) => e.forSession);
+    this.sessionElements = t.sessionElements;
     const of = (type: string) => t.elements.filter((e) => e.restrictions?.reservation === type);
     this.reservationElements = tl.expired ? [...of('RESERVATION_EXPIRES'), ...of('RESERVATION')] : of('RESERVATION');
     this.notes = [...(t.source.notes ?? [])];
@@ -136,7 +136,7 @@ class ChargePricing {
     for (let day = localMidnight(clock.toLocal(from)); day <= clock.toLocal(to); day += MS_PER_DAY) {
       for (const minute of this.t.dayMinutes) for (const u of clock.instantsOf(day + minute * 60_000)) if (u > from && u < to) instants.add(u);
     }
-    return [...instants].sort((a, b) => a - b).map((u) => new Dec(u - from).div(THOUSAND));
+    return [...instants].sort((a, b) => a - b).map((u) => secondsOfMs(u - from));
   }
 
   private priceSegments(segments: Segment[]): Stretch[] {
@@ -149,15 +149,16 @@ class ChargePricing {
       const verdicts = new Map<number, Verdict>();
       const facts = this.facts(seg);
       const kind = seg.period.kind;
+      const length = seg.end.minus(seg.start);
       const dims: Array<[CostDimension, string, Dec]> =
         kind === 'RESERVATION'
-          ? [['RESERVATION', 'TIME', seg.end.minus(seg.start)]]
+          ? [['RESERVATION', 'TIME', length]]
           : kind === 'CHARGING'
             ? [
                 ['ENERGY', 'ENERGY', seg.energy],
-                ['TIME', 'TIME', seg.end.minus(seg.start)],
+                ['TIME', 'TIME', length],
               ]
-            : [['PARKING_TIME', 'PARKING_TIME', seg.end.minus(seg.start)]];
+            : [['PARKING_TIME', 'PARKING_TIME', length]];
       const needFlat = kind === 'RESERVATION' ? !reservationFlat : !sessionFlat;
       if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', ONE]);
       for (const [dimension, type, quantity] of dims) {
@@ -227,7 +228,7 @@ class ChargePricing {
     const perDimension = new Map<CostDimension, Money>(COST_DIMENSIONS.map((d) => [d, NO_MONEY]));
     const ratesUsed: Dec[] = [];
     const breakdown = stretches.map((s) => {
-      const money = lineMoney(amountOf(s), s.component.vat, t);
+      const money = lineMoney(amountOf(s), s.component.vat, s.component.vatText, t);
       perDimension.set(s.dimension, addMoney(perDimension.get(s.dimension)!, money));
       if (!money.before?.isZero() || !money.after?.isZero()) ratesUsed.push(s.component.vat ?? ZERO);
       return this.line(s, money);
@@ -278,8 +279,8 @@ class ChargePricing {
       quantity,
       billed_quantity: s.billed === s.quantity ? quantity : showDec(inUnit(s.billed)),
       unit,
-      unit_price: s.component.price.toFixed(),
-      vat_percentage: s.component.vat?.toFixed() ?? null,
+      unit_price: s.component.priceText,
+      vat_percentage: s.component.vatText,
       amount: toAmount(money, this.t.minor),
       ...(s.step ? { step_size: s.step } : {}),
       why: this.why(s),

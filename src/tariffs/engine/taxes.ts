@@ -22,15 +22,15 @@ export interface Money {
 
 export const NO_MONEY: Money = { before: ZERO, after: ZERO, taxes: new Map() };
 
-/** The amount of one priced stretch. */
-export function lineMoney(amount: Dec, vat: Dec | null, t: CompiledTariff): Money {
+/** The amount of one priced stretch; `vatText` is vat.toFixed() (the key its tax is summed under). */
+export function lineMoney(amount: Dec, vat: Dec | null, vatText: string | null, t: CompiledTariff): Money {
   const mode = t.source.tax_included ?? 'NO';
   if (mode === 'N/A' || amount.isZero()) return { before: amount, after: amount, taxes: new Map() };
   if (vat === null) {
     if (t.source.omitted_vat === 'NO_VAT') return { before: amount, after: amount, taxes: new Map() };
     return mode === 'YES' ? { before: null, after: amount, taxes: null } : { before: amount, after: null, taxes: null };
   }
-  const key = vat.toFixed();
+  const key = vatText ?? vat.toFixed();
   if (mode === 'YES') {
     const before = amount.div(ONE.plus(vat.div(HUNDRED)));
     return { before, after: amount, taxes: new Map([[key, amount.minus(before)]]) };

@@ -83,8 +83,18 @@ function readPower(p: ChargePeriod, where: string, duration: Dec, energy: Dec): 
   const given = readReading(p.power_kw, p.min_power_kw, p.max_power_kw, `${where} power`);
   if (given) return given;
   if (duration.isZero()) return null;
-  const average = energy.times(SECONDS_PER_HOUR).div(duration);
-  return { min: average, max: average, estimate: 'the average of the period (power not given)' };
+  // Worked out when first read: only a tariff with a power restriction reads it, and a division is dear.
+  let average: Dec | null = null;
+  const read = () => (average ??= energy.times(SECONDS_PER_HOUR).div(duration));
+  return {
+    get min() {
+      return read();
+    },
+    get max() {
+      return read();
+    },
+    estimate: 'the average of the period (power not given)',
+  };
 }
 
 function readCurrent(p: ChargePeriod, where: string): Reading | null {

@@ -18,7 +18,7 @@ import { PriceDto } from '../tariffs/tariff.dto';
  * current flowed from the EV to the grid); every other type (TIME, PARKING_TIME, RESERVATION_TIME, ENERGY_IMPORT /
  * EXPORT, MAX_*, STATE_OF_CHARGE, FLAT) measures an amount that cannot be, and so does a type no version defines.
  */
-const SIGNED_DIMENSIONS: ReadonlySet<string> = new Set(['CURRENT', 'ENERGY', 'MIN_CURRENT', 'MIN_POWER', 'POWER']);
+export const SIGNED_DIMENSIONS: ReadonlySet<string> = new Set(['CURRENT', 'ENERGY', 'MIN_CURRENT', 'MIN_POWER', 'POWER']);
 
 export class CdrDimensionDto {
   @IsString() type: string;

@@ -9,6 +9,7 @@ import { validateWireObject } from '../../wire/wire-validation';
 import { PriceDto } from '../tariffs/tariff.dto';
 import { mapTariff221 } from '../tariffs/tariff.mapper';
 import { CdrCommonDto, CdrDto, CdrLocationDto, ChargingPeriodDto } from './cdr.dto';
+import { certainlyValidCdr221 } from './cdr-quick-check';
 
 /**
  * Maps an OCPI 2.2.1 CDR (mod_cdrs 2.2.1 §CDR object) to the canonical CDR. Costs are Price (excl_vat / incl_vat:
@@ -20,7 +21,9 @@ import { CdrCommonDto, CdrDto, CdrLocationDto, ChargingPeriodDto } from './cdr.d
  */
 export function mapCdr221(raw: unknown): MappingResult<CanonicalCdr> {
   const bare = readBareTotalCost(raw, 'excl_vat');
-  const checked = validateWireObject(CdrDto, bare?.object ?? raw);
+  const object = bare?.object ?? raw;
+  // The hand-written check first (issue 17: re-pricing reads thousands a second); the full one says what is wrong.
+  const checked = certainlyValidCdr221(object) ? { ok: true as const, value: object as CdrDto } : validateWireObject(CdrDto, object);
   if (!checked.ok) return { ok: false, reason: checked.reason, identity: readIdentity(raw) };
   return mapCdrBody(raw, checked.value, mapPrice221, mapTariff221, bare);
 }

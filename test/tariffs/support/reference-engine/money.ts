@@ -1,0 +1,95 @@
+/**
+ * Decimal arithmetic for prices and quantities (decimal.js, never floats). 50 significant digits, so that only the
+ * one rounding we do on purpose (totals to the currency's minor unit, half-up) ever changes a figure.
+ */
+import { Decimal } from 'decimal.js';
+
+export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
+export type Dec = Decimal;
+
+export const ZERO = new Dec(0);
+export const ONE = new Dec(1);
+export const HUNDRED = new Dec(100);
+export const THOUSAND = new Dec(1000);
+export const SECONDS_PER_HOUR = new Dec(3600);
+
+/** ISO 4217 minor units that are not 2; every other currency has 2. */
+const MINOR_UNITS: Record<string, number> = {
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+};
+
+/** Decimals of the currency's minor unit (ISO 4217): 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorUnits(currency: string): number {
+  return MINOR_UNITS[String(currency).toUpperCase()] ?? 2;
+}
+
+const DECIMAL_LITERAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A decimal from a decimal string (or a finite JS number, for int fields such as step_size and durations).
+ * @throws Error naming `what` for anything else (NaN, Infinity, hex, empty), or a negative value when `nonNegative`.
+ */
+export function toDec(value: unknown, what: string, nonNegative = false): Dec {
+  if (value instanceof Dec) {
+    if (nonNegative && value.isNegative() && !value.isZero()) throw new Error(`${what} must not be negative, got ${value.toFixed()}`);
+    return value;
+  }
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : null;
+  if (text === null || !DECIMAL_LITERAL.test(text)) throw new Error(`${what} must be a decimal number, got ${JSON.stringify(value)}`);
+  const d = new Dec(text);
+  if (nonNegative && d.isNegative() && !d.isZero()) throw new Error(`${what} must not be negative, got ${JSON.stringify(value)}`);
+  return d;
+}
+
+/** Like toDec, but null / undefined / "" give null. */
+export function toDecOrNull(value: unknown, what: string, nonNegative = false): Dec | null {
+  return value === null || value === undefined || value === '' ? null : toDec(value, what, nonNegative);
+}
+
+/**
+ * An unrounded figure for display: exact when it has at most 8 decimals, else rounded there (repeating decimals such
+ * as 7 minutes = 0.11666… h); at least `minDecimals` decimals (the currency's, for money).
+ */
+export function showDec(d: Dec, minDecimals = 0): string {
+  const r = d.decimalPlaces() > 8 ? d.toDecimalPlaces(8, Decimal.ROUND_HALF_UP) : d;
+  return minDecimals > 0 && r.decimalPlaces() < minDecimals ? fixed(r, minDecimals) : r.toFixed();
+}
+
+/**
+ * d.toFixed(decimals), the same string: when d has no more decimals than that, its exact digits padded with zeros,
+ * which skips decimal.js's rounding pass (the larger part of an estimate's cost went into formatting amounts).
+ */
+export function fixed(d: Dec, decimals: number): string {
+  const places = d.decimalPlaces();
+  if (places > decimals) return d.toFixed(decimals);
+  const exact = d.toFixed();
+  return places === decimals ? exact : `${exact}${places === 0 ? '.' : ''}${'0'.repeat(decimals - places)}`;
+}
+
+/** Rounded half-up to the currency's minor unit, with exactly that many decimals. */
+export function roundMoney(d: Dec, minor: number): Dec {
+  return d.toDecimalPlaces(minor, Decimal.ROUND_HALF_UP);
+}
