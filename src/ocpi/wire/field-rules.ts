@@ -90,11 +90,15 @@ export function signedQuantityProblem(value: unknown): string | null {
   return d.abs().greaterThan(MAX_QUANTITY) ? `must not exceed ${MAX_QUANTITY.toFixed()} in absolute value, got ${d.toString()}` : null;
 }
 
+const SMALL_UNSIGNED_AMOUNT = /^\d{1,6}(\.\d+)?$/;
+
 /**
  * An amount of money already read as a decimal string: |amount| ≤ MAX_AMOUNT, and not negative unless
  * `negativeAllowed` (mod_cdrs 2.2.1 §Credit CDRs: only a credit CDR carries negative amounts).
  */
 export function amountProblem(amount: string, rule: { negativeAllowed: boolean }): string | null {
+  // Unsigned with at most six digits before the point: at least 0 and below MAX_AMOUNT, read without a Decimal.
+  if (SMALL_UNSIGNED_AMOUNT.test(amount)) return null;
   const d = new Decimal(amount);
   if (d.abs().greaterThan(MAX_AMOUNT)) return `must not exceed ${MAX_AMOUNT.toFixed()} in absolute value, got ${d.toString()}`;
   if (!rule.negativeAllowed && d.isNegative() && !d.isZero()) return `must not be negative on a CDR that is not a credit CDR (credit: true), got ${d.toString()}`;

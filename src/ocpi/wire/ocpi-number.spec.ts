@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
-import { MAX_QUANTITY, quantityProblem, signedQuantityProblem } from './field-rules';
+import { amountProblem, MAX_AMOUNT, MAX_QUANTITY, quantityProblem, signedQuantityProblem } from './field-rules';
 import { toDecimalString } from './ocpi-number';
 
 // Issue 17 read JSON numbers without decimal.js where it can; these say it reads them as before, double for double.
@@ -38,6 +38,36 @@ describe('OCPI numbers read without decimal.js give what decimal.js gives', () =
       fc.property(doubles, (v) => {
         expect(quantityProblem(v)).toBe(quantity(v, false));
         expect(signedQuantityProblem(v)).toBe(quantity(v, true));
+      }),
+      { numRuns: 20_000, seed: 17 },
+    );
+  });
+});
+
+describe('amounts read without decimal.js where they need none', () => {
+  /** What amountProblem said before: every amount through decimal.js. */
+  function amount(text: string, negativeAllowed: boolean): string | null {
+    const d = new Decimal(text);
+    if (d.abs().greaterThan(MAX_AMOUNT)) return `must not exceed ${MAX_AMOUNT.toFixed()} in absolute value, got ${d.toString()}`;
+    if (!negativeAllowed && d.isNegative() && !d.isZero()) return `must not be negative on a CDR that is not a credit CDR (credit: true), got ${d.toString()}`;
+    return null;
+  }
+
+  it('amountProblem says of any decimal string what the decimal reading says', () => {
+    const texts = fc.oneof(
+      doubles.map((v) => toDecimalString(v)).filter((t): t is string => t !== null),
+      fc.constantFrom('0', '-0', '000000', '999999.999999', '1000000', '1000000.0', '1000000.01', '0999999', '-0.00', '12.'),
+    );
+    fc.assert(
+      fc.property(texts, fc.boolean(), (text, negativeAllowed) => {
+        let expected: string | null | Error;
+        try {
+          expected = amount(text, negativeAllowed);
+        } catch (error) {
+          expected = error as Error;
+        }
+        if (expected instanceof Error) expect(() => amountProblem(text, { negativeAllowed })).toThrow();
+        else expect(amountProblem(text, { negativeAllowed })).toBe(expected);
       }),
       { numRuns: 20_000, seed: 17 },
     );
