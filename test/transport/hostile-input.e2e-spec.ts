@@ -139,6 +139,17 @@ describe('a Price that is a list', () => {
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ status_code: 2001, status_message: 'Invalid CDR: total_cost: must be a Price object, not a list' });
   });
+
+  it.each([
+    ['2.1.1', 'location'],
+    ['2.2.1', 'cdr_token'],
+    ['2.3.0', 'cdr_location'],
+  ] as const)('mod_cdrs %s §CDR object: %s [] (an object sent as a list) is OCPI 2001 naming the field (not a TypeError message); kept raw', async (version, field) => {
+    const answer = await postCdr(version, JSON.stringify({ ...example(version, `LIST-${field}`), [field]: [] }));
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ status_code: 2001, status_message: `Invalid CDR: ${field}: must be an object, not a list` });
+    expect((await rejected(version)).find((r) => r.raw.id === `LIST-${field}`)).toMatchObject({ raw: { [field]: [] } });
+  });
 });
 
 describe('the same door for pulled pages', () => {

@@ -41,6 +41,8 @@ interface PropertyPlan {
   custom: Constraint[];
   /** @ValidateNested: the class its objects are checked against (from @Type), or 'plain' without @Type (nothing to check). */
   nested: DtoClass | 'plain' | null;
+  /** @ValidateNested({ each: true }): a list of such objects; otherwise one object (a list there is refused, see nested-shape). */
+  nestedEach: boolean;
   /** @Type(() => Number) / String: the value must already be one (or null/undefined), or plainToInstance would convert it. */
   primitive: 'number' | 'string' | null;
 }
@@ -73,7 +75,7 @@ function buildPlan(cls: DtoClass, plan: ClassPlan): boolean {
     byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
   }
   for (const [name, list] of byProperty) {
-    const property: PropertyPlan = { name, optional: false, defined: [], custom: [], nested: null, primitive: null };
+    const property: PropertyPlan = { name, optional: false, defined: [], custom: [], nested: null, nestedEach: false, primitive: null };
     for (const m of list) {
       if (m.validateIf || m.context) return false;
       switch (m.type) {
@@ -92,11 +94,11 @@ function buildPlan(cls: DtoClass, plan: ClassPlan): boolean {
           break;
         }
         case ValidationTypes.NESTED_VALIDATION: {
-          // `each` changes nothing here: class-validator checks every element of an array against the nested class anyway.
           const nested = nestedClassOf(cls, name);
           if (nested === undefined) return false;
           if (nested !== 'plain' && !planOf(nested)) return false;
           property.nested = nested;
+          property.nestedEach = m.each === true;
           break;
         }
         default:
@@ -143,7 +145,7 @@ function passes(plan: ClassPlan, object: Record<string, unknown>): boolean {
     if (!allPass(property.defined, object, value, property.name, plan.cls)) return false;
     if (property.primitive !== null && !absent && typeof value !== property.primitive) return false;
     if (!allPass(property.custom, object, value, property.name, plan.cls)) return false;
-    if (property.nested !== null && value !== undefined && !nestedPasses(property.nested, value)) return false;
+    if (property.nested !== null && value !== undefined && !nestedPasses(property.nested, property.nestedEach, value)) return false;
   }
   return true;
 }
@@ -158,10 +160,10 @@ function allPass(constraints: Constraint[], object: Record<string, unknown>, val
   return true;
 }
 
-function nestedPasses(nested: DtoClass | 'plain', value: unknown): boolean {
+/** One plain object, or with `each` a list of them: class-validator would also take a list for one object (see nested-shape). */
+function nestedPasses(nested: DtoClass | 'plain', each: boolean, value: unknown): boolean {
   const check = (item: unknown) => isPlainObject(item) && (nested === 'plain' || passes(planOf(nested)!, item));
-  if (Array.isArray(value)) return value.every(check);
-  return check(value);
+  return each ? Array.isArray(value) && value.every(check) : check(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

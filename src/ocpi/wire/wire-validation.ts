@@ -2,6 +2,7 @@ import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { installValidationMetadataCache } from '../../common/validation/validation-metadata-cache';
 import { certainlyValid } from './wire-fast-check';
+import { listWhereObjectBelongs } from './nested-shape';
 
 installValidationMetadataCache();
 
@@ -23,8 +24,10 @@ export function validateWireObject<T extends object>(cls: ClassConstructor<T>, r
   if (certainlyValid(cls, raw)) return { ok: true, value: raw as T };
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { forbidUnknownValues: false });
-  if (errors.length === 0) return { ok: true, value: instance };
-  const lines = flatten(errors);
+  // A list where an object belongs passes class-validator (see listWhereObjectBelongs): said once per path.
+  const said = flatten(errors);
+  const lines = [...said, ...listWhereObjectBelongs(cls, raw).filter((line) => !said.some((s) => s.startsWith(line.slice(0, line.indexOf(': ') + 2))))];
+  if (lines.length === 0) return { ok: true, value: instance };
   const more = lines.length > MAX_LINES ? [`… and ${lines.length - MAX_LINES} more`] : [];
   return { ok: false, reason: [...lines.slice(0, MAX_LINES), ...more].join('; ') };
 }

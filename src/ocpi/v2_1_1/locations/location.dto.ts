@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { IsOcpiId } from '../../wire/field-rules.decorators';
-import { GeoLocationDto } from '../../v2_2_1/locations/location.dto';
+import { IsOcpiId, IsWireObject } from '../../wire/field-rules.decorators';
+import { BUSINESS_DETAILS, GeoLocationDto } from '../../v2_2_1/locations/location.dto';
 
 /**
  * OCPI 2.1.1 Location, EVSE and Connector on the wire (mod_locations 2.1.1 §3.1–3.3). What differs from 2.2.1:
@@ -51,9 +51,9 @@ export class Location211Dto {
   @IsDefined() @ValidateNested() @Type(() => GeoLocationDto) coordinates: GeoLocationDto;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => Evse211Dto) evses?: Evse211Dto[];
   @IsOptional() @IsArray() directions?: Array<{ language: string; text: string }>;
-  @IsOptional() operator?: Record<string, unknown>;
-  @IsOptional() suboperator?: Record<string, unknown>;
-  @IsOptional() owner?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) operator?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) suboperator?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) owner?: Record<string, unknown>;
   @IsOptional() @IsArray() @IsString({ each: true }) facilities?: string[];
   @IsOptional() @IsString() time_zone?: string;
   @IsOptional() opening_times?: {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsDateString, IsDefined, IsInt, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
-import { IsOcpiId } from '../../wire/field-rules.decorators';
+import { IsOcpiId, IsWireObject } from '../../wire/field-rules.decorators';
 
 /**
  * OCPI 2.2.1 Location, EVSE and Connector as they arrive on the wire (mod_locations 2.2.1 §8.3.1–8.3.3).
@@ -10,6 +10,9 @@ import { IsOcpiId } from '../../wire/field-rules.decorators';
  * many CPOs and does not change the meaning, so it is not enforced. Identifiers (country_code, party_id, id, uid) are
  * CiString: printable ASCII of their length, not blank (types 2.2.1 §CiString).
  */
+/** What an operator, suboperator or owner that is not an object is told (types 2.2.1 / 2.3.0 §BusinessDetails class). */
+export const BUSINESS_DETAILS = 'a BusinessDetails object';
+
 export class GeoLocationDto {
   @Matches(/^-?\d{1,2}(\.\d+)?$/, { message: 'latitude must be a decimal string' })
   latitude: string;
@@ -61,9 +64,9 @@ export class LocationDto {
   @IsOptional() @IsString() parking_type?: string;
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => EvseDto) evses?: EvseDto[];
   @IsOptional() @IsArray() directions?: Array<{ language: string; text: string }>;
-  @IsOptional() operator?: Record<string, unknown>;
-  @IsOptional() suboperator?: Record<string, unknown>;
-  @IsOptional() owner?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) operator?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) suboperator?: Record<string, unknown>;
+  @IsOptional() @IsWireObject(BUSINESS_DETAILS) owner?: Record<string, unknown>;
   @IsOptional() @IsArray() @IsString({ each: true }) facilities?: string[];
   @IsString() time_zone: string;
   @IsOptional() opening_times?: {
