@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
     // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
     // Centraal, is asked as soon as its first page of Locations is stored (asked again with each further page should it
-    // find none yet), while the rest of its Locations keep coming; then the other CPOs register, one after the other, and are
+    // find none yet), while the rest of its Locations keep coming; once answered, the other CPOs register, one after the other, and are
     // pulled while the first one's Sessions and CDRs still are. Everything runs in this one process: pulling all three
     // from the start would only share its CPU and delay that first answer, and registering at once makes each handshake
     // slower (a CPO gives up calling our versions endpoint back after a few seconds). Each CPO's report is printed
@@ -114,8 +114,11 @@ async function main(): Promise<void> {
     // Whatever became of its Locations (a failed registration, a module skipped): nothing more lands once its pull ended.
     void nlSync.done.finally(() => nlLocations.finished());
     const nlLocationsIn = nlLocations.next(0);
-    // Should the first CPO fail before its Locations are in, the others go on anyway.
-    let registered: Promise<unknown> = Promise.race([nlLocationsIn, nlSync.done]);
+    // The others register once the first question is answered (not alongside it: this one process would share its CPU);
+    // should the first CPO fail before its Locations are in, they go on anyway.
+    let firstAnswered!: () => void;
+    const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
+    let registered: Promise<unknown> = Promise.race([firstAnswerOut, nlSync.done]);
     const syncs = cpos.map((cpo) => {
       if (cpo === nl) return nlSync.done;
       const sync = connectAndSync(ops, cpo, { registerAfter: registered });
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
     });
     await Promise.race([nlLocationsIn, Promise.all(syncs)]);
     mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} first Locations in`);
-    await showFirstQuestions(service, nlLocations);
+    await showFirstQuestions(service, nlLocations).finally(firstAnswered);
     const firstAnswerS = (Date.now() - startedAt) / 1000;
     mark('first answer');
     const connectionIds: string[] = [];
