@@ -101,18 +101,24 @@ async function main(): Promise<void> {
     financeKey = service.config.env.FINANCE_API_KEY;
     log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
     // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
-    // Centraal, is asked as soon as its Locations are in; then the other CPOs register, one after the other, and are
+    // Centraal, is asked as soon as its first page of Locations is stored (asked again with each further page should it
+    // find none yet), while the rest of its Locations keep coming; once answered, the other CPOs register, one after the other, and are
     // pulled while the first one's Sessions and CDRs still are. Everything runs in this one process: pulling all three
     // from the start would only share its CPU and delay that first answer, and registering at once makes each handshake
     // slower (a CPO gives up calling our versions endpoint back after a few seconds). Each CPO's report is printed
     // whole once its pull has finished.
     const nl = cpos.find((c) => c.simulator.version === '2.2.1')!;
-    let locationsIn!: () => void;
-    const nlLocationsIn = new Promise<void>((resolve) => (locationsIn = resolve));
-    log(`== Registering with ${nl.name} and pulling it first; the app's first question as soon as its Locations are in; then the other CPOs`);
-    const nlSync = connectAndSync(ops, nl, { onPulled: (module) => module === 'locations' && locationsIn() });
-    // Should the first CPO fail before its Locations are in, the others go on anyway.
-    let registered: Promise<unknown> = Promise.race([nlLocationsIn, nlSync.done]);
+    const nlLocations = new LocationsLanding();
+    log(`== Registering with ${nl.name} and pulling it first; the app's first question as soon as its first Locations are in; then the other CPOs`);
+    const nlSync = connectAndSync(ops, nl, { onPulled: (module) => module === 'locations' && nlLocations.finished(), onLocations: (received) => nlLocations.landed(received) });
+    // Whatever became of its Locations (a failed registration, a module skipped): nothing more lands once its pull ended.
+    void nlSync.done.finally(() => nlLocations.finished());
+    const nlLocationsIn = nlLocations.next(0);
+    // The others register once the first question is answered (not alongside it: this one process would share its CPU);
+    // should the first CPO fail before its Locations are in, they go on anyway.
+    let firstAnswered!: () => void;
+    const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
+    let registered: Promise<unknown> = Promise.race([firstAnswerOut, nlSync.done]);
     const syncs = cpos.map((cpo) => {
       if (cpo === nl) return nlSync.done;
       const sync = connectAndSync(ops, cpo, { registerAfter: registered });
@@ -120,8 +126,8 @@ async function main(): Promise<void> {
       return sync.done;
     });
     await Promise.race([nlLocationsIn, Promise.all(syncs)]);
-    mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} Locations in`);
-    await showFirstQuestions(service);
+    mark(`${nl.simulator.countryCode}*${nl.simulator.partyId} first Locations in`);
+    await showFirstQuestions(service, nlLocations).finally(firstAnswered);
     const firstAnswerS = (Date.now() - startedAt) / 1000;
     mark('first answer');
     const connectionIds: string[] = [];
@@ -359,7 +365,8 @@ async function startDemoService(port: number): Promise<RunningService> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     SYNC_INTERVAL_MINUTES: '15',
   });
-  return startService(env);
+  // The copy was made from the template of exactly these migrations (its key hashes them): nothing to look for.
+  return startService(env, { freshFromMigratedTemplate: true });
 }
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */
@@ -435,7 +442,7 @@ interface CpoOutcome {
 function connectAndSync(
   ops: Ops,
   cpo: DemoCpo,
-  options: { onPulled?: (module: string) => void; registerAfter?: Promise<unknown> } = {},
+  options: { onPulled?: (module: string) => void; onLocations?: (received: number) => void; registerAfter?: Promise<unknown> } = {},
 ): { registered: Promise<void>; done: Promise<CpoOutcome> } {
   let handshakeOver!: () => void;
   const registered = new Promise<void>((resolve) => (handshakeOver = resolve));
@@ -455,7 +462,16 @@ function connectAndSync(
     mark(`${cpo.simulator.countryCode}*${cpo.simulator.partyId} registered`);
     report.push(`   registered ${how}: OCPI ${connection.ocpi_version}, parties ${connection.parties.map((p) => `${p.country_code}*${p.party_id} (${p.role})`).join(', ')}`);
     // 202 at once with each module's run; followed until every run has finished.
-    const outcomes = await syncAndWait(ops, connection.id, { pollMs: 200, onProgress: progressPrinter(cpo.name), onOutcome: (o) => options.onPulled?.(o.module) });
+    const printProgress = progressPrinter(cpo.name);
+    const outcomes = await syncAndWait(ops, connection.id, {
+      // A CPO whose first Locations are awaited is followed closer: the app's first question waits for them.
+      pollMs: options.onLocations ? 50 : 200,
+      onProgress: (module, progress, status) => {
+        printProgress(module, progress, status);
+        if (module === 'locations' && progress.objects > 0) options.onLocations?.(progress.objects);
+      },
+      onOutcome: (o) => options.onPulled?.(o.module),
+    });
     for (const o of outcomes) {
       report.push(
         `   pulled ${o.module.padEnd(9)} ${o.status.padEnd(9)} pages ${o.pages}, received ${o.received}, stored ${o.stored}, rejected ${o.rejected}${o.message ? ` (${o.message})` : ''}`,
@@ -510,19 +526,67 @@ function rejectionLines(rejected: Array<{ module: string; object_id: string | nu
 }
 
 /**
- * Runs and prints the app's first two questions to the internal API: free chargers near Amsterdam Centraal (answered
- * from the 2.2.1 CPO's Locations) and what a charge at one of them costs.
- * @throws Error when the first answer lists no charger (then it was asked too early or the pull stored nothing)
+ * How many of a CPO's Locations its pull has stored so far (the run's progress, as operations see it), and whether the
+ * pull of its Locations has finished: what the first question waits for.
  */
-async function showFirstQuestions(service: RunningService): Promise<void> {
+class LocationsLanding {
+  private received = 0;
+  private done = false;
+  private waiters: Array<{ above: number; resolve: (received: number) => void }> = [];
+
+  /** The run's progress says `received` Locations are in. */
+  landed(received: number): void {
+    if (received <= this.received) return;
+    this.received = received;
+    this.wake();
+  }
+
+  /** The Locations run has finished (or will land no more). */
+  finished(): void {
+    this.done = true;
+    this.wake();
+  }
+
+  /** Resolves with the Locations in once more than `above` are, or with what is in once the run has finished. */
+  next(above: number): Promise<number> {
+    if (this.received > above || this.done) return Promise.resolve(this.received);
+    return new Promise((resolve) => this.waiters.push({ above, resolve }));
+  }
+
+  get finishedPulling(): boolean {
+    return this.done;
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => this.received > w.above || this.done);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve(this.received);
+  }
+}
+
+/**
+ * Runs and prints the app's first two questions to the internal API: free chargers near Amsterdam Centraal (answered
+ * from the 2.2.1 CPO's Locations stored so far: asked as soon as its first page is in, and again with each further page
+ * while the answer lists none) and what a charge at one of them costs.
+ * @throws Error when no answer lists a charger, even once every Location is in
+ */
+async function showFirstQuestions(service: RunningService, locations: LocationsLanding): Promise<void> {
   const key = service.config.env.INTERNAL_API_KEY;
   const nearbyUrl = `${service.url}/api/v1/chargers/nearby?latitude=52.3702&longitude=4.8952&radius_m=1500&available_now=true&limit=3`;
   log('\n== Free chargers within 1.5 km of Amsterdam Centraal, now:');
   log(`   curl -s -H 'X-API-Key: ${key}' '${nearbyUrl}'`);
-  const nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage & NearbySummaryPage;
+  let nearby: NearbyPage & NearbySummaryPage;
+  let received = await locations.next(0);
+  for (;;) {
+    const finished = locations.finishedPulling;
+    nearby = (await (await fetch(nearbyUrl, { headers: { 'X-API-Key': key } })).json()) as NearbyPage & NearbySummaryPage;
+    // An empty answer is no answer: the demo's "first answer" time counts only one that lists chargers.
+    if (nearby.data?.length || finished) break;
+    received = await locations.next(received);
+  }
+  log(`   (asked once ${received} of the CPO's Locations were stored${locations.finishedPulling ? '' : '; the rest are still being pulled'})`);
   // One line per result (the whole JSON is hundreds of lines: the curl above shows it).
   for (const line of nearbySummaryLines(nearby)) log(`   ${line}`);
-  // An empty answer is no answer: the demo's "first answer" time counts only one that lists chargers.
   if (!nearby.data?.length) throw new Error(`the app found no free charger near Amsterdam Centraal: ${JSON.stringify(nearby).slice(0, 300)}`);
   const connector = nearby.data?.flatMap((r) => r.evses.flatMap((e) => e.connectors)).find((c) => c.tariff_ids.length > 0);
   if (!connector) {

@@ -35,6 +35,16 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** How to start the service, besides what the application modules take (AppOptions). */
+export interface StartOptions extends AppOptions {
+  /**
+   * The embedded database in PGLITE_DATA_DIR was copied, just now, from a template migrated with exactly this build's
+   * migrations (copyMigratedTemplate, whose key hashes every migration file): looking for pending migrations would only
+   * open a second pool to find none, so it is skipped. Ignored with DATABASE_URL (a server is always checked).
+   */
+  freshFromMigratedTemplate?: boolean;
+}
+
 /** One step of the service's start and its wall-clock duration in milliseconds. */
 export interface StartupStep {
   step: string;
@@ -46,7 +56,7 @@ export interface StartupStep {
  * then the HTTP server with the OCPI endpoints, the internal and operations APIs and the OpenAPI document
  * (/api/docs, JSON at /api/docs-json).
  */
-export async function startService(env: Environment, options: AppOptions = {}): Promise<RunningService> {
+export async function startService(env: Environment, { freshFromMigratedTemplate = false, ...options }: StartOptions = {}): Promise<RunningService> {
   const startup: StartupStep[] = [];
   let since = performance.now();
   const stepDone = (step: string) => {
@@ -58,8 +68,12 @@ export async function startService(env: Environment, options: AppOptions = {}): 
   if (embedded) stepDone('embedded database');
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-    await migrateDatabase(databaseUrl, { exclusive: !embedded });
-    stepDone('migrations');
+    if (embedded && freshFromMigratedTemplate) {
+      stepDone('migrations skipped (a copy of the current template)');
+    } else {
+      await migrateDatabase(databaseUrl, { exclusive: !embedded });
+      stepDone('migrations');
+    }
     const config = new AppConfig(env);
     // The router's own errors are answered by our global filter, which exists only once the application does.
     const late: { filter?: ProtocolExceptionFilter } = {};

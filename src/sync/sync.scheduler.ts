@@ -156,13 +156,14 @@ export class SyncScheduler implements OnApplicationBootstrap, BeforeApplicationS
   /**
    * One scheduled pull: the job's modules of its CPO, through SyncService (each under its lease: a module another pull
    * holds is SKIPPED). Waits for the pull, so the job holds its place meanwhile; when the service stops (or the job
-   * expires) it returns at once, leaving the pull to SyncService, which cancels it on shutdown and closes its runs.
+   * expires) it returns at once, leaving the pull to SyncService, which cancels it on shutdown and hands its runs over.
    * @throws NotFoundException for a connection deleted meanwhile (the job fails, nothing to pull)
    */
   private async pull(job: PullJob, context: JobContext): Promise<void> {
     const started = await this.sync.start(job.connectionId, { modules: job.modules });
     const outcomes = await untilAborted(started.done, context.signal);
-    if (outcomes === null) throw new Error('the service stopped (or the job expired) while pulling; the pull is closed by SyncService');
+    if (outcomes === null)
+      throw new Error('the service stopped (or the job expired) while pulling; SyncService hands the pull over (on a stop) or carries on with it (an expired job)');
     const failed = outcomes.filter((outcome) => outcome.status === 'FAILED').map((outcome) => outcome.module);
     if (failed.length > 0) this.logger.warn({ connectionId: job.connectionId, failed }, 'A scheduled pull failed (see its runs); pulled again when next due');
   }
