@@ -4,6 +4,7 @@
  * RSS is sampled while this process asks and parses, beside the same run's ceiling, the same rows read with one query. A fresh database per run (bench-database.ts).
  */
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createBenchDatabase, DatabaseKind } from './bench-database';
 import { parse } from 'csv-parse/sync';
@@ -18,6 +19,12 @@ export interface ReportFigures {
   bytes: number;
   rows: number;
   disputed: number;
+  /**
+   * SHA-256 of the report from its lines on (JSON: from `"lines":`, past the invoice's id and import time, which change
+   * every run; CSV: all of it): equal from run to run while the report's content is, so a change meant to leave the
+   * report as it was can be checked byte for byte.
+   */
+  sha256: string;
 }
 
 export interface ReconcileResult {
@@ -82,11 +89,19 @@ async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>
   if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
   if (m.format === 'csv') {
     const rows = parse<{ outcome: string }>(text, { columns: true });
-    return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length };
+    return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length, sha256: sha256(text) };
   }
   const report = JSON.parse(text) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };
-  return { wallMs, bytes: Buffer.byteLength(text), rows: report.lines.length, disputed: report.totals.disputed.reduce((s, d) => s + d.lines, 0) };
+  return {
+    wallMs,
+    bytes: Buffer.byteLength(text),
+    rows: report.lines.length,
+    disputed: report.totals.disputed.reduce((s, d) => s + d.lines, 0),
+    sha256: sha256(text.slice(text.indexOf('"lines":'))),
+  };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** One line per figure, for the log. */
 export function formatReconcile(r: ReconcileResult): string {
@@ -95,7 +110,7 @@ export function formatReconcile(r: ReconcileResult): string {
     `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
     ...(['json', 'csv'] as const).map(
       (f) =>
-        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
+        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
     `    ceiling, the rows read with one query: ${(r.ceiling.wallMs / 1000).toFixed(2)} s, peak RSS ${r.ceiling.peakRssMiB} MiB, ${r.ceiling.rows} rows`,
   ].join('\n');

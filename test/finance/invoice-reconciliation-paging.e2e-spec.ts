@@ -11,7 +11,7 @@ import { startTestService, TEST_FINANCE_API_KEY, TestService } from '../support/
 
 let service: TestService;
 let cpo: CdrCpo;
-const LINES = 4_500; // more than two pages of 2,000
+const LINES = 4_500; // more than two pages of 2,000 (nine of 500 now)
 const MAPPING = { delimiter: ',', decimal_separator: '.', line_per: 'CDR', currency: 'EUR', columns: { cdr_id: 'cdr', amount_excl_vat: 'net' } };
 
 beforeAll(async () => {
