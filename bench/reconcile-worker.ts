@@ -31,7 +31,9 @@ export interface ReconcileFetched {
 
 export type ReconcileWorkerMessage =
   | { type: 'ready'; url: string; financeKey: string; invoiceId: string; format: 'json' | 'csv' }
-  | { type: 'result'; result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number }; ceiling: ReconcileFigures } }
+  /** The parent imports an invoice CSV of N lines through POST /api/v1/finance/invoices (the import's own memory). */
+  | { type: 'import'; url: string; financeKey: string; connectionId: string }
+  | { type: 'result'; result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number; import: number }; ceiling: ReconcileFigures } }
   | { type: 'error'; message: string };
 
 function send(message: ReconcileWorkerMessage): Promise<void> {
@@ -46,7 +48,7 @@ function rssSampler() {
   return { reset: () => ((max = 0), sample()), peak: () => (sample(), max), stop: () => clearInterval(timer) };
 }
 
-async function seed(db: DataSource, n: number): Promise<string> {
+async function seed(db: DataSource, n: number): Promise<{ connectionId: string; invoiceId: string }> {
   const [{ id: connectionId }] = await db.query(
     `INSERT INTO cpo_connection (name, status, their_versions_url) VALUES ('Bench CPO', 'REGISTERED', 'http://127.0.0.1:9/versions') RETURNING id`,
   );
@@ -64,6 +66,8 @@ async function seed(db: DataSource, n: number): Promise<string> {
     [connectionId, n],
   );
   const mapping = { delimiter: ',', decimal_separator: '.', line_per: 'CDR', currency: 'EUR', columns: { cdr_id: 'cdr', amount_excl_vat: 'net', amount_incl_vat: 'gross' } };
+  // Kept for the CPO too: the import the parent times reads with it.
+  await db.query(`INSERT INTO invoice_mapping (connection_id, mapping) VALUES ($1, $2::jsonb)`, [connectionId, JSON.stringify(mapping)]);
   const [{ id: invoiceId }] = await db.query(
     `INSERT INTO invoice (connection_id, invoice_number, content_hash, period_from, period_to, mapping, line_count)
      VALUES ($1, 'BENCH-2024-06', md5('bench'), '2024-06-01T00:00:00Z', '2024-07-01T00:00:00Z', $2::jsonb, $3) RETURNING id`,
@@ -78,7 +82,7 @@ async function seed(db: DataSource, n: number): Promise<string> {
     [invoiceId, n],
   );
   await db.query('ANALYZE');
-  return invoiceId;
+  return { connectionId, invoiceId };
 }
 
 async function run(request: ReconcileWorkerRequest): Promise<void> {
@@ -100,7 +104,7 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
     service = await startService(env);
     const db = service.app.get(DataSource);
     const t0 = performance.now();
-    const invoiceId = await seed(db, request.lines);
+    const { connectionId, invoiceId } = await seed(db, request.lines);
     const seedMs = performance.now() - t0;
     global.gc?.();
     const baseRss = process.memoryUsage.rss();
@@ -120,7 +124,7 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
     global.gc?.();
 
     // The report is asked for by the parent process, so that parsing the answer does not count as the service's memory.
-    const peak = { json: 0, csv: 0 };
+    const peak = { json: 0, csv: 0, import: 0 };
     for (const format of ['json', 'csv'] as const) {
       global.gc?.();
       rss.reset();
@@ -129,6 +133,12 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
       await fetched;
       peak[format] = toMiB(rss.peak());
     }
+    global.gc?.();
+    rss.reset();
+    const imported = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    await send({ type: 'import', url: service.url, financeKey, connectionId });
+    await imported;
+    peak.import = toMiB(rss.peak());
     await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), peakRssMiB: peak, ceiling } });
   } finally {
     rss.stop();

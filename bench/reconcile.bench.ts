@@ -4,6 +4,7 @@
  * RSS is sampled while this process asks and parses, beside the same run's ceiling, the same rows read with one query. A fresh database per run (bench-database.ts).
  */
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createBenchDatabase, DatabaseKind } from './bench-database';
 import { parse } from 'csv-parse/sync';
@@ -18,6 +19,20 @@ export interface ReportFigures {
   bytes: number;
   rows: number;
   disputed: number;
+  /**
+   * SHA-256 of the report from its lines on (JSON: from `"lines":`, past the invoice's id and import time, which change
+   * every run; CSV: all of it): equal from run to run while the report's content is, so a change meant to leave the
+   * report as it was can be checked byte for byte.
+   */
+  sha256: string;
+}
+
+/** The import of an invoice CSV of N lines over HTTP, timed from the request to its answer. */
+export interface ImportFigures {
+  wallMs: number;
+  peakRssMiB: number;
+  bytes: number;
+  lineCount: number;
 }
 
 export interface ReconcileResult {
@@ -29,6 +44,7 @@ export interface ReconcileResult {
   ceiling: ReconcileFigures;
   json: ReportFigures;
   csv: ReportFigures;
+  import: ImportFigures;
 }
 
 export async function benchReconcile(kind: DatabaseKind, lines: number): Promise<ReconcileResult> {
@@ -36,6 +52,11 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
   try {
     const child = fork(join(__dirname, 'reconcile-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
     const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB'>>> = {};
+    let importFigures: Omit<ImportFigures, 'peakRssMiB'> | undefined;
+    const fail = (error: unknown) => {
+      child.kill();
+      return error instanceof Error ? error : new Error(String(error));
+    };
     const result = await new Promise<Extract<ReconcileWorkerMessage, { type: 'result' }>['result']>((resolve, reject) => {
       child.on('message', (m: ReconcileWorkerMessage) => {
         if (m.type === 'ready')
@@ -44,10 +65,15 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
               fetched[m.format] = figures;
               child.send({ type: 'fetched' } satisfies ReconcileFetched);
             },
-            (error: unknown) => {
-              child.kill();
-              reject(error instanceof Error ? error : new Error(String(error)));
+            (error: unknown) => reject(fail(error)),
+          );
+        else if (m.type === 'import')
+          importInvoice(m, lines).then(
+            (figures) => {
+              importFigures = figures;
+              child.send({ type: 'fetched' } satisfies ReconcileFetched);
             },
+            (error: unknown) => reject(fail(error)),
           );
         else if (m.type === 'result') resolve(m.result);
         else reject(new Error(m.message));
@@ -66,6 +92,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
       ceiling: result.ceiling,
       json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json },
       csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv },
+      import: { ...importFigures!, peakRssMiB: result.peakRssMiB.import },
     };
   } finally {
     await database.remove();
@@ -82,11 +109,31 @@ async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>
   if (response.status !== 200) throw new Error(`reconciliation answered HTTP ${response.status}`);
   if (m.format === 'csv') {
     const rows = parse<{ outcome: string }>(text, { columns: true });
-    return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length };
+    return { wallMs, bytes: Buffer.byteLength(text), rows: rows.length, disputed: rows.filter((r) => r.outcome !== 'MATCHED').length, sha256: sha256(text) };
   }
   const report = JSON.parse(text) as { lines: unknown[]; totals: { disputed: Array<{ lines: number }> } };
-  return { wallMs, bytes: Buffer.byteLength(text), rows: report.lines.length, disputed: report.totals.disputed.reduce((s, d) => s + d.lines, 0) };
+  return {
+    wallMs,
+    bytes: Buffer.byteLength(text),
+    rows: report.lines.length,
+    disputed: report.totals.disputed.reduce((s, d) => s + d.lines, 0),
+    sha256: sha256(text.slice(text.indexOf('"lines":'))),
+  };
 }
+
+/** Imports an invoice of `lines` lines (one per seeded CDR, under another invoice number) as finance does: the CSV in a JSON body. */
+async function importInvoice(m: Extract<ReconcileWorkerMessage, { type: 'import' }>, lines: number): Promise<Omit<ImportFigures, 'peakRssMiB'>> {
+  const csv = ['cdr,net,gross', ...Array.from({ length: lines }, (_, i) => `CDR-${i + 1},${(10 + ((i + 1) % 400) / 100).toFixed(2)},12.10`)].join('\n');
+  const body = JSON.stringify({ connection_id: m.connectionId, invoice_number: 'BENCH-IMPORT', period_from: '2024-06-01T00:00:00Z', period_to: '2024-07-01T00:00:00Z', csv });
+  const t = performance.now();
+  const response = await fetch(`${m.url}/api/v1/finance/invoices`, { method: 'POST', headers: { 'X-API-Key': m.financeKey, 'Content-Type': 'application/json' }, body });
+  const answer = (await response.json()) as { invoice?: { line_count: number } };
+  const wallMs = round(performance.now() - t);
+  if (response.status !== 201) throw new Error(`the import answered HTTP ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
+  return { wallMs, bytes: Buffer.byteLength(csv), lineCount: answer.invoice!.line_count };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** One line per figure, for the log. */
 export function formatReconcile(r: ReconcileResult): string {
@@ -95,8 +142,9 @@ export function formatReconcile(r: ReconcileResult): string {
     `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
     ...(['json', 'csv'] as const).map(
       (f) =>
-        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
+        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
+    `    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`,
     `    ceiling, the rows read with one query: ${(r.ceiling.wallMs / 1000).toFixed(2)} s, peak RSS ${r.ceiling.peakRssMiB} MiB, ${r.ceiling.rows} rows`,
   ].join('\n');
 }

@@ -30,6 +30,7 @@ import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-Connecti
 import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
+import { InvoiceReconciliationSchedule1799700000000 } from './1799700000000-InvoiceReconciliationSchedule';
 import { SyncRunHandovers1800000000000 } from './1800000000000-SyncRunHandovers';
 import { HubClientInfoSchedule1800000000001 } from './1800000000001-HubClientInfoSchedule';
 
@@ -70,6 +71,7 @@ export const migrations = [
   PushesPerHour1799100000000,
   ChargeStory1799200000000,
   ServiceJobQueues1799500000000,
+  InvoiceReconciliationSchedule1799700000000,
   SyncRunHandovers1800000000000,
   HubClientInfoSchedule1800000000001,
 ];

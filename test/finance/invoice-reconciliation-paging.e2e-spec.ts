@@ -11,7 +11,7 @@ import { startTestService, TEST_FINANCE_API_KEY, TestService } from '../support/
 
 let service: TestService;
 let cpo: CdrCpo;
-const LINES = 4_500; // more than two pages of 2,000
+const LINES = 4_500; // more than two pages of 2,000 (nine of 500 now)
 const MAPPING = { delimiter: ',', decimal_separator: '.', line_per: 'CDR', currency: 'EUR', columns: { cdr_id: 'cdr', amount_excl_vat: 'net' } };
 
 beforeAll(async () => {
@@ -84,5 +84,38 @@ describe('a reconciliation report longer than a page', () => {
     expect(report.totals.disputed.reduce((n: number, d: any) => n + d.lines, 0) + report.totals.matched.lines).toBe(LINES);
     expect(report.disputes.map((d: any) => d.line_no)).toEqual(report.lines.filter((l: any) => l.outcome !== 'MATCHED').map((l: any) => l.line_no));
     expect(report.not_invoiced.count).toBe(report.not_invoiced.cdrs.length);
+  });
+});
+
+describe('an invoice file longer than an import batch (read as a stream into batched inserts of 1,000 lines)', () => {
+  const post = (body: Record<string, unknown>) =>
+    service.finance('POST', '/invoices', {
+      body: { connection_id: cpo.connectionId, invoice_number: 'PAGES-1', period_from: '2024-06-01T00:00:00Z', period_to: '2024-07-01T00:00:00Z', ...body },
+    });
+  // Built when the tests run (the CDRs are generated in beforeAll).
+  const csvOf = (g: Array<Record<string, any>>) => ['cdr,net', ...Array.from({ length: LINES }, (_, i) => `${g[i % g.length].id},${i === 3_999 ? 'vier' : '1.00'}`)].join('\n');
+  const reason = 'net: "vier" is not a number with a decimal point';
+
+  it('a corrected file whose line 4,001 cannot be read is refused whole, after batches were written: the previous invoice stays current, as it was', async () => {
+    const before = (await service.finance('GET', `/invoices?connection_id=${cpo.connectionId}`)).body;
+    const refused = await post({ csv: csvOf(cpo.generated) });
+    expect(refused.status).toBe(400);
+    expect(refused.body.unreadable_lines).toEqual([{ line: 4_001, reason }]);
+    const after = (await service.finance('GET', `/invoices?connection_id=${cpo.connectionId}`)).body;
+    expect(after).toEqual(before);
+    expect(after.map((i: any) => [i.invoice_number, i.superseded_by, i.line_count])).toEqual([['PAGES-1', null, LINES]]);
+  });
+
+  it('asked to skip it, the file supersedes the previous one with every other line, in line order', async () => {
+    const previous = (await service.finance('GET', `/invoices?connection_id=${cpo.connectionId}`)).body[0];
+    const csv = csvOf(cpo.generated);
+    const imported = await post({ csv, skip_unreadable: true });
+    expect(imported).toMatchObject({
+      status: 201,
+      body: { status: 'SUPERSEDED_PREVIOUS', invoice: { supersedes: previous.id, line_count: LINES - 1, skipped: [{ line: 4_001, reason }] } },
+    });
+    const report = (await service.finance('GET', `/invoices/${imported.body.invoice.id}/reconciliation`)).body;
+    expect(report.lines.map((l: any) => l.line_no)).toEqual(Array.from({ length: LINES }, (_, i) => i + 2).filter((n) => n !== 4_001));
+    expect((await post({ csv, skip_unreadable: true })).body).toMatchObject({ status: 'UNCHANGED', invoice: { id: imported.body.invoice.id } });
   });
 });

@@ -43,6 +43,7 @@ describe('pull schedules per CPO and module', () => {
     const { rows } = await withClient(service.database.url, (c) => c.query(`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name`));
     expect(rows).toEqual([
       { name: 'call-log-retention', cron: '0 * * * *', timezone: 'UTC' },
+      { name: 'invoice-reconciliation-due-check', cron: '* * * * *', timezone: 'UTC' },
       { name: 'pull-due-check', cron: '* * * * *', timezone: 'UTC' },
     ]);
   });

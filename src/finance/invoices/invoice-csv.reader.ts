@@ -1,5 +1,8 @@
 import { Decimal } from 'decimal.js';
-import { CsvError, CsvErrorCode, parse } from 'csv-parse/sync';
+// Each entry point bundles its own CsvError class: an error is checked against both.
+import { CsvError as StreamCsvError, parse } from 'csv-parse';
+import { CsvError, CsvErrorCode, parse as parseSync } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { COLUMN_FIELDS, InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 
 /** One invoice line as read: amounts and quantities exact decimal strings (decimal point), instants ISO-8601 UTC. */
@@ -31,31 +34,101 @@ export interface UnreadableLine {
 /** The file cannot be read at all (no header, a column the mapping names is missing, broken quoting). */
 export class UnreadableInvoice extends Error {}
 
+/** Lines read and lines unreadable, in file order. */
+export interface ReadInvoice {
+  lines: InvoiceLineIn[];
+  unreadable: UnreadableLine[];
+}
+
 /**
  * Reads an invoice CSV with a CPO's mapping. Each line is read or said unreadable (wrong number of fields, a number
  * or instant that does not read, no amount, nothing to match it by); the caller decides whether an unreadable line
- * refuses the file.
+ * refuses the file. The whole file at once: for tests and small files; imports read it as a stream (readInvoiceCsvStream).
  * @throws UnreadableInvoice when the file as a whole cannot be read
  */
-export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: InvoiceLineIn[]; unreadable: UnreadableLine[] } {
+export function readInvoiceCsv(text: string, mapping: InvoiceMapping): ReadInvoice {
   const records = readRecords(text, mapping.delimiter);
-  if (records.length === 0) throw new UnreadableInvoice('the file is empty: a header line is expected');
+  if (records.length === 0) throw new UnreadableInvoice(EMPTY);
   const [header, ...rows] = records;
-  const names = header.fields.map((f) => f.trim());
-  const index: Partial<Record<keyof InvoiceColumns, number>> = {};
-  for (const field of COLUMN_FIELDS) {
-    const name = mapping.columns[field];
-    if (!name) continue;
-    const at = names.indexOf(name.trim());
-    if (at < 0) throw new UnreadableInvoice(`the header has no column "${name}" (mapped to ${field}); it has: ${names.join(', ')}`);
-    index[field] = at;
+  const reader = new InvoiceLineReader(header, mapping);
+  const read: ReadInvoice = { lines: [], unreadable: [] };
+  for (const r of rows) reader.read(r, read);
+  return read;
+}
+
+/**
+ * Reads an invoice CSV as a stream (csv-parse's stream API), `batchLines` records at a time, so that memory stays flat
+ * whatever the file's size: yields the lines read and the lines unreadable of each batch, in file order (either may be
+ * empty). The same reading as readInvoiceCsv, record for record.
+ * @param source the file's bytes or text, in chunks of any size (a chunk may end inside a record or a UTF-8 character)
+ * @throws UnreadableInvoice when the file as a whole cannot be read (no header, a mapped column missing, broken
+ * quoting: possibly after batches were yielded)
+ */
+export async function* readInvoiceCsvStream(
+  source: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
+  mapping: InvoiceMapping,
+  batchLines = 1000,
+): AsyncGenerator<ReadInvoice> {
+  const parser = parse(parseOptions(mapping.delimiter));
+  const input = Readable.from(source, { objectMode: false });
+  // Errors of the source end the parsing with that error; the parser's own surface in the loop below.
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+  let reader: InvoiceLineReader | null = null;
+  let batch: ReadInvoice = { lines: [], unreadable: [] };
+  let size = 0;
+  try {
+    for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
+      const r = recordOf(parsed);
+      if (reader === null) {
+        reader = new InvoiceLineReader(r, mapping);
+        continue;
+      }
+      reader.read(r, batch);
+      if (++size >= batchLines) {
+        yield batch;
+        batch = { lines: [], unreadable: [] };
+        size = 0;
+      }
+    }
+  } catch (error) {
+    throw syntaxError(error);
+  } finally {
+    input.destroy();
   }
-  const lines: InvoiceLineIn[] = [];
-  const unreadable: UnreadableLine[] = [];
-  for (const r of rows) {
+  if (reader === null) throw new UnreadableInvoice(EMPTY);
+  if (size > 0) yield batch;
+}
+
+const EMPTY = 'the file is empty: a header line is expected';
+
+/** Reads the records after the header with a CPO's mapping (one mapping, one header: built once per file). */
+class InvoiceLineReader {
+  private readonly names: string[];
+  private readonly index: Partial<Record<keyof InvoiceColumns, number>> = {};
+
+  /** @throws UnreadableInvoice when the header lacks a column the mapping names */
+  constructor(
+    header: CsvRecord,
+    private readonly mapping: InvoiceMapping,
+  ) {
+    const names = header.fields.map((f) => f.trim());
+    for (const field of COLUMN_FIELDS) {
+      const name = mapping.columns[field];
+      if (!name) continue;
+      const at = names.indexOf(name.trim());
+      if (at < 0) throw new UnreadableInvoice(`the header has no column "${name}" (mapped to ${field}); it has: ${names.join(', ')}`);
+      this.index[field] = at;
+    }
+    this.names = names;
+  }
+
+  /** Reads record `r` into `into`: a line, or an unreadable line with its reasons. */
+  read(r: CsvRecord, into: ReadInvoice): void {
+    const { names, index, mapping } = this;
     if (r.fields.length !== names.length) {
-      unreadable.push({ line: r.line, reason: `${r.fields.length} fields where the header has ${names.length}` });
-      continue;
+      into.unreadable.push({ line: r.line, reason: `${r.fields.length} fields where the header has ${names.length}` });
+      return;
     }
     const problems: string[] = [];
     const text = (field: keyof InvoiceColumns): string | null => {
@@ -96,10 +169,9 @@ export function readInvoiceCsv(text: string, mapping: InvoiceMapping): { lines: 
     if (!line.cdr_ref && !line.session_ref && !line.authorization_reference && !(line.location_id && line.start_date_time && line.energy_kwh)) {
       problems.push('nothing to match it by: no CDR id, session id, authorization reference, nor location, start and energy');
     }
-    if (problems.length > 0) unreadable.push({ line: r.line, reason: problems.join('; ') });
-    else lines.push(line);
+    if (problems.length > 0) into.unreadable.push({ line: r.line, reason: problems.join('; ') });
+    else into.lines.push(line);
   }
-  return { lines, unreadable };
 }
 
 /**
@@ -134,23 +206,35 @@ interface CsvRecord {
  */
 function readRecords(text: string, delimiter: string): CsvRecord[] {
   try {
-    const parsed = parse(text, {
-      delimiter,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
-      info: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-    // info.lines is the line the record ends on; a quoted line break inside a field moves its start up.
-    return parsed.map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0), fields: record }));
+    return (parseSync(text, parseOptions(delimiter)) as unknown as ParsedRecord[]).map(recordOf);
   } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
-      throw new UnreadableInvoice(`the file is not readable CSV: line ${line ?? '?'}: ${syntaxReason(error)}`);
-    }
-    throw error;
+    throw syntaxError(error);
   }
+}
+
+/** The options both readers parse with (see readRecords). */
+function parseOptions(delimiter: string) {
+  return { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true };
+}
+
+/** A record as csv-parse gives it with `info`. */
+interface ParsedRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+/** info.lines is the line the record ends on; a quoted line break inside a field moves its start up. */
+function recordOf({ record, info }: ParsedRecord): CsvRecord {
+  return { line: info.lines - record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0), fields: record };
+}
+
+/** A csv-parse error as UnreadableInvoice naming the line; any other error as it is. */
+function syntaxError(error: unknown): unknown {
+  if (error instanceof CsvError || error instanceof StreamCsvError) {
+    const line = (error as CsvError & { lines?: number }).lines;
+    return new UnreadableInvoice(`the file is not readable CSV: line ${line ?? '?'}: ${syntaxReason(error)}`);
+  }
+  return error;
 }
 
 /** csv-parse's quoting errors in plain words (its codes are a closed set; any other keeps the library's message). */
@@ -160,7 +244,7 @@ const SYNTAX_REASONS: Partial<Record<CsvErrorCode, string>> = {
   CSV_INVALID_CLOSING_QUOTE: 'a quoted field is followed by more than a delimiter',
 };
 
-function syntaxReason(error: CsvError): string {
+function syntaxReason(error: { code: CsvErrorCode; message: string }): string {
   return SYNTAX_REASONS[error.code] ?? error.message;
 }
 

@@ -3,7 +3,6 @@ import { InvoiceMapping } from './invoice-mapping.model';
 import { HeldCdr, matchInvoice } from './invoice-matching';
 
 const cdr = (over: Partial<HeldCdr>): HeldCdr => ({
-  id: over.cdr_id ?? 'x',
   cdr_id: 'CDR-1',
   session_id: 'S-1',
   authorization_reference: null,

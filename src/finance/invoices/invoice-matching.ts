@@ -23,7 +23,6 @@ export const OUTCOME_WORDS: Record<LineOutcome, string> = {
 
 /** A CDR we hold, as matching needs it (amounts as stated on its total_cost; the check's difference to our price). */
 export interface HeldCdr {
-  id: string;
   cdr_id: string;
   session_id: string | null;
   authorization_reference: string | null;

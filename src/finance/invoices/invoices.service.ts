@@ -1,8 +1,8 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { readInvoiceCsv, UnreadableInvoice, UnreadableLine } from './invoice-csv.reader';
+import { DataSource, EntityManager } from 'typeorm';
+import { InvoiceLineIn, readInvoiceCsvStream, UnreadableInvoice, UnreadableLine } from './invoice-csv.reader';
 import { InvoiceMapping, mappingProblems } from './invoice-mapping.model';
 
 /** An imported invoice as listed. */
@@ -74,64 +74,60 @@ export class InvoicesService {
     return clean;
   }
 
-  /** @throws BadRequestException for no mapping, an unreadable file or line (named); never half-imports */
+  /**
+   * Reads the file as a stream (csv-parse's stream API) into batched inserts, inside one transaction: memory stays flat
+   * whatever the file's size (beyond the request's own text), and a refused file leaves nothing behind.
+   * @throws BadRequestException for no mapping, an unreadable file or line (named); never half-imports
+   */
   async import(r: ImportRequest): Promise<ImportResult> {
     const mapping = await this.mapping(r.connectionId);
     if (!mapping) throw new BadRequestException(`no invoice mapping is kept for this CPO: PUT /api/v1/finance/invoice-mappings/${r.connectionId} first`);
-    let read;
+    const hash = createHash('sha256').update(r.csv).digest('hex');
     try {
-      read = readInvoiceCsv(r.csv, mapping);
+      return await this.db.transaction(async (m) => {
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1 || ':' || $2))`, [r.connectionId, r.invoiceNumber]);
+        const same: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, hash]);
+        // The same file again: read all the same (a file refused then is refused now), written nowhere.
+        const id = same.length > 0 ? null : randomUUID();
+        let previous: string | null = null;
+        if (id) {
+          const current: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND invoice_number = $2 AND superseded_by IS NULL`, [
+            r.connectionId,
+            r.invoiceNumber,
+          ]);
+          previous = current[0]?.id ?? null;
+          if (previous) await m.query(`UPDATE invoice SET superseded_by = $1 WHERE id = $2`, [id, previous]);
+          // The invoice first (its lines refer to it); its line count and skipped lines once the file is read.
+          await m.query(
+            `INSERT INTO invoice (id, connection_id, invoice_number, file_name, content_hash, period_from, period_to, mapping, skipped, line_count, supersedes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]'::jsonb, 0, $9)`,
+            [id, r.connectionId, r.invoiceNumber, r.fileName, hash, r.periodFrom.toISOString(), r.periodTo.toISOString(), JSON.stringify(mapping), previous],
+          );
+        }
+        const unreadable: UnreadableLine[] = [];
+        let lineCount = 0;
+        for await (const batch of readInvoiceCsvStream(chunksOf(r.csv), mapping, IMPORT_BATCH_LINES)) {
+          unreadable.push(...batch.unreadable);
+          lineCount += batch.lines.length;
+          // Once a line is unreadable and the file is to be refused, the rest is only read (to name every such line).
+          if (id && batch.lines.length > 0 && (unreadable.length === 0 || r.skipUnreadable)) await insertLines(m, id, batch.lines);
+        }
+        if (unreadable.length > 0 && !r.skipUnreadable) {
+          const first = unreadable[0];
+          // Thrown inside the transaction: what was written is rolled back.
+          throw new BadRequestException({
+            message: `invoice refused: line ${first.line} cannot be read: ${first.reason}${unreadable.length > 1 ? ` (and ${unreadable.length - 1} more lines)` : ''}; nothing was imported (skip_unreadable: true imports the others)`,
+            unreadable_lines: unreadable,
+          });
+        }
+        if (!id) return { status: 'UNCHANGED' as const, invoice: (await this.view(m, same[0].id))! };
+        await m.query(`UPDATE invoice SET line_count = $2, skipped = $3 WHERE id = $1`, [id, lineCount, JSON.stringify(unreadable)]);
+        return { status: previous ? ('SUPERSEDED_PREVIOUS' as const) : ('IMPORTED' as const), invoice: (await this.view(m, id))! };
+      });
     } catch (error) {
       if (error instanceof UnreadableInvoice) throw new BadRequestException({ message: `invoice refused: ${error.message}`, unreadable_lines: [] });
       throw error;
     }
-    if (read.unreadable.length > 0 && !r.skipUnreadable) {
-      const first = read.unreadable[0];
-      throw new BadRequestException({
-        message: `invoice refused: line ${first.line} cannot be read: ${first.reason}${read.unreadable.length > 1 ? ` (and ${read.unreadable.length - 1} more lines)` : ''}; nothing was imported (skip_unreadable: true imports the others)`,
-        unreadable_lines: read.unreadable,
-      });
-    }
-    const hash = createHash('sha256').update(r.csv).digest('hex');
-    return this.db.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1 || ':' || $2))`, [r.connectionId, r.invoiceNumber]);
-      const same: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, hash]);
-      if (same.length > 0) return { status: 'UNCHANGED' as const, invoice: (await this.view(m, same[0].id))! };
-      const current: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND invoice_number = $2 AND superseded_by IS NULL`, [
-        r.connectionId,
-        r.invoiceNumber,
-      ]);
-      const id = randomUUID();
-      const previous = current[0]?.id ?? null;
-      if (previous) await m.query(`UPDATE invoice SET superseded_by = $1 WHERE id = $2`, [id, previous]);
-      await m.query(
-        `INSERT INTO invoice (id, connection_id, invoice_number, file_name, content_hash, period_from, period_to, mapping, skipped, line_count, supersedes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          id,
-          r.connectionId,
-          r.invoiceNumber,
-          r.fileName,
-          hash,
-          r.periodFrom.toISOString(),
-          r.periodTo.toISOString(),
-          JSON.stringify(mapping),
-          JSON.stringify(read.unreadable),
-          read.lines.length,
-          previous,
-        ],
-      );
-      await m.query(
-        `INSERT INTO invoice_line (invoice_id, line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh,
-           time_hours, parking_hours, amount_excl_vat, amount_incl_vat, vat_rate, currency, raw)
-         SELECT $1, x.line_no, x.cdr_ref, x.session_ref, x.authorization_reference, x.location_id, x.start_date_time, x.energy_kwh,
-           x.time_hours, x.parking_hours, x.amount_excl_vat, x.amount_incl_vat, x.vat_rate, x.currency, x.raw
-         FROM jsonb_to_recordset($2::jsonb) AS x(line_no int, cdr_ref text, session_ref text, authorization_reference text, location_id text,
-           start_date_time timestamptz, energy_kwh numeric, time_hours numeric, parking_hours numeric, amount_excl_vat numeric, amount_incl_vat numeric, vat_rate numeric, currency text, raw jsonb)`,
-        [id, JSON.stringify(read.lines)],
-      );
-      return { status: previous ? ('SUPERSEDED_PREVIOUS' as const) : ('IMPORTED' as const), invoice: (await this.view(m, id))! };
-    });
   }
 
   /** The invoices of a CPO (or all), newest first, superseded ones included (history). */
@@ -157,4 +153,34 @@ export class InvoicesService {
     if (!r) return null;
     return { ...r, period_from: new Date(r.period_from).toISOString(), period_to: new Date(r.period_to).toISOString(), imported_at: new Date(r.imported_at).toISOString() };
   }
+}
+
+/** Lines inserted per statement while an invoice is imported. */
+const IMPORT_BATCH_LINES = 1000;
+
+/** Characters of the file handed to the CSV reader at a time. */
+const IMPORT_CHUNK_CHARS = 64 * 1024;
+
+/** `text` in chunks of about IMPORT_CHUNK_CHARS, never between the two halves of a surrogate pair (each chunk is encoded to UTF-8 alone). */
+function* chunksOf(text: string): Generator<string> {
+  for (let at = 0; at < text.length;) {
+    let end = Math.min(text.length, at + IMPORT_CHUNK_CHARS);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
+    yield text.slice(at, end);
+    at = end;
+  }
+}
+
+/** Inserts one batch of an invoice's lines (one statement). */
+async function insertLines(m: EntityManager, invoiceId: string, lines: InvoiceLineIn[]): Promise<void> {
+  await m.query(
+    `INSERT INTO invoice_line (invoice_id, line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh,
+       time_hours, parking_hours, amount_excl_vat, amount_incl_vat, vat_rate, currency, raw)
+     SELECT $1, x.line_no, x.cdr_ref, x.session_ref, x.authorization_reference, x.location_id, x.start_date_time, x.energy_kwh,
+       x.time_hours, x.parking_hours, x.amount_excl_vat, x.amount_incl_vat, x.vat_rate, x.currency, x.raw
+     FROM jsonb_to_recordset($2::jsonb) AS x(line_no int, cdr_ref text, session_ref text, authorization_reference text, location_id text,
+       start_date_time timestamptz, energy_kwh numeric, time_hours numeric, parking_hours numeric, amount_excl_vat numeric, amount_incl_vat numeric, vat_rate numeric, currency text, raw jsonb)`,
+    [invoiceId, JSON.stringify(lines)],
+  );
 }

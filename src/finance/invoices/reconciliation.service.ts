@@ -54,7 +54,16 @@ export interface PreparedReconciliation {
 }
 
 /** Lines read and results written per page of this many lines: memory stays flat whatever the invoice's size. */
-const PAGE_LINES = 2000;
+const PAGE_LINES = 500;
+
+/** CSV report rows written per chunk (a disputed row is ~400 characters: chunks well under the large-object size). */
+const CSV_ROWS = 100;
+
+/** CDRs read per FETCH while the index is built. */
+const CDR_PAGE = 2000;
+
+/** Characters per chunk of report text written (see TextChunks). */
+const CHUNK_CHARS = 16 * 1024;
 
 const DISPUTE_ORDER: Array<Exclude<LineOutcome, 'MATCHED'>> = ['AMOUNT_DIFFERS', 'VAT_RATE_DIFFERS', 'CDR_NOT_HELD', 'INVOICED_TWICE', 'CURRENCY_DIFFERS'];
 
@@ -95,18 +104,7 @@ export class ReconciliationService {
   async prepare(invoiceId: string): Promise<PreparedReconciliation> {
     const invoice = await this.invoices.get(invoiceId);
     const [{ mapping }]: Array<{ mapping: InvoiceMapping }> = await this.db.query(`SELECT mapping FROM invoice WHERE id = $1`, [invoiceId]);
-    const cdrs: Array<Omit<HeldCdr, 'start_date_time'> & { start_date_time: Date | string }> = await this.db.query(
-      `SELECT c.id, c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
-         c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
-         c.mapped->>'total_parking_time' AS parking_hours, c.stated_before_taxes::text AS before_taxes, c.stated_after_taxes::text AS after_taxes,
-         c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id, c.difference_before_taxes::text AS difference_before_taxes,
-         c.difference_after_taxes::text AS difference_after_taxes, c.exact
-       FROM cdr c WHERE c.connection_id = $1 ORDER BY c.start_date_time, c.ocpi_id`,
-      [invoice.connection_id],
-    );
-    // In place, not a copy: the rows are most of the report's memory.
-    for (const c of cdrs) c.start_date_time = new Date(c.start_date_time).toISOString();
-    const index = new CdrIndex(cdrs as HeldCdr[]);
+    const index = new CdrIndex(await this.heldCdrs(invoice.connection_id));
     // What the CPO's earlier current invoices already invoice (first come, first claimed).
     const earlier: Array<{ id: string; invoice_number: string; mapping: InvoiceMapping }> = await this.db.query(
       `SELECT e.id, e.invoice_number, e.mapping FROM invoice e, invoice me
@@ -167,31 +165,36 @@ export class ReconciliationService {
     const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
     const totals = new ReportTotals();
     const disputes: string[] = [];
+    const out = new TextChunks();
     yield `{"invoice":${JSON.stringify(p.invoice)},"lines":[`;
-    let first = true;
-    for await (const page of this.matchedPages(p, matcher)) {
-      if (page.length === 0) continue;
-      for (const r of page) {
+    let separator = '';
+    for await (const page of this.linePages(p.invoice.id)) {
+      for (const l of page) {
+        // Each result written as soon as it is matched, so that it dies young (a page of results held until the page
+        // was written outlived the young generation's collections and piled up in the old one).
+        const r = matcher.match(l);
         totals.add(r);
         if (r.outcome !== 'MATCHED') disputes.push(JSON.stringify(disputeLine(r)));
+        const chunk = out.add(separator + JSON.stringify(r));
+        separator = ',';
+        if (chunk !== null) yield chunk;
       }
-      yield (first ? '' : ',') + page.map((r) => JSON.stringify(r)).join(',');
-      first = false;
     }
-    yield '],"disputes":[';
-    for (let i = 0; i < disputes.length; i += PAGE_LINES) yield (i === 0 ? '' : ',') + disputes.slice(i, i + PAGE_LINES).join(',');
+    const rest = out.add('],"disputes":[');
+    if (rest !== null) yield rest;
+    for (let i = 0; i < disputes.length; i++) {
+      const chunk = out.add(i === 0 ? disputes[i] : `,${disputes[i]}`);
+      if (chunk !== null) yield chunk;
+    }
     disputes.length = 0;
     const { count, cdrs } = notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to }));
-    yield `],"not_invoiced":{"count":${count},"cdrs":[`;
-    for (let i = 0; i < cdrs.length; i += PAGE_LINES)
-      yield (
-        (i === 0 ? '' : ',') +
-        cdrs
-          .slice(i, i + PAGE_LINES)
-          .map((c) => JSON.stringify(c))
-          .join(',')
-      );
-    yield `]},"totals":${JSON.stringify(totals.value())}}`;
+    const head = out.add(`],"not_invoiced":{"count":${count},"cdrs":[`);
+    if (head !== null) yield head;
+    for (let i = 0; i < cdrs.length; i++) {
+      const chunk = out.add((i === 0 ? '' : ',') + JSON.stringify(cdrs[i]));
+      if (chunk !== null) yield chunk;
+    }
+    yield out.flush() + `]},"totals":${JSON.stringify(totals.value())}}`;
   }
 
   /**
@@ -202,28 +205,71 @@ export class ReconciliationService {
   async *reportCsv(p: PreparedReconciliation): AsyncGenerator<string> {
     const options = { record_delimiter: 'windows' as const, cast: { boolean: (v: boolean) => String(v) } };
     yield stringify([CSV_HEADER], options);
-    for await (const page of this.matchedPages(p)) {
-      const rows = page.map((r) => [
-        r.line_no,
-        r.outcome,
-        OUTCOME_WORDS[r.outcome],
-        r.unit?.cdr_ids.join(' ') ?? null,
-        r.unit?.matched_by ?? null,
-        r.invoiced.currency,
-        r.invoiced.excl_vat,
-        r.invoiced.incl_vat,
-        r.invoiced.vat_rate,
-        r.unit?.before_taxes ?? null,
-        r.unit?.after_taxes ?? null,
-        r.difference?.excl_vat ?? null,
-        r.difference?.incl_vat ?? null,
-        r.disputed.excl_vat,
-        r.disputed.incl_vat,
-        r.cdr_price_check === null ? null : r.cdr_price_check.differs || r.cdr_price_check.exact === false,
-        r.outcome === 'MATCHED' ? null : disputeLine(r).tell_cpo,
-      ]);
-      if (rows.length > 0) yield stringify(rows, options);
+    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    for await (const page of this.linePages(p.invoice.id)) {
+      // A row per line as soon as it is matched: the result dies young; rows written CSV_ROWS at a time, so that each
+      // chunk stays small (see TextChunks).
+      for (let i = 0; i < page.length; i += CSV_ROWS)
+        yield stringify(
+          page.slice(i, i + CSV_ROWS).map((l) => csvRow(matcher.match(l))),
+          options,
+        );
     }
+  }
+
+  /**
+   * Every CDR of the CPO (credits included) in index order, read through a cursor CDR_PAGE rows at a time, so that the
+   * rows as the driver returns them (Date objects, every column a fresh string) are never all held at once: only the
+   * HeldCdrs, with one copy of each value that repeats across CDRs (Location, currency, quantities, the check's
+   * differences, mostly "0"): ~90 MiB for 100,000 CDRs otherwise.
+   */
+  private async heldCdrs(connectionId: string): Promise<HeldCdr[]> {
+    const cdrs: HeldCdr[] = [];
+    const shared = new Map<string, string>();
+    const share = <T extends string | null>(v: T): T => {
+      if (v === null) return v;
+      const held = shared.get(v) as T | undefined;
+      if (held !== undefined) return held;
+      shared.set(v, v);
+      return v;
+    };
+    // A cursor lives in its transaction; one statement's snapshot, as the single query before it read.
+    await this.db.transaction(async (m) => {
+      await m.query(
+        `DECLARE held_cdrs NO SCROLL CURSOR FOR
+         SELECT c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
+           c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
+           c.mapped->>'total_parking_time' AS parking_hours, c.stated_before_taxes::text AS before_taxes, c.stated_after_taxes::text AS after_taxes,
+           c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id, c.difference_before_taxes::text AS difference_before_taxes,
+           c.difference_after_taxes::text AS difference_after_taxes, c.exact
+         FROM cdr c WHERE c.connection_id = $1 ORDER BY c.start_date_time, c.ocpi_id`,
+        [connectionId],
+      );
+      for (;;) {
+        const rows: Array<Omit<HeldCdr, 'start_date_time'> & { start_date_time: Date }> = await m.query(`FETCH ${CDR_PAGE} FROM held_cdrs`);
+        for (const r of rows)
+          cdrs.push({
+            cdr_id: r.cdr_id,
+            session_id: r.session_id,
+            authorization_reference: r.authorization_reference,
+            location_id: share(r.location_id),
+            start_date_time: new Date(r.start_date_time).toISOString(),
+            currency: share(r.currency),
+            energy_kwh: share(r.energy_kwh),
+            time_hours: share(r.time_hours),
+            parking_hours: share(r.parking_hours),
+            before_taxes: r.before_taxes,
+            after_taxes: r.after_taxes,
+            credit: r.credit,
+            credit_reference_id: r.credit_reference_id,
+            difference_before_taxes: share(r.difference_before_taxes),
+            difference_after_taxes: share(r.difference_after_taxes),
+            exact: r.exact,
+          });
+        if (rows.length < CDR_PAGE) break;
+      }
+    });
+    return cdrs;
   }
 
   /** The invoice's lines in line order, a page at a time (keyset on the primary key). */
@@ -243,6 +289,31 @@ export class ReconciliationService {
       if (lines.length < PAGE_LINES) return;
       after = lines[lines.length - 1].line_no;
     }
+  }
+}
+
+/**
+ * Texts joined into chunks of about CHUNK_CHARS for the response: a string of more than ~128 KiB is allocated in V8's
+ * large-object space, which only a full collection frees, so pages of report text (54 MiB for 100,000 lines) piled up
+ * there until one came; chunks this small die in the young generation once written.
+ */
+class TextChunks {
+  private parts: string[] = [];
+  private size = 0;
+
+  /** Adds `text`; @returns the chunk to write once CHUNK_CHARS are gathered, else null. */
+  add(text: string): string | null {
+    this.parts.push(text);
+    this.size += text.length;
+    return this.size >= CHUNK_CHARS ? this.flush() : null;
+  }
+
+  /** What is gathered (possibly ''), and starts anew. */
+  flush(): string {
+    const chunk = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    return chunk;
   }
 }
 
@@ -311,6 +382,29 @@ class ReportTotals {
       matched_with_cdr_price_difference: this.priceDifferences,
     };
   }
+}
+
+/** One line's row of the CSV report (CSV_HEADER's columns). */
+function csvRow(r: LineResult): unknown[] {
+  return [
+    r.line_no,
+    r.outcome,
+    OUTCOME_WORDS[r.outcome],
+    r.unit?.cdr_ids.join(' ') ?? null,
+    r.unit?.matched_by ?? null,
+    r.invoiced.currency,
+    r.invoiced.excl_vat,
+    r.invoiced.incl_vat,
+    r.invoiced.vat_rate,
+    r.unit?.before_taxes ?? null,
+    r.unit?.after_taxes ?? null,
+    r.difference?.excl_vat ?? null,
+    r.difference?.incl_vat ?? null,
+    r.disputed.excl_vat,
+    r.disputed.incl_vat,
+    r.cdr_price_check === null ? null : r.cdr_price_check.differs || r.cdr_price_check.exact === false,
+    r.outcome === 'MATCHED' ? null : disputeLine(r).tell_cpo,
+  ];
 }
 
 function notInvoicedOf(cdrs: HeldCdr[]): ReconciliationReport['not_invoiced'] {
