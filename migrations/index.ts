@@ -30,6 +30,7 @@ import { ConnectionTokensChangedAt1799000000000 } from './1799000000000-Connecti
 import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
+import { SearchNoteOncePerTransaction1799900000000 } from './1799900000000-SearchNoteOncePerTransaction';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -68,4 +69,5 @@ export const migrations = [
   PushesPerHour1799100000000,
   ChargeStory1799200000000,
   ServiceJobQueues1799500000000,
+  SearchNoteOncePerTransaction1799900000000,
 ];
