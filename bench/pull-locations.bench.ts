@@ -36,6 +36,9 @@ export interface PullRun {
   tariffs: number;
   /** Largest RSS sampled (20 ms) in the service process during this run. */
   peakRssMiB: number;
+  /** The JS heap in use and reserved at that sample (the rest of the RSS: code, buffers, the allocator's free pages). */
+  heapUsedAtPeakMiB: number;
+  heapTotalAtPeakMiB: number;
 }
 
 export interface PullResult {

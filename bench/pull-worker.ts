@@ -16,14 +16,25 @@ function send(message: PullWorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
 }
 
-/** Samples the resident set size every 20 ms; `peak()` is the largest seen since the last `reset()`. */
+/**
+ * Samples the resident set size every 20 ms; `peak()` is the largest seen since the last `reset()`, `heapAtPeak()` the
+ * JS heap (used, total) at that sample: how much of the peak is the heap V8 let grow before collecting.
+ */
 function rssSampler() {
   let max = 0;
-  const sample = () => (max = Math.max(max, process.memoryUsage.rss()));
+  let heapAtPeak = { used: 0, total: 0 };
+  const sample = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= max) return;
+    max = rss;
+    const { heapUsed, heapTotal } = process.memoryUsage();
+    heapAtPeak = { used: heapUsed, total: heapTotal };
+  };
   const timer = setInterval(sample, 20);
   return {
     reset: () => ((max = 0), sample()),
     peak: () => (sample(), max),
+    heapAtPeak: () => heapAtPeak,
     stop: () => clearInterval(timer),
   };
 }
@@ -82,6 +93,8 @@ async function run(request: PullWorkerRequest): Promise<void> {
         connectors: stored.connectors,
         tariffs: stored.tariffs,
         peakRssMiB: toMiB(peakRss),
+        heapUsedAtPeakMiB: toMiB(rss.heapAtPeak().used),
+        heapTotalAtPeakMiB: toMiB(rss.heapAtPeak().total),
       };
       runs.push(result);
       await send({ type: 'run', run: result });

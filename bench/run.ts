@@ -202,7 +202,10 @@ async function main(flags: Flags): Promise<void> {
       const result: PullResult = await benchPull(
         kind,
         { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
-        (r) => log(`  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`),
+        (r) =>
+          log(
+            `  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB (JS heap then ${r.heapUsedAtPeakMiB.toFixed(0)} used of ${r.heapTotalAtPeakMiB.toFixed(0)} MiB)`,
+          ),
         (c) =>
           log(
             `  ceiling ${c.method}: ${(c.wallMs / 1000).toFixed(2)} s, ${c.rowsPerSecond.toFixed(0)} rows/s, ${c.locationsPerSecond.toFixed(0)} locations/s${

@@ -31,6 +31,7 @@ import { PushesPerHour1799100000000 } from './1799100000000-PushesPerHour';
 import { ChargeStory1799200000000 } from './1799200000000-ChargeStory';
 import { ServiceJobQueues1799500000000 } from './1799500000000-ServiceJobQueues';
 import { InvoiceReconciliationSchedule1799700000000 } from './1799700000000-InvoiceReconciliationSchedule';
+import { SearchNoteOncePerTransaction1799900000000 } from './1799900000000-SearchNoteOncePerTransaction';
 import { SyncRunHandovers1800000000000 } from './1800000000000-SyncRunHandovers';
 import { HubClientInfoSchedule1800000000001 } from './1800000000001-HubClientInfoSchedule';
 
@@ -72,6 +73,7 @@ export const migrations = [
   ChargeStory1799200000000,
   ServiceJobQueues1799500000000,
   InvoiceReconciliationSchedule1799700000000,
+  SearchNoteOncePerTransaction1799900000000,
   SyncRunHandovers1800000000000,
   HubClientInfoSchedule1800000000001,
 ];

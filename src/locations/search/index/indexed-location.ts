@@ -41,7 +41,7 @@ export interface IndexedEvse {
   evseId: string | null;
   status: string;
   statusChangedMs: number;
-  statusChangedIso: string;
+  /** Shared with other EVSEs (interned): never changed in place. */
   capabilities: string[];
   connectors: IndexedConnector[];
   /** Its JSON up to `"status_age_seconds":`, and from `"capabilities"` to `"connectors":[`, made on first use. */

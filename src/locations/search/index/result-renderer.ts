@@ -240,7 +240,7 @@ export class ResultRenderer {
   /** One EVSE of `evses=true`, as the SQL path's SearchEvse. */
   private renderEvse(e: IndexedEvse, age: number, free: boolean, notFreeJson: string, primaries: Map<IndexedConnector, IndexedTariff | null>, lang: string): string {
     e.json ??= {
-      head: `${JSON.stringify({ uid: e.uid, evse_id: e.evseId, status: e.status, status_changed_at: e.statusChangedIso }).slice(0, -1)},"status_age_seconds":`,
+      head: `${JSON.stringify({ uid: e.uid, evse_id: e.evseId, status: e.status, status_changed_at: new Date(e.statusChangedMs).toISOString() }).slice(0, -1)},"status_age_seconds":`,
       capabilities: `,"capabilities":${JSON.stringify(e.capabilities)},"connectors":[`,
     };
     const connectors = e.connectors.map((c) => {

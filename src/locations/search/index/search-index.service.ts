@@ -280,8 +280,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         evseId: e.evse_id,
         status: intern(e.status),
         statusChangedMs: changedAt.getTime(),
-        statusChangedIso: changedAt.toISOString(),
-        capabilities: (e.capabilities ?? []).map(intern),
+        capabilities: internList((e.capabilities ?? []).map(intern)),
         connectors: connectorsOfEvse,
       });
     }
@@ -297,7 +296,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         maxPowerKw,
         maxVoltage: c.max_voltage,
         source: c.declared ? 'declared' : 'computed',
-        tariffIds: c.tariff_ids,
+        tariffIds: c.tariff_ids && internList(c.tariff_ids.map(intern)),
         tariffKeys: internList(party === undefined ? [] : (c.tariff_ids ?? []).map((id) => intern(`${party}|${id}`))),
         kind: connectorKind(c.standard, c.format, c.power_type, maxPowerKw),
       });
@@ -305,7 +304,10 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
     const found = new Set<string>();
     for (const l of locations) {
       found.add(l.id);
-      const evsesOf = byLocation.get(l.id) ?? [];
+      // Lists built by push keep spare room (V8 grows an array to 17 slots on its first push): copies of exact length
+      // are kept instead, about 40 MiB less for 145,000 EVSEs.
+      const evsesOf = (byLocation.get(l.id) ?? []).slice();
+      for (const e of evsesOf) e.connectors = e.connectors.slice();
       index.put({
         id: l.id,
         ocpiId: l.ocpi_id,
@@ -321,7 +323,7 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE),
         timeZone: intern(l.time_zone),
         parkingType: l.parking_type && intern(l.parking_type),
-        facilities: l.facilities,
+        facilities: l.facilities && internList(l.facilities.map(intern)),
         is247: l.is_24_7,
         openingTimes: l.opening_times,
         alwaysOpenFrom: l.always_open_from_ms === null ? null : Number(l.always_open_from_ms),
@@ -393,10 +395,13 @@ function intern(value: string): string {
   return value;
 }
 
-/** Lists of interned strings (tariff keys of a connector), one array each: the same few lists recur everywhere. */
+/**
+ * Lists of interned strings (a connector's tariff ids and keys, an EVSE's capabilities, a Location's facilities), one
+ * array each: the same few lists recur everywhere. Shared, so never changed in place.
+ */
 const internedLists = new Map<string, string[]>();
 function internList(values: string[]): string[] {
-  const key = values.join('\n');
+  const key = JSON.stringify(values);
   const known = internedLists.get(key);
   if (known !== undefined) return known;
   if (internedLists.size < 100_000) internedLists.set(key, values);
