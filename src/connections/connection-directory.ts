@@ -7,6 +7,18 @@ import { ConnectionsService } from './connections.service';
 import { ConnectionModule, CpoConnectionEntity } from './cpo-connection.entity';
 import { modesOf } from './module-modes';
 
+/** A credentials token an Authorization header may carry, with its hash (what connections are found by). */
+interface Candidate {
+  token: string;
+  encoding: TokenEncoding;
+  hash: string;
+}
+
+/** Authorization headers whose candidates are remembered: more than the CPOs that call one instance, few enough to be small. */
+const REMEMBERED_HEADERS = 1024;
+/** Longer headers are not remembered (a credentials token is string(64): 88 characters in Base64). */
+const REMEMBERED_HEADER_LENGTH = 512;
+
 /**
  * The connections domain's side of the OCPI server's partner port (OcpiPartners in ocpi/server; the composition root
  * checks that this class fits it, so this folder never imports the server side): a CPO calling us is found by the hash
@@ -16,6 +28,15 @@ import { modesOf } from './module-modes';
  */
 @Injectable()
 export class ConnectionDirectory {
+  /**
+   * Authorization header (per expected encoding) → its candidate tokens with their SHA-256 hashes: a CPO sends the same
+   * header on every request, and hashing it twice per request was a good part of an authorization's cost. A pure
+   * function of the header, so nothing to invalidate: a rotation changes which connection a hash finds (looked up in
+   * ConnectionCache on every request), not the hash. Bounded (the oldest entry goes first) so that a caller trying
+   * many tokens cannot grow it; held in memory only, like the headers themselves, never logged.
+   */
+  private readonly remembered: Record<TokenEncoding, Map<string, readonly Candidate[]>> = { base64: new Map(), plain: new Map() };
+
   constructor(
     private readonly connections: ConnectionsService,
     private readonly observations: AuthObservations,
@@ -34,7 +55,7 @@ export class ConnectionDirectory {
     expected: TokenEncoding,
     accept: (connection: CpoConnectionEntity) => boolean = () => true,
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
-    const candidates = candidateTokens(header, expected).map((c) => ({ ...c, hash: hashToken(c.token) }));
+    const candidates = this.candidatesOf(header, expected);
     const found = await this.firstHeld(candidates, accept);
     // PENDING lasts only while we register with the CPO (maybe through another instance): a copy read then may be
     // stale by now, so it is read again before answering (the CPO calls us right after its registration).
@@ -47,8 +68,21 @@ export class ConnectionDirectory {
     return (await this.cache.catchUpIfKnown(candidates.map((c) => c.hash))) ? this.firstHeld(candidates, accept) : null;
   }
 
+  /** The header's candidate tokens with their hashes, remembered for the next request with the same header. */
+  private candidatesOf(header: string | undefined, expected: TokenEncoding): readonly Candidate[] {
+    if (header === undefined) return [];
+    const remembered = this.remembered[expected];
+    const known = remembered.get(header);
+    if (known) return known;
+    const candidates = candidateTokens(header, expected).map((c) => ({ ...c, hash: hashToken(c.token) }));
+    if (header.length > REMEMBERED_HEADER_LENGTH) return candidates;
+    if (remembered.size >= REMEMBERED_HEADERS) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(header, candidates);
+    return candidates;
+  }
+
   private async firstHeld(
-    candidates: Array<{ token: string; encoding: TokenEncoding; hash: string }>,
+    candidates: readonly Candidate[],
     accept: (connection: CpoConnectionEntity) => boolean,
   ): Promise<{ partner: CpoConnectionEntity; token: string; encoding: TokenEncoding } | null> {
     for (const { token, encoding, hash } of candidates) {

@@ -17,6 +17,8 @@ const PG_BOSS_SCHEMA_VERSION: number = pgBossVersion.schema;
 const POLLING_INTERVAL_SECONDS = 2;
 /** At most this long the shutdown waits for jobs in progress, after telling them to stop (their signal). */
 const STOP_TIMEOUT_MS = 10_000;
+/** Jobs written per INSERT by sendMany (one JSON parameter each). */
+const INSERT_BATCH = 1000;
 
 /** One job as its handler sees it. */
 export interface JobContext {
@@ -115,6 +117,22 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     // This instance works the queue: start now rather than at the next poll.
     if (id !== null && !options.startAfterSeconds) for (const worker of this.workers.get(queue.name) ?? []) worker.wake();
     return id;
+  }
+
+  /**
+   * Sends many jobs to `queue` in one statement (created on first use), each with its own singletonKey collapsing as
+   * the queue's policy says (a key already waiting: that job is dropped); then wakes this instance's workers. For many
+   * jobs made at once (a change sent to several CPOs, an import): one round trip per INSERT_BATCH jobs instead of one
+   * each. @throws Error when the database cannot take them (the batches before the failing one are sent)
+   */
+  async sendMany<T extends object>(queue: QueueDefinition<T>, jobs: ReadonlyArray<{ data: T; singletonKey?: string }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(queue);
+    for (let from = 0; from < jobs.length; from += INSERT_BATCH) {
+      const batch = jobs.slice(from, from + INSERT_BATCH);
+      await this.boss.insert(batch.map((job) => ({ name: queue.name, data: job.data, ...(job.singletonKey !== undefined ? { singletonKey: job.singletonKey } : {}) })));
+    }
+    for (const worker of this.workers.get(queue.name) ?? []) worker.wake();
   }
 
   /**

@@ -27,8 +27,8 @@ function countPushesInto(tally: PushHourlyTally, request: FastifyRequest, reply:
     const route = request.routeOptions?.url;
     // A real-time authorization is a question, not a push: it has its own histogram (authorization-timing.ts).
     const module = route?.endsWith('/authorize') ? null : moduleOfRoute(route);
-    const ocpiStatus = typeof payload === 'string' ? Number(STATUS_CODE.exec(payload)?.[1] ?? 1000) : 1000;
     if (module) {
+      const ocpiStatus = typeof payload === 'string' ? Number(STATUS_CODE.exec(payload)?.[1] ?? 1000) : 1000;
       const result = resultOf(reply.statusCode, ocpiStatus);
       countPush(partner.id, module, result);
       tally.add(partner.id, module, result);

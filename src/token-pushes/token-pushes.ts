@@ -44,6 +44,13 @@ const SCOPE_PAGE = 1000;
 /** How long one attempt may hold a (connection, Token): longer than any call (the call budget), shorter than the job expiry. */
 const LEASE_SECONDS = 90;
 
+/**
+ * Pushes one instance makes at a time: a block goes to several CPOs side by side rather than one after the other.
+ * Order per (connection, Token) does not depend on it: the lease lets one attempt at a time send a Token to a CPO, and
+ * each attempt sends the Token's latest state (a job that finds the lease taken is retried after it).
+ */
+const PUSH_CONCURRENCY = 4;
+
 /** A change not yet delivered to a CPO, as operations see it. */
 export interface PendingTokenPush {
   token_uid: string;
@@ -71,6 +78,12 @@ export interface PendingTokenPush {
 @Injectable()
 export class TokenPushes implements OnApplicationBootstrap {
   private readonly logger = new Logger(TokenPushes.name);
+  /**
+   * Attempts under way on this instance, by (connection, Token): a job for a Token whose push is still under way here
+   * (a change made during the call) waits for it, then sends the state after it, instead of failing on the lease
+   * and waiting for its retry.
+   */
+  private readonly underWay = new Map<string, Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -88,11 +101,14 @@ export class TokenPushes implements OnApplicationBootstrap {
 
   /** Works the queue, and sends a job again for every change still pending (e.g. its job was lost with a crash). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.work(TOKEN_PUSH_QUEUE, (job, context) => this.push(job, context));
+    await this.jobs.work(TOKEN_PUSH_QUEUE, (job, context) => this.push(job, context), { concurrency: PUSH_CONCURRENCY });
     const pending: Array<{ connection_id: string; token_type: TokenType; token_uid_lower: string }> = await this.db.query(
       `SELECT connection_id, token_type, token_uid_lower FROM token_push WHERE pending_seq IS NOT NULL`,
     );
-    for (const p of pending) await this.enqueue({ connectionId: p.connection_id, tokenType: p.token_type, uid: p.token_uid_lower });
+    await this.jobs.sendMany(
+      TOKEN_PUSH_QUEUE,
+      pending.map((p) => jobOf({ connectionId: p.connection_id, tokenType: p.token_type, uid: p.token_uid_lower })),
+    );
   }
 
   /**
@@ -152,7 +168,10 @@ export class TokenPushes implements OnApplicationBootstrap {
            pending_seq = GREATEST(COALESCE(token_push.pending_seq, 0), EXCLUDED.pending_seq)`,
       [JSON.stringify(rows), kind === 'BLOCK'],
     );
-    for (const r of rows) await this.enqueue({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower });
+    await this.jobs.sendMany(
+      TOKEN_PUSH_QUEUE,
+      rows.map((r) => jobOf({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower })),
+    );
   }
 
   /** The changes a connection's CPO has not received yet, oldest first. */
@@ -185,10 +204,6 @@ export class TokenPushes implements OnApplicationBootstrap {
     }));
   }
 
-  private async enqueue(job: TokenPushJob): Promise<void> {
-    await this.jobs.send(TOKEN_PUSH_QUEUE, job, { singletonKey: `${job.connectionId}|${job.tokenType}|${job.uid}` });
-  }
-
   /** Connections whose CPO holds our Tokens (a tokens Receiver listed), with their version's Token types. */
   private async holders(): Promise<Array<{ connectionId: string; types: readonly TokenType[] }>> {
     const rows: Array<{ id: string; ocpi_version: string | null; their_endpoints: TheirEndpoint[] }> = await this.db.query(
@@ -200,11 +215,28 @@ export class TokenPushes implements OnApplicationBootstrap {
     });
   }
 
+  /** One job: after any attempt still under way here for the same (connection, Token), one attempt. @throws as attempt */
+  private async push(job: TokenPushJob, context: JobContext): Promise<void> {
+    const name = keyOf(job);
+    for (let before = this.underWay.get(name); before; before = this.underWay.get(name)) await before;
+    const attempt = this.attempt(job, context);
+    const settled = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.underWay.set(name, settled);
+    try {
+      await attempt;
+    } finally {
+      if (this.underWay.get(name) === settled) this.underWay.delete(name);
+    }
+  }
+
   /**
    * One attempt: takes the (connection, Token) lease, sends the Token's latest state, and marks what it sent delivered
    * (a change made meanwhile stays pending, for its own job). @throws to retry (the CPO failed, or another attempt holds it)
    */
-  private async push(job: TokenPushJob, context: JobContext): Promise<void> {
+  private async attempt(job: TokenPushJob, context: JobContext): Promise<void> {
     const key = [job.connectionId, job.tokenType, job.uid];
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
     const [[claimed]]: [Array<{ pending_kind: 'PUT' | 'PATCH' }>, number] = await this.db.query(
@@ -264,4 +296,13 @@ export class TokenPushes implements OnApplicationBootstrap {
       [...key, sent, error],
     );
   }
+}
+
+/** The job's singletonKey: one job waits per (connection, Token). */
+function keyOf(job: TokenPushJob): string {
+  return `${job.connectionId}|${job.tokenType}|${job.uid}`;
+}
+
+function jobOf(data: TokenPushJob): { data: TokenPushJob; singletonKey: string } {
+  return { data, singletonKey: keyOf(data) };
 }

@@ -209,6 +209,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     setTokensReceiverDown(down) {
       ctx.receivers.tokensDown = down;
     },
+    setTokensReceiverDelay(ms) {
+      ctx.receivers.tokensDelayMs = ms;
+    },
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

@@ -61,10 +61,12 @@ export interface ReceiversState {
   tokens: Map<string, Record<string, unknown>>;
   /** While true the Tokens Receiver answers HTTP 503 (the CPO is down). */
   tokensDown: boolean;
+  /** How long the Tokens Receiver takes over a PUT or PATCH before taking it in, ms (a slow CPO: the push is in flight). */
+  tokensDelayMs: number;
 }
 
 export function newReceiversState(modules: Array<'commands' | 'tokens'> = [], answers: ReceiversState['answers'] = {}): ReceiversState {
-  return { modules: new Set(modules), answers: { ...answers }, commands: [], tokenPushes: [], tokens: new Map(), tokensDown: false };
+  return { modules: new Set(modules), answers: { ...answers }, commands: [], tokenPushes: [], tokens: new Map(), tokensDown: false, tokensDelayMs: 0 };
 }
 
 /** POST {commands}/{command}. */
@@ -159,6 +161,7 @@ export async function handleTokensReceiver(method: string, rest: string[], param
     return fail(400, OcpiStatus.INVALID_PARAMETERS, 'Token uid must match the URL, valid is required');
   // mod_tokens 2.2.1 §PATCH Method: "Any request to the PATCH method SHALL contain the last_updated field".
   if (method === 'PATCH' && ctx.adapter.version !== '2.1.1' && typeof value.last_updated !== 'string') return fail(400, OcpiStatus.INVALID_PARAMETERS, 'last_updated is required');
+  if (state.tokensDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.tokensDelayMs));
   const held = state.tokens.get(key);
   if (method === 'PATCH' && !held) return fail(404, OcpiStatus.CLIENT_ERROR, 'Unknown Token');
   state.tokenPushes.push({ method, path: rest, type, body: value, receivedAtMs: performance.now() });

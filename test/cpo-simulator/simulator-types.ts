@@ -216,6 +216,8 @@ export interface CpoSimulator {
   postCommandResult(to: import('./receivers-module').ReceivedCommand | { url: string }, body: unknown): Promise<{ httpStatus: number; ocpiStatus: number | null }>;
   /** The Tokens Receiver answers HTTP 503 while down. */
   setTokensReceiverDown(down: boolean): void;
+  /** The Tokens Receiver takes `ms` over each PUT or PATCH before taking it in (0: at once). */
+  setTokensReceiverDelay(ms: number): void;
   /** Playing a Hub: the ClientInfo list its hubclientinfo Sender interface serves from now on (null: none). */
   setHubClientInfo(objects: unknown[] | null): void;
   /** Playing a Hub: PUT one ClientInfo to the eMSP's hubclientinfo Receiver (at the object's party, or `at`). */

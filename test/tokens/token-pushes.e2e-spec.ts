@@ -95,6 +95,25 @@ describe.each(['2.1.1', '2.2.1', '2.3.0'] as const)('Token pushes, OCPI %s', (ve
     await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
   });
 
+  it(`${section}: a Token blocked and changed right after its creation, at a slow CPO (300 ms a push): the CPO receives its states one at a time, in order, the latest last`, async () => {
+    cpo.simulator.setTokensReceiverDelay(300);
+    try {
+      expect((await api.create(aToken(p('SLOW')))).status).toBe(201);
+      // The PUT is most likely on its way (the CPO takes 300 ms over it): the changes made meanwhile must not overtake it.
+      expect((await api.block('RFID', p('SLOW'))).status).toBe(200);
+      expect((await api.update('RFID', p('SLOW'), { visual_number: 'V-SLOW' })).status).toBe(200);
+      await soon(() => expect(held(p('SLOW'))).toMatchObject({ valid: false, visual_number: 'V-SLOW' }), 30_000);
+      await eventually(async () => expect((await pending(cpo.connectionId)).count).toBe(0));
+      const bodies = pushesOf(p('SLOW')).map((push) => push.body);
+      expect(bodies.at(-1)).toMatchObject({ valid: false, visual_number: 'V-SLOW' });
+      // Once the CPO had the block, no earlier state came after it.
+      const blockedAt = bodies.findIndex((body) => body.valid === false);
+      expect(bodies.slice(blockedAt).every((body) => body.valid === false)).toBe(true);
+    } finally {
+      cpo.simulator.setTokensReceiverDelay(0);
+    }
+  });
+
   it(`${section}: a CPO without a tokens Receiver gets nothing, and a Token outside a connection's scope${version === '2.1.1' ? ' or of a type 2.1.1 lacks' : ''} is not pushed`, async () => {
     expect((await api.setScope(cpo.connectionId, { kind: 'GROUPS', group_ids: ['FLEET-IN'] })).status).toBe(200);
     expect((await api.create(aToken(p('OUT'), { group_id: 'FLEET-OUT' }))).status).toBe(201);
