@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import PgBoss from 'pg-boss';
 import pgBossVersion from 'pg-boss/version.json';
 import { withLogFields } from '../logging/log-context';
@@ -67,6 +68,9 @@ export interface WorkOptions {
  * service starts (its schema is already there: migrations); stopped before the database pool closes, after the jobs
  * in progress have been told to stop (JobContext.signal) and have finished, so nothing of it outlives the service.
  */
+/** Listeners the stop signal may have before Node warns of a leak: far above this instance's workers and running jobs. */
+const MAX_STOP_LISTENERS = 200;
+
 @Injectable()
 export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
@@ -79,6 +83,9 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly stopping = new AbortController();
 
   constructor(@Inject(JOB_QUEUE_DATABASE_URL) databaseUrl: string) {
+    // Every worker waiting for its next poll and every job running listens for the stop (one listener each, removed
+    // after): with a dozen queues, some with several workers, Node's default warning at 11 listeners is no leak.
+    setMaxListeners(MAX_STOP_LISTENERS, this.stopping.signal);
     this.boss = new PgBoss({
       connectionString: databaseUrl,
       schema: JOB_QUEUE_SCHEMA,
