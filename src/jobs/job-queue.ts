@@ -20,6 +20,8 @@ const POLLING_INTERVAL_SECONDS = 2;
 const STOP_TIMEOUT_MS = 10_000;
 /** Jobs written per INSERT by sendMany (one JSON parameter each). */
 const INSERT_BATCH = 1000;
+/** Listeners the stop signal may have before Node warns of a leak: far above this instance's workers and running jobs. */
+const MAX_STOP_LISTENERS = 200;
 
 /** One job as its handler sees it. */
 export interface JobContext {
@@ -68,9 +70,6 @@ export interface WorkOptions {
  * service starts (its schema is already there: migrations); stopped before the database pool closes, after the jobs
  * in progress have been told to stop (JobContext.signal) and have finished, so nothing of it outlives the service.
  */
-/** Listeners the stop signal may have before Node warns of a leak: far above this instance's workers and running jobs. */
-const MAX_STOP_LISTENERS = 200;
-
 @Injectable()
 export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
