@@ -23,7 +23,8 @@ export interface ClientInfoPullOutcome {
 /**
  * Pulls a Hub's ClientInfo list from its hubclientinfo Sender interface (mod_hub_client_info 2.2.1 / 2.3.0 §Sender
  * Interface, §Pull model: "at the start-up of their system" and when unsure), at registration and on the module's own
- * schedule (module hubclientinfo, a sync run like any other module's: see SyncService), through the one transport (token encodings, pagination, call log). The whole list every time
+ * schedule (module hubclientinfo, a sync run like any other module's: see SyncService), through the one transport
+ * (token encodings, pagination, call log). The whole list every time
  * (it is small, and only a full list says who left): a party we held that it no longer names is "considered as no
  * longer valid" and forgotten, unless the Hub pushed it to us meanwhile. Hubclientinfo is a configuration module:
  * no routing headers (transport_and_format §Message Routing Headers). An invalid ClientInfo is filed in
