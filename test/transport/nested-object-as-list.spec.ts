@@ -2,8 +2,8 @@
  * A field the spec types as an object (types §GeoLocation, §Price, §CdrToken, mod_cdrs §CdrLocation, mod_tariffs
  * §TariffRestrictions, §PriceLimit, 2.1.1 mod_sessions / mod_cdrs §Location …) sent as a JSON list: class-validator's
  * @ValidateNested takes a list as "each element", so an empty list passed every check and the mapper then read fields of
- * it: a TypeError, answered "could not be read: Cannot read properties of undefined (reading 'latitude')". Every object field of every example object of every version, replaced by [] and
- * by [{}], is refused by its mapper naming the field ("must be … object, not a list"), never thrown.
+ * it: a TypeError, answered "could not be read: Cannot read properties of undefined (reading 'latitude')". Every
+ * object field of every example object of every version, replaced by [] and by [{}], is refused by its mapper naming the field ("must be … object, not a list"), never thrown.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
