@@ -2,8 +2,9 @@
  * The hand-written quick check of a 2.2.1 CDR (src/ocpi/v2_2_1/cdrs/cdr-quick-check.ts, issue 17) says "valid"
  * only when the generic quick check over CdrDto's decorators does and the full class-validator run accepts, and
  * refuses nothing they pass but a list where an object belongs (left to the full run): over the spec's example CDR,
- * a CDR as the re-pricing bench sends them, and every variant of both with one field removed or set to an odd value (wrong type, empty, too long, negative, out of range, not printable, a number
- * as a string, a list, an object that is not plain). A unit spec: no database.
+ * a CDR as the re-pricing bench sends them, and every variant of both with one field removed or set to an odd value
+ * (wrong type, empty, too long, negative, out of range, not printable, a number as a string, a list, an object that is
+ * not plain). A unit spec: no database.
  */
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
