@@ -34,6 +34,7 @@ import { InvoiceReconciliationSchedule1799700000000 } from './1799700000000-Invo
 import { SearchNoteOncePerTransaction1799900000000 } from './1799900000000-SearchNoteOncePerTransaction';
 import { SyncRunHandovers1800000000000 } from './1800000000000-SyncRunHandovers';
 import { HubClientInfoSchedule1800000000001 } from './1800000000001-HubClientInfoSchedule';
+import { InvoiceReconciliationJobQueues1800100000000 } from './1800100000000-InvoiceReconciliationJobQueues';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the same list works compiled (dist/),
@@ -76,4 +77,5 @@ export const migrations = [
   SearchNoteOncePerTransaction1799900000000,
   SyncRunHandovers1800000000000,
   HubClientInfoSchedule1800000000001,
+  InvoiceReconciliationJobQueues1800100000000,
 ];
