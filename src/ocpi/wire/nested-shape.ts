@@ -1,12 +1,5 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
-
-// class-transformer's rule storage (where @Type is kept) is not exported from its index; its typings are.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
-
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator and class-transformer key their rules by Function
-type DtoClass = Function;
+import { defaultMetadataStorage, DtoClass } from './wire-fast-check';
 
 /** A property checked with @ValidateNested: the class @Type gives it (null without one), and whether it is a list (`each`). */
 interface NestedProperty {

@@ -4,7 +4,7 @@ import type { MetadataStorage as TransformerStorage } from 'class-transformer/ty
 
 // class-transformer's rule storage (where @Type is kept) is not exported from its index; its typings are.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
+export const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage };
 
 /**
  * A quick "certainly valid" for a wire object against its DTO class, without class-transformer's instance building or
@@ -25,7 +25,7 @@ export function certainlyValid(cls: DtoClass, raw: unknown): boolean {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator and class-transformer key their rules by Function
-type DtoClass = Function;
+export type DtoClass = Function;
 
 interface Constraint {
   metadata: ValidationMetadata;
