@@ -31,9 +31,15 @@ export interface ReconcileFetched {
 
 export type ReconcileWorkerMessage =
   | { type: 'ready'; url: string; financeKey: string; invoiceId: string; format: 'json' | 'csv' }
-  /** The parent imports an invoice CSV of N lines through POST /api/v1/finance/invoices (the import's own memory). */
-  | { type: 'import'; url: string; financeKey: string; connectionId: string }
-  | { type: 'result'; result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number; import: number }; ceiling: ReconcileFigures } }
+  /**
+   * The parent imports an invoice CSV of N lines (the import's own memory): `streamed` false, the CSV in a JSON body
+   * (POST /api/v1/finance/invoices); true, the file as a text/csv body read as it arrives (POST …/invoices/csv).
+   */
+  | { type: 'import'; url: string; financeKey: string; connectionId: string; streamed: boolean }
+  | {
+      type: 'result';
+      result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number; import: number; importStreamed: number }; ceiling: ReconcileFigures };
+    }
   | { type: 'error'; message: string };
 
 function send(message: ReconcileWorkerMessage): Promise<void> {
@@ -124,7 +130,7 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
     global.gc?.();
 
     // The report is asked for by the parent process, so that parsing the answer does not count as the service's memory.
-    const peak = { json: 0, csv: 0, import: 0 };
+    const peak = { json: 0, csv: 0, import: 0, importStreamed: 0 };
     for (const format of ['json', 'csv'] as const) {
       global.gc?.();
       rss.reset();
@@ -133,12 +139,14 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
       await fetched;
       peak[format] = toMiB(rss.peak());
     }
-    global.gc?.();
-    rss.reset();
-    const imported = new Promise<void>((resolve) => process.once('message', () => resolve()));
-    await send({ type: 'import', url: service.url, financeKey, connectionId });
-    await imported;
-    peak.import = toMiB(rss.peak());
+    for (const streamed of [false, true]) {
+      global.gc?.();
+      rss.reset();
+      const imported = new Promise<void>((resolve) => process.once('message', () => resolve()));
+      await send({ type: 'import', url: service.url, financeKey, connectionId, streamed });
+      await imported;
+      peak[streamed ? 'importStreamed' : 'import'] = toMiB(rss.peak());
+    }
     await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), peakRssMiB: peak, ceiling } });
   } finally {
     rss.stop();

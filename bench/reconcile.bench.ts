@@ -45,6 +45,8 @@ export interface ReconcileResult {
   json: ReportFigures;
   csv: ReportFigures;
   import: ImportFigures;
+  /** The same file uploaded as a text/csv body read as it arrives (POST /api/v1/finance/invoices/csv). */
+  importStreamed: ImportFigures;
 }
 
 export async function benchReconcile(kind: DatabaseKind, lines: number): Promise<ReconcileResult> {
@@ -52,7 +54,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
   try {
     const child = fork(join(__dirname, 'reconcile-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
     const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB'>>> = {};
-    let importFigures: Omit<ImportFigures, 'peakRssMiB'> | undefined;
+    const importFigures: Partial<Record<'json' | 'streamed', Omit<ImportFigures, 'peakRssMiB'>>> = {};
     const fail = (error: unknown) => {
       child.kill();
       return error instanceof Error ? error : new Error(String(error));
@@ -70,7 +72,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
         else if (m.type === 'import')
           importInvoice(m, lines).then(
             (figures) => {
-              importFigures = figures;
+              importFigures[m.streamed ? 'streamed' : 'json'] = figures;
               child.send({ type: 'fetched' } satisfies ReconcileFetched);
             },
             (error: unknown) => reject(fail(error)),
@@ -92,7 +94,8 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
       ceiling: result.ceiling,
       json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json },
       csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv },
-      import: { ...importFigures!, peakRssMiB: result.peakRssMiB.import },
+      import: { ...importFigures.json!, peakRssMiB: result.peakRssMiB.import },
+      importStreamed: { ...importFigures.streamed!, peakRssMiB: result.peakRssMiB.importStreamed },
     };
   } finally {
     await database.remove();
@@ -121,16 +124,43 @@ async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>
   };
 }
 
-/** Imports an invoice of `lines` lines (one per seeded CDR, under another invoice number) as finance does: the CSV in a JSON body. */
+/**
+ * Imports an invoice of `lines` lines (one per seeded CDR, under another invoice number) as finance does: the CSV in a
+ * JSON body, or (`streamed`) the file itself as a text/csv body sent in 64 KiB chunks, under a third number and with
+ * one more line, so that it is a file of its own (not the same file again, which would be UNCHANGED).
+ */
 async function importInvoice(m: Extract<ReconcileWorkerMessage, { type: 'import' }>, lines: number): Promise<Omit<ImportFigures, 'peakRssMiB'>> {
-  const csv = ['cdr,net,gross', ...Array.from({ length: lines }, (_, i) => `CDR-${i + 1},${(10 + ((i + 1) % 400) / 100).toFixed(2)},12.10`)].join('\n');
-  const body = JSON.stringify({ connection_id: m.connectionId, invoice_number: 'BENCH-IMPORT', period_from: '2024-06-01T00:00:00Z', period_to: '2024-07-01T00:00:00Z', csv });
+  const count = m.streamed ? lines + 1 : lines;
+  const csv = ['cdr,net,gross', ...Array.from({ length: count }, (_, i) => `CDR-${(i % lines) + 1},${(10 + (((i % lines) + 1) % 400) / 100).toFixed(2)},12.10`)].join('\n');
+  const period = { period_from: '2024-06-01T00:00:00Z', period_to: '2024-07-01T00:00:00Z' };
   const t = performance.now();
-  const response = await fetch(`${m.url}/api/v1/finance/invoices`, { method: 'POST', headers: { 'X-API-Key': m.financeKey, 'Content-Type': 'application/json' }, body });
+  const response = m.streamed
+    ? await fetch(`${m.url}/api/v1/finance/invoices/csv?${new URLSearchParams({ connection_id: m.connectionId, invoice_number: 'BENCH-IMPORT-STREAMED', ...period }).toString()}`, {
+        method: 'POST',
+        headers: { 'X-API-Key': m.financeKey, 'Content-Type': 'text/csv' },
+        body: chunked(Buffer.from(csv)),
+        duplex: 'half',
+      })
+    : await fetch(`${m.url}/api/v1/finance/invoices`, {
+        method: 'POST',
+        headers: { 'X-API-Key': m.financeKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ connection_id: m.connectionId, invoice_number: 'BENCH-IMPORT', ...period, csv }),
+      });
   const answer = (await response.json()) as { invoice?: { line_count: number } };
   const wallMs = round(performance.now() - t);
   if (response.status !== 201) throw new Error(`the import answered HTTP ${response.status}: ${JSON.stringify(answer).slice(0, 300)}`);
   return { wallMs, bytes: Buffer.byteLength(csv), lineCount: answer.invoice!.line_count };
+}
+
+/** `bytes` as a stream of 64 KiB chunks (sent with no Content-Length, as an upload of unknown size is). */
+function chunked(bytes: Buffer): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, (at += 64 * 1024)));
+    },
+  });
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -145,6 +175,7 @@ export function formatReconcile(r: ReconcileResult): string {
         `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
     `    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`,
+    `    invoice import (HTTP, the CSV file streamed as a text/csv body): ${(r.importStreamed.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.importStreamed.peakRssMiB} MiB, ${r.importStreamed.lineCount} lines`,
     `    ceiling, the rows read with one query: ${(r.ceiling.wallMs / 1000).toFixed(2)} s, peak RSS ${r.ceiling.peakRssMiB} MiB, ${r.ceiling.rows} rows`,
   ].join('\n');
 }

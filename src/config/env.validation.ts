@@ -121,6 +121,16 @@ export class Environment {
   OCPI_MAX_BODY_BYTES: number = 10 * 1024 * 1024;
 
   /**
+   * Largest CPO invoice file, in bytes, that finance may upload as a streamed text/csv body (POST
+   * /api/v1/finance/invoices/csv; read as it arrives, never held whole, so not bound by OCPI_MAX_BODY_BYTES). A larger
+   * one is refused with HTTP 413 and nothing imported. 1 GiB: about 8 million lines.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(65536)
+  FINANCE_MAX_INVOICE_BYTES: number = 1024 * 1024 * 1024;
+
+  /**
    * Largest object a CPO sends (pushed or in a pulled page), in bytes of JSON, that we take in and keep raw. A larger
    * one is rejected and kept in rejected_object cut to its first 64 KiB, marked with its size. 2 MiB: a Location with
    * a few hundred EVSEs, or a CDR with thousands of charging periods, stays well below it.

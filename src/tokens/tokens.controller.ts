@@ -4,6 +4,7 @@ import { TokenListQueryDto } from './dto/token-list-query.dto';
 import { TokenScope } from './token.store';
 import { TokenCsvImportOutcome, TokenImportOutcome, TokensService, TokenView, typeParam } from './tokens.service';
 import { ApiErrors, InternalApi } from '../common/http/internal-api.decorator';
+import { isCsv } from '../common/http/csv-body-parser';
 
 const TOKEN_FIELDS =
   'uid (1–36 printable ASCII), type (AD_HOC_USER, APP_USER, EMAID, OTHER, RFID), contract_id (1–36; the 2.1.1 auth_id), issuer (1–64), and optionally ' +
@@ -86,11 +87,6 @@ export class TokensController {
   block(@Param('type') type: string, @Param('uid') uid: string): Promise<TokenView> {
     return this.tokens.block(typeParam(type), uid);
   }
-}
-
-/** Whether a Content-Type names CSV (text/csv, with or without parameters such as charset). */
-function isCsv(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0].trim().toLowerCase() === 'text/csv';
 }
 
 /**

@@ -1,8 +1,29 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { FastifyReply } from 'fastify';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
+import { isCsv, STREAMED_CSV_BODY } from '../../common/http/csv-body-parser';
+import { AppConfig } from '../../config/app-config';
 import { ConnectionsService } from '../../connections/connections.service';
 import { InvoiceColumns, InvoiceMapping } from './invoice-mapping.model';
 import { ImportResult, InvoicesService, InvoiceView } from './invoices.service';
@@ -46,6 +67,26 @@ export class ImportInvoiceDto {
   skip_unreadable?: boolean;
 }
 
+/** Query of POST /api/v1/finance/invoices/csv: what ImportInvoiceDto says beside the file, which is the body. */
+export class ImportInvoiceQueryDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
+  @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it", minLength: 1, maxLength: 100 })
+  @IsString({ message: 'invoice_number is required' })
+  @MinLength(1)
+  @MaxLength(100)
+  invoice_number: string;
+  @ApiProperty({ description: 'Sessions the invoice covers start at or after this instant' })
+  @IsISO8601({ strict: true }, { message: 'period_from must be an ISO-8601 date-time' })
+  period_from: string;
+  @ApiProperty({ description: '… and before this one (exclusive)' }) @IsISO8601({ strict: true }, { message: 'period_to must be an ISO-8601 date-time' }) period_to: string;
+  @ApiPropertyOptional({ maxLength: 255 }) @IsOptional() @IsString() @MaxLength(255) file_name?: string;
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: import without the lines that cannot be read; default false' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'skip_unreadable must be true or false' })
+  skip_unreadable?: boolean;
+}
+
 export class ReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv'], { message: 'format must be json or csv' }) format?: 'json' | 'csv';
 }
@@ -65,6 +106,7 @@ export class InvoicesController {
     private readonly invoices: InvoicesService,
     private readonly reconciliation: ReconciliationService,
     private readonly connections: ConnectionsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** GET invoice-mappings/{connection_id} — the CPO's invoice CSV mapping; 404 when none is kept. */
@@ -103,8 +145,53 @@ export class InvoicesController {
       fileName: body.file_name ?? null,
       periodFrom: new Date(body.period_from),
       periodTo: new Date(body.period_to),
-      csv: body.csv,
+      file: { text: body.csv },
       skipUnreadable: body.skip_unreadable ?? false,
+    });
+    void reply.status(result.status === 'UNCHANGED' ? 200 : 201);
+    return result;
+  }
+
+  /**
+   * POST invoices/csv?connection_id=&invoice_number=&period_from=&period_to=[&file_name=][&skip_unreadable=true] — the
+   * same import with the file as the request body itself (Content-Type: text/csv), read from the socket as it arrives:
+   * never held whole, so the file may be far larger than the JSON body limit (OCPI_MAX_BODY_BYTES), up to
+   * FINANCE_MAX_INVOICE_BYTES (413 beyond it, nothing imported). The same answers as POST invoices; a file sent both
+   * ways is the same file (its SHA-256). 415 for another Content-Type.
+   */
+  @Post('invoices/csv')
+  @RouteConfig(STREAMED_CSV_BODY)
+  @ApiOperation({ summary: 'Import a CPO invoice, the CSV file as the body (streamed)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ description: "The invoice file (UTF-8 CSV in the CPO's layout)", schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'ImportResult' })
+  @ApiErrors({
+    400: 'An invalid query field, no mapping, or the file or a line unreadable (unreadable_lines: line and reason each)',
+    404: 'No such connection',
+    413: 'The file is larger than FINANCE_MAX_INVOICE_BYTES',
+    415: 'A Content-Type other than text/csv',
+  })
+  async importInvoiceCsv(
+    @Query() q: ImportInvoiceQueryDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('content-type') contentType?: string,
+  ): Promise<ImportResult> {
+    if (!isCsv(contentType))
+      throw new UnsupportedMediaTypeException(`Content-Type "${String(contentType ?? 'none').slice(0, 100)}" is not supported here: the body is the invoice file, text/csv`);
+    await this.knownConnection(q.connection_id);
+    const result = await this.invoices.import({
+      connectionId: q.connection_id,
+      invoiceNumber: q.invoice_number,
+      fileName: q.file_name ?? null,
+      periodFrom: new Date(q.period_from),
+      periodTo: new Date(q.period_to),
+      file: {
+        stream: request.body as IncomingMessage,
+        maxBytes: this.config.env.FINANCE_MAX_INVOICE_BYTES,
+        declaredBytes: Number(request.headers['content-length'] ?? 0),
+      },
+      skipUnreadable: q.skip_unreadable ?? false,
     });
     void reply.status(result.status === 'UNCHANGED' ? 200 : 201);
     return result;

@@ -1,6 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, Hash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { InvoiceLineIn, readInvoiceCsvStream, UnreadableInvoice, UnreadableLine } from './invoice-csv.reader';
 import { InvoiceMapping, mappingProblems } from './invoice-mapping.model';
@@ -34,8 +34,19 @@ export interface ImportRequest {
   fileName: string | null;
   periodFrom: Date;
   periodTo: Date;
-  csv: string;
+  /**
+   * The file: its text (JSON body), or its bytes as they arrive (a streamed text/csv upload), read once, never held
+   * whole; at most `maxBytes` of them (beyond: 413, nothing imported).
+   */
+  file: { text: string } | { stream: AsyncIterable<Buffer | string>; maxBytes: number; declaredBytes?: number };
   skipUnreadable: boolean;
+}
+
+/** Thrown inside the import's transaction to roll it back: the streamed file proved to be one already held. */
+class SameFileHeld extends Error {
+  constructor(readonly invoiceId: string) {
+    super('the same file is held');
+  }
 }
 
 /**
@@ -76,17 +87,23 @@ export class InvoicesService {
 
   /**
    * Reads the file as a stream (csv-parse's stream API) into batched inserts, inside one transaction: memory stays flat
-   * whatever the file's size (beyond the request's own text), and a refused file leaves nothing behind.
-   * @throws BadRequestException for no mapping, an unreadable file or line (named); never half-imports
+   * whatever the file's size, and a refused file leaves nothing behind. The file's SHA-256 (its identity: the same
+   * file again is UNCHANGED) is known before reading for a text, and computed while reading for a streamed upload,
+   * whose lines are then written under a new invoice and rolled back if the file proves to be one already held.
+   * @throws BadRequestException for no mapping, an unreadable file or line (named); PayloadTooLargeException for a
+   *   streamed file over its limit; never half-imports
    */
   async import(r: ImportRequest): Promise<ImportResult> {
     const mapping = await this.mapping(r.connectionId);
     if (!mapping) throw new BadRequestException(`no invoice mapping is kept for this CPO: PUT /api/v1/finance/invoice-mappings/${r.connectionId} first`);
-    const hash = createHash('sha256').update(r.csv).digest('hex');
+    const knownHash = 'text' in r.file ? createHash('sha256').update(r.file.text).digest('hex') : null;
+    const hashing = createHash('sha256');
+    if ('stream' in r.file && (r.file.declaredBytes ?? 0) > r.file.maxBytes) throw tooLarge(r.file.maxBytes);
+    const source = 'text' in r.file ? chunksOf(r.file.text) : counted(r.file.stream, r.file.maxBytes, hashing);
     try {
       return await this.db.transaction(async (m) => {
         await m.query(`SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1 || ':' || $2))`, [r.connectionId, r.invoiceNumber]);
-        const same: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, hash]);
+        const same: Array<{ id: string }> = knownHash ? await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, knownHash]) : [];
         // The same file again: read all the same (a file refused then is refused now), written nowhere.
         const id = same.length > 0 ? null : randomUUID();
         let previous: string | null = null;
@@ -97,16 +114,27 @@ export class InvoicesService {
           ]);
           previous = current[0]?.id ?? null;
           if (previous) await m.query(`UPDATE invoice SET superseded_by = $1 WHERE id = $2`, [id, previous]);
-          // The invoice first (its lines refer to it); its line count and skipped lines once the file is read.
+          // The invoice first (its lines refer to it); its line count and skipped lines once the file is read. A
+          // streamed file's hash is not known yet: a placeholder unique to this invoice until it is.
           await m.query(
             `INSERT INTO invoice (id, connection_id, invoice_number, file_name, content_hash, period_from, period_to, mapping, skipped, line_count, supersedes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]'::jsonb, 0, $9)`,
-            [id, r.connectionId, r.invoiceNumber, r.fileName, hash, r.periodFrom.toISOString(), r.periodTo.toISOString(), JSON.stringify(mapping), previous],
+            [
+              id,
+              r.connectionId,
+              r.invoiceNumber,
+              r.fileName,
+              knownHash ?? `pending:${id}`,
+              r.periodFrom.toISOString(),
+              r.periodTo.toISOString(),
+              JSON.stringify(mapping),
+              previous,
+            ],
           );
         }
         const unreadable: UnreadableLine[] = [];
         let lineCount = 0;
-        for await (const batch of readInvoiceCsvStream(chunksOf(r.csv), mapping, IMPORT_BATCH_LINES)) {
+        for await (const batch of readInvoiceCsvStream(source, mapping, IMPORT_BATCH_LINES)) {
           unreadable.push(...batch.unreadable);
           lineCount += batch.lines.length;
           // Once a line is unreadable and the file is to be refused, the rest is only read (to name every such line).
@@ -121,10 +149,19 @@ export class InvoicesService {
           });
         }
         if (!id) return { status: 'UNCHANGED' as const, invoice: (await this.view(m, same[0].id))! };
-        await m.query(`UPDATE invoice SET line_count = $2, skipped = $3 WHERE id = $1`, [id, lineCount, JSON.stringify(unreadable)]);
+        let hash = knownHash;
+        if (!hash) {
+          hash = hashing.digest('hex');
+          // Two uploads of one file under different numbers at once: the second waits here and finds the first.
+          await m.query(`SELECT pg_advisory_xact_lock(hashtext('invoice-file:' || $1 || ':' || $2))`, [r.connectionId, hash]);
+          const held: Array<{ id: string }> = await m.query(`SELECT id FROM invoice WHERE connection_id = $1 AND content_hash = $2`, [r.connectionId, hash]);
+          if (held.length > 0) throw new SameFileHeld(held[0].id);
+        }
+        await m.query(`UPDATE invoice SET line_count = $2, skipped = $3, content_hash = $4 WHERE id = $1`, [id, lineCount, JSON.stringify(unreadable), hash]);
         return { status: previous ? ('SUPERSEDED_PREVIOUS' as const) : ('IMPORTED' as const), invoice: (await this.view(m, id))! };
       });
     } catch (error) {
+      if (error instanceof SameFileHeld) return { status: 'UNCHANGED', invoice: (await this.view(this.db.manager, error.invoiceId))! };
       if (error instanceof UnreadableInvoice) throw new BadRequestException({ message: `invoice refused: ${error.message}`, unreadable_lines: [] });
       throw error;
     }
@@ -169,6 +206,25 @@ function* chunksOf(text: string): Generator<string> {
     if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
     yield text.slice(at, end);
     at = end;
+  }
+}
+
+function tooLarge(maxBytes: number): PayloadTooLargeException {
+  return new PayloadTooLargeException(`invoice file larger than the ${maxBytes} bytes we accept (FINANCE_MAX_INVOICE_BYTES); nothing was imported`);
+}
+
+/**
+ * The bytes of a streamed file as they arrive, fed to `hash`; refused with 413 once they pass `maxBytes` (the
+ * transaction reading them is rolled back).
+ */
+async function* counted(stream: AsyncIterable<Buffer | string>, maxBytes: number, hash: Hash): AsyncGenerator<Buffer> {
+  let read = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    read += bytes.length;
+    if (read > maxBytes) throw tooLarge(maxBytes);
+    hash.update(bytes);
+    yield bytes;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, Injectable, Optional, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../../database/database-outage';
@@ -11,6 +11,8 @@ import { OCPI_PARTNERS, OcpiPartner, OcpiPartners } from './ocpi-partners.port';
 /** Fastify says only "Unsupported Media Type" or "Request body is too large": name what came, what we read, the limit. */
 function plainWords(exception: unknown, request: FastifyRequest): unknown {
   if (!(exception instanceof HttpException)) return exception;
+  // Thrown by a route of ours (e.g. a streamed invoice over its own limit): already in our words.
+  if (exception instanceof PayloadTooLargeException || exception instanceof UnsupportedMediaTypeException) return exception;
   const status = exception.getStatus();
   if (status === Number(HttpStatus.UNSUPPORTED_MEDIA_TYPE)) {
     const type = String(request.headers['content-type'] ?? 'none').slice(0, 100);
