@@ -20,7 +20,7 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
-import { copyMigratedTemplate } from '../src/database/embedded-template';
+import { startEmbeddedPostgresInWorker } from '../src/database/embedded-postgres-thread';
 import { startService, RunningService } from '../src/service';
 import {
   CpoSimulator,
@@ -339,7 +339,8 @@ function exitWith(line: string): never {
 /**
  * The service on a fresh embedded database, with demo secrets generated on the spot. The database is a copy of a
  * migrated template kept in .data/ (built by the first run, and again whenever the migrations or PGlite change):
- * a copy opens in about a second where initdb and the migrations take several.
+ * a copy opens in about a second where initdb and the migrations take several. Copy and PGlite run in a worker thread
+ * of their own (startEmbeddedPostgresInWorker), beside the simulators' set-up and the service's on this one.
  */
 async function startDemoService(port: number): Promise<RunningService> {
   // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
@@ -352,8 +353,14 @@ async function startDemoService(port: number): Promise<RunningService> {
     if (name.startsWith('demo.old-')) void rm(join(TEMPLATES_DIR, name), { recursive: true, force: true }).catch(() => undefined);
   }
   mkdirSync(DEMO_DIR, { recursive: true });
-  const { template, built } = await copyMigratedTemplate(join(DEMO_DIR, 'pglite'), TEMPLATES_DIR);
-  mark(built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`);
+  const database = startEmbeddedPostgresInWorker({ dataDir: join(DEMO_DIR, 'pglite'), templatesDir: TEMPLATES_DIR }).then((embedded) => {
+    const { template, built } = embedded.template!;
+    mark(
+      `${built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`} ` +
+        `in ${(embedded.copyMs / 1000).toFixed(1)} s and started in ${(embedded.startMs / 1000).toFixed(1)} s (worker thread)`,
+    );
+    return embedded;
+  });
   const env = loadEnvironment({
     PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
     PORT: String(port),
@@ -366,7 +373,7 @@ async function startDemoService(port: number): Promise<RunningService> {
     SYNC_INTERVAL_MINUTES: '15',
   });
   // The copy was made from the template of exactly these migrations (its key hashes them): nothing to look for.
-  return startService(env, { freshFromMigratedTemplate: true });
+  return startService(env, { freshFromMigratedTemplate: true, embeddedDatabase: database });
 }
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */

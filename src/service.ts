@@ -6,7 +6,7 @@ import { AppModule, AppOptions } from './app.module';
 import { FastPathValidationPipe, VALIDATION_OPTIONS } from './common/validation/fast-path-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
 import { requestIdOf } from './logging/logger-options';
 import { timeAuthorizations } from './metrics/authorization-timing';
@@ -43,6 +43,12 @@ export interface StartOptions extends AppOptions {
    * open a second pool to find none, so it is skipped. Ignored with DATABASE_URL (a server is always checked).
    */
   freshFromMigratedTemplate?: boolean;
+  /**
+   * An embedded database already being started by the caller (the demo starts it in a worker thread while its CPO
+   * simulators start), used instead of starting one in PGLITE_DATA_DIR; stopped by stop(), or should the start fail.
+   * Ignored with DATABASE_URL.
+   */
+  embeddedDatabase?: Promise<EmbeddedPostgres>;
 }
 
 /** One step of the service's start and its wall-clock duration in milliseconds. */
@@ -56,7 +62,7 @@ export interface StartupStep {
  * then the HTTP server with the OCPI endpoints, the internal and operations APIs and the OpenAPI document
  * (/api/docs, JSON at /api/docs-json).
  */
-export async function startService(env: Environment, { freshFromMigratedTemplate = false, ...options }: StartOptions = {}): Promise<RunningService> {
+export async function startService(env: Environment, { freshFromMigratedTemplate = false, embeddedDatabase, ...options }: StartOptions = {}): Promise<RunningService> {
   const startup: StartupStep[] = [];
   let since = performance.now();
   const stepDone = (step: string) => {
@@ -64,7 +70,7 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
     startup.push({ step, ms: Math.round(now - since) });
     since = now;
   };
-  const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
+  const embedded = env.DATABASE_URL ? null : await (embeddedDatabase ?? startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR }));
   if (embedded) stepDone('embedded database');
   try {
     const databaseUrl = env.DATABASE_URL ?? embedded!.url;

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import { cp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrateDatabase } from './migrate';
 
 /** What {@link copyMigratedTemplate} did: the template folder it copied, and whether this call had to build it first. */
 export interface TemplateCopy {
@@ -53,6 +52,9 @@ export function templateKey(): string {
 async function buildTemplate(template: string): Promise<void> {
   const building = `${template}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    // Loaded here, not with this file: TypeORM and the migrations cost the demo's worker thread (which only copies a
+    // template that exists) a few hundred ms of module loading.
+    const { migrateDatabase } = await import('./migrate');
     const embedded = await startEmbeddedPostgres({ dataDir: building });
     try {
       await migrateDatabase(embedded.url, { exclusive: false });
