@@ -60,10 +60,13 @@ export interface AppOptions {
   logDestination?: DestinationStream;
 }
 
-/** The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). */
+/**
+ * The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). The URL may still be coming
+ * (an embedded database starting beside the application's creation): only what needs the database waits for it.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string, options: AppOptions = {}): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string | Promise<string>, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_INTERCEPTOR, useClass: CpoLogContextInterceptor }],
@@ -73,7 +76,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // JSON lines with the request id and, for a CPO's request, its connection and party; tokens never logged.
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
-        TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
+        TypeOrmModule.forRootAsync({ useFactory: async () => databaseOptions(await databaseUrl, { entities: ENTITIES }) }),
         // All background work, on the same database (pg-boss, schema pgboss).
         JobQueueModule.forRoot(databaseUrl),
         HealthModule,

@@ -70,14 +70,24 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
     startup.push({ step, ms: Math.round(now - since) });
     since = now;
   };
-  const embedded = env.DATABASE_URL ? null : await (embeddedDatabase ?? startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR }));
-  if (embedded) stepDone('embedded database');
+  const starting = env.DATABASE_URL ? null : (embeddedDatabase ?? startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR }));
+  // A fresh copy of the migrated template has no migrations to run: the application's modules are created while the
+  // embedded database starts, and only what needs the database (TypeORM, the job queue) waits for its URL.
+  const overlapped = starting !== null && freshFromMigratedTemplate;
+  let embedded: EmbeddedPostgres | null = null;
   try {
-    const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-    if (embedded && freshFromMigratedTemplate) {
-      stepDone('migrations skipped (a copy of the current template)');
+    let databaseUrl: string | Promise<string>;
+    if (overlapped) {
+      databaseUrl = starting.then((started) => (embedded = started).url);
+    } else if (starting) {
+      embedded = await starting;
+      stepDone('embedded database');
+      databaseUrl = embedded.url;
+      await migrateDatabase(databaseUrl, { exclusive: false });
+      stepDone('migrations');
     } else {
-      await migrateDatabase(databaseUrl, { exclusive: !embedded });
+      databaseUrl = env.DATABASE_URL!;
+      await migrateDatabase(databaseUrl, { exclusive: true });
       stepDone('migrations');
     }
     const config = new AppConfig(env);
@@ -98,7 +108,7 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
-    stepDone('application modules');
+    stepDone(overlapped ? 'embedded database (a copy of the current template: no migrations to look for) and application modules, side by side' : 'application modules');
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new FastPathValidationPipe(VALIDATION_OPTIONS));
     const fastify = app.getHttpAdapter().getInstance();
@@ -145,7 +155,8 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
       },
     };
   } catch (error) {
-    await embedded?.stop();
+    // An embedded database still starting is stopped once started (one that failed to start has nothing to stop).
+    await (embedded ?? (await starting?.catch(() => null)))?.stop();
     throw error;
   }
 }

@@ -3,15 +3,16 @@ import { JOB_QUEUE_DATABASE_URL, JobQueue } from './job-queue';
 
 /**
  * The durable job queue (JobQueue), global: every domain sends jobs to it or works a queue of its own. Given the service's
- * database URL by the composition root (the same PostgreSQL as TypeORM's, real or embedded).
+ * database URL by the composition root (the same PostgreSQL as TypeORM's, real or embedded), or the promise of it while
+ * an embedded database starts.
  */
 @Module({})
 export class JobQueueModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string | Promise<string>): DynamicModule {
     return {
       module: JobQueueModule,
       global: true,
-      providers: [{ provide: JOB_QUEUE_DATABASE_URL, useValue: databaseUrl }, JobQueue],
+      providers: [{ provide: JOB_QUEUE_DATABASE_URL, useFactory: () => databaseUrl }, JobQueue],
       exports: [JobQueue],
     };
   }
