@@ -44,8 +44,9 @@ import { syncAndWait, type Ops } from './follow-sync';
 import { progressLine, type SyncProgress } from '../src/sync/sync-progress';
 
 const once = process.argv.includes('--once');
+/** Where demo versions before the in-memory database kept theirs (deleted when found). */
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
-/** Where the migrated database template is kept between runs (see copyMigratedTemplate). */
+/** Where the migrated database template and its dump are kept between runs (see migratedTemplateDump). */
 const TEMPLATES_DIR = join(process.cwd(), '.data');
 let financeBase = '';
 let financeKey = '';
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     const ops = operationsClient(service);
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
-    log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
+    log(`\nService listening on ${service.url} (embedded PGlite, in memory), OpenAPI UI at ${service.url}/api/docs\n`);
     // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
     // Centraal, is asked as soon as its first page of Locations is stored (asked again with each further page should it
     // find none yet), while the rest of its Locations keep coming; once answered, the other CPOs register, one after the other, and are
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
     );
     process.exit(allGood ? 0 : 1);
   }
-  log('\nServing until Ctrl-C (the demo database is reset on the next `npm run demo`).');
+  log('\nServing until Ctrl-C (the demo database is in memory: it goes when the demo stops).');
   const stop = () => void Promise.all([service.stop(), ...cpos.map((c) => c.simulator.close())]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -337,32 +338,30 @@ function exitWith(line: string): never {
 }
 
 /**
- * The service on a fresh embedded database, with demo secrets generated on the spot. The database is a copy of a
- * migrated template kept in .data/ (built by the first run, and again whenever the migrations or PGlite change):
- * a copy opens in about a second where initdb and the migrations take several. Copy and PGlite run in a worker thread
- * of their own (startEmbeddedPostgresInWorker), beside the simulators' set-up and the service's on this one.
+ * The service on a fresh embedded database, with demo secrets generated on the spot. The database is PGlite in memory,
+ * in a worker thread of its own (startEmbeddedPostgresInWorker), loaded from the dump of a migrated template kept in
+ * .data/ (built by the first run, and again whenever the migrations or PGlite change): it opens in well under a
+ * second where initdb and the migrations take several, and it goes when the demo stops. It starts beside the
+ * simulators' set-up and the service's on this thread.
  */
 async function startDemoService(port: number): Promise<RunningService> {
-  // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
-  // first took seconds on the way to the first answer.
   // A fresh clone has no .data/ yet.
   mkdirSync(TEMPLATES_DIR, { recursive: true });
+  // The on-disk databases of earlier demo versions (.data/demo, and those moved aside for deletion) are deleted in the
+  // background.
   if (existsSync(DEMO_DIR)) renameSync(DEMO_DIR, `${DEMO_DIR}.old-${process.pid}-${Date.now()}`);
-  // With those an earlier run left behind when it was stopped while deleting.
   for (const name of readdirSync(TEMPLATES_DIR)) {
     if (name.startsWith('demo.old-')) void rm(join(TEMPLATES_DIR, name), { recursive: true, force: true }).catch(() => undefined);
   }
-  mkdirSync(DEMO_DIR, { recursive: true });
-  const database = startEmbeddedPostgresInWorker({ dataDir: join(DEMO_DIR, 'pglite'), templatesDir: TEMPLATES_DIR }).then((embedded) => {
-    const { template, built } = embedded.template!;
+  const database = startEmbeddedPostgresInWorker({ templatesDir: TEMPLATES_DIR }).then((embedded) => {
+    const { dump, built } = embedded.template;
     mark(
-      `${built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`} ` +
-        `in ${(embedded.copyMs / 1000).toFixed(1)} s and started in ${(embedded.startMs / 1000).toFixed(1)} s (worker thread)`,
+      `${built ? `database template built (first run with these migrations) and dumped, ${relative(dump)}` : `database dump ${relative(dump)} read`} ` +
+        `in ${(embedded.readMs / 1000).toFixed(1)} s and loaded by PGlite in ${(embedded.startMs / 1000).toFixed(1)} s (worker thread)`,
     );
     return embedded;
   });
   const env = loadEnvironment({
-    PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
     PORT: String(port),
     HOST,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
