@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
 import { startEmbeddedPostgresInWorker } from '../src/database/embedded-postgres-thread';
 import { startService, RunningService } from '../src/service';
+import { PULL_QUEUE } from '../src/sync/sync.scheduler';
 import {
   CpoSimulator,
   generateCdrs,
@@ -80,12 +81,16 @@ async function main(): Promise<void> {
   // Side by side: the simulators' set-up is JavaScript on this thread, while much of the service's start waits on the
   // disk and on PGlite's WebAssembly being compiled (V8 does that on threads of its own).
   const simulators = startSimulators().finally(() => mark('simulators started'));
+  // Once the first question is answered (or could not be): the other CPOs register, and the service's background job
+  // queues other than the pulls start (see startDemoService).
+  let firstAnswered!: () => void;
+  const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
   let cpos: DemoCpo[];
   let service: RunningService;
   try {
     [cpos, service] = await Promise.all([
       simulators,
-      startDemoService(port).then((started) => {
+      startDemoService(port, firstAnswerOut).then((started) => {
         mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
         return started;
       }),
@@ -117,8 +122,6 @@ async function main(): Promise<void> {
     const nlLocationsIn = nlLocations.next(0);
     // The others register once the first question is answered (not alongside it: this one process would share its CPU);
     // should the first CPO fail before its Locations are in, they go on anyway.
-    let firstAnswered!: () => void;
-    const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
     let registered: Promise<unknown> = Promise.race([firstAnswerOut, nlSync.done]);
     const syncs = cpos.map((cpo) => {
       if (cpo === nl) return nlSync.done;
@@ -158,6 +161,8 @@ async function main(): Promise<void> {
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
+  } finally {
+    firstAnswered();
   }
   if (once) {
     await service.stop();
@@ -342,9 +347,12 @@ function exitWith(line: string): never {
  * in a worker thread of its own (startEmbeddedPostgresInWorker), loaded from the dump of a migrated template kept in
  * .data/ (built by the first run, and again whenever the migrations or PGlite change): it opens in well under a
  * second where initdb and the migrations take several, and it goes when the demo stops. It starts beside the
- * simulators' set-up and the service's on this thread.
+ * simulators' set-up and the service's on this thread. The service's job queues other than the pulls (token pushes,
+ * command timeouts, gap healing, call-log retention, invoice record pulls, the due-pull check: nothing the first answer
+ * needs) start working, and store their schedules, once `firstAnswerOut` resolves: until then their workers would only
+ * poll the database the first answer waits on (the pulls' workers and every check of the start are as in production).
  */
-async function startDemoService(port: number): Promise<RunningService> {
+async function startDemoService(port: number, firstAnswerOut: Promise<void>): Promise<RunningService> {
   // A fresh clone has no .data/ yet.
   mkdirSync(TEMPLATES_DIR, { recursive: true });
   // The on-disk databases of earlier demo versions (.data/demo, and those moved aside for deletion) are deleted in the
@@ -372,7 +380,7 @@ async function startDemoService(port: number): Promise<RunningService> {
     SYNC_INTERVAL_MINUTES: '15',
   });
   // The copy was made from the template of exactly these migrations (its key hashes them): nothing to look for.
-  return startService(env, { freshFromMigratedTemplate: true, embeddedDatabase: database });
+  return startService(env, { freshFromMigratedTemplate: true, embeddedDatabase: database, jobQueueStart: { deferUntil: firstAnswerOut, atOnce: [PULL_QUEUE.name] } });
 }
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */

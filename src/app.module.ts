@@ -16,6 +16,7 @@ import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { InvoiceReconciliationModule } from './invoice-reconciliation/invoice-reconciliation.module';
+import type { JobQueueStart } from './jobs/job-queue';
 import { JobQueueModule } from './jobs/job-queue.module';
 import { CpoLogContextInterceptor } from './logging/cpo-log-context.interceptor';
 import { loggerOptions } from './logging/logger-options';
@@ -58,6 +59,8 @@ class GapHealingBinding {
 export interface AppOptions {
   /** Where the JSON log lines go (default stdout), e.g. a stream a test reads. */
   logDestination?: DestinationStream;
+  /** Queues whose workers and schedules start only later (JobQueueStart; the demo's); by default all at once. */
+  jobQueueStart?: JobQueueStart;
 }
 
 /**
@@ -78,7 +81,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
         TypeOrmModule.forRootAsync({ useFactory: async () => databaseOptions(await databaseUrl, { entities: ENTITIES }) }),
         // All background work, on the same database (pg-boss, schema pgboss).
-        JobQueueModule.forRoot(databaseUrl),
+        JobQueueModule.forRoot(databaseUrl, options.jobQueueStart ?? null),
         HealthModule,
         MetricsModule,
         CallLogModule,
