@@ -78,23 +78,21 @@ async function main(): Promise<void> {
   // Before anything is started or the demo database reset: a taken port is said in one line, not a stack.
   const taken = await portProblem(port);
   if (taken) exitWith(taken);
-  // Side by side: the simulators' set-up is JavaScript on this thread, while much of the service's start waits on the
-  // disk and on PGlite's WebAssembly being compiled (V8 does that on threads of its own).
-  const simulators = startSimulators().finally(() => mark('simulators started'));
   // Once the first question is answered (or could not be): the other CPOs register, and the service's background job
   // queues other than the pulls start (see startDemoService).
   let firstAnswered!: () => void;
   const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
+  // Side by side, the database first: its worker thread loads it while the simulators are set up (JavaScript on this
+  // thread, which does not yield until their first server starts) and the service's modules are created.
+  const starting = startDemoService(port, firstAnswerOut).then((started) => {
+    mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
+    return started;
+  });
+  const simulators = startSimulators().finally(() => mark('simulators started'));
   let cpos: DemoCpo[];
   let service: RunningService;
   try {
-    [cpos, service] = await Promise.all([
-      simulators,
-      startDemoService(port, firstAnswerOut).then((started) => {
-        mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
-        return started;
-      }),
-    ]);
+    [cpos, service] = await Promise.all([simulators, starting]);
   } catch (error) {
     await Promise.all((await simulators.catch((): DemoCpo[] => [])).map((c) => c.simulator.close()));
     // Taken between our check and the service's listen (another process was quicker).
