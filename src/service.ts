@@ -38,9 +38,10 @@ export interface RunningService {
 /** How to start the service, besides what the application modules take (AppOptions). */
 export interface StartOptions extends AppOptions {
   /**
-   * The embedded database in PGLITE_DATA_DIR was copied, just now, from a template migrated with exactly this build's
-   * migrations (copyMigratedTemplate, whose key hashes every migration file): looking for pending migrations would only
-   * open a second pool to find none, so it is skipped. Ignored with DATABASE_URL (a server is always checked).
+   * The embedded database was made, just now, from a template migrated with exactly this build's migrations (a copy,
+   * copyMigratedTemplate, or its dump, migratedTemplateDump; the key hashes every migration file): looking for pending
+   * migrations would only open a second pool to find none, so it is skipped, and the application's modules are created
+   * while the database starts. Ignored with DATABASE_URL (a server is always checked).
    */
   freshFromMigratedTemplate?: boolean;
   /**
