@@ -109,7 +109,7 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
-    stepDone(overlapped ? 'embedded database (a copy of the current template: no migrations to look for) and application modules, side by side' : 'application modules');
+    stepDone(overlapped ? 'embedded database (fresh from the current template: no migrations to look for) and application modules, side by side' : 'application modules');
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new FastPathValidationPipe(VALIDATION_OPTIONS));
     const fastify = app.getHttpAdapter().getInstance();
