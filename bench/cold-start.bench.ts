@@ -2,11 +2,11 @@
  * Benchmark 2: cold start of the demo to its first answer. Spawns `node dist/scripts/demo.js --once` (already
  * built) in the project root, `runs` times in a row. Measured: wall time from spawn to exit, in seconds, and the
  * demo's own figures, in seconds from the start of its main(): "First answer" (three simulated CPOs started, the
- * service started on a fresh embedded database copied from the migrated template, the three CPOs registered and
- * pulled at once, and the app's first two questions answered, free chargers near Amsterdam (at least one listed)
+ * service started on a fresh embedded database, in memory in a worker thread, loaded from the migrated template's dump,
+ * the three CPOs registered and pulled, and the app's first two questions answered, free chargers near Amsterdam (at least one listed)
  * and a price there, as soon as the Locations of the CPO there are in) and "Every CPO registered and pulled" (the
  * three pulls finished, every module). Whether the run had to build the template (the first run after the
- * migrations or PGlite changed: initdb and every migration) is reported per run.
+ * migrations or PGlite changed: initdb, every migration and the dump) is reported per run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ export interface ColdStartRun {
   firstAnswerS: number;
   /** "Every CPO registered and pulled", as printed by the demo, s from the start of its main(). */
   allPulledS: number;
-  /** Whether this run built the migrated database template (else it copied the one kept in .data/). */
+  /** Whether this run built the migrated database template (else it loaded the dump of the one kept in .data/). */
   builtTemplate: boolean;
 }
 
@@ -37,7 +37,10 @@ const FIRST_ANSWER = /First answer ([\d.]+) s after start\./;
 const ALL_PULLED = /Every CPO registered and pulled ([\d.]+) s after start\./;
 const BUILT_TEMPLATE = /database template built/;
 
-/** Runs the demo `runs` times from `projectRoot`; removes .data/demo afterwards unless it was there before. */
+/**
+ * Runs the demo `runs` times from `projectRoot`; removes .data/demo (where demos before the in-memory database kept
+ * theirs) afterwards unless it was there before.
+ */
 export async function benchColdStart(projectRoot: string, runs: number, onRun: (run: ColdStartRun) => void): Promise<ColdStartResult> {
   const demoDir = join(projectRoot, '.data', 'demo');
   const hadDemoDir = existsSync(demoDir);

@@ -129,7 +129,7 @@ export function formatReport(report: BenchReport): string {
       table(
         ['run', 'spawn→exit s', 'first answer s', 'every CPO pulled s', 'template'],
         [
-          ...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1), r.allPulledS.toFixed(1), r.builtTemplate ? 'built' : 'copied']),
+          ...c.runs.map((r) => [String(r.run), r.wallS.toFixed(2), r.firstAnswerS.toFixed(1), r.allPulledS.toFixed(1), r.builtTemplate ? 'built' : 'loaded']),
           ['median', c.medianWallS.toFixed(2), c.medianFirstAnswerS.toFixed(1), c.medianAllPulledS.toFixed(1), ''],
         ],
       ),

@@ -20,8 +20,9 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { loadEnvironment } from '../src/config/env.validation';
-import { copyMigratedTemplate } from '../src/database/embedded-template';
+import { startEmbeddedPostgresInWorker } from '../src/database/embedded-postgres-thread';
 import { startService, RunningService } from '../src/service';
+import { PULL_QUEUE } from '../src/sync/sync.scheduler';
 import {
   CpoSimulator,
   generateCdrs,
@@ -44,8 +45,9 @@ import { syncAndWait, type Ops } from './follow-sync';
 import { progressLine, type SyncProgress } from '../src/sync/sync-progress';
 
 const once = process.argv.includes('--once');
+/** Where demo versions before the in-memory database kept theirs (deleted when found). */
 const DEMO_DIR = join(process.cwd(), '.data', 'demo');
-/** Where the migrated database template is kept between runs (see copyMigratedTemplate). */
+/** Where the migrated database template and its dump are kept between runs (see migratedTemplateDump). */
 const TEMPLATES_DIR = join(process.cwd(), '.data');
 let financeBase = '';
 let financeKey = '';
@@ -76,19 +78,21 @@ async function main(): Promise<void> {
   // Before anything is started or the demo database reset: a taken port is said in one line, not a stack.
   const taken = await portProblem(port);
   if (taken) exitWith(taken);
-  // Side by side: the simulators' set-up is JavaScript on this thread, while much of the service's start waits on the
-  // disk and on PGlite's WebAssembly being compiled (V8 does that on threads of its own).
+  // Once the first question is answered (or could not be): the other CPOs register, and the service's background job
+  // queues other than the pulls start (see startDemoService).
+  let firstAnswered!: () => void;
+  const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
+  // Side by side, the database first: its worker thread loads it while the simulators are set up (JavaScript on this
+  // thread, which does not yield until their first server starts) and the service's modules are created.
+  const starting = startDemoService(port, firstAnswerOut).then((started) => {
+    mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
+    return started;
+  });
   const simulators = startSimulators().finally(() => mark('simulators started'));
   let cpos: DemoCpo[];
   let service: RunningService;
   try {
-    [cpos, service] = await Promise.all([
-      simulators,
-      startDemoService(port).then((started) => {
-        mark(`service listening (${started.startup.map((s) => `${s.step} ${(s.ms / 1000).toFixed(1)} s`).join(', ')})`);
-        return started;
-      }),
-    ]);
+    [cpos, service] = await Promise.all([simulators, starting]);
   } catch (error) {
     await Promise.all((await simulators.catch((): DemoCpo[] => [])).map((c) => c.simulator.close()));
     // Taken between our check and the service's listen (another process was quicker).
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
     const ops = operationsClient(service);
     financeBase = `${service.url}/api/v1/finance`;
     financeKey = service.config.env.FINANCE_API_KEY;
-    log(`\nService listening on ${service.url} (embedded PGlite in ${relative(DEMO_DIR)}), OpenAPI UI at ${service.url}/api/docs\n`);
+    log(`\nService listening on ${service.url} (embedded PGlite, in memory), OpenAPI UI at ${service.url}/api/docs\n`);
     // The CPO in Amsterdam is registered and pulled first, and the app's first question, free chargers near Amsterdam
     // Centraal, is asked as soon as its first page of Locations is stored (asked again with each further page should it
     // find none yet), while the rest of its Locations keep coming; once answered, the other CPOs register, one after the other, and are
@@ -116,8 +120,6 @@ async function main(): Promise<void> {
     const nlLocationsIn = nlLocations.next(0);
     // The others register once the first question is answered (not alongside it: this one process would share its CPU);
     // should the first CPO fail before its Locations are in, they go on anyway.
-    let firstAnswered!: () => void;
-    const firstAnswerOut = new Promise<void>((resolve) => (firstAnswered = resolve));
     let registered: Promise<unknown> = Promise.race([firstAnswerOut, nlSync.done]);
     const syncs = cpos.map((cpo) => {
       if (cpo === nl) return nlSync.done;
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
   } catch (error) {
     allGood = false;
     log(`\nDemo failed: ${(error as Error).message}`);
+  } finally {
+    firstAnswered();
   }
   if (once) {
     await service.stop();
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
     );
     process.exit(allGood ? 0 : 1);
   }
-  log('\nServing until Ctrl-C (the demo database is reset on the next `npm run demo`).');
+  log('\nServing until Ctrl-C (the demo database is in memory: it goes when the demo stops).');
   const stop = () => void Promise.all([service.stop(), ...cpos.map((c) => c.simulator.close())]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -337,25 +341,33 @@ function exitWith(line: string): never {
 }
 
 /**
- * The service on a fresh embedded database, with demo secrets generated on the spot. The database is a copy of a
- * migrated template kept in .data/ (built by the first run, and again whenever the migrations or PGlite change):
- * a copy opens in about a second where initdb and the migrations take several.
+ * The service on a fresh embedded database, with demo secrets generated on the spot. The database is PGlite in memory,
+ * in a worker thread of its own (startEmbeddedPostgresInWorker), loaded from the dump of a migrated template kept in
+ * .data/ (built by the first run, and again whenever the migrations or PGlite change): it opens in well under a
+ * second where initdb and the migrations take several, and it goes when the demo stops. It starts beside the
+ * simulators' set-up and the service's on this thread. The service's job queues other than the pulls (token pushes,
+ * command timeouts, gap healing, call-log retention, invoice record pulls, the due-pull check: nothing the first answer
+ * needs) start working, and store their schedules, once `firstAnswerOut` resolves: until then their workers would only
+ * poll the database the first answer waits on (the pulls' workers and every check of the start are as in production).
  */
-async function startDemoService(port: number): Promise<RunningService> {
-  // The last run's database is moved aside at once and deleted in the background: deleting its thousands of files
-  // first took seconds on the way to the first answer.
+async function startDemoService(port: number, firstAnswerOut: Promise<void>): Promise<RunningService> {
   // A fresh clone has no .data/ yet.
   mkdirSync(TEMPLATES_DIR, { recursive: true });
+  // The on-disk databases of earlier demo versions (.data/demo, and those moved aside for deletion) are deleted in the
+  // background.
   if (existsSync(DEMO_DIR)) renameSync(DEMO_DIR, `${DEMO_DIR}.old-${process.pid}-${Date.now()}`);
-  // With those an earlier run left behind when it was stopped while deleting.
   for (const name of readdirSync(TEMPLATES_DIR)) {
     if (name.startsWith('demo.old-')) void rm(join(TEMPLATES_DIR, name), { recursive: true, force: true }).catch(() => undefined);
   }
-  mkdirSync(DEMO_DIR, { recursive: true });
-  const { template, built } = await copyMigratedTemplate(join(DEMO_DIR, 'pglite'), TEMPLATES_DIR);
-  mark(built ? `database template built (first run with these migrations), ${relative(template)}, and copied` : `database copied from ${relative(template)}`);
+  const database = startEmbeddedPostgresInWorker({ templatesDir: TEMPLATES_DIR }).then((embedded) => {
+    const { dump, built } = embedded.template;
+    mark(
+      `${built ? `database template built (first run with these migrations) and dumped, ${relative(dump)}` : `database dump ${relative(dump)} read`} ` +
+        `in ${(embedded.readMs / 1000).toFixed(1)} s and loaded by PGlite in ${(embedded.startMs / 1000).toFixed(1)} s (worker thread)`,
+    );
+    return embedded;
+  });
   const env = loadEnvironment({
-    PGLITE_DATA_DIR: join(DEMO_DIR, 'pglite'),
     PORT: String(port),
     HOST,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
@@ -366,7 +378,7 @@ async function startDemoService(port: number): Promise<RunningService> {
     SYNC_INTERVAL_MINUTES: '15',
   });
   // The copy was made from the template of exactly these migrations (its key hashes them): nothing to look for.
-  return startService(env, { freshFromMigratedTemplate: true });
+  return startService(env, { freshFromMigratedTemplate: true, embeddedDatabase: database, jobQueueStart: { deferUntil: firstAnswerOut, atOnce: [PULL_QUEUE.name] } });
 }
 
 /** A call to the operations API; `T` is the shape of its JSON answer (one of the interfaces below), not checked. */

@@ -16,6 +16,7 @@ import { ENTITIES } from './entities';
 import { FinanceModule } from './finance/finance.module';
 import { HealthModule } from './health/health.module';
 import { InvoiceReconciliationModule } from './invoice-reconciliation/invoice-reconciliation.module';
+import type { JobQueueStart } from './jobs/job-queue';
 import { JobQueueModule } from './jobs/job-queue.module';
 import { CpoLogContextInterceptor } from './logging/cpo-log-context.interceptor';
 import { loggerOptions } from './logging/logger-options';
@@ -58,12 +59,17 @@ class GapHealingBinding {
 export interface AppOptions {
   /** Where the JSON log lines go (default stdout), e.g. a stream a test reads. */
   logDestination?: DestinationStream;
+  /** Queues whose workers and schedules start only later (JobQueueStart; the demo's); by default all at once. */
+  jobQueueStart?: JobQueueStart;
 }
 
-/** The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). */
+/**
+ * The whole service, for a validated configuration and a PostgreSQL URL (real or embedded). The URL may still be coming
+ * (an embedded database starting beside the application's creation): only what needs the database waits for it.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string, options: AppOptions = {}): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string | Promise<string>, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       providers: [{ provide: APP_INTERCEPTOR, useClass: CpoLogContextInterceptor }],
@@ -73,9 +79,9 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // JSON lines with the request id and, for a CPO's request, its connection and party; tokens never logged.
         LoggerModule.forRoot(loggerOptions(config.env.LOG_LEVEL, options.logDestination)),
-        TypeOrmModule.forRoot(databaseOptions(databaseUrl, { entities: ENTITIES })),
+        TypeOrmModule.forRootAsync({ useFactory: async () => databaseOptions(await databaseUrl, { entities: ENTITIES }) }),
         // All background work, on the same database (pg-boss, schema pgboss).
-        JobQueueModule.forRoot(databaseUrl),
+        JobQueueModule.forRoot(databaseUrl, options.jobQueueStart ?? null),
         HealthModule,
         MetricsModule,
         CallLogModule,

@@ -6,7 +6,7 @@ import { AppModule, AppOptions } from './app.module';
 import { FastPathValidationPipe, VALIDATION_OPTIONS } from './common/validation/fast-path-validation.pipe';
 import { AppConfig } from './config/app-config';
 import { Environment } from './config/env.validation';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { migrateDatabase } from './database/migrate';
 import { requestIdOf } from './logging/logger-options';
 import { timeAuthorizations } from './metrics/authorization-timing';
@@ -38,11 +38,18 @@ export interface RunningService {
 /** How to start the service, besides what the application modules take (AppOptions). */
 export interface StartOptions extends AppOptions {
   /**
-   * The embedded database in PGLITE_DATA_DIR was copied, just now, from a template migrated with exactly this build's
-   * migrations (copyMigratedTemplate, whose key hashes every migration file): looking for pending migrations would only
-   * open a second pool to find none, so it is skipped. Ignored with DATABASE_URL (a server is always checked).
+   * The embedded database was made, just now, from a template migrated with exactly this build's migrations (a copy,
+   * copyMigratedTemplate, or its dump, migratedTemplateDump; the key hashes every migration file): looking for pending
+   * migrations would only open a second pool to find none, so it is skipped, and the application's modules are created
+   * while the database starts. Ignored with DATABASE_URL (a server is always checked).
    */
   freshFromMigratedTemplate?: boolean;
+  /**
+   * An embedded database already being started by the caller (the demo starts it in a worker thread while its CPO
+   * simulators start), used instead of starting one in PGLITE_DATA_DIR; stopped by stop(), or should the start fail.
+   * Ignored with DATABASE_URL.
+   */
+  embeddedDatabase?: Promise<EmbeddedPostgres>;
 }
 
 /** One step of the service's start and its wall-clock duration in milliseconds. */
@@ -56,7 +63,7 @@ export interface StartupStep {
  * then the HTTP server with the OCPI endpoints, the internal and operations APIs and the OpenAPI document
  * (/api/docs, JSON at /api/docs-json).
  */
-export async function startService(env: Environment, { freshFromMigratedTemplate = false, ...options }: StartOptions = {}): Promise<RunningService> {
+export async function startService(env: Environment, { freshFromMigratedTemplate = false, embeddedDatabase, ...options }: StartOptions = {}): Promise<RunningService> {
   const startup: StartupStep[] = [];
   let since = performance.now();
   const stepDone = (step: string) => {
@@ -64,14 +71,24 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
     startup.push({ step, ms: Math.round(now - since) });
     since = now;
   };
-  const embedded = env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR });
-  if (embedded) stepDone('embedded database');
+  const starting = env.DATABASE_URL ? null : (embeddedDatabase ?? startEmbeddedPostgres({ dataDir: env.PGLITE_DATA_DIR }));
+  // A fresh copy of the migrated template has no migrations to run: the application's modules are created while the
+  // embedded database starts, and only what needs the database (TypeORM, the job queue) waits for its URL.
+  const overlapped = starting !== null && freshFromMigratedTemplate;
+  let embedded: EmbeddedPostgres | null = null;
   try {
-    const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-    if (embedded && freshFromMigratedTemplate) {
-      stepDone('migrations skipped (a copy of the current template)');
+    let databaseUrl: string | Promise<string>;
+    if (overlapped) {
+      databaseUrl = starting.then((started) => (embedded = started).url);
+    } else if (starting) {
+      embedded = await starting;
+      stepDone('embedded database');
+      databaseUrl = embedded.url;
+      await migrateDatabase(databaseUrl, { exclusive: false });
+      stepDone('migrations');
     } else {
-      await migrateDatabase(databaseUrl, { exclusive: !embedded });
+      databaseUrl = env.DATABASE_URL!;
+      await migrateDatabase(databaseUrl, { exclusive: true });
       stepDone('migrations');
     }
     const config = new AppConfig(env);
@@ -92,7 +109,7 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
       // Fastify's own JSON parser, wrapped by keepUnparseableJsonBodies below; besides, only text/csv (acceptCsvBodies).
       bodyParser: false,
     });
-    stepDone('application modules');
+    stepDone(overlapped ? 'embedded database (fresh from the current template: no migrations to look for) and application modules, side by side' : 'application modules');
     app.useLogger(app.get(Logger));
     app.useGlobalPipes(new FastPathValidationPipe(VALIDATION_OPTIONS));
     const fastify = app.getHttpAdapter().getInstance();
@@ -139,7 +156,8 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
       },
     };
   } catch (error) {
-    await embedded?.stop();
+    // An embedded database still starting is stopped once started (one that failed to start has nothing to stop).
+    await (embedded ?? (await starting?.catch(() => null)))?.stop();
     throw error;
   }
 }

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { cp, rm } from 'node:fs/promises';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { startEmbeddedPostgres } from './embedded-postgres';
-import { migrateDatabase } from './migrate';
+import { dumpEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 /** What {@link copyMigratedTemplate} did: the template folder it copied, and whether this call had to build it first. */
 export interface TemplateCopy {
@@ -33,6 +32,44 @@ export async function copyMigratedTemplate(dataDir: string, templatesDir: string
   return { template, built };
 }
 
+/** What {@link migratedTemplateDump} found or made: the template folder, its dump, and whether the template was built now. */
+export interface TemplateDump extends TemplateCopy {
+  /** The template's dump: PGlite's dumpDataDir, an uncompressed tar, `<template>.tar`. */
+  dump: string;
+}
+
+/**
+ * The dump of the current migrated template (see {@link copyMigratedTemplate} for the template and its key), building
+ * the template first if needed and dumping it on first need: `<template>.tar`, PGlite's dumpDataDir of it. Loaded into
+ * an in-memory PGlite (startEmbeddedPostgres with loadDataDir and no dataDir), it opens a migrated database from one
+ * file read, where a copy of the folder writes its thousand-odd files (0.6 s and more on a quiet machine). The dump
+ * is made from a copy of the template (opening a database writes to its folder, which others may be copying), written
+ * aside and renamed into place, so a half-written dump is never seen.
+ * @throws Error when the template cannot be built or dumped
+ */
+export async function migratedTemplateDump(templatesDir: string): Promise<TemplateDump> {
+  const template = join(templatesDir, `${TEMPLATE_PREFIX}${templateKey()}`);
+  const built = !existsSync(template);
+  if (built) await buildTemplate(template);
+  const dump = `${template}${DUMP_SUFFIX}`;
+  if (!existsSync(dump)) {
+    const aside = `${template}.dumping-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await cp(template, aside, { recursive: true });
+      const blob = await dumpEmbeddedPostgres(aside);
+      await writeFile(`${aside}${DUMP_SUFFIX}`, Buffer.from(await blob.arrayBuffer()));
+      renameSync(`${aside}${DUMP_SUFFIX}`, dump);
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
+      rmSync(`${aside}${DUMP_SUFFIX}`, { force: true });
+    }
+  }
+  return { template, dump, built };
+}
+
+/** File-name ending of a template's dump, next to its folder. */
+const DUMP_SUFFIX = '.tar';
+
 /**
  * The key of a template: SHA-256 (first 16 hex digits) of the PGlite and pg-boss versions and of every migration file's
  * name and content, sorted by name.
@@ -53,6 +90,9 @@ export function templateKey(): string {
 async function buildTemplate(template: string): Promise<void> {
   const building = `${template}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    // Loaded here, not with this file: TypeORM and the migrations cost the demo's worker thread (which only copies a
+    // template that exists) a few hundred ms of module loading.
+    const { migrateDatabase } = await import('./migrate');
     const embedded = await startEmbeddedPostgres({ dataDir: building });
     try {
       await migrateDatabase(embedded.url, { exclusive: false });
@@ -71,11 +111,12 @@ async function buildTemplate(template: string): Promise<void> {
   removeStaleTemplates(dirname(template), template);
 }
 
-/** Templates of other keys (older migrations or another PGlite) are never used again: their space is given back. */
+/** Templates of other keys (older migrations or another PGlite) and their dumps are never used again: their space is given back. */
 function removeStaleTemplates(templatesDir: string, current: string): void {
   for (const name of readdirSync(templatesDir)) {
     const path = join(templatesDir, name);
-    if (name.startsWith(TEMPLATE_PREFIX) && path !== current && !name.includes('.building-')) rmSync(path, { recursive: true, force: true });
+    const inProgress = name.includes('.building-') || name.includes('.dumping-');
+    if (name.startsWith(TEMPLATE_PREFIX) && path !== current && path !== `${current}${DUMP_SUFFIX}` && !inProgress) rmSync(path, { recursive: true, force: true });
   }
 }
 

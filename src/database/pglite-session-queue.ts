@@ -4,6 +4,11 @@ import type { PGlite } from '@electric-sql/pglite';
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+/**
+ * Extended-protocol messages whose answers nobody waits for before the batch's Sync (or a Flush): Parse, Bind,
+ * Describe, Execute, Close. Their answers are held and written with the Sync's, in one write.
+ */
+const HELD_UNTIL_SYNC = new Set([0x50, 0x42, 0x44, 0x45, 0x43]); // 'P', 'B', 'D', 'E', 'C'
 
 interface Queued {
   handlerId: number;
@@ -23,6 +28,11 @@ interface Queued {
  * its first message until its batch ends (Sync or a simple Query) with no transaction open; the others wait. And a
  * failing message rejects that message only, instead of stopping the queue for good.
  *
+ *
+ * The answers of a batch's messages are held until its last message has run and written in one piece (pglite-socket
+ * writes each piece to the socket at once, Nagle off): a parameterised query was five to ten socket writes, each a system
+ * call and a wake-up of the client, which cost the embedded database's thread more than some of its queries did.
+ *
  * Same interface as pglite-socket's QueryQueueManager (enqueue, getQueueLength, clearQueueForHandler,
  * clearTransactionIfNeeded), which its connection handlers call.
  */
@@ -31,6 +41,8 @@ export class PgliteSessionQueue {
   private processing = false;
   /** The connection whose batch or transaction is open in the session, or null. */
   private owner: number | null = null;
+  /** Answers held per connection until its batch ends (see HELD_UNTIL_SYNC), in order. */
+  private readonly held = new Map<number, Uint8Array[]>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -46,8 +58,9 @@ export class PgliteSessionQueue {
     return this.queue.length;
   }
 
-  /** A connection went away: its waiting messages are rejected. */
+  /** A connection went away: its waiting messages are rejected (and the answers held for it dropped). */
   clearQueueForHandler(handlerId: number): void {
+    this.held.delete(handlerId);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i].handlerId !== handlerId) continue;
       this.queue[i].reject(new Error('Handler disconnected'));
@@ -80,22 +93,36 @@ export class PgliteSessionQueue {
 
   private async run(item: Queued): Promise<void> {
     let bytes = 0;
+    const hold = HELD_UNTIL_SYNC.has(item.message[0]);
+    const answers = this.held.get(item.handlerId) ?? [];
+    this.held.delete(item.handlerId);
     try {
       await this.db.runExclusive(() =>
         this.db.execProtocolRawStream(item.message, {
           onRawData: (data: Uint8Array) => {
             bytes += data.length;
-            item.onData(data);
+            // A copy: PGlite hands a view of its memory, reused by its next answer.
+            answers.push(data.slice());
           },
         }),
       );
+      if (hold) this.held.set(item.handlerId, answers);
+      else send(item, answers);
       item.resolve(bytes);
     } catch (error) {
+      // What the batch answered before the failure is the client's too.
+      send(item, answers);
       item.reject(error);
     } finally {
       this.owner = endsBatch(item.message) && !this.db.isInTransaction() ? null : item.handlerId;
     }
   }
+}
+
+/** Writes `answers` to the connection of `item` in one piece (nothing when there are none). */
+function send(item: Queued, answers: Uint8Array[]): void {
+  if (answers.length === 0) return;
+  item.onData(answers.length === 1 ? answers[0] : Buffer.concat(answers));
 }
 
 /** Whether this message ends a batch. The startup message (no type byte: it begins with its length) opens none. */

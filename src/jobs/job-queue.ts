@@ -11,6 +11,21 @@ export const JOB_QUEUE_SCHEMA = 'pgboss';
 /** Injection token of the PostgreSQL URL the queue uses: the service's own database (real or the embedded one). */
 export const JOB_QUEUE_DATABASE_URL = Symbol('JOB_QUEUE_DATABASE_URL');
 
+/** Injection token of when this instance starts working its queues (JobQueueStart, or null: at once). */
+export const JOB_QUEUE_START = Symbol('JOB_QUEUE_START');
+
+/**
+ * When this instance starts working its queues, when not at once (the default: while the service starts). The demo
+ * defers the queues its first answer does not need until after that answer: their workers and their cron schedules
+ * start then, and jobs sent to them meanwhile wait in the database, as they would for an instance not yet running.
+ */
+export interface JobQueueStart {
+  /** Resolves when the deferred queues are to be worked (and their schedules stored). */
+  deferUntil: Promise<unknown>;
+  /** The names of the queues worked at once all the same. */
+  atOnce: readonly string[];
+}
+
 /** The schema version this pg-boss expects (its package's version.json). */
 const PG_BOSS_SCHEMA_VERSION: number = pgBossVersion.schema;
 
@@ -80,8 +95,13 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly workers = new Map<string, Wakeup[]>();
   private readonly loops = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
+  /** The deferral of JobQueueStart has ended (or there was none): every queue is worked as asked. */
+  private deferralEnded = false;
 
-  constructor(@Inject(JOB_QUEUE_DATABASE_URL) databaseUrl: string) {
+  constructor(
+    @Inject(JOB_QUEUE_DATABASE_URL) databaseUrl: string,
+    @Inject(JOB_QUEUE_START) private readonly deferral: JobQueueStart | null = null,
+  ) {
     // Every worker waiting for its next poll and every job running listens for the stop (one listener each, removed
     // after): with a dozen queues, some with several workers, Node's default warning at 11 listeners is no leak.
     setMaxListeners(MAX_STOP_LISTENERS, this.stopping.signal);
@@ -158,6 +178,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
    * schedules that are due, and a throttle of 60 s per schedule sends each due job once, whichever instances run.
    */
   async schedule<T extends object>(queue: QueueDefinition<T>, cron: string, data: T): Promise<void> {
+    if (this.deferred(queue, () => this.schedule(queue, cron, data))) return;
     await this.queue(queue);
     await this.boss.schedule(queue.name, cron, data, { tz: 'UTC' });
   }
@@ -175,6 +196,7 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
    * job in progress and its last write, and leaves no timer behind.
    */
   async work<T extends object>(queue: QueueDefinition<T>, handler: JobHandler<T>, options: WorkOptions = {}): Promise<void> {
+    if (this.deferred(queue, () => this.work(queue, handler, options))) return;
     await this.queue(queue);
     const wakeups = this.workers.get(queue.name) ?? [];
     this.workers.set(queue.name, wakeups);
@@ -202,6 +224,24 @@ export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
     }
     if (!(await settledWithin([...this.loops], STOP_TIMEOUT_MS))) this.logger.warn(`A job did not stop within ${STOP_TIMEOUT_MS} ms; it is retried after its expiry`);
     await this.boss.stop({ graceful: true, wait: true, close: true, timeout: STOP_TIMEOUT_MS });
+  }
+
+  /**
+   * Whether `queue` is deferred (JobQueueStart): then `later` runs once the deferral ends (a failure then is logged: the
+   * service runs by then), and the caller returns at once. False once the deferral has ended, and for the queues
+   * worked at once.
+   */
+  private deferred(queue: QueueDefinition<object>, later: () => Promise<void>): boolean {
+    if (!this.deferral || this.deferralEnded || this.deferral.atOnce.includes(queue.name)) return false;
+    void this.deferral.deferUntil
+      // A deferral that failed ends all the same.
+      .catch(() => undefined)
+      .then(() => {
+        this.deferralEnded = true;
+        if (!this.stopping.signal.aborted) return later();
+      })
+      .catch((error: Error) => this.logger.warn(`Job queue ${queue.name}: not worked after the deferral: ${error.message}`));
+    return true;
   }
 
   /** Fetches and works jobs of `queue` until the service stops; sleeps POLLING_INTERVAL_SECONDS when there are none. */

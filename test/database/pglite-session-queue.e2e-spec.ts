@@ -2,7 +2,8 @@
  * PgliteSessionQueue (src/database/pglite-session-queue.ts) on a real PGlite: two connections' parameterised
  * queries arriving interleaved, message by message (PostgreSQL frontend/backend protocol, extended query: Parse, Bind,
  * Execute, Sync), each get their own answer. With pglite-socket's own queue the second Parse replaced the first's
- * unnamed statement before its Bind (pglite issue #1046; seen in our search index under load).
+ * unnamed statement before its Bind (pglite issue #1046; seen in our search index under load). And a batch's answers
+ * are written once its Sync has run, in one piece.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PgliteSessionQueue } from '../../src/database/pglite-session-queue';
@@ -67,4 +68,27 @@ describe("PgliteSessionQueue: one connection's extended-protocol batch stays who
     expect(dataRows(Buffer.concat(received[1]))).toEqual(['42']);
     expect(dataRows(Buffer.concat(received[2]))).toEqual(['hello!']);
   });
+
+  it("holds a batch's answers until its Sync has run, then writes them in one piece, in protocol order", async () => {
+    const queue = new PgliteSessionQueue(db);
+    const writes: Buffer[] = [];
+    const send = (m: Uint8Array) => queue.enqueue(1, m, (data) => writes.push(Buffer.from(data)));
+    await send(parse('SELECT $1::int + 1 AS next'));
+    await send(bind('41'));
+    await send(execute());
+    const beforeSync = writes.length;
+    await send(sync());
+
+    expect(beforeSync).toBe(0);
+    expect(writes).toHaveLength(1);
+    expect(messageTypes(writes[0])).toEqual(['1', '2', 'D', 'C', 'Z']); // ParseComplete, BindComplete, DataRow, CommandComplete, ReadyForQuery
+    expect(dataRows(writes[0])).toEqual(['42']);
+  });
 });
+
+/** The type of each backend message in a byte stream, in order. */
+function messageTypes(bytes: Buffer): string[] {
+  const types: string[] = [];
+  for (let at = 0; at < bytes.length; at += 1 + bytes.readInt32BE(at + 1)) types.push(String.fromCharCode(bytes[at]));
+  return types;
+}

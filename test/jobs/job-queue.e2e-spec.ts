@@ -161,3 +161,30 @@ describe('the job queue shared by two instances', () => {
     }
   });
 });
+
+describe('a deferred start (JobQueueStart, the demo): some queues worked at once, the others once the deferral ends', () => {
+  it('a job of a deferred queue waits, stored, until the deferral ends, while a queue worked at once works its job; then it is worked', async () => {
+    const atOnce = defineQueue<{ n: number }>({ name: 'test-at-once', policy: 'standard', retryLimit: 0, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60 });
+    const later = defineQueue<{ n: number }>({ name: 'test-later', policy: 'standard', retryLimit: 0, retryDelaySeconds: 1, retryBackoff: false, expireInSeconds: 60 });
+    let endDeferral!: () => void;
+    const deferUntil = new Promise<void>((resolve) => (endDeferral = resolve));
+    const queue = new JobQueue(database.url, { deferUntil, atOnce: [atOnce.name] });
+    await queue.onModuleInit();
+    const worked: string[] = [];
+    try {
+      await queue.work(later, ({ n }) => Promise.resolve(void worked.push(`later ${n}`)));
+      await queue.work(atOnce, ({ n }) => Promise.resolve(void worked.push(`at once ${n}`)));
+      await queue.send(later, { n: 1 });
+      await queue.send(atOnce, { n: 2 });
+      await until('the job of the queue worked at once', () => (worked.includes('at once 2') ? true : undefined));
+
+      expect(worked).toEqual(['at once 2']);
+      expect(await jobStates(later.name)).toEqual([{ state: 'created', n: 1 }]);
+      endDeferral();
+      await until('the deferred job', () => (worked.includes('later 1') ? true : undefined));
+      expect(worked).toEqual(['at once 2', 'later 1']);
+    } finally {
+      await queue.beforeApplicationShutdown();
+    }
+  }, 60_000);
+});
