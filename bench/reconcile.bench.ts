@@ -183,7 +183,9 @@ export function formatReconcile(r: ReconcileResult): string {
         `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
     ...(r.import
-      ? [`    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`]
+      ? [
+          `    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`,
+        ]
       : []),
     ...(r.importStreamed
       ? [

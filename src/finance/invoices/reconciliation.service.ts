@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { stringify } from 'csv-stringify/sync';
+import { countReconciliationCdrsRead } from '../../metrics/process-metrics';
 import { InvoiceMapping } from './invoice-mapping.model';
 import { CdrIndex, HeldCdr, InvoicedElsewhere, InvoiceMatcher, LineOutcome, LineResult, MatchableLine, OUTCOME_WORDS, shown } from './invoice-matching';
 import { InvoicesService, InvoiceView } from './invoices.service';
@@ -239,13 +240,13 @@ export class ReconciliationService {
         `DECLARE period_cdrs NO SCROLL CURSOR FOR
          SELECT ${HELD_CDR_COLUMNS} FROM cdr c
          WHERE c.connection_id = $1 AND NOT c.credit AND c.start_date_time >= $2 AND c.start_date_time < $3
-           AND NOT EXISTS (SELECT 1 FROM cdr k WHERE k.connection_id = $1 AND k.credit AND k.mapped->>'credit_reference_id' IS NOT NULL
-             AND lower(k.mapped->>'credit_reference_id') = lower(c.ocpi_id))
+           AND NOT EXISTS (SELECT 1 FROM cdr k WHERE k.connection_id = $1 AND k.credit AND lower(k.mapped->>'credit_reference_id') = lower(c.ocpi_id))
          ORDER BY c.start_date_time, c.ocpi_id`,
         [p.invoice.connection_id, p.invoice.period_from, p.invoice.period_to],
       );
       for (;;) {
         const rows: HeldCdrRow[] = await m.query(`FETCH ${CDR_PAGE} FROM period_cdrs`);
+        countReconciliationCdrsRead(p.invoice.connection_id, rows.length);
         for (const r of rows) if (!matcher.hasInvoiced(r.cdr_id)) left.push(heldCdrOf(r));
         if (rows.length < CDR_PAGE) break;
       }
@@ -288,29 +289,19 @@ export class ReconciliationService {
       if (q.ids.length + q.sessions.length + q.authorizations.length + q.creditsOf.length + next.near.length === 0) break;
       const rows: Array<{ id: string; ocpi_id: string; session_id: string | null; authorization_reference: string | null; credit: boolean; credit_reference_id: string | null }> =
         await this.db.query(
-          `SELECT c.id, c.ocpi_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
-             c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id
-           FROM cdr c WHERE c.id IN (
-             SELECT id FROM cdr WHERE connection_id = $1 AND lower(ocpi_id) = ANY($2::text[])
-             UNION SELECT id FROM cdr WHERE connection_id = $1 AND mapped->>'session_id' IS NOT NULL AND lower(mapped->>'session_id') = ANY($3::text[])
-             UNION SELECT id FROM cdr WHERE connection_id = $1 AND mapped->>'authorization_reference' IS NOT NULL
-               AND lower(mapped->>'authorization_reference') = ANY($4::text[])
-             UNION SELECT id FROM cdr WHERE connection_id = $1 AND credit AND mapped->>'credit_reference_id' IS NOT NULL
-               AND lower(mapped->>'credit_reference_id') = ANY($5::text[])
-             UNION SELECT n.id FROM unnest($6::text[], $7::timestamptz[], $8::numeric[]) AS w(location_id, at, energy)
-               JOIN cdr n ON n.connection_id = $1 AND n.location_id = w.location_id AND NOT n.credit AND n.total_energy = w.energy
-                 AND n.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND n.start_date_time < w.at + interval '${NEAR_SECONDS} seconds')`,
-          [
-            connectionId,
-            q.ids,
-            q.sessions,
-            q.authorizations,
-            q.creditsOf,
-            next.near.map((n) => n.location_id),
-            next.near.map((n) => n.at),
-            next.near.map((n) => n.energy),
-          ],
+          // Each kind of key by its own index; the row's few columns read by each branch (an outer `id IN (…)` was a
+          // sequential scan of the table).
+          `SELECT ${KEY_COLUMNS} FROM cdr c WHERE c.connection_id = $1 AND lower(c.ocpi_id) = ANY($2::text[])
+           UNION SELECT ${KEY_COLUMNS} FROM cdr c WHERE c.connection_id = $1 AND c.mapped->>'session_id' IS NOT NULL AND lower(c.mapped->>'session_id') = ANY($3::text[])
+           UNION SELECT ${KEY_COLUMNS} FROM cdr c WHERE c.connection_id = $1 AND c.mapped->>'authorization_reference' IS NOT NULL
+             AND lower(c.mapped->>'authorization_reference') = ANY($4::text[])
+           UNION SELECT ${KEY_COLUMNS} FROM cdr c WHERE c.connection_id = $1 AND c.credit AND lower(c.mapped->>'credit_reference_id') = ANY($5::text[])
+           UNION SELECT ${KEY_COLUMNS} FROM unnest($6::text[], $7::timestamptz[], $8::numeric[]) AS w(location_id, at, energy)
+             JOIN cdr c ON c.connection_id = $1 AND c.location_id = w.location_id AND NOT c.credit AND c.total_energy = w.energy
+               AND c.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND c.start_date_time < w.at + interval '${NEAR_SECONDS} seconds'`,
+          [connectionId, q.ids, q.sessions, q.authorizations, q.creditsOf, next.near.map((n) => n.location_id), next.near.map((n) => n.at), next.near.map((n) => n.energy)],
         );
+      countReconciliationCdrsRead(connectionId, rows.length);
       next = noKeys();
       for (const r of rows) {
         if (found.has(r.id)) continue;
@@ -324,6 +315,7 @@ export class ReconciliationService {
     }
     if (found.size === 0) return [];
     const rows: HeldCdrRow[] = await this.db.query(`SELECT ${HELD_CDR_COLUMNS} FROM cdr c WHERE c.id = ANY($1::uuid[]) ORDER BY c.start_date_time, c.ocpi_id`, [[...found]]);
+    countReconciliationCdrsRead(connectionId, rows.length);
     return rows.map(heldCdrOf);
   }
 
@@ -338,26 +330,20 @@ export class ReconciliationService {
     if (p.earlier.length === 0 || cdrs.length === 0) return new Map();
     const keys = keysOfCdrs(cdrs);
     const lines: Array<MatchableLine & { invoice_id: string; start_date_time: Date | string | null }> = await this.db.query(
-      `SELECT l.invoice_id, ${LINE_COLUMNS} FROM invoice_line l WHERE (l.invoice_id, l.line_no) IN (
-         SELECT invoice_id, line_no FROM invoice_line WHERE invoice_id = ANY($1::uuid[]) AND cdr_ref IS NOT NULL AND lower(cdr_ref) = ANY($2::text[])
-         UNION SELECT invoice_id, line_no FROM invoice_line WHERE invoice_id = ANY($1::uuid[]) AND session_ref IS NOT NULL AND lower(session_ref) = ANY($3::text[])
-         UNION SELECT invoice_id, line_no FROM invoice_line WHERE invoice_id = ANY($1::uuid[]) AND authorization_reference IS NOT NULL
-           AND lower(authorization_reference) = ANY($4::text[])
-         UNION SELECT n.invoice_id, n.line_no FROM unnest($5::text[], $6::timestamptz[], $7::numeric[]) AS w(location_id, at, energy)
-           JOIN invoice_line n ON n.location_id IS NOT NULL AND n.start_date_time IS NOT NULL AND n.energy_kwh IS NOT NULL
-             AND n.location_id = w.location_id AND n.energy_kwh = w.energy
-             AND n.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND n.start_date_time < w.at + interval '${NEAR_SECONDS} seconds'
-           WHERE n.invoice_id = ANY($1::uuid[]))
+      `SELECT * FROM (
+         SELECT l.invoice_id, ${LINE_COLUMNS} FROM invoice_line l
+         WHERE l.invoice_id = ANY($1::uuid[]) AND l.cdr_ref IS NOT NULL AND lower(l.cdr_ref) = ANY($2::text[])
+         UNION SELECT l.invoice_id, ${LINE_COLUMNS} FROM invoice_line l
+         WHERE l.invoice_id = ANY($1::uuid[]) AND l.session_ref IS NOT NULL AND lower(l.session_ref) = ANY($3::text[])
+         UNION SELECT l.invoice_id, ${LINE_COLUMNS} FROM invoice_line l
+         WHERE l.invoice_id = ANY($1::uuid[]) AND l.authorization_reference IS NOT NULL AND lower(l.authorization_reference) = ANY($4::text[])
+         UNION SELECT l.invoice_id, ${LINE_COLUMNS} FROM unnest($5::text[], $6::timestamptz[], $7::numeric[]) AS w(location_id, at, energy)
+           JOIN invoice_line l ON l.location_id IS NOT NULL AND l.start_date_time IS NOT NULL AND l.energy_kwh IS NOT NULL
+             AND l.location_id = w.location_id AND l.energy_kwh = w.energy
+             AND l.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND l.start_date_time < w.at + interval '${NEAR_SECONDS} seconds'
+           WHERE l.invoice_id = ANY($1::uuid[])) AS l
        ORDER BY array_position($1::uuid[], l.invoice_id), l.line_no`,
-      [
-        p.earlier.map((e) => e.id),
-        keys.ids,
-        keys.sessions,
-        keys.authorizations,
-        keys.near.map((n) => n.location_id),
-        keys.near.map((n) => n.at),
-        keys.near.map((n) => n.energy),
-      ],
+      [p.earlier.map((e) => e.id), keys.ids, keys.sessions, keys.authorizations, keys.near.map((n) => n.location_id), keys.near.map((n) => n.at), keys.near.map((n) => n.energy)],
     );
     const elsewhere = new Map<string, { invoice_number: string; line_no: number }>();
     if (lines.length === 0) return elsewhere;
@@ -412,6 +398,10 @@ export class ReconciliationService {
 const LINE_COLUMNS = `l.line_no, l.cdr_ref, l.session_ref, l.authorization_reference, l.location_id, l.start_date_time, l.energy_kwh::text AS energy_kwh,
   l.time_hours::text AS time_hours, l.parking_hours::text AS parking_hours, l.amount_excl_vat::text AS amount_excl_vat,
   l.amount_incl_vat::text AS amount_incl_vat, l.vat_rate::text AS vat_rate, l.currency`;
+
+/** What `reachableCdrs` follows a CDR by (cdr c). */
+const KEY_COLUMNS = `c.id, c.ocpi_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
+  c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id`;
 
 /** A CDR's columns as matching reads them (cdr c): HeldCdrRow. */
 const HELD_CDR_COLUMNS = `c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
