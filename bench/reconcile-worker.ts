@@ -40,7 +40,14 @@ export type ReconcileWorkerMessage =
   | { type: 'import'; url: string; financeKey: string; connectionId: string; streamed: boolean }
   | {
       type: 'result';
-      result: { seedMs: number; baseRssMiB: number; peakRssMiB: { json: number; csv: number; import: number; importStreamed: number }; ceiling: ReconcileFigures };
+      result: {
+        seedMs: number;
+        baseRssMiB: number;
+        peakRssMiB: { json: number; csv: number; import: number; importStreamed: number };
+        /** CPU time the service process spent (user + system) while answering each report: load skews it less than wall-clock. */
+        cpuMs: { json: number; csv: number };
+        ceiling: ReconcileFigures;
+      };
     }
   | { type: 'error'; message: string };
 
@@ -169,13 +176,17 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
 
     // The report is asked for by the parent process, so that parsing the answer does not count as the service's memory.
     const peak = { json: 0, csv: 0, import: 0, importStreamed: 0 };
+    const cpuMs = { json: 0, csv: 0 };
     for (const format of ['json', 'csv'] as const) {
       global.gc?.();
       rss.reset();
+      const cpu = process.cpuUsage();
       const fetched = new Promise<void>((resolve) => process.once('message', () => resolve()));
       await send({ type: 'ready', url: service.url, financeKey, invoiceId, format });
       await fetched;
       peak[format] = toMiB(rss.peak());
+      const used = process.cpuUsage(cpu);
+      cpuMs[format] = round((used.user + used.system) / 1000);
     }
     // The import is timed in the scenario without a history only: what it costs does not depend on it.
     for (const streamed of request.historyCdrs > 0 ? [] : [false, true]) {
@@ -186,7 +197,7 @@ async function run(request: ReconcileWorkerRequest): Promise<void> {
       await imported;
       peak[streamed ? 'importStreamed' : 'import'] = toMiB(rss.peak());
     }
-    await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), peakRssMiB: peak, ceiling } });
+    await send({ type: 'result', result: { seedMs: round(seedMs), baseRssMiB: toMiB(baseRss), peakRssMiB: peak, cpuMs, ceiling } });
   } finally {
     rss.stop();
     await service?.stop();

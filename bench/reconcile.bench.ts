@@ -16,6 +16,8 @@ export interface ReportFigures {
   wallMs: number;
   /** The service process's peak RSS while it answered. */
   peakRssMiB: number;
+  /** The service process's CPU time (user + system) while it answered (the database's own not included). */
+  cpuMs: number;
   bytes: number;
   rows: number;
   disputed: number;
@@ -60,7 +62,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number, historyC
   const database = await createBenchDatabase(kind, process.env.DATABASE_URL);
   try {
     const child = fork(join(__dirname, 'reconcile-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
-    const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB'>>> = {};
+    const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB' | 'cpuMs'>>> = {};
     const importFigures: Partial<Record<'json' | 'streamed', Omit<ImportFigures, 'peakRssMiB'>>> = {};
     const fail = (error: unknown) => {
       child.kill();
@@ -100,8 +102,8 @@ export async function benchReconcile(kind: DatabaseKind, lines: number, historyC
       seedMs: result.seedMs,
       baseRssMiB: result.baseRssMiB,
       ceiling: result.ceiling,
-      json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json },
-      csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv },
+      json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json, cpuMs: result.cpuMs.json },
+      csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv, cpuMs: result.cpuMs.csv },
       import: importFigures.json ? { ...importFigures.json, peakRssMiB: result.peakRssMiB.import } : null,
       importStreamed: importFigures.streamed ? { ...importFigures.streamed, peakRssMiB: result.peakRssMiB.importStreamed } : null,
     };
@@ -110,7 +112,7 @@ export async function benchReconcile(kind: DatabaseKind, lines: number, historyC
   }
 }
 
-async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>): Promise<Omit<ReportFigures, 'peakRssMiB'>> {
+async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>): Promise<Omit<ReportFigures, 'peakRssMiB' | 'cpuMs'>> {
   const t = performance.now();
   const response = await fetch(`${m.url}/api/v1/finance/invoices/${m.invoiceId}/reconciliation${m.format === 'csv' ? '?format=csv' : ''}`, {
     headers: { 'X-API-Key': m.financeKey },
@@ -180,7 +182,7 @@ export function formatReconcile(r: ReconcileResult): string {
     `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs${r.historyCdrs ? ` and ${r.historyCdrs} CDRs of earlier months, 3 earlier invoices` : ''} (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
     ...(['json', 'csv'] as const).map(
       (f) =>
-        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
+        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s (service CPU ${(r[f].cpuMs / 1000).toFixed(2)} s), service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
     ...(r.import
       ? [
