@@ -69,7 +69,8 @@ async function seedRound(seed: number): Promise<{ connectionId: string; invoices
       session: r.pick(SESSIONS),
       auth: r.pick(AUTHS),
       location: r.pick(LOCATIONS),
-      start: startOf(r, r.chance(0.6) ? '06' : r.pick(['03', '04', '05', '07'])),
+      // Never two CDRs at the same instant with the same id: their order (start, then id) would be the database's whim.
+      start: new Date(Date.parse(startOf(r, r.chance(0.6) ? '06' : r.pick(['03', '04', '05', '07']))) + i).toISOString(),
       energy: r.pick(ENERGIES),
       amount: `${r.int(1, 3)}.${r.int(10, 99)}`,
       credit,
