@@ -16,6 +16,8 @@ export interface ReportFigures {
   wallMs: number;
   /** The service process's peak RSS while it answered. */
   peakRssMiB: number;
+  /** The service process's CPU time (user + system) while it answered (the database's own not included). */
+  cpuMs: number;
   bytes: number;
   rows: number;
   disputed: number;
@@ -38,22 +40,29 @@ export interface ImportFigures {
 export interface ReconcileResult {
   kind: DatabaseKind;
   lines: number;
+  /** CDRs of earlier months the CPO also holds (three of four months invoiced on earlier invoices); 0: none. */
+  historyCdrs: number;
   database: string;
   seedMs: number;
   baseRssMiB: number;
   ceiling: ReconcileFigures;
   json: ReportFigures;
   csv: ReportFigures;
-  import: ImportFigures;
+  /** Null in the scenario with a history (the import is timed once, in the scenario without). */
+  import: ImportFigures | null;
   /** The same file uploaded as a text/csv body read as it arrives (POST /api/v1/finance/invoices/csv). */
-  importStreamed: ImportFigures;
+  importStreamed: ImportFigures | null;
 }
 
-export async function benchReconcile(kind: DatabaseKind, lines: number): Promise<ReconcileResult> {
+/**
+ * @param historyCdrs CDRs of four earlier months the CPO also holds, the last three months each invoiced whole on an
+ * earlier invoice (0: none, today's scenario): the report must be the same, and should cost the same
+ */
+export async function benchReconcile(kind: DatabaseKind, lines: number, historyCdrs = 0): Promise<ReconcileResult> {
   const database = await createBenchDatabase(kind, process.env.DATABASE_URL);
   try {
     const child = fork(join(__dirname, 'reconcile-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
-    const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB'>>> = {};
+    const fetched: Partial<Record<'json' | 'csv', Omit<ReportFigures, 'peakRssMiB' | 'cpuMs'>>> = {};
     const importFigures: Partial<Record<'json' | 'streamed', Omit<ImportFigures, 'peakRssMiB'>>> = {};
     const fail = (error: unknown) => {
       child.kill();
@@ -81,28 +90,29 @@ export async function benchReconcile(kind: DatabaseKind, lines: number): Promise
         else reject(new Error(m.message));
       });
       child.once('exit', (code) => reject(new Error(`reconcile-worker exited with code ${code}`)));
-      const request: ReconcileWorkerRequest = { databaseEnv: database.env, lines };
+      const request: ReconcileWorkerRequest = { databaseEnv: database.env, lines, historyCdrs };
       child.send(request);
     });
     await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
     return {
       kind,
       lines,
+      historyCdrs,
       database: database.description,
       seedMs: result.seedMs,
       baseRssMiB: result.baseRssMiB,
       ceiling: result.ceiling,
-      json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json },
-      csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv },
-      import: { ...importFigures.json!, peakRssMiB: result.peakRssMiB.import },
-      importStreamed: { ...importFigures.streamed!, peakRssMiB: result.peakRssMiB.importStreamed },
+      json: { ...fetched.json!, peakRssMiB: result.peakRssMiB.json, cpuMs: result.cpuMs.json },
+      csv: { ...fetched.csv!, peakRssMiB: result.peakRssMiB.csv, cpuMs: result.cpuMs.csv },
+      import: importFigures.json ? { ...importFigures.json, peakRssMiB: result.peakRssMiB.import } : null,
+      importStreamed: importFigures.streamed ? { ...importFigures.streamed, peakRssMiB: result.peakRssMiB.importStreamed } : null,
     };
   } finally {
     await database.remove();
   }
 }
 
-async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>): Promise<Omit<ReportFigures, 'peakRssMiB'>> {
+async function fetchReport(m: Extract<ReconcileWorkerMessage, { type: 'ready' }>): Promise<Omit<ReportFigures, 'peakRssMiB' | 'cpuMs'>> {
   const t = performance.now();
   const response = await fetch(`${m.url}/api/v1/finance/invoices/${m.invoiceId}/reconciliation${m.format === 'csv' ? '?format=csv' : ''}`, {
     headers: { 'X-API-Key': m.financeKey },
@@ -169,13 +179,21 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export function formatReconcile(r: ReconcileResult): string {
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   return [
-    `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
+    `  ${r.kind}: ${r.lines} lines against ${r.lines} CDRs${r.historyCdrs ? ` and ${r.historyCdrs} CDRs of earlier months, 3 earlier invoices` : ''} (seeded in ${(r.seedMs / 1000).toFixed(1)} s; service RSS before ${r.baseRssMiB} MiB)`,
     ...(['json', 'csv'] as const).map(
       (f) =>
-        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s, service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
+        `    reconciliation report (HTTP, ${f.toUpperCase()}, ${mib(r[f].bytes)} MiB): ${(r[f].wallMs / 1000).toFixed(2)} s (service CPU ${(r[f].cpuMs / 1000).toFixed(2)} s), service peak RSS ${r[f].peakRssMiB} MiB, ${r[f].rows} lines, ${r[f].disputed} disputed, sha256 ${r[f].sha256.slice(0, 12)}; ${(r[f].wallMs / Math.max(1, r.ceiling.wallMs)).toFixed(1)}× the ceiling's time, ${(r[f].peakRssMiB / Math.max(1, r.ceiling.peakRssMiB)).toFixed(2)}× its peak RSS`,
     ),
-    `    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`,
-    `    invoice import (HTTP, the CSV file streamed as a text/csv body): ${(r.importStreamed.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.importStreamed.peakRssMiB} MiB, ${r.importStreamed.lineCount} lines`,
+    ...(r.import
+      ? [
+          `    invoice import (HTTP, CSV of ${mib(r.import.bytes)} MiB in a JSON body): ${(r.import.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.import.peakRssMiB} MiB, ${r.import.lineCount} lines`,
+        ]
+      : []),
+    ...(r.importStreamed
+      ? [
+          `    invoice import (HTTP, the CSV file streamed as a text/csv body): ${(r.importStreamed.wallMs / 1000).toFixed(2)} s, service peak RSS ${r.importStreamed.peakRssMiB} MiB, ${r.importStreamed.lineCount} lines`,
+        ]
+      : []),
     `    ceiling, the rows read with one query: ${(r.ceiling.wallMs / 1000).toFixed(2)} s, peak RSS ${r.ceiling.peakRssMiB} MiB, ${r.ceiling.rows} rows`,
   ].join('\n');
 }

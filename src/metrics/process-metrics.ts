@@ -65,6 +65,13 @@ const authorizationLatency = new Histogram({
   registers: [processMetrics],
 });
 
+const reconciliationCdrsRead = new Counter({
+  name: 'invoice_reconciliation_cdrs_read_total',
+  help: 'CDR rows invoice reconciliations on this instance read from the database, by connection: grows with the invoices reconciled, not with the CPO history.',
+  labelNames: ['cpo'] as const,
+  registers: [processMetrics],
+});
+
 /** The outcome label of a call-log kind; a kind outside the closed set would be a bug, counted as TRANSPORT. */
 export function callOutcomeOf(kind: string): OcpiCallOutcome {
   return (OUTCOMES as string[]).includes(kind) ? (kind as OcpiCallOutcome) : 'TRANSPORT';
@@ -83,6 +90,11 @@ export function countOcpiCall(connectionId: string | null, module: string | null
 /** Counts one push a CPO made to one of our Receiver interfaces. Never throws. */
 export function countPush(connectionId: string, module: string, result: PushResult): void {
   pushesReceived.inc({ cpo: connectionId, module, result });
+}
+
+/** Counts CDR rows a reconciliation of an invoice of the CPO read (each time one is read). Never throws. */
+export function countReconciliationCdrsRead(connectionId: string, rows: number): void {
+  reconciliationCdrsRead.inc({ cpo: connectionId }, rows);
 }
 
 /** Counts one finished pull. Never throws. */

@@ -149,6 +149,10 @@ export class CdrIndex {
 /**
  * Matches the lines of one invoice, one at a time in line order, remembering what earlier lines claimed (so that the
  * lines can be read and the results written in pages). `notInvoiced` after the last line.
+ *
+ * The index and `elsewhere` may be replaced between lines (`usePage`): a page of lines can be matched against only the
+ * CDRs its lines can reach, as long as every lookup the matcher makes for them finds in that index what it would find
+ * in the index of every CDR of the CPO (see ReconciliationService), and `elsewhere` tells the truth for their CDRs.
  */
 export class InvoiceMatcher {
   private readonly claimed = new Map<string, number>();
@@ -156,10 +160,21 @@ export class InvoiceMatcher {
   private readonly invoiced = new Set<string>();
 
   constructor(
-    private readonly index: CdrIndex,
+    private index: CdrIndex,
     private readonly linePer: 'CDR' | 'SESSION',
-    private readonly elsewhere: InvoicedElsewhere = new Map(),
+    private elsewhere: InvoicedElsewhere = new Map(),
   ) {}
+
+  /** The CDRs (and what earlier invoices claimed of them) the next lines are matched against; what was claimed is kept. */
+  usePage(index: CdrIndex, elsewhere: InvoicedElsewhere): void {
+    this.index = index;
+    this.elsewhere = elsewhere;
+  }
+
+  /** Whether a line of this invoice so far invoices the CDR (by its id, any case). */
+  hasInvoiced(cdrId: string): boolean {
+    return this.invoiced.has(lower(cdrId));
+  }
 
   /** The outcome of the next line (lines in line order). */
   match(l: MatchableLine): LineResult {

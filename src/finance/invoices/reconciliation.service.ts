@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Decimal } from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { stringify } from 'csv-stringify/sync';
+import { countReconciliationCdrsRead } from '../../metrics/process-metrics';
 import { InvoiceMapping } from './invoice-mapping.model';
-import { CdrIndex, HeldCdr, InvoiceMatcher, LineOutcome, LineResult, MatchableLine, OUTCOME_WORDS, shown } from './invoice-matching';
+import { CdrIndex, HeldCdr, InvoicedElsewhere, InvoiceMatcher, LineOutcome, LineResult, MatchableLine, OUTCOME_WORDS, shown } from './invoice-matching';
 import { InvoicesService, InvoiceView } from './invoices.service';
 
 /** A sum of lines: how many, and their amounts per side (null: no line states that side). */
@@ -45,21 +46,31 @@ export interface ReconciliationReport {
   };
 }
 
-/** An invoice ready to be matched: its view, how its lines read, the CPO's CDRs indexed, what earlier invoices claimed. */
+/** An earlier current invoice of the same CPO (imported before): what it claimed comes first. */
+export interface EarlierInvoice {
+  id: string;
+  invoice_number: string;
+  line_per: InvoiceMapping['line_per'];
+}
+
+/** An invoice ready to be matched: its view, how its lines read, the CPO's earlier current invoices in import order. */
 export interface PreparedReconciliation {
   invoice: InvoiceView;
   linePer: InvoiceMapping['line_per'];
-  index: CdrIndex;
-  elsewhere: Map<string, { invoice_number: string; line_no: number }>;
+  earlier: EarlierInvoice[];
 }
 
-/** Lines read and results written per page of this many lines: memory stays flat whatever the invoice's size. */
-const PAGE_LINES = 500;
+/**
+ * Lines read, and the CDRs they reach read, per page of this many lines: memory stays flat whatever the invoice's
+ * size (the results are written line by line); fewer, larger pages ask the database fewer times (a page's CDRs are
+ * three statements).
+ */
+const PAGE_LINES = 2000;
 
 /** CSV report rows written per chunk (a disputed row is ~400 characters: chunks well under the large-object size). */
 const CSV_ROWS = 100;
 
-/** CDRs read per FETCH while the index is built. */
+/** CDRs of the period read per FETCH while what was not invoiced is looked for. */
 const CDR_PAGE = 2000;
 
 /** Characters per chunk of report text written (see TextChunks). */
@@ -90,8 +101,10 @@ const CSV_HEADER = [
 /**
  * Reconciles an imported invoice against the CDRs of its CPO (InvoiceMatcher), computed on each request from what is
  * held now, so CDRs that arrive after the import are found the next time the report is asked for. Exact decimals.
- * The CPO's CDRs are held in memory (indexed) while the invoice's lines are read, matched and written a page at a
- * time, in one pass: the lines are never all held.
+ * The invoice's lines are read, matched and written a page at a time, in one pass: the lines are never all held, nor
+ * the CPO's CDRs. Each page is matched against only the CDRs its lines can reach (`reachableCdrs`) and only what the
+ * CPO's earlier invoices claimed of those (`claimedEarlier`), so that time and memory grow with the invoice, not with
+ * the CPO's history; the outcomes are those of matching against every CDR of the CPO (invoice-matching.spec.ts).
  */
 @Injectable()
 export class ReconciliationService {
@@ -104,42 +117,31 @@ export class ReconciliationService {
   async prepare(invoiceId: string): Promise<PreparedReconciliation> {
     const invoice = await this.invoices.get(invoiceId);
     const [{ mapping }]: Array<{ mapping: InvoiceMapping }> = await this.db.query(`SELECT mapping FROM invoice WHERE id = $1`, [invoiceId]);
-    const index = new CdrIndex(await this.heldCdrs(invoice.connection_id));
-    // What the CPO's earlier current invoices already invoice (first come, first claimed).
-    const earlier: Array<{ id: string; invoice_number: string; mapping: InvoiceMapping }> = await this.db.query(
-      `SELECT e.id, e.invoice_number, e.mapping FROM invoice e, invoice me
+    // The CPO's earlier current invoices, whose claims come first (first come, first claimed).
+    const earlier: EarlierInvoice[] = await this.db.query(
+      `SELECT e.id, e.invoice_number, e.mapping->>'line_per' AS line_per FROM invoice e, invoice me
        WHERE me.id = $1 AND e.connection_id = me.connection_id AND e.id <> me.id AND e.superseded_by IS NULL AND e.invoice_number <> me.invoice_number
          AND (e.imported_at, e.id) < (me.imported_at, me.id)
        ORDER BY e.imported_at, e.id`,
       [invoiceId],
     );
-    const elsewhere = new Map<string, { invoice_number: string; line_no: number }>();
-    for (const e of earlier) {
-      // Matched against what the invoices before it claimed; its own claims count only from the next invoice on.
-      const matcher = new InvoiceMatcher(index, e.mapping.line_per, elsewhere);
-      const theirs = new Map<string, { invoice_number: string; line_no: number }>();
-      for await (const page of this.linePages(e.id)) {
-        for (const l of page) {
-          const r = matcher.match(l);
-          if (!r.unit || r.outcome === 'INVOICED_TWICE') continue;
-          for (const id of r.unit.cdr_ids)
-            if (!elsewhere.has(id.toLowerCase()) && !theirs.has(id.toLowerCase())) theirs.set(id.toLowerCase(), { invoice_number: e.invoice_number, line_no: r.line_no });
-        }
-      }
-      for (const [id, at] of theirs) elsewhere.set(id, at);
-    }
-    return { invoice, linePer: mapping.line_per, index, elsewhere };
+    return { invoice, linePer: mapping.line_per, earlier };
   }
 
   /** The invoice's lines matched, a page at a time in line order (with the matcher, for what was not invoiced after the last page). */
-  async *matchedPages(p: PreparedReconciliation, matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere)): AsyncGenerator<LineResult[]> {
-    for await (const page of this.linePages(p.invoice.id)) yield page.map((l) => matcher.match(l));
+  async *matchedPages(p: PreparedReconciliation, matcher = this.matcherFor(p)): AsyncGenerator<LineResult[]> {
+    for await (const page of this.pagesToMatch(p, matcher)) yield page.map((l) => matcher.match(l));
+  }
+
+  /** A matcher for the invoice's lines, for `pagesToMatch` to give each page's CDRs. */
+  matcherFor(p: PreparedReconciliation): InvoiceMatcher {
+    return new InvoiceMatcher(new CdrIndex([]), p.linePer);
   }
 
   /** The whole report in memory (for small invoices and callers that need it whole; GET …/reconciliation streams it). */
   async report(invoiceId: string): Promise<ReconciliationReport> {
     const p = await this.prepare(invoiceId);
-    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const matcher = this.matcherFor(p);
     const totals = new ReportTotals();
     const lines: LineResult[] = [];
     for await (const page of this.matchedPages(p, matcher))
@@ -152,7 +154,7 @@ export class ReconciliationService {
       totals: totals.value(),
       lines,
       disputes: lines.filter((r) => r.outcome !== 'MATCHED').map(disputeLine),
-      not_invoiced: notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to })),
+      not_invoiced: notInvoicedOf(await this.notInvoiced(p, matcher)),
     };
   }
 
@@ -162,13 +164,13 @@ export class ReconciliationService {
    * the disputes are held until the lines are written (as JSON text), so memory grows with the disputed lines alone.
    */
   async *reportJson(p: PreparedReconciliation): AsyncGenerator<string> {
-    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
+    const matcher = this.matcherFor(p);
     const totals = new ReportTotals();
     const disputes: string[] = [];
     const out = new TextChunks();
     yield `{"invoice":${JSON.stringify(p.invoice)},"lines":[`;
     let separator = '';
-    for await (const page of this.linePages(p.invoice.id)) {
+    for await (const page of this.pagesToMatch(p, matcher)) {
       for (const l of page) {
         // Each result written as soon as it is matched, so that it dies young (a page of results held until the page
         // was written outlived the young generation's collections and piled up in the old one).
@@ -187,7 +189,7 @@ export class ReconciliationService {
       if (chunk !== null) yield chunk;
     }
     disputes.length = 0;
-    const { count, cdrs } = notInvoicedOf(matcher.notInvoiced({ from: p.invoice.period_from, to: p.invoice.period_to }));
+    const { count, cdrs } = notInvoicedOf(await this.notInvoiced(p, matcher));
     const head = out.add(`],"not_invoiced":{"count":${count},"cdrs":[`);
     if (head !== null) yield head;
     for (let i = 0; i < cdrs.length; i++) {
@@ -205,8 +207,8 @@ export class ReconciliationService {
   async *reportCsv(p: PreparedReconciliation): AsyncGenerator<string> {
     const options = { record_delimiter: 'windows' as const, cast: { boolean: (v: boolean) => String(v) } };
     yield stringify([CSV_HEADER], options);
-    const matcher = new InvoiceMatcher(p.index, p.linePer, p.elsewhere);
-    for await (const page of this.linePages(p.invoice.id)) {
+    const matcher = this.matcherFor(p);
+    for await (const page of this.pagesToMatch(p, matcher)) {
       // A row per line as soon as it is matched: the result dies young; rows written CSV_ROWS at a time, so that each
       // chunk stays small (see TextChunks).
       for (let i = 0; i < page.length; i += CSV_ROWS)
@@ -218,58 +220,171 @@ export class ReconciliationService {
   }
 
   /**
-   * Every CDR of the CPO (credits included) in index order, read through a cursor CDR_PAGE rows at a time, so that the
-   * rows as the driver returns them (Date objects, every column a fresh string) are never all held at once: only the
-   * HeldCdrs, with one copy of each value that repeats across CDRs (Location, currency, quantities, the check's
-   * differences, mostly "0"): ~90 MiB for 100,000 CDRs otherwise.
+   * The invoice's lines a page at a time in line order, the matcher given before each page the CDRs the page's lines
+   * can reach and what earlier invoices claimed of them: match the page's lines, in order, before asking for the next.
    */
-  private async heldCdrs(connectionId: string): Promise<HeldCdr[]> {
-    const cdrs: HeldCdr[] = [];
-    const shared = new Map<string, string>();
-    const share = <T extends string | null>(v: T): T => {
-      if (v === null) return v;
-      const held = shared.get(v) as T | undefined;
-      if (held !== undefined) return held;
-      shared.set(v, v);
-      return v;
-    };
-    // A cursor lives in its transaction; one statement's snapshot, as the single query before it read.
+  private async *pagesToMatch(p: PreparedReconciliation, matcher: InvoiceMatcher): AsyncGenerator<MatchableLine[]> {
+    for await (const page of this.linePages(p.invoice.id)) {
+      // Closed only when earlier invoices are asked what they claimed of it (see claimedEarlier).
+      const cdrs = await this.reachableCdrs(p.invoice.connection_id, keysOfLines(page), p.earlier.length > 0 ? 'CLOSED' : 'LOOKUPS', p.linePer);
+      matcher.usePage(new CdrIndex(cdrs), await this.claimedEarlier(p, cdrs));
+      yield page;
+    }
+  }
+
+  /**
+   * CDRs that started in the invoice's period, not credited, that no line of this invoice (matched to the end by
+   * `matcher`) nor of an earlier one invoiced, in the order of start then id. The period's CDRs are read through a
+   * cursor and only those this invoice left out are kept: never the CPO's other CDRs.
+   */
+  private async notInvoiced(p: PreparedReconciliation, matcher: InvoiceMatcher): Promise<HeldCdr[]> {
+    const left: HeldCdr[] = [];
+    // A cursor lives in its transaction; nothing else is asked of the database until it is closed (PGlite has one connection).
     await this.db.transaction(async (m) => {
       await m.query(
-        `DECLARE held_cdrs NO SCROLL CURSOR FOR
-         SELECT c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
-           c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
-           c.mapped->>'total_parking_time' AS parking_hours, c.stated_before_taxes::text AS before_taxes, c.stated_after_taxes::text AS after_taxes,
-           c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id, c.difference_before_taxes::text AS difference_before_taxes,
-           c.difference_after_taxes::text AS difference_after_taxes, c.exact
-         FROM cdr c WHERE c.connection_id = $1 ORDER BY c.start_date_time, c.ocpi_id`,
-        [connectionId],
+        `DECLARE period_cdrs NO SCROLL CURSOR FOR
+         SELECT ${HELD_CDR_COLUMNS} FROM cdr c
+         WHERE c.connection_id = $1 AND NOT c.credit AND c.start_date_time >= $2 AND c.start_date_time < $3
+           AND NOT EXISTS (SELECT 1 FROM cdr k WHERE k.connection_id = $1 AND k.credit AND lower(k.mapped->>'credit_reference_id') = lower(c.ocpi_id))
+         ORDER BY c.start_date_time, c.ocpi_id`,
+        [p.invoice.connection_id, p.invoice.period_from, p.invoice.period_to],
       );
       for (;;) {
-        const rows: Array<Omit<HeldCdr, 'start_date_time'> & { start_date_time: Date }> = await m.query(`FETCH ${CDR_PAGE} FROM held_cdrs`);
-        for (const r of rows)
-          cdrs.push({
-            cdr_id: r.cdr_id,
-            session_id: r.session_id,
-            authorization_reference: r.authorization_reference,
-            location_id: share(r.location_id),
-            start_date_time: new Date(r.start_date_time).toISOString(),
-            currency: share(r.currency),
-            energy_kwh: share(r.energy_kwh),
-            time_hours: share(r.time_hours),
-            parking_hours: share(r.parking_hours),
-            before_taxes: r.before_taxes,
-            after_taxes: r.after_taxes,
-            credit: r.credit,
-            credit_reference_id: r.credit_reference_id,
-            difference_before_taxes: share(r.difference_before_taxes),
-            difference_after_taxes: share(r.difference_after_taxes),
-            exact: r.exact,
-          });
+        const rows: HeldCdrRow[] = await m.query(`FETCH ${CDR_PAGE} FROM period_cdrs`);
+        countReconciliationCdrsRead(p.invoice.connection_id, rows.length);
+        for (const r of rows) if (!matcher.hasInvoiced(r.cdr_id)) left.push(heldCdrOf(r));
         if (rows.length < CDR_PAGE) break;
       }
     });
-    return cdrs;
+    if (p.earlier.length === 0) return left;
+    const out: HeldCdr[] = [];
+    for (let i = 0; i < left.length; i += PAGE_LINES) {
+      const some = left.slice(i, i + PAGE_LINES);
+      const claimed = await this.claimedEarlier(p, await this.reachableCdrs(p.invoice.connection_id, { ...noKeys(), ids: some.map((c) => lower(c.cdr_id)) }, 'CLOSED'));
+      for (const c of some) if (!claimed.has(lower(c.cdr_id))) out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * The CDRs of the CPO a set of lookups can reach, in the order of start then id (the order of CdrIndex's lists):
+   * those the keys name (by id, session id and authorization reference, any case; the originals at a Location started
+   * within a minute with that energy), then, until nothing new comes, every CDR sharing an id (any case), a session id or
+   * an authorization reference with one found, the credits of the originals found and the originals the credits found
+   * credit. Closed so, the set answers every lookup a line reaching it makes as every CDR of the CPO would (a later CDR
+   * with the same id still replaces an earlier; "exactly one CDR fits" counts the same CDRs), and a line of any invoice
+   * whose CDRs meet the set has all its CDRs in it and names one of its keys (`claimedEarlier` relies on it).
+   * With `follow` LOOKUPS (no earlier invoice to ask), only what matching the lines looks up next is followed: the
+   * same id (any case) of every CDR found and, for lines per SESSION, the sessions and credits of those found.
+   * One query per round (each kind of key in one `= ANY`), the rows read whole once, at the end.
+   */
+  private async reachableCdrs(connectionId: string, keys: CdrKeys, follow: 'CLOSED' | 'LOOKUPS', linePer: InvoiceMapping['line_per'] = 'SESSION'): Promise<HeldCdr[]> {
+    const closed = follow === 'CLOSED';
+    const bySession = closed || linePer === 'SESSION';
+    const asked = { ids: new Set<string>(), sessions: new Set<string>(), authorizations: new Set<string>(), creditsOf: new Set<string>() };
+    const found = new Set<string>();
+    let next = keys;
+    for (;;) {
+      const fresh = (kind: keyof typeof asked) => {
+        const out: string[] = [];
+        for (const k of next[kind])
+          if (k !== '' && !asked[kind].has(k)) {
+            asked[kind].add(k);
+            out.push(k);
+          }
+        return out;
+      };
+      const q = { ids: fresh('ids'), sessions: fresh('sessions'), authorizations: fresh('authorizations'), creditsOf: fresh('creditsOf') };
+      if (q.ids.length + q.sessions.length + q.authorizations.length + q.creditsOf.length + next.near.length === 0) break;
+      const rows: Array<{ id: string; ocpi_id: string; session_id: string | null; authorization_reference: string | null; credit: boolean; credit_reference_id: string | null }> =
+        await this.db.query(
+          // Each kind of key by its own index, key by key (see perKey); the row's few columns read by each branch.
+          `${perKey('$2', KEY_COLUMNS, `cdr c WHERE c.connection_id = $1 AND lower(c.ocpi_id) = k.key`)}
+           UNION ${perKey('$3', KEY_COLUMNS, `cdr c WHERE c.connection_id = $1 AND lower(c.mapped->>'session_id') = k.key`)}
+           UNION ${perKey('$4', KEY_COLUMNS, `cdr c WHERE c.connection_id = $1 AND lower(c.mapped->>'authorization_reference') = k.key`)}
+           UNION ${perKey('$5', KEY_COLUMNS, `cdr c WHERE c.connection_id = $1 AND c.credit AND lower(c.mapped->>'credit_reference_id') = k.key`)}
+           UNION SELECT x.* FROM unnest($6::text[], $7::timestamptz[], $8::numeric[]) AS w(location_id, at, energy),
+             LATERAL (SELECT ${KEY_COLUMNS} FROM cdr c WHERE c.connection_id = $1 AND c.location_id = w.location_id AND NOT c.credit AND c.total_energy = w.energy
+               AND c.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND c.start_date_time < w.at + interval '${NEAR_SECONDS} seconds' OFFSET 0) AS x`,
+          [connectionId, q.ids, q.sessions, q.authorizations, q.creditsOf, next.near.map((n) => n.location_id), next.near.map((n) => n.at), next.near.map((n) => n.energy)],
+        );
+      countReconciliationCdrsRead(connectionId, rows.length);
+      next = noKeys();
+      for (const r of rows) {
+        if (found.has(r.id)) continue;
+        found.add(r.id);
+        next.ids.push(lower(r.ocpi_id));
+        if (r.session_id && bySession) next.sessions.push(lower(r.session_id));
+        if (r.authorization_reference && closed) next.authorizations.push(lower(r.authorization_reference));
+        if (!r.credit) {
+          if (bySession) next.creditsOf.push(lower(r.ocpi_id));
+        } else if (r.credit_reference_id && closed) next.ids.push(lower(r.credit_reference_id));
+      }
+    }
+    if (found.size === 0) return [];
+    const rows: HeldCdrRow[] = await this.db.query(
+      `SELECT x.* FROM unnest($1::uuid[]) AS k(id), LATERAL (SELECT ${HELD_CDR_COLUMNS} FROM cdr c WHERE c.id = k.id OFFSET 0) AS x
+       ORDER BY x.start_date_time, x.cdr_id`,
+      [[...found]],
+    );
+    countReconciliationCdrsRead(connectionId, rows.length);
+    return rows.map(heldCdrOf);
+  }
+
+  /**
+   * What the CPO's earlier current invoices claimed of `cdrs` (a set `reachableCdrs` closed), by lower-cased CDR id:
+   * the invoice and line that invoiced each first. Only their lines that name a key of `cdrs` are read and matched
+   * again, in import order then line order, so that first come is first claimed: a line whose CDRs meet `cdrs` names
+   * one of its keys and has all its CDRs in it, so whether it claims depends only on lines read here (those invoicing
+   * the same CDRs, and those that claimed its CDRs before it), and lines not read claim none of `cdrs`.
+   */
+  private async claimedEarlier(p: PreparedReconciliation, cdrs: HeldCdr[]): Promise<InvoicedElsewhere> {
+    if (p.earlier.length === 0 || cdrs.length === 0) return new Map();
+    const keys = keysOfCdrs(cdrs);
+    const lines: Array<MatchableLine & { invoice_id: string; start_date_time: Date | string | null }> = await this.db.query(
+      `SELECT * FROM (
+         ${perKey('$2', `l.invoice_id, ${LINE_COLUMNS}`, `invoice_line l WHERE lower(l.cdr_ref) = k.key AND l.invoice_id = ANY($1::uuid[])`)}
+         UNION ${perKey('$3', `l.invoice_id, ${LINE_COLUMNS}`, `invoice_line l WHERE lower(l.session_ref) = k.key AND l.invoice_id = ANY($1::uuid[])`)}
+         UNION ${perKey('$4', `l.invoice_id, ${LINE_COLUMNS}`, `invoice_line l WHERE lower(l.authorization_reference) = k.key AND l.invoice_id = ANY($1::uuid[])`)}
+         UNION SELECT x.* FROM unnest($5::text[], $6::timestamptz[], $7::numeric[]) AS w(location_id, at, energy),
+           LATERAL (SELECT l.invoice_id, ${LINE_COLUMNS} FROM invoice_line l
+             WHERE l.location_id IS NOT NULL AND l.start_date_time IS NOT NULL AND l.energy_kwh IS NOT NULL
+               AND l.location_id = w.location_id AND l.energy_kwh = w.energy AND l.invoice_id = ANY($1::uuid[])
+               AND l.start_date_time > w.at - interval '${NEAR_SECONDS} seconds' AND l.start_date_time < w.at + interval '${NEAR_SECONDS} seconds' OFFSET 0) AS x
+       ) AS l
+       ORDER BY array_position($1::uuid[], l.invoice_id), l.line_no`,
+      [p.earlier.map((e) => e.id), keys.ids, keys.sessions, keys.authorizations, keys.near.map((n) => n.location_id), keys.near.map((n) => n.at), keys.near.map((n) => n.energy)],
+    );
+    const elsewhere = new Map<string, { invoice_number: string; line_no: number }>();
+    if (lines.length === 0) return elsewhere;
+    for (const l of lines) if (l.start_date_time !== null) l.start_date_time = new Date(l.start_date_time).toISOString();
+    const byId = new Map(p.earlier.map((e) => [e.id, e]));
+    let current: { invoice: EarlierInvoice; matcher: InvoiceMatcher; theirs: Map<string, { invoice_number: string; line_no: number }> } | null = null;
+    const close = () => {
+      if (current) for (const [id, at] of current.theirs) elsewhere.set(id, at);
+    };
+    for (let i = 0; i < lines.length; i += PAGE_LINES) {
+      const page = lines.slice(i, i + PAGE_LINES);
+      const index = new CdrIndex(await this.reachableCdrs(p.invoice.connection_id, keysOfLines(page), 'CLOSED'));
+      for (const l of page) {
+        if (current?.invoice.id !== l.invoice_id) {
+          // Matched against what the invoices before it claimed; its own claims count only from the next invoice on.
+          close();
+          const invoice: EarlierInvoice = byId.get(l.invoice_id)!;
+          current = { invoice, matcher: new InvoiceMatcher(index, invoice.line_per, elsewhere), theirs: new Map() };
+        }
+        current.matcher.usePage(index, elsewhere);
+        const r = current.matcher.match(l);
+        if (!r.unit || r.outcome === 'INVOICED_TWICE') continue;
+        for (const id of r.unit.cdr_ids)
+          if (!elsewhere.has(lower(id)) && !current.theirs.has(lower(id))) current.theirs.set(lower(id), { invoice_number: current.invoice.invoice_number, line_no: r.line_no });
+      }
+    }
+    close();
+    // Only the CDRs of the set: what the lines read here claimed of other CDRs may not be all that was claimed of them.
+    const mine = new Set(cdrs.map((c) => lower(c.cdr_id)));
+    for (const id of [...elsewhere.keys()]) if (!mine.has(id)) elsewhere.delete(id);
+    return elsewhere;
   }
 
   /** The invoice's lines in line order, a page at a time (keyset on the primary key). */
@@ -277,10 +392,7 @@ export class ReconciliationService {
     let after = 0;
     for (;;) {
       const lines: Array<MatchableLine & { start_date_time: Date | string | null }> = await this.db.query(
-        `SELECT line_no, cdr_ref, session_ref, authorization_reference, location_id, start_date_time, energy_kwh::text AS energy_kwh,
-           time_hours::text AS time_hours, parking_hours::text AS parking_hours, amount_excl_vat::text AS amount_excl_vat,
-           amount_incl_vat::text AS amount_incl_vat, vat_rate::text AS vat_rate, currency
-         FROM invoice_line WHERE invoice_id = $1 AND line_no > $2 ORDER BY line_no LIMIT ${PAGE_LINES}`,
+        `SELECT ${LINE_COLUMNS} FROM invoice_line l WHERE l.invoice_id = $1 AND l.line_no > $2 ORDER BY l.line_no LIMIT ${PAGE_LINES}`,
         [invoiceId, after],
       );
       if (lines.length === 0) return;
@@ -290,6 +402,81 @@ export class ReconciliationService {
       after = lines[lines.length - 1].line_no;
     }
   }
+}
+
+/** An invoice line's columns as matching reads them (invoice_line l). */
+const LINE_COLUMNS = `l.line_no, l.cdr_ref, l.session_ref, l.authorization_reference, l.location_id, l.start_date_time, l.energy_kwh::text AS energy_kwh,
+  l.time_hours::text AS time_hours, l.parking_hours::text AS parking_hours, l.amount_excl_vat::text AS amount_excl_vat,
+  l.amount_incl_vat::text AS amount_incl_vat, l.vat_rate::text AS vat_rate, l.currency`;
+
+/**
+ * The `columns` of the rows of `fromWhere` (a FROM list and WHERE clause naming the key as `k.key`) for each key of the
+ * text array parameter `keys`, looked up key by key: a LATERAL subquery behind OFFSET 0 is a nested loop over the
+ * keys, each an index scan. Asked for 2,000 keys at once in `= ANY`, the planner priced the index scans above reading
+ * the whole table (a parallel sequential scan of every CDR, 70–110 ms a page, more as the CPO's history grows).
+ */
+function perKey(keys: string, columns: string, fromWhere: string): string {
+  return `SELECT x.* FROM unnest(${keys}::text[]) AS k(key), LATERAL (SELECT ${columns} FROM ${fromWhere} OFFSET 0) AS x`;
+}
+
+/** What `reachableCdrs` follows a CDR by (cdr c). */
+const KEY_COLUMNS = `c.id, c.ocpi_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
+  c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id`;
+
+/** A CDR's columns as matching reads them (cdr c): HeldCdrRow. */
+const HELD_CDR_COLUMNS = `c.ocpi_id AS cdr_id, c.mapped->>'session_id' AS session_id, c.mapped->>'authorization_reference' AS authorization_reference,
+  c.location_id, c.start_date_time, c.currency, c.total_energy::text AS energy_kwh, c.mapped->>'total_time' AS time_hours,
+  c.mapped->>'total_parking_time' AS parking_hours, c.stated_before_taxes::text AS before_taxes, c.stated_after_taxes::text AS after_taxes,
+  c.credit, c.mapped->>'credit_reference_id' AS credit_reference_id, c.difference_before_taxes::text AS difference_before_taxes,
+  c.difference_after_taxes::text AS difference_after_taxes, c.exact`;
+
+type HeldCdrRow = Omit<HeldCdr, 'start_date_time'> & { start_date_time: Date | string };
+
+function heldCdrOf(r: HeldCdrRow): HeldCdr {
+  return { ...r, start_date_time: new Date(r.start_date_time).toISOString() };
+}
+
+/**
+ * A window a little wider than matching's minute (START_TOLERANCE_MS), so that the database's microseconds never
+ * leave out a CDR that the matcher, on milliseconds, would count: the matcher applies the minute itself.
+ */
+const NEAR_SECONDS = 61;
+
+/** What to look CDRs up by: lower-cased ids, session ids, authorization references, ids credited; originals near a Location's start with an energy. */
+interface CdrKeys {
+  ids: string[];
+  sessions: string[];
+  authorizations: string[];
+  creditsOf: string[];
+  near: Array<{ location_id: string; at: string; energy: string }>;
+}
+
+const noKeys = (): CdrKeys => ({ ids: [], sessions: [], authorizations: [], creditsOf: [], near: [] });
+
+const lower = (s: string) => s.toLowerCase();
+
+/** The lookups InvoiceMatcher makes for these lines, before what it finds leads to more (`reachableCdrs` follows those). */
+function keysOfLines(lines: MatchableLine[]): CdrKeys {
+  const keys = noKeys();
+  for (const l of lines) {
+    if (l.cdr_ref) keys.ids.push(lower(l.cdr_ref));
+    if (l.session_ref) keys.sessions.push(lower(l.session_ref));
+    if (l.authorization_reference) keys.authorizations.push(lower(l.authorization_reference));
+    if (l.location_id && l.start_date_time && l.energy_kwh) keys.near.push({ location_id: l.location_id, at: l.start_date_time, energy: l.energy_kwh });
+  }
+  return keys;
+}
+
+/** The keys by which a line can reach these CDRs (lines by Location: the originals'). */
+function keysOfCdrs(cdrs: HeldCdr[]): CdrKeys {
+  const keys = noKeys();
+  for (const c of cdrs) {
+    keys.ids.push(lower(c.cdr_id));
+    if (c.session_id) keys.sessions.push(lower(c.session_id));
+    if (c.authorization_reference) keys.authorizations.push(lower(c.authorization_reference));
+    if (!c.credit) keys.near.push({ location_id: c.location_id, at: c.start_date_time, energy: c.energy_kwh });
+  }
+  return keys;
 }
 
 /**
