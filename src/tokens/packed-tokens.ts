@@ -47,8 +47,8 @@ export class StringTable {
 /**
  * The Tokens of one TokenType, held for real-time authorization (TokenCache) in a few typed arrays instead of an
  * object per Token: a million Tokens are then a dozen arrays rather than millions of small objects (HeldToken objects,
- * key and contract strings, boxed timestamps) that every major garbage collection had to trace, and about 90 bytes a
- * Token instead of about 235. Per Token (a record, numbered in order of arrival):
+ * key and contract strings, boxed timestamps) that every major garbage collection had to trace, and about 100 bytes
+ * a Token (outside the JS heap) instead of about 235. Per Token (a record, numbered in order of arrival):
  * - its strings one after the other in `text` (Latin-1 bytes): the key (the uid upper-cased: CiString, looked up
  *   case-insensitively), the uid as written when it differs, contract_id, visual_number; a Token with a character
  *   beyond Latin-1 keeps its strings in `wide` instead (none of our uids: printable ASCII, but issuer-given fields may);

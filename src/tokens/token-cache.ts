@@ -16,7 +16,7 @@ const BATCH = 20_000;
  * returns nothing when nothing changed): a change made through any instance reaches every instance within
  * TOKEN_REFRESH_MS plus one query. The instance that made a change applies it at once (read your writes).
  * When the database is unreachable, answers keep coming from the last copy and the catch-up resumes after.
- * The Tokens of each type are packed into a few typed arrays (PackedTokens: about 90 bytes a Token, where an object
+ * The Tokens of each type are packed into a few typed arrays (PackedTokens: about 100 bytes a Token, where an object
  * per Token took about 235 and whole objects over 500), found by the upper-cased uid and rebuilt whole only when asked
  * for: a million Tokens are not millions of objects for every major garbage collection to trace.
  */
