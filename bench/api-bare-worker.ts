@@ -7,12 +7,15 @@
  * IPC, serves until told to stop.
  */
 import Fastify from 'fastify';
+import { installLeanAsyncResourceBind } from '../src/common/http/async-resource-bind';
 
 /** What the parent may pass at start: the size of the /bare-body answer, bytes (none: no such route). */
 export interface BareWorkerRequest {
   bodyBytes?: number;
 }
 
+// As the service does (src/service.ts): the ceiling gets the same fix of Node's AsyncResource.bind as the service.
+installLeanAsyncResourceBind();
 const app = Fastify({ logger: false });
 app.get('/bare', () => Promise.resolve({ ok: true }));
 // The ceiling for pushes and authorizations: the same PATCH / PUT / POST requests, body parsed as JSON, answered with an OCPI-shaped envelope.

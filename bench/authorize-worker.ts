@@ -2,7 +2,8 @@
  * Child process of the authorization benchmark: the service (as api-worker.ts starts it), plus two bench-only
  * requests over IPC: `load` writes `count` Tokens straight with SQL (one INSERT … SELECT over generate_series, change
  * numbers drawn as the service draws them) and waits until the service's in-memory copy holds them; `measure` drops
- * that copy and loads it again, the heap difference after full GCs (--expose-gc) being the memory the Token set holds;
+ * that copy and loads it again, the JS heap's difference after full GCs (--expose-gc) plus the bytes of the typed arrays
+ * the Tokens are packed into (outside the heap) being the memory the Token set holds;
  * `hold` (token-block bench) marks every Token delivered to every connection.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { TokenCache } from '../src/tokens/token-cache';
 export type AuthorizeWorkerMessage =
   | { type: 'ready'; url: string; internalKey: string; opsKey: string }
   | { type: 'loaded'; tokens: number; ms: number }
-  | { type: 'measured'; tokens: number; loadMs: number; heapMiB: number; rssMiB: number }
+  | { type: 'measured'; tokens: number; loadMs: number; heapMiB: number; arrayBuffersMiB: number; rssMiB: number }
   | { type: 'cpu'; micros: number }
   | { type: 'held'; rows: number }
   | { type: 'stopped'; maxRssMiB: number }
@@ -80,14 +81,24 @@ async function hold(): Promise<void> {
 
 async function measure(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const cache = service!.app.get(TokenCache);
   let heapWithout = 0;
-  const stats = await service!.app.get(TokenCache).reload(() => {
+  const stats = await cache.reload(() => {
     gc();
     heapWithout = process.memoryUsage().heapUsed;
   });
   gc();
   const memory = process.memoryUsage();
-  await send({ type: 'measured', tokens: stats.tokens, loadMs: stats.ms, heapMiB: toMiB(memory.heapUsed - heapWithout), rssMiB: toMiB(memory.rss) });
+  await send({
+    type: 'measured',
+    tokens: stats.tokens,
+    loadMs: stats.ms,
+    heapMiB: toMiB(memory.heapUsed - heapWithout),
+    // The packed Token set's typed arrays live outside the JS heap; counted by their lengths (process.memoryUsage's
+    // arrayBuffers lags: a dropped array's memory is given back only when its sweep has run).
+    arrayBuffersMiB: toMiB(cache.packedBytes),
+    rssMiB: toMiB(memory.rss),
+  });
 }
 
 const fail = (error: unknown) => send({ type: 'error', message: (error as Error).stack ?? String(error) });

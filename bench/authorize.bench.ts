@@ -5,7 +5,8 @@
  *   authorize  POST /ocpi/emsp/2.2.1/tokens/{uid}/authorize with a LocationReferences body, uids drawn at random from
  *              `tokens` Tokens held (a tenth of them blocked), `connections` concurrent CPO clients; answered from the
  *              in-memory copy, each answer recorded in batches.
- * Also: the heap the Token set holds in the service (reloaded after full GCs), and how long loading it takes.
+ * Also: the memory the Token set holds in the service (JS heap and array buffers, reloaded after full GCs), and how long
+ * loading it takes.
  * Target (issue 16): p99 < 20 ms and at least a third of the bare route's throughput.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -30,8 +31,11 @@ export interface AuthorizeResult {
   database: DatabaseKind;
   description: string;
   tokens: number;
-  /** Heap held by the Token set, MiB, and the time to load it from the database, ms. */
-  tokenSet: { heapMiB: number; loadMs: number; bytesPerToken: number };
+  /**
+   * Memory held by the Token set, MiB: JS heap, array buffers (outside the heap: the packed typed arrays) and their sum;
+   * bytes a Token (of the sum); the time to load it from the database, ms.
+   */
+  tokenSet: { heapMiB: number; arrayBuffersMiB: number; memoryMiB: number; loadMs: number; bytesPerToken: number };
   runs: LoadRun[];
   /** Service CPU time per authorization, ms (warm-up included in both count and time). */
   serviceCpuMsPerRequest: number;
@@ -47,7 +51,12 @@ export function authorizeWorker(): {
 } {
   const child = fork(join(__dirname, 'authorize-worker.js'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // Node or V8 flags for the service alone, e.g. "--trace-gc" or "--max-semi-space-size=32" (split on spaces).
+      ...(process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
   return {
     child,
@@ -87,8 +96,10 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
     const loaded = await service.ask({ type: 'load', count: options.tokens }, 'loaded');
     log(`  ${loaded.tokens} Tokens written and held in ${(loaded.ms / 1000).toFixed(1)} s; measuring the set's heap…`);
     const measured = await service.ask({ type: 'measure' }, 'measured');
+    const memoryMiB = measured.heapMiB + measured.arrayBuffersMiB;
+    const bytesPerToken = Math.round((memoryMiB * 1024 * 1024) / measured.tokens);
     log(
-      `  Token set: ${measured.heapMiB} MiB of heap (${Math.round((measured.heapMiB * 1024 * 1024) / measured.tokens)} bytes a Token), loaded in ${(measured.loadMs / 1000).toFixed(1)} s`,
+      `  Token set: ${memoryMiB} MiB (${measured.heapMiB} MiB of JS heap, ${measured.arrayBuffersMiB} MiB of array buffers; ${bytesPerToken} bytes a Token), loaded in ${(measured.loadMs / 1000).toFixed(1)} s`,
     );
 
     const rng = mulberry32(options.seed);
@@ -116,7 +127,7 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
       database: kind,
       description: database.description,
       tokens: measured.tokens,
-      tokenSet: { heapMiB: measured.heapMiB, loadMs: measured.loadMs, bytesPerToken: Math.round((measured.heapMiB * 1024 * 1024) / measured.tokens) },
+      tokenSet: { heapMiB: measured.heapMiB, arrayBuffersMiB: measured.arrayBuffersMiB, memoryMiB, loadMs: measured.loadMs, bytesPerToken },
       runs,
       serviceCpuMsPerRequest: round((after - before) / 1000 / (runs[1].requests + runs[1].warmupRequests), 3),
       authorizeToBare: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),

@@ -16,6 +16,7 @@ import { answerClientError, answerFrameworkErrors, MAX_PATH_SEGMENT } from './oc
 import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { acceptCsvBodies } from './common/http/csv-body-parser';
 import { acceptFormBodies } from './common/http/form-body-parser';
+import { installLeanAsyncResourceBind } from './common/http/async-resource-bind';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
@@ -64,6 +65,9 @@ export interface StartupStep {
  * (/api/docs, JSON at /api/docs-json).
  */
 export async function startService(env: Environment, { freshFromMigratedTemplate = false, embeddedDatabase, ...options }: StartOptions = {}): Promise<RunningService> {
+  // Fastify binds an AsyncResource per request with a body; Node 20's bind made each such request's objects outlive
+  // young-generation collections (see installLeanAsyncResourceBind).
+  installLeanAsyncResourceBind();
   const startup: StartupStep[] = [];
   let since = performance.now();
   const stepDone = (step: string) => {
