@@ -4,10 +4,11 @@ import { CanonicalLocation } from './location.model';
 import { alwaysOpenFrom } from './opening-hours';
 import { forgetSeen, rememberRejectedAsSeen } from '../database/listed-in-run';
 
-/** A canonical Location with the raw wire object it came from. */
+/** A canonical Location with the raw wire object it came from (and that object's JSON text, when already written). */
 export interface IncomingLocation {
   location: CanonicalLocation;
   raw: unknown;
+  rawJson?: string;
 }
 
 /**
@@ -179,7 +180,7 @@ export class LocationStore {
    * @returns the rows written (inserted or updated), with their ids; `held`: the row existed before (updated, not inserted).
    */
   private async upsertLocations(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[], syncRunId: string | null) {
-    const rows = batch.map(({ location: l, raw }) => ({
+    const rows = batch.map(({ location: l }) => ({
       country_code: l.country_code,
       party_id: l.party_id,
       ocpi_id: l.id,
@@ -208,8 +209,9 @@ export class LocationStore {
       energy_mix: l.energy_mix,
       always_open_from: isoOrInfinity(alwaysOpenFrom(l.opening_times, l.time_zone)),
       last_updated: l.last_updated,
-      raw,
     }));
+    // The raw payloads are most of a page's text: each is spliced in as the intake wrote it, not stringified again.
+    const json = `[${rows.map((row, i) => `${JSON.stringify(row).slice(0, -1)},"raw":${batch[i].rawJson ?? JSON.stringify(batch[i].raw)}}`).join(',')}]`;
     // Modifying CTEs of one statement share its snapshot: a Location inserted by `up` is not in `location` for the
     // others, so `listed` takes the ids of written rows from up's RETURNING and the others' from the table. `cleared`
     // touches only rows `up` did not write (a row changed twice in one statement is refused or lost), and learns which
@@ -269,7 +271,7 @@ export class LocationStore {
          WHERE l.id = listed.id AND NOT listed.written AND l.connection_id = $2 AND l.absent_since IS NOT NULL
        )
        SELECT id, country_code, party_id, ocpi_id, held FROM listed WHERE written`,
-      [JSON.stringify(rows), connectionId, ocpiVersion, syncRunId],
+      [json, connectionId, ocpiVersion, syncRunId],
     );
   }
 
