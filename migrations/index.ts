@@ -35,6 +35,7 @@ import { SearchNoteOncePerTransaction1799900000000 } from './1799900000000-Searc
 import { SyncRunHandovers1800000000000 } from './1800000000000-SyncRunHandovers';
 import { HubClientInfoSchedule1800000000001 } from './1800000000001-HubClientInfoSchedule';
 import { InvoiceReconciliationJobQueues1800100000000 } from './1800100000000-InvoiceReconciliationJobQueues';
+import { SearchNoteConnectorByKey1800200000000 } from './1800200000000-SearchNoteConnectorByKey';
 import { ReconciliationLookups1800700000000 } from './1800700000000-ReconciliationLookups';
 
 /**
@@ -79,5 +80,6 @@ export const migrations = [
   SyncRunHandovers1800000000000,
   HubClientInfoSchedule1800000000001,
   InvoiceReconciliationJobQueues1800100000000,
+  SearchNoteConnectorByKey1800200000000,
   ReconciliationLookups1800700000000,
 ];

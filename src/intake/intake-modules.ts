@@ -54,6 +54,8 @@ export interface ChangeIntake {
 export interface Accepted<T> {
   value: T;
   raw: unknown;
+  /** JSON.stringify(raw), when the intake already wrote it (it measures every object). */
+  rawJson?: string;
   deviations: WireDeviationCount[];
 }
 
@@ -115,7 +117,7 @@ export class IntakeModules {
               m,
               source.connectionId,
               source.adapter.version,
-              latest.map((b) => ({ location: b.value, raw: b.raw })),
+              latest.map((b) => ({ location: b.value, raw: b.raw, rawJson: b.rawJson })),
               source.syncRunId,
             ),
           ),

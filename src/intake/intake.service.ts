@@ -62,6 +62,21 @@ export class IntakeService {
   }
 
   /**
+   * {@link prepare}, the same judgement in the same order, but handing the event loop back every
+   * {@link PREPARE_SLICE} objects: a pull prepares its next page while the page before is being stored, and a page
+   * judged in one go (tens of ms) held up every answer of the database that arrived meanwhile, so the store, the pull's
+   * critical path, waited for it (issue 15).
+   */
+  async prepareInSlices<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): Promise<PreparedBatch> {
+    const judging = this.judging(source, module, items, transportDeviations);
+    for (let index = 0; index < items.length; index++) {
+      if (index > 0 && index % PREPARE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      judging.judgeOne(index);
+    }
+    return { source, module, judged: judging.result() };
+  }
+
+  /**
    * The second half of {@link take}: one transaction storing a prepared batch (accepted objects, rejections, deviation
    * counts; then `alongside`, see take), then the module's after-store step. May run again after a failure (the
    * database went away): the batch is not changed by storing it.
@@ -149,6 +164,19 @@ export class IntakeService {
     transportDeviations: WireDeviation[],
     expect?: { path: ObjectPath; deviations: WireDeviation[] },
   ): Judged<CanonicalOf[K]> {
+    const judging = this.judging(source, module, items, transportDeviations, expect);
+    for (let index = 0; index < items.length; index++) judging.judgeOne(index);
+    return judging.result();
+  }
+
+  /** {@link judge} one object at a time: `judgeOne` each index once, in order, then `result`. */
+  private judging<K extends IntakeModuleId>(
+    source: IntakeSource,
+    module: K,
+    items: unknown[],
+    transportDeviations: WireDeviation[],
+    expect?: { path: ObjectPath; deviations: WireDeviation[] },
+  ): { judgeOne: (index: number) => void; result: () => Judged<CanonicalOf[K]> } {
     const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
     const tally = new Map<string, WireDeviationCount>();
     tallyDeviations(tally, transportDeviations);
@@ -159,7 +187,8 @@ export class IntakeService {
     // What rejected_object keeps of each item: the raw object, unless the door below kept a storable form of it.
     const kept = [...items];
     const accepted: Array<Accepted<CanonicalOf[K]> & { index: number }> = [];
-    items.forEach((raw, index) => {
+    const judgeOne = (index: number): void => {
+      const raw = items[index];
       const fitness = rawFitness(raw, this.config.env.OCPI_MAX_OBJECT_BYTES);
       if (!fitness.ok) {
         kept[index] = fitness.keep;
@@ -185,9 +214,9 @@ export class IntakeService {
         outcomes[index] = { kind: 'REJECTED', code: 'INVALID', reason: `Invalid ${NOUN[module]}: ${elsewhere}`, identity };
         return;
       }
-      accepted.push({ value: mapped.value, raw, deviations: countDeviations(own), index });
-    });
-    return { outcomes, kept, accepted, deviations: [...tally.values()] };
+      accepted.push({ value: mapped.value, raw, rawJson: fitness.json, deviations: countDeviations(own), index });
+    };
+    return { judgeOne, result: () => ({ outcomes, kept, accepted, deviations: [...tally.values()] }) };
   }
 
   /**
@@ -275,6 +304,9 @@ interface Judged<T> {
   accepted: Array<Accepted<T> & { index: number }>;
   deviations: WireDeviationCount[];
 }
+
+/** Objects judged between two hand-backs of the event loop in {@link IntakeService.prepareInSlices} (a few ms of CPU). */
+const PREPARE_SLICE = 10;
 
 /** Tolerated (the path says which version the body is in), but counted: the CPO should use the agreed version's URLs. */
 function otherVersionDeviation(source: IntakeSource): WireDeviation[] {

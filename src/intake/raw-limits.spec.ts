@@ -4,7 +4,8 @@ describe('the intake step refuses what no reader or store may meet, and says wha
   const MAX = 100_000;
 
   it('takes an ordinary object', () => {
-    expect(rawFitness({ id: 'CDR-1', total_cost: { excl_vat: 1 } }, MAX)).toEqual({ ok: true });
+    const raw = { id: 'CDR-1', total_cost: { excl_vat: 1 } };
+    expect(rawFitness(raw, MAX)).toEqual({ ok: true, json: JSON.stringify(raw) });
   });
 
   it('no body: refused, kept as null', () => {
@@ -39,6 +40,6 @@ describe('the intake step refuses what no reader or store may meet, and says wha
   });
 
   it('the text "\\u0000" (a backslash and five characters) is ordinary text', () => {
-    expect(rawFitness({ remark: 'see \\u0000' }, MAX)).toEqual({ ok: true });
+    expect(rawFitness({ remark: 'see \\u0000' }, MAX)).toEqual({ ok: true, json: '{"remark":"see \\\\u0000"}' });
   });
 });

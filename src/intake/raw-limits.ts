@@ -7,8 +7,11 @@ export const KEPT_HEAD_BYTES = 64 * 1024;
 /** In JSON.stringify's output, NUL and lone surrogates appear only as these escapes: text without them needs no walk. */
 const MAYBE_UNSTORABLE = /\\u(0000|d[89a-f][0-9a-f]{2})/i;
 
-/** An object we can take in, or why not and what of it we keep (storable as jsonb). */
-export type RawFitness = { ok: true } | { ok: false; reason: string; keep: unknown };
+/**
+ * An object we can take in, with its JSON text (measured here; a store may send it as it is rather than write it again),
+ * or why not and what of it we keep (storable as jsonb).
+ */
+export type RawFitness = { ok: true; json: string } | { ok: false; reason: string; keep: unknown };
 
 /**
  * Whether a raw object a CPO sent can go further than the intake step's door: the mappers, the stores and jsonb must
@@ -43,5 +46,5 @@ export function rawFitness(raw: unknown, maxObjectBytes: number): RawFitness {
     const found = findUnstorableText(raw);
     if (found) return { ok: false, reason: `${found.path || 'the value'}: ${found.problem}`, keep: storableCopy(raw) };
   }
-  return { ok: true };
+  return { ok: true, json };
 }

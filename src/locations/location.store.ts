@@ -4,10 +4,11 @@ import { CanonicalLocation } from './location.model';
 import { alwaysOpenFrom } from './opening-hours';
 import { forgetSeen, rememberRejectedAsSeen } from '../database/listed-in-run';
 
-/** A canonical Location with the raw wire object it came from. */
+/** A canonical Location with the raw wire object it came from (and that object's JSON text, when already written). */
 export interface IncomingLocation {
   location: CanonicalLocation;
   raw: unknown;
+  rawJson?: string;
 }
 
 /**
@@ -164,7 +165,10 @@ export class LocationStore {
     const locationIds = new Map(locations.map((row) => [key(row.country_code, row.party_id, row.ocpi_id), row.id]));
     const written = batch.filter((b) => locationIds.has(key(b.location.country_code, b.location.party_id, b.location.id)));
     if (written.length === 0) return 0;
-    const evses = await this.upsertEvses(m, written, locationIds);
+    // Only a Location held before this statement can have EVSEs it no longer lists (a new one has none): on a first
+    // pull there is nothing to look for, and the absent marking is skipped rather than paid for.
+    const held = locations.filter((row) => row.held).map((row) => row.id);
+    const evses = await this.upsertEvses(m, written, locationIds, held);
     await this.upsertConnectors(m, written, locationIds, evses);
     return written.length;
   }
@@ -173,10 +177,10 @@ export class LocationStore {
    * One statement for the Location rows of a batch and their bookkeeping: the upsert (the unchanged-row check in its
    * WHERE), the run's seen keys (a full pull: see rememberSeen), every route that offered them (location_route), and
    * the absent mark cleared on the ones this connection holds but did not rewrite.
-   * @returns the rows written (inserted or updated), with their ids.
+   * @returns the rows written (inserted or updated), with their ids; `held`: the row existed before (updated, not inserted).
    */
   private async upsertLocations(m: EntityManager, connectionId: string, ocpiVersion: string, batch: IncomingLocation[], syncRunId: string | null) {
-    const rows = batch.map(({ location: l, raw }) => ({
+    const rows = batch.map(({ location: l }) => ({
       country_code: l.country_code,
       party_id: l.party_id,
       ocpi_id: l.id,
@@ -205,13 +209,14 @@ export class LocationStore {
       energy_mix: l.energy_mix,
       always_open_from: isoOrInfinity(alwaysOpenFrom(l.opening_times, l.time_zone)),
       last_updated: l.last_updated,
-      raw,
     }));
+    // The raw payloads are most of a page's text: each is spliced in as the intake wrote it, not stringified again.
+    const json = `[${rows.map((row, i) => `${JSON.stringify(row).slice(0, -1)},"raw":${batch[i].rawJson ?? JSON.stringify(batch[i].raw)}}`).join(',')}]`;
     // Modifying CTEs of one statement share its snapshot: a Location inserted by `up` is not in `location` for the
     // others, so `listed` takes the ids of written rows from up's RETURNING and the others' from the table. `cleared`
     // touches only rows `up` did not write (a row changed twice in one statement is refused or lost), and learns which
     // those are only once `up` has run (a LEFT JOIN's "no match" needs all of it).
-    return await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string }>>(
+    return await m.query<Array<{ id: string; country_code: string; party_id: string; ocpi_id: string; held: boolean }>>(
       `WITH x AS MATERIALIZED (
          SELECT x.*, ${ROUTE_RANK_SQL} AS route_rank
          FROM jsonb_to_recordset($1::jsonb) AS x(country_code text, party_id text, ocpi_id text, publish boolean, name text,
@@ -252,11 +257,10 @@ export class LocationStore {
            OR EXCLUDED.route_rank < location.route_rank
          RETURNING id, country_code, party_id, ocpi_id
        ), listed AS (
-         SELECT coalesce(up.id, l.id) AS id, up.id IS NOT NULL AS written, x.route_rank, x.last_updated,
-           x.country_code, x.party_id, x.ocpi_id
-         FROM x
+         SELECT coalesce(up.id, x.held_id) AS id, up.id IS NOT NULL AS written, x.held_id IS NOT NULL AS held, x.route_rank,
+           x.last_updated, x.country_code, x.party_id, x.ocpi_id
+         FROM (SELECT x.*, ${HELD_LOCATION_SQL} AS held_id FROM x) x
          LEFT JOIN up ON up.country_code = x.country_code AND up.party_id = x.party_id AND up.ocpi_id = x.ocpi_id
-         LEFT JOIN location l ON l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.ocpi_id
        ), routes AS (
          INSERT INTO location_route (location_id, connection_id, route_rank, last_updated, first_seen_at)
          SELECT listed.id, $2, listed.route_rank, listed.last_updated, now() FROM listed WHERE listed.id IS NOT NULL
@@ -266,17 +270,18 @@ export class LocationStore {
          UPDATE location l SET absent_since = NULL FROM listed
          WHERE l.id = listed.id AND NOT listed.written AND l.connection_id = $2 AND l.absent_since IS NOT NULL
        )
-       SELECT id, country_code, party_id, ocpi_id FROM listed WHERE written`,
-      [JSON.stringify(rows), connectionId, ocpiVersion, syncRunId],
+       SELECT id, country_code, party_id, ocpi_id, held FROM listed WHERE written`,
+      [json, connectionId, ocpiVersion, syncRunId],
     );
   }
 
   /**
    * One statement for the EVSEs of the written Locations: the upsert (only changed EVSEs are written: a status PATCH
-   * rewrites one row, not the Location's every EVSE) and the absent mark on the EVSEs a Location no longer lists.
-   * @returns the ids of all listed EVSEs by location id and uid.
+   * rewrites one row, not the Location's every EVSE) and the absent mark on the EVSEs a Location no longer lists
+   * (looked for only under `heldLocationIds`, the written Locations that existed before: a new one has no EVSEs yet).
+   * @returns the ids of all listed EVSEs by location id and uid, and the ids of those that existed before.
    */
-  private async upsertEvses(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>) {
+  private async upsertEvses(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>, heldLocationIds: string[]) {
     const rows = batch.flatMap(({ location: l }) =>
       l.evses.map((e) => ({
         location_id: locationIds.get(key(l.country_code, l.party_id, l.id)),
@@ -296,12 +301,13 @@ export class LocationStore {
         last_updated: e.last_updated,
       })),
     );
-    const locationIdList = [...new Set(locationIds.values())];
-    // The ids of all listed EVSEs come back: the written ones from the upsert, the unchanged ones read in the same
-    // statement (its snapshot holds their unchanged ids). The Location object is the CPO's whole truth about its EVSEs:
-    // the ones it no longer lists are marked absent, not deleted (sessions, CDRs and the app may still name them; one
-    // listed again loses the mark in the upsert). The two modify disjoint rows (listed / not listed).
-    const listed = await m.query<Array<{ id: string; location_id: string; uid: string }>>(
+    // The ids of all listed EVSEs come back: the written ones from the upsert, the others read in the same statement
+    // (its snapshot holds their unchanged ids, and does not hold the ones the upsert inserts: `held` tells them apart).
+    // Each is looked up by its key (an index probe per row, not a scan of every EVSE). The Location object is the
+    // CPO's whole truth about its EVSEs: the ones it no longer lists are marked absent, not deleted (sessions, CDRs and
+    // the app may still name them; one listed again loses the mark in the upsert). The two modify disjoint rows
+    // (listed / not listed); with no held Location the mark is not looked for (a one-time filter: no scan at all).
+    const listed = await m.query<Array<{ id: string; location_id: string; uid: string; held: boolean }>>(
       `WITH x AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(location_id uuid, uid text, evse_id text, status text, capabilities text[],
            floor_level text, latitude float8, longitude float8, physical_reference text, directions jsonb,
@@ -328,23 +334,31 @@ export class LocationStore {
              EXCLUDED.accepted_service_providers, EXCLUDED.images, EXCLUDED.last_updated)
          RETURNING e.id, e.location_id, e.uid
        ), absent AS (
-         UPDATE evse e SET absent_since = now() WHERE e.location_id = ANY($2::uuid[]) AND e.absent_since IS NULL
-           AND NOT EXISTS (SELECT 1 FROM x WHERE x.location_id = e.location_id AND x.uid = e.uid)
+         UPDATE evse e SET absent_since = now() WHERE cardinality($2::uuid[]) > 0 AND e.location_id = ANY($2::uuid[])
+           AND e.absent_since IS NULL AND NOT EXISTS (SELECT 1 FROM x WHERE x.location_id = e.location_id AND x.uid = e.uid)
        )
-       SELECT id, location_id, uid FROM up
-       UNION
-       SELECT e.id, e.location_id, e.uid FROM evse e JOIN x ON x.location_id = e.location_id AND x.uid = e.uid`,
-      [JSON.stringify(rows), locationIdList],
+       SELECT coalesce(up.id, x.held_id) AS id, x.location_id, x.uid, x.held_id IS NOT NULL AS held
+       FROM (SELECT x.location_id, x.uid, (SELECT e.id FROM evse e WHERE e.location_id = x.location_id AND e.uid = x.uid) AS held_id FROM x) x
+       LEFT JOIN up ON up.location_id = x.location_id AND up.uid = x.uid`,
+      [JSON.stringify(rows), heldLocationIds],
     );
-    return new Map(listed.map((row) => [`${row.location_id}|${row.uid}`, row.id]));
+    const ids = new Map<string, string>();
+    const held = new Set<string>();
+    for (const row of listed) {
+      ids.set(`${row.location_id}|${row.uid}`, row.id);
+      if (row.held) held.add(row.id);
+    }
+    return { ids, held: [...held] };
   }
 
   /**
    * One statement for the Connectors of the listed EVSEs: the upsert (only changed ones written) and the delete of the
    * ones a listed EVSE no longer lists (a Connector is a part of its EVSE, not an object of its own in the app; an
-   * absent EVSE keeps its Connectors, as they were). The two modify disjoint rows (listed / not listed).
+   * absent EVSE keeps its Connectors, as they were). The two modify disjoint rows (listed / not listed). Only an EVSE
+   * that existed before (`evses.held`) can have Connectors to delete: with none, the delete is not looked for.
    */
-  private async upsertConnectors(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>, evseIds: Map<string, string>) {
+  private async upsertConnectors(m: EntityManager, batch: IncomingLocation[], locationIds: Map<string, string>, evses: { ids: Map<string, string>; held: string[] }) {
+    const evseIds = evses.ids;
     if (evseIds.size === 0) return;
     const rows = batch.flatMap(({ location: l }) => {
       const locationId = locationIds.get(key(l.country_code, l.party_id, l.id));
@@ -386,14 +400,20 @@ export class LocationStore {
            IS DISTINCT FROM (EXCLUDED.standard, EXCLUDED.format, EXCLUDED.power_type, EXCLUDED.max_voltage, EXCLUDED.max_amperage,
              EXCLUDED.max_electric_power, EXCLUDED.tariff_ids, EXCLUDED.terms_and_conditions, EXCLUDED.capabilities, EXCLUDED.last_updated)
        ), gone AS (
-         DELETE FROM connector c WHERE c.evse_id = ANY($2::uuid[])
+         DELETE FROM connector c WHERE cardinality($2::uuid[]) > 0 AND c.evse_id = ANY($2::uuid[])
            AND NOT EXISTS (SELECT 1 FROM x WHERE x.evse_id = c.evse_id AND x.ocpi_id = c.ocpi_id)
        )
        SELECT 1`,
-      [JSON.stringify(rows), [...new Set(evseIds.values())]],
+      [JSON.stringify(rows), evses.held],
     );
   }
 }
+
+/**
+ * The id of the Location row held under incoming row `x`'s key before the statement (its snapshot), or null: one
+ * probe of the unique key per row, whatever the size of the table (a join let the planner scan every Location).
+ */
+const HELD_LOCATION_SQL = `(SELECT l.id FROM location l WHERE l.country_code = x.country_code AND l.party_id = x.party_id AND l.ocpi_id = x.ocpi_id)`;
 
 /**
  * route_rank of incoming row `x` from connection $2: 0 when that connection holds the role CPO for the Location's

@@ -593,7 +593,7 @@ export class SyncService implements BeforeApplicationShutdown {
           moved,
           rate_since: rateSince,
         };
-        const prepared = this.intake.prepare(source, module, page.items, page.deviations);
+        const prepared = await this.intake.prepareInSlices(source, module, page.items, page.deviations);
         await storing;
         storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp });
         // Observed now, awaited at the next page: a failure while the next page is on its way is no unhandled rejection.

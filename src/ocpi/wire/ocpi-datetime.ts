@@ -5,11 +5,16 @@
  * @throws RangeError when the value is not a date-time (callers validate with IsDateString first).
  */
 export function toUtcIso(value: string): string {
+  // The spec's own form with every field in range of every month (days to 28): what Date would print, without a Date.
+  if (CANONICAL_IN_RANGE.test(value)) return `${value.slice(0, 19)}.000Z`;
   const hasZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value);
   const date = new Date(hasZone ? value : `${value}Z`);
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not an OCPI DateTime: ${value}`);
   return date.toISOString();
 }
+
+/** "YYYY-MM-DDTHH:MM:SSZ" with month 01-12, day 01-28, hour 00-23, minute and second 00-59 (no rollover possible). */
+const CANONICAL_IN_RANGE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
 
 /** A date and a time of day with seconds; then fractional seconds, and 'Z' or a numeric offset, each optional. */
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([zZ])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
