@@ -76,7 +76,7 @@ export function priceChargingPeriods(charge: MeteredCharge, tariffs: CanonicalTa
     const tariff = tariffs.find((t) => t.id === id)!;
     if (tariff.currency !== charge.currency) inexact.push(`tariff ${id} is in ${tariff.currency}, the ${noun} in ${charge.currency}`);
     const periods = timeline.periods.map((p, i) => (tariffOf[i] === id ? p : { ...p, unpriced: true }));
-    return { tariff_id: id, cost: priceCharge(tariff, timeZone, { ...timeline, periods }) };
+    return { tariff_id: id, cost: priceCharge(tariff, timeZone, { start: timeline.start, periods }) };
   });
   for (const { tariff_id, cost } of perTariff) for (const r of cost.not_exact_because) inexact.push(`tariff ${tariff_id}: ${r}`);
   const computed = sumTotals(
@@ -169,23 +169,34 @@ function periodParts(p: ChargingPeriod, index: number, wall: Dec, inexact: strin
   const seconds = (type: string) => volume(type)?.times(SECONDS_PER_HOUR) ?? null;
   const energy = volume('ENERGY') ?? ZERO;
   const energyGiven = handed(energy);
-  const readings = {
-    power_kw: text('POWER'),
-    min_power_kw: text('MIN_POWER'),
-    max_power_kw: text('MAX_POWER'),
-    current_a: text('CURRENT'),
-    min_current_a: text('MIN_CURRENT'),
-    max_current_a: text('MAX_CURRENT'),
-  };
+  // Read first (an unreadable one throws before the time dimensions are read, as always).
+  const power_kw = text('POWER');
+  const min_power_kw = text('MIN_POWER');
+  const max_power_kw = text('MAX_POWER');
+  const current_a = text('CURRENT');
+  const min_current_a = text('MIN_CURRENT');
+  const max_current_a = text('MAX_CURRENT');
+  // A CHARGING part, written out (a literal with a spread is built property by property).
+  const charging = (duration_s: Dec | string): ChargePeriod => ({
+    kind: 'CHARGING',
+    duration_s,
+    energy_kwh: energyGiven,
+    power_kw,
+    min_power_kw,
+    max_power_kw,
+    current_a,
+    min_current_a,
+    max_current_a,
+  });
   const [reserved, charged, parked] = [seconds('RESERVATION_TIME'), seconds('TIME'), seconds('PARKING_TIME')];
   if (reserved === null && charged === null && parked === null) {
     const kind = energy.gt(0) ? 'CHARGING' : 'PARKING';
     inexact.push(`charging period ${index} has no TIME, PARKING_TIME or RESERVATION_TIME: its ${wall.toFixed()} s were taken as ${kind.toLowerCase()}`);
-    return [{ kind, duration_s: handed(wall), ...(kind === 'CHARGING' ? { energy_kwh: energyGiven, ...readings } : {}) }];
+    return [kind === 'CHARGING' ? charging(handed(wall)) : { kind, duration_s: handed(wall) }];
   }
   const parts: ChargePeriod[] = [];
   if (reserved?.gt(0)) parts.push({ kind: 'RESERVATION', duration_s: reserved });
-  if (charged?.gt(0) || energy.gt(0)) parts.push({ kind: 'CHARGING', duration_s: handed(charged ?? ZERO), energy_kwh: energyGiven, ...readings });
+  if (charged?.gt(0) || energy.gt(0)) parts.push(charging(handed(charged ?? ZERO)));
   if (parked?.gt(0)) parts.push({ kind: 'PARKING', duration_s: parked });
   return parts;
 }

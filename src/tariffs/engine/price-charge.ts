@@ -176,7 +176,17 @@ class ChargePricing {
           last.billed = last.quantity;
           continue;
         }
-        const stretch: Stretch = { dimension, ...chosen, first: seg, facts, from: seg.start, to: type === 'FLAT' ? seg.start : seg.end, quantity, billed: quantity };
+        const stretch: Stretch = {
+          dimension,
+          component: chosen.component,
+          element: chosen.element,
+          first: seg,
+          facts,
+          from: seg.start,
+          to: type === 'FLAT' ? seg.start : seg.end,
+          quantity,
+          billed: quantity,
+        };
         stretches.push(stretch);
         open.set(key, stretch);
       }
@@ -267,6 +277,8 @@ class ChargePricing {
     const unit = type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'hours';
     const inUnit = (q: Dec) => (unit === 'hours' ? q.div(SECONDS_PER_HOUR) : q);
     const quantity = showDec(inUnit(s.quantity));
+    // step_size undefined rather than spread in when absent (JSON leaves it out either way): a literal with a spread
+    // is built property by property.
     return {
       dimension: s.dimension,
       component_type: type,
@@ -282,7 +294,7 @@ class ChargePricing {
       unit_price: s.component.priceText,
       vat_percentage: s.component.vatText,
       amount: toAmount(money, this.t.minor),
-      ...(s.step ? { step_size: s.step } : {}),
+      step_size: s.step,
       why: this.why(s),
     };
   }

@@ -71,7 +71,7 @@ export interface Bounded {
  * after/before ratio (with nothing charged: its single VAT rate; several rates make that a guess, reported).
  */
 export function applyBounds(total: Money, t: CompiledTariff, ratesUsed: Dec[]): Bounded {
-  const out: Bounded = { money: { ...total }, minApplied: false, maxApplied: false, notes: [], inexact: null };
+  const out: Bounded = { money: { before: total.before, after: total.after, taxes: total.taxes }, minApplied: false, maxApplied: false, notes: [], inexact: null };
   const ratio = afterPerBefore(total, t, ratesUsed, out);
   for (const [name, limit, beyond] of [
     ['min_price', t.minPrice, (x: Dec, b: Dec) => x.lt(b)],
