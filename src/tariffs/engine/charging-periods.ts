@@ -22,6 +22,7 @@ import { CanonicalTariff } from '../tariff.model';
 import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './charge-cost.model';
 import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, secondsOfMs, toDec } from './money';
 import { priceCharge } from './price-charge';
+import { isoOfMs } from './zone-clock';
 
 /** CdrDimension (mod_cdrs 2.2.1 §CdrDimension class): type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
 export interface ChargingPeriodDimension {
@@ -130,7 +131,7 @@ export function chargingPeriodsTimeline(
     }
     if (accounted.minus(wall).gt(TOLERANCE_S)) notes.push(`charging period ${i}: its dimensions add up to ${accounted.toFixed()} s, more than its ${wall.toFixed()} s`);
   });
-  return { timeline: { start: new Date(startMs).toISOString(), periods }, tariffOf };
+  return { timeline: { start: isoOfMs(startMs), periods }, tariffOf };
 }
 
 /**

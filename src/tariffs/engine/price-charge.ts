@@ -40,7 +40,7 @@ import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, secondsOfMs, showDec } from
 import { RestrictionCheck, SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
-import { MS_PER_DAY, ZoneClock, formatLocal, localMidnight } from './zone-clock';
+import { MS_PER_DAY, ZoneClock, formatLocal, isoOfMs, localMidnight } from './zone-clock';
 
 const COST_DIMENSIONS: CostDimension[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIME', 'RESERVATION'];
 
@@ -307,7 +307,7 @@ class ChargePricing {
     let shown = this.instants.get(offset);
     if (!shown) {
       const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
-      shown = [new Date(ms).toISOString(), formatLocal(this.clock, ms)];
+      shown = [isoOfMs(ms), formatLocal(this.clock, ms)];
       this.instants.set(offset, shown);
     }
     return shown;

@@ -6,7 +6,7 @@
  */
 import { CompiledRestrictions } from './compiled-tariff';
 import { Dec } from './money';
-import { localMidnight } from './zone-clock';
+import { isoOfMs, localMidnight, weekdayOf } from './zone-clock';
 
 /** A power (kW) or current (A) during a segment: a value (min = max) or a range; `estimate` says how it was derived. */
 export interface Reading {
@@ -87,7 +87,7 @@ function localVerdict(r: CompiledRestrictions, local: number): Verdict {
   };
   if (r.startDate !== null && !check(midnight >= r.startDate, r.unreadable.date)) return 'FAILS';
   if (r.endDate !== null && !check(midnight < r.endDate, r.unreadable.date)) return 'FAILS';
-  if (r.days !== null && !check(r.days.has(new Date(midnight).getUTCDay()), r.unreadable.days)) return 'FAILS';
+  if (r.days !== null && !check(r.days.has(weekdayOf(midnight)), r.unreadable.days)) return 'FAILS';
   if (!r.unreadable.time && !inTimeWindow(r.startMinute, r.endMinute, minute)) return 'FAILS';
   return unknown ? 'UNKNOWN' : 'HOLDS';
 }
@@ -172,11 +172,10 @@ function shownOf(f: SegmentFacts, local: number): Shown {
   const minute = (local - midnight) / 60_000;
   const hh = Math.floor(minute / 60);
   const mm = Math.floor(minute % 60);
-  const day = new Date(midnight);
   const shown: Shown = {
     hhmm: `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`,
-    date: day.toISOString().slice(0, 10),
-    weekday: day.getUTCDay(),
+    date: isoOfMs(midnight).slice(0, 10),
+    weekday: weekdayOf(midnight),
     midnight,
     minute,
   };

@@ -77,28 +77,43 @@ export function readTimeline(timeline: ChargeTimeline): ReadTimeline {
   return { startMs, periods, sessionStart: sessionStart ?? at, end: at, expired: hasReservation && !hasSession, hasReservation, hasSession };
 }
 
+/** Outside CHARGING: 0 kW, 0 A, known exactly (one object for every such period: a Reading is never changed). */
+const NO_FLOW: Reading = Object.freeze({ min: ZERO, max: ZERO, estimate: null });
+
 /** Outside CHARGING no power flows (0 kW, 0 A): known exactly. A CHARGING period without power gets its average. */
 function readPower(p: ChargePeriod, where: string, duration: Dec, energy: Dec): Reading | null {
-  if (p.kind !== 'CHARGING') return { min: ZERO, max: ZERO, estimate: null };
+  if (p.kind !== 'CHARGING') return NO_FLOW;
   const given = readReading(p.power_kw, p.min_power_kw, p.max_power_kw, `${where} power`);
   if (given) return given;
   if (duration.isZero()) return null;
-  // Worked out when first read: only a tariff with a power restriction reads it, and a division is dear.
-  let average: Dec | null = null;
-  const read = () => (average ??= energy.times(SECONDS_PER_HOUR).div(duration));
-  return {
-    get min() {
-      return read();
-    },
-    get max() {
-      return read();
-    },
-    estimate: 'the average of the period (power not given)',
-  };
+  return new AveragePower(energy, duration);
+}
+
+/**
+ * The average power of a CHARGING period that gave none, worked out when first read: only a tariff with a power
+ * restriction reads it, and a division is dear. A class rather than an object literal with getters (which V8 builds
+ * slowly, once per period).
+ */
+class AveragePower implements Reading {
+  private average: Dec | null = null;
+  readonly estimate = 'the average of the period (power not given)';
+
+  constructor(
+    private readonly energy: Dec,
+    private readonly duration: Dec,
+  ) {}
+
+  get min(): Dec {
+    return (this.average ??= this.energy.times(SECONDS_PER_HOUR).div(this.duration));
+  }
+
+  get max(): Dec {
+    return this.min;
+  }
 }
 
 function readCurrent(p: ChargePeriod, where: string): Reading | null {
-  if (p.kind !== 'CHARGING') return { min: ZERO, max: ZERO, estimate: null };
+  if (p.kind !== 'CHARGING') return NO_FLOW;
   return readReading(p.current_a, p.min_current_a, p.max_current_a, `${where} current`);
 }
 
