@@ -97,8 +97,10 @@ export function chargingPeriodsTimeline(
 ): { timeline: ChargeTimeline; tariffOf: Array<string | null> } {
   const periods: ChargePeriod[] = [];
   const tariffOf: Array<string | null> = [];
-  const sorted = [...charge.charging_periods].sort((a, b) => Date.parse(a.start_date_time) - Date.parse(b.start_date_time));
-  const startsMs = sorted.map((p) => Date.parse(p.start_date_time));
+  // Each start read once (not twice per comparison); the sort is stable, as before.
+  const byStart = charge.charging_periods.map((p) => ({ p, ms: Date.parse(p.start_date_time) })).sort((a, b) => a.ms - b.ms);
+  const sorted = byStart.map((x) => x.p);
+  const startsMs = byStart.map((x) => x.ms);
   const anyNamed = sorted.some((p) => p.tariff_id);
   const single = !anyNamed && tariffs.length === 1 ? tariffs[0].id : null;
   if (!anyNamed && tariffs.length > 1) inexact.push(`no charging period names its tariff and the ${noun} has several: cannot tell which priced what`);

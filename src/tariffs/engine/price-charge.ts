@@ -150,25 +150,25 @@ class ChargePricing {
       const facts = this.facts(seg);
       const kind = seg.period.kind;
       const length = seg.end.minus(seg.start);
-      const dims: Array<[CostDimension, string, Dec]> =
+      // [dimension, component type, quantity, the key a stretch stays open under] (keys written once, not per segment).
+      const dims: Array<[CostDimension, string, Dec, string]> =
         kind === 'RESERVATION'
-          ? [['RESERVATION', 'TIME', length]]
+          ? [['RESERVATION', 'TIME', length, 'RESERVATION|TIME']]
           : kind === 'CHARGING'
             ? [
-                ['ENERGY', 'ENERGY', seg.energy],
-                ['TIME', 'TIME', length],
+                ['ENERGY', 'ENERGY', seg.energy, 'ENERGY|ENERGY'],
+                ['TIME', 'TIME', length, 'TIME|TIME'],
               ]
-            : [['PARKING_TIME', 'PARKING_TIME', length]];
+            : [['PARKING_TIME', 'PARKING_TIME', length, 'PARKING_TIME|PARKING_TIME']];
       const needFlat = kind === 'RESERVATION' ? !reservationFlat : !sessionFlat;
-      if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', ONE]);
-      for (const [dimension, type, quantity] of dims) {
+      if (needFlat) dims.unshift(kind === 'RESERVATION' ? ['RESERVATION', 'FLAT', ONE, 'RESERVATION|FLAT'] : ['FLAT', 'FLAT', ONE, 'FLAT|FLAT']);
+      for (const [dimension, type, quantity, key] of dims) {
         const chosen = this.choose(seg, facts, type, verdicts);
         if (!chosen) continue;
         if (type === 'FLAT') {
           if (kind === 'RESERVATION') reservationFlat = true;
           else sessionFlat = true;
         }
-        const key = `${dimension}|${type}`;
         const last = open.get(key);
         if (type !== 'FLAT' && last && last.element === chosen.element && last.to.eq(seg.start)) {
           last.to = seg.end;

@@ -18,6 +18,8 @@ export interface Money {
   before: Dec | null;
   after: Dec | null;
   taxes: Map<string, Dec> | null;
+  /** Kept by toAmount: the Money written out (a Money is never changed once made). */
+  shown?: { decimals: number; amount: Amount };
 }
 
 export const NO_MONEY: Money = { before: ZERO, after: ZERO, taxes: new Map() };
@@ -134,9 +136,23 @@ function mergedTaxes(m: Money, ratesUsed: Dec[]): Map<string, Dec> | null {
   return new Map([[rates.length === 1 ? rates[0].toFixed() : '', tax]]);
 }
 
-/** An unrounded Money for output. */
+/**
+ * An unrounded Money for output. Written once per Money object and decimals (a dimension priced by one stretch has
+ * that stretch's very Money as its cost, shown in the breakdown line and in the costs): each caller gets its own copy.
+ */
 export function toAmount(m: Money, minDecimals: number): Amount {
   if (m === NO_MONEY) return zeroAmount(minDecimals);
+  let shown = m.shown;
+  if (!shown || shown.decimals !== minDecimals) {
+    shown = { decimals: minDecimals, amount: writeAmount(m, minDecimals) };
+    m.shown = shown;
+    return shown.amount;
+  }
+  const a = shown.amount;
+  return { before_taxes: a.before_taxes, taxes: a.taxes === null ? null : a.taxes.map((t) => taxLine(t.percentage ?? '', t.amount)), after_taxes: a.after_taxes };
+}
+
+function writeAmount(m: Money, minDecimals: number): Amount {
   return {
     before_taxes: m.before === null ? null : showDec(m.before, minDecimals),
     taxes: m.taxes === null ? null : [...m.taxes].map(([rate, amount]) => taxLine(rate, showDec(amount, minDecimals))),

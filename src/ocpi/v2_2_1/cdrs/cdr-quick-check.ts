@@ -65,7 +65,8 @@ function id(value: unknown, min: number, max: number): boolean {
 
 /** @IsOcpiNumber(). */
 function ocpiNumber(value: unknown): boolean {
-  return toDecimalString(value) !== null;
+  // A number is one exactly when finite (what toDecimalString answers for it, without writing it out).
+  return typeof value === 'number' ? Number.isFinite(value) : toDecimalString(value) !== null;
 }
 
 /** PriceDto behind @IsWireObject @ValidateNested: a plain object with excl_vat and an optional incl_vat. */
