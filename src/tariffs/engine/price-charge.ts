@@ -221,10 +221,10 @@ class ChargePricing {
 
   private facts(seg: Segment): SegmentFacts {
     const reservation = seg.period.kind === 'RESERVATION';
-    const atMs = this.tl.startMs + seg.start.times(THOUSAND).floor().toNumber();
+    const atMs = this.tl.startMs + msOf(seg.start, true);
     return {
       local: this.clock ? this.clock.toLocal(atMs) : null,
-      elapsed: reservation ? seg.start : seg.start.minus(this.tl.sessionStart),
+      elapsed: reservation || this.tl.sessionStart.isZero() ? seg.start : seg.start.minus(this.tl.sessionStart),
       energy: seg.energyBefore,
       power: seg.period.power,
       current: seg.period.current,
@@ -306,7 +306,7 @@ class ChargePricing {
   private instant(offset: Dec): [string, string] {
     let shown = this.instants.get(offset);
     if (!shown) {
-      const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
+      const ms = this.tl.startMs + msOf(offset, false);
       shown = [isoOfMs(ms), formatLocal(this.clock, ms)];
       this.instants.set(offset, shown);
     }
@@ -329,6 +329,20 @@ class ChargePricing {
     }
     return parts.join('. ');
   }
+}
+
+/**
+ * Seconds on the timeline in ms: offset × 1000, floored when `floor` (else as a JS number, fraction kept). Offsets of
+ * whole ms (at most 3 decimals: nearly all) are read as a number and rounded, which is exact below 2^41 s, without
+ * the two decimals the product and its floor cost; others as before.
+ */
+function msOf(offset: Dec, floor: boolean): number {
+  if (offset.decimalPlaces() <= 3) {
+    const seconds = offset.toNumber();
+    if (Math.abs(seconds) < 2 ** 41) return Math.round(seconds * 1000);
+  }
+  const product = offset.times(THOUSAND);
+  return (floor ? product.floor() : product).toNumber();
 }
 
 /** Money for a stretch: billed kWh × price; billed seconds × price per hour / 3600; FLAT: the price. */
@@ -391,14 +405,12 @@ function latest(stretches: Stretch[]): Stretch | undefined {
 function roundGroup(group: Stretch[], perUnit: Dec, unit: 'Wh' | 's'): void {
   const last = latest(group);
   if (!last || !(last.component.step > 0)) return;
-  const total = group
-    .reduce((sum, s) => sum.plus(s.quantity), ZERO)
-    .times(perUnit)
-    .toDecimalPlaces(6);
+  const sum = group.reduce((sum, s) => sum.plus(s.quantity), ZERO);
+  const exact = perUnit === ONE ? sum : sum.times(perUnit);
+  const total = exact.toDecimalPlaces(6);
   const step = new Dec(last.component.step);
   const billed = total.div(step).ceil().times(step);
   if (billed.eq(total)) return;
-  const exact = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit);
   last.billed = last.quantity.plus(billed.minus(exact).div(perUnit));
   last.step = { step_size: last.component.step, total_consumed: showDec(total), total_billed: billed.toFixed(), unit };
 }

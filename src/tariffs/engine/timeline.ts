@@ -157,8 +157,10 @@ export function cutSegments(t: ReadTimeline, tariff: CompiledTariff, localCuts: 
     // Cuts fall to the microsecond and interpolated energy to the µWh: short exact decimals, so the pieces of a period
     // add up to it exactly (repeating decimals would leave a last-digit residue that step_size could round up).
     cuts.sort((a, b) => a.at.comparedTo(b.at) || (b.energy ? 1 : 0) - (a.energy ? 1 : 0));
+    // Without energy in the period, the energy at any cut is the energy before it (already to the µWh: as it is).
+    const flat = p.energy.isZero() && energyBefore.decimalPlaces() <= 9;
     const energyAt = (c: { at: Dec; energy: Dec | null }) =>
-      c.energy ?? (c.at.eq(p.end) ? periodEnd : energyBefore.plus(p.energy.times(c.at.minus(p.start)).div(duration)).toDecimalPlaces(9));
+      c.energy ?? (c.at.eq(p.end) ? periodEnd : flat ? energyBefore : energyBefore.plus(p.energy.times(c.at.minus(p.start)).div(duration)).toDecimalPlaces(9));
     let from = p.start;
     let fromEnergy = energyBefore;
     for (const c of [...cuts, { at: p.end, energy: periodEnd }]) {
