@@ -48,6 +48,15 @@ function canonicalUtcIso(value: string): string | null {
   return n === 24 ? value : `${value.slice(0, 19)}.000Z`;
 }
 
+/**
+ * Whether `value` is an instant in the one shape toUtcIso answers without Date ("YYYY-MM-DDTHH:MM:SS[.sss]Z", every
+ * field in range). Such a text is also an ISO 8601 date string to class-validator's IsDateString, so a quick check
+ * may take it without running that regex; false says nothing (ask IsDateString).
+ */
+export function isCanonicalUtcIso(value: unknown): boolean {
+  return typeof value === 'string' && canonicalUtcIso(value) !== null;
+}
+
 /** A date and a time of day with seconds; then fractional seconds, and 'Z' or a numeric offset, each optional. */
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([zZ])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
