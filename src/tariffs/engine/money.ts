@@ -46,6 +46,7 @@ const MINOR_UNITS: Record<string, number> = {
  * exact and costs a tenth of a division (instants are whole ms; several are turned into seconds per charging period).
  */
 export function secondsOfMs(ms: number): Dec {
+  if (ms === 0) return ZERO;
   return Number.isSafeInteger(ms) ? new Dec(`${ms}e-3`) : new Dec(ms).div(THOUSAND);
 }
 

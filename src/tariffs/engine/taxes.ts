@@ -168,7 +168,11 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
   const before = m.before === null ? null : roundMoney(m.before, minor);
   const after = m.after === null ? null : roundMoney(m.after, minor);
   let taxes: TaxLine[] | null = null;
-  if (m.taxes !== null) {
+  if (m.taxes !== null && m.taxes.size === 1 && before !== null && after !== null) {
+    // One rate (most tariffs): the residue rule below leaves it exactly after − before, so that is taken directly.
+    const [rate] = m.taxes.keys();
+    taxes = [taxLine(rate, fixed(after.minus(before), minor))];
+  } else if (m.taxes !== null) {
     const rounded = [...m.taxes].map(([rate, amount]) => ({ rate, amount: roundMoney(amount, minor) }));
     if (before !== null && after !== null && rounded.length > 0) {
       const residue = after.minus(before).minus(rounded.reduce((s, r) => s.plus(r.amount), ZERO));
@@ -181,8 +185,14 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
 }
 
 /** Nothing: most dimensions of most charges. */
+const ZEROS = new Map<number, string>();
+
 function zeroAmount(minDecimals: number): Amount {
-  const zero = fixed(ZERO, minDecimals);
+  let zero = ZEROS.get(minDecimals);
+  if (zero === undefined) {
+    zero = fixed(ZERO, minDecimals);
+    ZEROS.set(minDecimals, zero);
+  }
   return { before_taxes: zero, taxes: [], after_taxes: zero };
 }
 
