@@ -22,7 +22,7 @@ import { CanonicalTariff } from '../tariff.model';
 import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './charge-cost.model';
 import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, secondsOfMs, toDec } from './money';
 import { priceCharge } from './price-charge';
-import { isoOfMs } from './zone-clock';
+import { isoOfMs, parseIsoMs } from './zone-clock';
 
 /** CdrDimension (mod_cdrs 2.2.1 §CdrDimension class): type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
 export interface ChargingPeriodDimension {
@@ -98,19 +98,19 @@ export function chargingPeriodsTimeline(
   const periods: ChargePeriod[] = [];
   const tariffOf: Array<string | null> = [];
   // Each start read once (not twice per comparison); the sort is stable, as before.
-  const byStart = charge.charging_periods.map((p) => ({ p, ms: Date.parse(p.start_date_time) })).sort((a, b) => a.ms - b.ms);
+  const byStart = charge.charging_periods.map((p) => ({ p, ms: parseIsoMs(p.start_date_time) })).sort((a, b) => a.ms - b.ms);
   const sorted = byStart.map((x) => x.p);
   const startsMs = byStart.map((x) => x.ms);
   const anyNamed = sorted.some((p) => p.tariff_id);
   const single = !anyNamed && tariffs.length === 1 ? tariffs[0].id : null;
   if (!anyNamed && tariffs.length > 1) inexact.push(`no charging period names its tariff and the ${noun} has several: cannot tell which priced what`);
   if (!anyNamed && tariffs.length === 1) notes.push(`no charging period names a tariff; the one tariff (${single}) prices them all`);
-  const startMs = Math.min(Date.parse(charge.start_date_time), ...startsMs);
+  const startMs = Math.min(parseIsoMs(charge.start_date_time), ...startsMs);
   if (Number.isNaN(startMs)) throw new Error(`${noun} start_date_time and charging_periods[].start_date_time must be ISO-8601 instants`);
   let at = new Dec(0);
   sorted.forEach((p, i) => {
     const from = secondsOfMs(startsMs[i] - startMs);
-    const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : Date.parse(charge.end_date_time);
+    const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : parseIsoMs(charge.end_date_time);
     const wall = secondsOfMs(nextMs - startsMs[i]);
     const gap = from.minus(at);
     if (gap.gt(TOLERANCE_S)) {

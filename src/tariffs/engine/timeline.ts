@@ -6,6 +6,7 @@ import { ChargePeriod, ChargeTimeline, PeriodKind } from './charge-cost.model';
 import { CompiledTariff } from './compiled-tariff';
 import { Dec, SECONDS_PER_HOUR, ZERO, toDec, toDecOrNull } from './money';
 import { Reading } from './restrictions';
+import { parseIsoMs } from './zone-clock';
 
 export interface Period {
   index: number;
@@ -45,7 +46,7 @@ export interface Segment {
  *   period, a RESERVATION period after the session began.
  */
 export function readTimeline(timeline: ChargeTimeline): ReadTimeline {
-  const startMs = Date.parse(timeline.start);
+  const startMs = parseIsoMs(timeline.start);
   if (typeof timeline.start !== 'string' || Number.isNaN(startMs)) throw new Error(`timeline.start must be an ISO-8601 instant, got ${JSON.stringify(timeline.start)}`);
   if (!Array.isArray(timeline.periods)) throw new Error('timeline.periods must be a list');
   const periods: Period[] = [];
