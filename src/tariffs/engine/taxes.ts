@@ -35,10 +35,10 @@ export function lineMoney(amount: Dec, vat: Dec | null, vatText: string | null, 
   const key = vatText ?? vat.toFixed();
   if (mode === 'YES') {
     const before = amount.div(ONE.plus(vat.div(HUNDRED)));
-    return { before, after: amount, taxes: new Map([[key, amount.minus(before)]]) };
+    return { before, after: amount, taxes: oneTax(key, amount.minus(before)) };
   }
   const tax = amount.times(vat).div(HUNDRED);
-  return { before: amount, after: amount.plus(tax), taxes: new Map([[key, tax]]) };
+  return { before: amount, after: amount.plus(tax), taxes: oneTax(key, tax) };
 }
 
 /** a + b, side by side and tax rate by tax rate; a side unknown in either is unknown in the sum. */
@@ -47,8 +47,10 @@ export function addMoney(a: Money, b: Money): Money {
   if (b === NO_MONEY) return a;
   let taxes: Map<string, Dec> | null = null;
   if (a.taxes && b.taxes) {
-    taxes = new Map(a.taxes);
-    for (const [rate, amount] of b.taxes) taxes.set(rate, (taxes.get(rate) ?? ZERO).plus(amount));
+    const sum = new Map<string, Dec>();
+    a.taxes.forEach((amount, rate) => sum.set(rate, amount));
+    b.taxes.forEach((amount, rate) => sum.set(rate, (sum.get(rate) ?? ZERO).plus(amount)));
+    taxes = sum;
   }
   return {
     before: a.before === null || b.before === null ? null : a.before.plus(b.before),
@@ -133,7 +135,7 @@ function mergedTaxes(m: Money, ratesUsed: Dec[]): Map<string, Dec> | null {
   const tax = m.after.minus(m.before);
   if (tax.isZero()) return new Map();
   const rates = distinct(ratesUsed);
-  return new Map([[rates.length === 1 ? rates[0].toFixed() : '', tax]]);
+  return oneTax(rates.length === 1 ? rates[0].toFixed() : '', tax);
 }
 
 /**
@@ -155,7 +157,7 @@ export function toAmount(m: Money, minDecimals: number): Amount {
 function writeAmount(m: Money, minDecimals: number): Amount {
   return {
     before_taxes: m.before === null ? null : showDec(m.before, minDecimals),
-    taxes: m.taxes === null ? null : [...m.taxes].map(([rate, amount]) => taxLine(rate, showDec(amount, minDecimals))),
+    taxes: m.taxes === null ? null : taxLines(m.taxes, (amount) => showDec(amount, minDecimals)),
     after_taxes: m.after === null ? null : showDec(m.after, minDecimals),
   };
 }
@@ -194,6 +196,21 @@ function zeroAmount(minDecimals: number): Amount {
     ZEROS.set(minDecimals, zero);
   }
   return { before_taxes: zero, taxes: [], after_taxes: zero };
+}
+
+/**
+ * Maps are walked with forEach and built with set: spreading a Map, or building one from a list of pairs, goes through
+ * the iterator protocol, which cost more than the decimals in it (issue 17).
+ */
+function oneTax(rate: string, amount: Dec): Map<string, Dec> {
+  return new Map<string, Dec>().set(rate, amount);
+}
+
+/** One TaxLine per rate, in the map's order, the amount written by `write`. */
+function taxLines(taxes: Map<string, Dec>, write: (amount: Dec) => string): TaxLine[] {
+  const lines: TaxLine[] = [];
+  taxes.forEach((amount, rate) => lines.push(taxLine(rate, write(amount))));
+  return lines;
 }
 
 function taxLine(rate: string, amount: string): TaxLine {
