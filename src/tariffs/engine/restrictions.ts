@@ -120,7 +120,7 @@ export interface RestrictionCheck {
  * skipped elements again for each): callers must not change the list.
  */
 export function explain(r: CompiledRestrictions | null, f: SegmentFacts): RestrictionCheck[] {
-  const memo = (f.explained ??= new Map());
+  const memo = (f.explained ??= new Map<CompiledRestrictions | null, RestrictionCheck[]>());
   let out = memo.get(r);
   if (!out) {
     out = explainOnce(r, f);
