@@ -6,7 +6,7 @@
  */
 import { Amount, ChargeCost } from '../tariffs/engine/charge-cost.model';
 import { priceChargingPeriods } from '../tariffs/engine/charging-periods';
-import { Dec, minorUnits, toDec } from '../tariffs/engine/money';
+import { Dec, fixedText, minorUnits, minusFixed } from '../tariffs/engine/money';
 import { CanonicalTariff } from '../tariffs/tariff.model';
 import { CdrForPricing } from '../cdrs/cdr-pricing.model';
 
@@ -36,10 +36,10 @@ export function recomputeCdrCost(cdr: CdrForPricing, tariffs: CanonicalTariff[],
   const priced = priceChargingPeriods(cdr, tariffs, timeZone, 'CDR');
   const minor = minorUnits(cdr.currency);
   const computed = priced.computed;
-  const diff = (a: string | null, b: string | null) => (a === null || b === null ? null : new Dec(a).minus(b).toFixed(minor));
+  const diff = (a: string | null, b: string | null) => (a === null || b === null ? null : minusFixed(a, b, minor));
   const stated = {
-    before_taxes: toDec(cdr.total_cost.before_taxes, 'total_cost').toFixed(minor),
-    after_taxes: cdr.total_cost.after_taxes === null ? null : toDec(cdr.total_cost.after_taxes, 'total_cost').toFixed(minor),
+    before_taxes: fixedText(cdr.total_cost.before_taxes, 'total_cost', minor),
+    after_taxes: cdr.total_cost.after_taxes === null ? null : fixedText(cdr.total_cost.after_taxes, 'total_cost', minor),
   };
   const open = flatFeeOnNothing(cdr, tariffs, computed.before_taxes, stated.before_taxes);
   const notExactBecause = open ? [...priced.not_exact_because, open] : priced.not_exact_because;

@@ -1,5 +1,7 @@
 import Decimal from 'decimal.js';
 
+const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
 /**
  * An OCPI `number` (types 2.2.1 §number) as a decimal string. JSON.parse has already read it as a double;
  * the shortest round-trip form of that double (what String() gives) is the literal the CPO sent for any
@@ -14,6 +16,11 @@ export function toDecimalString(value: unknown): string | null {
     const shortest = String(value);
     return shortest.includes('e') ? new Decimal(shortest).toFixed() : shortest;
   }
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return new Decimal(value.trim()).toFixed();
+  if (typeof value === 'string') {
+    // Already as decimal.js would write it (no sign on zero, no leading zeros, no trailing zeros after the point):
+    // as it is. Coordinates come so, as strings, on every CDR.
+    if (value !== '-0' && CANONICAL.test(value)) return value;
+    if (/^-?\d+(\.\d+)?$/.test(value.trim())) return new Decimal(value.trim()).toFixed();
+  }
   return null;
 }

@@ -22,6 +22,7 @@ import { CanonicalTariff } from '../tariff.model';
 import { Amount, ChargeCost, ChargePeriod, ChargeTimeline } from './charge-cost.model';
 import { Dec, SECONDS_PER_HOUR, ZERO, minorUnits, roundMoney, secondsOfMs, toDec } from './money';
 import { priceCharge } from './price-charge';
+import { isoOfMs, parseIsoMs } from './zone-clock';
 
 /** CdrDimension (mod_cdrs 2.2.1 §CdrDimension class): type (CdrDimensionType, kept as sent) and volume (kWh, hours, A or kW by type). */
 export interface ChargingPeriodDimension {
@@ -76,7 +77,7 @@ export function priceChargingPeriods(charge: MeteredCharge, tariffs: CanonicalTa
     const tariff = tariffs.find((t) => t.id === id)!;
     if (tariff.currency !== charge.currency) inexact.push(`tariff ${id} is in ${tariff.currency}, the ${noun} in ${charge.currency}`);
     const periods = timeline.periods.map((p, i) => (tariffOf[i] === id ? p : { ...p, unpriced: true }));
-    return { tariff_id: id, cost: priceCharge(tariff, timeZone, { ...timeline, periods }) };
+    return { tariff_id: id, cost: priceCharge(tariff, timeZone, { start: timeline.start, periods }) };
   });
   for (const { tariff_id, cost } of perTariff) for (const r of cost.not_exact_because) inexact.push(`tariff ${tariff_id}: ${r}`);
   const computed = sumTotals(
@@ -96,18 +97,20 @@ export function chargingPeriodsTimeline(
 ): { timeline: ChargeTimeline; tariffOf: Array<string | null> } {
   const periods: ChargePeriod[] = [];
   const tariffOf: Array<string | null> = [];
-  const sorted = [...charge.charging_periods].sort((a, b) => Date.parse(a.start_date_time) - Date.parse(b.start_date_time));
-  const startsMs = sorted.map((p) => Date.parse(p.start_date_time));
+  // Each start read once (not twice per comparison); the sort is stable, as before.
+  const byStart = charge.charging_periods.map((p) => ({ p, ms: parseIsoMs(p.start_date_time) })).sort((a, b) => a.ms - b.ms);
+  const sorted = byStart.map((x) => x.p);
+  const startsMs = byStart.map((x) => x.ms);
   const anyNamed = sorted.some((p) => p.tariff_id);
   const single = !anyNamed && tariffs.length === 1 ? tariffs[0].id : null;
   if (!anyNamed && tariffs.length > 1) inexact.push(`no charging period names its tariff and the ${noun} has several: cannot tell which priced what`);
   if (!anyNamed && tariffs.length === 1) notes.push(`no charging period names a tariff; the one tariff (${single}) prices them all`);
-  const startMs = Math.min(Date.parse(charge.start_date_time), ...startsMs);
+  const startMs = Math.min(parseIsoMs(charge.start_date_time), ...startsMs);
   if (Number.isNaN(startMs)) throw new Error(`${noun} start_date_time and charging_periods[].start_date_time must be ISO-8601 instants`);
   let at = new Dec(0);
   sorted.forEach((p, i) => {
     const from = secondsOfMs(startsMs[i] - startMs);
-    const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : Date.parse(charge.end_date_time);
+    const nextMs = i + 1 < sorted.length ? startsMs[i + 1] : parseIsoMs(charge.end_date_time);
     const wall = secondsOfMs(nextMs - startsMs[i]);
     const gap = from.minus(at);
     if (gap.gt(TOLERANCE_S)) {
@@ -130,7 +133,7 @@ export function chargingPeriodsTimeline(
     }
     if (accounted.minus(wall).gt(TOLERANCE_S)) notes.push(`charging period ${i}: its dimensions add up to ${accounted.toFixed()} s, more than its ${wall.toFixed()} s`);
   });
-  return { timeline: { start: new Date(startMs).toISOString(), periods }, tariffOf };
+  return { timeline: { start: isoOfMs(startMs), periods }, tariffOf };
 }
 
 /**
@@ -169,23 +172,34 @@ function periodParts(p: ChargingPeriod, index: number, wall: Dec, inexact: strin
   const seconds = (type: string) => volume(type)?.times(SECONDS_PER_HOUR) ?? null;
   const energy = volume('ENERGY') ?? ZERO;
   const energyGiven = handed(energy);
-  const readings = {
-    power_kw: text('POWER'),
-    min_power_kw: text('MIN_POWER'),
-    max_power_kw: text('MAX_POWER'),
-    current_a: text('CURRENT'),
-    min_current_a: text('MIN_CURRENT'),
-    max_current_a: text('MAX_CURRENT'),
-  };
+  // Read first (an unreadable one throws before the time dimensions are read, as always).
+  const power_kw = text('POWER');
+  const min_power_kw = text('MIN_POWER');
+  const max_power_kw = text('MAX_POWER');
+  const current_a = text('CURRENT');
+  const min_current_a = text('MIN_CURRENT');
+  const max_current_a = text('MAX_CURRENT');
+  // A CHARGING part, written out (a literal with a spread is built property by property).
+  const charging = (duration_s: Dec | string): ChargePeriod => ({
+    kind: 'CHARGING',
+    duration_s,
+    energy_kwh: energyGiven,
+    power_kw,
+    min_power_kw,
+    max_power_kw,
+    current_a,
+    min_current_a,
+    max_current_a,
+  });
   const [reserved, charged, parked] = [seconds('RESERVATION_TIME'), seconds('TIME'), seconds('PARKING_TIME')];
   if (reserved === null && charged === null && parked === null) {
     const kind = energy.gt(0) ? 'CHARGING' : 'PARKING';
     inexact.push(`charging period ${index} has no TIME, PARKING_TIME or RESERVATION_TIME: its ${wall.toFixed()} s were taken as ${kind.toLowerCase()}`);
-    return [{ kind, duration_s: handed(wall), ...(kind === 'CHARGING' ? { energy_kwh: energyGiven, ...readings } : {}) }];
+    return [kind === 'CHARGING' ? charging(handed(wall)) : { kind, duration_s: handed(wall) }];
   }
   const parts: ChargePeriod[] = [];
   if (reserved?.gt(0)) parts.push({ kind: 'RESERVATION', duration_s: reserved });
-  if (charged?.gt(0) || energy.gt(0)) parts.push({ kind: 'CHARGING', duration_s: handed(charged ?? ZERO), energy_kwh: energyGiven, ...readings });
+  if (charged?.gt(0) || energy.gt(0)) parts.push(charging(handed(charged ?? ZERO)));
   if (parked?.gt(0)) parts.push({ kind: 'PARKING', duration_s: parked });
   return parts;
 }

@@ -46,6 +46,7 @@ const MINOR_UNITS: Record<string, number> = {
  * exact and costs a tenth of a division (instants are whole ms; several are turned into seconds per charging period).
  */
 export function secondsOfMs(ms: number): Dec {
+  if (ms === 0) return ZERO;
   return Number.isSafeInteger(ms) ? new Dec(`${ms}e-3`) : new Dec(ms).div(THOUSAND);
 }
 
@@ -103,6 +104,47 @@ export function fixed(d: Dec, decimals: number): string {
   if (places > decimals) return d.toFixed(decimals);
   const exact = d.toFixed();
   return places === decimals ? exact : `${exact}${places === 0 ? '.' : ''}${'0'.repeat(decimals - places)}`;
+}
+
+const PLAIN = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * A plain decimal text ("12.5", "-0.05") with at most `decimals` decimals and 15 digits in all, as an integer number of
+ * 10^-decimals units (exact: below 2^53); null for anything else.
+ */
+function scaled(text: string, decimals: number): number | null {
+  if (text.length > 17 || !PLAIN.test(text)) return null;
+  const point = text.indexOf('.');
+  const places = point < 0 ? 0 : text.length - point - 1;
+  if (places > decimals) return null;
+  const digits = point < 0 ? text : text.slice(0, point) + text.slice(point + 1);
+  if (digits.replace('-', '').length + (decimals - places) > 15) return null;
+  return Number(digits) * 10 ** (decimals - places);
+}
+
+/** An integer number of 10^-decimals units written with `decimals` decimals, as decimal.js's toFixed writes it. */
+function unscaled(units: number, decimals: number): string {
+  if (units === 0) return decimals === 0 ? '0' : `0.${'0'.repeat(decimals)}`;
+  const digits = String(Math.abs(units)).padStart(decimals + 1, '0');
+  const sign = units < 0 ? '-' : '';
+  return decimals === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+}
+
+/**
+ * new Dec(a).minus(b).toFixed(decimals), the same text: two amounts of a currency (at most its decimals each) are
+ * subtracted as integers of its minor unit, which is exact, without building decimals (a CDR's check takes two).
+ */
+export function minusFixed(a: string, b: string, decimals: number): string {
+  const x = scaled(a, decimals);
+  const y = scaled(b, decimals);
+  if (x === null || y === null) return new Dec(a).minus(b).toFixed(decimals);
+  return unscaled(x - y, decimals);
+}
+
+/** toDec(text, what).toFixed(decimals), the same text (and the same error), without a decimal when the text is plain. */
+export function fixedText(text: unknown, what: string, decimals: number): string {
+  const x = typeof text === 'string' ? scaled(text, decimals) : null;
+  return x === null ? toDec(text, what).toFixed(decimals) : unscaled(x, decimals);
 }
 
 /** Rounded half-up to the currency's minor unit, with exactly that many decimals. */

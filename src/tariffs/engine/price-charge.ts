@@ -40,7 +40,7 @@ import { Dec, ONE, SECONDS_PER_HOUR, THOUSAND, ZERO, secondsOfMs, showDec } from
 import { RestrictionCheck, SegmentFacts, Verdict, evaluate, explain } from './restrictions';
 import { Money, NO_MONEY, addMoney, applyBounds, lineMoney, toAmount, toRoundedAmount } from './taxes';
 import { ReadTimeline, Segment, cutSegments, readTimeline } from './timeline';
-import { MS_PER_DAY, ZoneClock, formatLocal, localMidnight } from './zone-clock';
+import { MS_PER_DAY, ZoneClock, formatLocal, isoOfMs, localMidnight } from './zone-clock';
 
 const COST_DIMENSIONS: CostDimension[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIME', 'RESERVATION'];
 
@@ -150,25 +150,25 @@ class ChargePricing {
       const facts = this.facts(seg);
       const kind = seg.period.kind;
       const length = seg.end.minus(seg.start);
-      const dims: Array<[CostDimension, string, Dec]> =
+      // [dimension, component type, quantity, the key a stretch stays open under] (keys written once, not per segment).
+      const dims: Array<[CostDimension, string, Dec, string]> =
         kind === 'RESERVATION'
-          ? [['RESERVATION', 'TIME', length]]
+          ? [['RESERVATION', 'TIME', length, 'RESERVATION|TIME']]
           : kind === 'CHARGING'
             ? [
-                ['ENERGY', 'ENERGY', seg.energy],
-                ['TIME', 'TIME', length],
+                ['ENERGY', 'ENERGY', seg.energy, 'ENERGY|ENERGY'],
+                ['TIME', 'TIME', length, 'TIME|TIME'],
               ]
-            : [['PARKING_TIME', 'PARKING_TIME', length]];
+            : [['PARKING_TIME', 'PARKING_TIME', length, 'PARKING_TIME|PARKING_TIME']];
       const needFlat = kind === 'RESERVATION' ? !reservationFlat : !sessionFlat;
-      if (needFlat) dims.unshift([kind === 'RESERVATION' ? 'RESERVATION' : 'FLAT', 'FLAT', ONE]);
-      for (const [dimension, type, quantity] of dims) {
+      if (needFlat) dims.unshift(kind === 'RESERVATION' ? ['RESERVATION', 'FLAT', ONE, 'RESERVATION|FLAT'] : ['FLAT', 'FLAT', ONE, 'FLAT|FLAT']);
+      for (const [dimension, type, quantity, key] of dims) {
         const chosen = this.choose(seg, facts, type, verdicts);
         if (!chosen) continue;
         if (type === 'FLAT') {
           if (kind === 'RESERVATION') reservationFlat = true;
           else sessionFlat = true;
         }
-        const key = `${dimension}|${type}`;
         const last = open.get(key);
         if (type !== 'FLAT' && last && last.element === chosen.element && last.to.eq(seg.start)) {
           last.to = seg.end;
@@ -176,7 +176,17 @@ class ChargePricing {
           last.billed = last.quantity;
           continue;
         }
-        const stretch: Stretch = { dimension, ...chosen, first: seg, facts, from: seg.start, to: type === 'FLAT' ? seg.start : seg.end, quantity, billed: quantity };
+        const stretch: Stretch = {
+          dimension,
+          component: chosen.component,
+          element: chosen.element,
+          first: seg,
+          facts,
+          from: seg.start,
+          to: type === 'FLAT' ? seg.start : seg.end,
+          quantity,
+          billed: quantity,
+        };
         stretches.push(stretch);
         open.set(key, stretch);
       }
@@ -211,10 +221,10 @@ class ChargePricing {
 
   private facts(seg: Segment): SegmentFacts {
     const reservation = seg.period.kind === 'RESERVATION';
-    const atMs = this.tl.startMs + seg.start.times(THOUSAND).floor().toNumber();
+    const atMs = this.tl.startMs + msOf(seg.start, true);
     return {
       local: this.clock ? this.clock.toLocal(atMs) : null,
-      elapsed: reservation ? seg.start : seg.start.minus(this.tl.sessionStart),
+      elapsed: reservation || this.tl.sessionStart.isZero() ? seg.start : seg.start.minus(this.tl.sessionStart),
       energy: seg.energyBefore,
       power: seg.period.power,
       current: seg.period.current,
@@ -225,15 +235,17 @@ class ChargePricing {
   private result(stretches: Stretch[]): PricedCharge {
     const t = this.t;
     const minor = t.minor;
-    const perDimension = new Map<CostDimension, Money>(COST_DIMENSIONS.map((d) => [d, NO_MONEY]));
+    // A plain record in COST_DIMENSIONS order rather than a Map (walking a Map by its iterator cost more than the sums).
+    const perDimension: Record<CostDimension, Money> = { FLAT: NO_MONEY, ENERGY: NO_MONEY, TIME: NO_MONEY, PARKING_TIME: NO_MONEY, RESERVATION: NO_MONEY };
     const ratesUsed: Dec[] = [];
     const breakdown = stretches.map((s) => {
       const money = lineMoney(amountOf(s), s.component.vat, s.component.vatText, t);
-      perDimension.set(s.dimension, addMoney(perDimension.get(s.dimension)!, money));
+      perDimension[s.dimension] = addMoney(perDimension[s.dimension], money);
       if (!money.before?.isZero() || !money.after?.isZero()) ratesUsed.push(s.component.vat ?? ZERO);
       return this.line(s, money);
     });
-    const sum = [...perDimension.values()].reduce(addMoney, NO_MONEY);
+    let sum = NO_MONEY;
+    for (const d of COST_DIMENSIONS) sum = addMoney(sum, perDimension[d]);
     const bounded = applyBounds(sum, t, ratesUsed);
     if (bounded.inexact) this.addInexact(bounded.inexact);
     if (t.usesLocalTime && !this.clock && stretches.length > 0) {
@@ -241,7 +253,7 @@ class ChargePricing {
     }
     const reasons = [...this.inexact.values()];
     const costs = {} as Record<CostDimension, Amount>;
-    for (const [d, m] of perDimension) costs[d] = toAmount(m, minor);
+    for (const d of COST_DIMENSIONS) costs[d] = toAmount(perDimension[d], minor);
     const src = t.source;
     const cost: ChargeCost = {
       tariff: { country_code: src.country_code, party_id: src.party_id, id: src.id, type: src.type ?? null, last_updated: src.last_updated },
@@ -267,6 +279,8 @@ class ChargePricing {
     const unit = type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'hours';
     const inUnit = (q: Dec) => (unit === 'hours' ? q.div(SECONDS_PER_HOUR) : q);
     const quantity = showDec(inUnit(s.quantity));
+    // step_size undefined rather than spread in when absent (JSON leaves it out either way): a literal with a spread
+    // is built property by property.
     return {
       dimension: s.dimension,
       component_type: type,
@@ -282,7 +296,7 @@ class ChargePricing {
       unit_price: s.component.priceText,
       vat_percentage: s.component.vatText,
       amount: toAmount(money, this.t.minor),
-      ...(s.step ? { step_size: s.step } : {}),
+      step_size: s.step,
       why: this.why(s),
     };
   }
@@ -294,8 +308,8 @@ class ChargePricing {
   private instant(offset: Dec): [string, string] {
     let shown = this.instants.get(offset);
     if (!shown) {
-      const ms = this.tl.startMs + offset.times(THOUSAND).toNumber();
-      shown = [new Date(ms).toISOString(), formatLocal(this.clock, ms)];
+      const ms = this.tl.startMs + msOf(offset, false);
+      shown = [isoOfMs(ms), formatLocal(this.clock, ms)];
       this.instants.set(offset, shown);
     }
     return shown;
@@ -317,6 +331,20 @@ class ChargePricing {
     }
     return parts.join('. ');
   }
+}
+
+/**
+ * Seconds on the timeline in ms: offset × 1000, floored when `floor` (else as a JS number, fraction kept). Offsets of
+ * whole ms (at most 3 decimals: nearly all) are read as a number and rounded, which is exact below 2^41 s, without
+ * the two decimals the product and its floor cost; others as before.
+ */
+function msOf(offset: Dec, floor: boolean): number {
+  if (offset.decimalPlaces() <= 3) {
+    const seconds = offset.toNumber();
+    if (Math.abs(seconds) < 2 ** 41) return Math.round(seconds * 1000);
+  }
+  const product = offset.times(THOUSAND);
+  return (floor ? product.floor() : product).toNumber();
 }
 
 /** Money for a stretch: billed kWh × price; billed seconds × price per hour / 3600; FLAT: the price. */
@@ -379,14 +407,12 @@ function latest(stretches: Stretch[]): Stretch | undefined {
 function roundGroup(group: Stretch[], perUnit: Dec, unit: 'Wh' | 's'): void {
   const last = latest(group);
   if (!last || !(last.component.step > 0)) return;
-  const total = group
-    .reduce((sum, s) => sum.plus(s.quantity), ZERO)
-    .times(perUnit)
-    .toDecimalPlaces(6);
+  const sum = group.reduce((sum, s) => sum.plus(s.quantity), ZERO);
+  const exact = perUnit === ONE ? sum : sum.times(perUnit);
+  const total = exact.toDecimalPlaces(6);
   const step = new Dec(last.component.step);
   const billed = total.div(step).ceil().times(step);
   if (billed.eq(total)) return;
-  const exact = group.reduce((sum, s) => sum.plus(s.quantity), ZERO).times(perUnit);
   last.billed = last.quantity.plus(billed.minus(exact).div(perUnit));
   last.step = { step_size: last.component.step, total_consumed: showDec(total), total_billed: billed.toFixed(), unit };
 }

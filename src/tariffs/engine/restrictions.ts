@@ -6,7 +6,7 @@
  */
 import { CompiledRestrictions } from './compiled-tariff';
 import { Dec } from './money';
-import { localMidnight } from './zone-clock';
+import { isoOfMs, localMidnight, weekdayOf } from './zone-clock';
 
 /** A power (kW) or current (A) during a segment: a value (min = max) or a range; `estimate` says how it was derived. */
 export interface Reading {
@@ -27,6 +27,11 @@ export interface SegmentFacts {
   current: Reading | null;
   /** 'RESERVATION' or 'RESERVATION_EXPIRES' in a reservation segment; null otherwise. */
   reservation: 'RESERVATION' | 'RESERVATION_EXPIRES' | null;
+  /** Kept by explain(): its answers per restriction set, and the facts as its words write them. */
+  explained?: Map<CompiledRestrictions | null, RestrictionCheck[]>;
+  shown?: Shown;
+  elapsedShown?: string;
+  energyShown?: string;
 }
 
 export type Verdict = 'HOLDS' | 'FAILS' | 'UNKNOWN';
@@ -82,7 +87,7 @@ function localVerdict(r: CompiledRestrictions, local: number): Verdict {
   };
   if (r.startDate !== null && !check(midnight >= r.startDate, r.unreadable.date)) return 'FAILS';
   if (r.endDate !== null && !check(midnight < r.endDate, r.unreadable.date)) return 'FAILS';
-  if (r.days !== null && !check(r.days.has(new Date(midnight).getUTCDay()), r.unreadable.days)) return 'FAILS';
+  if (r.days !== null && !check(r.days.has(weekdayOf(midnight)), r.unreadable.days)) return 'FAILS';
   if (!r.unreadable.time && !inTimeWindow(r.startMinute, r.endMinute, minute)) return 'FAILS';
   return unknown ? 'UNKNOWN' : 'HOLDS';
 }
@@ -110,36 +115,98 @@ export interface RestrictionCheck {
 
 /**
  * Plain words for each set restriction and how the segment measured against it, with its verdict, e.g.
- * "max_current 32 (current 16 A): holds", "day_of_week SATURDAY, SUNDAY (MONDAY): fails".
+ * "max_current 32 (current 16 A): holds", "day_of_week SATURDAY, SUNDAY (MONDAY): fails". The answer is kept on `f`
+ * per restriction set (a breakdown explains the same element at the same segment for each of its lines, and the
+ * skipped elements again for each): callers must not change the list.
  */
 export function explain(r: CompiledRestrictions | null, f: SegmentFacts): RestrictionCheck[] {
+  const memo = (f.explained ??= new Map<CompiledRestrictions | null, RestrictionCheck[]>());
+  let out = memo.get(r);
+  if (!out) {
+    out = explainOnce(r, f);
+    memo.set(r, out);
+  }
+  return out;
+}
+
+/** The parts of a restriction's words that depend on the restriction only, written once per compiled tariff. */
+interface Labels {
+  time: string;
+  days: string;
+  minDuration: string;
+  maxDuration: string;
+  minKwh: string;
+  maxKwh: string;
+}
+
+const LABELS = Symbol('restriction labels');
+
+function labelsOf(r: CompiledRestrictions): Labels {
+  const held = (r as unknown as Record<symbol, Labels | undefined>)[LABELS];
+  if (held) return held;
+  const s = r.source;
+  const labels: Labels = {
+    time: `time ${s.start_time ?? '00:00'}–${s.end_time ?? '00:00'}`,
+    days: `day_of_week ${(s.day_of_week ?? []).join(', ')}`,
+    minDuration: r.minDuration ? `min_duration ${r.minDuration.toFixed()} s` : '',
+    maxDuration: r.maxDuration ? `max_duration ${r.maxDuration.toFixed()} s` : '',
+    minKwh: r.minKwh ? `min_kwh ${r.minKwh.toFixed()}` : '',
+    maxKwh: r.maxKwh ? `max_kwh ${r.maxKwh.toFixed()}` : '',
+  };
+  if (Object.isExtensible(r)) Object.defineProperty(r, LABELS, { value: labels, enumerable: false });
+  return labels;
+}
+
+/** How a segment's facts are written in explanations, once per segment. */
+interface Shown {
+  hhmm: string;
+  date: string;
+  weekday: number;
+  midnight: number;
+  minute: number;
+}
+
+function shownOf(f: SegmentFacts, local: number): Shown {
+  if (f.shown) return f.shown;
+  const midnight = localMidnight(local);
+  const minute = (local - midnight) / 60_000;
+  const hh = Math.floor(minute / 60);
+  const mm = Math.floor(minute % 60);
+  const shown: Shown = {
+    hhmm: `${hh < 10 ? '0' : ''}${hh}:${mm < 10 ? '0' : ''}${mm}`,
+    date: isoOfMs(midnight).slice(0, 10),
+    weekday: weekdayOf(midnight),
+    midnight,
+    minute,
+  };
+  f.shown = shown;
+  return shown;
+}
+
+function explainOnce(r: CompiledRestrictions | null, f: SegmentFacts): RestrictionCheck[] {
   if (!r) return [{ text: 'no restrictions', verdict: null }];
   const out: RestrictionCheck[] = r.problems.map((p) => ({ text: `${p}: cannot be evaluated`, verdict: 'UNKNOWN' }));
   const s = r.source;
+  const labels = labelsOf(r);
   const say = (label: string, ok: boolean | null) => {
     const verdict: Verdict = ok === null ? 'UNKNOWN' : ok ? 'HOLDS' : 'FAILS';
     out.push({ text: `${label}: ${VERDICT_WORDS[verdict]}`, verdict });
   };
   if (f.local !== null) {
-    const midnight = localMidnight(f.local);
-    const minute = (f.local - midnight) / 60_000;
-    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(Math.floor(minute % 60)).padStart(2, '0')}`;
-    const date = new Date(midnight).toISOString().slice(0, 10);
-    if (r.startMinute !== null || r.endMinute !== null) {
-      say(`time ${s.start_time ?? '00:00'}–${s.end_time ?? '00:00'} (local ${hhmm})`, inTimeWindow(r.startMinute, r.endMinute, minute));
-    }
-    if (r.days) say(`day_of_week ${(s.day_of_week ?? []).join(', ')} (${WEEKDAYS[new Date(midnight).getUTCDay()]})`, r.days.has(new Date(midnight).getUTCDay()));
+    const { hhmm, date, weekday, midnight, minute } = shownOf(f, f.local);
+    if (r.startMinute !== null || r.endMinute !== null) say(`${labels.time} (local ${hhmm})`, inTimeWindow(r.startMinute, r.endMinute, minute));
+    if (r.days) say(`${labels.days} (${WEEKDAYS[weekday]})`, r.days.has(weekday));
     if (r.startDate !== null) say(`start_date ${s.start_date} (${date})`, midnight >= r.startDate);
     if (r.endDate !== null) say(`end_date ${s.end_date} (${date})`, midnight < r.endDate);
   } else if (r.startMinute !== null || r.endMinute !== null || r.days || r.startDate !== null || r.endDate !== null) {
     out.push({ text: 'time, day and date restrictions: unknown (the Location has no valid time zone)', verdict: 'UNKNOWN' });
   }
-  const seconds = () => f.elapsed.toDecimalPlaces(3).toFixed();
-  if (r.minDuration) say(`min_duration ${r.minDuration.toFixed()} s (${seconds()} s in)`, f.elapsed.gte(r.minDuration));
-  if (r.maxDuration) say(`max_duration ${r.maxDuration.toFixed()} s (${seconds()} s in)`, f.elapsed.lt(r.maxDuration));
-  const kwh = () => f.energy.toDecimalPlaces(4).toFixed();
-  if (r.minKwh) say(`min_kwh ${r.minKwh.toFixed()} (${kwh()} kWh so far)`, f.energy.gte(r.minKwh));
-  if (r.maxKwh) say(`max_kwh ${r.maxKwh.toFixed()} (${kwh()} kWh so far)`, f.energy.lt(r.maxKwh));
+  const seconds = () => (f.elapsedShown ??= f.elapsed.toDecimalPlaces(3).toFixed());
+  if (r.minDuration) say(`${labels.minDuration} (${seconds()} s in)`, f.elapsed.gte(r.minDuration));
+  if (r.maxDuration) say(`${labels.maxDuration} (${seconds()} s in)`, f.elapsed.lt(r.maxDuration));
+  const kwh = () => (f.energyShown ??= f.energy.toDecimalPlaces(4).toFixed());
+  if (r.minKwh) say(`${labels.minKwh} (${kwh()} kWh so far)`, f.energy.gte(r.minKwh));
+  if (r.maxKwh) say(`${labels.maxKwh} (${kwh()} kWh so far)`, f.energy.lt(r.maxKwh));
   sayRange(out, 'power', 'kW', r.minPower, r.maxPower, f.power);
   sayRange(out, 'current', 'A', r.minCurrent, r.maxCurrent, f.current);
   if (r.reservation) out.push({ text: `reservation ${r.reservation}`, verdict: null });

@@ -18,6 +18,8 @@ export interface Money {
   before: Dec | null;
   after: Dec | null;
   taxes: Map<string, Dec> | null;
+  /** Kept by toAmount: the Money written out (a Money is never changed once made). */
+  shown?: { decimals: number; amount: Amount };
 }
 
 export const NO_MONEY: Money = { before: ZERO, after: ZERO, taxes: new Map() };
@@ -33,10 +35,10 @@ export function lineMoney(amount: Dec, vat: Dec | null, vatText: string | null, 
   const key = vatText ?? vat.toFixed();
   if (mode === 'YES') {
     const before = amount.div(ONE.plus(vat.div(HUNDRED)));
-    return { before, after: amount, taxes: new Map([[key, amount.minus(before)]]) };
+    return { before, after: amount, taxes: oneTax(key, amount.minus(before)) };
   }
   const tax = amount.times(vat).div(HUNDRED);
-  return { before: amount, after: amount.plus(tax), taxes: new Map([[key, tax]]) };
+  return { before: amount, after: amount.plus(tax), taxes: oneTax(key, tax) };
 }
 
 /** a + b, side by side and tax rate by tax rate; a side unknown in either is unknown in the sum. */
@@ -45,8 +47,10 @@ export function addMoney(a: Money, b: Money): Money {
   if (b === NO_MONEY) return a;
   let taxes: Map<string, Dec> | null = null;
   if (a.taxes && b.taxes) {
-    taxes = new Map(a.taxes);
-    for (const [rate, amount] of b.taxes) taxes.set(rate, (taxes.get(rate) ?? ZERO).plus(amount));
+    const sum = new Map<string, Dec>();
+    a.taxes.forEach((amount, rate) => sum.set(rate, amount));
+    b.taxes.forEach((amount, rate) => sum.set(rate, (sum.get(rate) ?? ZERO).plus(amount)));
+    taxes = sum;
   }
   return {
     before: a.before === null || b.before === null ? null : a.before.plus(b.before),
@@ -71,7 +75,7 @@ export interface Bounded {
  * after/before ratio (with nothing charged: its single VAT rate; several rates make that a guess, reported).
  */
 export function applyBounds(total: Money, t: CompiledTariff, ratesUsed: Dec[]): Bounded {
-  const out: Bounded = { money: { ...total }, minApplied: false, maxApplied: false, notes: [], inexact: null };
+  const out: Bounded = { money: { before: total.before, after: total.after, taxes: total.taxes }, minApplied: false, maxApplied: false, notes: [], inexact: null };
   const ratio = afterPerBefore(total, t, ratesUsed, out);
   for (const [name, limit, beyond] of [
     ['min_price', t.minPrice, (x: Dec, b: Dec) => x.lt(b)],
@@ -131,15 +135,29 @@ function mergedTaxes(m: Money, ratesUsed: Dec[]): Map<string, Dec> | null {
   const tax = m.after.minus(m.before);
   if (tax.isZero()) return new Map();
   const rates = distinct(ratesUsed);
-  return new Map([[rates.length === 1 ? rates[0].toFixed() : '', tax]]);
+  return oneTax(rates.length === 1 ? rates[0].toFixed() : '', tax);
 }
 
-/** An unrounded Money for output. */
+/**
+ * An unrounded Money for output. Written once per Money object and decimals (a dimension priced by one stretch has
+ * that stretch's very Money as its cost, shown in the breakdown line and in the costs): each caller gets its own copy.
+ */
 export function toAmount(m: Money, minDecimals: number): Amount {
   if (m === NO_MONEY) return zeroAmount(minDecimals);
+  let shown = m.shown;
+  if (!shown || shown.decimals !== minDecimals) {
+    shown = { decimals: minDecimals, amount: writeAmount(m, minDecimals) };
+    m.shown = shown;
+    return shown.amount;
+  }
+  const a = shown.amount;
+  return { before_taxes: a.before_taxes, taxes: a.taxes === null ? null : a.taxes.map((t) => taxLine(t.percentage ?? '', t.amount)), after_taxes: a.after_taxes };
+}
+
+function writeAmount(m: Money, minDecimals: number): Amount {
   return {
     before_taxes: m.before === null ? null : showDec(m.before, minDecimals),
-    taxes: m.taxes === null ? null : [...m.taxes].map(([rate, amount]) => taxLine(rate, showDec(amount, minDecimals))),
+    taxes: m.taxes === null ? null : taxLines(m.taxes, (amount) => showDec(amount, minDecimals)),
     after_taxes: m.after === null ? null : showDec(m.after, minDecimals),
   };
 }
@@ -152,7 +170,11 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
   const before = m.before === null ? null : roundMoney(m.before, minor);
   const after = m.after === null ? null : roundMoney(m.after, minor);
   let taxes: TaxLine[] | null = null;
-  if (m.taxes !== null) {
+  if (m.taxes !== null && m.taxes.size === 1 && before !== null && after !== null) {
+    // One rate (most tariffs): the residue rule below leaves it exactly after − before, so that is taken directly.
+    const [rate] = m.taxes.keys();
+    taxes = [taxLine(rate, fixed(after.minus(before), minor))];
+  } else if (m.taxes !== null) {
     const rounded = [...m.taxes].map(([rate, amount]) => ({ rate, amount: roundMoney(amount, minor) }));
     if (before !== null && after !== null && rounded.length > 0) {
       const residue = after.minus(before).minus(rounded.reduce((s, r) => s.plus(r.amount), ZERO));
@@ -165,9 +187,30 @@ export function toRoundedAmount(m: Money, minor: number): Amount {
 }
 
 /** Nothing: most dimensions of most charges. */
+const ZEROS = new Map<number, string>();
+
 function zeroAmount(minDecimals: number): Amount {
-  const zero = fixed(ZERO, minDecimals);
+  let zero = ZEROS.get(minDecimals);
+  if (zero === undefined) {
+    zero = fixed(ZERO, minDecimals);
+    ZEROS.set(minDecimals, zero);
+  }
   return { before_taxes: zero, taxes: [], after_taxes: zero };
+}
+
+/**
+ * Maps are walked with forEach and built with set: spreading a Map, or building one from a list of pairs, goes through
+ * the iterator protocol, which cost more than the decimals in it (issue 17).
+ */
+function oneTax(rate: string, amount: Dec): Map<string, Dec> {
+  return new Map<string, Dec>().set(rate, amount);
+}
+
+/** One TaxLine per rate, in the map's order, the amount written by `write`. */
+function taxLines(taxes: Map<string, Dec>, write: (amount: Dec) => string): TaxLine[] {
+  const lines: TaxLine[] = [];
+  taxes.forEach((amount, rate) => lines.push(taxLine(rate, write(amount))));
+  return lines;
 }
 
 function taxLine(rate: string, amount: string): TaxLine {

@@ -6,6 +6,7 @@ import { ChargePeriod, ChargeTimeline, PeriodKind } from './charge-cost.model';
 import { CompiledTariff } from './compiled-tariff';
 import { Dec, SECONDS_PER_HOUR, ZERO, toDec, toDecOrNull } from './money';
 import { Reading } from './restrictions';
+import { parseIsoMs } from './zone-clock';
 
 export interface Period {
   index: number;
@@ -45,7 +46,7 @@ export interface Segment {
  *   period, a RESERVATION period after the session began.
  */
 export function readTimeline(timeline: ChargeTimeline): ReadTimeline {
-  const startMs = Date.parse(timeline.start);
+  const startMs = parseIsoMs(timeline.start);
   if (typeof timeline.start !== 'string' || Number.isNaN(startMs)) throw new Error(`timeline.start must be an ISO-8601 instant, got ${JSON.stringify(timeline.start)}`);
   if (!Array.isArray(timeline.periods)) throw new Error('timeline.periods must be a list');
   const periods: Period[] = [];
@@ -77,28 +78,43 @@ export function readTimeline(timeline: ChargeTimeline): ReadTimeline {
   return { startMs, periods, sessionStart: sessionStart ?? at, end: at, expired: hasReservation && !hasSession, hasReservation, hasSession };
 }
 
+/** Outside CHARGING: 0 kW, 0 A, known exactly (one object for every such period: a Reading is never changed). */
+const NO_FLOW: Reading = Object.freeze({ min: ZERO, max: ZERO, estimate: null });
+
 /** Outside CHARGING no power flows (0 kW, 0 A): known exactly. A CHARGING period without power gets its average. */
 function readPower(p: ChargePeriod, where: string, duration: Dec, energy: Dec): Reading | null {
-  if (p.kind !== 'CHARGING') return { min: ZERO, max: ZERO, estimate: null };
+  if (p.kind !== 'CHARGING') return NO_FLOW;
   const given = readReading(p.power_kw, p.min_power_kw, p.max_power_kw, `${where} power`);
   if (given) return given;
   if (duration.isZero()) return null;
-  // Worked out when first read: only a tariff with a power restriction reads it, and a division is dear.
-  let average: Dec | null = null;
-  const read = () => (average ??= energy.times(SECONDS_PER_HOUR).div(duration));
-  return {
-    get min() {
-      return read();
-    },
-    get max() {
-      return read();
-    },
-    estimate: 'the average of the period (power not given)',
-  };
+  return new AveragePower(energy, duration);
+}
+
+/**
+ * The average power of a CHARGING period that gave none, worked out when first read: only a tariff with a power
+ * restriction reads it, and a division is dear. A class rather than an object literal with getters (which V8 builds
+ * slowly, once per period).
+ */
+class AveragePower implements Reading {
+  private average: Dec | null = null;
+  readonly estimate = 'the average of the period (power not given)';
+
+  constructor(
+    private readonly energy: Dec,
+    private readonly duration: Dec,
+  ) {}
+
+  get min(): Dec {
+    return (this.average ??= this.energy.times(SECONDS_PER_HOUR).div(this.duration));
+  }
+
+  get max(): Dec {
+    return this.min;
+  }
 }
 
 function readCurrent(p: ChargePeriod, where: string): Reading | null {
-  if (p.kind !== 'CHARGING') return { min: ZERO, max: ZERO, estimate: null };
+  if (p.kind !== 'CHARGING') return NO_FLOW;
   return readReading(p.current_a, p.min_current_a, p.max_current_a, `${where} current`);
 }
 
@@ -142,8 +158,10 @@ export function cutSegments(t: ReadTimeline, tariff: CompiledTariff, localCuts: 
     // Cuts fall to the microsecond and interpolated energy to the µWh: short exact decimals, so the pieces of a period
     // add up to it exactly (repeating decimals would leave a last-digit residue that step_size could round up).
     cuts.sort((a, b) => a.at.comparedTo(b.at) || (b.energy ? 1 : 0) - (a.energy ? 1 : 0));
+    // Without energy in the period, the energy at any cut is the energy before it (already to the µWh: as it is).
+    const flat = p.energy.isZero() && energyBefore.decimalPlaces() <= 9;
     const energyAt = (c: { at: Dec; energy: Dec | null }) =>
-      c.energy ?? (c.at.eq(p.end) ? periodEnd : energyBefore.plus(p.energy.times(c.at.minus(p.start)).div(duration)).toDecimalPlaces(9));
+      c.energy ?? (c.at.eq(p.end) ? periodEnd : flat ? energyBefore : energyBefore.plus(p.energy.times(c.at.minus(p.start)).div(duration)).toDecimalPlaces(9));
     let from = p.start;
     let fromEnergy = energyBefore;
     for (const c of [...cuts, { at: p.end, energy: periodEnd }]) {

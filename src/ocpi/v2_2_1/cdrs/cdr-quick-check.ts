@@ -1,5 +1,6 @@
 import { arrayMinSize, isArray, isBoolean, isDateString, isObject, isString, maxLength } from 'class-validator';
 import { ciStringProblem, currencyProblem, quantityProblem, signedQuantityProblem } from '../../wire/field-rules';
+import { isCanonicalUtcIso } from '../../wire/ocpi-datetime';
 import { toDecimalString } from '../../wire/ocpi-number';
 import { SIGNED_DIMENSIONS } from './cdr.dto';
 
@@ -21,8 +22,8 @@ export function certainlyValidCdr221(raw: unknown): boolean {
     id(c.country_code, 2, 2) &&
     id(c.party_id, 1, 3) &&
     id(c.id, 1, 39) &&
-    isDateString(c.start_date_time) &&
-    isDateString(c.end_date_time) &&
+    dateTime(c.start_date_time) &&
+    dateTime(c.end_date_time) &&
     optional(c.session_id, (v) => id(v, 1, 36)) &&
     cdrToken(c.cdr_token) &&
     isString(c.auth_method) &&
@@ -43,7 +44,7 @@ export function certainlyValidCdr221(raw: unknown): boolean {
     optional(c.credit, isBoolean) &&
     optional(c.credit_reference_id, (v) => id(v, 1, 39)) &&
     optional(c.home_charging_compensation, isBoolean) &&
-    isDateString(c.last_updated) &&
+    dateTime(c.last_updated) &&
     price(c.total_cost) &&
     optional(c.total_fixed_cost, price) &&
     optional(c.total_energy_cost, price) &&
@@ -58,6 +59,11 @@ function optional(value: unknown, check: (value: unknown) => boolean): boolean {
   return value === undefined || value === null || check(value);
 }
 
+/** @IsDateString(): the usual canonical shape first (see isCanonicalUtcIso), else class-validator's own check. */
+function dateTime(value: unknown): boolean {
+  return isCanonicalUtcIso(value) || isDateString(value);
+}
+
 /** @IsOcpiId({ min, max }). */
 function id(value: unknown, min: number, max: number): boolean {
   return ciStringProblem(value, { min, max }) === null;
@@ -65,7 +71,8 @@ function id(value: unknown, min: number, max: number): boolean {
 
 /** @IsOcpiNumber(). */
 function ocpiNumber(value: unknown): boolean {
-  return toDecimalString(value) !== null;
+  // A number is one exactly when finite (what toDecimalString answers for it, without writing it out).
+  return typeof value === 'number' ? Number.isFinite(value) : toDecimalString(value) !== null;
 }
 
 /** PriceDto behind @IsWireObject @ValidateNested: a plain object with excl_vat and an optional incl_vat. */
@@ -103,7 +110,7 @@ function cdrLocation(value: unknown): boolean {
 function chargingPeriod(value: unknown): boolean {
   if (!isPlain(value)) return false;
   return (
-    isDateString(value.start_date_time) &&
+    dateTime(value.start_date_time) &&
     isArray(value.dimensions) &&
     arrayMinSize(value.dimensions, 1) &&
     value.dimensions.every(dimension) &&
