@@ -62,10 +62,11 @@ export interface PreparedReconciliation {
 
 /**
  * Lines read, and the CDRs they reach read, per page of this many lines: memory stays flat whatever the invoice's
- * size (the results are written line by line); fewer, larger pages ask the database fewer times (a page's CDRs are
- * three statements).
+ * size (the results are written line by line). Larger pages ask the database fewer times (a page's CDRs are three
+ * statements) but live long enough to be promoted: 2,000 took the JSON report of 100,000 lines to a peak RSS of
+ * 322 MiB against 237 MiB with 500, for a quarter less CPU (`--only reconcile`, quiet machine, 2026-12-06).
  */
-const PAGE_LINES = 2000;
+const PAGE_LINES = 500;
 
 /** CSV report rows written per chunk (a disputed row is ~400 characters: chunks well under the large-object size). */
 const CSV_ROWS = 100;
