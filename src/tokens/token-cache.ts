@@ -26,6 +26,8 @@ export class TokenCache implements OnModuleInit, OnModuleDestroy {
   private readonly tokens = new Map<TokenType, PackedTokens>();
   private strings = new StringTable();
   private readonly scopes = new Map<string, TokenScope>();
+  /** The change number (token_change_seq) of each held scope. */
+  private readonly scopeSeqs = new Map<string, number>();
   private tokenSeq = 0;
   private scopeSeq = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -78,6 +80,7 @@ export class TokenCache implements OnModuleInit, OnModuleDestroy {
     this.tokens.clear();
     this.strings = new StringTable();
     this.scopes.clear();
+    this.scopeSeqs.clear();
     this.tokenSeq = 0;
     this.scopeSeq = 0;
     before();
@@ -91,9 +94,19 @@ export class TokenCache implements OnModuleInit, OnModuleDestroy {
     for (const t of tokens) this.put(heldRowOf(t));
   }
 
-  /** Applies a scope this instance has just set. */
-  applyScope(connectionId: string, scope: TokenScope): void {
+  /**
+   * Applies a scope this instance has just set (change number `changeSeq`). A catch-up that read the scopes before this
+   * change committed cannot put the older one back afterwards (see putScope).
+   */
+  applyScope(connectionId: string, scope: TokenScope, changeSeq: number): void {
+    this.putScope(connectionId, scope, changeSeq);
+  }
+
+  /** Keeps `scope` for the connection unless a later change of it is held already. */
+  private putScope(connectionId: string, scope: TokenScope, changeSeq: number): void {
+    if ((this.scopeSeqs.get(connectionId) ?? 0) >= changeSeq) return;
     this.scopes.set(connectionId, scope);
+    this.scopeSeqs.set(connectionId, changeSeq);
   }
 
   private put(t: HeldTokenRow): void {
@@ -121,7 +134,7 @@ export class TokenCache implements OnModuleInit, OnModuleDestroy {
       if (batch.length < BATCH) break;
     }
     for (const s of await this.store.scopesChangedSince(this.scopeSeq)) {
-      this.scopes.set(s.connection_id, s.scope);
+      this.putScope(s.connection_id, s.scope, s.change_seq);
       this.scopeSeq = s.change_seq;
     }
   }

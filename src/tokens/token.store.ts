@@ -239,19 +239,23 @@ export class TokenStore {
     return { tokens: rows.map(fromRow), total };
   }
 
-  /** Sets a connection's scope; resolves to the scope it had before (ALL when none was set), null when there is no such connection. */
-  async setScope(connectionId: string, scope: TokenScope): Promise<TokenScope | null> {
+  /**
+   * Sets a connection's scope; resolves to the scope it had before (ALL when none was set) and the change number of
+   * this one (token_change_seq), null when there is no such connection.
+   */
+  async setScope(connectionId: string, scope: TokenScope): Promise<{ before: TokenScope; changeSeq: number } | null> {
     return this.locked(async (m) => {
       const [exists] = await m.query<unknown[]>(`SELECT 1 FROM cpo_connection WHERE id = $1`, [connectionId]);
       if (!exists) return null;
       // Read under the writers' lock: no other change of this scope can come between the read and the write.
       const [before] = await m.query<ScopeRow[]>(`SELECT connection_id, kind, group_ids, change_seq FROM token_scope WHERE connection_id = $1`, [connectionId]);
-      await m.query(
+      const [{ change_seq }] = await m.query<Array<{ change_seq: string }>>(
         `INSERT INTO token_scope (connection_id, kind, group_ids, change_seq, updated_at) VALUES ($1, $2, $3, nextval('token_change_seq'), now())
-         ON CONFLICT (connection_id) DO UPDATE SET kind = EXCLUDED.kind, group_ids = EXCLUDED.group_ids, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at`,
+         ON CONFLICT (connection_id) DO UPDATE SET kind = EXCLUDED.kind, group_ids = EXCLUDED.group_ids, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at
+         RETURNING change_seq`,
         [connectionId, scope.kind, scope.kind === 'GROUPS' ? scope.group_ids : []],
       );
-      return before ? scopeFromRow(before).scope : { kind: 'ALL' };
+      return { before: before ? scopeFromRow(before).scope : { kind: 'ALL' }, changeSeq: Number(change_seq) };
     });
   }
 

@@ -183,10 +183,10 @@ export class TokensService {
    */
   async setScope(connectionId: string, raw: unknown): Promise<TokenScope> {
     const scope = readScope(raw);
-    const before = await this.store.setScope(connectionId, scope);
-    if (!before) throw new NotFoundException(`no connection ${connectionId}`);
-    this.cache.applyScope(connectionId, scope);
-    await this.changes.announceScope(connectionId, before, scope);
+    const set = await this.store.setScope(connectionId, scope);
+    if (!set) throw new NotFoundException(`no connection ${connectionId}`);
+    this.cache.applyScope(connectionId, scope, set.changeSeq);
+    await this.changes.announceScope(connectionId, set.before, scope);
     return scope;
   }
 
