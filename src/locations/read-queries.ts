@@ -4,10 +4,18 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 
-/** The part of a pg Pool used here (TypeORM's PostgresDriver.master). */
-interface PgPool {
+/** The part of a pg client used here. */
+interface PgQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
+
+/** The part of a pg Pool used here (TypeORM's PostgresDriver.master). */
+interface PgPool extends PgQueryable {
+  connect(): Promise<PgQueryable & { query(text: string): Promise<unknown>; release(error?: Error): void }>;
+}
+
+/** Runs one read query (as ReadQueries.rows). */
+export type RowsFn = <T>(text: string, values: unknown[]) => Promise<T[]>;
 
 /**
  * Runs the read queries of the Location API as named prepared statements on PostgreSQL: each pooled session parses
@@ -33,10 +41,40 @@ export class ReadQueries {
 
   /** Rows of `text` with `values` ($1…), parsed as TypeORM would (same pg type parsers). */
   async rows<T>(text: string, values: unknown[]): Promise<T[]> {
-    if (!this.pool) return this.db.query(text, values);
+    if (!this.pool || !(await this.isNamed())) return this.db.query(text, values);
+    return this.namedRows<T>(this.pool, text, values);
+  }
+
+  /**
+   * Runs `fn`'s queries (prepared as rows() prepares them) on one pooled session, in a read-only transaction without
+   * JIT compilation (`SET LOCAL jit = off`): for statements whose plan is a nested loop of index lookups forced by
+   * their shape (LATERAL … OFFSET 0) but whose cost the planner overestimates while statistics lag (a table never
+   * analyzed since a first large pull): PostgreSQL would otherwise JIT-compile them on every run, which costs far
+   * more than running them (measured: 160 ms of 189). On PGlite (no JIT, one session) `fn` simply uses rows().
+   */
+  async withoutJit<T>(fn: (rows: RowsFn) => Promise<T>): Promise<T> {
+    if (!this.pool || !(await this.isNamed())) return fn((text, values) => this.rows(text, values));
+    const client = await this.pool.connect();
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL jit = off`);
+      const result = await fn((text, values) => this.namedRows(client, text, values));
+      await client.query(`COMMIT`);
+      client.release();
+      return result;
+    } catch (error) {
+      // A session left inside a failed transaction must not go back to the pool.
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  private isNamed(): Promise<boolean> {
     this.named ??= this.db.query(`SELECT version() AS v`).then((r: Array<{ v: string }>) => !/PGlite/.test(r[0].v));
-    if (!(await this.named)) return this.db.query(text, values);
+    return this.named;
+  }
+
+  private async namedRows<T>(session: PgQueryable, text: string, values: unknown[]): Promise<T[]> {
     const name = `q_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
-    return (await this.pool.query({ name, text, values })).rows as T[];
+    return (await session.query({ name, text, values })).rows as T[];
   }
 }
