@@ -47,28 +47,8 @@ export class InvoiceMappingDto implements InvoiceMapping {
   columns: InvoiceColumns;
 }
 
-/** Body of POST /api/v1/finance/invoices. */
-export class ImportInvoiceDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
-  @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it", minLength: 1, maxLength: 100 })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  invoice_number: string;
-  @ApiProperty({ description: 'Sessions the invoice covers start at or after this instant' })
-  @IsISO8601({ strict: true }, { message: 'period_from must be an ISO-8601 date-time' })
-  period_from: string;
-  @ApiProperty({ description: '… and before this one (exclusive)' }) @IsISO8601({ strict: true }, { message: 'period_to must be an ISO-8601 date-time' }) period_to: string;
-  @ApiProperty({ description: 'The invoice file, as text (UTF-8 CSV)' }) @IsString() csv: string;
-  @ApiPropertyOptional({ maxLength: 255 }) @IsOptional() @IsString() @MaxLength(255) file_name?: string;
-  @ApiPropertyOptional({ description: 'true: import without the lines that cannot be read (listed on the invoice as skipped); default: refuse the file' })
-  @IsOptional()
-  @IsBoolean()
-  skip_unreadable?: boolean;
-}
-
-/** Query of POST /api/v1/finance/invoices/csv: what ImportInvoiceDto says beside the file, which is the body. */
-export class ImportInvoiceQueryDto {
+/** What an invoice import says beside the file: in the JSON body of POST invoices, in the query of POST invoices/csv. */
+class InvoiceImportFields {
   @ApiProperty({ format: 'uuid' }) @IsUUID('all', { message: 'connection_id must be a UUID' }) connection_id: string;
   @ApiProperty({ description: "The CPO's invoice number: a file under a held number supersedes it", minLength: 1, maxLength: 100 })
   @IsString({ message: 'invoice_number is required' })
@@ -80,6 +60,19 @@ export class ImportInvoiceQueryDto {
   period_from: string;
   @ApiProperty({ description: '… and before this one (exclusive)' }) @IsISO8601({ strict: true }, { message: 'period_to must be an ISO-8601 date-time' }) period_to: string;
   @ApiPropertyOptional({ maxLength: 255 }) @IsOptional() @IsString() @MaxLength(255) file_name?: string;
+}
+
+/** Body of POST /api/v1/finance/invoices. */
+export class ImportInvoiceDto extends InvoiceImportFields {
+  @ApiProperty({ description: 'The invoice file, as text (UTF-8 CSV)' }) @IsString() csv: string;
+  @ApiPropertyOptional({ description: 'true: import without the lines that cannot be read (listed on the invoice as skipped); default: refuse the file' })
+  @IsOptional()
+  @IsBoolean()
+  skip_unreadable?: boolean;
+}
+
+/** Query of POST /api/v1/finance/invoices/csv: the same fields, the file being the body; skip_unreadable as text. */
+export class ImportInvoiceQueryDto extends InvoiceImportFields {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: import without the lines that cannot be read; default false' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))

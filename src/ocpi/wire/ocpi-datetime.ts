@@ -1,3 +1,5 @@
+import { canonicalInstantMs } from '../../common/time/canonical-instant';
+
 /**
  * OCPI DateTime (types 2.2.1 §DateTime): ISO-8601 in UTC, 'Z' optional ("All timestamps are formatted as
  * string(25) following RFC 3339, with UTC as time zone"). A timestamp without zone designator is read as UTC,
@@ -21,31 +23,8 @@ export function toUtcIso(value: string): string {
  * when absent. Null for anything else (left to Date, which also rolls over 24:00 and 30 February as it always did).
  */
 function canonicalUtcIso(value: string): string | null {
-  const n = value.length;
-  if ((n !== 20 && n !== 24) || value.charCodeAt(n - 1) !== 90 /* Z */) return null;
-  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 || value.charCodeAt(10) !== 84 || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58) return null;
-  if (n === 24 && value.charCodeAt(19) !== 46) return null;
-  const digits = (from: number, to: number): number => {
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const c = value.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) return -1;
-      v = v * 10 + c;
-    }
-    return v;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 7);
-  const day = digits(8, 10);
-  const hour = digits(11, 13);
-  const minute = digits(14, 16);
-  const second = digits(17, 19);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
-  if (n === 24 && digits(20, 23) < 0) return null;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  if (day > days) return null;
-  return n === 24 ? value : `${value.slice(0, 19)}.000Z`;
+  if (Number.isNaN(canonicalInstantMs(value))) return null;
+  return value.length === 24 ? value : `${value.slice(0, 19)}.000Z`;
 }
 
 /**

@@ -7,6 +7,7 @@
  * "Local ms" below is the wall-clock time written as if it were UTC: Date.UTC(y, m, d, h, min) of the local reading.
  */
 import { IANAZone } from 'luxon';
+import { canonicalInstantMs } from '../../common/time/canonical-instant';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -177,41 +178,8 @@ export function isoOfMs(ms: number): string {
  */
 export function parseIsoMs(text: string): number {
   if (typeof text !== 'string') return Date.parse(text);
-  const n = text.length;
-  if ((n !== 24 && n !== 20) || text.charCodeAt(n - 1) !== 90 /* Z */) return Date.parse(text);
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) {
-    return Date.parse(text);
-  }
-  if (n === 24 && text.charCodeAt(19) !== 46) return Date.parse(text);
-  const digits = (from: number, to: number): number => {
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const c = text.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) return -1;
-      v = v * 10 + c;
-    }
-    return v;
-  };
-  const year = digits(0, 4);
-  const month = digits(5, 7);
-  const day = digits(8, 10);
-  const hour = digits(11, 13);
-  const minute = digits(14, 16);
-  const second = digits(17, 19);
-  const milli = n === 24 ? digits(20, 23) : 0;
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || milli < 0) {
-    return Date.parse(text);
-  }
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31)) return Date.parse(text);
-  // Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  const days = era * 146_097 + doe - 719_468;
-  return days * DAY + hour * HOUR + minute * 60_000 + second * 1000 + milli;
+  const ms = canonicalInstantMs(text);
+  return Number.isNaN(ms) ? Date.parse(text) : ms;
 }
 
 /** The weekday (Date.getUTCDay(): 0 = Sunday) of a local date given as the local ms of its midnight (1970-01-01 was a Thursday). */
