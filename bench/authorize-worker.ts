@@ -4,7 +4,8 @@
  * numbers drawn as the service draws them) and waits until the service's in-memory copy holds them; `measure` drops
  * that copy and loads it again, the JS heap's difference after full GCs (--expose-gc) plus the bytes of the typed arrays
  * the Tokens are packed into (outside the heap) being the memory the Token set holds;
- * `hold` (token-block bench) marks every Token delivered to every connection.
+ * `hold` (token-block bench) marks every Token delivered to every connection; `jobs` (token-import bench) counts the
+ * job rows of the token-push queues, waiting, done or archived.
  */
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -18,6 +19,7 @@ export type AuthorizeWorkerMessage =
   | { type: 'measured'; tokens: number; loadMs: number; heapMiB: number; arrayBuffersMiB: number; rssMiB: number }
   | { type: 'cpu'; micros: number }
   | { type: 'held'; rows: number }
+  | { type: 'jobs'; byQueue: Record<string, number> }
   | { type: 'stopped'; maxRssMiB: number }
   | { type: 'error'; message: string };
 
@@ -79,6 +81,14 @@ async function hold(): Promise<void> {
   await send({ type: 'held', rows: Number(n) });
 }
 
+async function jobs(): Promise<void> {
+  const db = service!.app.get(DataSource);
+  const rows: Array<{ name: string; n: string }> = await db.query(
+    `SELECT name, count(*) AS n FROM (SELECT name FROM pgboss.job UNION ALL SELECT name FROM pgboss.archive) j WHERE name LIKE 'token-push%' GROUP BY name ORDER BY name`,
+  );
+  await send({ type: 'jobs', byQueue: Object.fromEntries(rows.map((r) => [r.name, Number(r.n)])) });
+}
+
 async function measure(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   const cache = service!.app.get(TokenCache);
@@ -106,7 +116,14 @@ const fail = (error: unknown) => send({ type: 'error', message: (error as Error)
 process.on(
   'message',
   (
-    message: { type: 'start'; databaseEnv: Record<string, string> } | { type: 'load'; count: number } | { type: 'hold' } | { type: 'measure' } | { type: 'cpu' } | { type: 'stop' },
+    message:
+      | { type: 'start'; databaseEnv: Record<string, string> }
+      | { type: 'load'; count: number }
+      | { type: 'hold' }
+      | { type: 'jobs' }
+      | { type: 'measure' }
+      | { type: 'cpu' }
+      | { type: 'stop' },
   ) => {
     if (message.type === 'start') {
       start(message.databaseEnv).catch(async (error: unknown) => {
@@ -117,6 +134,8 @@ process.on(
       load(message.count).catch(fail);
     } else if (message.type === 'hold') {
       hold().catch(fail);
+    } else if (message.type === 'jobs') {
+      jobs().catch(fail);
     } else if (message.type === 'measure') {
       measure().catch(fail);
     } else if (message.type === 'cpu') {

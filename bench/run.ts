@@ -1,10 +1,12 @@
 /**
  * Benchmarks: `npm run bench [-- flags]` (builds, then runs dist/bench/run.js).
  *
- *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story|console|block   run one benchmark only (default: all)
+ *   --only pull|cold-start|price|api|push|authorize|reconcile|reprice|story|console|block|import   run one benchmark only (default: all)
  *   --block-cpos N           simulated 2.2.1 CPOs holding our Tokens in the token-block benchmark (default 3)
  *   --block-tokens N         Tokens held in the token-block benchmark (default 10000)
  *   --blocks N               blocks sent one at a time in the token-block benchmark (default 200)
+ *   --import-tokens N        Tokens imported through the internal API in the token-import benchmark, pushed to
+ *                            --block-cpos simulated CPOs (default 10000)
  *   --lines N                invoice lines (and CDRs) of the reconciliation benchmark (default 100000)
  *   --history-cdrs N         CDRs of four earlier months the CPO also holds in the reconciliation benchmark's second
  *                            scenario, three of those months invoiced on earlier invoices (default 400000)
@@ -41,12 +43,12 @@ import { benchReprice, formatReprice, RepriceResult } from './reprice.bench';
 import { benchConsole, ConsoleResult, formatConsole } from './console.bench';
 import { BenchReport, formatReport, machineInfo, writeReport } from './report';
 import { benchChargeStory, formatChargeStory, StoryResult } from './charge-story.bench';
-import { benchTokenBlock, TokenBlockResult } from './token-block.bench';
+import { benchTokenBlock, benchTokenImport, TokenBlockResult, TokenImportResult } from './token-block.bench';
 
 const PAGE_LIMIT = 100; // the service's default OCPI_PAGE_LIMIT; the simulator is told to allow it
 const SEED = 20240101;
 
-const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story', 'console', 'block'] as const;
+const ONLY = ['pull', 'cold-start', 'price', 'api', 'push', 'authorize', 'reconcile', 'reprice', 'story', 'console', 'block', 'import'] as const;
 /** Timed requests per console page. */
 const CONSOLE_REQUESTS = 50;
 const API_PAGE_LIMIT = 1000; // the largest page the service asks for (OCPI_PAGE_LIMIT), to load 200,000 EVSEs quickly
@@ -70,6 +72,7 @@ interface Flags {
   blockCpos: number;
   blockTokens: number;
   blocks: number;
+  importTokens: number;
 }
 
 const NUMERIC_FLAGS: Record<
@@ -90,6 +93,7 @@ const NUMERIC_FLAGS: Record<
   | 'blockCpos'
   | 'blockTokens'
   | 'blocks'
+  | 'importTokens'
 > = {
   '--locations': 'locations',
   '--tokens': 'tokens',
@@ -107,6 +111,7 @@ const NUMERIC_FLAGS: Record<
   '--block-cpos': 'blockCpos',
   '--block-tokens': 'blockTokens',
   '--blocks': 'blocks',
+  '--import-tokens': 'importTokens',
 };
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -129,6 +134,7 @@ function parseFlags(argv: readonly string[]): Flags {
     blockCpos: 3,
     blockTokens: 10_000,
     blocks: 200,
+    importTokens: 10_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
@@ -168,6 +174,7 @@ async function main(flags: Flags): Promise<void> {
     story: StoryResult[];
     console: ConsoleResult[];
     block: TokenBlockResult[];
+    import: TokenImportResult[];
   } = {
     machine: machineInfo(root),
     options: {
@@ -191,6 +198,7 @@ async function main(flags: Flags): Promise<void> {
     reprice: null,
     console: [],
     block: [],
+    import: [],
   };
   if (flags.only === null || flags.only === 'price') {
     log(`Price estimates (complex example tariff, one core), ${flags.runs} run(s)…`);
@@ -319,6 +327,13 @@ async function main(flags: Flags): Promise<void> {
       const result = await benchTokenBlock(kind, { cpos: flags.blockCpos, tokens: flags.blockTokens, blocks: flags.blocks }, log);
       log(`  the queue adds ${result.queueAddsP50Ms} ms at p50 over the ceiling (block → PATCH p50 ÷ ceiling p50: ${(result.overall.p50 / result.ceiling.p50).toFixed(1)})`);
       report.block.push(result);
+    }
+  }
+  if (flags.only === null || flags.only === 'import') {
+    for (const kind of kinds) {
+      if (interrupted) return;
+      log(`Token import → PUT at ${flags.blockCpos} simulated CPOs on ${kind}: ${flags.importTokens} new Tokens…`);
+      report.import.push(await benchTokenImport(kind, { cpos: flags.blockCpos, tokens: flags.importTokens }, log));
     }
   }
   if (interrupted) return;

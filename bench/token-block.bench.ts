@@ -54,13 +54,21 @@ const WAIT_MS = 30_000;
 
 const uidOf = (i: number) => `BENCH-${String(i).padStart(7, '0')}`;
 
-/** Runs the token-block benchmark on one database kind. */
-export async function benchTokenBlock(kind: DatabaseKind, options: TokenBlockOptions, log: (line: string) => void): Promise<TokenBlockResult> {
+/** Simulated 2.2.1 CPOs with a tokens Receiver, a fresh database, the service in its own process, the CPOs registered. */
+interface BenchSetup {
+  simulators: CpoSimulator[];
+  database: BenchDatabase;
+  service: ReturnType<typeof authorizeWorker>;
+  ready: { url: string; internalKey: string; opsKey: string };
+}
+
+/** Runs `body` on a fresh BenchSetup of `cpos` CPOs, then stops the service, the CPOs and drops the database. */
+async function withSetup<T>(kind: DatabaseKind, cpos: number, body: (setup: BenchSetup) => Promise<T>): Promise<T> {
   const simulators: CpoSimulator[] = [];
   let database: BenchDatabase | undefined;
   let service: ReturnType<typeof authorizeWorker> | undefined;
   try {
-    for (let c = 0; c < options.cpos; c++)
+    for (let c = 0; c < cpos; c++)
       simulators.push(
         await startCpoSimulator({
           version: VERSION,
@@ -78,6 +86,17 @@ export async function benchTokenBlock(kind: DatabaseKind, options: TokenBlockOpt
     const ops = opsClient(ready.url, ready.opsKey);
     for (const [c, simulator] of simulators.entries())
       await ops<Connection>('POST', '/connections', { name: `Block bench CPO ${c}`, versions_url: simulator.versionsUrl, token_a: simulator.tokenA });
+    return await body({ simulators, database, service, ready });
+  } finally {
+    if (service) await service.ask({ type: 'stop' }, 'stopped').catch(() => undefined);
+    for (const simulator of simulators) await simulator.close();
+    await database?.remove();
+  }
+}
+
+/** Runs the token-block benchmark on one database kind. */
+export async function benchTokenBlock(kind: DatabaseKind, options: TokenBlockOptions, log: (line: string) => void): Promise<TokenBlockResult> {
+  return withSetup(kind, options.cpos, async ({ simulators, database, service, ready }) => {
     log(`  ${options.cpos} CPOs registered; writing ${options.tokens} Tokens, held by every CPO…`);
     const loaded = await service.ask({ type: 'load', count: options.tokens }, 'loaded');
     const held = await service.ask({ type: 'hold' }, 'held');
@@ -161,11 +180,124 @@ export async function benchTokenBlock(kind: DatabaseKind, options: TokenBlockOpt
     log(`  block → PATCH, all CPOs: ${describe(result.overall)}`);
     log(`  block API round trip: ${describe(result.api)}`);
     return result;
-  } finally {
-    if (service) await service.ask({ type: 'stop' }, 'stopped').catch(() => undefined);
-    for (const simulator of simulators) await simulator.close();
-    await database?.remove();
-  }
+  });
+}
+
+export interface TokenImportOptions {
+  cpos: number;
+  tokens: number;
+}
+
+export interface TokenImportResult {
+  database: DatabaseKind;
+  description: string;
+  cpos: number;
+  tokens: number;
+  /** First import request sent → every Token held by every CPO, ms (imports of at most MAX_IMPORT Tokens each, one after the other). */
+  landedMs: number;
+  /** The same PUTs sent straight from here to each CPO (all CPOs side by side, 4 at a time each: OCPI_MAX_CALLS_PER_CPO), ms. */
+  ceilingMs: number;
+  /** landedMs ÷ ceilingMs. */
+  ratio: number;
+  /** Job rows the pushes made, per token-push queue (pg-boss's job and archive tables). */
+  jobs: Record<string, number>;
+  /** PUTs the CPOs received per Token (1: none sent twice). */
+  putsPerToken: number;
+}
+
+/** Largest import the internal API takes in one request (src/tokens/tokens.service.ts MAX_IMPORT). */
+const MAX_IMPORT = 10_000;
+
+/**
+ * Benchmark (issue 16, bulk pushes): an import of `tokens` new Tokens through the internal API (POST
+ * /api/v1/tokens/import), pushed to `cpos` simulated CPOs (PUT, mod_tokens 2.2.1 §PUT Method): the time until every
+ * CPO holds every Token, and the job rows the pushes made. Ceiling, same run: the same PUTs sent straight from here.
+ */
+export async function benchTokenImport(kind: DatabaseKind, options: TokenImportOptions, log: (line: string) => void): Promise<TokenImportResult> {
+  return withSetup(kind, options.cpos, async ({ simulators, database, service, ready }) => {
+    const lastUpdated = new Date().toISOString();
+    const receivers = await Promise.all(
+      simulators.map(async (simulator) => ({ url: await tokensEndpoint(simulator), authorization: encodeBase64Authorization(simulator.registration.tokenForUs!) })),
+    );
+    const ceilingStart = performance.now();
+    await Promise.all(
+      receivers.map(async (receiver) => {
+        for (let from = 1; from <= options.tokens; from += 4)
+          await Promise.all(
+            Array.from({ length: Math.min(4, options.tokens - from + 1) }, (_, k) => {
+              const uid = `CEIL-${from + k}`;
+              const token = {
+                country_code: 'NL',
+                party_id: 'EMS',
+                uid,
+                type: 'RFID',
+                contract_id: `NL-EMS-C${uid}`,
+                issuer: 'Bench eMSP',
+                valid: true,
+                whitelist: 'ALLOWED',
+                last_updated: lastUpdated,
+              };
+              return send(receiver, 'PUT', uid, token);
+            }),
+          );
+      }),
+    );
+    const ceilingMs = performance.now() - ceilingStart;
+    log(`  ceiling (${options.tokens} PUTs straight to each CPO, 4 at a time): ${round(ceilingMs, 0)} ms`);
+
+    const uids = Array.from({ length: options.tokens }, (_, k) => `IMP-${String(k + 1).padStart(7, '0')}`);
+    const before = simulators.map((simulator) => simulator.tokenPushes.length);
+    const start = performance.now();
+    for (let from = 0; from < uids.length; from += MAX_IMPORT) {
+      const body = uids.slice(from, from + MAX_IMPORT).map((uid) => ({ uid, type: 'RFID', contract_id: `NL-EMS-C${uid}`, issuer: 'Bench eMSP' }));
+      const response = await fetch(`${ready.url}/api/v1/tokens/import`, {
+        method: 'POST',
+        headers: { 'X-API-Key': ready.internalKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const outcome = (await response.json()) as { created?: number };
+      if (response.status !== 200 && response.status !== 201) throw new Error(`import: HTTP ${response.status}`);
+      if (outcome.created !== body.length) throw new Error(`import: ${outcome.created} of ${body.length} created`);
+    }
+    const received = simulators.map(() => new Set<string>());
+    const puts = simulators.map(() => 0);
+    const deadline = performance.now() + 30 * 60_000;
+    while (received.some((set) => set.size < options.tokens)) {
+      for (const [c, simulator] of simulators.entries()) {
+        for (let k = before[c]; k < simulator.tokenPushes.length; k++) {
+          const uid = simulator.tokenPushes[k].path[2];
+          if (!uid.startsWith('IMP-')) continue;
+          received[c].add(uid);
+          puts[c]++;
+        }
+        before[c] = simulator.tokenPushes.length;
+      }
+      if (performance.now() > deadline) throw new Error(`not every Token landed: ${received.map((set) => set.size).join(', ')} of ${options.tokens}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const landedMs = performance.now() - start;
+    const { byQueue } = await service.ask({ type: 'jobs' }, 'jobs');
+    const result: TokenImportResult = {
+      database: kind,
+      description: database.description,
+      cpos: options.cpos,
+      tokens: options.tokens,
+      landedMs: round(landedMs, 0),
+      ceilingMs: round(ceilingMs, 0),
+      ratio: round(landedMs / ceilingMs, 2),
+      jobs: byQueue,
+      putsPerToken: round(puts.reduce((a, b) => a + b, 0) / (options.tokens * options.cpos), 3),
+    };
+    log(`  import → every Token at every CPO: ${result.landedMs} ms (${result.ratio} × the ceiling); ${result.putsPerToken} PUTs per Token and CPO`);
+    log(
+      `  job rows: ${
+        Object.entries(byQueue)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ') || 'none'
+      }`,
+    );
+    return result;
+  });
 }
 
 /** The PATCH of `uid` at `simulator` (pushes from index `from` on), once it arrived (polled every millisecond; the stamp is the simulator's own). */
