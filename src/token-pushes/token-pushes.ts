@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { CpoCaller, targetOf } from '../connections/cpo-caller';
+import { CpoSession } from '../connections/connections.service';
 import { TheirEndpoint } from '../connections/cpo-connection.entity';
 import { JobContext, JobQueue } from '../jobs/job-queue';
 import { defineQueue } from '../jobs/queue-definition';
@@ -24,6 +25,11 @@ export interface TokenPushJob {
   uid: string;
 }
 
+/** One drain job: every change still pending for one connection's Tokens Receiver, oldest first. */
+export interface TokenDrainJob {
+  connectionId: string;
+}
+
 /**
  * Token pushes: retried with backoff (1 s, 2 s, 4 s … with jitter; pg-boss caps the doubling at 2^16) for about a
  * week of a CPO being down; `short`: while one job of a (connection, Token) waits, another is not added (the waiting
@@ -38,11 +44,32 @@ export const TOKEN_PUSH_QUEUE = defineQueue<TokenPushJob>({
   expireInSeconds: 120,
 });
 
-/** Tokens read per query when a scope change brings Tokens to a CPO. */
-const SCOPE_PAGE = 1000;
+/** How long one job of TOKEN_DRAIN_QUEUE goes on claiming chunks before it hands on to a new job (below its expiry). */
+const DRAIN_RUN_SECONDS = 120;
+
+/** How long after claiming a chunk a drain may still start sending its Tokens (the chunk's lease is this longer). */
+const SEND_WINDOW_SECONDS = 30;
 
 /** How long one attempt may hold a (connection, Token): longer than any call (the call budget), shorter than the job expiry. */
 const LEASE_SECONDS = 90;
+
+/**
+ * Drains of a connection's pending changes (bulk changes: an import, a scope change, the changes left at a start), one
+ * job per connection waiting at a time (`short`, singletonKey: the connection) whatever the number of Tokens: the job
+ * claims chunks of DRAIN_CHUNK and sends them DRAIN_SENDS at a time. Retried with the backoff of TOKEN_PUSH_QUEUE
+ * when the CPO took none of a chunk or refused some Token; expiry after a run, its last chunk's lease and a margin.
+ */
+export const TOKEN_DRAIN_QUEUE = defineQueue<TokenDrainJob>({
+  name: 'token-push-drain',
+  policy: 'short',
+  retryLimit: 25,
+  retryDelaySeconds: 1,
+  retryBackoff: true,
+  expireInSeconds: DRAIN_RUN_SECONDS + SEND_WINDOW_SECONDS + LEASE_SECONDS + 60,
+});
+
+/** Tokens read per query when a scope change brings Tokens to a CPO. */
+const SCOPE_PAGE = 1000;
 
 /**
  * Pushes one instance makes at a time: a block goes to several CPOs side by side rather than one after the other.
@@ -50,6 +77,18 @@ const LEASE_SECONDS = 90;
  * each attempt sends the Token's latest state (a job that finds the lease taken is retried after it).
  */
 const PUSH_CONCURRENCY = 4;
+
+/**
+ * A change of at most this many Tokens for one connection goes as one job per Token, each sent at once (a block is
+ * never queued behind a drain); more go to the connection's drain job.
+ */
+const SINGLE_JOBS_UP_TO = 10;
+
+/** Tokens a drain claims, reads and settles per round trip. */
+const DRAIN_CHUNK = 100;
+
+/** Sends one drain has in flight to its CPO (over keep-alive): the default OCPI_MAX_CALLS_PER_CPO. */
+const DRAIN_SENDS = 4;
 
 /** A change not yet delivered to a CPO, as operations see it. */
 export interface PendingTokenPush {
@@ -72,8 +111,12 @@ export interface PendingTokenPush {
  * Interface): a CPO holds our Tokens when its version details list a tokens Receiver (2.1.1: a tokens endpoint, its
  * CPO interface), for the Tokens of its version's types within its connection's token scope. A change is first
  * written to token_push (the state to deliver, per connection and Token), then a job sends the Token's latest state;
- * a later change supersedes one not yet sent. One attempt at a time per (connection, Token) (a lease in the row), so
- * the CPO sees a Token's changes in order; a failure is retried with backoff until it lands.
+ * a later change supersedes one not yet sent. A change of a few Tokens (a block) has a job per Token and CPO, sent at
+ * once; a bulk change (an import, a scope change) has one drain job per CPO that sends all that CPO's pending changes
+ * in chunks, oldest first. One attempt at a time per (connection, Token) (a lease in the row), so the CPO sees a Token's
+ * changes in order; a failure is retried with backoff until it lands. A Token the CPO refuses (an OCPI 2xxx or HTTP
+ * 4xx answer) holds up no other: each Token is settled on its own, the others land, the refused one stays pending
+ * (operations see its error) and is tried again with the job's backoff and by every later drain of that CPO.
  */
 @Injectable()
 export class TokenPushes implements OnApplicationBootstrap {
@@ -99,15 +142,14 @@ export class TokenPushes implements OnApplicationBootstrap {
     changes.listenScope((connectionId, before, after) => this.scopeChanged(connectionId, before, after));
   }
 
-  /** Works the queue, and sends a job again for every change still pending (e.g. its job was lost with a crash). */
+  /** Works the queues, and sends a drain for every connection with changes still pending (e.g. their job was lost with a crash). */
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.work(TOKEN_PUSH_QUEUE, (job, context) => this.push(job, context), { concurrency: PUSH_CONCURRENCY });
-    const pending: Array<{ connection_id: string; token_type: TokenType; token_uid_lower: string }> = await this.db.query(
-      `SELECT connection_id, token_type, token_uid_lower FROM token_push WHERE pending_seq IS NOT NULL`,
-    );
+    await this.jobs.work(TOKEN_DRAIN_QUEUE, (job, context) => this.drain(job, context), { concurrency: PUSH_CONCURRENCY });
+    const pending: Array<{ connection_id: string }> = await this.db.query(`SELECT DISTINCT connection_id FROM token_push WHERE pending_seq IS NOT NULL`);
     await this.jobs.sendMany(
-      TOKEN_PUSH_QUEUE,
-      pending.map((p) => jobOf({ connectionId: p.connection_id, tokenType: p.token_type, uid: p.token_uid_lower })),
+      TOKEN_DRAIN_QUEUE,
+      pending.map((p) => drainOf(p.connection_id)),
     );
   }
 
@@ -168,10 +210,15 @@ export class TokenPushes implements OnApplicationBootstrap {
            pending_seq = GREATEST(COALESCE(token_push.pending_seq, 0), EXCLUDED.pending_seq)`,
       [JSON.stringify(rows), kind === 'BLOCK'],
     );
+    const perConnection = new Map<string, typeof rows>();
+    for (const row of rows) perConnection.set(row.connection_id, [...(perConnection.get(row.connection_id) ?? []), row]);
+    const few = [...perConnection.values()].filter((of) => of.length <= SINGLE_JOBS_UP_TO).flat();
     await this.jobs.sendMany(
       TOKEN_PUSH_QUEUE,
-      rows.map((r) => jobOf({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower })),
+      few.map((r) => jobOf({ connectionId: r.connection_id, tokenType: r.token_type, uid: r.token_uid_lower })),
     );
+    const many = [...perConnection.entries()].filter(([, of]) => of.length > SINGLE_JOBS_UP_TO).map(([connectionId]) => connectionId);
+    await this.jobs.sendMany(TOKEN_DRAIN_QUEUE, many.map(drainOf));
   }
 
   /** The changes a connection's CPO has not received yet, oldest first. */
@@ -219,16 +266,23 @@ export class TokenPushes implements OnApplicationBootstrap {
   private async push(job: TokenPushJob, context: JobContext): Promise<void> {
     const name = keyOf(job);
     for (let before = this.underWay.get(name); before; before = this.underWay.get(name)) await before;
-    const attempt = this.attempt(job, context);
-    const settled = attempt.then(
+    await this.whileUnderWay([name], this.attempt(job, context));
+  }
+
+  /**
+   * `work` (an attempt sending the Tokens named `names`) marked under way here until it settles: a job of one of these
+   * Tokens on this instance waits for it, then sends what changed meanwhile. @returns what `work` returns
+   */
+  private async whileUnderWay<T>(names: string[], work: Promise<T>): Promise<T> {
+    const settled = work.then(
       () => undefined,
       () => undefined,
     );
-    this.underWay.set(name, settled);
+    for (const name of names) this.underWay.set(name, settled);
     try {
-      await attempt;
+      return await work;
     } finally {
-      if (this.underWay.get(name) === settled) this.underWay.delete(name);
+      for (const name of names) if (this.underWay.get(name) === settled) this.underWay.delete(name);
     }
   }
 
@@ -239,13 +293,13 @@ export class TokenPushes implements OnApplicationBootstrap {
   private async attempt(job: TokenPushJob, context: JobContext): Promise<void> {
     const key = [job.connectionId, job.tokenType, job.uid];
     // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
-    const [[claimed]]: [Array<{ pending_kind: 'PUT' | 'PATCH' }>, number] = await this.db.query(
-      `UPDATE token_push SET lease_until = now() + interval '${LEASE_SECONDS} seconds', attempts = attempts + 1, last_attempt_at = now()
+    const [claimed]: [Claimed[], number] = await this.db.query(
+      `UPDATE token_push SET lease_until = now() + interval '${LEASE_SECONDS} seconds'
        WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3 AND pending_seq IS NOT NULL AND (lease_until IS NULL OR lease_until < now())
-       RETURNING pending_kind`,
+       RETURNING token_type, token_uid_lower, pending_kind, pending_seq`,
       key,
     );
-    if (!claimed) {
+    if (claimed.length === 0) {
       const [held]: unknown[] = await this.db.query(
         `SELECT 1 FROM token_push WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3 AND pending_seq IS NOT NULL`,
         key,
@@ -253,49 +307,172 @@ export class TokenPushes implements OnApplicationBootstrap {
       if (held) throw new Error('another attempt is pushing this Token now');
       return; // delivered already (by an attempt that sent the latest state)
     }
-    try {
-      const token = await this.store.get(job.tokenType, job.uid);
-      const session = await this.connections.session(job.connectionId);
-      const { adapter, connection } = session;
-      const url = adapter.receiverUrl(connection.theirEndpoints, 'tokens');
-      if (!token || !url || !adapter.tokens.types.includes(token.type)) {
-        // Nothing to deliver there any more (the CPO dropped its Tokens Receiver): the change is dropped, not retried.
-        await this.settle(key, null, 'the CPO no longer lists a Tokens Receiver, or the Token is gone: not pushed');
-        return;
-      }
-      const { countryCode, partyId } = this.config.ourParty;
-      const owner = { country_code: countryCode, party_id: partyId };
-      // mod_tokens 2.2.1 §PATCH Method: last_updated is required; a block is { valid: false, last_updated }.
-      const patch = claimed.pending_kind === 'PATCH' && !token.valid;
-      const body = patch ? { valid: false, last_updated: ocpiTimestamp(new Date(token.last_updated)) } : adapter.tokens.serialiseToken(token, owner);
-      await this.caller.request(targetOf(connection, adapter.version, adapter.tokenEncoding, session.token, session.fallbackToken), {
-        method: patch ? 'PATCH' : 'PUT',
-        url: adapter.tokens.pushUrl(url, owner, token),
-        body,
-        context: { connectionId: connection.id, module: 'tokens' },
-        signal: context.signal,
-      });
-      await this.settle(key, token.change_seq, null);
-    } catch (error) {
-      const message = error instanceof OcpiCallError ? error.explanation : (error as Error).message;
-      await this.db.query(`UPDATE token_push SET lease_until = NULL, last_error = $4 WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3`, [...key, message]);
-      // The explanation only: the call's URL names the Token's uid, which our logs never show (the job queue logs this).
-      throw new Error(message, { cause: error });
-    }
+    const sent = await this.deliver(job.connectionId, claimed, Number.POSITIVE_INFINITY, context.signal);
+    // The explanation only: the call's URL names the Token's uid, which our logs never show (the job queue logs this).
+    if (sent.failed > 0 || sent.unsent > 0) throw new Error(sent.lastError ?? 'the push was cut short (the service is stopping)');
   }
 
-  /** Delivered up to `sent` (null: given up): pending cleared unless a later change came meanwhile; the lease freed. */
-  private async settle(key: string[], sent: number | null, error: string | null): Promise<void> {
-    await this.db.query(
-      `UPDATE token_push SET lease_until = NULL, last_error = $5,
-         delivered_seq = COALESCE($4, delivered_seq), delivered_at = CASE WHEN $4::bigint IS NULL THEN delivered_at ELSE now() END,
-         pending_kind = CASE WHEN $4::bigint IS NULL OR pending_seq <= $4 THEN NULL ELSE pending_kind END,
-         pending_since = CASE WHEN $4::bigint IS NULL OR pending_seq <= $4 THEN NULL ELSE pending_since END,
-         pending_seq = CASE WHEN $4::bigint IS NULL OR pending_seq <= $4 THEN NULL ELSE pending_seq END
-       WHERE connection_id = $1 AND token_type = $2 AND token_uid_lower = $3`,
-      [...key, sent, error],
-    );
+  /**
+   * One drain job: claims the connection's pending changes DRAIN_CHUNK at a time, oldest first, and sends them (see
+   * deliver), until none is left that this run has not tried; a Token that failed in this run waits for the job's retry.
+   * Hands on to a new drain after DRAIN_RUN_SECONDS (a long backlog, a slow CPO), and also while another attempt holds
+   * a Token still pending (it may send a state older than the change this drain is for).
+   * @throws to retry with backoff: the CPO took none of a chunk (it is down: the rest waits, untried), or refused some Token
+   */
+  private async drain(job: TokenDrainJob, context: JobContext): Promise<void> {
+    const [{ now: runStart }]: Array<{ now: Date }> = await this.db.query(`SELECT now() AS now`);
+    const handOnAt = Date.now() + DRAIN_RUN_SECONDS * 1000;
+    let failed = 0;
+    let lastError: string | null = null;
+    for (;;) {
+      if (context.signal.aborted) throw new Error('the drain was cut short (the service is stopping or the job expired)');
+      if (Date.now() > handOnAt) {
+        await this.jobs.send(TOKEN_DRAIN_QUEUE, job, { singletonKey: job.connectionId });
+        break;
+      }
+      const claimed = await this.claimChunk(job.connectionId, runStart);
+      if (claimed.length === 0) {
+        const [{ leased }]: Array<{ leased: boolean }> = await this.db.query(
+          `SELECT EXISTS (SELECT 1 FROM token_push WHERE connection_id = $1 AND pending_seq IS NOT NULL AND lease_until >= now()) AS leased`,
+          [job.connectionId],
+        );
+        if (leased) await this.jobs.send(TOKEN_DRAIN_QUEUE, job, { singletonKey: job.connectionId, startAfterSeconds: 1 });
+        break;
+      }
+      const names = claimed.map((c) => keyOf({ connectionId: job.connectionId, tokenType: c.token_type, uid: c.token_uid_lower }));
+      const sent = await this.whileUnderWay(names, this.deliver(job.connectionId, claimed, Date.now() + SEND_WINDOW_SECONDS * 1000, context.signal));
+      failed += sent.failed;
+      lastError = sent.lastError ?? lastError;
+      if (sent.delivered === 0 && sent.failed > 0) throw new Error(`the CPO took none of ${sent.failed} Tokens: ${sent.lastError}`);
+    }
+    if (failed > 0) throw new Error(`${failed} Tokens not taken by the CPO (the others landed), last: ${lastError}`);
   }
+
+  /**
+   * Leases the connection's next DRAIN_CHUNK pending changes, oldest first, that no other attempt holds and that did not
+   * fail since `runStart` (this run's failures wait for its retry). The lease lasts the send window and a call's lease.
+   */
+  private async claimChunk(connectionId: string, runStart: Date): Promise<Claimed[]> {
+    const [claimed]: [Claimed[], number] = await this.db.query(
+      `UPDATE token_push t SET lease_until = now() + interval '${SEND_WINDOW_SECONDS + LEASE_SECONDS} seconds'
+       FROM (SELECT token_type, token_uid_lower FROM token_push
+             WHERE connection_id = $1 AND pending_seq IS NOT NULL AND (lease_until IS NULL OR lease_until < now())
+               AND NOT (last_error IS NOT NULL AND last_attempt_at >= $2)
+             ORDER BY pending_since, pending_seq LIMIT $3 FOR UPDATE SKIP LOCKED) c
+       WHERE t.connection_id = $1 AND t.token_type = c.token_type AND t.token_uid_lower = c.token_uid_lower
+         AND (t.lease_until IS NULL OR t.lease_until < now())
+       RETURNING t.token_type, t.token_uid_lower, t.pending_kind, t.pending_seq`,
+      [connectionId, runStart, DRAIN_CHUNK],
+    );
+    return claimed;
+  }
+
+  /**
+   * Sends the latest state of each claimed Token to the connection's Tokens Receiver, DRAIN_SENDS at a time, in change
+   * order; a send starts only until `sendBy` (epoch ms: so that each starts with a call's lease left) and while `signal`
+   * is not aborted. Then settles every one in one statement: delivered up to the state sent, failed (error kept, still
+   * pending), dropped (nothing to deliver there any more) or unsent (lease freed). @returns the counts and the last
+   * failure's explanation. @throws only when the database fails (the leases then lapse)
+   */
+  private async deliver(connectionId: string, claimed: Claimed[], sendBy: number, signal: AbortSignal): Promise<Delivery> {
+    const ordered = [...claimed].sort((a, b) => Number(a.pending_seq) - Number(b.pending_seq));
+    const outcomes = await this.sendAll(connectionId, ordered, sendBy, signal);
+    await this.db.query(
+      `UPDATE token_push p SET lease_until = NULL,
+           attempts = p.attempts + CASE WHEN x.outcome = 'UNSENT' THEN 0 ELSE 1 END,
+           last_attempt_at = CASE WHEN x.outcome = 'UNSENT' THEN p.last_attempt_at ELSE now() END,
+           last_error = CASE WHEN x.outcome = 'UNSENT' THEN p.last_error ELSE x.error END,
+           delivered_seq = COALESCE(x.sent, p.delivered_seq), delivered_at = CASE WHEN x.sent IS NULL THEN p.delivered_at ELSE now() END,
+           pending_kind = CASE WHEN x.outcome = 'DROPPED' OR p.pending_seq <= x.sent THEN NULL ELSE p.pending_kind END,
+           pending_since = CASE WHEN x.outcome = 'DROPPED' OR p.pending_seq <= x.sent THEN NULL ELSE p.pending_since END,
+           pending_seq = CASE WHEN x.outcome = 'DROPPED' OR p.pending_seq <= x.sent THEN NULL ELSE p.pending_seq END
+         FROM jsonb_to_recordset($2::jsonb) AS x(token_type text, token_uid_lower text, outcome text, sent bigint, error text)
+         WHERE p.connection_id = $1 AND p.token_type = x.token_type AND p.token_uid_lower = x.token_uid_lower`,
+      [connectionId, JSON.stringify(outcomes)],
+    );
+    const count = (outcome: Outcome['outcome']) => outcomes.filter((o) => o.outcome === outcome).length;
+    const lastError = outcomes.filter((o) => o.outcome === 'FAILED').at(-1)?.error ?? null;
+    return { delivered: count('DELIVERED'), failed: count('FAILED'), unsent: count('UNSENT'), lastError };
+  }
+
+  /** The sends of deliver, each Token's outcome in `claimed`'s order; never throws for a Token (its failure is its outcome). */
+  private async sendAll(connectionId: string, claimed: Claimed[], sendBy: number, signal: AbortSignal): Promise<Outcome[]> {
+    const outcomeOf = (c: Claimed, outcome: Outcome['outcome'], sent: number | null, error: string | null): Outcome => ({
+      token_type: c.token_type,
+      token_uid_lower: c.token_uid_lower,
+      outcome,
+      sent,
+      error,
+    });
+    let session: CpoSession;
+    try {
+      session = await this.connections.session(connectionId);
+    } catch (error) {
+      return claimed.map((c) => outcomeOf(c, 'FAILED', null, (error as Error).message));
+    }
+    const { adapter, connection } = session;
+    const url = adapter.receiverUrl(connection.theirEndpoints, 'tokens');
+    const tokens = new Map((await this.store.getMany(claimed.map((c) => ({ type: c.token_type, uid: c.token_uid_lower })))).map((t) => [`${t.type}|${t.uid.toLowerCase()}`, t]));
+    const target = targetOf(connection, adapter.version, adapter.tokenEncoding, session.token, session.fallbackToken);
+    const { countryCode, partyId } = this.config.ourParty;
+    const owner = { country_code: countryCode, party_id: partyId };
+    const sendOne = async (c: Claimed): Promise<Outcome> => {
+      const token = tokens.get(`${c.token_type}|${c.token_uid_lower}`);
+      if (!token || !url || !adapter.tokens.types.includes(token.type)) {
+        // Nothing to deliver there any more (the CPO dropped its Tokens Receiver): the change is dropped, not retried.
+        return outcomeOf(c, 'DROPPED', null, 'the CPO no longer lists a Tokens Receiver, or the Token is gone: not pushed');
+      }
+      if (signal.aborted || Date.now() > sendBy) return outcomeOf(c, 'UNSENT', null, null);
+      // mod_tokens 2.2.1 §PATCH Method: last_updated is required; a block is { valid: false, last_updated }.
+      const patch = c.pending_kind === 'PATCH' && !token.valid;
+      const body = patch ? { valid: false, last_updated: ocpiTimestamp(new Date(token.last_updated)) } : adapter.tokens.serialiseToken(token, owner);
+      try {
+        await this.caller.request(target, {
+          method: patch ? 'PATCH' : 'PUT',
+          url: adapter.tokens.pushUrl(url, owner, token),
+          body,
+          context: { connectionId: connection.id, module: 'tokens' },
+          signal,
+        });
+        return outcomeOf(c, 'DELIVERED', token.change_seq, null);
+      } catch (error) {
+        return outcomeOf(c, 'FAILED', null, error instanceof OcpiCallError ? error.explanation : (error as Error).message);
+      }
+    };
+    const outcomes: Outcome[] = new Array<Outcome>(claimed.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(DRAIN_SENDS, claimed.length) }, async () => {
+        for (let i = next++; i < claimed.length; i = next++) outcomes[i] = await sendOne(claimed[i]);
+      }),
+    );
+    return outcomes;
+  }
+}
+
+/** A pending change leased by an attempt: its Token's key, PUT or PATCH, and its change number (bigint: a string). */
+interface Claimed {
+  token_type: TokenType;
+  token_uid_lower: string;
+  pending_kind: 'PUT' | 'PATCH';
+  pending_seq: string;
+}
+
+/** What became of one claimed change: `sent` the change number delivered; `error` why it failed or was dropped. */
+interface Outcome {
+  token_type: TokenType;
+  token_uid_lower: string;
+  outcome: 'DELIVERED' | 'FAILED' | 'DROPPED' | 'UNSENT';
+  sent: number | null;
+  error: string | null;
+}
+
+/** The counts of one deliver, and the explanation of its last failure. */
+interface Delivery {
+  delivered: number;
+  failed: number;
+  unsent: number;
+  lastError: string | null;
 }
 
 /** The job's singletonKey: one job waits per (connection, Token). */
@@ -305,4 +482,9 @@ function keyOf(job: TokenPushJob): string {
 
 function jobOf(data: TokenPushJob): { data: TokenPushJob; singletonKey: string } {
   return { data, singletonKey: keyOf(data) };
+}
+
+/** A connection's drain job: one waits per connection. */
+function drainOf(connectionId: string): { data: TokenDrainJob; singletonKey: string } {
+  return { data: { connectionId }, singletonKey: connectionId };
 }

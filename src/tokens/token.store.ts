@@ -177,6 +177,16 @@ export class TokenStore {
     return row ? fromRow(row) : null;
   }
 
+  /** The Tokens of `keys` (type, uid case-insensitive) that exist, in any order: one query for many (a chunk of pushes). */
+  async getMany(keys: ReadonlyArray<{ type: TokenType; uid: string }>): Promise<StoredToken[]> {
+    if (keys.length === 0) return [];
+    const rows: TokenRow[] = await this.db.query(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, 't.$1')} FROM token t JOIN unnest($1::text[], $2::text[]) AS k(type, uid) ON lower(t.uid) = lower(k.uid) AND t.type = k.type`,
+      [keys.map((k) => k.type), keys.map((k) => k.uid)],
+    );
+    return rows.map(fromRow);
+  }
+
   /** Tokens in (lower(uid), type) order after `after`, at most `limit` (the internal API's keyset paging). */
   async list(limit: number, after: TokenCursor | null): Promise<StoredToken[]> {
     const rows: TokenRow[] = after

@@ -212,6 +212,9 @@ export async function startCpoSimulator(options: CpoSimulatorOptions): Promise<C
     setTokensReceiverDelay(ms) {
       ctx.receivers.tokensDelayMs = ms;
     },
+    setTokensRefused(uids) {
+      ctx.receivers.tokensRefused = new Set(uids);
+    },
     setHubClientInfo(objects) {
       ctx.store.hubClientInfo = objects ? [...objects] : null;
     },

@@ -61,12 +61,14 @@ export interface ReceiversState {
   tokens: Map<string, Record<string, unknown>>;
   /** While true the Tokens Receiver answers HTTP 503 (the CPO is down). */
   tokensDown: boolean;
+  /** Token uids whose PUT or PATCH is refused with OCPI 2001 (HTTP 400). */
+  tokensRefused: Set<string>;
   /** How long the Tokens Receiver takes over a PUT or PATCH before taking it in, ms (a slow CPO: the push is in flight). */
   tokensDelayMs: number;
 }
 
 export function newReceiversState(modules: Array<'commands' | 'tokens'> = [], answers: ReceiversState['answers'] = {}): ReceiversState {
-  return { modules: new Set(modules), answers: { ...answers }, commands: [], tokenPushes: [], tokens: new Map(), tokensDown: false, tokensDelayMs: 0 };
+  return { modules: new Set(modules), answers: { ...answers }, commands: [], tokenPushes: [], tokens: new Map(), tokensDown: false, tokensRefused: new Set(), tokensDelayMs: 0 };
 }
 
 /** POST {commands}/{command}. */
@@ -156,6 +158,7 @@ export async function handleTokensReceiver(method: string, rest: string[], param
   if (method !== 'PUT' && method !== 'PATCH') return fail(405, OcpiStatus.CLIENT_ERROR, `${method} is not supported on tokens`);
   const body = await readBody();
   if (!body.ok || !isRecord(body.value)) return fail(400, OcpiStatus.INVALID_PARAMETERS, 'Body must be a JSON object');
+  if (state.tokensRefused.has(rest[2])) return fail(400, OcpiStatus.INVALID_PARAMETERS, 'This Token is refused (simulator setting)');
   const value = body.value;
   if (method === 'PUT' && (value.uid !== rest[2] || typeof value.valid !== 'boolean'))
     return fail(400, OcpiStatus.INVALID_PARAMETERS, 'Token uid must match the URL, valid is required');

@@ -218,6 +218,8 @@ export interface CpoSimulator {
   setTokensReceiverDown(down: boolean): void;
   /** The Tokens Receiver takes `ms` over each PUT or PATCH before taking it in (0: at once). */
   setTokensReceiverDelay(ms: number): void;
+  /** The Tokens Receiver refuses the PUT or PATCH of these uids with OCPI 2001 (HTTP 400); an empty list: none. */
+  setTokensRefused(uids: readonly string[]): void;
   /** Playing a Hub: the ClientInfo list its hubclientinfo Sender interface serves from now on (null: none). */
   setHubClientInfo(objects: unknown[] | null): void;
   /** Playing a Hub: PUT one ClientInfo to the eMSP's hubclientinfo Receiver (at the object's party, or `at`). */
