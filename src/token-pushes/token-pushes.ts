@@ -2,9 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConnectionsService } from '../connections/connections.service';
+import { ConnectionsService, CpoSession } from '../connections/connections.service';
 import { CpoCaller, targetOf } from '../connections/cpo-caller';
-import { CpoSession } from '../connections/connections.service';
 import { TheirEndpoint } from '../connections/cpo-connection.entity';
 import { JobContext, JobQueue } from '../jobs/job-queue';
 import { defineQueue } from '../jobs/queue-definition';
@@ -211,7 +210,11 @@ export class TokenPushes implements OnApplicationBootstrap {
       [JSON.stringify(rows), kind === 'BLOCK'],
     );
     const perConnection = new Map<string, typeof rows>();
-    for (const row of rows) perConnection.set(row.connection_id, [...(perConnection.get(row.connection_id) ?? []), row]);
+    for (const row of rows) {
+      const of = perConnection.get(row.connection_id);
+      if (of) of.push(row);
+      else perConnection.set(row.connection_id, [row]);
+    }
     const few = [...perConnection.values()].filter((of) => of.length <= SINGLE_JOBS_UP_TO).flat();
     await this.jobs.sendMany(
       TOKEN_PUSH_QUEUE,
