@@ -103,20 +103,8 @@ export async function benchTokenBlock(kind: DatabaseKind, options: TokenBlockOpt
     if (held.rows !== loaded.tokens * options.cpos) throw new Error(`expected ${loaded.tokens * options.cpos} delivered rows, got ${held.rows}`);
     // Each CPO holds our Tokens as a PUT of each would leave them (mod_tokens 2.2.1 §PUT Method), sent from here.
     const lastUpdated = new Date().toISOString();
-    const receivers = await Promise.all(
-      simulators.map(async (simulator) => ({ url: await tokensEndpoint(simulator), authorization: encodeBase64Authorization(simulator.registration.tokenForUs!) })),
-    );
-    const tokenOf = (uid: string, valid: boolean) => ({
-      country_code: 'NL',
-      party_id: 'EMS',
-      uid,
-      type: 'RFID',
-      contract_id: `NL-EMS-C${uid}`,
-      issuer: 'Bench eMSP',
-      valid,
-      whitelist: 'ALLOWED',
-      last_updated: lastUpdated,
-    });
+    const receivers = await receiversOf(simulators);
+    const tokenOf = (uid: string, valid: boolean) => ourToken(uid, valid, lastUpdated);
     for (const receiver of receivers) {
       const uids = [...Array.from({ length: options.tokens }, (_, k) => uidOf(k + 1)), ...Array.from({ length: options.blocks }, (_, k) => `CEIL-${k + 1}`)];
       for (let from = 0; from < uids.length; from += 50)
@@ -216,9 +204,7 @@ const MAX_IMPORT = 10_000;
 export async function benchTokenImport(kind: DatabaseKind, options: TokenImportOptions, log: (line: string) => void): Promise<TokenImportResult> {
   return withSetup(kind, options.cpos, async ({ simulators, database, service, ready }) => {
     const lastUpdated = new Date().toISOString();
-    const receivers = await Promise.all(
-      simulators.map(async (simulator) => ({ url: await tokensEndpoint(simulator), authorization: encodeBase64Authorization(simulator.registration.tokenForUs!) })),
-    );
+    const receivers = await receiversOf(simulators);
     const ceilingStart = performance.now();
     await Promise.all(
       receivers.map(async (receiver) => {
@@ -298,6 +284,16 @@ export async function benchTokenImport(kind: DatabaseKind, options: TokenImportO
     );
     return result;
   });
+}
+
+/** Each simulated CPO's Tokens Receiver, with the Authorization header the service calls it with. */
+function receiversOf(simulators: CpoSimulator[]): Promise<Array<{ url: string; authorization: string }>> {
+  return Promise.all(simulators.map(async (simulator) => ({ url: await tokensEndpoint(simulator), authorization: encodeBase64Authorization(simulator.registration.tokenForUs!) })));
+}
+
+/** Our Token `uid` as a PUT would leave it at a CPO (mod_tokens 2.2.1 §Token object), sent straight from the bench. */
+function ourToken(uid: string, valid: boolean, lastUpdated: string): Record<string, unknown> {
+  return { country_code: 'NL', party_id: 'EMS', uid, type: 'RFID', contract_id: `NL-EMS-C${uid}`, issuer: 'Bench eMSP', valid, whitelist: 'ALLOWED', last_updated: lastUpdated };
 }
 
 /** The PATCH of `uid` at `simulator` (pushes from index `from` on), once it arrived (polled every millisecond; the stamp is the simulator's own). */
