@@ -212,18 +212,7 @@ export async function benchTokenImport(kind: DatabaseKind, options: TokenImportO
           await Promise.all(
             Array.from({ length: Math.min(4, options.tokens - from + 1) }, (_, k) => {
               const uid = `CEIL-${from + k}`;
-              const token = {
-                country_code: 'NL',
-                party_id: 'EMS',
-                uid,
-                type: 'RFID',
-                contract_id: `NL-EMS-C${uid}`,
-                issuer: 'Bench eMSP',
-                valid: true,
-                whitelist: 'ALLOWED',
-                last_updated: lastUpdated,
-              };
-              return send(receiver, 'PUT', uid, token);
+              return send(receiver, 'PUT', uid, ourToken(uid, true, lastUpdated));
             }),
           );
       }),
