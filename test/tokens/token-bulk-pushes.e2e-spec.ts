@@ -141,3 +141,20 @@ it(`${SECTION}: a CPO that refuses one Token (OCPI 2001) still gets all the othe
   }
   await allLanded(expected);
 });
+
+it(`${SECTION}: two instances on one database, each importing: every Token reaches each CPO exactly once (no Token sent by two attempts, no drain run twice at once)`, async () => {
+  const second = await startTestService({ database: service.database, env: { CPO_CIRCUIT_BACKOFF_MS: '500', CPO_CIRCUIT_MAX_BACKOFF_MS: '1000' } });
+  try {
+    const first = uids('TWO', 1600);
+    const imports = [api.import(first.slice(0, 800).map((uid) => aToken(uid))), tokensApi(second).import(first.slice(800).map((uid) => aToken(uid)))];
+    for (const imported of await Promise.all(imports)) expect(imported.status).toBe(200);
+    await allLanded(new Map(first.map((uid) => [uid, { valid: true }])));
+    for (const cpo of cpos) {
+      const sent = cpo.simulator.tokenPushes.filter((push) => push.path[2].startsWith('TWO-')).map((push) => push.path[2]);
+      expect(sent.length).toBe(first.length);
+      expect(new Set(sent).size).toBe(first.length);
+    }
+  } finally {
+    await second.stop();
+  }
+});
