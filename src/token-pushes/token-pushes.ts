@@ -71,15 +71,17 @@ export const TOKEN_DRAIN_QUEUE = defineQueue<TokenDrainJob>({
 const SCOPE_PAGE = 1000;
 
 /**
- * Pushes one instance makes at a time: a block goes to several CPOs side by side rather than one after the other.
+ * Jobs of each queue (single pushes, drains) one instance works at a time: a block goes to several CPOs side by side
+ * rather than one after the other, and an import to several CPOs' drains side by side.
  * Order per (connection, Token) does not depend on it: the lease lets one attempt at a time send a Token to a CPO, and
  * each attempt sends the Token's latest state (a job that finds the lease taken is retried after it).
  */
 const PUSH_CONCURRENCY = 4;
 
 /**
- * A change of at most this many Tokens for one connection goes as one job per Token, each sent at once (a block is
- * never queued behind a drain); more go to the connection's drain job.
+ * A change of at most this many Tokens for one connection goes as one job per Token, each sent at once (a block does
+ * not wait for a drain's backlog, at most for a place among the CPO's calls in flight, OCPI_MAX_CALLS_PER_CPO); more
+ * go to the connection's drain job.
  */
 const SINGLE_JOBS_UP_TO = 10;
 
