@@ -143,5 +143,7 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
 
 function describe(r: LoadRun): string {
   const problems = r.errors + r.timeouts + r.non2xx > 0 ? ` (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx})` : '';
-  return `${r.scenario.padEnd(10)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${problems}`;
+  // The client's share of a core: with the service and the database on the same two cores, a busy client caps both runs.
+  const clientCores = (r.clientCpuMsPerRequest * r.requestsPerSecond) / 1000;
+  return `${r.scenario.padEnd(10)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.meanBodyBytes} B an answer; client CPU ${r.clientCpuMsPerRequest} ms a request (${clientCores.toFixed(2)} of a core)${problems}`;
 }
