@@ -6,9 +6,9 @@ const RESULTS: readonly AuthorizationResult[] = ['ALLOWED', 'BLOCKED', 'EXPIRED'
 
 /**
  * Fastify onSend hook of our real-time authorization route (mod_tokens 2.2.1 §POST Method on the Tokens Sender
- * interface; added to that route alone, see service.ts): observes authorization_latency_seconds for every answer to a real-time authorization, from the
- * request's arrival (Fastify's elapsed time, guard and body parsing included) to the answer leaving, labelled with the
- * AuthorizationInfo's `allowed`, UNKNOWN for an unknown Token (HTTP 404), ERROR for any other answer (an invalid
+ * interface; added to that route alone, see service.ts): observes authorization_latency_seconds for every answer, from
+ * the request's arrival (Fastify's elapsed time, guard and body parsing included) to the answer leaving, labelled with
+ * the AuthorizationInfo's `allowed`, UNKNOWN for an unknown Token (HTTP 404), ERROR for any other answer (an invalid
  * request, our failure). Measured here, at the edge, so the tokens code needs no timing of its own. Passes the answer on
  * unchanged.
  */

@@ -21,15 +21,15 @@ export interface OcpiResponse<T> {
 export function ocpiTimestamp(at?: Date): string {
   if (at) return `${at.toISOString().slice(0, 19)}Z`;
   const second = Math.floor(Date.now() / 1000);
-  if (second !== now.second) {
-    now.second = second;
-    now.text = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  if (second !== formattedNow.second) {
+    formattedNow.second = second;
+    formattedNow.text = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
   }
-  return now.text;
+  return formattedNow.text;
 }
 
 /** The second ocpiTimestamp() last formatted (epoch seconds) and its text. */
-const now = { second: Number.NaN, text: '' };
+const formattedNow = { second: Number.NaN, text: '' };
 
 /** A success envelope around `data`; `data` undefined leaves the field out (2.2.1 §Response format, note on data). */
 export function ocpiSuccess<T>(data?: T, message?: string): OcpiResponse<T> {
