@@ -4,7 +4,7 @@
  * validation. Measured in the same run and under the same load as the API, it is the ceiling this machine and the
  * load generator allow. With `bodyBytes` in the start request, GET /bare-body also answers a body built once at start
  * (JSON, exactly that many bytes): the same ceiling for an answer as large as a search page. Reports { url } over
- * IPC, serves until told to stop.
+ * IPC, tells its CPU time when asked, serves until told to stop.
  */
 import Fastify from 'fastify';
 import { installLeanAsyncResourceBind } from '../src/common/http/async-resource-bind';
@@ -27,8 +27,12 @@ export function jsonBodyOfSize(bytes: number): Buffer {
   return Buffer.from(`{"data":"${'x'.repeat(Math.max(0, bytes - frame.length))}"}`);
 }
 
-process.on('message', (message: { type: 'start'; request?: BareWorkerRequest } | { type: 'stop' }) => {
-  if (message.type === 'start') {
+process.on('message', (message: { type: 'start'; request?: BareWorkerRequest } | { type: 'cpu' } | { type: 'stop' }) => {
+  if (message.type === 'cpu') {
+    // The route's own CPU time (bench-worker-client's cpuMicros), beside the service's: what an answer costs the ceiling.
+    const { user, system } = process.cpuUsage();
+    process.send!({ type: 'cpu', micros: user + system });
+  } else if (message.type === 'start') {
     const bytes = message.request?.bodyBytes;
     if (bytes !== undefined) {
       // Serialised once: the route costs what sending that many bytes costs, no JSON work per request.

@@ -23,6 +23,12 @@ export interface LoadRun {
   non2xx: number;
   /** Mean response body, bytes. */
   meanBodyBytes: number;
+  /**
+   * CPU time of this process (the load generator, autocannon) per measured request, ms: on a machine whose few cores
+   * the client shares with the service, a client busy for 1 ÷ requestsPerSecond of each second per core caps both
+   * figures, the ceiling's first.
+   */
+  clientCpuMsPerRequest: number;
 }
 
 interface Histogram {
@@ -81,7 +87,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     ],
   });
   const warmup = o.warmupS > 0 ? await autocannon(options(o.warmupS)) : null;
+  const cpuBefore = process.cpuUsage();
   const r = await autocannon(options(o.durationS));
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     scenario: o.scenario,
     connections: o.connections,
@@ -97,5 +105,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadRun> {
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     meanBodyBytes: r.requests.total > 0 ? Math.round(r.throughput.total / r.requests.total) : 0,
+    clientCpuMsPerRequest: r.requests.total > 0 ? round((cpu.user + cpu.system) / 1000 / r.requests.total, 3) : 0,
   };
 }

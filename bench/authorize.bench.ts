@@ -39,6 +39,11 @@ export interface AuthorizeResult {
   runs: LoadRun[];
   /** Service CPU time per authorization, ms (warm-up included in both count and time). */
   serviceCpuMsPerRequest: number;
+  /**
+   * The bare route's CPU time per request, ms (warm-up included): service ÷ bare is what an authorization costs beyond
+   * HTTP, a figure that other work on the machine changes less than throughput.
+   */
+  bareCpuMsPerRequest: number;
   /** Authorizations per second ÷ the bare route's requests per second, same run. */
   authorizeToBare: number;
   serviceMaxRssMiB: number;
@@ -113,7 +118,9 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
     const runs: LoadRun[] = [];
     bare = forkWorker('api-bare-worker.js');
     const bareUrl = (await bare.start(undefined)).url;
+    const bareBefore = await bare.cpuMicros();
     runs.push(await runLoad({ scenario: 'bare', baseUrl: bareUrl, make: authorize('/bare'), headers, ...load }));
+    const bareCpuMicros = (await bare.cpuMicros()) - bareBefore;
     log(`  ${describe(runs[0])}`);
     await bare.stop();
     bare = undefined;
@@ -130,6 +137,7 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
       tokenSet: { heapMiB: measured.heapMiB, arrayBuffersMiB: measured.arrayBuffersMiB, memoryMiB, loadMs: measured.loadMs, bytesPerToken },
       runs,
       serviceCpuMsPerRequest: round((after - before) / 1000 / (runs[1].requests + runs[1].warmupRequests), 3),
+      bareCpuMsPerRequest: round(bareCpuMicros / 1000 / (runs[0].requests + runs[0].warmupRequests), 3),
       authorizeToBare: round(runs[1].requestsPerSecond / runs[0].requestsPerSecond, 3),
       serviceMaxRssMiB: maxRssMiB,
     };
@@ -143,5 +151,7 @@ export async function benchAuthorize(kind: DatabaseKind, options: AuthorizeOptio
 
 function describe(r: LoadRun): string {
   const problems = r.errors + r.timeouts + r.non2xx > 0 ? ` (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx})` : '';
-  return `${r.scenario.padEnd(10)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${problems}`;
+  // The client's share of a core: with the service and the database on the same two cores, a busy client caps both runs.
+  const clientCores = (r.clientCpuMsPerRequest * r.requestsPerSecond) / 1000;
+  return `${r.scenario.padEnd(10)} ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.meanBodyBytes} B an answer; client CPU ${r.clientCpuMsPerRequest} ms a request (${clientCores.toFixed(2)} of a core)${problems}`;
 }

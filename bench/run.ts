@@ -278,7 +278,9 @@ async function main(flags: Flags): Promise<void> {
       if (interrupted) return;
       log(`Real-time authorization on ${kind}: ${flags.tokens} Tokens held, ${flags.connections} connections, ${flags.duration} s per scenario…`);
       const result = await benchAuthorize(kind, options, log);
-      log(`  authorize ÷ bare: ${result.authorizeToBare}; service CPU ${result.serviceCpuMsPerRequest} ms an authorization`);
+      log(
+        `  authorize ÷ bare: ${result.authorizeToBare}; service CPU ${result.serviceCpuMsPerRequest} ms an authorization, bare route ${result.bareCpuMsPerRequest} ms a request (${(result.serviceCpuMsPerRequest / result.bareCpuMsPerRequest).toFixed(2)}×)`,
+      );
       report.authorize.push(result);
     }
   }

@@ -17,8 +17,10 @@ import { keepUnparseableJsonBodies } from './ocpi/server/json-body-parser';
 import { acceptCsvBodies } from './common/http/csv-body-parser';
 import { acceptFormBodies } from './common/http/form-body-parser';
 import { installLeanAsyncResourceBind } from './common/http/async-resource-bind';
+import { addOnSendHookPerRoute } from './common/http/route-hooks';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
+import { AUTHORIZE_ROUTE } from './ocpi/server/senders/authorize-route';
 import { ProtocolExceptionFilter } from './ocpi/server/protocol-exception.filter';
 
 /** How long a stop waits for requests in flight before it closes their connections. */
@@ -119,10 +121,11 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
     const fastify = app.getHttpAdapter().getInstance();
     // Before any route, guard or filter, so error answers carry the message ids too.
     fastify.addHook('onRequest', messageIdHeadersHook);
-    // Every push of a CPO, whatever became of it, in ocpi_pushes_received_total (as the answer leaves).
-    fastify.addHook('onSend', countPushes(app.get(PushHourlyTally)));
-    // Every answer to a real-time authorization, in authorization_latency_seconds.
-    fastify.addHook('onSend', timeAuthorizations);
+    // As the answer leaves: every answer to a real-time authorization in authorization_latency_seconds; on every other
+    // route, every push of a CPO, whatever became of it, in ocpi_pushes_received_total. Hooks of their routes, so that
+    // neither tells the routes apart on every answer.
+    const pushCounting = countPushes(app.get(PushHourlyTally));
+    addOnSendHookPerRoute(fastify, (route) => (route.url === AUTHORIZE_ROUTE && route.method === 'POST' ? timeAuthorizations : pushCounting));
     // A stop gives requests in flight SHUTDOWN_GRACE_MS to finish, then closes every connection still open: a
     // keep-alive connection a client left half-used (a reply sent before its body was read) would otherwise hold the
     // close until Fastify's keepAliveTimeout (72 s).

@@ -1,20 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationResult, observeAuthorizationLatency } from './process-metrics';
 
-/** Our real-time authorization route (mod_tokens 2.2.1 §POST Method on the Tokens Sender interface). */
-const AUTHORIZE_ROUTE = '/ocpi/emsp/:version/tokens/:uid/authorize';
 const ALLOWED = /"allowed"\s*:\s*"([A-Z_]+)"/;
 const RESULTS: readonly AuthorizationResult[] = ['ALLOWED', 'BLOCKED', 'EXPIRED', 'NO_CREDIT', 'NOT_ALLOWED'];
 
 /**
- * Fastify onSend hook: observes authorization_latency_seconds for every answer to a real-time authorization, from the
- * request's arrival (Fastify's elapsed time, guard and body parsing included) to the answer leaving, labelled with the
- * AuthorizationInfo's `allowed`, UNKNOWN for an unknown Token (HTTP 404), ERROR for any other answer (an invalid
+ * Fastify onSend hook of our real-time authorization route (mod_tokens 2.2.1 §POST Method on the Tokens Sender
+ * interface; added to that route alone, see service.ts): observes authorization_latency_seconds for every answer, from
+ * the request's arrival (Fastify's elapsed time, guard and body parsing included) to the answer leaving, labelled with
+ * the AuthorizationInfo's `allowed`, UNKNOWN for an unknown Token (HTTP 404), ERROR for any other answer (an invalid
  * request, our failure). Measured here, at the edge, so the tokens code needs no timing of its own. Passes the answer on
  * unchanged.
  */
-export function timeAuthorizations(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
-  if (request.method === 'POST' && request.routeOptions?.url === AUTHORIZE_ROUTE) observeAuthorizationLatency(reply.elapsedTime / 1000, resultOf(reply.statusCode, payload));
+export function timeAuthorizations(_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void {
+  observeAuthorizationLatency(reply.elapsedTime / 1000, resultOf(reply.statusCode, payload));
   done(null, payload);
 }
 

@@ -3,6 +3,8 @@
  * the response format" (transport_and_format 2.2.1 §Response format): an envelope (status_code 2000, a message naming
  * the limit, a timestamp) with Retry-After. Each CPO (credentials token) has its own budget; other APIs are not limited.
  */
+import { encodeBase64Authorization } from '../cpo-simulator';
+import { registerCpo } from '../support/registered-cpo';
 import { startTestService, TestService } from '../support/test-service';
 
 const LIMIT = 5;
@@ -33,6 +35,28 @@ describe('transport_and_format 2.2.1 §Response format: HTTP 429 with an envelop
     expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
 
     expect((await versions(tokens[1])).status).toBe(200);
+  });
+
+  it('a real-time authorization (mod_tokens 2.2.1 §POST Method, a route of its own) is limited as well', async () => {
+    const cpo = await registerCpo(service, { countryCode: 'NL', partyId: 'RTL', businessName: 'Authorizing CPO', locations: [], tariffs: [] });
+    try {
+      const authorization = encodeBase64Authorization(cpo.simulator.registration.tokenForClient!);
+      const authorize = () => fetch(`${service.url}/ocpi/emsp/2.2.1/tokens/NO-SUCH-TOKEN/authorize`, { method: 'POST', headers: { Authorization: authorization } });
+      // The CPO's own calls after its registration (our versions) took part of its budget: an unknown Token (2004 in
+      // HTTP 404) as long as the budget lasts, then 429 for every one after.
+      const answers: Response[] = [];
+      for (let i = 0; i <= LIMIT; i += 1) answers.push(await authorize());
+      const statuses = answers.map((a) => a.status);
+      const served = statuses.indexOf(429);
+      expect(served).toBeGreaterThan(0);
+      expect(statuses).toEqual([...Array(served).fill(404), ...Array(LIMIT + 1 - served).fill(429)]);
+
+      const refused = answers[LIMIT];
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await refused.json()) as { status_code: number }).status_code).toBe(2000);
+    } finally {
+      await cpo.close();
+    }
   });
 
   it('the operations API is not limited by it', async () => {

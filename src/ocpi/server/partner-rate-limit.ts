@@ -28,7 +28,7 @@ export async function limitRequestsPerPartner(fastify: FastifyInstance, perMinut
     allowList: (request: FastifyRequest) => !request.url.startsWith('/ocpi/'),
     keyGenerator: (request: FastifyRequest) => {
       const authorization = request.headers.authorization;
-      return authorization ? `token:${createHash('sha256').update(authorization).digest('hex')}` : `ip:${request.ip}`;
+      return authorization ? keyOfAuthorization(authorization) : `ip:${request.ip}`;
     },
     // Thrown, so the OCPI exception filter answers it as an envelope like every other error.
     errorResponseBuilder: (_request, context) =>
@@ -40,6 +40,26 @@ export async function limitRequestsPerPartner(fastify: FastifyInstance, perMinut
       logger.warn(`OCPI requests refused with 429: more than ${perMinute} per minute from one CPO (${request.method} ${request.url.slice(0, 200)})`);
     },
   });
+}
+
+/**
+ * Authorization header → its limiter key (the header's SHA-256): a CPO sends the same header on every request, and
+ * hashing it was half of the limiter's cost on a real-time authorization. Bounded (the oldest entry goes first) so that
+ * a caller trying many tokens cannot grow it; held in memory only, like the headers themselves, never logged.
+ */
+const keys = new Map<string, string>();
+const MAX_KEYS = 1000;
+/** Longer headers are hashed every time rather than kept (no credentials token is this long). */
+const MAX_KEPT_HEADER_LENGTH = 1024;
+
+function keyOfAuthorization(authorization: string): string {
+  const known = keys.get(authorization);
+  if (known !== undefined) return known;
+  const key = `token:${createHash('sha256').update(authorization).digest('hex')}`;
+  if (authorization.length > MAX_KEPT_HEADER_LENGTH) return key;
+  if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string);
+  keys.set(authorization, key);
+  return key;
 }
 
 /** When each limiter key was last warned about (one line per CPO and minute); as many entries as CPOs that flooded. */

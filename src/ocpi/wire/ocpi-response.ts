@@ -13,19 +13,33 @@ export interface OcpiResponse<T> {
   timestamp: string;
 }
 
-/** Now as an OCPI DateTime (types 2.2.1 §DateTime), e.g. "2025-06-29T20:39:09Z": no fractional seconds, so 2.1.1 accepts it too. */
-export function ocpiTimestamp(at: Date = new Date()): string {
-  return `${at.toISOString().slice(0, 19)}Z`;
+/**
+ * Now (or `at`) as an OCPI DateTime (types 2.2.1 §DateTime), e.g. "2025-06-29T20:39:09Z": no fractional seconds, so
+ * 2.1.1 accepts it too. Now's text is kept for the second it names: every answer carries one, and formatting a Date
+ * per answer was a measurable part of a real-time authorization.
+ */
+export function ocpiTimestamp(at?: Date): string {
+  if (at) return `${at.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== formattedNow.second) {
+    formattedNow.second = second;
+    formattedNow.text = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+  }
+  return formattedNow.text;
 }
+
+/** The second ocpiTimestamp() last formatted (epoch seconds) and its text. */
+const formattedNow = { second: Number.NaN, text: '' };
 
 /** A success envelope around `data`; `data` undefined leaves the field out (2.2.1 §Response format, note on data). */
 export function ocpiSuccess<T>(data?: T, message?: string): OcpiResponse<T> {
-  return {
-    ...(data === undefined ? {} : { data }),
-    status_code: OcpiStatus.SUCCESS,
-    ...(message ? { status_message: message } : {}),
-    timestamp: ocpiTimestamp(),
-  };
+  // Literals rather than spreads (one object, fields in the wire's order): this is on every answer.
+  const timestamp = ocpiTimestamp();
+  if (message)
+    return data === undefined
+      ? { status_code: OcpiStatus.SUCCESS, status_message: message, timestamp }
+      : { data, status_code: OcpiStatus.SUCCESS, status_message: message, timestamp };
+  return data === undefined ? { status_code: OcpiStatus.SUCCESS, timestamp } : { data, status_code: OcpiStatus.SUCCESS, timestamp };
 }
 
 /** An error envelope (no data). */

@@ -11,7 +11,7 @@ import { OcpiAuthenticatedRequest, OcpiAuthGuard } from '../ocpi-auth.guard';
 import { OcpiExceptionFilter } from '../ocpi-exception.filter';
 import { caller } from './tokens-sender.controller';
 
-/** The real-time authorization route (Fastify's syntax; the metrics hook names it too: metrics/authorization-timing.ts). */
+/** The real-time authorization route (Fastify's syntax; service.ts gives it its own onSend hook, metrics/authorization-timing.ts). */
 export const AUTHORIZE_ROUTE = '/ocpi/emsp/:version/tokens/:uid/authorize';
 
 /**
