@@ -60,8 +60,6 @@ export interface IndexedLocation {
   country: string;
   latitude: number;
   longitude: number;
-  /** cos(radians(latitude)), a factor of every distance to this Location. */
-  cosLatitude: number;
   timeZone: string;
   parkingType: string | null;
   facilities: string[];

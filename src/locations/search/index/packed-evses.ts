@@ -46,8 +46,9 @@ export class PackedEvses {
       }
     }
     fields.push(''); // the last field's END
-    // One join: a flat string (appending piece by piece would keep a tree of string pieces).
-    return new PackedEvses(fields.join(END), shared, evses.length);
+    // One join: a flat string (appending piece by piece would keep a tree of string pieces); `shared` copied to its
+    // length (V8 grows an array to 17 slots on its first push).
+    return new PackedEvses(fields.join(END), shared.slice(), evses.length);
   }
 
   /** The EVSEs as objects (new ones at every call: the caller may keep them, not change them). */

@@ -9,7 +9,6 @@ import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location
 import { IndexedTariff, tariffKey } from './indexed-tariff';
 import { PackedEvses } from './packed-evses';
 import { PriceInputs, SearchIndex } from './search-index';
-import { RADIANS_PER_DEGREE } from './search-grid';
 
 /** Locations read per statement at start-up. */
 const BATCH = 2000;
@@ -337,7 +336,6 @@ export class SearchIndexService implements OnApplicationBootstrap, OnModuleDestr
         country: intern(l.country),
         latitude: l.latitude,
         longitude: l.longitude,
-        cosLatitude: Math.cos(l.latitude * RADIANS_PER_DEGREE),
         timeZone: intern(l.time_zone),
         parkingType: l.parking_type && intern(l.parking_type),
         facilities: internJsonList(l.facilities) as string[],
