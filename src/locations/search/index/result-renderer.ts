@@ -70,7 +70,7 @@ export class ResultRenderer {
   /**
    * The list view of one Location as JSON, byte for byte what JSON.stringify gives for the SQL path's result
    * (toResult + attachPrices + connectorGroups): the same keys in the same order. Only ages, free counts, the
-   * opening state and price lines vary per request; the rest is rendered once per Location, EVSE and connector.
+   * opening state and price lines vary per request; the Location's head is rendered once (EVSEs and connectors are kept packed: theirs per request).
    */
   private render(hit: Hit, q: LocationSearch, evseMatches: ((e: IndexedEvse) => boolean) | null, atMs: number): string {
     const l = hit.location;

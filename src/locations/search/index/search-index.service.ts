@@ -429,10 +429,7 @@ const NO_STRINGS: string[] = [];
  * before costs one lookup and builds nothing.
  */
 function internJsonList(json: string | null): string[] | null {
-  if (json === null) return null;
-  const known = internedLists.get(json);
-  if (known !== undefined) return known;
-  return internList((JSON.parse(json) as string[]).map(intern), json);
+  return json === null ? null : internByText(internedLists, json, (text) => (JSON.parse(text) as string[]).map(intern));
 }
 
 /**
@@ -441,12 +438,16 @@ function internJsonList(json: string | null): string[] | null {
  */
 const internedHours = new Map<string, Hours>();
 function internOpeningTimes(json: string | null): Hours | null {
-  if (json === null) return null;
-  const known = internedHours.get(json);
-  if (known !== undefined) return known;
-  const hours = JSON.parse(json) as Hours;
-  if (internedHours.size < 100_000) internedHours.set(json, hours);
-  return hours;
+  return json === null ? null : internByText(internedHours, json, (text) => JSON.parse(text) as Hours);
+}
+
+/** The value kept in `known` for this JSON text, else `parse(json)`, kept there (up to 100,000 texts). */
+function internByText<T>(known: Map<string, T>, json: string, parse: (json: string) => T): T {
+  const kept = known.get(json);
+  if (kept !== undefined) return kept;
+  const value = parse(json);
+  if (known.size < 100_000) known.set(json, value);
+  return value;
 }
 
 /** A connector's tariffKeys (party and OCPI id of each listed tariff; none when its Location is not read), by party and list. */
