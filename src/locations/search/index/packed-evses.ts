@@ -1,11 +1,11 @@
 /**
  * A Location's listed EVSEs and their connectors as the search index keeps them: packed into one string (uids, EVSE
- * ids, connector ids and OCPI ids, statuses times and voltages as decimals, and the places of the shared objects they
+ * ids, connector ids and OCPI ids, status times and voltages as decimals, and the places of the shared objects they
  * point to: statuses, capability and tariff lists, connector kinds), instead of an object per EVSE and per connector,
  * each with its own strings, numbers and arrays.
  *
- * Why: for 50,000 Locations (145,000 EVSEs, 165,000 connectors) those objects were a third of the index's ~100 MiB of
- * heap, and V8 lets the old generation grow to a multiple of what is live before a full collection, so a service
+ * Why: for 50,000 Locations (145,000 EVSEs, 165,000 connectors) those objects were about a third of the index's ~100 MiB
+ * of heap, and V8 lets the old generation grow to a multiple of what is live before a full collection, so a service
  * pulling a large CPO peaked at twice the RSS of one without the index (issue 15). One string is one object to trace.
  * (A Float64Array per Location cost more: its buffer's bookkeeping outweighs its numbers.) Requests that need EVSE
  * objects (EVSE filters, `evses=true`, a render plan made once per Location, a price estimate) unpack them: a few

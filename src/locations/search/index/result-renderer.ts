@@ -70,7 +70,8 @@ export class ResultRenderer {
   /**
    * The list view of one Location as JSON, byte for byte what JSON.stringify gives for the SQL path's result
    * (toResult + attachPrices + connectorGroups): the same keys in the same order. Only ages, free counts, the
-   * opening state and price lines vary per request; the Location's head is rendered once (EVSEs and connectors are kept packed: theirs per request).
+   * opening state and price lines vary per request; the Location's head is rendered once, its EVSEs and connectors
+   * per request (they are kept packed, see packed-evses.ts).
    */
   private render(hit: Hit, q: LocationSearch, evseMatches: ((e: IndexedEvse) => boolean) | null, atMs: number): string {
     const l = hit.location;
