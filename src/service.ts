@@ -18,6 +18,7 @@ import { acceptCsvBodies } from './common/http/csv-body-parser';
 import { acceptFormBodies } from './common/http/form-body-parser';
 import { installLeanAsyncResourceBind } from './common/http/async-resource-bind';
 import { addOnSendHookPerRoute } from './common/http/route-hooks';
+import { setHeapGrowingPercent } from './common/runtime/heap-growth';
 import { messageIdHeadersHook } from './ocpi/server/message-id-headers';
 import { limitRequestsPerPartner } from './ocpi/server/partner-rate-limit';
 import { AUTHORIZE_ROUTE } from './ocpi/server/senders/authorize-route';
@@ -70,6 +71,8 @@ export async function startService(env: Environment, { freshFromMigratedTemplate
   // Fastify binds an AsyncResource per request with a body; Node 20's bind made each such request's objects outlive
   // young-generation collections (see installLeanAsyncResourceBind).
   installLeanAsyncResourceBind();
+  // Full collections before the old generation doubles or more: the RSS of a large pull (see setHeapGrowingPercent).
+  setHeapGrowingPercent(env.HEAP_GROWING_PERCENT);
   const startup: StartupStep[] = [];
   let since = performance.now();
   const stepDone = (step: string) => {

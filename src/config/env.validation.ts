@@ -267,6 +267,16 @@ export class Environment {
   SEARCH_INDEX_POLL_MS: number = 1000;
 
   /**
+   * How far the JS heap's old generation may grow past what was live after a full collection before the next one, in
+   * percent (V8's --heap-growing-percent; see src/common/runtime/heap-growth.ts). 0 leaves V8's own adaptive factor,
+   * which let a pull of a large CPO reach about twice the RSS. Not a heap limit.
+   */
+  @Transform(({ value }) => Number(value))
+  @IsInt()
+  @Min(0)
+  HEAP_GROWING_PERCENT: number = 30;
+
+  /**
    * Minutes after which an ACTIVE or PENDING Session without an update (its last_updated) is flagged STALE: the CPO
    * may have lost it, or stopped telling us.
    */

@@ -6,8 +6,9 @@
  */
 import type { Opening } from '../../availability';
 import type { Hours } from '../../opening-times.model';
+import type { PackedEvses } from './packed-evses';
 
-/** A connector of a listed EVSE, in ocpi_id order as the SQL path lists them. */
+/** A connector of a listed EVSE, in ocpi_id order as the SQL path lists them (unpacked from PackedEvses when needed). */
 export interface IndexedConnector {
   id: string;
   ocpiId: string;
@@ -23,19 +24,19 @@ export interface IndexedConnector {
   tariffKeys: string[];
   /** The connector kind its list-view group is for (shared by all connectors of that kind). */
   kind: ConnectorKind;
-  /** Its JSON up to `"price":`, made on first use. */
-  json?: string;
 }
 
 /** Standard, format, power type and max kW: a connector group of the list view (with the price line). */
 export interface ConnectorKind {
   standard: string;
+  format: string;
+  powerType: string;
   maxPowerKw: number;
   /** The group's JSON up to `"evse_count":`. */
   json: string;
 }
 
-/** A listed EVSE (not REMOVED). */
+/** A listed EVSE (not REMOVED), as PackedEvses.unpack gives it. */
 export interface IndexedEvse {
   uid: string;
   evseId: string | null;
@@ -44,8 +45,6 @@ export interface IndexedEvse {
   /** Shared with other EVSEs (interned): never changed in place. */
   capabilities: string[];
   connectors: IndexedConnector[];
-  /** Its JSON up to `"status_age_seconds":`, and from `"capabilities"` to `"connectors":[`, made on first use. */
-  json?: { head: string; capabilities: string };
 }
 
 /** One published Location as the search needs it (EVSEs not REMOVED, in uid order as the SQL path lists them; location-visibility.ts). */
@@ -61,8 +60,6 @@ export interface IndexedLocation {
   country: string;
   latitude: number;
   longitude: number;
-  /** cos(radians(latitude)), a factor of every distance to this Location. */
-  cosLatitude: number;
   timeZone: string;
   parkingType: string | null;
   facilities: string[];
@@ -72,7 +69,8 @@ export interface IndexedLocation {
   alwaysOpenFrom: number | null;
   operatorName: string | null;
   connectionId: string | null;
-  evses: IndexedEvse[];
+  /** Packed: see PackedEvses (unpack() for the objects). */
+  evses: PackedEvses;
   /** Some EVSE is AVAILABLE (the "available now" candidates when no EVSE filter is given). */
   anyAvailable: boolean;
   /** The opening state last evaluated, kept until it may change (see evaluateOpeningHoursUntil), with its JSON. */
@@ -144,7 +142,7 @@ export function connectorKind(standard: string, format: string, powerType: strin
   let kind = kinds.get(key);
   if (!kind) {
     const json = JSON.stringify({ standard, format, power_type: powerType, max_power_kw: maxPowerKw });
-    kind = { standard, maxPowerKw, json: `${json.slice(0, -1)},"evse_count":` };
+    kind = { standard, format, powerType, maxPowerKw, json: `${json.slice(0, -1)},"evse_count":` };
     kinds.set(key, kind);
   }
   return kind;

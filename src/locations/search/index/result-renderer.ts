@@ -70,7 +70,8 @@ export class ResultRenderer {
   /**
    * The list view of one Location as JSON, byte for byte what JSON.stringify gives for the SQL path's result
    * (toResult + attachPrices + connectorGroups): the same keys in the same order. Only ages, free counts, the
-   * opening state and price lines vary per request; the rest is rendered once per Location, EVSE and connector.
+   * opening state and price lines vary per request; the Location's head is rendered once, its EVSEs and connectors
+   * per request (they are kept packed, see packed-evses.ts).
    */
   private render(hit: Hit, q: LocationSearch, evseMatches: ((e: IndexedEvse) => boolean) | null, atMs: number): string {
     const l = hit.location;
@@ -83,7 +84,7 @@ export class ResultRenderer {
     const groups: Group[] = [];
     const evses: string[] = [];
     const primaries = new Map<IndexedConnector, IndexedTariff | null>();
-    for (const e of l.evses) {
+    for (const e of l.evses.unpack()) {
       if (evseMatches !== null && !evseMatches(e)) continue;
       // available_now narrows the EVSEs listed like the other EVSE filters (the scan kept only open Locations).
       if (q.availableNow && e.status !== 'AVAILABLE') continue;
@@ -239,12 +240,10 @@ export class ResultRenderer {
 
   /** One EVSE of `evses=true`, as the SQL path's SearchEvse. */
   private renderEvse(e: IndexedEvse, age: number, free: boolean, notFreeJson: string, primaries: Map<IndexedConnector, IndexedTariff | null>, lang: string): string {
-    e.json ??= {
-      head: `${JSON.stringify({ uid: e.uid, evse_id: e.evseId, status: e.status, status_changed_at: new Date(e.statusChangedMs).toISOString() }).slice(0, -1)},"status_age_seconds":`,
-      capabilities: `,"capabilities":${JSON.stringify(e.capabilities)},"connectors":[`,
-    };
+    // Made per request: EVSEs are kept packed (packed-evses.ts), so there is no object to keep their JSON on.
+    const head = `${JSON.stringify({ uid: e.uid, evse_id: e.evseId, status: e.status, status_changed_at: new Date(e.statusChangedMs).toISOString() }).slice(0, -1)},"status_age_seconds":`;
     const connectors = e.connectors.map((c) => {
-      c.json ??= `${JSON.stringify({
+      const json = `${JSON.stringify({
         id: c.id,
         ocpi_id: c.ocpiId,
         standard: c.standard,
@@ -255,9 +254,9 @@ export class ResultRenderer {
         tariff_ids: c.tariffIds,
       }).slice(0, -1)},"price":`;
       const tariff = primaries.get(c) ?? null;
-      return `${c.json}${tariff ? tariff.priceJson(lang) : 'null'}}`;
+      return `${json}${tariff ? tariff.priceJson(lang) : 'null'}}`;
     });
-    return `${e.json.head}${age},"free":${free},"not_free":${notFreeJson}${e.json.capabilities}${connectors.join(',')}]}`;
+    return `${head}${age},"free":${free},"not_free":${notFreeJson},"capabilities":${JSON.stringify(e.capabilities)},"connectors":[${connectors.join(',')}]}`;
   }
 
   /** The connector's tariff for the list view: its first active tariff for all sessions (primaryTariff), current version. */
@@ -356,12 +355,12 @@ const planGroups = new Map<string, PlanGroup>();
  */
 function planFor(l: IndexedLocation, availableOnly: boolean): RenderPlan | null {
   if (!availableOnly) {
-    if (l.plan === undefined) l.plan = planOf(l.evses);
+    if (l.plan === undefined) l.plan = planOf(l.evses.unpack());
     return l.plan;
   }
   if (l.freePlan === undefined) {
-    const available = l.evses.filter((e) => e.status === 'AVAILABLE');
-    l.freePlan = available.length === l.evses.length ? planFor(l, false) : planOf(available);
+    const available = l.evses.unpack().filter((e) => e.status === 'AVAILABLE');
+    l.freePlan = available.length === l.evses.count ? planFor(l, false) : planOf(available);
   }
   return l.freePlan;
 }

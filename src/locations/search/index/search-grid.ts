@@ -46,7 +46,8 @@ export class Cell {
     this.numbers = new Float64Array(this.locations.length * NUMBERS);
     this.locations.forEach((l, i) => {
       const flags = (l.anyAvailable ? ANY_AVAILABLE : 0) | (l.is247 ? IS_24_7 : 0);
-      this.numbers.set([l.latitude, l.longitude, l.cosLatitude, l.alwaysOpenFrom ?? NaN, flags], i * NUMBERS);
+      // cos(radians(latitude)), a factor of every distance to this Location: here only (not a number on each Location).
+      this.numbers.set([l.latitude, l.longitude, Math.cos(l.latitude * RADIANS_PER_DEGREE), l.alwaysOpenFrom ?? NaN, flags], i * NUMBERS);
     });
   }
 }

@@ -34,8 +34,11 @@ export interface PriceInputs {
 
 export class SearchIndex {
   private readonly locations = new Map<string, IndexedLocation>();
-  /** The Location of each connector held (our connector id), for the price estimate. */
-  private readonly connectorLocations = new Map<string, IndexedLocation>();
+  /**
+   * The Location of each connector held, for the price estimate, by connectorKey of our connector id (a small integer:
+   * no string kept per connector); a key that two Locations' connectors share holds both (in an array).
+   */
+  private readonly connectorLocations = new Map<number, IndexedLocation | IndexedLocation[]>();
   private readonly grid = new SearchGrid();
   private readonly renderer = new ResultRenderer();
 
@@ -77,7 +80,7 @@ export class SearchIndex {
 
   get evseCount(): number {
     let n = 0;
-    for (const l of this.locations.values()) n += l.evses.length;
+    for (const l of this.locations.values()) n += l.evses.count;
     return n;
   }
 
@@ -87,10 +90,17 @@ export class SearchIndex {
    */
   put(location: IndexedLocation): void {
     this.remove(location.id);
-    if (location.evses.length === 0) return;
+    if (location.evses.count === 0) return;
     this.locations.set(location.id, location);
     this.grid.add(location);
-    for (const e of location.evses) for (const c of e.connectors) this.connectorLocations.set(c.id, location);
+    for (const id of location.evses.connectorIds()) {
+      const key = connectorKey(id);
+      const held = this.connectorLocations.get(key);
+      if (held === undefined) this.connectorLocations.set(key, location);
+      else if (Array.isArray(held)) {
+        if (!held.includes(location)) held.push(location);
+      } else if (held !== location) this.connectorLocations.set(key, [held, location]);
+    }
   }
 
   /** Drops a Location (our id); nothing when it is not held. */
@@ -99,7 +109,15 @@ export class SearchIndex {
     if (!old) return;
     this.locations.delete(id);
     this.grid.remove(old);
-    for (const e of old.evses) for (const c of e.connectors) if (this.connectorLocations.get(c.id) === old) this.connectorLocations.delete(c.id);
+    for (const id of old.evses.connectorIds()) {
+      const key = connectorKey(id);
+      const held = this.connectorLocations.get(key);
+      if (held === old) this.connectorLocations.delete(key);
+      else if (Array.isArray(held)) {
+        const rest = held.filter((l) => l !== old);
+        this.connectorLocations.set(key, rest.length === 1 ? rest[0] : rest);
+      }
+    }
   }
 
   /**
@@ -111,10 +129,12 @@ export class SearchIndex {
    * version's valid_from, in the past or the future, is answered here: no later version is known anywhere.
    */
   priceInputs(connectorId: string, startMs: number): PriceInputs | null {
-    const location = this.connectorLocations.get(connectorId);
-    if (!location) return null;
-    for (const evse of location.evses) {
-      for (const c of evse.connectors) if (c.id === connectorId) return this.priceInputsOf(location, evse, c, startMs);
+    const held = this.connectorLocations.get(connectorKey(connectorId));
+    if (held === undefined) return null;
+    for (const location of Array.isArray(held) ? held : [held]) {
+      for (const evse of location.evses.unpack()) {
+        for (const c of evse.connectors) if (c.id === connectorId) return this.priceInputsOf(location, evse, c, startMs);
+      }
     }
     return null;
   }
@@ -167,4 +187,12 @@ export class SearchIndex {
     out.add(`],"meta":${meta}}`);
     return out.toBuffer();
   }
+}
+
+/**
+ * The key of a connector in SearchIndex.connectorLocations: 31 bits of our id (a UUID, random in its first 8 hex
+ * digits), a small integer for V8 (no heap number, no string kept); the Locations under a key are searched for the id.
+ */
+function connectorKey(connectorId: string): number {
+  return parseInt(connectorId.slice(0, 8), 16) >>> 1;
 }

@@ -68,7 +68,7 @@ export function scanNearest(grid: SearchGrid, q: LocationSearch, evseMatches: ((
       if (top.length === want && !before(key, l.id, top[want - 1])) continue;
       if (parties && !parties.has(`${l.countryCode}|${l.partyId}`)) continue;
       if (parking && (l.parkingType === null || !parking.has(l.parkingType))) continue;
-      if (evseMatches !== null && !l.evses.some((e) => evseMatches(e) && (!q.availableNow || e.status === 'AVAILABLE'))) continue;
+      if (evseMatches !== null && !l.evses.unpack().some((e) => evseMatches(e) && (!q.availableNow || e.status === 'AVAILABLE'))) continue;
       if (q.availableNow && !(numbers[i * NUMBERS + 3] <= atMs) && !openingOf(l, q.at, atMs).state.open) continue;
       insertSorted(top, { distanceM: d, sortM: key, location: l }, want);
       if (top.length === want) stopH = havOf(top[want - 1].distanceM + STOP_MARGIN_M);
