@@ -1,51 +1,12 @@
 /**
- * What the search index holds of a Location, its EVSEs and connectors (filled by SearchIndexService), and what it
- * keeps on a Location between requests: the opening state, the render plan and the last rendered list view. Shapes
- * only (and the shared ConnectorKind objects): the code that fills the kept parts is in kept-opening.ts and
- * result-renderer.ts.
+ * What the search index holds of a Location (filled by SearchIndexService; its EVSEs and connectors packed, their
+ * unpacked shapes in packed-evses.ts), and what it keeps on a Location between requests: the opening state, the render
+ * plan and the last rendered list view. Shapes only (and the shared ConnectorKind objects): the code that fills the
+ * kept parts is in kept-opening.ts and result-renderer.ts.
  */
 import type { Opening } from '../../availability';
 import type { Hours } from '../../opening-times.model';
-import type { PackedEvses } from './packed-evses';
-
-/** A connector of a listed EVSE, in ocpi_id order as the SQL path lists them (unpacked from PackedEvses when needed). */
-export interface IndexedConnector {
-  id: string;
-  ocpiId: string;
-  standard: string;
-  format: string;
-  powerType: string;
-  maxPowerKw: number;
-  /** V (line to neutral for AC_3_PHASE): the price estimate derives the current on AC from it. */
-  maxVoltage: number;
-  source: 'declared' | 'computed';
-  tariffIds: string[];
-  /** tariffKey (indexed-tariff.ts) of each listed tariff: party and OCPI id. */
-  tariffKeys: string[];
-  /** The connector kind its list-view group is for (shared by all connectors of that kind). */
-  kind: ConnectorKind;
-}
-
-/** Standard, format, power type and max kW: a connector group of the list view (with the price line). */
-export interface ConnectorKind {
-  standard: string;
-  format: string;
-  powerType: string;
-  maxPowerKw: number;
-  /** The group's JSON up to `"evse_count":`. */
-  json: string;
-}
-
-/** A listed EVSE (not REMOVED), as PackedEvses.unpack gives it. */
-export interface IndexedEvse {
-  uid: string;
-  evseId: string | null;
-  status: string;
-  statusChangedMs: number;
-  /** Shared with other EVSEs (interned): never changed in place. */
-  capabilities: string[];
-  connectors: IndexedConnector[];
-}
+import type { ConnectorKind, PackedEvses } from './packed-evses';
 
 /** One published Location as the search needs it (EVSEs not REMOVED, in uid order as the SQL path lists them; location-visibility.ts). */
 export interface IndexedLocation {

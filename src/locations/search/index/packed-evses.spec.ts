@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { connectorKind, IndexedEvse } from './indexed-location';
-import { PackedEvses } from './packed-evses';
+import { connectorKind } from './indexed-location';
+import { IndexedEvse, PackedEvses } from './packed-evses';
 
 /** Any text PostgreSQL can hold (no NUL), empty included. */
 const text = fc.string({ maxLength: 20 }).filter((s) => !s.includes('\u0000'));

@@ -11,7 +11,44 @@
  * objects (EVSE filters, `evses=true`, a render plan made once per Location, a price estimate) unpack them: a few
  * short-lived objects per Location they read.
  */
-import type { ConnectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
+/** A connector of a listed EVSE, in ocpi_id order as the SQL path lists them (unpacked from PackedEvses when needed). */
+export interface IndexedConnector {
+  id: string;
+  ocpiId: string;
+  standard: string;
+  format: string;
+  powerType: string;
+  maxPowerKw: number;
+  /** V (line to neutral for AC_3_PHASE): the price estimate derives the current on AC from it. */
+  maxVoltage: number;
+  source: 'declared' | 'computed';
+  tariffIds: string[];
+  /** tariffKey (indexed-tariff.ts) of each listed tariff: party and OCPI id. */
+  tariffKeys: string[];
+  /** The connector kind its list-view group is for (shared by all connectors of that kind). */
+  kind: ConnectorKind;
+}
+
+/** Standard, format, power type and max kW: a connector group of the list view (with the price line). */
+export interface ConnectorKind {
+  standard: string;
+  format: string;
+  powerType: string;
+  maxPowerKw: number;
+  /** The group's JSON up to `"evse_count":`. */
+  json: string;
+}
+
+/** A listed EVSE (not REMOVED), as PackedEvses.unpack gives it. */
+export interface IndexedEvse {
+  uid: string;
+  evseId: string | null;
+  status: string;
+  statusChangedMs: number;
+  /** Shared with other EVSEs (interned): never changed in place. */
+  capabilities: string[];
+  connectors: IndexedConnector[];
+}
 
 /** Ends each field in the text: PostgreSQL's text cannot hold it, so no value contains it. */
 const END = '\u0000';

@@ -7,7 +7,8 @@
 import { evseAvailability } from '../../availability';
 import type { NotFree } from '../../availability';
 import type { LocationSearch } from '../search-query';
-import type { ConnectorKind, IndexedConnector, IndexedEvse, IndexedLocation, PlanGroup, RenderedListView, RenderPlan } from './indexed-location';
+import type { IndexedLocation, PlanGroup, RenderedListView, RenderPlan } from './indexed-location';
+import type { ConnectorKind, IndexedConnector, IndexedEvse } from './packed-evses';
 import type { IndexedTariff } from './indexed-tariff';
 import { countsJson, JsonBytes } from './json-bytes';
 import { ALWAYS_OPEN, openingOf } from './kept-opening';

@@ -5,9 +5,9 @@ import type { Hours } from '../../opening-times.model';
 import { searchedEvseSql, searchedLocationSql } from '../../location-visibility';
 import { ReadQueries } from '../../read-queries';
 import type { LocationSearch } from '../search-query';
-import { connectorKind, IndexedConnector, IndexedEvse } from './indexed-location';
+import { connectorKind } from './indexed-location';
 import { IndexedTariff, tariffKey } from './indexed-tariff';
-import { PackedEvses } from './packed-evses';
+import { IndexedConnector, IndexedEvse, PackedEvses } from './packed-evses';
 import { PriceInputs, SearchIndex } from './search-index';
 
 /** Locations read per statement at start-up. */

@@ -19,7 +19,8 @@
  */
 import type { ConnectorToPrice, VersionInForce } from '../../../tariffs/price-estimate.service';
 import { encodeCursor, LocationSearch, queryFingerprint } from '../search-query';
-import type { IndexedConnector, IndexedEvse, IndexedLocation } from './indexed-location';
+import type { IndexedLocation } from './indexed-location';
+import type { IndexedConnector, IndexedEvse } from './packed-evses';
 import type { IndexedTariff } from './indexed-tariff';
 import { JsonBytes } from './json-bytes';
 import { ResultRenderer } from './result-renderer';

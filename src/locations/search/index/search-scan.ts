@@ -7,7 +7,8 @@
 import type { LocationSearch } from '../search-query';
 import * as searchSql from '../search-sql';
 import { Box, boxesFor, sortKeyM } from '../search-sql';
-import type { IndexedConnector, IndexedEvse, IndexedLocation } from './indexed-location';
+import type { IndexedLocation } from './indexed-location';
+import type { IndexedConnector, IndexedEvse } from './packed-evses';
 import { openingOf } from './kept-opening';
 import * as cellLayout from './search-grid';
 import type { SearchGrid } from './search-grid';
