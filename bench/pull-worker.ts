@@ -51,6 +51,8 @@ async function run(request: PullWorkerRequest): Promise<void> {
     // SEARCH_INDEX_POLL_MS=0 in the bench's environment: an instance that only pulls (no in-memory search index), whose
     // memory is the pull's own; by default the service holds the index, which grows with the Locations held.
     ...(process.env.SEARCH_INDEX_POLL_MS !== undefined ? { SEARCH_INDEX_POLL_MS: process.env.SEARCH_INDEX_POLL_MS } : {}),
+    // HEAP_GROWING_PERCENT in the bench's environment: the pull's speed and memory at another V8 heap growing factor.
+    ...(process.env.HEAP_GROWING_PERCENT !== undefined ? { HEAP_GROWING_PERCENT: process.env.HEAP_GROWING_PERCENT } : {}),
     OCPI_PAGE_LIMIT: String(request.pageLimit),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     OPERATIONS_API_KEY: `ops-${randomBytes(12).toString('hex')}`,
