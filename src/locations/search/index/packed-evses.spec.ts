@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { connectorKind } from './indexed-location';
 import { IndexedEvse, PackedEvses } from './packed-evses';
+import { type2Connector } from '../../../../test/support/indexed-connector';
 
 /** Any text PostgreSQL can hold (no NUL), empty included. */
 const text = fc.string({ maxLength: 20 }).filter((s) => !s.includes('\u0000'));
@@ -45,20 +46,8 @@ describe('PackedEvses: what the search index keeps of a Location’s EVSEs', () 
   it('keeps the shared lists and kinds themselves (no copies)', () => {
     const caps = ['RFID_READER'];
     const tariffIds = ['T1'];
-    const kind = connectorKind('IEC_62196_T2', 'SOCKET', 'AC_3_PHASE', 22);
-    const c = {
-      id: 'c',
-      ocpiId: '1',
-      standard: kind.standard,
-      format: kind.format,
-      powerType: kind.powerType,
-      maxPowerKw: 22,
-      maxVoltage: 230,
-      source: 'computed' as const,
-      tariffIds,
-      tariffKeys: tariffIds,
-      kind,
-    };
+    const c = type2Connector('c', tariffIds);
+    const kind = c.kind;
     const [e] = PackedEvses.pack([{ uid: 'E1', evseId: null, status: 'AVAILABLE', statusChangedMs: 1, capabilities: caps, connectors: [c] }]).unpack();
     expect(e.capabilities).toBe(caps);
     expect(e.connectors[0].tariffIds).toBe(tariffIds);

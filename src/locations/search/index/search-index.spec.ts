@@ -1,23 +1,11 @@
-import { connectorKind, IndexedLocation } from './indexed-location';
+import { IndexedLocation } from './indexed-location';
+import { type2Connector } from '../../../../test/support/indexed-connector';
 import { PackedEvses } from './packed-evses';
 import { SearchIndex } from './search-index';
 
 /** A published Location with one EVSE and one connector (our id `connectorId`), no tariff. */
 function location(id: string, connectorId: string): IndexedLocation {
-  const kind = connectorKind('IEC_62196_T2', 'SOCKET', 'AC_3_PHASE', 22);
-  const connector = {
-    id: connectorId,
-    ocpiId: '1',
-    standard: kind.standard,
-    format: kind.format,
-    powerType: kind.powerType,
-    maxPowerKw: 22,
-    maxVoltage: 230,
-    source: 'computed' as const,
-    tariffIds: [],
-    tariffKeys: [],
-    kind,
-  };
+  const connector = type2Connector(connectorId);
   return {
     id,
     ocpiId: id,
