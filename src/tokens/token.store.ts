@@ -181,7 +181,7 @@ export class TokenStore {
   async getMany(keys: ReadonlyArray<{ type: TokenType; uid: string }>): Promise<StoredToken[]> {
     if (keys.length === 0) return [];
     const rows: TokenRow[] = await this.db.query(
-      `SELECT ${COLUMNS.replace(/(\w+)/g, 't.$1')} FROM token t JOIN unnest($1::text[], $2::text[]) AS k(type, uid) ON lower(t.uid) = lower(k.uid) AND t.type = k.type`,
+      `SELECT ${COLUMNS} FROM token WHERE (lower(uid), type) IN (SELECT lower(k.uid), k.type FROM unnest($1::text[], $2::text[]) AS k(type, uid))`,
       [keys.map((k) => k.type), keys.map((k) => k.uid)],
     );
     return rows.map(fromRow);
