@@ -39,6 +39,11 @@ export interface PullRun {
   /** The JS heap in use and reserved at that sample (the rest of the RSS: code, buffers, the allocator's free pages). */
   heapUsedAtPeakMiB: number;
   heapTotalAtPeakMiB: number;
+  /**
+   * CPU the service process used during this run (user + system, all its threads), ms: far steadier than the wall
+   * time on a shared 2-core machine, so a change to the pull's own work shows here first.
+   */
+  serviceCpuMs: number;
 }
 
 export interface PullResult {

@@ -70,11 +70,13 @@ async function run(request: PullWorkerRequest): Promise<void> {
     const runs: PullRun[] = [];
     for (let i = 1; i <= request.runs; i++) {
       rss.reset();
+      const cpuBefore = process.cpuUsage();
       const started = Date.now();
       const outcomes = await syncAndWait(ops, connection.id, { full: i > 1 });
       // From the POST to the service closing the last run (its own clock, the same machine's): no polling delay in it.
       const wallMs = Math.max(...outcomes.map((o) => (o.finished_at ? Date.parse(o.finished_at) : started))) - started;
       const peakRss = rss.peak();
+      const cpu = process.cpuUsage(cpuBefore);
       // This simulator serves no Sessions or CDRs: their pulls are SKIPPED, as they should be; anything else not SUCCEEDED is a failure.
       const failed = outcomes.filter((o) => o.status === 'FAILED' || (o.status === 'SKIPPED' && o.module !== 'sessions' && o.module !== 'cdrs'));
       if (failed.length > 0) throw new Error(`run ${i}: ${failed.map((o) => `${o.module} ${o.status}: ${o.message}`).join('; ')}`);
@@ -97,6 +99,7 @@ async function run(request: PullWorkerRequest): Promise<void> {
         peakRssMiB: toMiB(peakRss),
         heapUsedAtPeakMiB: toMiB(rss.heapAtPeak().used),
         heapTotalAtPeakMiB: toMiB(rss.heapAtPeak().total),
+        serviceCpuMs: round((cpu.user + cpu.system) / 1000),
       };
       runs.push(result);
       await send({ type: 'run', run: result });

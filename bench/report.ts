@@ -67,7 +67,7 @@ export function formatReport(report: BenchReport): string {
     lines.push('', `Pull of ${report.options.locations} generated locations (page size ${report.options.pageLimit}, seed ${report.options.seed})`);
     lines.push(
       table(
-        ['database', 'run', 'kind', 'wall s', 'loc/s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
+        ['database', 'run', 'kind', 'wall s', 'loc/s', 'service CPU s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
         report.pull.flatMap((p) =>
           p.runs.map((r) => [
             p.database,
@@ -75,6 +75,7 @@ export function formatReport(report: BenchReport): string {
             r.kind,
             (r.wallMs / 1000).toFixed(2),
             r.locationsPerSecond.toFixed(0),
+            (r.serviceCpuMs / 1000).toFixed(2),
             String(r.locations),
             String(r.evses),
             String(r.connectors),

@@ -218,7 +218,7 @@ async function main(flags: Flags): Promise<void> {
         { locations: flags.locations, runs: flags.runs, pageLimit: PAGE_LIMIT, seed: SEED },
         (r) =>
           log(
-            `  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB (JS heap then ${r.heapUsedAtPeakMiB.toFixed(0)} used of ${r.heapTotalAtPeakMiB.toFixed(0)} MiB)`,
+            `  run ${r.run} (${r.kind}): ${(r.wallMs / 1000).toFixed(2)} s, ${r.locationsPerSecond.toFixed(0)} locations/s, service CPU ${(r.serviceCpuMs / 1000).toFixed(2)} s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB (JS heap then ${r.heapUsedAtPeakMiB.toFixed(0)} used of ${r.heapTotalAtPeakMiB.toFixed(0)} MiB)`,
           ),
         (c) =>
           log(

@@ -32,6 +32,17 @@ describe('tolerant reading (types 2.2.1 §DateTime, §number; transport_and_form
     expect(normaliseWireObject('locations', raw)).toEqual({ value: raw, deviations: [] });
   });
 
+  it('a field named "__proto__" (JSON.parse makes it an own property) stays one in a changed copy, before or after the change', () => {
+    for (const text of ['{"__proto__": {"a": 1}, "last_updated": "2015-06-29T20:39:09", "city": "Town"}', '{"last_updated": "2015-06-29T20:39:09", "__proto__": {"a": 1}, "city": "Town"}']) {
+      const raw = JSON.parse(text);
+      const { value } = normaliseWireObject('locations', raw);
+      expect(value).not.toBe(raw);
+      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+      expect(JSON.parse(JSON.stringify(value))).toEqual(JSON.parse(text.replace('20:39:09"', '20:39:09Z"')));
+      expect(Object.keys(value as object)).toEqual(Object.keys(raw));
+    }
+  });
+
   it('types 2.2.1 §DateTime: no zone designator means UTC; normalised to Z and counted', () => {
     const { value, deviations } = normaliseWireObject('locations', location({ last_updated: '2015-06-29T20:39:09' }));
     expect((value as any).last_updated).toBe('2015-06-29T20:39:09Z');

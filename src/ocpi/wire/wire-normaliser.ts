@@ -38,50 +38,85 @@ export function normaliseWireObject(module: VocabularyModule, raw: unknown): Nor
 function walk(node: unknown, path: string, vocabulary: ReadonlyMap<string, FieldSpec>, out: WireDeviation[]): unknown {
   if (Array.isArray(node)) {
     let copy: unknown[] | null = null;
-    node.forEach((item: unknown, i) => {
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
       const read = walk(item, path, vocabulary, out);
       if (copy === null && read !== item) copy = node.slice(0, i) as unknown[];
       copy?.push(read);
-    });
+    }
     return copy ?? node;
   }
   if (node === null || typeof node !== 'object') return node;
+  const object = node as Record<string, unknown>;
   let result: Record<string, unknown> | null = null;
-  const entries = Object.entries(node as Record<string, unknown>);
-  entries.forEach(([key, value], i) => {
-    const field = path ? `${path}.${key}` : key;
-    const spec = vocabulary.get(field);
-    const read = readField(key, field, value, spec, out);
-    const next = read.absent ? ABSENT : typeof read.value === 'object' && read.value !== null ? walk(read.value, field, vocabulary, out) : read.value;
-    if (result === null && next !== value) result = Object.fromEntries(entries.slice(0, i));
-    if (result !== null && next !== ABSENT) result[key] = next;
-  });
+  // Every field of every object of every page passes here: no per-field allocation (pairs, paths, results) unless a
+  // value changes (the garbage of a pull was a tenth of its CPU).
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = object[key];
+    const field = fieldPath(path, key);
+    const read = readField(key, field, value, vocabulary.get(field), out);
+    const next = read !== ABSENT && typeof read === 'object' && read !== null ? walk(read, field, vocabulary, out) : read;
+    if (result === null && next !== value) {
+      result = {};
+      for (let j = 0; j < i; j++) put(result, keys[j], object[keys[j]]);
+    }
+    if (result !== null && next !== ABSENT) put(result, key, next);
+  }
   return result ?? node;
+}
+
+/** `object[key] = value` as an own property, also for a key "__proto__" (JSON.parse makes it one; `=` would set the prototype). */
+function put(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }
 
 /** A field read as absent (dropped from the copy). */
 const ABSENT = Symbol('absent');
 
-function readField(key: string, field: string, value: unknown, spec: FieldSpec | undefined, out: WireDeviation[]): { absent: boolean; value: unknown } {
+/** Field paths by parent path and key ("evses" + "connectors" → "evses.connectors"), made once, not once per field read. */
+const FIELD_PATHS = new Map<string, Map<string, string>>();
+/** Beyond this many distinct paths (a CPO's unknown fields), paths are made as they come rather than remembered. */
+const MAX_FIELD_PATHS = 10_000;
+let fieldPaths = 0;
+
+function fieldPath(path: string, key: string): string {
+  if (!path) return key;
+  let byKey = FIELD_PATHS.get(path);
+  const known = byKey?.get(key);
+  if (known !== undefined) return known;
+  const field = `${path}.${key}`;
+  if (fieldPaths < MAX_FIELD_PATHS) {
+    if (!byKey) FIELD_PATHS.set(path, (byKey = new Map<string, string>()));
+    byKey.set(key, field);
+    fieldPaths += 1;
+  }
+  return field;
+}
+
+/** The value of one field after the tolerant reading (see normaliseWireObject), or ABSENT when it is read as not sent. */
+function readField(key: string, field: string, value: unknown, spec: FieldSpec | undefined, out: WireDeviation[]): unknown {
   if (value === '' && spec?.optional) {
     out.push({ kind: 'EMPTY_STRING_AS_ABSENT', field });
-    return { absent: true, value };
+    return ABSENT;
   }
-  if (typeof value === 'string' && (DATETIME_KEYS.has(key) || spec?.kind === 'datetime')) return { absent: false, value: readDateTime(field, value, out) };
-  if (!spec) return { absent: false, value };
+  if (typeof value === 'string' && (DATETIME_KEYS.has(key) || spec?.kind === 'datetime')) return readDateTime(field, value, out);
+  if (!spec) return value;
   switch (spec.kind) {
     case 'int':
     case 'decimal':
-      return { absent: false, value: readNumber(field, value, spec.kind, out) };
+      return readNumber(field, value, spec.kind, out);
     case 'enum':
       checkEnum(field, value, spec.values, out);
-      return { absent: false, value };
+      return value;
     case 'enum[]':
       if (Array.isArray(value)) value.forEach((v) => checkEnum(field, v, spec.values, out));
-      return { absent: false, value };
+      return value;
     case 'string':
     case 'datetime':
-      return { absent: false, value };
+      return value;
     default:
       return assertNever(spec, 'field kind');
   }
