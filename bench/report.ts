@@ -65,6 +65,7 @@ export function formatReport(report: BenchReport): string {
   const lines = [`Machine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemoryMiB} MiB, ${m.os}, Node ${m.node}, commit ${m.commit ?? '?'}, ${m.date}`];
   if (report.pull.length > 0) {
     lines.push('', `Pull of ${report.options.locations} generated locations (page size ${report.options.pageLimit}, seed ${report.options.seed})`);
+    for (const p of report.pull) lines.push(`${p.database}: ${p.description}`);
     lines.push(
       table(
         ['database', 'run', 'kind', 'wall s', 'loc/s', 'service CPU s', 'locations', 'EVSEs', 'connectors', 'tariffs', 'peak RSS MiB'],
