@@ -78,8 +78,12 @@ const ABSENT = Symbol('absent');
 
 /** Field paths by parent path and key ("evses" + "connectors" → "evses.connectors"), made once, not once per field read. */
 const FIELD_PATHS = new Map<string, Map<string, string>>();
-/** Beyond this many distinct paths (a CPO's unknown fields), paths are made as they come rather than remembered. */
+/**
+ * Beyond this many distinct paths (a CPO's unknown fields), or for a path longer than MAX_FIELD_PATH_LENGTH (a key
+ * no spec names is as long as a CPO likes), paths are made as they come rather than remembered: at most ~2.5 MB held.
+ */
 const MAX_FIELD_PATHS = 10_000;
+const MAX_FIELD_PATH_LENGTH = 128;
 let fieldPaths = 0;
 
 function fieldPath(path: string, key: string): string {
@@ -88,7 +92,7 @@ function fieldPath(path: string, key: string): string {
   const known = byKey?.get(key);
   if (known !== undefined) return known;
   const field = `${path}.${key}`;
-  if (fieldPaths < MAX_FIELD_PATHS) {
+  if (fieldPaths < MAX_FIELD_PATHS && field.length <= MAX_FIELD_PATH_LENGTH) {
     if (!byKey) FIELD_PATHS.set(path, (byKey = new Map<string, string>()));
     byKey.set(key, field);
     fieldPaths += 1;
