@@ -33,7 +33,10 @@ describe('tolerant reading (types 2.2.1 §DateTime, §number; transport_and_form
   });
 
   it('a field named "__proto__" (JSON.parse makes it an own property) stays one in a changed copy, before or after the change', () => {
-    for (const text of ['{"__proto__": {"a": 1}, "last_updated": "2015-06-29T20:39:09", "city": "Town"}', '{"last_updated": "2015-06-29T20:39:09", "__proto__": {"a": 1}, "city": "Town"}']) {
+    for (const text of [
+      '{"__proto__": {"a": 1}, "last_updated": "2015-06-29T20:39:09", "city": "Town"}',
+      '{"last_updated": "2015-06-29T20:39:09", "__proto__": {"a": 1}, "city": "Town"}',
+    ]) {
       const raw = JSON.parse(text);
       const { value } = normaliseWireObject('locations', raw);
       expect(value).not.toBe(raw);
