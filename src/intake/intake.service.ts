@@ -58,7 +58,7 @@ export class IntakeService {
    * mapper and the ownership check of a batch. A pull prepares its next page while the page before is being stored.
    */
   prepare<K extends IntakeModuleId>(source: IntakeSource, module: K, items: unknown[], transportDeviations: WireDeviation[] = []): PreparedBatch {
-    return { source, module, judged: this.judge(source, module, items, transportDeviations) };
+    return prepared(source, module, this.judge(source, module, items, transportDeviations));
   }
 
   /**
@@ -73,19 +73,24 @@ export class IntakeService {
       if (index > 0 && index % PREPARE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       judging.judgeOne(index);
     }
-    return { source, module, judged: judging.result() };
+    return prepared(source, module, judging.result());
   }
 
   /**
    * The second half of {@link take}: one transaction storing a prepared batch (accepted objects, rejections, deviation
    * counts; then `alongside`, see take), then the module's after-store step. May run again after a failure (the
    * database went away): the batch is not changed by storing it.
+   * @param after the store of the batch before, under way on another connection (a pull's pages, see SyncService):
+   *   this one writes its objects' rows meanwhile, then waits for it before writing anything else (rejections, the
+   *   day's deviation counts, `alongside`) and committing, so that the two commit in order and never wait for each
+   *   other's rows, provided the two batches share no object (the caller's to check: {@link shareNoObject}).
+   *   If it failed, this one fails too (rolled back) with {@link BatchBeforeFailed}.
    * @returns one outcome per object, in input order, and the tallies.
    */
-  async store(batch: PreparedBatch, alongside?: (m: EntityManager, result: IntakeResult) => Promise<void>): Promise<IntakeResult> {
+  async store(batch: PreparedBatch, alongside?: (m: EntityManager, result: IntakeResult) => Promise<void>, after?: Promise<unknown>): Promise<IntakeResult> {
     const { source, module, judged } = batch as PreparedOf<IntakeModuleId>;
     const stored = await this.db.transaction(async (m) => {
-      const outcomes = await this.commit(m, source, module, judged);
+      const outcomes = await this.commit(m, source, module, judged, after);
       await alongside?.(m, tallied(judged.outcomes as ItemOutcome[], judged.deviations));
       return outcomes;
     });
@@ -224,10 +229,18 @@ export class IntakeService {
    * the store refused), the deviation counts. Fills in the stored objects' outcomes.
    * @returns the store's outcomes, for the module's after-store step once the transaction committed.
    */
-  private async commit<K extends IntakeModuleId>(m: EntityManager, source: IntakeSource, module: K, judged: Judged<CanonicalOf[K]>): Promise<StoreOutcome[]> {
+  private async commit<K extends IntakeModuleId>(
+    m: EntityManager,
+    source: IntakeSource,
+    module: K,
+    judged: Judged<CanonicalOf[K]>,
+    after?: Promise<unknown>,
+  ): Promise<StoreOutcome[]> {
     const handler: ModuleIntake<CanonicalOf[K]> = this.modules.table[module];
     const { outcomes, kept, accepted, deviations } = judged;
     const storeOutcomes = await handler.store(m, source, accepted);
+    // Rows shared with other batches (rejections, the day's deviation counts, the caller's) only once the one before committed.
+    if (after) await after.catch(() => Promise.reject(new BatchBeforeFailed()));
     storeOutcomes.forEach((o, i) => {
       const item = accepted[i];
       const v = item.value as { country_code: string; party_id: string; id: string };
@@ -281,13 +294,37 @@ function refusal(reason: string, body: unknown): OcpiError {
   return body === undefined ? new OcpiError(OcpiStatus.INVALID_OR_MISSING_PARAMETERS, reason, HttpStatus.BAD_REQUEST) : OcpiError.invalidParameters(reason);
 }
 
-/** A batch after reading, mapping and the ownership check, before the store. */
 /** A batch read and checked by {@link IntakeService.prepare}, to be stored by {@link IntakeService.store}. */
 export interface PreparedBatch {
   readonly source: IntakeSource;
   readonly module: IntakeModuleId;
+  /** The accepted objects' keys (country_code, party_id, id as one JSON text each): the objects its store writes. */
+  readonly keys: ReadonlySet<string>;
   /** What the intake step judged of each object; opaque outside it. */
   readonly judged: unknown;
+}
+
+/** Whether two prepared batches share no object (then their stores write none of the same object rows). */
+export function shareNoObject(a: PreparedBatch, b: PreparedBatch): boolean {
+  const [small, large] = a.keys.size <= b.keys.size ? [a.keys, b.keys] : [b.keys, a.keys];
+  for (const key of small) if (large.has(key)) return false;
+  return true;
+}
+
+/** The store of the batch before failed, so this one, which must commit after it, was rolled back. */
+export class BatchBeforeFailed extends Error {
+  constructor() {
+    super('the batch before it was not stored, so this one was not either');
+  }
+}
+
+function prepared<T>(source: IntakeSource, module: IntakeModuleId, judged: Judged<T>): PreparedBatch {
+  const keys = new Set<string>();
+  for (const { value } of judged.accepted) {
+    const { country_code, party_id, id } = value as { country_code: string; party_id: string; id: string };
+    keys.add(JSON.stringify([country_code, party_id, id]));
+  }
+  return { source, module, keys, judged };
 }
 
 interface PreparedOf<K extends IntakeModuleId> {

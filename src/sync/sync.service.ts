@@ -11,7 +11,7 @@ import { SenderPages } from '../connections/sender-pages';
 import { adapterFor } from '../ocpi/versions/version-registry';
 import { CdrCostCheck } from '../finance/cdr-cost-check.service';
 import { IntakeSource } from '../intake/intake-source';
-import { IntakeService, PreparedBatch } from '../intake/intake.service';
+import { IntakeService, PreparedBatch, shareNoObject } from '../intake/intake.service';
 import { SearchIndexService } from '../locations/search/index/search-index.service';
 import { OcpiCallError } from '../ocpi/client/ocpi-call.error';
 import { OcpiPage } from '../ocpi/client/ocpi-client';
@@ -571,9 +571,17 @@ export class SyncService implements BeforeApplicationShutdown {
     };
     let moved = crawl.moved;
     // One page deep, the CPO's time, ours and the database's overlap: while a page is written, the next one is fetched
-    // and read and checked (CPU: the intake step's first half). Pages are still stored one at a time, in order, each
-    // with its checkpoint; a page is fetched only once the one before it has been read, as without the overlap.
+    // and read and checked (CPU: the intake step's first half); a page is fetched only once the one before it has been
+    // read, as without the overlap. And two pages of Locations that share no Location are written at once, on two
+    // connections: the later one writes its rows while the earlier one finishes, then waits for its commit before
+    // recording its own checkpoint and committing (IntakeService.store's `after`), so pages still commit one at a
+    // time, in order, each with its checkpoint. A page stored alone took the service's main thread and the database
+    // in turns, each idle about half the pull (issue 15). Two pages that share a Location (a list that moved) are
+    // written one after the other: the second would wait for the first's rows while the first waits for its commit.
     let storing: Promise<void> = Promise.resolve();
+    /** The store before `storing`, and what `storing` writes (to tell whether the next page may be written beside it). */
+    let storingBefore: Promise<void> = Promise.resolve();
+    let storingBatch: PreparedBatch | null = null;
     // Where this crawl's rate is measured from (progress): now, and what a resumed crawl had received before.
     const rateSince = { at: new Date().toISOString(), received: resumeFrom?.received ?? 0 };
     try {
@@ -594,16 +602,22 @@ export class SyncService implements BeforeApplicationShutdown {
           rate_since: rateSince,
         };
         const prepared = await this.intake.prepareInSlices(source, module, page.items, page.deviations);
-        await storing;
-        storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp });
-        // Observed now, awaited at the next page: a failure while the next page is on its way is no unhandled rejection.
+        const beside = module === 'locations' && storingBatch !== null && shareNoObject(storingBatch, prepared);
+        await (beside ? storingBefore : storing);
+        storingBefore = storing;
+        storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp }, beside ? storing : undefined);
+        storingBatch = prepared;
+        // Observed now, awaited later: a failure while the next page is on its way is no unhandled rejection.
         storing.catch(() => undefined);
       }
     } finally {
-      // Whatever stopped the crawl, the page being written is written (or has failed) before the run is closed.
+      // Whatever stopped the crawl, the pages being written are written (or have failed) before the run is closed.
+      await storingBefore.catch(() => undefined);
       await storing.catch(() => undefined);
     }
-    await storing; // its failure, if any, is the crawl's
+    // Their failure, if any, is the crawl's: the earlier page's first (a later one fails because of it).
+    await storingBefore;
+    await storing;
     return moved;
   }
 
@@ -612,7 +626,14 @@ export class SyncService implements BeforeApplicationShutdown {
    * pages it stored and says where to go on. Taken again if the database went away meanwhile (a restart): the page's
    * writes are idempotent and the counts absolute, so a commit whose answer was lost does no harm.
    */
-  private async storePage(run: SyncRunEntity, lease: SyncLease, prepared: PreparedBatch, checkpoint: CrawlCheckpoint, page: { objects: number; reread: boolean }): Promise<void> {
+  private async storePage(
+    run: SyncRunEntity,
+    lease: SyncLease,
+    prepared: PreparedBatch,
+    checkpoint: CrawlCheckpoint,
+    page: { objects: number; reread: boolean },
+    after?: Promise<void>,
+  ): Promise<void> {
     const counts = (result: { stored: number; rejected: number; deviations: number }) => ({
       pages: run.pages + 1,
       pagesReread: run.pagesReread + (page.reread ? 1 : 0),
@@ -621,7 +642,8 @@ export class SyncService implements BeforeApplicationShutdown {
       objectsRejected: run.objectsRejected + result.rejected,
       deviations: run.deviations + result.deviations,
     });
-    const result = await this.outlasting(() => this.intake.store(prepared, (m, taken) => lease.fenceAndRecordPage(m, run.id, { ...counts(taken), checkpoint })));
+    // The run's counts are read once the page before has committed (`after`): they add up whatever order pages are in.
+    const result = await this.outlasting(() => this.intake.store(prepared, (m, taken) => lease.fenceAndRecordPage(m, run.id, { ...counts(taken), checkpoint }), after));
     Object.assign(run, counts(result), { checkpoint });
   }
 
