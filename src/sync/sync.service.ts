@@ -578,6 +578,9 @@ export class SyncService implements BeforeApplicationShutdown {
     // time, in order, each with its checkpoint. A page stored alone took the service's main thread and the database
     // in turns, each idle about half the pull (issue 15). Two pages that share a Location (a list that moved) are
     // written one after the other: the second would wait for the first's rows while the first waits for its commit.
+    // Not on the embedded PGlite (no DATABASE_URL): its one session runs one transaction at a time, so the second page
+    // would gain nothing and only hold the session while it waits, keeping the app's queries waiting behind it.
+    const twoAtOnce = module === 'locations' && Boolean(this.config.env.DATABASE_URL);
     let storing: Promise<void> = Promise.resolve();
     /** The store before `storing`, and what `storing` writes (to tell whether the next page may be written beside it). */
     let storingBefore: Promise<void> = Promise.resolve();
@@ -602,7 +605,7 @@ export class SyncService implements BeforeApplicationShutdown {
           rate_since: rateSince,
         };
         const prepared = await this.intake.prepareInSlices(source, module, page.items, page.deviations);
-        const beside = module === 'locations' && storingBatch !== null && shareNoObject(storingBatch, prepared);
+        const beside = twoAtOnce && storingBatch !== null && shareNoObject(storingBatch, prepared);
         await (beside ? storingBefore : storing);
         storingBefore = storing;
         storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp }, beside ? storing : undefined);
