@@ -11,7 +11,14 @@ interface PgQueryable {
 
 /** The part of a pg Pool used here (TypeORM's PostgresDriver.master). */
 interface PgPool extends PgQueryable {
-  connect(): Promise<PgQueryable & { query(text: string): Promise<unknown>; release(error?: Error): void }>;
+  connect(): Promise<
+    PgQueryable & {
+      query(text: string): Promise<unknown>;
+      release(error?: Error): void;
+      on(event: 'error', listener: (error: Error) => void): void;
+      off(event: 'error', listener: (error: Error) => void): void;
+    }
+  >;
 }
 
 /** Runs one read query (as ReadQueries.rows). */
@@ -55,14 +62,24 @@ export class ReadQueries {
   async withoutJit<T>(fn: (rows: RowsFn) => Promise<T>): Promise<T> {
     if (!this.pool || !(await this.isNamed())) return fn((text, values) => this.rows(text, values));
     const client = await this.pool.connect();
+    // A checked-out client whose connection is cut between two queries (a database restart) emits 'error' with no
+    // query to fail: the pool listens only to idle clients, so without this the process would crash. The next query
+    // fails on the dead connection, and the client is released as broken.
+    let lost: Error | null = null;
+    const onError = (error: Error) => {
+      lost = error;
+    };
+    client.on('error', onError);
     try {
       await client.query(`BEGIN READ ONLY; SET LOCAL jit = off`);
       const result = await fn((text, values) => this.namedRows(client, text, values));
       await client.query(`COMMIT`);
-      client.release();
+      client.off('error', onError);
+      client.release(lost ?? undefined);
       return result;
     } catch (error) {
       // A session left inside a failed transaction must not go back to the pool.
+      client.off('error', onError);
       client.release(error as Error);
       throw error;
     }
