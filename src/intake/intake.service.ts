@@ -304,9 +304,9 @@ export interface PreparedBatch {
   readonly judged: unknown;
 }
 
-/** Whether two prepared batches share no object (then their stores write none of the same object rows). */
-export function shareNoObject(a: PreparedBatch, b: PreparedBatch): boolean {
-  const [small, large] = a.keys.size <= b.keys.size ? [a.keys, b.keys] : [b.keys, a.keys];
+/** Whether two prepared batches (their {@link PreparedBatch.keys}) share no object: then their stores write none of the same object rows. */
+export function shareNoObject(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const key of small) if (large.has(key)) return false;
   return true;
 }

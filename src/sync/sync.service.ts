@@ -582,9 +582,9 @@ export class SyncService implements BeforeApplicationShutdown {
     // would gain nothing and only hold the session while it waits, keeping the app's queries waiting behind it.
     const twoAtOnce = module === 'locations' && Boolean(this.config.env.DATABASE_URL);
     let storing: Promise<void> = Promise.resolve();
-    /** The store before `storing`, and what `storing` writes (to tell whether the next page may be written beside it). */
+    /** The store before `storing`, and the objects `storing` writes (whether the next page may be written beside it). */
     let storingBefore: Promise<void> = Promise.resolve();
-    let storingBatch: PreparedBatch | null = null;
+    let storingKeys: ReadonlySet<string> | null = null;
     // Where this crawl's rate is measured from (progress): now, and what a resumed crawl had received before.
     const rateSince = { at: new Date().toISOString(), received: resumeFrom?.received ?? 0 };
     try {
@@ -605,11 +605,11 @@ export class SyncService implements BeforeApplicationShutdown {
           rate_since: rateSince,
         };
         const prepared = await this.intake.prepareInSlices(source, module, page.items, page.deviations);
-        const beside = twoAtOnce && storingBatch !== null && shareNoObject(storingBatch, prepared);
+        const beside = twoAtOnce && storingKeys !== null && shareNoObject(storingKeys, prepared.keys);
         await (beside ? storingBefore : storing);
         storingBefore = storing;
         storing = this.storePage(run, lease, prepared, checkpoint, { objects: page.items.length, reread: page.reread || crawl.catchUp }, beside ? storing : undefined);
-        storingBatch = prepared;
+        storingKeys = prepared.keys;
         // Observed now, awaited later: a failure while the next page is on its way is no unhandled rejection.
         storing.catch(() => undefined);
       }
